@@ -1,0 +1,264 @@
+//! A document: its text in a rope and its tree-sitter tree, edited and re-parsed incrementally.
+//!
+//! Each LSP change becomes a rope edit plus a tree-sitter `InputEdit` on the old tree; the next parse reuses
+//! that tree and reads the text straight from the rope's chunks (no copy of the whole text per keystroke).
+//! A parse can be cancelled through tree-sitter's progress callback, so that a newer edit never waits behind an
+//! older parse: the edited old tree is kept and the next parse starts from it.
+
+use ropey::Rope;
+use tree_sitter::{InputEdit, ParseOptions, ParseState, Parser, Tree};
+
+use crate::file_kind::{FileKind, Syntax};
+use crate::text::{self, PositionEncoding, Range, TextRange};
+
+/// A parse was abandoned because something newer is waiting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cancelled;
+
+/// Documents larger than this are not parsed: tree-sitter's time and memory grow with them and no real
+/// Terraform or CloudFormation file comes near. They get one diagnostic saying so.
+pub const MAX_PARSED_BYTES: usize = 16 * 1024 * 1024;
+
+/// One tree-sitter parser per grammar, reused across documents and parses.
+pub struct Parsers {
+    hcl: Parser,
+    yaml: Parser,
+    json: Parser,
+}
+
+impl Parsers {
+    pub fn new() -> Parsers {
+        let make = |syntax: Syntax| {
+            let mut parser = Parser::new();
+            parser.set_language(&syntax.language()).expect("grammar built against a compatible tree-sitter");
+            parser
+        };
+        Parsers { hcl: make(Syntax::Hcl), yaml: make(Syntax::Yaml), json: make(Syntax::Json) }
+    }
+
+    pub fn get(&mut self, syntax: Syntax) -> &mut Parser {
+        match syntax {
+            Syntax::Hcl => &mut self.hcl,
+            Syntax::Yaml => &mut self.yaml,
+            Syntax::Json => &mut self.json,
+        }
+    }
+}
+
+impl Default for Parsers {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[derive(Clone)]
+pub struct Document {
+    path: String,
+    kind: FileKind,
+    version: i32,
+    rope: Rope,
+    /// The tree of the last complete parse, with every later edit applied to it (see `dirty`).
+    tree: Option<Tree>,
+    tree_syntax: Option<Syntax>,
+    /// Edits were applied to the rope (and to `tree`) since `tree` was parsed.
+    dirty: bool,
+}
+
+impl Document {
+    /// A new, unparsed document; `None` when onus does not handle files like `path`.
+    pub fn new(path: impl Into<String>, text: &str, version: i32) -> Option<Document> {
+        let path = path.into();
+        let kind = FileKind::detect(&path, text)?;
+        Some(Document { path, kind, version, rope: Rope::from_str(text), tree: None, tree_syntax: None, dirty: true })
+    }
+
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+    pub fn kind(&self) -> FileKind {
+        self.kind
+    }
+    pub fn version(&self) -> i32 {
+        self.version
+    }
+    pub fn set_version(&mut self, version: i32) {
+        self.version = version;
+    }
+    pub fn rope(&self) -> &Rope {
+        &self.rope
+    }
+    pub fn text(&self) -> String {
+        self.rope.to_string()
+    }
+    /// The tree of the current text, if it has been parsed since the last edit.
+    pub fn tree(&self) -> Option<&Tree> {
+        if self.dirty {
+            None
+        } else {
+            self.tree.as_ref()
+        }
+    }
+    pub fn is_parsed(&self) -> bool {
+        !self.dirty
+    }
+    pub fn is_too_large(&self) -> bool {
+        self.rope.len_bytes() > MAX_PARSED_BYTES
+    }
+
+    /// Replaces the whole text (an LSP change without a range).
+    pub fn replace_all(&mut self, text: &str) {
+        self.rope = Rope::from_str(text);
+        self.tree = None;
+        self.dirty = true;
+    }
+
+    /// Applies one LSP content change; `range: None` replaces the whole text.
+    pub fn apply_change(&mut self, range: Option<Range>, new_text: &str, encoding: PositionEncoding) {
+        match range {
+            None => self.replace_all(new_text),
+            Some(range) => {
+                let bytes = text::text_range_of(&self.rope, range, encoding);
+                self.edit(bytes, new_text);
+            }
+        }
+    }
+
+    /// Replaces the bytes of `range` (clamped to the document and to character boundaries) with `new_text`.
+    pub fn edit(&mut self, range: TextRange, new_text: &str) {
+        let len = self.rope.len_bytes();
+        let start_char = self.rope.byte_to_char(range.start.min(len));
+        let end_char = self.rope.byte_to_char(range.end.min(len)).max(start_char);
+        let start_byte = self.rope.char_to_byte(start_char);
+        let old_end_byte = self.rope.char_to_byte(end_char);
+        let start_position = text::point_at(&self.rope, start_byte);
+        let old_end_position = text::point_at(&self.rope, old_end_byte);
+        if end_char > start_char {
+            self.rope.remove(start_char..end_char);
+        }
+        if !new_text.is_empty() {
+            self.rope.insert(start_char, new_text);
+        }
+        let new_end_byte = start_byte + new_text.len();
+        if let Some(tree) = &mut self.tree {
+            tree.edit(&InputEdit {
+                start_byte,
+                old_end_byte,
+                new_end_byte,
+                start_position,
+                old_end_position,
+                new_end_position: text::point_at(&self.rope, new_end_byte),
+            });
+        }
+        self.dirty = true;
+    }
+
+    /// Parses the current text, incrementally from the edited old tree. `cancelled` is polled while the parser
+    /// works; when it answers true the parse stops, the document stays dirty and `Err(Cancelled)` is returned.
+    pub fn parse(&mut self, parsers: &mut Parsers, cancelled: &mut dyn FnMut() -> bool) -> Result<(), Cancelled> {
+        if !self.dirty {
+            return Ok(());
+        }
+        if matches!(self.kind.syntax(), Syntax::Yaml | Syntax::Json) && !self.kind.is_terraform() {
+            self.kind = self.kind.refine(&self.rope.to_string());
+        }
+        if self.is_too_large() {
+            self.tree = None;
+            self.dirty = false;
+            return Ok(());
+        }
+        let syntax = self.kind.syntax();
+        if self.tree_syntax != Some(syntax) {
+            // A tree from another grammar cannot be reused.
+            self.tree = None;
+            self.tree_syntax = Some(syntax);
+        }
+        let parser = parsers.get(syntax);
+        let rope = &self.rope;
+        let mut read = |byte: usize, _: tree_sitter::Point| -> &[u8] {
+            if byte >= rope.len_bytes() {
+                return &[];
+            }
+            let (chunk, chunk_start, _, _) = rope.chunk_at_byte(byte);
+            &chunk.as_bytes()[byte - chunk_start..]
+        };
+        let mut progress = |_: &ParseState| cancelled();
+        let options = ParseOptions::new().progress_callback(&mut progress);
+        match parser.parse_with_options(&mut read, self.tree.as_ref(), Some(options)) {
+            Some(tree) => {
+                self.tree = Some(tree);
+                self.dirty = false;
+                Ok(())
+            }
+            None => {
+                // The parser would otherwise try to resume this parse on the next call, with other text.
+                parser.reset();
+                Err(Cancelled)
+            }
+        }
+    }
+
+    /// Parses to completion (for the CLI and tests).
+    pub fn parse_fully(&mut self, parsers: &mut Parsers) {
+        let _ = self.parse(parsers, &mut || false);
+    }
+}
+
+impl std::fmt::Debug for Document {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Document")
+            .field("path", &self.path)
+            .field("kind", &self.kind)
+            .field("version", &self.version)
+            .field("len", &self.rope.len_bytes())
+            .field("dirty", &self.dirty)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::Position;
+
+    fn parsed(path: &str, text: &str) -> (Document, Parsers) {
+        let mut doc = Document::new(path, text, 1).unwrap();
+        let mut parser = Parsers::new();
+        doc.parse_fully(&mut parser);
+        (doc, parser)
+    }
+
+    #[test]
+    fn incremental_parse_matches_a_fresh_parse() {
+        let (mut doc, mut parser) = parsed("main.tf", "resource \"a\" \"b\" {\n  x = 1\n}\n");
+        let r = Range { start: Position::new(1, 6), end: Position::new(1, 7) };
+        doc.apply_change(Some(r), "\"é😀\"", PositionEncoding::Utf16);
+        doc.parse_fully(&mut parser);
+        assert_eq!(doc.text(), "resource \"a\" \"b\" {\n  x = \"é😀\"\n}\n");
+        let (fresh, _) = parsed("main.tf", &doc.text());
+        assert_eq!(doc.tree().unwrap().root_node().to_sexp(), fresh.tree().unwrap().root_node().to_sexp());
+    }
+
+    #[test]
+    fn a_cancelled_parse_keeps_the_edits_and_resumes_later() {
+        // Large enough that tree-sitter calls the progress callback at least once.
+        let body = "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n}\n".repeat(2000);
+        let (mut doc, mut parser) = parsed("main.tf", &format!("a = 1\n{body}"));
+        doc.edit(TextRange::new(4, 5), "2");
+        assert_eq!(doc.parse(&mut parser, &mut || true), Err(Cancelled));
+        assert!(doc.tree().is_none());
+        doc.edit(TextRange::new(0, 1), "bb");
+        doc.parse_fully(&mut parser);
+        assert_eq!(doc.text(), format!("bb = 2\n{body}"));
+        let (fresh, _) = parsed("main.tf", &doc.text());
+        assert_eq!(doc.tree().unwrap().root_node().to_sexp(), fresh.tree().unwrap().root_node().to_sexp());
+    }
+
+    #[test]
+    fn yaml_becomes_cloudformation_when_it_gains_the_markers() {
+        let (mut doc, mut parser) = parsed("t.yaml", "a: 1\n");
+        assert_eq!(doc.kind(), FileKind::OtherYaml);
+        doc.edit(TextRange::empty(0), "AWSTemplateFormatVersion: '2010-09-09'\n");
+        doc.parse_fully(&mut parser);
+        assert_eq!(doc.kind(), FileKind::CloudFormationYaml);
+    }
+}

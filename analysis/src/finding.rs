@@ -1,0 +1,18 @@
+//! A finding: a rule's verdict on one place of one file.
+
+use crate::fix::Fix;
+use crate::rules::Rule;
+use crate::text::TextRange;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    pub rule: &'static Rule,
+    /// Index of the file in the module (or template) that was checked.
+    pub file: usize,
+    /// The offending attribute, or the resource's header when the attribute is missing.
+    pub range: TextRange,
+    /// The whole resource (or top-level block) the finding is about.
+    pub resource: TextRange,
+    pub message: String,
+    pub fixes: Vec<Fix>,
+}

@@ -1,0 +1,20 @@
+//! onus's analysis: documents, the resource model of each format, the rule catalog, fixes and the
+//! responsibility catalog. Pure: no I/O, no async. The server and the CLI convert its types to the protocol
+//! and to their outputs, and do nothing else.
+
+pub mod document;
+pub mod file_kind;
+pub mod finding;
+pub mod fix;
+pub mod responsibility;
+pub mod rules;
+pub mod syntax_errors;
+pub mod terraform;
+pub mod text;
+pub mod value;
+pub mod workspace;
+
+pub use document::{Cancelled, Document};
+pub use rules::{Rule, Severity};
+pub use text::{Position, PositionEncoding, Range, TextRange};
+pub use workspace::{ChangeError, Diagnostic, Workspace};

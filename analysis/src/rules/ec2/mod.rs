@@ -1,0 +1,1 @@
+pub mod sg_ssh_open_to_world;

@@ -1,0 +1,174 @@
+//! The rule catalog. One rule = one file under `rules/<service>/`, holding a [`Rule`]: its id, title,
+//! responsibility row, severity, why it matters, what AWS does and does not do, the fix, the equivalent checks
+//! of the peer tools, and its matchers (one per format). Documentation (`onus explain`, `docs/rules/*.md`)
+//! is generated from this metadata alone.
+
+use serde::Serialize;
+
+use crate::responsibility::Row;
+use crate::terraform::check::TfContext;
+
+mod ec2;
+mod rds;
+mod s3;
+
+/// How bad a finding is. `Error` is for syntax errors, `Hint` for notes about onus's own comments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Hint,
+    Low,
+    Medium,
+    High,
+    Critical,
+    Error,
+}
+
+impl Severity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Hint => "hint",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Severity> {
+        [Severity::Hint, Severity::Low, Severity::Medium, Severity::High, Severity::Critical, Severity::Error]
+            .into_iter()
+            .find(|s| s.name().eq_ignore_ascii_case(name))
+    }
+}
+
+/// The same check in the peer tools, so their users can map onus's findings and their suppressions.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Equivalents {
+    pub checkov: &'static [&'static str],
+    /// KICS query ids (UUIDs).
+    pub kics: &'static [&'static str],
+    /// Trivy/tfsec AVD ids (`AVD-AWS-0086`) and their long ids (`aws-s3-block-public-acls`).
+    pub trivy: &'static [&'static str],
+}
+
+/// A Terraform matcher: reports the rule's findings in a module.
+pub type TerraformCheck = fn(&mut TfContext);
+
+pub struct Rule {
+    /// Stable, kebab-case: used in suppressions, configuration and the JSON contract.
+    pub id: &'static str,
+    pub title: &'static str,
+    pub severity: Severity,
+    pub row: Row,
+    /// The AWS service, as named in hover and docs (`S3`, `EC2`, `RDS`).
+    pub service: &'static str,
+    /// What it does: one sentence.
+    pub what: &'static str,
+    /// Why is this bad: one paragraph.
+    pub why: &'static str,
+    /// What AWS does here and what it leaves to the customer.
+    pub aws_side: &'static str,
+    /// The fix, in words.
+    pub fix: &'static str,
+    /// An insecure example and its fixed form, in Terraform.
+    pub example: &'static str,
+    pub fixed_example: &'static str,
+    pub equivalents: Equivalents,
+    pub terraform: Option<TerraformCheck>,
+    /// Whether the matchers offer a quick-fix.
+    pub has_fix: bool,
+}
+
+impl Rule {
+    pub fn formats(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self.terraform.is_some() {
+            out.push("terraform");
+        }
+        out
+    }
+
+    /// The rule's documentation page, relative to the repository.
+    pub fn doc_path(&self) -> String {
+        format!("docs/rules/{}.md", self.id)
+    }
+
+    /// The documentation in Markdown: the source of `onus explain` and `docs/rules/<id>.md`.
+    pub fn markdown(&self) -> String {
+        let eq = |ids: &[&str]| if ids.is_empty() { "none".to_string() } else { ids.join(", ") };
+        format!(
+            "# {id}: {title}\n\n\
+             | severity | responsibility row | service | formats | quick-fix |\n\
+             |---|---|---|---|---|\n\
+             | {sev} | `{row}` ({duty}) | {service} | {formats} | {fix} |\n\n\
+             ## What it does\n{what}\n\n\
+             ## Why is this bad?\n{why}\n\n\
+             ## Whose duty is it?\n{aws}\n\n\
+             ## How to fix it\n{fixtext}\n\n\
+             ## Example\n```hcl\n{example}\n```\n\nUse instead:\n```hcl\n{fixed}\n```\n\n\
+             ## Equivalents in other tools\n- Checkov: {checkov}\n- KICS: {kics}\n- Trivy/tfsec: {trivy}\n\n\
+             ## Suppressing it\n`# onus:ignore:{id} <reason>` on the line above the resource or attribute.\n",
+            id = self.id,
+            title = self.title,
+            sev = self.severity.name(),
+            row = self.row.slug(),
+            duty = self.row.duty(),
+            service = self.service,
+            formats = self.formats().join(", "),
+            fix = if self.has_fix { "yes" } else { "no" },
+            what = self.what,
+            why = self.why,
+            aws = self.aws_side,
+            fixtext = self.fix,
+            example = self.example.trim_end(),
+            fixed = self.fixed_example.trim_end(),
+            checkov = eq(self.equivalents.checkov),
+            kics = eq(self.equivalents.kics),
+            trivy = eq(self.equivalents.trivy),
+        )
+    }
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id)
+    }
+}
+
+impl PartialEq for Rule {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
+/// Every rule, in catalog order (by service, then id).
+pub fn all() -> &'static [&'static Rule] {
+    static ALL: &[&Rule] = &[&ec2::sg_ssh_open_to_world::RULE, &rds::storage_unencrypted::RULE, &s3::public_acl::RULE];
+    ALL
+}
+
+pub fn by_id(id: &str) -> Option<&'static Rule> {
+    all().iter().copied().find(|r| r.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_catalog_is_well_formed() {
+        let mut ids = std::collections::HashSet::new();
+        for rule in all() {
+            assert!(ids.insert(rule.id), "duplicate id {}", rule.id);
+            assert!(rule.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "{}", rule.id);
+            assert!(rule.row.party() == crate::responsibility::Party::Customer, "{} flags an AWS row", rule.id);
+            assert!(!rule.why.is_empty() && !rule.what.is_empty() && !rule.fix.is_empty() && !rule.aws_side.is_empty());
+            assert!(!rule.formats().is_empty(), "{} has no matcher", rule.id);
+            for kics in rule.equivalents.kics {
+                assert_eq!(kics.len(), 36, "{}: KICS ids are UUIDs", rule.id);
+            }
+        }
+    }
+}

@@ -1,0 +1,465 @@
+//! The typed view of a Terraform file: blocks, attributes and expressions with their source ranges.
+//!
+//! Built from the tree-sitter tree of a `.tf`/`.tfvars` file (and, with the same types, from `.tf.json`), owned
+//! so that it outlives the tree and can be shared between the files of a module.
+
+use tree_sitter::Node;
+
+use crate::text::TextRange;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Block {
+    /// `resource`, `data`, `module`, `variable`, `locals`, ..., or a nested block's name (`ingress`).
+    pub kind: String,
+    pub labels: Vec<String>,
+    /// From the block's first byte to its closing brace.
+    pub range: TextRange,
+    /// The block's type and labels: where a finding about a missing attribute points.
+    pub header: TextRange,
+    /// Just after the `{`, and at the `}` (equal to `range.end` when the brace is missing).
+    pub open_brace_end: usize,
+    pub close_brace_start: usize,
+    pub attributes: Vec<Attribute>,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attribute {
+    pub name: String,
+    pub name_range: TextRange,
+    /// The whole `name = value`.
+    pub range: TextRange,
+    pub expr: Expr,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    pub range: TextRange,
+    pub kind: ExprKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    Null,
+    Bool(bool),
+    Number(f64),
+    /// A quoted string or heredoc; a plain string is one literal part.
+    Template(Vec<TemplatePart>),
+    Tuple(Vec<Expr>),
+    Object(Vec<(Expr, Expr)>),
+    /// `var.x`, `local.y[0]`, `aws_s3_bucket.b.id`: a root name and the steps after it.
+    Traversal(String, Vec<Step>),
+    Call(String, Vec<Expr>),
+    Conditional(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// Operators, `for` expressions, splats on calls...: never known.
+    Other,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TemplatePart {
+    Literal(String),
+    Interpolation(Expr),
+    /// `%{ if }`/`%{ for }`: makes the template unknown.
+    Directive,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Step {
+    Attr(String),
+    Index(Expr),
+    Splat,
+}
+
+impl Block {
+    pub fn label(&self, i: usize) -> Option<&str> {
+        self.labels.get(i).map(String::as_str)
+    }
+    pub fn attr(&self, name: &str) -> Option<&Attribute> {
+        self.attributes.iter().find(|a| a.name == name)
+    }
+    /// Nested blocks named `name`, including the `content` of `dynamic "name"` blocks.
+    pub fn blocks<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Block> + 'a {
+        self.blocks.iter().filter_map(move |b| {
+            if b.kind == name {
+                Some(b)
+            } else if b.kind == "dynamic" && b.label(0) == Some(name) {
+                b.blocks.iter().find(|c| c.kind == "content")
+            } else {
+                None
+            }
+        })
+    }
+    pub fn block<'a>(&'a self, name: &'a str) -> Option<&'a Block> {
+        self.blocks(name).next()
+    }
+    /// Whether this nested block is the `content` of a `dynamic` block (its values depend on the iterator).
+    pub fn is_dynamic_content(&self) -> bool {
+        self.kind == "content"
+    }
+}
+
+impl Expr {
+    /// A string with no interpolation, as written.
+    pub fn as_literal_str(&self) -> Option<&str> {
+        match &self.kind {
+            ExprKind::Template(parts) => match parts.as_slice() {
+                [TemplatePart::Literal(s)] => Some(s),
+                [] => Some(""),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+/// Builds the model of an HCL file from its tree.
+pub struct HclReader<'a> {
+    source: &'a [u8],
+}
+
+impl<'a> HclReader<'a> {
+    pub fn new(source: &'a [u8]) -> Self {
+        Self { source }
+    }
+
+    fn text(&self, node: Node) -> &'a str {
+        std::str::from_utf8(&self.source[node.start_byte()..node.end_byte()]).unwrap_or("")
+    }
+
+    /// The top-level blocks and attributes of a `config_file` (attributes matter for `.tfvars`).
+    pub fn file(&self, root: Node) -> (Vec<Block>, Vec<Attribute>) {
+        let mut blocks = Vec::new();
+        let mut attributes = Vec::new();
+        let mut cursor = root.walk();
+        for child in root.named_children(&mut cursor) {
+            if child.kind() == "body" {
+                self.body(child, &mut attributes, &mut blocks);
+            }
+        }
+        (blocks, attributes)
+    }
+
+    fn body(&self, body: Node, attributes: &mut Vec<Attribute>, blocks: &mut Vec<Block>) {
+        let mut cursor = body.walk();
+        for child in body.named_children(&mut cursor) {
+            match child.kind() {
+                "attribute" => attributes.extend(self.attribute(child)),
+                "block" => blocks.extend(self.block(child)),
+                _ => {}
+            }
+        }
+    }
+
+    pub fn block(&self, node: Node) -> Option<Block> {
+        let mut cursor = node.walk();
+        let mut kind = None;
+        let mut labels = Vec::new();
+        let mut header_end = node.start_byte();
+        let mut open_brace_end = None;
+        let mut close_brace_start = node.end_byte();
+        let mut attributes = Vec::new();
+        let mut blocks = Vec::new();
+        for child in node.children(&mut cursor) {
+            match child.kind() {
+                "identifier" if kind.is_none() => {
+                    kind = Some(self.text(child).to_string());
+                    header_end = child.end_byte();
+                }
+                "identifier" if open_brace_end.is_none() => {
+                    labels.push(self.text(child).to_string());
+                    header_end = child.end_byte();
+                }
+                "string_lit" if open_brace_end.is_none() => {
+                    labels.push(self.string_lit(child));
+                    header_end = child.end_byte();
+                }
+                "block_start" => open_brace_end = Some(child.end_byte()),
+                "body" => self.body(child, &mut attributes, &mut blocks),
+                "block_end" if !child.is_missing() => close_brace_start = child.start_byte(),
+                _ => {}
+            }
+        }
+        Some(Block {
+            kind: kind?,
+            labels,
+            range: TextRange::from_node(&node),
+            header: TextRange::new(node.start_byte(), header_end),
+            open_brace_end: open_brace_end?,
+            close_brace_start,
+            attributes,
+            blocks,
+        })
+    }
+
+    fn attribute(&self, node: Node) -> Option<Attribute> {
+        let name = node.named_child(0).filter(|n| n.kind() == "identifier")?;
+        let value = node.named_child(1)?;
+        Some(Attribute {
+            name: self.text(name).to_string(),
+            name_range: TextRange::from_node(&name),
+            range: TextRange::from_node(&node),
+            expr: self.expr(value),
+        })
+    }
+
+    fn string_lit(&self, node: Node) -> String {
+        let mut out = String::new();
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            if child.kind() == "template_literal" {
+                out.push_str(&unescape(self.text(child)));
+            }
+        }
+        out
+    }
+
+    pub fn expr(&self, node: Node) -> Expr {
+        let range = TextRange::from_node(&node);
+        let kind = self.expr_kind(node);
+        Expr { range, kind }
+    }
+
+    fn expr_kind(&self, node: Node) -> ExprKind {
+        match node.kind() {
+            "expression" => {
+                // An expression node holds a primary expression followed by traversal steps.
+                let mut cursor = node.walk();
+                let children: Vec<Node> = node.named_children(&mut cursor).filter(|c| c.kind() != "comment").collect();
+                let Some((first, steps)) = children.split_first() else { return ExprKind::Other };
+                if steps.is_empty() {
+                    return self.expr_kind(*first);
+                }
+                if first.kind() != "variable_expr" {
+                    return ExprKind::Other;
+                }
+                let root = self.text(*first).to_string();
+                let mut out = Vec::new();
+                for step in steps {
+                    match step.kind() {
+                        "get_attr" => match step.named_child(0) {
+                            Some(id) => out.push(Step::Attr(self.text(id).to_string())),
+                            None => return ExprKind::Other,
+                        },
+                        "index" => {
+                            let inner = step.named_child(0);
+                            match inner.map(|n| (n.kind(), n)) {
+                                Some(("new_index", n)) => match n.named_child(0) {
+                                    Some(e) => out.push(Step::Index(self.expr(e))),
+                                    None => return ExprKind::Other,
+                                },
+                                Some(("legacy_index", n)) => {
+                                    let digits = self.text(n).trim_start_matches('.');
+                                    let value = digits.parse().unwrap_or(f64::NAN);
+                                    out.push(Step::Index(Expr {
+                                        range: TextRange::from_node(&n),
+                                        kind: ExprKind::Number(value),
+                                    }));
+                                }
+                                _ => return ExprKind::Other,
+                            }
+                        }
+                        "splat" => out.push(Step::Splat),
+                        _ => return ExprKind::Other,
+                    }
+                }
+                ExprKind::Traversal(root, out)
+            }
+            "literal_value" => match node.named_child(0) {
+                Some(n) => self.expr_kind(n),
+                None => ExprKind::Other,
+            },
+            "numeric_lit" => self.text(node).parse().map(ExprKind::Number).unwrap_or(ExprKind::Other),
+            "bool_lit" => ExprKind::Bool(self.text(node) == "true"),
+            "null_lit" => ExprKind::Null,
+            "string_lit" => ExprKind::Template(vec![TemplatePart::Literal(self.string_lit(node))]),
+            "template_expr" => match node.named_child(0) {
+                Some(n) if n.kind() == "quoted_template" => ExprKind::Template(self.template_parts(n, true)),
+                Some(n) if n.kind() == "heredoc_template" => self.heredoc(n),
+                _ => ExprKind::Other,
+            },
+            "collection_value" => match node.named_child(0) {
+                Some(n) => self.expr_kind(n),
+                None => ExprKind::Other,
+            },
+            "tuple" => {
+                let mut cursor = node.walk();
+                let items = node.named_children(&mut cursor).filter(|c| c.kind() == "expression").map(|c| self.expr(c));
+                ExprKind::Tuple(items.collect())
+            }
+            "object" => {
+                let mut cursor = node.walk();
+                let mut elems = Vec::new();
+                for elem in node.named_children(&mut cursor).filter(|c| c.kind() == "object_elem") {
+                    if let (Some(k), Some(v)) = (elem.child_by_field_name("key"), elem.child_by_field_name("val")) {
+                        elems.push((self.expr(k), self.expr(v)));
+                    }
+                }
+                ExprKind::Object(elems)
+            }
+            "variable_expr" => ExprKind::Traversal(self.text(node).to_string(), Vec::new()),
+            "function_call" => {
+                let mut cursor = node.walk();
+                let mut name = String::new();
+                let mut args = Vec::new();
+                for child in node.named_children(&mut cursor) {
+                    match child.kind() {
+                        "identifier" => name = self.text(child).to_string(),
+                        "function_arguments" => {
+                            let mut c2 = child.walk();
+                            for arg in child.named_children(&mut c2) {
+                                match arg.kind() {
+                                    "expression" => args.push(self.expr(arg)),
+                                    // `f(list...)`: the arguments are not known one by one.
+                                    "ellipsis" => return ExprKind::Other,
+                                    _ => {}
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                ExprKind::Call(name, args)
+            }
+            "conditional" => {
+                let mut cursor = node.walk();
+                let parts: Vec<Expr> = node.named_children(&mut cursor).map(|c| self.expr(c)).collect();
+                match <[Expr; 3]>::try_from(parts) {
+                    Ok([c, t, f]) => ExprKind::Conditional(Box::new(c), Box::new(t), Box::new(f)),
+                    Err(_) => ExprKind::Other,
+                }
+            }
+            _ => ExprKind::Other,
+        }
+    }
+
+    fn template_parts(&self, node: Node, quoted: bool) -> Vec<TemplatePart> {
+        let mut parts = Vec::new();
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            match child.kind() {
+                "template_literal" => {
+                    let raw = self.text(child);
+                    let text = if quoted { unescape(raw) } else { unescape_template_markers(raw) };
+                    match parts.last_mut() {
+                        Some(TemplatePart::Literal(s)) => s.push_str(&text),
+                        _ => parts.push(TemplatePart::Literal(text)),
+                    }
+                }
+                "template_interpolation" => {
+                    let mut c2 = child.walk();
+                    let expr = child.named_children(&mut c2).find(|c| c.kind() == "expression");
+                    match expr {
+                        Some(e) => parts.push(TemplatePart::Interpolation(self.expr(e))),
+                        None => parts.push(TemplatePart::Directive),
+                    }
+                }
+                "template_directive" => parts.push(TemplatePart::Directive),
+                _ => {}
+            }
+        }
+        parts
+    }
+
+    /// A heredoc's text: the lines between its markers, with `<<-` indentation removed.
+    fn heredoc(&self, node: Node) -> ExprKind {
+        let strip = {
+            let mut cursor = node.walk();
+            let start = node.named_children(&mut cursor).find(|c| c.kind() == "heredoc_start");
+            start.is_some_and(|s| self.text(s).starts_with("<<-"))
+        };
+        // The body runs from the end of the first line to the start of the closing marker's line.
+        let mut cursor = node.walk();
+        let idents: Vec<Node> = node.named_children(&mut cursor).filter(|c| c.kind() == "heredoc_identifier").collect();
+        let (Some(open), Some(close)) = (idents.first(), idents.get(1)) else { return ExprKind::Other };
+        let body_start = self.source[open.end_byte()..].iter().position(|&b| b == b'\n').map(|p| open.end_byte() + p + 1);
+        let Some(body_start) = body_start else { return ExprKind::Other };
+        let close_line_start =
+            self.source[..close.start_byte()].iter().rposition(|&b| b == b'\n').map(|p| p + 1).unwrap_or(0);
+        if close_line_start < body_start {
+            return ExprKind::Template(vec![TemplatePart::Literal(String::new())]);
+        }
+        let mut parts = self.template_parts(node, false);
+        // Trim what belongs to the marker lines (the literal nodes can include the first newline).
+        if let Some(TemplatePart::Literal(s)) = parts.first_mut() {
+            if let Some(rest) = s.strip_prefix('\n') {
+                *s = rest.to_string();
+            }
+        }
+        if strip {
+            // Indentation is removed from literal text only; with interpolations this is approximate
+            // (enough for JSON policies, which is what rules read from heredocs).
+            let body = std::str::from_utf8(&self.source[body_start..close_line_start]).unwrap_or("");
+            let indent = body
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| l.len() - l.trim_start_matches([' ', '\t']).len())
+                .min()
+                .unwrap_or(0);
+            for part in &mut parts {
+                if let TemplatePart::Literal(s) = part {
+                    *s = s
+                        .split('\n')
+                        .map(|l| {
+                            let n = l.len() - l.trim_start_matches([' ', '\t']).len();
+                            &l[n.min(indent)..]
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                }
+            }
+        }
+        ExprKind::Template(parts)
+    }
+}
+
+/// Resolves the escapes of a quoted HCL string: `\n \t \r \" \\ \uXXXX \UXXXXXXXX`, and `$${`/`%%{`.
+pub fn unescape(raw: &str) -> String {
+    if !raw.contains(['\\', '$', '%']) {
+        return raw.to_string();
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some('r') => out.push('\r'),
+                Some('"') => out.push('"'),
+                Some('\\') => out.push('\\'),
+                Some(u @ ('u' | 'U')) => {
+                    let n = if u == 'u' { 4 } else { 8 };
+                    let hex: String = (0..n).filter_map(|_| chars.next()).collect();
+                    match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                        Some(ch) => out.push(ch),
+                        None => {
+                            out.push('\\');
+                            out.push(u);
+                            out.push_str(&hex);
+                        }
+                    }
+                }
+                Some(other) => {
+                    out.push('\\');
+                    out.push(other);
+                }
+                None => out.push('\\'),
+            },
+            '$' | '%' if chars.peek() == Some(&c) => {
+                // `$${` is a literal `${`.
+                let mut look = chars.clone();
+                look.next();
+                if look.peek() == Some(&'{') {
+                    chars.next();
+                }
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn unescape_template_markers(raw: &str) -> String {
+    raw.replace("$${", "${").replace("%%{", "%{")
+}

@@ -1,0 +1,210 @@
+//! Positions in text: byte offsets inside onus, LSP line/character positions at the edge.
+//!
+//! LSP counts `character` in the negotiated encoding (UTF-16 code units by default, UTF-8 bytes when the
+//! client offers it) and ends lines at `\n`, `\r\n` or `\r` (ropey's `cr_lines`). Positions past the end of a
+//! line or of the document are clamped, never trusted: a client may send anything.
+
+use ropey::Rope;
+use serde::Serialize;
+
+/// How the `character` of an LSP position is counted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum PositionEncoding {
+    Utf8,
+    #[default]
+    Utf16,
+}
+
+/// A zero-based line and character, counted in some [`PositionEncoding`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Position {
+    pub line: u32,
+    pub character: u32,
+}
+
+impl Position {
+    pub const fn new(line: u32, character: u32) -> Self {
+        Self { line, character }
+    }
+}
+
+/// A half-open range of [`Position`]s.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Range {
+    pub start: Position,
+    pub end: Position,
+}
+
+/// A half-open range of byte offsets into a document.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TextRange {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl TextRange {
+    pub const fn new(start: usize, end: usize) -> Self {
+        Self { start, end }
+    }
+    pub const fn empty(at: usize) -> Self {
+        Self { start: at, end: at }
+    }
+    pub const fn len(&self) -> usize {
+        self.end - self.start
+    }
+    pub const fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+    pub const fn contains(&self, offset: usize) -> bool {
+        self.start <= offset && offset < self.end
+    }
+    /// True when the two ranges share a byte, or when an empty range touches the other.
+    pub const fn intersects(&self, other: &TextRange) -> bool {
+        self.start <= other.end && other.start <= self.end
+    }
+    pub fn from_node(node: &tree_sitter::Node) -> Self {
+        Self::new(node.start_byte(), node.end_byte())
+    }
+}
+
+/// Number of bytes of the line terminator at the end of `line` (0, 1 for `\n`/`\r`, 2 for `\r\n`).
+fn terminator_len(rope: &Rope, line: usize) -> usize {
+    let slice = rope.line(line);
+    let n = slice.len_bytes();
+    if n == 0 {
+        return 0;
+    }
+    match slice.byte(n - 1) {
+        b'\n' if n >= 2 && slice.byte(n - 2) == b'\r' => 2,
+        b'\n' | b'\r' => 1,
+        _ => 0,
+    }
+}
+
+/// The byte offset of `pos`, clamped to the end of its line (before the terminator) and of the document.
+/// A position inside a multi-byte character is moved to that character's start.
+pub fn offset_at(rope: &Rope, pos: Position, encoding: PositionEncoding) -> usize {
+    let line = pos.line as usize;
+    if line >= rope.len_lines() {
+        return rope.len_bytes();
+    }
+    let line_start = rope.line_to_byte(line);
+    let content_len = rope.line(line).len_bytes() - terminator_len(rope, line);
+    let line_start_char = rope.byte_to_char(line_start);
+    let line_end_char = rope.byte_to_char(line_start + content_len);
+    let char_idx = match encoding {
+        PositionEncoding::Utf8 => {
+            let byte = line_start + (pos.character as usize).min(content_len);
+            // Round down to a character boundary.
+            rope.byte_to_char(byte)
+        }
+        PositionEncoding::Utf16 => {
+            let base = rope.char_to_utf16_cu(line_start_char);
+            let end = rope.char_to_utf16_cu(line_end_char);
+            let target = (base + pos.character as usize).min(end);
+            // utf16_cu_to_char rounds down inside a surrogate pair.
+            rope.utf16_cu_to_char(target)
+        }
+    };
+    rope.char_to_byte(char_idx.clamp(line_start_char, line_end_char))
+}
+
+/// The position of byte `offset` (clamped to the document, rounded down to a character boundary).
+pub fn position_at(rope: &Rope, offset: usize, encoding: PositionEncoding) -> Position {
+    let offset = offset.min(rope.len_bytes());
+    let line = rope.byte_to_line(offset);
+    let line_start = rope.line_to_byte(line);
+    let character = match encoding {
+        PositionEncoding::Utf8 => {
+            let char_start = rope.char_to_byte(rope.byte_to_char(offset));
+            char_start - line_start
+        }
+        PositionEncoding::Utf16 => {
+            let c = rope.byte_to_char(offset);
+            rope.char_to_utf16_cu(c) - rope.char_to_utf16_cu(rope.byte_to_char(line_start))
+        }
+    };
+    Position::new(line as u32, character as u32)
+}
+
+pub fn range_at(rope: &Rope, range: TextRange, encoding: PositionEncoding) -> Range {
+    Range {
+        start: position_at(rope, range.start, encoding),
+        end: position_at(rope, range.end, encoding),
+    }
+}
+
+/// The byte range of an LSP range; a reversed range is put in order.
+pub fn text_range_of(rope: &Rope, range: Range, encoding: PositionEncoding) -> TextRange {
+    let a = offset_at(rope, range.start, encoding);
+    let b = offset_at(rope, range.end, encoding);
+    TextRange::new(a.min(b), a.max(b))
+}
+
+/// The tree-sitter point of byte `offset`: row by ropey's lines, column in bytes.
+pub fn point_at(rope: &Rope, offset: usize) -> tree_sitter::Point {
+    let line = rope.byte_to_line(offset);
+    tree_sitter::Point::new(line, offset - rope.line_to_byte(line))
+}
+
+/// 1-based line and column (in characters) of `offset`, as the CLI prints them.
+pub fn line_col(rope: &Rope, offset: usize) -> (usize, usize) {
+    let offset = offset.min(rope.len_bytes());
+    let line = rope.byte_to_line(offset);
+    let col = rope.byte_to_char(offset) - rope.line_to_char(line);
+    (line + 1, col + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roundtrip(text: &str, enc: PositionEncoding) {
+        let rope = Rope::from_str(text);
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            let pos = position_at(&rope, offset, enc);
+            let at = offset_at(&rope, pos, enc);
+            // A position between \r and \n clamps to before the \r.
+            let expected = if offset > 0 && text.as_bytes()[offset - 1] == b'\r' && text[offset..].starts_with('\n') {
+                offset - 1
+            } else {
+                offset
+            };
+            assert_eq!(at, expected, "{text:?} offset {offset} -> {pos:?}");
+        }
+    }
+
+    #[test]
+    fn positions_roundtrip_in_both_encodings() {
+        for text in ["", "a", "é日本😀\nx", "a\r\nb\r\n", "a\rb\nc", "😀😀\r\n😀", "x\n\n\ny"] {
+            roundtrip(text, PositionEncoding::Utf8);
+            roundtrip(text, PositionEncoding::Utf16);
+        }
+    }
+
+    #[test]
+    fn astral_characters_count_two_utf16_units() {
+        let rope = Rope::from_str("a😀b");
+        assert_eq!(position_at(&rope, 5, PositionEncoding::Utf16), Position::new(0, 3));
+        assert_eq!(position_at(&rope, 5, PositionEncoding::Utf8), Position::new(0, 5));
+        assert_eq!(offset_at(&rope, Position::new(0, 3), PositionEncoding::Utf16), 5);
+        // Inside the surrogate pair: rounded down to the character's start.
+        assert_eq!(offset_at(&rope, Position::new(0, 2), PositionEncoding::Utf16), 1);
+        // Inside the UTF-8 sequence: rounded down too.
+        assert_eq!(offset_at(&rope, Position::new(0, 3), PositionEncoding::Utf8), 1);
+    }
+
+    #[test]
+    fn out_of_range_positions_clamp() {
+        let rope = Rope::from_str("ab\r\ncd");
+        assert_eq!(offset_at(&rope, Position::new(0, 99), PositionEncoding::Utf16), 2);
+        assert_eq!(offset_at(&rope, Position::new(9, 0), PositionEncoding::Utf16), 6);
+        assert_eq!(position_at(&rope, 99, PositionEncoding::Utf16), Position::new(1, 2));
+        let r = text_range_of(
+            &rope,
+            Range { start: Position::new(1, 1), end: Position::new(0, 1) },
+            PositionEncoding::Utf8,
+        );
+        assert_eq!(r, TextRange::new(1, 5));
+    }
+}

@@ -1,0 +1,287 @@
+//! The analysis API: a set of documents (open in an editor, or read from disk by the caller) and the
+//! diagnostics of each. The server and the CLI drive it; it does no I/O itself.
+//!
+//! Terraform analyses a module (a folder) at once: every `.tf`/`.tfvars` of the folder, open buffers
+//! overriding disk, so references across files resolve and a change in one file updates its siblings.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::document::{Cancelled, Document, Parsers};
+use crate::finding::Finding;
+use crate::fix::Fix;
+use crate::rules::{self, Rule, Severity};
+use crate::syntax_errors::syntax_errors;
+use crate::terraform::check::TfContext;
+use crate::terraform::{Module, TfFile};
+use crate::text::{PositionEncoding, Range, TextRange};
+
+/// What onus tells a person about a place in a file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostic {
+    pub range: TextRange,
+    pub severity: Severity,
+    /// The rule id, or `syntax-error` / `file-too-large`.
+    pub code: &'static str,
+    pub message: String,
+    pub rule: Option<&'static Rule>,
+    /// The resource the finding is about, for suppressions and the code lens.
+    pub resource: Option<TextRange>,
+    pub fixes: Vec<Fix>,
+}
+
+impl Diagnostic {
+    fn from_finding(f: Finding) -> Diagnostic {
+        Diagnostic {
+            range: f.range,
+            severity: f.rule.severity,
+            code: f.rule.id,
+            message: f.message,
+            rule: Some(f.rule),
+            resource: Some(f.resource),
+            fixes: f.fixes,
+        }
+    }
+}
+
+struct Entry {
+    doc: Document,
+    /// Open in the editor: the disk's copy is ignored until it closes.
+    open: bool,
+    /// Bumped on every edit; the cached model belongs to one revision.
+    revision: u64,
+    model: Option<(u64, Arc<TfFile>)>,
+}
+
+/// Why a change was not applied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChangeError {
+    UnknownDocument,
+    /// The change's version is not newer than the document's.
+    StaleVersion { have: i32, got: i32 },
+}
+
+#[derive(Default)]
+pub struct Workspace {
+    parsers: Parsers,
+    entries: BTreeMap<String, Entry>,
+}
+
+/// The folder of a path: the module a Terraform file belongs to.
+pub fn folder_of(path: &str) -> &str {
+    match path.rfind(['/', '\\']) {
+        Some(i) => &path[..i],
+        None => "",
+    }
+}
+
+impl Workspace {
+    pub fn new() -> Workspace {
+        Workspace::default()
+    }
+
+    /// Opens a document in the editor (replacing any disk copy). Returns false if onus does not handle it.
+    pub fn open(&mut self, path: &str, text: &str, version: i32) -> bool {
+        self.insert(path, text, version, true)
+    }
+
+    /// A file read from disk by the caller (a module's sibling, or a file given to the CLI). An open document
+    /// of the same path is left alone.
+    pub fn add_disk_file(&mut self, path: &str, text: &str) -> bool {
+        if self.entries.get(path).is_some_and(|e| e.open) {
+            return true;
+        }
+        self.insert(path, text, 0, false)
+    }
+
+    fn insert(&mut self, path: &str, text: &str, version: i32, open: bool) -> bool {
+        let Some(doc) = Document::new(path, text, version) else { return false };
+        let revision = self.entries.get(path).map_or(0, |e| e.revision + 1);
+        self.entries.insert(path.to_string(), Entry { doc, open, revision, model: None });
+        true
+    }
+
+    /// Closes an editor document. Its disk text (if the caller read it) takes its place for its siblings.
+    pub fn close(&mut self, path: &str, disk_text: Option<&str>) {
+        self.entries.remove(path);
+        if let Some(text) = disk_text {
+            self.insert(path, text, 0, false);
+        }
+    }
+
+    pub fn remove(&mut self, path: &str) {
+        self.entries.remove(path);
+    }
+
+    pub fn is_open(&self, path: &str) -> bool {
+        self.entries.get(path).is_some_and(|e| e.open)
+    }
+
+    pub fn document(&self, path: &str) -> Option<&Document> {
+        self.entries.get(path).map(|e| &e.doc)
+    }
+
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.entries.keys().map(String::as_str)
+    }
+
+    /// Applies the content changes of one `didChange`, in order, if `version` is newer than the document's.
+    pub fn change(
+        &mut self,
+        path: &str,
+        version: i32,
+        changes: &[(Option<Range>, String)],
+        encoding: PositionEncoding,
+    ) -> Result<(), ChangeError> {
+        let entry = self.entries.get_mut(path).ok_or(ChangeError::UnknownDocument)?;
+        if version <= entry.doc.version() {
+            return Err(ChangeError::StaleVersion { have: entry.doc.version(), got: version });
+        }
+        for (range, text) in changes {
+            entry.doc.apply_change(*range, text, encoding);
+        }
+        entry.doc.set_version(version);
+        entry.revision += 1;
+        Ok(())
+    }
+
+    /// Parses `path` (incrementally). `cancelled` is polled during the parse.
+    pub fn parse(&mut self, path: &str, cancelled: &mut dyn FnMut() -> bool) -> Result<(), Cancelled> {
+        match self.entries.get_mut(path) {
+            Some(entry) => entry.doc.parse(&mut self.parsers, cancelled),
+            None => Ok(()),
+        }
+    }
+
+    /// The Terraform files analysed together with `path` (its folder's), `path` included.
+    pub fn module_of(&self, path: &str) -> Vec<String> {
+        let Some(entry) = self.entries.get(path) else { return Vec::new() };
+        if !entry.doc.kind().is_terraform() {
+            return vec![path.to_string()];
+        }
+        let folder = folder_of(path);
+        self.entries
+            .iter()
+            .filter(|(p, e)| folder_of(p) == folder && e.doc.kind().is_terraform())
+            .map(|(p, _)| p.clone())
+            .collect()
+    }
+
+    /// The model of a parsed Terraform file, built once per revision.
+    fn model(&mut self, path: &str) -> Option<Arc<TfFile>> {
+        let entry = self.entries.get_mut(path)?;
+        if let Some((rev, model)) = &entry.model {
+            if *rev == entry.revision && entry.doc.is_parsed() {
+                return Some(model.clone());
+            }
+        }
+        entry.doc.parse_fully(&mut self.parsers);
+        let model = Arc::new(TfFile::from_document(&entry.doc)?);
+        entry.model = Some((entry.revision, model.clone()));
+        Some(model)
+    }
+
+    /// The diagnostics of every file of the module (or template) that holds `path`, by path.
+    /// Files are parsed to completion first.
+    pub fn diagnostics_of_module(&mut self, path: &str) -> BTreeMap<String, Vec<Diagnostic>> {
+        let paths = self.module_of(path);
+        let mut out: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
+        let mut models = Vec::new();
+        for p in &paths {
+            let entry = self.entries.get_mut(p).expect("listed by module_of");
+            entry.doc.parse_fully(&mut self.parsers);
+            out.insert(p.clone(), file_diagnostics(&entry.doc));
+            if entry.doc.kind().is_terraform() {
+                if let Some(model) = self.model(p) {
+                    models.push((p.clone(), model));
+                }
+            }
+        }
+        if !models.is_empty() {
+            let module = Module::new(models.iter().map(|(_, m)| m.as_ref()).collect());
+            for finding in check_module(&module) {
+                let path = &models[finding.file].0;
+                out.entry(path.clone()).or_default().push(Diagnostic::from_finding(finding));
+            }
+        }
+        for diags in out.values_mut() {
+            diags.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
+        }
+        out
+    }
+
+    /// The diagnostics of one file.
+    pub fn diagnostics(&mut self, path: &str) -> Vec<Diagnostic> {
+        self.diagnostics_of_module(path).remove(path).unwrap_or_default()
+    }
+}
+
+/// Diagnostics that depend on the file alone: syntax errors, size.
+fn file_diagnostics(doc: &Document) -> Vec<Diagnostic> {
+    let plain = |range, code, message| Diagnostic {
+        range,
+        severity: Severity::Error,
+        code,
+        message,
+        rule: None,
+        resource: None,
+        fixes: Vec::new(),
+    };
+    if !doc.kind().is_analysed() {
+        return Vec::new();
+    }
+    if doc.is_too_large() {
+        let msg = format!(
+            "file not analysed: {} bytes is more than onus parses ({} bytes)",
+            doc.rope().len_bytes(),
+            crate::document::MAX_PARSED_BYTES
+        );
+        return vec![plain(TextRange::empty(0), "file-too-large", msg)];
+    }
+    let Some(tree) = doc.tree() else { return Vec::new() };
+    syntax_errors(tree, doc.rope()).into_iter().map(|e| plain(e.range, "syntax-error", e.message)).collect()
+}
+
+/// Runs every Terraform rule over a module.
+pub fn check_module(module: &Module) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rule in rules::all() {
+        if let Some(check) = rule.terraform {
+            check(&mut TfContext::new(module, rule, &mut findings));
+        }
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn findings_follow_edits_and_versions() {
+        let mut ws = Workspace::new();
+        assert!(ws.open("/m/main.tf", "resource \"aws_s3_bucket\" \"b\" {\n  acl = \"private\"\n}\n", 1));
+        assert!(ws.diagnostics("/m/main.tf").is_empty());
+        let r = Range { start: crate::text::Position::new(1, 9), end: crate::text::Position::new(1, 16) };
+        ws.change("/m/main.tf", 2, &[(Some(r), "public-read".into())], PositionEncoding::Utf16).unwrap();
+        let diags = ws.diagnostics("/m/main.tf");
+        assert_eq!(diags.iter().map(|d| d.code).collect::<Vec<_>>(), ["s3-public-acl"]);
+        assert_eq!(
+            ws.change("/m/main.tf", 2, &[(None, String::new())], PositionEncoding::Utf16),
+            Err(ChangeError::StaleVersion { have: 2, got: 2 })
+        );
+    }
+
+    #[test]
+    fn variables_resolve_across_the_files_of_a_module() {
+        let mut ws = Workspace::new();
+        ws.open("/m/main.tf", "resource \"aws_s3_bucket\" \"b\" {\n  acl = var.acl\n}\n", 1);
+        ws.add_disk_file("/m/variables.tf", "variable \"acl\" {\n  default = \"private\"\n}\n");
+        assert!(ws.diagnostics("/m/main.tf").is_empty());
+        ws.add_disk_file("/m/terraform.tfvars", "acl = \"public-read-write\"\n");
+        assert_eq!(ws.diagnostics("/m/main.tf").len(), 1);
+        // Another folder is another module.
+        ws.open("/other/main.tf", "resource \"aws_s3_bucket\" \"b\" {\n  acl = var.acl\n}\n", 1);
+        assert!(ws.diagnostics("/other/main.tf").is_empty());
+    }
+}

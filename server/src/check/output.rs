@@ -1,0 +1,201 @@
+//! The outputs of `onus check`: text for people, JSON for scripts, SARIF 2.1.0 for code-scanning services.
+
+use std::io::{IsTerminal, Write};
+
+use onus_analysis::rules::{self, Rule};
+use onus_analysis::Severity;
+use serde_json::{json, Value};
+
+use super::Report;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+}
+
+pub fn write(out: &mut impl Write, format: Format, reports: &[Report]) -> std::io::Result<()> {
+    match format {
+        Format::Text => text(out, reports, std::io::stdout().is_terminal()),
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &json_reports(reports))?;
+            writeln!(out)
+        }
+        Format::Sarif => {
+            serde_json::to_writer_pretty(&mut *out, &sarif(reports))?;
+            writeln!(out)
+        }
+    }
+}
+
+fn colour(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error | Severity::Critical => "\x1b[1;31m",
+        Severity::High => "\x1b[31m",
+        Severity::Medium => "\x1b[33m",
+        Severity::Low => "\x1b[36m",
+        Severity::Hint => "\x1b[2m",
+    }
+}
+
+/// `path:line:col: severity rule-id message [row]`
+fn text(out: &mut impl Write, reports: &[Report], tty: bool) -> std::io::Result<()> {
+    for r in reports {
+        let d = &r.diagnostic;
+        let row = d.rule.map(|rule| format!(" [{}]", rule.row.slug())).unwrap_or_default();
+        if tty {
+            let (c, reset, dim) = (colour(d.severity), "\x1b[0m", "\x1b[2m");
+            writeln!(
+                out,
+                "\x1b[1m{}:{}:{}:{reset} {c}{}{reset} {dim}{}{reset} {}{dim}{row}{reset}",
+                r.path,
+                r.line,
+                r.column,
+                d.severity.name(),
+                d.code,
+                d.message
+            )?;
+        } else {
+            writeln!(out, "{}:{}:{}: {} {} {}{row}", r.path, r.line, r.column, d.severity.name(), d.code, d.message)?;
+        }
+    }
+    if tty || !reports.is_empty() {
+        let files = reports.iter().map(|r| &r.path).collect::<std::collections::BTreeSet<_>>().len();
+        let (n, s) = (reports.len(), if reports.len() == 1 { "" } else { "s" });
+        eprintln!("onus: {n} finding{s} in {files} file{}", if files == 1 { "" } else { "s" });
+    }
+    Ok(())
+}
+
+fn json_reports(reports: &[Report]) -> Value {
+    Value::Array(
+        reports
+            .iter()
+            .map(|r| {
+                let d = &r.diagnostic;
+                json!({
+                    "path": r.path,
+                    "line": r.line,
+                    "column": r.column,
+                    "end_line": r.end_line,
+                    "end_column": r.end_column,
+                    "severity": d.severity.name(),
+                    "rule": d.code,
+                    "message": d.message,
+                    "row": d.rule.map(|rule| rule.row.slug()),
+                    "service": d.rule.map(|rule| rule.service),
+                    "fix": !d.fixes.is_empty(),
+                })
+            })
+            .collect(),
+    )
+}
+
+/// The rule catalog as JSON: the contract other tools map onus's rules through. Keep it stable.
+pub fn rules_json() -> Value {
+    Value::Array(rules::all().iter().map(|r| rule_json(r)).collect())
+}
+
+fn rule_json(r: &Rule) -> Value {
+    json!({
+        "id": r.id,
+        "title": r.title,
+        "severity": r.severity.name(),
+        "row": r.row.slug(),
+        "service": r.service,
+        "formats": r.formats(),
+        "fix": r.has_fix,
+        "equivalents": {
+            "checkov": r.equivalents.checkov,
+            "kics": r.equivalents.kics,
+            "trivy": r.equivalents.trivy,
+        },
+        "description": r.what,
+    })
+}
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error | Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Hint => "note",
+    }
+}
+
+/// SARIF 2.1.0: every rule in `tool.driver.rules` (with the syntax-error pseudo-rule), a result per finding.
+fn sarif(reports: &[Report]) -> Value {
+    let mut rule_ids: Vec<&str> = rules::all().iter().map(|r| r.id).collect();
+    let mut driver_rules: Vec<Value> = rules::all()
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id,
+                "name": r.title,
+                "shortDescription": { "text": r.title },
+                "fullDescription": { "text": r.what },
+                "help": { "text": format!("{}\n\nFix: {}", r.why, r.fix), "markdown": r.markdown() },
+                "defaultConfiguration": { "level": sarif_level(r.severity) },
+                "properties": {
+                    "severity": r.severity.name(),
+                    "responsibility": r.row.slug(),
+                    "service": r.service,
+                    "tags": ["security", r.row.slug()],
+                },
+            })
+        })
+        .collect();
+    for (id, text) in [
+        ("syntax-error", "The file does not parse; onus analyses the parts that do."),
+        ("file-too-large", "The file is larger than onus parses."),
+    ] {
+        rule_ids.push(id);
+        driver_rules.push(json!({
+            "id": id,
+            "shortDescription": { "text": text },
+            "help": { "text": text },
+            "defaultConfiguration": { "level": "error" },
+        }));
+    }
+    let results: Vec<Value> = reports
+        .iter()
+        .map(|r| {
+            let d = &r.diagnostic;
+            let mut result = json!({
+                "ruleId": d.code,
+                "level": sarif_level(d.severity),
+                "message": { "text": d.message },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": r.path },
+                        "region": {
+                            "startLine": r.line,
+                            "startColumn": r.column,
+                            "endLine": r.end_line,
+                            "endColumn": r.end_column,
+                        }
+                    }
+                }],
+            });
+            if let Some(i) = rule_ids.iter().position(|id| *id == d.code) {
+                result["ruleIndex"] = json!(i);
+            }
+            result
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "onus",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": driver_rules,
+                }
+            },
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    })
+}

@@ -1,0 +1,56 @@
+//! Finding the files to check: the files given, and under each directory given the files onus analyses,
+//! skipping `.terraform/`, `.git/` and what `.gitignore` ignores. Symbolic links are not followed.
+
+use std::path::PathBuf;
+
+use onus_analysis::file_kind::FileKind;
+
+pub struct Found {
+    pub files: Vec<String>,
+    pub errors: Vec<String>,
+}
+
+pub fn files(paths: &[PathBuf]) -> Found {
+    let mut found = Found { files: Vec::new(), errors: Vec::new() };
+    for root in paths {
+        let shown = root.to_string_lossy().into_owned();
+        match std::fs::metadata(root) {
+            Err(e) => found.errors.push(format!("{shown}: {e}")),
+            Ok(meta) if meta.is_file() => {
+                if FileKind::from_path(&shown).is_some() {
+                    found.files.push(shown);
+                } else {
+                    found.errors.push(format!("{shown}: not a Terraform or CloudFormation file"));
+                }
+            }
+            Ok(_) => walk_dir(root, &mut found),
+        }
+    }
+    found.files.sort();
+    found.files.dedup();
+    found
+}
+
+fn walk_dir(root: &PathBuf, found: &mut Found) {
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(|e| !matches!(e.file_name().to_str(), Some(".terraform" | ".git")))
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                let p = e.path().to_string_lossy().into_owned();
+                if FileKind::from_path(&p).is_some() {
+                    found.files.push(p);
+                }
+            }
+            Ok(_) => {}
+            Err(e) => found.errors.push(e.to_string()),
+        }
+    }
+}

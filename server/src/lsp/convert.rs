@@ -1,0 +1,90 @@
+//! Conversions between the protocol's types and the analysis's. Nothing else lives here.
+
+use onus_analysis::fix::Fix;
+use onus_analysis::{text, Diagnostic, PositionEncoding, Severity};
+use ropey::Rope;
+use std::collections::HashMap;
+use tower_lsp::lsp_types as lsp;
+
+/// The workspace key of a document: its file path for `file:` URIs, else the URI itself (`untitled:`).
+pub fn path_of(uri: &lsp::Url) -> String {
+    match uri.to_file_path() {
+        Ok(path) if uri.scheme() == "file" => path.to_string_lossy().into_owned(),
+        _ => uri.to_string(),
+    }
+}
+
+pub fn position(pos: lsp::Position) -> onus_analysis::Position {
+    onus_analysis::Position::new(pos.line, pos.character)
+}
+
+pub fn range(r: lsp::Range) -> onus_analysis::Range {
+    onus_analysis::Range { start: position(r.start), end: position(r.end) }
+}
+
+pub fn to_lsp_range(rope: &Rope, r: onus_analysis::TextRange, enc: PositionEncoding) -> lsp::Range {
+    let r = text::range_at(rope, r, enc);
+    lsp::Range {
+        start: lsp::Position::new(r.start.line, r.start.character),
+        end: lsp::Position::new(r.end.line, r.end.character),
+    }
+}
+
+pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
+    match s {
+        Severity::Error | Severity::Critical | Severity::High => lsp::DiagnosticSeverity::ERROR,
+        Severity::Medium => lsp::DiagnosticSeverity::WARNING,
+        Severity::Low => lsp::DiagnosticSeverity::INFORMATION,
+        Severity::Hint => lsp::DiagnosticSeverity::HINT,
+    }
+}
+
+pub fn diagnostic(rope: &Rope, d: &Diagnostic, enc: PositionEncoding) -> lsp::Diagnostic {
+    let row = d.rule.map(|r| format!(" [{}]", r.row.slug())).unwrap_or_default();
+    let severity_name = d.rule.map(|r| format!("{}: ", r.severity.name())).unwrap_or_default();
+    lsp::Diagnostic {
+        range: to_lsp_range(rope, d.range, enc),
+        severity: Some(severity(d.severity)),
+        code: Some(lsp::NumberOrString::String(d.code.to_string())),
+        code_description: None,
+        source: Some("onus".to_string()),
+        message: format!("{severity_name}{}{row}", d.message),
+        related_information: None,
+        tags: None,
+        data: None,
+    }
+}
+
+/// A quick-fix code action for `fix`, which answers `diag`.
+pub fn code_action(uri: &lsp::Url, rope: &Rope, fix: &Fix, diag: lsp::Diagnostic, enc: PositionEncoding) -> lsp::CodeAction {
+    let edits = fix
+        .edits
+        .iter()
+        .map(|e| lsp::TextEdit { range: to_lsp_range(rope, e.range, enc), new_text: e.text.clone() })
+        .collect();
+    lsp::CodeAction {
+        title: fix.title.clone(),
+        kind: Some(lsp::CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![diag]),
+        edit: Some(lsp::WorkspaceEdit { changes: Some(HashMap::from([(uri.clone(), edits)])), ..Default::default() }),
+        is_preferred: Some(fix.preferred),
+        ..Default::default()
+    }
+}
+
+pub fn encoding_kind(enc: PositionEncoding) -> lsp::PositionEncodingKind {
+    match enc {
+        PositionEncoding::Utf8 => lsp::PositionEncodingKind::UTF8,
+        PositionEncoding::Utf16 => lsp::PositionEncodingKind::UTF16,
+    }
+}
+
+/// UTF-8 when the client offers it (no conversion at all), else the protocol's default, UTF-16.
+pub fn negotiate_encoding(caps: &lsp::ClientCapabilities) -> PositionEncoding {
+    let offered = caps.general.as_ref().and_then(|g| g.position_encodings.as_ref());
+    if offered.is_some_and(|o| o.contains(&lsp::PositionEncodingKind::UTF8)) {
+        PositionEncoding::Utf8
+    } else {
+        PositionEncoding::Utf16
+    }
+}

@@ -1,0 +1,60 @@
+//! `onus lsp`: the language server on stdio. It converts between the protocol and the analysis, and does
+//! nothing else: documents and their analysis live on the worker thread.
+
+mod backend;
+mod convert;
+mod ordered;
+mod worker;
+
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use tower_lsp::{LspService, Server};
+
+use ordered::{Ordered, Session};
+use worker::Outgoing;
+
+/// Serves the protocol on stdin/stdout until `exit` (or until stdin closes). Returns the exit code.
+pub fn run() -> i32 {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("start the async runtime");
+    runtime.block_on(serve())
+}
+
+async fn serve() -> i32 {
+    let (exit_tx, exit_rx) = tokio::sync::oneshot::channel();
+    let session = Arc::new(Session {
+        initialized: AtomicBool::new(false),
+        shutdown: AtomicBool::new(false),
+        exit: Mutex::new(Some(exit_tx)),
+    });
+    let encoding = Arc::new(OnceLock::new());
+    let (out_tx, mut out_rx) = tokio::sync::mpsc::unbounded_channel();
+    let worker = worker::spawn(encoding.clone(), out_tx);
+
+    let (service, socket) = LspService::new(|client| {
+        // One task publishes in order what the worker produces, so an older version never lands last.
+        let publisher = client.clone();
+        tokio::spawn(async move {
+            while let Some(out) = out_rx.recv().await {
+                match out {
+                    Outgoing::Diagnostics { uri, version, diagnostics } => {
+                        publisher.publish_diagnostics(uri, diagnostics, version).await
+                    }
+                    Outgoing::Log(level, message) => publisher.log_message(level, message).await,
+                }
+            }
+        });
+        backend::Backend::new(client, worker.clone(), session.clone(), encoding)
+    });
+    let service = Ordered::new(service, worker, session.clone());
+    let server = Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service);
+    tokio::select! {
+        // stdin closed: the client is gone. Without a shutdown first, that is an error exit.
+        _ = server => if session.shutdown.load(std::sync::atomic::Ordering::SeqCst) { 0 } else { 1 },
+        code = exit_rx => code.unwrap_or(1),
+    }
+}

@@ -1,0 +1,106 @@
+//! The `onus` binary: `onus lsp` (the language server) and `onus check` (the CLI for CI), plus the rule
+//! catalog (`onus rules`, `onus explain`).
+
+mod check;
+mod lsp;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use onus_analysis::{rules, Severity};
+
+/// onus: the AWS Shared Responsibility Model, checked as you type Terraform and CloudFormation.
+#[derive(Parser)]
+#[command(name = "onus", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the language server on stdin/stdout.
+    Lsp,
+    /// Check files or directories (recursively) and print the findings.
+    Check {
+        /// Files or directories; the current directory if none.
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: check::Format,
+        /// Exit with 1 when a finding is at least this severe.
+        #[arg(long, value_enum, default_value = "low")]
+        fail_on: FailOn,
+    },
+    /// List the rule catalog.
+    Rules {
+        #[arg(long, value_enum, default_value = "text")]
+        format: CatalogFormat,
+    },
+    /// Print a rule's documentation.
+    Explain {
+        /// A rule id, as in `onus rules`.
+        rule: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CatalogFormat {
+    Text,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // Help and version are not errors; everything else clap rejects is a usage error.
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let code = match cli.command {
+        Command::Lsp => lsp::run(),
+        Command::Check { paths, format, fail_on } => {
+            let fail_on = match fail_on {
+                FailOn::Low => Severity::Low,
+                FailOn::Medium => Severity::Medium,
+                FailOn::High => Severity::High,
+                FailOn::Critical => Severity::Critical,
+            };
+            check::run(&check::Options { paths, format, fail_on })
+        }
+        Command::Rules { format } => print_rules(format),
+        Command::Explain { rule } => match rules::by_id(&rule) {
+            Some(rule) => {
+                print!("{}", rule.markdown());
+                0
+            }
+            None => {
+                eprintln!("onus: no rule `{rule}` (see `onus rules`)");
+                2
+            }
+        },
+    };
+    ExitCode::from(code as u8)
+}
+
+fn print_rules(format: CatalogFormat) -> i32 {
+    match format {
+        CatalogFormat::Json => println!("{}", serde_json::to_string_pretty(&check::rules_json()).expect("serialisable")),
+        CatalogFormat::Text => {
+            for r in rules::all() {
+                println!("{:<32} {:<9} {:<24} {}", r.id, r.severity.name(), r.row.slug(), r.title);
+            }
+        }
+    }
+    0
+}
