@@ -113,13 +113,19 @@ pub fn looks_like_cloudformation(text: &str) -> bool {
         return true;
     }
     let has_resources = text.contains("Resources");
-    has_resources && (text.contains("Type: AWS::") || text.contains("Type: 'AWS::") || text.contains("Type: \"AWS::") || {
-        // JSON: "Type" : "AWS::..." with any spacing.
-        text.match_indices("\"Type\"").any(|(i, m)| {
-            let rest = text[i + m.len()..].trim_start();
-            rest.strip_prefix(':').is_some_and(|r| r.trim_start().starts_with("\"AWS::"))
-        })
-    } || text.contains("Type: AWS::Serverless") || text.contains("Transform: AWS::Serverless"))
+    has_resources
+        && (text.contains("Type: AWS::")
+            || text.contains("Type: 'AWS::")
+            || text.contains("Type: \"AWS::")
+            || {
+                // JSON: "Type" : "AWS::..." with any spacing.
+                text.match_indices("\"Type\"").any(|(i, m)| {
+                    let rest = text[i + m.len()..].trim_start();
+                    rest.strip_prefix(':').is_some_and(|r| r.trim_start().starts_with("\"AWS::"))
+                })
+            }
+            || text.contains("Type: AWS::Serverless")
+            || text.contains("Transform: AWS::Serverless"))
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
-//! Syntax errors: one diagnostic per tree-sitter ERROR or MISSING node, saying what was expected where the
-//! grammar's parse table can tell.
+//! Syntax errors: one diagnostic per tree-sitter ERROR node (saying what is unexpected) or MISSING node
+//! (saying what is missing).
 
 use ropey::Rope;
 use tree_sitter::{Node, Tree};
@@ -58,39 +58,13 @@ fn error_message(node: Node, rope: &Rope) -> String {
     } else {
         format!("unexpected `{snippet}`")
     };
-    match expected_tokens(node) {
-        Some(expected) => format!("syntax error: {unexpected}; expected {expected}"),
-        None => format!("syntax error: {unexpected}"),
-    }
+    // What was expected is said by MISSING nodes. For ERROR nodes tree-sitter's parse state before the error
+    // differs between an incremental and a fresh parse of the same text, and a message must not depend on
+    // the edit history, so they say what is there.
+    format!("syntax error: {unexpected}")
 }
 
-/// The tokens the grammar would have accepted just before the error, when they are few enough to be useful.
-fn expected_tokens(node: Node) -> Option<String> {
-    let state = match node.prev_sibling() {
-        Some(prev) => prev.next_parse_state(),
-        None => node.parent()?.parse_state(),
-    };
-    let language = node.language();
-    let mut lookahead = language.lookahead_iterator(state)?;
-    let mut names: Vec<String> = Vec::new();
-    for symbol in lookahead.iter_names() {
-        let name = token_name(symbol);
-        if name.is_empty() || names.contains(&name) {
-            continue;
-        }
-        names.push(name);
-    }
-    if names.is_empty() || names.len() > 6 {
-        return None;
-    }
-    Some(match names.as_slice() {
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
-        [] => unreachable!(),
-    })
-}
-
-/// A grammar symbol as a person would name it; empty for internal symbols.
+/// A grammar symbol as a person would name it.
 fn token_name(kind: &str) -> String {
     let punct = match kind {
         "block_start" | "object_start" | "{" => "`{`",
@@ -105,8 +79,6 @@ fn token_name(kind: &str) -> String {
         "expression" | "_expr_term" => "an expression",
         "string_lit" | "string" | "double_quote_scalar" | "single_quote_scalar" => "a string",
         "numeric_lit" | "number" => "a number",
-        "end" | "ERROR" | "_whitespace" | "comment" => "",
-        k if k.starts_with('_') || k.chars().next().is_some_and(char::is_alphabetic) => "",
         k => return format!("`{k}`"),
     };
     punct.to_string()

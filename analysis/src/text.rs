@@ -128,10 +128,7 @@ pub fn position_at(rope: &Rope, offset: usize, encoding: PositionEncoding) -> Po
 }
 
 pub fn range_at(rope: &Rope, range: TextRange, encoding: PositionEncoding) -> Range {
-    Range {
-        start: position_at(rope, range.start, encoding),
-        end: position_at(rope, range.end, encoding),
-    }
+    Range { start: position_at(rope, range.start, encoding), end: position_at(rope, range.end, encoding) }
 }
 
 /// The byte range of an LSP range; a reversed range is put in order.

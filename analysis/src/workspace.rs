@@ -58,7 +58,10 @@ struct Entry {
 pub enum ChangeError {
     UnknownDocument,
     /// The change's version is not newer than the document's.
-    StaleVersion { have: i32, got: i32 },
+    StaleVersion {
+        have: i32,
+        got: i32,
+    },
 }
 
 #[derive(Default)]

@@ -95,7 +95,9 @@ fn main() -> ExitCode {
 
 fn print_rules(format: CatalogFormat) -> i32 {
     match format {
-        CatalogFormat::Json => println!("{}", serde_json::to_string_pretty(&check::rules_json()).expect("serialisable")),
+        CatalogFormat::Json => {
+            println!("{}", serde_json::to_string_pretty(&check::rules_json()).expect("serialisable"))
+        }
         CatalogFormat::Text => {
             for r in rules::all() {
                 println!("{:<32} {:<9} {:<24} {}", r.id, r.severity.name(), r.row.slug(), r.title);

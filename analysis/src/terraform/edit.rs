@@ -25,7 +25,8 @@ pub fn insert_in_block(file: &TfFile, block: &Block, lines: &str) -> Edit {
     let src = &file.source;
     let eol = line_ending(src);
     let indent = inner_indent(file, block);
-    let body: String = lines.lines().map(|l| if l.is_empty() { eol.to_string() } else { format!("{indent}{l}{eol}") }).collect();
+    let body: String =
+        lines.lines().map(|l| if l.is_empty() { eol.to_string() } else { format!("{indent}{l}{eol}") }).collect();
     let close = block.close_brace_start.min(src.len());
     let close_line = line_start(src, close);
     if close_line > block.open_brace_end && src[close_line..close].trim().is_empty() {

@@ -371,7 +371,8 @@ impl<'a> HclReader<'a> {
         let mut cursor = node.walk();
         let idents: Vec<Node> = node.named_children(&mut cursor).filter(|c| c.kind() == "heredoc_identifier").collect();
         let (Some(open), Some(close)) = (idents.first(), idents.get(1)) else { return ExprKind::Other };
-        let body_start = self.source[open.end_byte()..].iter().position(|&b| b == b'\n').map(|p| open.end_byte() + p + 1);
+        let body_start =
+            self.source[open.end_byte()..].iter().position(|&b| b == b'\n').map(|p| open.end_byte() + p + 1);
         let Some(body_start) = body_start else { return ExprKind::Other };
         let close_line_start =
             self.source[..close.start_byte()].iter().rposition(|&b| b == b'\n').map(|p| p + 1).unwrap_or(0);

@@ -81,7 +81,9 @@ fn analyse(files: &[String]) -> (Vec<Report>, Vec<String>) {
         }
     });
     let (mut reports, mut errors): (Vec<Report>, Vec<String>) = results.into_inner().unwrap_or_else(|e| e.into_inner());
-    reports.sort_by(|a, b| (&a.path, a.line, a.column, a.diagnostic.code).cmp(&(&b.path, b.line, b.column, b.diagnostic.code)));
+    reports.sort_by(|a, b| {
+        (&a.path, a.line, a.column, a.diagnostic.code).cmp(&(&b.path, b.line, b.column, b.diagnostic.code))
+    });
     errors.sort();
     (reports, errors)
 }
@@ -98,7 +100,9 @@ fn analyse_folder(files: &[&String]) -> (Vec<Report>, Vec<String>) {
                         checked.push(path.as_str());
                     }
                 }
-                Err(e) => errors.push(format!("{path}: not valid UTF-8 (byte {}); skipped", e.utf8_error().valid_up_to())),
+                Err(e) => {
+                    errors.push(format!("{path}: not valid UTF-8 (byte {}); skipped", e.utf8_error().valid_up_to()))
+                }
             },
             Err(e) => errors.push(format!("{path}: {e}")),
         }

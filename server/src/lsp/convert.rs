@@ -56,7 +56,13 @@ pub fn diagnostic(rope: &Rope, d: &Diagnostic, enc: PositionEncoding) -> lsp::Di
 }
 
 /// A quick-fix code action for `fix`, which answers `diag`.
-pub fn code_action(uri: &lsp::Url, rope: &Rope, fix: &Fix, diag: lsp::Diagnostic, enc: PositionEncoding) -> lsp::CodeAction {
+pub fn code_action(
+    uri: &lsp::Url,
+    rope: &Rope,
+    fix: &Fix,
+    diag: lsp::Diagnostic,
+    enc: PositionEncoding,
+) -> lsp::CodeAction {
     let edits = fix
         .edits
         .iter()

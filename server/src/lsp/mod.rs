@@ -21,7 +21,10 @@ pub fn run() -> i32 {
         .enable_all()
         .build()
         .expect("start the async runtime");
-    runtime.block_on(serve())
+    let code = runtime.block_on(serve());
+    // tokio's stdin reader is a blocking thread stuck in read(2): don't wait for it.
+    runtime.shutdown_background();
+    code
 }
 
 async fn serve() -> i32 {

@@ -98,6 +98,7 @@ where
             }
             _ => {}
         }
+        let req = without_null_params(req);
         let id = req.id().cloned();
         let method = req.method().to_string();
         AssertUnwindSafe(self.inner.call(req))
@@ -117,5 +118,19 @@ where
                 }
             })
             .boxed()
+    }
+}
+
+/// `"params": null` is what some clients send for methods without params (`shutdown`, `exit`); tower-lsp
+/// rejects it, so it is dropped here.
+fn without_null_params(req: Request) -> Request {
+    if !req.params().is_some_and(serde_json::Value::is_null) {
+        return req;
+    }
+    let (method, id, _) = req.into_parts();
+    let builder = Request::build(method);
+    match id {
+        Some(id) => builder.id(id).finish(),
+        None => builder.finish(),
     }
 }

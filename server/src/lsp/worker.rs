@@ -20,9 +20,19 @@ use super::convert;
 pub type Query = Box<dyn FnOnce(&mut WorkerState) + Send>;
 
 pub enum Message {
-    Open { uri: lsp::Url, text: String, version: i32 },
-    Change { uri: lsp::Url, version: i32, changes: Vec<lsp::TextDocumentContentChangeEvent> },
-    Close { uri: lsp::Url },
+    Open {
+        uri: lsp::Url,
+        text: String,
+        version: i32,
+    },
+    Change {
+        uri: lsp::Url,
+        version: i32,
+        changes: Vec<lsp::TextDocumentContentChangeEvent>,
+    },
+    Close {
+        uri: lsp::Url,
+    },
     /// Runs on the worker after every message that arrived before it.
     Query(Query),
 }
@@ -170,7 +180,10 @@ impl WorkerState {
 }
 
 /// Starts the worker thread.
-pub fn spawn(encoding: Arc<std::sync::OnceLock<PositionEncoding>>, out: tokio::sync::mpsc::UnboundedSender<Outgoing>) -> WorkerHandle {
+pub fn spawn(
+    encoding: Arc<std::sync::OnceLock<PositionEncoding>>,
+    out: tokio::sync::mpsc::UnboundedSender<Outgoing>,
+) -> WorkerHandle {
     let (tx, rx) = mpsc::channel::<Message>();
     let sent = Arc::new(AtomicU64::new(0));
     let handle = WorkerHandle { tx, sent: sent.clone() };

@@ -90,7 +90,11 @@ fn check_rule(ctx: &mut TfContext, res: crate::terraform::check::Resource, rule:
 }
 
 /// Replaces the world range with the private 10.0.0.0/8: a starting point the user should narrow further.
-fn narrow_fix(ctx: &TfContext, res: crate::terraform::check::Resource, attr: &crate::terraform::model::Attribute) -> Option<Fix> {
+fn narrow_fix(
+    ctx: &TfContext,
+    res: crate::terraform::check::Resource,
+    attr: &crate::terraform::model::Attribute,
+) -> Option<Fix> {
     let file = ctx.file(res);
     let text = &file.source[attr.expr.range.start..attr.expr.range.end];
     let mut edits = Vec::new();
@@ -99,7 +103,10 @@ fn narrow_fix(ctx: &TfContext, res: crate::terraform::check::Resource, attr: &cr
         for (i, _) in text.match_indices(&quoted) {
             let start = attr.expr.range.start + i;
             let private = if world.contains(':') { "\"fd00::/8\"" } else { "\"10.0.0.0/8\"" };
-            edits.push(Edit { range: crate::text::TextRange::new(start, start + quoted.len()), text: private.to_string() });
+            edits.push(Edit {
+                range: crate::text::TextRange::new(start, start + quoted.len()),
+                text: private.to_string(),
+            });
         }
     }
     (!edits.is_empty()).then(|| Fix::unsafe_("Allow SSH only from private ranges (review the range)", edits))

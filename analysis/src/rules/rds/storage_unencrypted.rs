@@ -43,7 +43,8 @@ fn check(ctx: &mut TfContext) {
             continue;
         }
         let file = ctx.file(res);
-        let fix = Fix::new("Encrypt the storage", vec![edit::set_attribute(file, res.block, "storage_encrypted", "true")]);
+        let fix =
+            Fix::new("Encrypt the storage", vec![edit::set_attribute(file, res.block, "storage_encrypted", "true")]);
         match ctx.attr(res.block, "storage_encrypted") {
             None => ctx.report_with_fix(
                 res,

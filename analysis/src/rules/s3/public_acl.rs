@@ -46,7 +46,10 @@ fn check(ctx: &mut TfContext) {
             let Some((attr, value)) = ctx.attr(res.block, "acl") else { continue };
             let Some(acl) = value.as_str().filter(|v| PUBLIC_ACLS.contains(v)) else { continue };
             let file = ctx.file(res);
-            let fix = Fix::new("Make the bucket ACL private", vec![edit::set_attribute(file, res.block, "acl", "\"private\"")]);
+            let fix = Fix::new(
+                "Make the bucket ACL private",
+                vec![edit::set_attribute(file, res.block, "acl", "\"private\"")],
+            );
             ctx.report_with_fix(res, attr.range, format!("`{}` grants everyone {acl} access", res.address()), fix);
         }
     }

@@ -1,0 +1,210 @@
+//! End to end: the real `onus lsp` process, driven over stdio as an editor drives it.
+
+mod support;
+
+use serde_json::{json, Value};
+use support::{codes, file_uri, start_of, Client};
+
+const BUCKET: &str = "resource \"aws_s3_bucket\" \"b\" {\n  acl = \"public-read\"\n}\n";
+
+/// Applies LSP text edits (UTF-16 positions) to `text`, as a client does.
+fn apply_edits(text: &str, edits: &[Value]) -> String {
+    let offset = |pos: &Value| -> usize {
+        let (line, ch) = (pos["line"].as_u64().unwrap() as usize, pos["character"].as_u64().unwrap() as usize);
+        let mut at = 0;
+        for (i, l) in text.split_inclusive('\n').enumerate() {
+            if i == line {
+                let mut units = 0;
+                for (b, c) in l.char_indices() {
+                    if units >= ch || c == '\n' || c == '\r' {
+                        return at + b;
+                    }
+                    units += c.len_utf16();
+                }
+                return at + l.trim_end_matches(['\n', '\r']).len();
+            }
+            at += l.len();
+        }
+        text.len()
+    };
+    let mut edits: Vec<(usize, usize, String)> = edits
+        .iter()
+        .map(|e| (offset(&e["range"]["start"]), offset(&e["range"]["end"]), e["newText"].as_str().unwrap().to_string()))
+        .collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+    let mut out = text.to_string();
+    for (s, e, t) in edits {
+        out.replace_range(s..e, &t);
+    }
+    out
+}
+
+#[test]
+fn initialize_advertises_incremental_sync_and_negotiates_the_encoding() {
+    let mut c = Client::start();
+    let answer = c.request("initialize", json!({ "processId": null, "capabilities": {} }));
+    let caps = &answer["result"]["capabilities"];
+    assert_eq!(caps["textDocumentSync"]["change"], 2, "{caps}");
+    assert_eq!(caps["positionEncoding"], "utf-16");
+    assert!(caps["diagnosticProvider"].is_object());
+    assert_eq!(c.shutdown_and_exit(), Some(0));
+
+    let mut c = Client::start();
+    let answer = c.request(
+        "initialize",
+        json!({ "processId": null, "capabilities": { "general": { "positionEncodings": ["utf-8", "utf-16"] } } }),
+    );
+    assert_eq!(answer["result"]["capabilities"]["positionEncoding"], "utf-8");
+}
+
+#[test]
+fn diagnostics_follow_incremental_edits() {
+    let mut c = Client::initialized(json!({}));
+    let uri = file_uri("/onus-e2e/a/main.tf");
+    c.open(&uri, "terraform", BUCKET);
+    let diags = c.diagnostics(&uri, 1);
+    assert_eq!(codes(&diags), ["s3-public-acl"]);
+    assert_eq!(start_of(&diags[0]), (1, 2));
+    assert_eq!(diags[0]["source"], "onus");
+    assert!(diags[0]["message"].as_str().unwrap().contains("[data-sharing]"));
+
+    // `public-read` -> `private`: the finding goes.
+    let r = json!({ "start": { "line": 1, "character": 9 }, "end": { "line": 1, "character": 20 } });
+    c.change(&uri, 2, json!([{ "range": r, "text": "private" }]));
+    assert!(c.diagnostics(&uri, 2).is_empty());
+
+    // Two changes in one notification, the first with multi-byte and astral characters before the finding:
+    // the second change's positions are counted in UTF-16 on the text the first produced.
+    let comment = "# é日本😀\n";
+    let changes = json!([
+        { "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }, "text": comment },
+        { "range": { "start": { "line": 2, "character": 9 }, "end": { "line": 2, "character": 16 } }, "text": "public-read-write" },
+    ]);
+    c.change(&uri, 3, changes);
+    let diags = c.diagnostics(&uri, 3);
+    assert_eq!(codes(&diags), ["s3-public-acl"]);
+    assert_eq!(start_of(&diags[0]), (2, 2));
+    assert_eq!(diags[0]["range"]["end"], json!({ "line": 2, "character": 27 }));
+
+    // A change on the comment's line: characters after 😀 count two UTF-16 units for it.
+    let r = json!({ "start": { "line": 0, "character": 7 }, "end": { "line": 0, "character": 7 } });
+    c.change(&uri, 4, json!([{ "range": r, "text": "!" }]));
+    assert_eq!(codes(&c.diagnostics(&uri, 4)), ["s3-public-acl"]);
+    let pulled = c.request("textDocument/diagnostic", json!({ "textDocument": { "uri": uri } }));
+    assert_eq!(pulled["result"]["kind"], "full");
+    assert_eq!(codes(pulled["result"]["items"].as_array().unwrap()), ["s3-public-acl"]);
+
+    // A stale version is ignored: the next real version still applies to the right text.
+    c.change(&uri, 4, json!([{ "text": "garbage {{{" }]));
+    c.change(&uri, 5, json!([{ "text": BUCKET }]));
+    assert_eq!(codes(&c.diagnostics(&uri, 5)), ["s3-public-acl"]);
+    assert_eq!(c.shutdown_and_exit(), Some(0));
+}
+
+#[test]
+fn utf8_positions_and_crlf_line_endings() {
+    let text = "resource \"aws_db_instance\" \"dé😀\" {\r\n  engine = \"postgres\"\r\n}\r\n";
+    // The finding is the resource's header: its end counts é and 😀 in the negotiated encoding.
+    let mut c = Client::initialized(json!({}));
+    let uri = file_uri("/onus-e2e/b16/main.tf");
+    c.open(&uri, "terraform", text);
+    let diags = c.diagnostics(&uri, 1);
+    assert_eq!(diags[0]["range"]["end"], json!({ "line": 0, "character": 33 }));
+
+    let mut c = Client::initialized(json!({ "general": { "positionEncodings": ["utf-8"] } }));
+    let uri = file_uri("/onus-e2e/b8/main.tf");
+    c.open(&uri, "terraform", text);
+    let diags = c.diagnostics(&uri, 1);
+    assert_eq!(codes(&diags), ["rds-storage-unencrypted"]);
+    assert_eq!(diags[0]["range"]["end"], json!({ "line": 0, "character": 36 }));
+    // Byte columns: `é😀` is bytes 29..35 of the first line. Then a line inserted on the CRLF file.
+    let rename = json!({ "start": { "line": 0, "character": 29 }, "end": { "line": 0, "character": 35 } });
+    c.change(&uri, 2, json!([{ "range": rename, "text": "b" }]));
+    let diags = c.diagnostics(&uri, 2);
+    assert_eq!(diags[0]["range"]["end"], json!({ "line": 0, "character": 31 }));
+    let at = json!({ "start": { "line": 2, "character": 0 }, "end": { "line": 2, "character": 0 } });
+    c.change(&uri, 3, json!([{ "range": at, "text": "  storage_encrypted = true\r\n" }]));
+    assert!(c.diagnostics(&uri, 3).is_empty());
+}
+
+#[test]
+fn a_quick_fix_removes_its_finding() {
+    let mut c = Client::initialized(json!({}));
+    let uri = file_uri("/onus-e2e/c/main.tf");
+    let text = "resource \"aws_db_instance\" \"db\" {\n  engine = \"postgres\"\n}\n";
+    c.open(&uri, "terraform", text);
+    let diags = c.diagnostics(&uri, 1);
+    assert_eq!(codes(&diags), ["rds-storage-unencrypted"]);
+    let answer = c.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri }, "range": diags[0]["range"], "context": { "diagnostics": diags } }),
+    );
+    let actions = answer["result"].as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{answer}");
+    assert_eq!(actions[0]["kind"], "quickfix");
+    assert_eq!(actions[0]["isPreferred"], true);
+    let edits = actions[0]["edit"]["changes"][&uri].as_array().unwrap();
+    let fixed = apply_edits(text, edits);
+    assert_eq!(
+        fixed,
+        "resource \"aws_db_instance\" \"db\" {\n  engine = \"postgres\"\n  storage_encrypted = true\n}\n"
+    );
+    c.change(&uri, 2, json!([{ "text": fixed }]));
+    assert!(c.diagnostics(&uri, 2).is_empty());
+}
+
+#[test]
+fn syntax_errors_are_reported_and_the_rest_is_still_analysed() {
+    let mut c = Client::initialized(json!({}));
+    let uri = file_uri("/onus-e2e/d/main.tf");
+    let text = format!("{BUCKET}\nresource \"aws_s3_bucket\" \"broken\" {{\n  acl = \n");
+    c.open(&uri, "terraform", &text);
+    let diags = c.diagnostics(&uri, 1);
+    let codes = codes(&diags);
+    assert!(codes.contains(&"s3-public-acl".to_string()), "{diags:?}");
+    assert!(codes.contains(&"syntax-error".to_string()), "{diags:?}");
+}
+
+#[test]
+fn yaml_that_is_not_cloudformation_gets_no_diagnostics() {
+    let mut c = Client::initialized(json!({}));
+    let uri = file_uri("/onus-e2e/e/pod.yaml");
+    c.open(&uri, "yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: [broken\n");
+    assert!(c.diagnostics(&uri, 1).is_empty());
+}
+
+#[test]
+fn bad_requests_get_errors_and_the_server_keeps_serving() {
+    let mut c = Client::initialized(json!({}));
+    let answer = c.request("onus/noSuchMethod", json!({}));
+    assert_eq!(answer["error"]["code"], -32601, "{answer}");
+    let answer = c.request("textDocument/diagnostic", json!({ "textDocument": { "uri": "file:///nowhere.tf" } }));
+    assert!(answer.get("error").is_some(), "{answer}");
+    let answer = c.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": "file:///nowhere.tf" },
+                "range": { "start": { "line": 99, "character": 99 }, "end": { "line": 0, "character": 0 } },
+                "context": { "diagnostics": [] } }),
+    );
+    assert!(answer.get("error").is_none(), "{answer}");
+    // Out-of-range and reversed positions on an open document are clamped, not trusted.
+    let uri = file_uri("/onus-e2e/f/main.tf");
+    c.open(&uri, "terraform", BUCKET);
+    c.diagnostics(&uri, 1);
+    let r = json!({ "start": { "line": 500, "character": 3 }, "end": { "line": 1, "character": 900 } });
+    // Clamped and put in order, this is the end of line 1 to the end of the text: `\n}\n`, written again.
+    c.change(&uri, 2, json!([{ "range": r, "text": "\n}\n" }]));
+    assert_eq!(codes(&c.diagnostics(&uri, 2)), ["s3-public-acl"]);
+    assert_eq!(c.shutdown_and_exit(), Some(0));
+}
+
+#[test]
+fn exit_codes_follow_the_spec() {
+    let mut c = Client::initialized(json!({}));
+    c.notify("exit", Value::Null);
+    assert_eq!(c.wait_exit(), Some(1), "exit without shutdown");
+
+    let mut c = Client::initialized(json!({}));
+    c.close_stdin();
+    assert_eq!(c.wait_exit(), Some(1), "client died");
+}

@@ -1,0 +1,202 @@
+//! A minimal LSP client over the real `onus lsp` process, as an editor drives it.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+pub const TIMEOUT: Duration = Duration::from_secs(20);
+
+pub fn onus() -> &'static str {
+    env!("CARGO_BIN_EXE_onus")
+}
+
+pub struct Client {
+    pub child: Child,
+    stdin: Option<ChildStdin>,
+    incoming: Receiver<Value>,
+    /// Messages received while waiting for something else.
+    backlog: Vec<Value>,
+    next_id: i64,
+}
+
+/// Frames one message.
+pub fn frame(msg: &Value) -> Vec<u8> {
+    let body = serde_json::to_vec(msg).unwrap();
+    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    out.extend(body);
+    out
+}
+
+fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.strip_prefix("Content-Length:") {
+            length = v.trim().parse().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    reader.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+impl Client {
+    pub fn start() -> Client {
+        let mut child = Command::new(onus())
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start onus lsp");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            while let Some(msg) = read_message(&mut reader) {
+                if tx.send(msg).is_err() {
+                    break;
+                }
+            }
+        });
+        let stdin = child.stdin.take();
+        Client { child, stdin, incoming: rx, backlog: Vec::new(), next_id: 1 }
+    }
+
+    /// Starts the server and initializes it with the given client capabilities.
+    pub fn initialized(capabilities: Value) -> Client {
+        let mut c = Client::start();
+        let answer =
+            c.request("initialize", json!({ "processId": null, "rootUri": null, "capabilities": capabilities }));
+        assert!(answer.get("result").is_some(), "initialize failed: {answer}");
+        c.notify("initialized", json!({}));
+        c
+    }
+
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    pub fn send(&mut self, msg: Value) {
+        self.send_raw(&frame(&msg));
+    }
+
+    pub fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+    }
+
+    /// Sends a request and returns its id.
+    pub fn send_request(&mut self, method: &str, params: Value) -> i64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        id
+    }
+
+    /// Sends a request and waits for its response (the whole message, with `result` or `error`).
+    pub fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.send_request(method, params);
+        self.wait_for(|m| m.get("id") == Some(&json!(id)) && m.get("method").is_none())
+            .unwrap_or_else(|| panic!("no answer to {method}"))
+    }
+
+    /// Waits for a message matching `pred` (looking at the backlog first).
+    pub fn wait_for(&mut self, pred: impl Fn(&Value) -> bool) -> Option<Value> {
+        if let Some(i) = self.backlog.iter().position(&pred) {
+            return Some(self.backlog.remove(i));
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let left = deadline.checked_duration_since(Instant::now())?;
+            match self.incoming.recv_timeout(left) {
+                Ok(msg) if pred(&msg) => return Some(msg),
+                Ok(msg) => self.backlog.push(msg),
+                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return None,
+            }
+        }
+    }
+
+    /// The diagnostics published for `uri` at `version`.
+    pub fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        let msg = self
+            .wait_for(|m| {
+                m["method"] == "textDocument/publishDiagnostics"
+                    && m["params"]["uri"] == uri
+                    && m["params"]["version"] == json!(version)
+            })
+            .unwrap_or_else(|| panic!("no diagnostics for {uri} version {version}; backlog: {:?}", self.backlog));
+        msg["params"]["diagnostics"].as_array().unwrap().clone()
+    }
+
+    pub fn open(&mut self, uri: &str, language: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri, "languageId": language, "version": 1, "text": text } }),
+        );
+    }
+
+    pub fn change(&mut self, uri: &str, version: i64, changes: Value) {
+        self.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": changes }),
+        );
+    }
+
+    pub fn close_stdin(&mut self) {
+        self.stdin = None;
+    }
+
+    /// Waits for the process to end and returns its exit code.
+    pub fn wait_exit(&mut self) -> Option<i32> {
+        let deadline = Instant::now() + TIMEOUT;
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.code();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+
+    pub fn shutdown_and_exit(&mut self) -> Option<i32> {
+        let answer = self.request("shutdown", Value::Null);
+        assert!(answer.get("error").is_none(), "{answer}");
+        self.notify("exit", Value::Null);
+        self.wait_exit()
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The rule codes of a list of LSP diagnostics.
+pub fn codes(diags: &[Value]) -> Vec<String> {
+    diags.iter().map(|d| d["code"].as_str().unwrap_or("").to_string()).collect()
+}
+
+/// A position (line, character) in the given range object.
+pub fn start_of(d: &Value) -> (u64, u64) {
+    (d["range"]["start"]["line"].as_u64().unwrap(), d["range"]["start"]["character"].as_u64().unwrap())
+}
+
+/// A `file://` URI for a path (the files need not exist).
+pub fn file_uri(path: &str) -> String {
+    format!("file://{path}")
+}
