@@ -6,6 +6,7 @@ pub mod document;
 pub mod file_kind;
 pub mod finding;
 pub mod fix;
+pub mod policy;
 pub mod responsibility;
 pub mod rules;
 pub mod syntax_errors;

@@ -115,6 +115,20 @@ impl Value {
     }
 }
 
+impl Value {
+    /// JSON text of a value whose unknown parts are written as the string `unknown`.
+    pub fn to_json_lenient(&self, unknown: &str) -> serde_json::Value {
+        match self {
+            Value::Unknown => serde_json::Value::String(unknown.to_string()),
+            Value::List(items) => serde_json::Value::Array(items.iter().map(|v| v.to_json_lenient(unknown)).collect()),
+            Value::Map(map) => {
+                serde_json::Value::Object(map.iter().map(|(k, v)| (k.clone(), v.to_json_lenient(unknown))).collect())
+            }
+            other => other.to_json().unwrap_or(serde_json::Value::Null),
+        }
+    }
+}
+
 pub fn format_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)

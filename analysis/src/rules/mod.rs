@@ -8,9 +8,31 @@ use serde::Serialize;
 use crate::responsibility::Row;
 use crate::terraform::check::TfContext;
 
+mod cloudfront;
+mod cloudtrail;
+mod config;
+mod credentials;
+mod dynamodb;
 mod ec2;
+mod ecr;
+mod efs;
+mod eks;
+mod elasticache;
+mod elb;
+mod guardduty;
+mod iam;
+mod kms;
+mod lambda;
+pub mod network;
+mod opensearch;
 mod rds;
+mod redshift;
 mod s3;
+mod secretsmanager;
+mod sns;
+mod sqs;
+#[cfg(test)]
+pub mod testing;
 
 /// How bad a finding is. `Error` is for syntax errors, `Hint` for notes about onus's own comments.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -76,6 +98,8 @@ pub struct Rule {
     pub example: &'static str,
     pub fixed_example: &'static str,
     pub equivalents: Equivalents,
+    /// The Terraform resource types the rule inspects: the duties the hover and code lens count for them.
+    pub resource_types: &'static [&'static str],
     pub terraform: Option<TerraformCheck>,
     /// Whether the matchers offer a quick-fix.
     pub has_fix: bool,
@@ -143,10 +167,36 @@ impl PartialEq for Rule {
     }
 }
 
-/// Every rule, in catalog order (by service, then id).
+/// Every rule, in catalog order (by service, then as each service lists them).
 pub fn all() -> &'static [&'static Rule] {
-    static ALL: &[&Rule] = &[&ec2::sg_ssh_open_to_world::RULE, &rds::storage_unencrypted::RULE, &s3::public_acl::RULE];
-    ALL
+    static ALL: std::sync::OnceLock<Vec<&'static Rule>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        [
+            cloudfront::RULES,
+            cloudtrail::RULES,
+            config::RULES,
+            credentials::RULES,
+            dynamodb::RULES,
+            ec2::RULES,
+            ecr::RULES,
+            efs::RULES,
+            eks::RULES,
+            elasticache::RULES,
+            elb::RULES,
+            guardduty::RULES,
+            iam::RULES,
+            kms::RULES,
+            lambda::RULES,
+            opensearch::RULES,
+            rds::RULES,
+            redshift::RULES,
+            s3::RULES,
+            secretsmanager::RULES,
+            sns::RULES,
+            sqs::RULES,
+        ]
+        .concat()
+    })
 }
 
 pub fn by_id(id: &str) -> Option<&'static Rule> {
@@ -169,6 +219,29 @@ mod tests {
             for kics in rule.equivalents.kics {
                 assert_eq!(kics.len(), 36, "{}: KICS ids are UUIDs", rule.id);
             }
+            assert!(!rule.resource_types.is_empty(), "{}: which resource types does it inspect?", rule.id);
+        }
+    }
+
+    /// The documented examples are real: the insecure one is flagged and its fixes work; the fixed one is not.
+    #[test]
+    fn every_rule_example_is_flagged_and_its_fixed_form_is_not() {
+        for rule in all() {
+            if rule.terraform.is_none() {
+                continue;
+            }
+            let found = testing::run(rule, rule.example);
+            assert!(!found.is_empty(), "{}: its example raises nothing", rule.id);
+            let fixed = testing::run(rule, rule.fixed_example);
+            assert!(fixed.is_empty(), "{}: its fixed example still raises {:?}", rule.id, fixed);
+            let fixes = testing::check_fixes(rule, rule.example);
+            assert_eq!(
+                fixes > 0,
+                rule.has_fix,
+                "{}: has_fix is {} but the example has {fixes} fixes",
+                rule.id,
+                rule.has_fix
+            );
         }
     }
 }

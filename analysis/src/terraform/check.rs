@@ -1,14 +1,16 @@
 //! What a Terraform matcher sees: the module, the evaluator, and a place to report findings.
 
-use super::model::{Attribute, Block, Expr};
+use super::model::{Attribute, Block, Expr, ExprKind, Step};
+use super::view::{Config, Field};
 use super::{Module, TfFile};
 use crate::finding::Finding;
 use crate::fix::Fix;
+use crate::policy::Policy;
 use crate::rules::Rule;
 use crate::text::TextRange;
 use crate::value::Value;
 
-/// A top-level block of a module, with the file that holds it.
+/// A top-level block of a module (a `resource`, a `data` source or a `module` call), with its file.
 #[derive(Clone, Copy, Debug)]
 pub struct Resource<'m> {
     pub file: usize,
@@ -16,16 +18,38 @@ pub struct Resource<'m> {
 }
 
 impl<'m> Resource<'m> {
+    /// The resource type (`aws_s3_bucket`); for a module call, the module's name.
     pub fn ty(&self) -> &'m str {
         self.block.label(0).unwrap_or("")
     }
     pub fn name(&self) -> &'m str {
-        self.block.label(1).unwrap_or("")
+        if self.is_module() {
+            self.block.label(0).unwrap_or("")
+        } else {
+            self.block.label(1).unwrap_or("")
+        }
     }
-    /// `aws_s3_bucket.logs`
+    pub fn is_module(&self) -> bool {
+        self.block.kind == "module"
+    }
+    /// `aws_s3_bucket.logs`, `data.aws_iam_policy_document.x`, `module.db`
     pub fn address(&self) -> String {
-        format!("{}.{}", self.ty(), self.name())
+        match self.block.kind.as_str() {
+            "module" => format!("module.{}", self.ty()),
+            "data" => format!("data.{}.{}", self.ty(), self.name()),
+            _ => format!("{}.{}", self.ty(), self.name()),
+        }
     }
+    pub fn config(&self) -> Config<'m> {
+        Config::Block(self.block)
+    }
+}
+
+/// The registry modules whose inputs mirror a resource's attributes: `terraform-aws-modules/<name>/aws`.
+pub fn is_registry_module(block: &Block, name: &str) -> bool {
+    let Some(source) = block.attr("source").and_then(|a| a.expr.as_literal_str()) else { return false };
+    let source = source.trim_start_matches("registry.terraform.io/");
+    source.starts_with(&format!("terraform-aws-modules/{name}/aws"))
 }
 
 pub struct TfContext<'a, 'm> {
@@ -41,6 +65,69 @@ impl<'a, 'm> TfContext<'a, 'm> {
 
     pub fn resources(&self, ty: &'a str) -> impl Iterator<Item = Resource<'m>> + 'a {
         self.module.resources(ty).map(|(file, block)| Resource { file, block })
+    }
+
+    /// Resources of type `ty`, and calls of the registry module `terraform-aws-modules/<module>/aws`, whose
+    /// inputs carry the same settings.
+    pub fn resources_like(&self, ty: &'a str, module: &'a str) -> impl Iterator<Item = Resource<'m>> + 'a {
+        let modules = self
+            .module
+            .blocks("module")
+            .filter(move |(_, b)| is_registry_module(b, module))
+            .map(|(file, block)| Resource { file, block });
+        self.resources(ty).chain(modules)
+    }
+
+    /// `data` sources of type `ty`.
+    pub fn data_sources(&self, ty: &'a str) -> impl Iterator<Item = Resource<'m>> + 'a {
+        self.module
+            .blocks("data")
+            .filter(move |(_, b)| b.label(0) == Some(ty))
+            .map(|(file, block)| Resource { file, block })
+    }
+
+    /// Whether `expr` refers to `target`: a reference (`aws_s3_bucket.b.id`), or a literal equal to the value of
+    /// one of the target's `name_attrs` (a bucket given by its name).
+    pub fn refers_to(&self, expr: &Expr, target: Resource, name_attrs: &[&str]) -> bool {
+        match &expr.kind {
+            ExprKind::Traversal(root, steps) => {
+                matches!(steps.first(), Some(Step::Attr(name)) if root == target.ty() && name == target.name())
+            }
+            _ => match self.eval(expr).as_str() {
+                Some(literal) => name_attrs
+                    .iter()
+                    .any(|a| target.block.attr(a).is_some_and(|attr| self.eval(&attr.expr).as_str() == Some(literal))),
+                None => false,
+            },
+        }
+    }
+
+    /// The resources of type `ty` whose `link` attribute refers to `target` (see [`TfContext::refers_to`]).
+    pub fn companions(
+        &self,
+        target: Resource<'m>,
+        ty: &'a str,
+        link: &'a str,
+        name_attrs: &'a [&'a str],
+    ) -> Vec<Resource<'m>> {
+        self.resources(ty)
+            .filter(|c| c.block.attr(link).is_some_and(|a| self.refers_to(&a.expr, target, name_attrs)))
+            .collect()
+    }
+
+    /// The value of a field.
+    pub fn value(&self, field: Field) -> Value {
+        self.eval(field.expr)
+    }
+
+    /// The IAM policy an expression holds (JSON string, heredoc, `jsonencode`, policy document data source).
+    pub fn policy(&self, expr: &Expr) -> Option<Policy> {
+        Policy::from_value(&self.module.scope.eval_lenient(expr))
+    }
+
+    /// The policy a `data "aws_iam_policy_document"` renders.
+    pub fn policy_document(&self, data: Resource) -> Option<Policy> {
+        Policy::from_value(self.module.scope.policy_documents.get(data.name())?)
     }
 
     pub fn file(&self, res: Resource) -> &'m TfFile {

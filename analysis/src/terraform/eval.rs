@@ -20,14 +20,28 @@ pub struct Scope<'m> {
     local_values: RefCell<HashMap<String, Value>>,
     /// Locals being evaluated: a reference cycle is unknown, not a stack overflow.
     in_progress: RefCell<Vec<String>>,
+    lenient: std::cell::Cell<bool>,
 }
 
 /// Expressions nest deeper than any real file; past this they are unknown.
 const MAX_DEPTH: usize = 64;
 
+/// What an unknown part of a string becomes in lenient evaluation (see [`Scope::eval_lenient`]).
+pub const UNKNOWN_PART: &str = "__onus_unknown__";
+
 impl<'m> Scope<'m> {
     pub fn eval(&self, expr: &Expr) -> Value {
         self.eval_at(expr, 0)
+    }
+
+    /// Like [`Scope::eval`], but the unknown parts of strings (and of `jsonencode` arguments) become
+    /// [`UNKNOWN_PART`] instead of making the whole value unknown: a policy whose `Resource` is
+    /// `${aws_s3_bucket.b.arn}/*` still has a known `Action` and `Principal`.
+    pub fn eval_lenient(&self, expr: &Expr) -> Value {
+        self.lenient.set(true);
+        let v = self.eval_at(expr, 0);
+        self.lenient.set(false);
+        v
     }
 
     fn eval_at(&self, expr: &Expr, depth: usize) -> Value {
@@ -76,8 +90,10 @@ impl<'m> Scope<'m> {
                 TemplatePart::Literal(s) => out.push_str(s),
                 TemplatePart::Interpolation(e) => match self.eval_at(e, depth).to_text() {
                     Some(s) => out.push_str(&s),
+                    None if self.lenient.get() => out.push_str(UNKNOWN_PART),
                     None => return Value::Unknown,
                 },
+                TemplatePart::Directive if self.lenient.get() => out.push_str(UNKNOWN_PART),
                 TemplatePart::Directive => return Value::Unknown,
             }
         }
@@ -132,8 +148,14 @@ impl<'m> Scope<'m> {
         match (name, args.as_slice()) {
             ("jsonencode", [v]) => match v.to_json() {
                 Some(json) => Value::String(json.to_string()),
+                None if self.lenient.get() => Value::String(v.to_json_lenient(UNKNOWN_PART).to_string()),
                 None => Value::Unknown,
             },
+            ("base64decode", [Value::String(s)]) => match base64_decode(s) {
+                Some(text) => Value::String(text),
+                None => Value::Unknown,
+            },
+            ("base64encode", [Value::String(s)]) => Value::String(base64_encode(s.as_bytes())),
             ("jsondecode", [Value::String(s)]) => match serde_json::from_str(s) {
                 Ok(json) => Value::from_json(&json),
                 Err(_) => Value::Unknown,
@@ -184,4 +206,55 @@ fn format_simple(f: &str, args: &[Value]) -> Value {
         }
     }
     Value::String(out)
+}
+
+const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+pub fn base64_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | (*b as u32) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(BASE64[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Decodes standard base64 (whitespace ignored) into UTF-8 text; `None` if it is not both.
+pub fn base64_decode(text: &str) -> Option<String> {
+    let mut bits = 0u32;
+    let mut nbits = 0;
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    for c in text.bytes().filter(|c| !c.is_ascii_whitespace()) {
+        if c == b'=' {
+            break;
+        }
+        let v = BASE64.iter().position(|&b| b == c)? as u32;
+        bits = bits << 6 | v;
+        nbits += 6;
+        if nbits >= 8 {
+            nbits -= 8;
+            out.push((bits >> nbits) as u8);
+            bits &= (1 << nbits) - 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_roundtrips() {
+        for s in ["", "a", "ab", "abc", "abcd", "AKIAIOSFODNN7EXAMPLE\n"] {
+            assert_eq!(base64_decode(&base64_encode(s.as_bytes())).as_deref(), Some(s));
+        }
+        assert_eq!(base64_encode(b"hello"), "aGVsbG8=");
+    }
 }

@@ -5,6 +5,7 @@ pub mod check;
 pub mod edit;
 pub mod eval;
 pub mod model;
+pub mod view;
 
 use crate::document::Document;
 use crate::file_kind::FileKind;
@@ -74,6 +75,15 @@ impl<'m> Module<'m> {
                 scope.variables.insert(&a.name, empty.eval(&a.expr));
             }
         }
+        let documents: Vec<(&str, String)> = files
+            .iter()
+            .flat_map(|f| f.blocks.iter())
+            .filter(|b| b.kind == "data" && b.label(0) == Some("aws_iam_policy_document"))
+            .filter_map(|b| Some((b.label(1)?, render_policy_document(&scope, b).to_string())))
+            .collect();
+        for (name, json) in documents {
+            scope.policy_documents.insert(name, crate::value::Value::String(json));
+        }
         Module { files, scope }
     }
 
@@ -94,4 +104,57 @@ impl<'m> Module<'m> {
 /// A variable without a default: Terraform asks for it, so its value is unknown here.
 fn eval_unset() -> crate::value::Value {
     crate::value::Value::Unknown
+}
+
+/// The JSON of a `data "aws_iam_policy_document"`, as the provider renders it (unknown parts as placeholders).
+fn render_policy_document(scope: &Scope, block: &Block) -> serde_json::Value {
+    use serde_json::{json, Map, Value as Json};
+    let lenient = |e: &model::Expr| scope.eval_lenient(e).to_json_lenient(eval::UNKNOWN_PART);
+    let mut statements = Vec::new();
+    for st in block.blocks("statement") {
+        let mut out = Map::new();
+        let effect = st.attr("effect").map(|a| lenient(&a.expr)).unwrap_or(json!("Allow"));
+        out.insert("Effect".into(), effect);
+        for (attr, key) in [
+            ("sid", "Sid"),
+            ("actions", "Action"),
+            ("not_actions", "NotAction"),
+            ("resources", "Resource"),
+            ("not_resources", "NotResource"),
+        ] {
+            if let Some(a) = st.attr(attr) {
+                out.insert(key.into(), lenient(&a.expr));
+            }
+        }
+        for (kind, key) in [("principals", "Principal"), ("not_principals", "NotPrincipal")] {
+            let mut principals = Map::new();
+            for p in st.blocks(kind) {
+                let ty = p.attr("type").map(|a| lenient(&a.expr));
+                let ids = p.attr("identifiers").map(|a| lenient(&a.expr));
+                if let (Some(Json::String(ty)), Some(ids)) = (ty, ids) {
+                    principals.insert(ty, ids);
+                }
+            }
+            if !principals.is_empty() {
+                out.insert(key.into(), Json::Object(principals));
+            }
+        }
+        let mut conditions: Map<String, Json> = Map::new();
+        for c in st.blocks("condition") {
+            let test = c.attr("test").map(|a| lenient(&a.expr));
+            let variable = c.attr("variable").map(|a| lenient(&a.expr));
+            let values = c.attr("values").map(|a| lenient(&a.expr)).unwrap_or(Json::Array(vec![]));
+            if let (Some(Json::String(test)), Some(Json::String(variable))) = (test, variable) {
+                let entry = conditions.entry(test).or_insert_with(|| Json::Object(Map::new()));
+                if let Json::Object(m) = entry {
+                    m.insert(variable, values);
+                }
+            }
+        }
+        if !conditions.is_empty() {
+            out.insert("Condition".into(), Json::Object(conditions));
+        }
+        statements.push(Json::Object(out));
+    }
+    json!({ "Version": "2012-10-17", "Statement": statements })
 }

@@ -32,6 +32,7 @@ pub static RULE: Rule = Rule {
         kics: &["08bd0760-8752-44e1-9779-7bb369b2b4e4"],
         trivy: &["AVD-AWS-0080", "aws-rds-encrypt-instance-storage-data"],
     },
+    resource_types: &["aws_db_instance"],
     terraform: Some(check),
     has_fix: true,
 };

@@ -34,6 +34,7 @@ pub static RULE: Rule = Rule {
         kics: &["38c5ee0d-7f22-4260-ab72-5073048df100"],
         trivy: &["AVD-AWS-0092", "aws-s3-no-public-access-with-acl"],
     },
+    resource_types: &["aws_s3_bucket", "aws_s3_bucket_acl"],
     terraform: Some(check),
     has_fix: true,
 };

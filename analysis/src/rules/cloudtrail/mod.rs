@@ -1,0 +1,4 @@
+use crate::rules::Rule;
+
+/// This service's rules, in catalog order.
+pub static RULES: &[&Rule] = &[];

@@ -1,0 +1,244 @@
+//! What the network rules share: which ranges are "the whole internet", which ports a rule opens, and every
+//! way Terraform writes a security group ingress rule, gathered into one shape.
+
+use crate::fix::{Edit, Fix};
+use crate::terraform::check::{is_registry_module, Resource, TfContext};
+use crate::terraform::view::{Config, Field};
+use crate::text::TextRange;
+use crate::value::Value;
+
+/// `0.0.0.0/0` and `::/0`. A `/0` with host bits set (`1.0.0.0/0`) is not canonical and the provider rejects
+/// it: it is not counted.
+pub fn is_world_cidr(cidr: &str) -> bool {
+    matches!(cidr.trim(), "0.0.0.0/0" | "::/0" | "::0/0" | "0::/0")
+}
+
+/// The IP protocol of a rule, normalised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    All,
+    Tcp,
+    Udp,
+    Other,
+}
+
+impl Protocol {
+    pub fn from_value(v: &Value) -> Option<Protocol> {
+        let text = v.to_text()?.to_ascii_lowercase();
+        Some(match text.as_str() {
+            "-1" | "all" => Protocol::All,
+            "tcp" | "6" => Protocol::Tcp,
+            "udp" | "17" => Protocol::Udp,
+            _ => Protocol::Other,
+        })
+    }
+}
+
+/// An ingress rule, wherever it was written.
+#[derive(Clone, Debug)]
+pub struct Ingress<'m> {
+    /// The top-level block (security group, rule resource, or module call) that holds it.
+    pub resource: Resource<'m>,
+    /// The rule itself (an `ingress` block or object, or the rule resource's body).
+    pub config: Config<'m>,
+    pub protocol: Option<Protocol>,
+    pub from_port: Option<f64>,
+    pub to_port: Option<f64>,
+    /// Each source range with the place to report it (the attribute that lists it).
+    pub cidrs: Vec<(String, TextRange)>,
+    /// The attribute holding the world ranges, for fixes (`None` for module inputs).
+    pub cidr_field: Option<Field<'m>>,
+}
+
+impl Ingress<'_> {
+    /// Whether the rule opens `port` (over TCP or all protocols).
+    pub fn opens_tcp_port(&self, port: f64) -> bool {
+        match self.protocol {
+            Some(Protocol::All) => true,
+            Some(Protocol::Tcp) => match (self.from_port, self.to_port) {
+                (Some(from), Some(to)) => from <= port && port <= to,
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// Whether the rule opens every port (all protocols, or TCP/UDP 0-65535).
+    pub fn opens_all_ports(&self) -> bool {
+        match self.protocol {
+            Some(Protocol::All) => true,
+            Some(Protocol::Tcp | Protocol::Udp) => {
+                matches!((self.from_port, self.to_port), (Some(f), Some(t)) if f <= 0.0 && t >= 65535.0)
+            }
+            _ => false,
+        }
+    }
+
+    /// The first world range and where it is written.
+    pub fn world_source(&self) -> Option<(&str, TextRange)> {
+        self.cidrs.iter().find(|(c, _)| is_world_cidr(c)).map(|(c, r)| (c.as_str(), *r))
+    }
+}
+
+/// Named rules of `terraform-aws-modules/security-group/aws` (`ingress_rules = ["ssh-tcp"]`): protocol and
+/// port range.
+fn named_module_rule(name: &str) -> Option<(Protocol, f64, f64)> {
+    let tcp = |p: f64| Some((Protocol::Tcp, p, p));
+    match name {
+        "all-all" => Some((Protocol::All, 0.0, 65535.0)),
+        "all-tcp" => Some((Protocol::Tcp, 0.0, 65535.0)),
+        "all-udp" => Some((Protocol::Udp, 0.0, 65535.0)),
+        "ssh-tcp" => tcp(22.0),
+        "rdp-tcp" => tcp(3389.0),
+        "rdp-udp" => Some((Protocol::Udp, 3389.0, 3389.0)),
+        "telnet-tcp" => tcp(23.0),
+        "ftp-tcp" => tcp(21.0),
+        "http-80-tcp" => tcp(80.0),
+        "https-443-tcp" => tcp(443.0),
+        "mysql-tcp" => tcp(3306.0),
+        "mssql-tcp" => tcp(1433.0),
+        "postgresql-tcp" => tcp(5432.0),
+        "oracle-db-tcp" => tcp(1521.0),
+        "redis-tcp" => tcp(6379.0),
+        "memcached-tcp" => tcp(11211.0),
+        "mongodb-27017-tcp" => tcp(27017.0),
+        "elasticsearch-rest-tcp" => tcp(9200.0),
+        "elasticsearch-java-tcp" => tcp(9300.0),
+        "cassandra-clients-tcp" => tcp(9042.0),
+        "kafka-broker-tcp" => tcp(9092.0),
+        "winrm-http-tcp" => tcp(5985.0),
+        "winrm-https-tcp" => tcp(5986.0),
+        "ldap-tcp" => tcp(389.0),
+        "smtp-tcp" => tcp(25.0),
+        "dns-tcp" => tcp(53.0),
+        _ => None,
+    }
+}
+
+fn cidrs_of(ctx: &TfContext, field: Option<Field>) -> Vec<(String, TextRange)> {
+    let Some(field) = field else { return Vec::new() };
+    let value = ctx.value(field);
+    let mut out = Vec::new();
+    for v in value.one_or_many() {
+        if let Some(s) = v.as_str() {
+            // Module inputs write several ranges in one string: "10.0.0.0/8,0.0.0.0/0".
+            out.extend(s.split(',').map(|c| (c.trim().to_string(), field.range)));
+        }
+    }
+    out
+}
+
+fn from_config<'m>(
+    ctx: &TfContext<'_, 'm>,
+    resource: Resource<'m>,
+    config: Config<'m>,
+    cidr_attrs: &[&str],
+) -> Ingress<'m> {
+    let get = |name: &str| config.attr(name).map(|f| ctx.value(f));
+    let protocol = get("protocol").or_else(|| get("ip_protocol")).and_then(|v| Protocol::from_value(&v));
+    let mut cidrs = Vec::new();
+    let mut cidr_field = None;
+    for name in cidr_attrs {
+        let field = config.attr(name);
+        let found = cidrs_of(ctx, field);
+        if cidr_field.is_none() && found.iter().any(|(c, _)| is_world_cidr(c)) {
+            cidr_field = field;
+        }
+        cidrs.extend(found);
+    }
+    Ingress {
+        resource,
+        config,
+        protocol,
+        from_port: get("from_port").and_then(|v| v.as_f64()),
+        to_port: get("to_port").and_then(|v| v.as_f64()),
+        cidrs,
+        cidr_field,
+    }
+}
+
+/// Every ingress rule of the module: inline in `aws_security_group` and `aws_default_security_group`,
+/// `aws_security_group_rule` of type ingress, `aws_vpc_security_group_ingress_rule`, and the inputs of the
+/// `terraform-aws-modules/security-group/aws` module.
+pub fn ingress_rules<'m>(ctx: &TfContext<'_, 'm>) -> Vec<Ingress<'m>> {
+    const BLOCK_CIDRS: &[&str] = &["cidr_blocks", "ipv6_cidr_blocks"];
+    let mut out = Vec::new();
+    for ty in ["aws_security_group", "aws_default_security_group"] {
+        for res in ctx.resources(ty) {
+            for rule in res.config().nested("ingress") {
+                out.push(from_config(ctx, res, rule, BLOCK_CIDRS));
+            }
+        }
+    }
+    for res in ctx.resources("aws_security_group_rule") {
+        if res.config().attr("type").is_some_and(|f| ctx.value(f).as_str() == Some("ingress")) {
+            out.push(from_config(ctx, res, res.config(), BLOCK_CIDRS));
+        }
+    }
+    for res in ctx.resources("aws_vpc_security_group_ingress_rule") {
+        out.push(from_config(ctx, res, res.config(), &["cidr_ipv4", "cidr_ipv6"]));
+    }
+    for (file, block) in ctx.module.blocks("module") {
+        if !is_registry_module(block, "security-group") {
+            continue;
+        }
+        let res = Resource { file, block };
+        let config = res.config();
+        // Blocks written inside the module call (not valid for the module, but seen in the wild).
+        for rule in config.block().into_iter().flat_map(|b| b.blocks("ingress")) {
+            out.push(from_config(ctx, res, Config::Block(rule), BLOCK_CIDRS));
+        }
+        // `ingress_rules` apply to `ingress_cidr_blocks` / `ingress_ipv6_cidr_blocks`.
+        let mut shared = cidrs_of(ctx, config.attr("ingress_cidr_blocks"));
+        shared.extend(cidrs_of(ctx, config.attr("ingress_ipv6_cidr_blocks")));
+        if let Some(rules) = config.attr("ingress_rules") {
+            for name in ctx.value(rules).one_or_many() {
+                if let Some((protocol, from, to)) = name.as_str().and_then(named_module_rule) {
+                    out.push(Ingress {
+                        resource: res,
+                        config,
+                        protocol: Some(protocol),
+                        from_port: Some(from),
+                        to_port: Some(to),
+                        cidrs: shared.iter().map(|(c, _)| (c.clone(), rules.range)).collect(),
+                        cidr_field: None,
+                    });
+                }
+            }
+        }
+        for list in ["ingress_with_cidr_blocks", "ingress_with_ipv6_cidr_blocks"] {
+            for rule in config.nested(list) {
+                let mut ingress = from_config(ctx, res, rule, &["cidr_blocks", "ipv6_cidr_blocks"]);
+                if let Some((protocol, from, to)) =
+                    rule.attr("rule").and_then(|f| ctx.value(f).as_str().and_then(named_module_rule))
+                {
+                    ingress.protocol = ingress.protocol.or(Some(protocol));
+                    ingress.from_port = ingress.from_port.or(Some(from));
+                    ingress.to_port = ingress.to_port.or(Some(to));
+                }
+                if ingress.cidrs.is_empty() {
+                    // A rule without its own ranges uses the module's shared ones.
+                    ingress.cidrs = shared.iter().map(|(c, _)| (c.clone(), rule.range())).collect();
+                }
+                out.push(ingress);
+            }
+        }
+    }
+    out
+}
+
+/// Replaces the world ranges of a rule with private ones (`10.0.0.0/8`, `fd00::/8`): a starting point the
+/// user narrows further, so the fix is offered but not preferred.
+pub fn narrow_world_fix(ctx: &TfContext, ingress: &Ingress) -> Option<Fix> {
+    let field = ingress.cidr_field?;
+    let source = &ctx.file(ingress.resource).source;
+    let text = source.get(field.expr.range.start..field.expr.range.end)?;
+    let mut edits = Vec::new();
+    for (world, private) in [("\"0.0.0.0/0\"", "\"10.0.0.0/8\""), ("\"::/0\"", "\"fd00::/8\"")] {
+        for (i, _) in text.match_indices(world) {
+            let start = field.expr.range.start + i;
+            edits.push(Edit { range: TextRange::new(start, start + world.len()), text: private.to_string() });
+        }
+    }
+    (!edits.is_empty()).then(|| Fix::unsafe_("Allow only private ranges (review the range)", edits))
+}

@@ -1,0 +1,75 @@
+//! Test helpers for rules: run one rule on some Terraform, and check that its fixes work.
+
+use crate::document::{Document, Parsers};
+use crate::finding::Finding;
+use crate::rules::Rule;
+use crate::syntax_errors::syntax_errors;
+use crate::terraform::check::TfContext;
+use crate::terraform::{Module, TfFile};
+
+/// Parses `files` (path, text) as one module.
+pub fn module_files(files: &[(&str, &str)]) -> Vec<TfFile> {
+    let mut parsers = Parsers::new();
+    files
+        .iter()
+        .map(|(path, text)| {
+            let mut doc = Document::new(format!("/test/{path}"), text, 0).expect("a Terraform path");
+            doc.parse_fully(&mut parsers);
+            TfFile::from_document(&doc).expect("parsed")
+        })
+        .collect()
+}
+
+/// The findings of `rule` on a module made of `files`.
+pub fn run_files(rule: &'static Rule, files: &[(&str, &str)]) -> Vec<Finding> {
+    let tf = module_files(files);
+    let module = Module::new(tf.iter().collect());
+    let mut findings = Vec::new();
+    (rule.terraform.expect("a Terraform matcher"))(&mut TfContext::new(&module, rule, &mut findings));
+    findings
+}
+
+/// The findings of `rule` on one `main.tf`.
+pub fn run(rule: &'static Rule, text: &str) -> Vec<Finding> {
+    run_files(rule, &[("main.tf", text)])
+}
+
+/// The 1-based lines the findings of `rule` start on.
+pub fn lines(rule: &'static Rule, text: &str) -> Vec<usize> {
+    run(rule, text).iter().map(|f| text[..f.range.start].matches('\n').count() + 1).collect()
+}
+
+fn syntax_error_count(text: &str) -> usize {
+    let mut doc = Document::new("/test/main.tf", text, 0).unwrap();
+    doc.parse_fully(&mut Parsers::new());
+    syntax_errors(doc.tree().unwrap(), doc.rope()).len()
+}
+
+/// Applies every fix of every finding of `rule` on `text`, one at a time, and checks that the result parses
+/// without new errors and has one finding fewer. Returns the number of fixes checked.
+pub fn check_fixes(rule: &'static Rule, text: &str) -> usize {
+    let findings = run(rule, text);
+    let errors_before = syntax_error_count(text);
+    let mut checked = 0;
+    for finding in &findings {
+        for fix in &finding.fixes {
+            let fixed = fix.apply(text);
+            assert_eq!(
+                syntax_error_count(&fixed),
+                errors_before,
+                "{}: fix `{}` breaks the syntax:\n{fixed}",
+                rule.id,
+                fix.title
+            );
+            let after = run(rule, &fixed);
+            assert!(
+                after.len() < findings.len(),
+                "{}: fix `{}` does not remove its finding:\n{fixed}",
+                rule.id,
+                fix.title
+            );
+            checked += 1;
+        }
+    }
+    checked
+}
