@@ -142,3 +142,38 @@ fn the_rule_catalog_contract() {
     assert!(doc.contains("## Why is this bad?") && doc.contains("CKV_AWS_20"));
     assert_eq!(onus(&["explain", "no-such-rule"], repo()).status.code(), Some(2));
 }
+
+#[test]
+fn configuration_and_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = "resource \"aws_s3_bucket\" \"b\" {\n  acl = \"public-read\"\n}\n\n# onus:ignore:rds-storage-unencrypted a test database\nresource \"aws_db_instance\" \"db\" {\n  engine = \"mysql\"\n}\n";
+    for sub in ["app", "vendor"] {
+        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        std::fs::write(dir.path().join(sub).join("main.tf"), bad).unwrap();
+    }
+    std::fs::write(dir.path().join(".onus.toml"), "exclude = [\"vendor/**\"]\n[severity]\ns3-public-acl = \"low\"\n")
+        .unwrap();
+    let out = onus(&["check", "--format", "json", "--fail-on", "medium", "."], dir.path());
+    assert_eq!(out.status.code(), Some(0), "the only finding was lowered to low: {out:?}");
+    let findings: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["path"], "./app/main.tf");
+    assert_eq!(findings[0]["severity"], "low");
+
+    let out = onus(&["check", "--summary", "app"], dir.path());
+    let text = stdout(&out);
+    let row = |slug: &str| {
+        text.lines().find(|l| l.starts_with(slug)).unwrap().split_whitespace().take(4).collect::<Vec<_>>().join(" ")
+    };
+    assert_eq!(row("data-sharing"), "data-sharing 1 1 0");
+    assert_eq!(row("managed-service-config"), "managed-service-config 1 0 1");
+    assert!(text.contains("aws-physical") && text.contains("AWS: physical access"));
+
+    // A malformed configuration is reported, and the defaults apply.
+    std::fs::write(dir.path().join(".onus.toml"), "exclude = [\n").unwrap();
+    let out = onus(&["check", "--format", "json", "app"], dir.path());
+    assert!(String::from_utf8_lossy(&out.stderr).contains(".onus.toml:"), "{out:?}");
+    let findings: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(findings[0]["severity"], "critical");
+    assert_eq!(onus(&["check", "--config", "missing.toml", "app"], dir.path()).status.code(), Some(2));
+}

@@ -140,7 +140,7 @@ fn a_quick_fix_removes_its_finding() {
         json!({ "textDocument": { "uri": uri }, "range": diags[0]["range"], "context": { "diagnostics": diags } }),
     );
     let actions = answer["result"].as_array().unwrap();
-    assert_eq!(actions.len(), 1, "{answer}");
+    assert_eq!(actions.len(), 2, "the fix and the suppression: {answer}");
     assert_eq!(actions[0]["kind"], "quickfix");
     assert_eq!(actions[0]["isPreferred"], true);
     let edits = actions[0]["edit"]["changes"][&uri].as_array().unwrap();
@@ -207,4 +207,85 @@ fn exit_codes_follow_the_spec() {
     let mut c = Client::initialized(json!({}));
     c.close_stdin();
     assert_eq!(c.wait_exit(), Some(1), "client died");
+}
+
+#[test]
+fn hover_code_lens_and_the_suppression_action() {
+    let mut c = Client::initialized(json!({}));
+    let uri = file_uri("/onus-e2e/g/main.tf");
+    c.open(&uri, "terraform", BUCKET);
+    let diags = c.diagnostics(&uri, 1);
+    let hover = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": 12 } }),
+    );
+    let text = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(text.contains("AWS takes care of") && text.contains("✗"), "{text}");
+    let hover = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 1, "character": 4 } }),
+    );
+    assert!(hover["result"]["contents"]["value"].as_str().unwrap().contains("data-sharing"), "{hover}");
+    let lenses = c.request("textDocument/codeLens", json!({ "textDocument": { "uri": uri } }));
+    let title = lenses["result"][0]["command"]["title"].as_str().unwrap();
+    assert!(title.contains("customer dut") && title.contains("open"), "{title}");
+
+    let answer = c.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri }, "range": diags[0]["range"], "context": { "diagnostics": diags } }),
+    );
+    let actions = answer["result"].as_array().unwrap();
+    let suppress = actions.iter().find(|a| a["title"].as_str().unwrap().starts_with("Suppress")).unwrap();
+    assert_eq!(suppress["isPreferred"], false);
+    let fixed = apply_edits(BUCKET, suppress["edit"]["changes"][&uri].as_array().unwrap());
+    assert!(fixed.starts_with("# onus:ignore:s3-public-acl"), "{fixed}");
+    c.change(&uri, 2, json!([{ "text": fixed }]));
+    assert!(c.diagnostics(&uri, 2).is_empty());
+}
+
+#[test]
+fn the_workspace_is_indexed_and_the_configuration_reloads_live() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    std::fs::write(root.join("variables.tf"), "variable \"acl\" {\n  default = \"public-read\"\n}\n").unwrap();
+    let main_tf = root.join("main.tf");
+    std::fs::write(&main_tf, "").unwrap();
+    let root_uri = format!("file://{}", root.display());
+    let mut c = Client::start();
+    c.request("initialize", json!({ "processId": null, "rootUri": root_uri, "capabilities": {} }));
+    c.notify("initialized", json!({}));
+    let uri = format!("file://{}", main_tf.display());
+    // The default comes from variables.tf on disk, never opened.
+    c.open(&uri, "terraform", "resource \"aws_s3_bucket\" \"b\" {\n  acl = var.acl\n}\n");
+    assert_eq!(codes(&c.diagnostics(&uri, 1)), ["s3-public-acl"]);
+
+    // Opening .onus.toml in the editor applies it as it is typed; its mistakes are shown on it.
+    let config_uri = format!("file://{}/.onus.toml", root.display());
+    c.open(&config_uri, "toml", "disable = [\"s3-public-acl\", \"no-such-rule\"]\n");
+    let config_diags =
+        c.wait_for(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == config_uri).unwrap();
+    assert_eq!(config_diags["params"]["diagnostics"][0]["code"], "config-error");
+    let diags = c
+        .wait_for(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && m["params"]["diagnostics"].as_array().unwrap().is_empty()
+        })
+        .expect("the disabled rule's finding goes away");
+    assert_eq!(diags["params"]["version"], 1);
+    c.change(&config_uri, 2, json!([{ "text": "disable = [" }]));
+    let broken = c
+        .wait_for(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == config_uri
+                && m["params"]["diagnostics"][0]["message"].as_str().unwrap_or("").contains("defaults")
+        })
+        .expect("a malformed config is reported");
+    assert_eq!(broken["params"]["diagnostics"][0]["severity"], 1);
+    // ...and onus runs with its defaults: the finding is back.
+    assert!(c
+        .wait_for(|m| m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri
+            && codes(m["params"]["diagnostics"].as_array().unwrap()) == ["s3-public-acl"])
+        .is_some());
 }

@@ -2,13 +2,16 @@
 //! responsibility catalog. Pure: no I/O, no async. The server and the CLI convert its types to the protocol
 //! and to their outputs, and do nothing else.
 
+pub mod config;
 pub mod document;
 pub mod file_kind;
 pub mod finding;
 pub mod fix;
+pub mod lens;
 pub mod policy;
 pub mod responsibility;
 pub mod rules;
+pub mod suppress;
 pub mod syntax_errors;
 pub mod terraform;
 pub mod text;
@@ -18,4 +21,4 @@ pub mod workspace;
 pub use document::{Cancelled, Document};
 pub use rules::{Rule, Severity};
 pub use text::{Position, PositionEncoding, Range, TextRange};
-pub use workspace::{ChangeError, Diagnostic, Workspace};
+pub use workspace::{ChangeError, Diagnostic, FileReport, Workspace};

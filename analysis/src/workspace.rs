@@ -7,10 +7,12 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::config::Config;
 use crate::document::{Cancelled, Document, Parsers};
 use crate::finding::Finding;
 use crate::fix::Fix;
 use crate::rules::{self, Rule, Severity};
+use crate::suppress;
 use crate::syntax_errors::syntax_errors;
 use crate::terraform::check::TfContext;
 use crate::terraform::{Module, TfFile};
@@ -28,6 +30,26 @@ pub struct Diagnostic {
     /// The resource the finding is about, for suppressions and the code lens.
     pub resource: Option<TextRange>,
     pub fixes: Vec<Fix>,
+    /// The edit that writes a suppression comment for this finding.
+    pub suppression: Option<Fix>,
+}
+
+/// Everything the analysis says about one file.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FileReport {
+    /// What to show: syntax errors, findings, notes about suppression comments.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Findings silenced by a suppression comment.
+    pub suppressed: Vec<Diagnostic>,
+    /// The resources of the file (top-level `resource` blocks and registry module calls): type, header, range.
+    pub resources: Vec<ResourceInfo>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResourceInfo {
+    pub ty: String,
+    pub header: TextRange,
+    pub range: TextRange,
 }
 
 impl Diagnostic {
@@ -40,6 +62,20 @@ impl Diagnostic {
             rule: Some(f.rule),
             resource: Some(f.resource),
             fixes: f.fixes,
+            suppression: None,
+        }
+    }
+
+    fn note(range: TextRange, code: &'static str, message: String) -> Diagnostic {
+        Diagnostic {
+            range,
+            severity: Severity::Hint,
+            code,
+            message,
+            rule: None,
+            resource: None,
+            fixes: Vec::new(),
+            suppression: None,
         }
     }
 }
@@ -68,6 +104,7 @@ pub enum ChangeError {
 pub struct Workspace {
     parsers: Parsers,
     entries: BTreeMap<String, Entry>,
+    config: Config,
 }
 
 /// The folder of a path: the module a Terraform file belongs to.
@@ -81,6 +118,15 @@ pub fn folder_of(path: &str) -> &str {
 impl Workspace {
     pub fn new() -> Workspace {
         Workspace::default()
+    }
+
+    /// The `.onus.toml` in force.
+    pub fn set_config(&mut self, config: Config) {
+        self.config = config;
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
     }
 
     /// Opens a document in the editor (replacing any disk copy). Returns false if onus does not handle it.
@@ -184,16 +230,16 @@ impl Workspace {
         Some(model)
     }
 
-    /// The diagnostics of every file of the module (or template) that holds `path`, by path.
-    /// Files are parsed to completion first.
-    pub fn diagnostics_of_module(&mut self, path: &str) -> BTreeMap<String, Vec<Diagnostic>> {
-        let paths = self.module_of(path);
-        let mut out: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
+    /// The reports of every file of the module (or template) that holds `path`, by path. Files are parsed to
+    /// completion first.
+    pub fn reports_of_module(&mut self, path: &str) -> BTreeMap<String, FileReport> {
+        let paths: Vec<String> = self.module_of(path).into_iter().filter(|p| !self.config.is_excluded(p)).collect();
+        let mut out: BTreeMap<String, FileReport> = BTreeMap::new();
         let mut models = Vec::new();
         for p in &paths {
             let entry = self.entries.get_mut(p).expect("listed by module_of");
             entry.doc.parse_fully(&mut self.parsers);
-            out.insert(p.clone(), file_diagnostics(&entry.doc));
+            out.entry(p.clone()).or_default().diagnostics = file_diagnostics(&entry.doc);
             if entry.doc.kind().is_terraform() {
                 if let Some(model) = self.model(p) {
                     models.push((p.clone(), model));
@@ -202,21 +248,80 @@ impl Workspace {
         }
         if !models.is_empty() {
             let module = Module::new(models.iter().map(|(_, m)| m.as_ref()).collect());
-            for finding in check_module(&module) {
-                let path = &models[finding.file].0;
-                out.entry(path.clone()).or_default().push(Diagnostic::from_finding(finding));
+            let mut findings: Vec<Vec<Finding>> = vec![Vec::new(); models.len()];
+            for finding in check_module(&module, &self.config) {
+                findings[finding.file].push(finding);
+            }
+            for ((path, model), findings) in models.iter().zip(findings) {
+                let report = out.entry(path.clone()).or_default();
+                apply_suppressions(model, findings, report);
+                for d in report.diagnostics.iter_mut().chain(report.suppressed.iter_mut()) {
+                    d.severity = self.config.severity_of(d.code, d.severity);
+                }
+                report.resources = resources_of(model);
             }
         }
-        for diags in out.values_mut() {
-            diags.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
+        for report in out.values_mut() {
+            report.diagnostics.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
         }
         out
     }
 
+    /// The diagnostics of every file of the module that holds `path`, by path.
+    pub fn diagnostics_of_module(&mut self, path: &str) -> BTreeMap<String, Vec<Diagnostic>> {
+        self.reports_of_module(path).into_iter().map(|(p, r)| (p, r.diagnostics)).collect()
+    }
+
     /// The diagnostics of one file.
     pub fn diagnostics(&mut self, path: &str) -> Vec<Diagnostic> {
-        self.diagnostics_of_module(path).remove(path).unwrap_or_default()
+        self.report(path).diagnostics
     }
+
+    /// The report of one file.
+    pub fn report(&mut self, path: &str) -> FileReport {
+        self.reports_of_module(path).remove(path).unwrap_or_default()
+    }
+}
+
+/// Splits findings into shown and suppressed, and notes the suppression comments that silence nothing.
+fn apply_suppressions(file: &TfFile, findings: Vec<Finding>, report: &mut FileReport) {
+    let suppressions = suppress::suppressions(file);
+    let mut used = vec![false; suppressions.len()];
+    for finding in findings {
+        let by = suppressions.iter().position(|s| s.silences(finding.rule, finding.range.start));
+        let mut diagnostic = Diagnostic::from_finding(finding.clone());
+        match by {
+            Some(i) => {
+                used[i] = true;
+                report.suppressed.push(diagnostic);
+            }
+            None => {
+                diagnostic.suppression = Some(suppress::suppress_fix(file, finding.rule, finding.resource));
+                report.diagnostics.push(diagnostic);
+            }
+        }
+    }
+    for (s, used) in suppressions.iter().zip(used) {
+        let unknown = s.unknown_ids();
+        if !unknown.is_empty() {
+            let msg = format!("no onus rule `{}` (see `onus rules`)", unknown.join("`, `"));
+            report.diagnostics.push(Diagnostic::note(s.comment, "unknown-rule", msg));
+        } else if !used && matches!(s.matcher, suppress::Matcher::Onus(_)) {
+            let msg = "this onus:ignore comment suppresses nothing here".to_string();
+            report.diagnostics.push(Diagnostic::note(s.comment, "unused-suppression", msg));
+        }
+    }
+}
+
+fn resources_of(file: &TfFile) -> Vec<ResourceInfo> {
+    file.blocks
+        .iter()
+        .filter(|b| b.kind == "resource" || b.kind == "module")
+        .filter_map(|b| {
+            let ty = if b.kind == "module" { format!("module.{}", b.label(0)?) } else { b.label(0)?.to_string() };
+            Some(ResourceInfo { ty, header: b.header, range: b.range })
+        })
+        .collect()
 }
 
 /// Diagnostics that depend on the file alone: syntax errors, size.
@@ -229,6 +334,7 @@ fn file_diagnostics(doc: &Document) -> Vec<Diagnostic> {
         rule: None,
         resource: None,
         fixes: Vec::new(),
+        suppression: None,
     };
     if !doc.kind().is_analysed() {
         return Vec::new();
@@ -245,10 +351,10 @@ fn file_diagnostics(doc: &Document) -> Vec<Diagnostic> {
     syntax_errors(tree, doc.rope()).into_iter().map(|e| plain(e.range, "syntax-error", e.message)).collect()
 }
 
-/// Runs every Terraform rule over a module.
-pub fn check_module(module: &Module) -> Vec<Finding> {
+/// Runs every enabled Terraform rule over a module.
+pub fn check_module(module: &Module, config: &Config) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for rule in rules::all() {
+    for rule in rules::all().iter().filter(|r| config.is_enabled(r.id)) {
         if let Some(check) = rule.terraform {
             check(&mut TfContext::new(module, rule, &mut findings));
         }
@@ -273,6 +379,34 @@ mod tests {
             ws.change("/m/main.tf", 2, &[(None, String::new())], PositionEncoding::Utf16),
             Err(ChangeError::StaleVersion { have: 2, got: 2 })
         );
+    }
+
+    #[test]
+    fn suppression_comments_silence_findings_and_unused_ones_are_noted() {
+        let mut ws = Workspace::new();
+        let text = "# onus:ignore:s3-public-acl the site is public\nresource \"aws_s3_bucket\" \"a\" {\n  acl = \"public-read\"\n}\n\nresource \"aws_s3_bucket\" \"b\" {\n  #checkov:skip=CKV_AWS_20:reviewed\n  acl = \"public-read\"\n}\n\n# onus:ignore:s3-public-acl\nresource \"aws_s3_bucket\" \"c\" {\n  acl = \"private\"\n}\n# onus:ignore:no-such-rule\nresource \"aws_s3_bucket\" \"d\" {\n  acl = \"public-read-write\"\n}\n";
+        ws.open("/s/main.tf", text, 1);
+        let report = ws.report("/s/main.tf");
+        assert_eq!(report.suppressed.len(), 2);
+        let codes: Vec<_> = report.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["unused-suppression", "unknown-rule", "s3-public-acl"]);
+        // The finding on `d` offers a suppression that works.
+        let fix = report.diagnostics[2].suppression.clone().unwrap();
+        ws.open("/s/main.tf", &fix.apply(text), 2);
+        assert!(ws.report("/s/main.tf").diagnostics.iter().all(|d| d.code != "s3-public-acl"));
+    }
+
+    #[test]
+    fn hover_and_code_lens_show_the_duties() {
+        let mut ws = Workspace::new();
+        ws.open("/h/main.tf", "resource \"aws_s3_bucket\" \"b\" {\n  acl = \"public-read\"\n}\n", 1);
+        let report = ws.report("/h/main.tf");
+        let lens = crate::lens::code_lens(&report.resources[0], &report).unwrap();
+        assert!(lens.starts_with("onus: 1 of "), "{lens}");
+        let (_, on_type) = crate::lens::hover(&report, 12).unwrap();
+        assert!(on_type.contains("abstracted service") && on_type.contains("✗ S3 bucket ACL"), "{on_type}");
+        let (_, on_finding) = crate::lens::hover(&report, 40).unwrap();
+        assert!(on_finding.contains("data-sharing") && on_finding.contains("quick-fix"), "{on_finding}");
     }
 
     #[test]

@@ -31,6 +31,12 @@ enum Command {
         /// Exit with 1 when a finding is at least this severe.
         #[arg(long, value_enum, default_value = "low")]
         fail_on: FailOn,
+        /// The configuration file (default: `.onus.toml` in the current directory, if there is one).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// End with the responsibility table: per customer duty, resources checked, findings open and suppressed.
+        #[arg(long)]
+        summary: bool,
     },
     /// List the rule catalog.
     Rules {
@@ -69,14 +75,14 @@ fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Lsp => lsp::run(),
-        Command::Check { paths, format, fail_on } => {
+        Command::Check { paths, format, fail_on, config, summary } => {
             let fail_on = match fail_on {
                 FailOn::Low => Severity::Low,
                 FailOn::Medium => Severity::Medium,
                 FailOn::High => Severity::High,
                 FailOn::Critical => Severity::Critical,
             };
-            check::run(&check::Options { paths, format, fail_on })
+            check::run(&check::Options { paths, format, fail_on, config, summary })
         }
         Command::Rules { format } => print_rules(format),
         Command::Explain { rule } => match rules::by_id(&rule) {

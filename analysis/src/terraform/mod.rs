@@ -10,7 +10,7 @@ pub mod view;
 use crate::document::Document;
 use crate::file_kind::FileKind;
 use eval::Scope;
-use model::{Attribute, Block, HclReader};
+use model::{Attribute, Block, Comment, HclReader};
 
 /// One file of a module, as the model sees it.
 #[derive(Debug)]
@@ -21,6 +21,7 @@ pub struct TfFile {
     pub blocks: Vec<Block>,
     /// Top-level attributes: the values of a `.tfvars` file.
     pub attributes: Vec<Attribute>,
+    pub comments: Vec<Comment>,
 }
 
 impl TfFile {
@@ -28,12 +29,16 @@ impl TfFile {
     pub fn from_document(doc: &Document) -> Option<TfFile> {
         let tree = doc.tree()?;
         let source = doc.text();
-        let (blocks, attributes) = match doc.kind() {
-            FileKind::Terraform | FileKind::TerraformVars => HclReader::new(source.as_bytes()).file(tree.root_node()),
+        let (blocks, attributes, comments) = match doc.kind() {
+            FileKind::Terraform | FileKind::TerraformVars => {
+                let reader = HclReader::new(source.as_bytes());
+                let (blocks, attributes) = reader.file(tree.root_node());
+                (blocks, attributes, reader.comments(tree.root_node()))
+            }
             // `.tf.json` is read in a later step of the model; until then it contributes nothing.
             _ => return None,
         };
-        Some(TfFile { path: doc.path().to_string(), kind: doc.kind(), source, blocks, attributes })
+        Some(TfFile { path: doc.path().to_string(), kind: doc.kind(), source, blocks, attributes, comments })
     }
 
     /// Whether Terraform loads this file's values for `var.x` (`terraform.tfvars`, `*.auto.tfvars`).

@@ -23,6 +23,13 @@ pub struct Block {
     pub blocks: Vec<Block>,
 }
 
+/// A comment, with its `#`, `//` or `/* */` markers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comment {
+    pub range: TextRange,
+    pub text: String,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Attribute {
     pub name: String,
@@ -137,6 +144,26 @@ impl<'a> HclReader<'a> {
             }
         }
         (blocks, attributes)
+    }
+
+    /// The comments between blocks and attributes (where suppressions are written), in order.
+    pub fn comments(&self, root: Node) -> Vec<Comment> {
+        let mut out = Vec::new();
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            let mut cursor = node.walk();
+            for child in node.named_children(&mut cursor) {
+                match child.kind() {
+                    "comment" => {
+                        out.push(Comment { range: TextRange::from_node(&child), text: self.text(child).to_string() })
+                    }
+                    "body" | "block" => stack.push(child),
+                    _ => {}
+                }
+            }
+        }
+        out.sort_by_key(|c| c.range.start);
+        out
     }
 
     fn body(&self, body: Node, attributes: &mut Vec<Attribute>, blocks: &mut Vec<Block>) {

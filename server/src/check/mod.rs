@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
+use onus_analysis::config::{self, Config};
 use onus_analysis::{text, Diagnostic, Severity, Workspace};
 
 pub use output::{rules_json, Format};
@@ -28,30 +29,75 @@ pub struct Options {
     pub paths: Vec<PathBuf>,
     pub format: Format,
     pub fail_on: Severity,
+    /// `.onus.toml` to use; by default the one in the current directory, if any.
+    pub config: Option<PathBuf>,
+    pub summary: bool,
+}
+
+/// What the analysis of all the files found.
+#[derive(Default)]
+pub struct Results {
+    pub reports: Vec<Report>,
+    /// Findings silenced by suppression comments.
+    pub suppressed: Vec<Report>,
+    /// The type of every resource checked.
+    pub resource_types: Vec<String>,
+    pub errors: Vec<String>,
+}
+
+/// Reads the configuration: the explicit one (an error if missing), or `.onus.toml` here if present.
+fn load_config(explicit: Option<&PathBuf>) -> Result<Config, String> {
+    let path = match explicit {
+        Some(p) => p.clone(),
+        None => PathBuf::from(config::FILE_NAME),
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(_) if explicit.is_none() => return Ok(Config::default()),
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    let root = path.parent().map(|p| p.to_string_lossy().into_owned()).filter(|p| !p.is_empty());
+    let (config, errors) = Config::parse(&text, root.as_deref().unwrap_or("."));
+    let rope = ropey::Rope::from_str(&text);
+    for e in errors {
+        let (line, col) = text::line_col(&rope, e.range.start);
+        eprintln!("{}:{line}:{col}: error config-error {}", path.display(), e.message);
+    }
+    Ok(config)
 }
 
 /// Runs the check and prints the results; returns the exit code (0 clean, 1 findings, 2 usage or I/O error).
 pub fn run(options: &Options) -> i32 {
+    let config = match load_config(options.config.as_ref()) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("onus: {e}");
+            return 2;
+        }
+    };
     let paths = if options.paths.is_empty() { vec![PathBuf::from(".")] } else { options.paths.clone() };
     let found = walk::files(&paths);
-    let mut io_errors = found.errors.len();
-    for e in &found.errors {
-        eprintln!("onus: {e}");
-    }
-    let (reports, read_errors) = analyse(&found.files);
-    io_errors += read_errors.len();
-    for e in &read_errors {
+    let mut results = analyse(&found.files, &config);
+    results.errors.extend(found.errors);
+    for e in &results.errors {
         eprintln!("onus: {e}");
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    if let Err(e) = output::write(&mut out, options.format, &reports) {
+    let written = output::write(&mut out, options.format, &results.reports).and_then(|_| {
+        if options.summary {
+            output::summary(&mut out, options.format, &results)
+        } else {
+            Ok(())
+        }
+    });
+    if let Err(e) = written {
         eprintln!("onus: cannot write the results: {e}");
         return 2;
     }
-    if io_errors > 0 {
+    if !results.errors.is_empty() {
         2
-    } else if reports.iter().any(|r| r.diagnostic.severity >= options.fail_on) {
+    } else if results.reports.iter().any(|r| r.diagnostic.severity >= options.fail_on) {
         1
     } else {
         0
@@ -59,38 +105,40 @@ pub fn run(options: &Options) -> i32 {
 }
 
 /// Reads and analyses `files`, grouped by folder so each Terraform module is analysed as one.
-fn analyse(files: &[String]) -> (Vec<Report>, Vec<String>) {
+fn analyse(files: &[String], config: &Config) -> Results {
     let mut groups: BTreeMap<&str, Vec<&String>> = BTreeMap::new();
     for f in files {
         groups.entry(onus_analysis::workspace::folder_of(f)).or_default().push(f);
     }
     let groups: Vec<Vec<&String>> = groups.into_values().collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let results = Mutex::new((Vec::new(), Vec::new()));
+    let results = Mutex::new(Results::default());
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).min(groups.len().max(1));
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(group) = groups.get(i) else { break };
-                let (reports, errors) = analyse_folder(group);
+                let folder = analyse_folder(group, config);
                 let mut r = results.lock().unwrap_or_else(|e| e.into_inner());
-                r.0.extend(reports);
-                r.1.extend(errors);
+                r.reports.extend(folder.reports);
+                r.suppressed.extend(folder.suppressed);
+                r.resource_types.extend(folder.resource_types);
+                r.errors.extend(folder.errors);
             });
         }
     });
-    let (mut reports, mut errors): (Vec<Report>, Vec<String>) = results.into_inner().unwrap_or_else(|e| e.into_inner());
-    reports.sort_by(|a, b| {
-        (&a.path, a.line, a.column, a.diagnostic.code).cmp(&(&b.path, b.line, b.column, b.diagnostic.code))
-    });
-    errors.sort();
-    (reports, errors)
+    let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    let key = |r: &Report| (r.path.clone(), r.line, r.column, r.diagnostic.code);
+    results.reports.sort_by_key(key);
+    results.errors.sort();
+    results
 }
 
-fn analyse_folder(files: &[&String]) -> (Vec<Report>, Vec<String>) {
+fn analyse_folder(files: &[&String], config: &Config) -> Results {
     let mut ws = Workspace::new();
-    let mut errors = Vec::new();
+    ws.set_config(config.clone());
+    let mut out = Results::default();
     let mut checked = Vec::new();
     for path in files {
         match std::fs::read(path) {
@@ -101,27 +149,29 @@ fn analyse_folder(files: &[&String]) -> (Vec<Report>, Vec<String>) {
                     }
                 }
                 Err(e) => {
-                    errors.push(format!("{path}: not valid UTF-8 (byte {}); skipped", e.utf8_error().valid_up_to()))
+                    out.errors.push(format!("{path}: not valid UTF-8 (byte {}); skipped", e.utf8_error().valid_up_to()))
                 }
             },
-            Err(e) => errors.push(format!("{path}: {e}")),
+            Err(e) => out.errors.push(format!("{path}: {e}")),
         }
     }
-    let mut reports = Vec::new();
     let mut done = std::collections::HashSet::new();
     for path in checked {
         if done.contains(path) {
             continue;
         }
-        for (p, diags) in ws.diagnostics_of_module(path) {
+        for (p, report) in ws.reports_of_module(path) {
             let Some(doc) = ws.document(&p) else { continue };
-            for d in diags {
+            let place = |d: Diagnostic| {
                 let (line, column) = text::line_col(doc.rope(), d.range.start);
                 let (end_line, end_column) = text::line_col(doc.rope(), d.range.end);
-                reports.push(Report { path: p.clone(), line, column, end_line, end_column, diagnostic: d });
-            }
+                Report { path: p.clone(), line, column, end_line, end_column, diagnostic: d }
+            };
+            out.reports.extend(report.diagnostics.into_iter().map(place));
+            out.suppressed.extend(report.suppressed.into_iter().map(place));
+            out.resource_types.extend(report.resources.into_iter().map(|r| r.ty));
             done.insert(p);
         }
     }
-    (reports, errors)
+    out
 }

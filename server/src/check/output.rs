@@ -6,7 +6,9 @@ use onus_analysis::rules::{self, Rule};
 use onus_analysis::Severity;
 use serde_json::{json, Value};
 
-use super::Report;
+use super::{Report, Results};
+use onus_analysis::lens::duties_of;
+use onus_analysis::responsibility::Row;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -198,4 +200,45 @@ fn sarif(reports: &[Report]) -> Value {
             "results": results,
         }]
     })
+}
+
+/// The responsibility table of what was checked: a line per customer row (resources checked, findings open,
+/// findings suppressed), and AWS's rows. On stdout for text, on stderr for the machine formats.
+pub fn summary(out: &mut impl Write, format: Format, results: &Results) -> std::io::Result<()> {
+    let mut table = String::new();
+    let _ = std::fmt::Write::write_fmt(
+        &mut table,
+        format_args!("\n{:<24} {:>9} {:>6} {:>10}  {}\n", "responsibility", "resources", "open", "suppressed", "duty"),
+    );
+    for row in Row::CUSTOMER {
+        let checked =
+            results.resource_types.iter().filter(|ty| duties_of(ty).iter().any(|rule| rule.row == row)).count();
+        let count = |reports: &[Report]| {
+            reports.iter().filter(|r| r.diagnostic.rule.is_some_and(|rule| rule.row == row)).count()
+        };
+        let _ = std::fmt::Write::write_fmt(
+            &mut table,
+            format_args!(
+                "{:<24} {:>9} {:>6} {:>10}  customer: {}\n",
+                row.slug(),
+                checked,
+                count(&results.reports),
+                count(&results.suppressed),
+                row.duty()
+            ),
+        );
+    }
+    for row in Row::AWS {
+        let _ = std::fmt::Write::write_fmt(
+            &mut table,
+            format_args!("{:<24} {:>9} {:>6} {:>10}  AWS: {}\n", row.slug(), "-", "-", "-", row.duty()),
+        );
+    }
+    match format {
+        Format::Text => out.write_all(table.as_bytes()),
+        _ => {
+            eprint!("{table}");
+            Ok(())
+        }
+    }
 }

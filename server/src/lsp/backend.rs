@@ -17,6 +17,10 @@ pub struct Backend {
     worker: WorkerHandle,
     session: Arc<Session>,
     encoding: Arc<OnceLock<PositionEncoding>>,
+    /// The workspace folders, from `initialize`: indexed in the background once the client is ready.
+    folders: std::sync::Mutex<Vec<std::path::PathBuf>>,
+    /// The client can register file watchers.
+    can_watch: std::sync::atomic::AtomicBool,
 }
 
 impl Backend {
@@ -26,7 +30,7 @@ impl Backend {
         session: Arc<Session>,
         encoding: Arc<OnceLock<PositionEncoding>>,
     ) -> Self {
-        Backend { client, worker, session, encoding }
+        Backend { client, worker, session, encoding, folders: Default::default(), can_watch: Default::default() }
     }
 
     async fn ask<R: Send + 'static>(
@@ -50,7 +54,27 @@ impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let encoding = convert::negotiate_encoding(&params.capabilities);
         let _ = self.encoding.set(encoding);
+        let mut folders: Vec<std::path::PathBuf> =
+            params.workspace_folders.iter().flatten().filter_map(|f| f.uri.to_file_path().ok()).collect();
+        #[allow(deprecated)] // rootUri is what older clients send.
+        if folders.is_empty() {
+            folders.extend(params.root_uri.as_ref().and_then(|u| u.to_file_path().ok()));
+        }
+        let root = folders.first().map(|f| f.to_string_lossy().into_owned());
+        *self.folders.lock().unwrap_or_else(|e| e.into_inner()) = folders;
+        let watch = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false);
+        self.can_watch.store(watch, Ordering::SeqCst);
         self.session.initialized.store(true, Ordering::SeqCst);
+        self.worker.send(super::worker::Message::Query(Box::new(move |state| {
+            state.root = root;
+            state.reload_config();
+        })));
         Ok(InitializeResult {
             server_info: Some(ServerInfo { name: "onus".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
             capabilities: ServerCapabilities {
@@ -65,6 +89,8 @@ impl LanguageServer for Backend {
                     code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
                     ..Default::default()
                 })),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                code_lens_provider: Some(CodeLensOptions { resolve_provider: Some(false) }),
                 diagnostic_provider: Some(DiagnosticServerCapabilities::Options(DiagnosticOptions {
                     identifier: Some("onus".into()),
                     inter_file_dependencies: true,
@@ -78,6 +104,77 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         self.client.log_message(MessageType::INFO, format!("onus {} ready", env!("CARGO_PKG_VERSION"))).await;
+        let folders = self.folders.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        super::index::spawn(folders, self.worker.clone());
+        if self.can_watch.load(Ordering::SeqCst) {
+            let watchers = ["**/*.tf", "**/*.tfvars", "**/.onus.toml"]
+                .into_iter()
+                .map(|g| FileSystemWatcher { glob_pattern: GlobPattern::String(g.into()), kind: None })
+                .collect();
+            let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+            let registration = Registration {
+                id: "onus-watch".into(),
+                method: "workspace/didChangeWatchedFiles".into(),
+                register_options: serde_json::to_value(options).ok(),
+            };
+            if let Err(e) = self.client.register_capability(vec![registration]).await {
+                self.client.log_message(MessageType::WARNING, format!("onus: cannot watch files: {e}")).await;
+            }
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let files = params
+            .changes
+            .into_iter()
+            .filter_map(|c| {
+                let path = c.uri.to_file_path().ok()?;
+                let text = if c.typ == FileChangeType::DELETED { None } else { super::index::read(&path) };
+                Some((path.to_string_lossy().into_owned(), text))
+            })
+            .collect();
+        self.worker.send(super::worker::Message::DiskFiles(files));
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let uri = params.text_document_position_params.text_document.uri;
+        let pos = params.text_document_position_params.position;
+        let path = convert::path_of(&uri);
+        self.ask(move |state| {
+            state.workspace.document(&path)?;
+            let report = state.workspace.report(&path);
+            let doc = state.workspace.document(&path)?;
+            let offset = text::offset_at(doc.rope(), convert::position(pos), state.encoding);
+            let (range, markdown) = onus_analysis::lens::hover(&report, offset)?;
+            Some(Hover {
+                contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: markdown }),
+                range: Some(convert::to_lsp_range(doc.rope(), range, state.encoding)),
+            })
+        })
+        .await
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let path = convert::path_of(&params.text_document.uri);
+        self.ask(move |state| {
+            state.workspace.document(&path)?;
+            let report = state.workspace.report(&path);
+            let doc = state.workspace.document(&path)?;
+            let lenses = report
+                .resources
+                .iter()
+                .filter_map(|r| {
+                    let title = onus_analysis::lens::code_lens(r, &report)?;
+                    Some(CodeLens {
+                        range: convert::to_lsp_range(doc.rope(), r.header, state.encoding),
+                        command: Some(Command { title, command: String::new(), arguments: None }),
+                        data: None,
+                    })
+                })
+                .collect();
+            Some(lenses)
+        })
+        .await
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -109,7 +206,7 @@ impl LanguageServer for Backend {
             let mut actions = Vec::new();
             for d in diags.iter().filter(|d| d.range.intersects(&wanted)) {
                 let lsp_diag = convert::diagnostic(doc.rope(), d, state.encoding);
-                for fix in &d.fixes {
+                for fix in d.fixes.iter().chain(&d.suppression) {
                     let action = convert::code_action(&uri, doc.rope(), fix, lsp_diag.clone(), state.encoding);
                     actions.push(CodeActionOrCommand::CodeAction(action));
                 }

@@ -3,6 +3,7 @@
 
 mod backend;
 mod convert;
+mod index;
 mod ordered;
 mod worker;
 

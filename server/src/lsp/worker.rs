@@ -11,8 +11,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::Arc;
 
+use onus_analysis::config::{self, Config};
 use onus_analysis::workspace::folder_of;
-use onus_analysis::{PositionEncoding, Workspace};
+use onus_analysis::{text, PositionEncoding, Workspace};
 use tower_lsp::lsp_types as lsp;
 
 use super::convert;
@@ -20,6 +21,8 @@ use super::convert;
 pub type Query = Box<dyn FnOnce(&mut WorkerState) + Send>;
 
 pub enum Message {
+    /// Files read from disk (workspace indexing, or a watched file that changed); `None` when deleted.
+    DiskFiles(Vec<(String, Option<String>)>),
     Open {
         uri: lsp::Url,
         text: String,
@@ -78,6 +81,10 @@ pub struct WorkerState {
     /// Paths whose diagnostics must be recomputed and published.
     pending: BTreeSet<String>,
     out: tokio::sync::mpsc::UnboundedSender<Outgoing>,
+    /// The workspace root: where `.onus.toml` is read from.
+    pub root: Option<String>,
+    /// `.onus.toml` open in the editor: its text (edited live) and URI.
+    config_doc: Option<(ropey::Rope, lsp::Url)>,
 }
 
 impl WorkerState {
@@ -93,8 +100,94 @@ impl WorkerState {
         diags.iter().map(|d| convert::diagnostic(doc.rope(), d, self.encoding)).collect()
     }
 
+    /// The path of the configuration file in force, if there is a workspace root.
+    fn config_path(&self) -> Option<String> {
+        let root = self.root.as_ref()?;
+        Some(format!("{}/{}", root.trim_end_matches('/'), config::FILE_NAME))
+    }
+
+    /// Reads `.onus.toml` (the editor's copy if open, else the disk's), applies it, reports its problems on the
+    /// file, and re-analyses every open document.
+    pub fn reload_config(&mut self) {
+        let Some(path) = self.config_path() else { return };
+        let root = self.root.clone().unwrap_or_default();
+        let (text, uri) = match &self.config_doc {
+            Some((rope, uri)) => (Some(rope.to_string()), Some(uri.clone())),
+            None => (std::fs::read_to_string(&path).ok(), lsp::Url::from_file_path(&path).ok()),
+        };
+        let (config, errors) = match &text {
+            Some(text) => Config::parse(text, &root),
+            None => (Config::default(), Vec::new()),
+        };
+        self.workspace.set_config(config);
+        if let (Some(uri), Some(text)) = (uri, text) {
+            let rope = ropey::Rope::from_str(&text);
+            let diagnostics = errors
+                .iter()
+                .map(|e| lsp::Diagnostic {
+                    range: convert::to_lsp_range(&rope, e.range, self.encoding),
+                    severity: Some(lsp::DiagnosticSeverity::ERROR),
+                    code: Some(lsp::NumberOrString::String("config-error".into())),
+                    source: Some("onus".into()),
+                    message: e.message.clone(),
+                    ..Default::default()
+                })
+                .collect();
+            let _ = self.out.send(Outgoing::Diagnostics { uri, version: None, diagnostics });
+        }
+        self.pending.extend(self.uris.keys().cloned());
+    }
+
+    fn is_config(&self, path: &str) -> bool {
+        self.config_path().as_deref() == Some(path)
+    }
+
     fn apply(&mut self, msg: Message) {
         match msg {
+            Message::Open { uri, text, .. } if self.is_config(&convert::path_of(&uri)) => {
+                self.config_doc = Some((ropey::Rope::from_str(&text), uri));
+                self.reload_config();
+            }
+            Message::Change { uri, changes, .. } if self.is_config(&convert::path_of(&uri)) => {
+                if let Some((rope, _)) = &mut self.config_doc {
+                    for change in changes {
+                        match change.range {
+                            Some(r) => {
+                                let bytes = text::text_range_of(rope, convert::range(r), self.encoding);
+                                let (a, b) = (rope.byte_to_char(bytes.start), rope.byte_to_char(bytes.end));
+                                rope.remove(a..b);
+                                rope.insert(a, &change.text);
+                            }
+                            None => *rope = ropey::Rope::from_str(&change.text),
+                        }
+                    }
+                }
+                self.reload_config();
+            }
+            Message::Close { uri } if self.is_config(&convert::path_of(&uri)) => {
+                self.config_doc = None;
+                self.reload_config();
+            }
+            Message::DiskFiles(files) => {
+                for (path, text) in files {
+                    if self.is_config(&path) {
+                        self.reload_config();
+                        continue;
+                    }
+                    if self.workspace.is_open(&path) {
+                        continue;
+                    }
+                    match text {
+                        Some(text) => {
+                            self.workspace.add_disk_file(&path, &text);
+                        }
+                        None => self.workspace.remove(&path),
+                    }
+                    let folder = folder_of(&path);
+                    let open = self.uris.keys().filter(|p| folder_of(p) == folder).cloned().collect::<Vec<_>>();
+                    self.pending.extend(open);
+                }
+            }
             Message::Open { uri, text, version } => {
                 let path = convert::path_of(&uri);
                 if self.workspace.open(&path, &text, version) {
@@ -167,6 +260,16 @@ impl WorkerState {
                 return;
             }
             let module = self.workspace.diagnostics_of_module(&path);
+            // Open files the configuration now excludes: clear what they showed.
+            for p in self.workspace.module_of(&path) {
+                if !module.contains_key(&p) && self.pending.remove(&p) {
+                    if let Some(uri) = self.uris.get(&p) {
+                        let version = self.workspace.document(&p).map(|d| d.version());
+                        let _ =
+                            self.out.send(Outgoing::Diagnostics { uri: uri.clone(), version, diagnostics: Vec::new() });
+                    }
+                }
+            }
             for (p, diags) in module {
                 self.pending.remove(&p);
                 let (Some(uri), Some(doc)) = (self.uris.get(&p), self.workspace.document(&p)) else { continue };
@@ -197,6 +300,8 @@ pub fn spawn(
                 loaded_folders: HashSet::new(),
                 pending: BTreeSet::new(),
                 out,
+                root: None,
+                config_doc: None,
             };
             let mut received = 0u64;
             loop {

@@ -1,0 +1,153 @@
+//! `.onus.toml`, at the workspace root: turn rules off, change their severities, exclude paths.
+//!
+//! ```toml
+//! disable = ["s3-access-logging-disabled"]
+//! exclude = ["examples/**", "**/fixtures/**"]
+//!
+//! [severity]
+//! s3-versioning-disabled = "high"
+//! ```
+//!
+//! A malformed file is reported as diagnostics on the file, and onus goes on with the defaults (or, for
+//! mistakes that spoil only one entry, such as an unknown rule id, with the rest of the file).
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::rules::{self, Severity};
+use crate::text::TextRange;
+
+pub const FILE_NAME: &str = ".onus.toml";
+
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    pub disabled: Vec<String>,
+    pub severities: BTreeMap<String, Severity>,
+    exclude: Option<globset::GlobSet>,
+    /// The folder holding the file: `exclude` globs are relative to it.
+    root: String,
+}
+
+/// A problem in the configuration file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfigError {
+    pub range: TextRange,
+    pub message: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    disable: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    exclude: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    severity: BTreeMap<toml::Spanned<String>, toml::Spanned<String>>,
+}
+
+impl Config {
+    /// Parses the file's text. `root` is the folder that holds it.
+    pub fn parse(text: &str, root: &str) -> (Config, Vec<ConfigError>) {
+        let mut config = Config { root: root.trim_end_matches(['/', '\\']).to_string(), ..Config::default() };
+        let raw: RawConfig = match toml::from_str(text) {
+            Ok(raw) => raw,
+            Err(e) => {
+                let range = e.span().map(|s| TextRange::new(s.start, s.end)).unwrap_or_default();
+                let message = format!("{FILE_NAME} is not valid, onus uses its defaults: {}", e.message());
+                return (config, vec![ConfigError { range, message }]);
+            }
+        };
+        let mut errors = Vec::new();
+        let known = |id: &toml::Spanned<String>, errors: &mut Vec<ConfigError>| {
+            let ok = rules::by_id(id.get_ref()).is_some();
+            if !ok {
+                let span = id.span();
+                errors.push(ConfigError {
+                    range: TextRange::new(span.start, span.end),
+                    message: format!("no onus rule `{}` (see `onus rules`)", id.get_ref()),
+                });
+            }
+            ok
+        };
+        for id in &raw.disable {
+            if known(id, &mut errors) {
+                config.disabled.push(id.get_ref().clone());
+            }
+        }
+        for (id, level) in &raw.severity {
+            if !known(id, &mut errors) {
+                continue;
+            }
+            match Severity::from_name(level.get_ref()).filter(|s| !matches!(s, Severity::Error | Severity::Hint)) {
+                Some(s) => {
+                    config.severities.insert(id.get_ref().clone(), s);
+                }
+                None => errors.push(ConfigError {
+                    range: TextRange::new(level.span().start, level.span().end),
+                    message: format!("`{}` is not a severity: use low, medium, high or critical", level.get_ref()),
+                }),
+            }
+        }
+        let mut globs = globset::GlobSetBuilder::new();
+        for pattern in &raw.exclude {
+            match globset::Glob::new(pattern.get_ref()) {
+                Ok(g) => {
+                    globs.add(g);
+                }
+                Err(e) => errors.push(ConfigError {
+                    range: TextRange::new(pattern.span().start, pattern.span().end),
+                    message: format!("bad glob: {e}"),
+                }),
+            }
+        }
+        config.exclude = globs.build().ok().filter(|g| !g.is_empty());
+        (config, errors)
+    }
+
+    pub fn is_enabled(&self, rule_id: &str) -> bool {
+        !self.disabled.iter().any(|d| d == rule_id)
+    }
+
+    pub fn severity_of(&self, rule_id: &str, default: Severity) -> Severity {
+        self.severities.get(rule_id).copied().unwrap_or(default)
+    }
+
+    /// Whether `path` is excluded (globs match the path relative to the configuration's folder).
+    pub fn is_excluded(&self, path: &str) -> bool {
+        let Some(globs) = &self.exclude else { return false };
+        let relative = path.strip_prefix(&self.root).map(|p| p.trim_start_matches(['/', '\\'])).unwrap_or(path);
+        globs.is_match(relative)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_good_file() {
+        let text = "disable = [\"s3-public-acl\"]\nexclude = [\"examples/**\"]\n[severity]\nrds-storage-unencrypted = \"critical\"\n";
+        let (config, errors) = Config::parse(text, "/w");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(!config.is_enabled("s3-public-acl"));
+        assert_eq!(config.severity_of("rds-storage-unencrypted", Severity::High), Severity::Critical);
+        assert!(config.is_excluded("/w/examples/a/main.tf"));
+        assert!(!config.is_excluded("/w/src/main.tf"));
+    }
+
+    #[test]
+    fn mistakes_are_located() {
+        let text = "disable = [\"nope\"]\n[severity]\ns3-public-acl = \"urgent\"\n";
+        let (config, errors) = Config::parse(text, "/w");
+        assert_eq!(errors.len(), 2);
+        assert_eq!(&text[errors[0].range.start..errors[0].range.end], "\"nope\"");
+        assert!(errors[1].message.contains("urgent"));
+        assert!(config.is_enabled("s3-public-acl"));
+        let (_, errors) = Config::parse("disable = [\n", "/w");
+        assert_eq!(errors.len(), 1);
+        let (_, errors) = Config::parse("colour = 1\n", "/w");
+        assert!(errors[0].message.contains("colour"), "{errors:?}");
+    }
+}

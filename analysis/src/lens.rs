@@ -1,0 +1,102 @@
+//! The responsibility lens: hover text for resources and findings, and the code lens above each resource.
+//! What AWS takes care of for a service, what the customer must do, and which of those duties a resource
+//! meets or misses right now.
+
+use std::fmt::Write;
+
+use crate::responsibility::{Row, ServiceModel};
+use crate::rules::{self, Rule};
+use crate::text::TextRange;
+use crate::workspace::{Diagnostic, FileReport, ResourceInfo};
+
+/// The rules that inspect a resource type: the customer duties onus checks for it.
+pub fn duties_of(ty: &str) -> Vec<&'static Rule> {
+    rules::all().iter().copied().filter(|r| r.resource_types.contains(&ty)).collect()
+}
+
+/// The service a resource type belongs to, as the rules name it.
+pub fn service_of(ty: &str) -> Option<&'static str> {
+    duties_of(ty).first().map(|r| r.service)
+}
+
+/// How one duty stands for one resource.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DutyState {
+    Met,
+    Open,
+    Suppressed,
+}
+
+fn state_of(rule: &Rule, resource: &ResourceInfo, report: &FileReport) -> DutyState {
+    let about = |d: &Diagnostic| d.code == rule.id && d.resource == Some(resource.range);
+    if report.diagnostics.iter().any(about) {
+        DutyState::Open
+    } else if report.suppressed.iter().any(about) {
+        DutyState::Suppressed
+    } else {
+        DutyState::Met
+    }
+}
+
+/// The code lens of a resource: `2 of 6 customer duties open`; `None` when onus checks nothing for it.
+pub fn code_lens(resource: &ResourceInfo, report: &FileReport) -> Option<String> {
+    let duties = duties_of(&resource.ty);
+    if duties.is_empty() {
+        return None;
+    }
+    let open = duties.iter().filter(|r| state_of(r, resource, report) == DutyState::Open).count();
+    let n = duties.len();
+    let s = if n == 1 { "y" } else { "ies" };
+    Some(if open == 0 {
+        format!("onus: {n} customer dut{s} met")
+    } else {
+        format!("onus: {open} of {n} customer dut{s} open")
+    })
+}
+
+/// Hover on a finding: the rule, why it matters, whose duty it is, the fix.
+pub fn hover_finding(d: &Diagnostic) -> Option<String> {
+    let rule = d.rule?;
+    let mut md = String::new();
+    let _ = writeln!(md, "**{}** · `{}` · {}\n", rule.title, rule.id, d.severity.name());
+    let _ = writeln!(md, "Customer duty: **{}** ({}).\n", rule.row.slug(), rule.row.duty());
+    let _ = writeln!(md, "{}\n", rule.why);
+    let _ = writeln!(md, "**Whose duty?** {}\n", rule.aws_side);
+    let _ = writeln!(md, "**Fix:** {}", rule.fix);
+    if !d.fixes.is_empty() {
+        let _ = writeln!(md, "\nA quick-fix is available.");
+    }
+    Some(md)
+}
+
+/// Hover on a resource: the shared-responsibility split for its service and the state of each duty.
+pub fn hover_resource(resource: &ResourceInfo, report: &FileReport) -> Option<String> {
+    let duties = duties_of(&resource.ty);
+    let service = service_of(&resource.ty)?;
+    let model = ServiceModel::of_service(service);
+    let mut md = String::new();
+    let _ = writeln!(md, "**{}** · {service}, an {}\n", resource.ty, model.name());
+    let _ = writeln!(md, "**AWS takes care of:** {}\n", model.aws_duties());
+    let aws_rows: Vec<&str> = Row::AWS.iter().map(|r| r.duty()).collect();
+    let _ = writeln!(md, "AWS's own rows, never yours: {}.\n", aws_rows.join("; "));
+    let _ = writeln!(md, "**Your duties here, as onus checks them:**\n");
+    for rule in duties {
+        let mark = match state_of(rule, resource, report) {
+            DutyState::Met => "✓",
+            DutyState::Open => "✗",
+            DutyState::Suppressed => "– (suppressed)",
+        };
+        let _ = writeln!(md, "- {mark} {} (`{}`, {})", rule.title, rule.id, rule.row.slug());
+    }
+    Some(md)
+}
+
+/// The hover at `offset`: a finding under the cursor first, else the resource whose header holds it.
+pub fn hover(report: &FileReport, offset: usize) -> Option<(TextRange, String)> {
+    let at = |r: &TextRange| r.start <= offset && offset <= r.end;
+    if let Some(d) = report.diagnostics.iter().find(|d| d.rule.is_some() && at(&d.range)) {
+        return Some((d.range, hover_finding(d)?));
+    }
+    let resource = report.resources.iter().find(|r| at(&r.header))?;
+    Some((resource.header, hover_resource(resource, report)?))
+}
