@@ -66,6 +66,8 @@ fn diagnostics_follow_incremental_edits() {
     assert_eq!(codes(&diags), ["s3-public-acl"]);
     assert_eq!(start_of(&diags[0]), (1, 2));
     assert_eq!(diags[0]["source"], "onus");
+    let href = diags[0]["codeDescription"]["href"].as_str().unwrap();
+    assert!(href.starts_with("file://") && href.ends_with("/docs/rules/s3-public-acl.md"), "{href}");
     assert!(diags[0]["message"].as_str().unwrap().contains("[data-sharing]"));
 
     // `public-read` -> `private`: the finding goes.
@@ -211,10 +213,16 @@ fn exit_codes_follow_the_spec() {
 
 #[test]
 fn hover_code_lens_and_the_suppression_action() {
-    let mut c = Client::initialized(json!({}));
+    let mut c = Client::start();
+    c.request(
+        "initialize",
+        json!({ "processId": null, "capabilities": {}, "initializationOptions": { "docsBaseUrl": "https://docs.example/rules" } }),
+    );
+    c.notify("initialized", json!({}));
     let uri = file_uri("/onus-e2e/g/main.tf");
     c.open(&uri, "terraform", BUCKET);
     let diags = c.diagnostics(&uri, 1);
+    assert_eq!(diags[0]["codeDescription"]["href"], "https://docs.example/rules/s3-public-acl.md");
     let hover = c.request(
         "textDocument/hover",
         json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": 12 } }),

@@ -295,6 +295,11 @@ fn apply_suppressions(file: &TfFile, findings: Vec<Finding>, report: &mut FileRe
                 used[i] = true;
                 report.suppressed.push(diagnostic);
             }
+            None if file.kind == crate::file_kind::FileKind::TerraformJson => {
+                // Fixes write HCL, and JSON has no comments: `.tf.json` (mostly generated) gets neither.
+                diagnostic.fixes.clear();
+                report.diagnostics.push(diagnostic);
+            }
             None => {
                 diagnostic.suppression = Some(suppress::suppress_fix(file, finding.rule, finding.resource));
                 report.diagnostics.push(diagnostic);
@@ -407,6 +412,20 @@ mod tests {
         assert!(on_type.contains("abstracted service") && on_type.contains("✗ S3 bucket ACL"), "{on_type}");
         let (_, on_finding) = crate::lens::hover(&report, 40).unwrap();
         assert!(on_finding.contains("data-sharing") && on_finding.contains("quick-fix"), "{on_finding}");
+    }
+
+    #[test]
+    fn terraform_json_is_analysed_like_hcl() {
+        let mut ws = Workspace::new();
+        ws.add_disk_file("/j/variables.tf", "variable \"acl\" {\n  default = \"public-read\"\n}\n");
+        let json = r#"{"resource": {"aws_s3_bucket": {"a": {"acl": "${var.acl}"}, "b": [{"acl": "private"}]},
+            "aws_db_instance": {"db": {"engine": "mysql", "storage_encrypted": false}}}}"#;
+        ws.open("/j/main.tf.json", json, 1);
+        let diags = ws.diagnostics("/j/main.tf.json");
+        let codes: Vec<_> = diags.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["s3-public-acl", "rds-storage-unencrypted"]);
+        assert_eq!(&json[diags[0].range.start..diags[0].range.end], "\"acl\": \"${var.acl}\"");
+        assert!(diags.iter().all(|d| d.fixes.is_empty() && d.suppression.is_none()));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod edit;
 pub mod eval;
+pub mod json;
 pub mod model;
 pub mod view;
 
@@ -35,7 +36,9 @@ impl TfFile {
                 let (blocks, attributes) = reader.file(tree.root_node());
                 (blocks, attributes, reader.comments(tree.root_node()))
             }
-            // `.tf.json` is read in a later step of the model; until then it contributes nothing.
+            FileKind::TerraformJson => {
+                (json::JsonReader::new(source.as_bytes()).file(tree.root_node()), Vec::new(), Vec::new())
+            }
             _ => return None,
         };
         Some(TfFile { path: doc.path().to_string(), kind: doc.kind(), source, blocks, attributes, comments })

@@ -71,8 +71,10 @@ impl LanguageServer for Backend {
             .unwrap_or(false);
         self.can_watch.store(watch, Ordering::SeqCst);
         self.session.initialized.store(true, Ordering::SeqCst);
+        let docs = convert::docs_base(params.initialization_options.as_ref());
         self.worker.send(super::worker::Message::Query(Box::new(move |state| {
             state.root = root;
+            state.docs = docs;
             state.reload_config();
         })));
         Ok(InitializeResult {
@@ -205,7 +207,7 @@ impl LanguageServer for Backend {
             let wanted = text::text_range_of(doc.rope(), convert::range(params.range), state.encoding);
             let mut actions = Vec::new();
             for d in diags.iter().filter(|d| d.range.intersects(&wanted)) {
-                let lsp_diag = convert::diagnostic(doc.rope(), d, state.encoding);
+                let lsp_diag = convert::diagnostic(doc.rope(), d, state.encoding, state.docs.as_ref());
                 for fix in d.fixes.iter().chain(&d.suppression) {
                     let action = convert::code_action(&uri, doc.rope(), fix, lsp_diag.clone(), state.encoding);
                     actions.push(CodeActionOrCommand::CodeAction(action));

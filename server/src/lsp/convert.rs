@@ -39,14 +39,29 @@ pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
     }
 }
 
-pub fn diagnostic(rope: &Rope, d: &Diagnostic, enc: PositionEncoding) -> lsp::Diagnostic {
+/// Where the rule pages are: `initializationOptions.docsBaseUrl`, else the `docs/rules/` folder of the checkout
+/// the binary was built in (found by walking up from the executable), else nowhere.
+pub fn docs_base(options: Option<&serde_json::Value>) -> Option<lsp::Url> {
+    if let Some(url) = options.and_then(|o| o.get("docsBaseUrl")).and_then(|u| u.as_str()) {
+        let url = if url.ends_with('/') { url.to_string() } else { format!("{url}/") };
+        return lsp::Url::parse(&url).ok();
+    }
+    let exe = std::env::current_exe().ok()?;
+    let dir = exe.ancestors().map(|a| a.join("docs/rules")).find(|d| d.join("README.md").is_file())?;
+    lsp::Url::from_directory_path(dir).ok()
+}
+
+pub fn diagnostic(rope: &Rope, d: &Diagnostic, enc: PositionEncoding, docs: Option<&lsp::Url>) -> lsp::Diagnostic {
     let row = d.rule.map(|r| format!(" [{}]", r.row.slug())).unwrap_or_default();
     let severity_name = d.rule.map(|r| format!("{}: ", r.severity.name())).unwrap_or_default();
     lsp::Diagnostic {
         range: to_lsp_range(rope, d.range, enc),
         severity: Some(severity(d.severity)),
         code: Some(lsp::NumberOrString::String(d.code.to_string())),
-        code_description: None,
+        code_description: d
+            .rule
+            .and_then(|r| docs?.join(&format!("{}.md", r.id)).ok())
+            .map(|href| lsp::CodeDescription { href }),
         source: Some("onus".to_string()),
         message: format!("{severity_name}{}{row}", d.message),
         related_information: None,

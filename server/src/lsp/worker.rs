@@ -83,6 +83,8 @@ pub struct WorkerState {
     out: tokio::sync::mpsc::UnboundedSender<Outgoing>,
     /// The workspace root: where `.onus.toml` is read from.
     pub root: Option<String>,
+    /// Where the rule pages are, for each diagnostic's `codeDescription`.
+    pub docs: Option<lsp::Url>,
     /// `.onus.toml` open in the editor: its text (edited live) and URI.
     config_doc: Option<(ropey::Rope, lsp::Url)>,
 }
@@ -97,7 +99,7 @@ impl WorkerState {
     pub fn lsp_diagnostics(&mut self, path: &str) -> Vec<lsp::Diagnostic> {
         let diags = self.workspace.diagnostics(path);
         let Some(doc) = self.workspace.document(path) else { return Vec::new() };
-        diags.iter().map(|d| convert::diagnostic(doc.rope(), d, self.encoding)).collect()
+        diags.iter().map(|d| convert::diagnostic(doc.rope(), d, self.encoding, self.docs.as_ref())).collect()
     }
 
     /// The path of the configuration file in force, if there is a workspace root.
@@ -273,7 +275,10 @@ impl WorkerState {
             for (p, diags) in module {
                 self.pending.remove(&p);
                 let (Some(uri), Some(doc)) = (self.uris.get(&p), self.workspace.document(&p)) else { continue };
-                let diagnostics = diags.iter().map(|d| convert::diagnostic(doc.rope(), d, self.encoding)).collect();
+                let diagnostics = diags
+                    .iter()
+                    .map(|d| convert::diagnostic(doc.rope(), d, self.encoding, self.docs.as_ref()))
+                    .collect();
                 let version = Some(doc.version());
                 let _ = self.out.send(Outgoing::Diagnostics { uri: uri.clone(), version, diagnostics });
             }
@@ -301,6 +306,7 @@ pub fn spawn(
                 pending: BTreeSet::new(),
                 out,
                 root: None,
+                docs: None,
                 config_doc: None,
             };
             let mut received = 0u64;
