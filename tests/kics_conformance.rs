@@ -23,13 +23,14 @@ fn score(platform: &str, bounds: &[&str]) {
     let out = cmd.output().expect("run the scorer");
     let report = String::from_utf8_lossy(&out.stdout);
     println!("{report}");
-    assert!(out.status.success(), "kics_score {platform} missed a bound:\n{report}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "kics_score {platform} missed a bound:\n{report}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
 fn terraform_kics_fixtures() {
-    score(
-        "terraform",
-        &["--min-recall", "0.95", "--min-precision", "0.95", "--min-claimed", "50", "--min-key", "32"],
-    );
+    score("terraform", &["--min-recall", "0.95", "--min-precision", "0.95", "--min-claimed", "50", "--min-key", "32"]);
 }

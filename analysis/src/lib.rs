@@ -2,6 +2,7 @@
 //! responsibility catalog. Pure: no I/O, no async. The server and the CLI convert its types to the protocol
 //! and to their outputs, and do nothing else.
 
+pub mod cloudformation;
 pub mod config;
 pub mod document;
 pub mod file_kind;
