@@ -1,5 +1,7 @@
 //! CloudFormation: templates in YAML or JSON, their resources, and the evaluator of intrinsic functions.
 
+pub mod check;
+pub mod edit;
 pub mod eval;
 pub mod tree;
 
