@@ -26,7 +26,7 @@ impl<'a, 't> CfnContext<'a, 't> {
         CfnContext { template, scope, rule, findings }
     }
 
-    pub fn resources(&self, ty: &'a str) -> impl Iterator<Item = CfnResource<'t>> + 'a {
+    pub fn resources(&self, ty: &'t str) -> impl Iterator<Item = CfnResource<'t>> + 't {
         self.template.resources_of(ty)
     }
 
