@@ -83,7 +83,11 @@ fn check(ctx: &mut TfContext) {
         let Some(scan) = res.block.block("image_scanning_configuration") else {
             let fix = Fix::new(
                 "Scan images on push",
-                vec![edit::insert_in_block(file, res.block, "image_scanning_configuration {\n  scan_on_push = true\n}")],
+                vec![edit::insert_in_block(
+                    file,
+                    res.block,
+                    "image_scanning_configuration {\n  scan_on_push = true\n}",
+                )],
             );
             let message = format!("`{address}` does not scan images on push");
             ctx.report_with_fix(res, res.block.header, message, fix);

@@ -58,12 +58,9 @@ fn check(ctx: &mut TfContext) {
             ),
             None => {}
             Some((attr, v)) => match v.as_str().map(str::to_ascii_uppercase).as_deref() {
-                Some("MUTABLE") => ctx.report_with_fix(
-                    res,
-                    attr.range,
-                    format!("`{address}` lets image tags be overwritten"),
-                    fix(),
-                ),
+                Some("MUTABLE") => {
+                    ctx.report_with_fix(res, attr.range, format!("`{address}` lets image tags be overwritten"), fix())
+                }
                 // Filters name the tags that stay immutable; replacing the mode needs them rethought.
                 Some("MUTABLE_WITH_EXCLUSION") => {
                     ctx.report(

@@ -63,7 +63,9 @@ pub static RULE: Rule = Rule {
 fn world_cidrs(field: Option<(&Attribute, Value)>) -> Option<Option<TextRange>> {
     match field {
         None | Some((_, Value::Null)) => Some(None),
-        Some((attr, v)) => v.one_or_many().iter().any(|c| c.as_str().is_some_and(is_world_cidr)).then_some(Some(attr.range)),
+        Some((attr, v)) => {
+            v.one_or_many().iter().any(|c| c.as_str().is_some_and(is_world_cidr)).then_some(Some(attr.range))
+        }
     }
 }
 
@@ -100,8 +102,7 @@ fn check(ctx: &mut TfContext) {
 /// terraform-aws-modules/eks keeps the endpoint private by default since v19.
 fn check_module(ctx: &mut TfContext, res: Resource) {
     let public_name = super::module_input(res, "cluster_endpoint_public_access", "endpoint_public_access");
-    let cidrs_name =
-        super::module_input(res, "cluster_endpoint_public_access_cidrs", "endpoint_public_access_cidrs");
+    let cidrs_name = super::module_input(res, "cluster_endpoint_public_access_cidrs", "endpoint_public_access_cidrs");
     let public = ctx.attr(res.block, public_name);
     let public_on = match &public {
         None => module_major(res.block).is_some_and(|m| m < 19),

@@ -115,11 +115,13 @@ fn check_module(ctx: &mut TfContext, res: Resource) {
     let address = res.address();
     match ctx.attr(res.block, name) {
         None if module_major(res.block).is_some_and(|m| m < 19) => {
-            let message = format!("`{address}` uses a module version that does not encrypt Kubernetes secrets by default");
+            let message =
+                format!("`{address}` uses a module version that does not encrypt Kubernetes secrets by default");
             ctx.report(res, res.block.header, message);
         }
         Some((attr, v)) if is_empty(&v) => {
-            let message = format!("`{address}` turns off envelope encryption of Kubernetes secrets (`{name}` is empty)");
+            let message =
+                format!("`{address}` turns off envelope encryption of Kubernetes secrets (`{name}` is empty)");
             ctx.report(res, attr.range, message);
         }
         _ => {}

@@ -83,7 +83,8 @@ fn check(ctx: &mut TfContext) {
 
 fn check_at(ctx: &mut TfContext, today: Date) {
     for res in super::clusters(ctx) {
-        let name = if res.is_module() { super::module_input(res, "cluster_version", "kubernetes_version") } else { "version" };
+        let name =
+            if res.is_module() { super::module_input(res, "cluster_version", "kubernetes_version") } else { "version" };
         let Some((attr, v)) = ctx.attr(res.block, name) else { continue };
         let Some(text) = v.to_text() else { continue };
         let Some(message) = status(&text, today) else { continue };

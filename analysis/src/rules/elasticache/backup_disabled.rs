@@ -50,8 +50,10 @@ fn check(ctx: &mut TfContext) {
             continue;
         }
         let file = ctx.file(res);
-        let fix =
-            Fix::new("Keep 7 days of snapshots", vec![edit::set_attribute(file, res.block, "snapshot_retention_limit", "7")]);
+        let fix = Fix::new(
+            "Keep 7 days of snapshots",
+            vec![edit::set_attribute(file, res.block, "snapshot_retention_limit", "7")],
+        );
         let address = res.address();
         match ctx.attr(res.block, "snapshot_retention_limit") {
             None => ctx.report_with_fix(

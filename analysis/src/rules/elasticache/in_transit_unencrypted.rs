@@ -59,12 +59,9 @@ fn check(ctx: &mut TfContext) {
                 format!("`{address}` does not set `transit_encryption_enabled`, so clients connect without TLS"),
                 fix,
             ),
-            Some((attr, v)) if v.as_bool() == Some(false) => ctx.report_with_fix(
-                res,
-                attr.range,
-                format!("`{address}` turns in-transit encryption (TLS) off"),
-                fix,
-            ),
+            Some((attr, v)) if v.as_bool() == Some(false) => {
+                ctx.report_with_fix(res, attr.range, format!("`{address}` turns in-transit encryption (TLS) off"), fix)
+            }
             _ => {}
         }
     }

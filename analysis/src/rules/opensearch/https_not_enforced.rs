@@ -36,7 +36,12 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents {
         checkov: &["CKV_AWS_83", "CKV_AWS_228"],
         kics: &["2e9e0729-66d5-4148-9d39-5e6fb4bf2a4e"],
-        trivy: &["AVD-AWS-0046", "aws-elastic-search-enforce-https", "AVD-AWS-0126", "aws-elastic-search-use-secure-tls-policy"],
+        trivy: &[
+            "AVD-AWS-0046",
+            "aws-elastic-search-enforce-https",
+            "AVD-AWS-0126",
+            "aws-elastic-search-use-secure-tls-policy",
+        ],
     },
     resource_types: &["aws_opensearch_domain", "aws_elasticsearch_domain"],
     terraform: Some(check),
@@ -58,7 +63,8 @@ fn check(ctx: &mut TfContext) {
                     &format!("domain_endpoint_options {{\n  enforce_https       = true\n  tls_security_policy = {MODERN_POLICY}\n}}"),
                 )],
             );
-            let message = format!("`{address}` has no `domain_endpoint_options`, so its endpoint does not require HTTPS");
+            let message =
+                format!("`{address}` has no `domain_endpoint_options`, so its endpoint does not require HTTPS");
             ctx.report_with_fix(res, res.block.header, message, fix);
             continue;
         };

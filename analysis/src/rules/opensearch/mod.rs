@@ -8,8 +8,7 @@ use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 
 /// This service's rules, in catalog order.
-pub static RULES: &[&Rule] =
-    &[&at_rest_unencrypted::RULE, &node_to_node_unencrypted::RULE, &https_not_enforced::RULE];
+pub static RULES: &[&Rule] = &[&at_rest_unencrypted::RULE, &node_to_node_unencrypted::RULE, &https_not_enforced::RULE];
 
 /// The OpenSearch and legacy Elasticsearch domains of a module.
 pub(crate) fn domains<'m>(ctx: &TfContext<'_, 'm>) -> Vec<Resource<'m>> {
@@ -31,7 +30,12 @@ pub(crate) fn check_enabled_block(ctx: &mut TfContext, block_name: &str, title: 
         };
         let fix = Fix::new(title, vec![edit::set_attribute(file, nested, "enabled", "true")]);
         match ctx.attr(nested, "enabled") {
-            None => ctx.report_with_fix(res, nested.header, format!("`{address}` does not enable `{block_name}`: {what}"), fix),
+            None => ctx.report_with_fix(
+                res,
+                nested.header,
+                format!("`{address}` does not enable `{block_name}`: {what}"),
+                fix,
+            ),
             Some((attr, v)) if v.as_bool() == Some(false) => {
                 ctx.report_with_fix(res, attr.range, format!("`{address}` disables `{block_name}`: {what}"), fix)
             }

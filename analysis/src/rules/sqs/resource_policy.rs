@@ -38,7 +38,8 @@ pub fn check_policy_attr(ctx: &mut TfContext, res: Resource, attr: &str, kind: &
     let Some(policy) = ctx.policy(&a.expr) else { return };
     let public = public_statements(&policy);
     let Some(first) = public.first() else { return };
-    let actions = if first.actions.is_empty() { "NotAction-based access".to_string() } else { first.actions.join(", ") };
+    let actions =
+        if first.actions.is_empty() { "NotAction-based access".to_string() } else { first.actions.join(", ") };
     let narrowed = if first.conditions.is_empty() {
         String::new()
     } else {
