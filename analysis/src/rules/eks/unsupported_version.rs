@@ -86,7 +86,7 @@ fn check_at(ctx: &mut TfContext, today: Date) {
         let name =
             if res.is_module() { super::module_input(res, "cluster_version", "kubernetes_version") } else { "version" };
         let Some((attr, v)) = ctx.attr(res.block, name) else { continue };
-        let Some(text) = v.to_text() else { continue };
+        let Some(text) = v.as_str().map(str::to_string) else { continue };
         let Some(message) = status(&text, today) else { continue };
         ctx.report(res, attr.range, format!("`{}` runs {message}", res.address()));
     }
