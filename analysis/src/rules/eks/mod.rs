@@ -1,4 +1,36 @@
+pub mod control_plane_logging_incomplete;
+pub mod public_endpoint;
+pub mod secrets_unencrypted;
+pub mod unsupported_version;
+
+use crate::rules::lambda::lifecycle::module_major;
 use crate::rules::Rule;
+use crate::terraform::check::{Resource, TfContext};
 
 /// This service's rules, in catalog order.
-pub static RULES: &[&Rule] = &[];
+pub static RULES: &[&Rule] = &[
+    &secrets_unencrypted::RULE,
+    &control_plane_logging_incomplete::RULE,
+    &unsupported_version::RULE,
+    &public_endpoint::RULE,
+];
+
+/// EKS clusters: `aws_eks_cluster` resources and `terraform-aws-modules/eks` calls.
+pub(crate) fn clusters<'m>(ctx: &TfContext<'_, 'm>) -> Vec<Resource<'m>> {
+    ctx.resources_like("aws_eks_cluster", "eks").collect()
+}
+
+/// The name of a `terraform-aws-modules/eks` input: v21 dropped the `cluster_` prefix of many inputs
+/// (`cluster_version` became `kubernetes_version`). The name written in the call wins; else the pinned
+/// version decides (no version means the latest).
+pub(crate) fn module_input(res: Resource, before_v21: &'static str, since_v21: &'static str) -> &'static str {
+    if res.block.attr(before_v21).is_some() {
+        before_v21
+    } else if res.block.attr(since_v21).is_some() {
+        since_v21
+    } else if module_major(res.block).is_some_and(|m| m < 21) {
+        before_v21
+    } else {
+        since_v21
+    }
+}

@@ -1,4 +1,45 @@
+pub mod at_rest_unencrypted;
+pub mod https_not_enforced;
+pub mod node_to_node_unencrypted;
+
+use crate::fix::Fix;
 use crate::rules::Rule;
+use crate::terraform::check::{Resource, TfContext};
+use crate::terraform::edit;
 
 /// This service's rules, in catalog order.
-pub static RULES: &[&Rule] = &[];
+pub static RULES: &[&Rule] = &[&at_rest_unencrypted::RULE, &node_to_node_unencrypted::RULE, &https_not_enforced::RULE];
+
+/// The OpenSearch and legacy Elasticsearch domains of a module.
+pub(crate) fn domains<'m>(ctx: &TfContext<'_, 'm>) -> Vec<Resource<'m>> {
+    ctx.resources("aws_opensearch_domain").chain(ctx.resources("aws_elasticsearch_domain")).collect()
+}
+
+/// Flags a domain whose `block { enabled = ... }` is absent or not enabled (`what` says what is missing).
+pub(crate) fn check_enabled_block(ctx: &mut TfContext, block_name: &str, title: &str, what: &str) {
+    for res in domains(ctx) {
+        let file = ctx.file(res);
+        let address = res.address();
+        let Some(nested) = res.block.block(block_name) else {
+            let fix = Fix::new(
+                title,
+                vec![edit::insert_in_block(file, res.block, &format!("{block_name} {{\n  enabled = true\n}}"))],
+            );
+            ctx.report_with_fix(res, res.block.header, format!("`{address}` has no `{block_name}` block: {what}"), fix);
+            continue;
+        };
+        let fix = Fix::new(title, vec![edit::set_attribute(file, nested, "enabled", "true")]);
+        match ctx.attr(nested, "enabled") {
+            None => ctx.report_with_fix(
+                res,
+                nested.header,
+                format!("`{address}` does not enable `{block_name}`: {what}"),
+                fix,
+            ),
+            Some((attr, v)) if v.as_bool() == Some(false) => {
+                ctx.report_with_fix(res, attr.range, format!("`{address}` disables `{block_name}`: {what}"), fix)
+            }
+            Some(_) => {}
+        }
+    }
+}

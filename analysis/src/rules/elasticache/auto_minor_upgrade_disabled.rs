@@ -1,0 +1,77 @@
+use crate::fix::Fix;
+use crate::responsibility::Row;
+use crate::rules::{Equivalents, Rule, Severity};
+use crate::terraform::check::TfContext;
+use crate::terraform::edit;
+
+pub static RULE: Rule = Rule {
+    id: "elasticache-auto-minor-upgrade-disabled",
+    title: "ElastiCache minor engine upgrades are turned off",
+    severity: Severity::Medium,
+    row: Row::DatabasePatching,
+    service: "ElastiCache",
+    what: "Flags `aws_elasticache_cluster` and `aws_elasticache_replication_group` resources with \
+           `auto_minor_version_upgrade = false` (the default, `true`, is compliant).",
+    why: "Minor engine versions carry security and bug fixes. With automatic minor upgrades off, the cache keeps \
+          running a version with known vulnerabilities until someone upgrades it by hand, which is rarely \
+          scheduled.",
+    aws_side: "AWS builds and tests the engine patches and applies them in the maintenance window when allowed. \
+               Allowing it (or upgrading on one's own schedule) is the customer's duty.",
+    fix: "Set `auto_minor_version_upgrade = true` (or remove it) and choose a `maintenance_window` that suits \
+          the workload.",
+    example: r#"resource "aws_elasticache_replication_group" "cache" {
+  replication_group_id       = "cache"
+  description                = "cache"
+  auto_minor_version_upgrade = false
+}"#,
+    fixed_example: r#"resource "aws_elasticache_replication_group" "cache" {
+  replication_group_id       = "cache"
+  description                = "cache"
+  auto_minor_version_upgrade = true
+}"#,
+    equivalents: Equivalents { checkov: &["CKV_AWS_322"], kics: &[], trivy: &[] },
+    resource_types: &["aws_elasticache_cluster", "aws_elasticache_replication_group"],
+    terraform: Some(check),
+    has_fix: true,
+};
+
+fn check(ctx: &mut TfContext) {
+    for res in super::caches(ctx) {
+        let Some((attr, v)) = ctx.attr(res.block, "auto_minor_version_upgrade") else { continue };
+        if v.as_bool() != Some(false) {
+            continue;
+        }
+        let file = ctx.file(res);
+        let fix = Fix::new(
+            "Allow automatic minor upgrades",
+            vec![edit::set_attribute(file, res.block, "auto_minor_version_upgrade", "true")],
+        );
+        let message = format!("`{}` turns automatic minor engine upgrades off", res.address());
+        ctx.report_with_fix(res, attr.range, message, fix);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{check_fixes, lines};
+
+    #[test]
+    fn flags_disabled_upgrades() {
+        let text = r#"
+resource "aws_elasticache_cluster" "off" {
+  auto_minor_version_upgrade = "false"
+}
+resource "aws_elasticache_replication_group" "off" {
+  auto_minor_version_upgrade = false
+}
+resource "aws_elasticache_replication_group" "default" {
+}
+resource "aws_elasticache_replication_group" "unknown" {
+  auto_minor_version_upgrade = var.upgrade
+}
+"#;
+        assert_eq!(lines(&RULE, text), [3, 6]);
+        assert_eq!(check_fixes(&RULE, text), 2);
+    }
+}

@@ -1,0 +1,115 @@
+use crate::fix::Fix;
+use crate::responsibility::Row;
+use crate::rules::lambda::lifecycle::Date;
+use crate::rules::{Equivalents, Rule, Severity};
+use crate::terraform::check::TfContext;
+use crate::terraform::edit;
+
+pub static RULE: Rule = Rule {
+    id: "elasticache-redis-extended-support",
+    title: "ElastiCache runs Redis OSS 4 or 5, past the end of standard support",
+    severity: Severity::Medium,
+    row: Row::DatabasePatching,
+    service: "ElastiCache",
+    what: "Flags Redis OSS `aws_elasticache_cluster` and `aws_elasticache_replication_group` resources pinned \
+           to `engine_version` 4.x or 5.x once their ElastiCache standard support has ended (2026-01-31): they \
+           run on paid Extended Support until 2029-01-31, after which AWS upgrades them to Valkey.",
+    why: "Redis OSS 4 and 5 reached community end of life in 2020 and 2022. On ElastiCache they now get only \
+          critical and high CVE fixes, at an extra hourly charge, and the forced upgrade at the end of Extended \
+          Support happens on AWS's schedule rather than the team's. Patch versions 5.0.0 to 5.0.5 are also \
+          deprecated outright.",
+    aws_side: "AWS publishes the support calendar (standard support for Redis OSS 4 and 5 ended 2026-01-31; \
+               Extended Support runs to 2029-01-31, per the ElastiCache Extended Support documentation) and \
+               enrols such caches in paid Extended Support automatically. Upgrading is the customer's duty.",
+    fix: "Upgrade to Valkey or Redis OSS 7.x (`engine_version = \"7.1\"`, with a matching parameter group \
+          family) before the Extended Support deadline.",
+    example: r#"resource "aws_elasticache_replication_group" "cache" {
+  replication_group_id = "cache"
+  description          = "cache"
+  engine_version       = "5.0.6"
+}"#,
+    fixed_example: r#"resource "aws_elasticache_replication_group" "cache" {
+  replication_group_id = "cache"
+  description          = "cache"
+  engine_version       = "7.1"
+}"#,
+    equivalents: Equivalents { checkov: &[], kics: &[], trivy: &[] },
+    resource_types: &["aws_elasticache_cluster", "aws_elasticache_replication_group"],
+    terraform: Some(check),
+    has_fix: true,
+};
+
+/// End of ElastiCache standard support and of Extended Support for Redis OSS 4 and 5.
+const END_OF_STANDARD: Date = Date::new(2026, 1, 31);
+const END_OF_EXTENDED: Date = Date::new(2029, 1, 31);
+
+fn check(ctx: &mut TfContext) {
+    check_at(ctx, Date::today());
+}
+
+fn check_at(ctx: &mut TfContext, today: Date) {
+    if today <= END_OF_STANDARD {
+        return;
+    }
+    for res in super::caches(ctx) {
+        let Some((attr, text, parts)) = super::redis_outdated_engine::redis_version(ctx, res) else { continue };
+        if !matches!(parts[0], 4 | 5) {
+            continue;
+        }
+        let status = if today > END_OF_EXTENDED {
+            format!("past the end of Extended Support ({END_OF_EXTENDED}): AWS upgrades it to Valkey")
+        } else {
+            format!(
+                "past the end of standard support ({END_OF_STANDARD}): it runs on paid Extended Support until \
+                 {END_OF_EXTENDED}"
+            )
+        };
+        let file = ctx.file(res);
+        let fix = Fix::unsafe_(
+            "Upgrade to Redis OSS 7.1 (check the parameter group family)",
+            vec![edit::set_attribute(file, res.block, "engine_version", "\"7.1\"")],
+        );
+        ctx.report_with_fix(res, attr.range, format!("`{}` runs Redis OSS {text}, {status}", res.address()), fix);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{check_fixes, module_files};
+    use crate::terraform::Module;
+
+    fn lines_at(text: &str, today: Date) -> Vec<usize> {
+        let tf = module_files(&[("main.tf", text)]);
+        let module = Module::new(tf.iter().collect());
+        let mut findings = Vec::new();
+        check_at(&mut TfContext::new(&module, &RULE, &mut findings), today);
+        findings.iter().map(|f| text[..f.range.start].matches('\n').count() + 1).collect()
+    }
+
+    #[test]
+    fn flags_4_and_5_after_standard_support() {
+        let text = r#"
+resource "aws_elasticache_cluster" "five" {
+  engine         = "redis"
+  engine_version = "5.0.0"
+}
+resource "aws_elasticache_replication_group" "four" {
+  engine_version = "4.0.10"
+}
+resource "aws_elasticache_replication_group" "six" {
+  engine_version = "6.x"
+}
+resource "aws_elasticache_replication_group" "three" {
+  engine_version = "3.2.10"
+}
+resource "aws_elasticache_replication_group" "valkey" {
+  engine         = "valkey"
+  engine_version = "7.2"
+}
+"#;
+        assert_eq!(lines_at(text, Date::new(2026, 11, 29)), [4, 7]);
+        assert_eq!(lines_at(text, Date::new(2025, 11, 29)), Vec::<usize>::new());
+        assert_eq!(check_fixes(&RULE, text), 2);
+    }
+}

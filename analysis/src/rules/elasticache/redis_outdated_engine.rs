@@ -1,0 +1,116 @@
+use crate::fix::Fix;
+use crate::responsibility::Row;
+use crate::rules::lambda::lifecycle::version_parts;
+use crate::rules::{Equivalents, Rule, Severity};
+use crate::terraform::check::{Resource, TfContext};
+use crate::terraform::edit;
+
+pub static RULE: Rule = Rule {
+    id: "elasticache-redis-outdated-engine",
+    title: "ElastiCache runs a Redis OSS version past end of life, without encryption support",
+    severity: Severity::High,
+    row: Row::DatabasePatching,
+    service: "ElastiCache",
+    what: "Flags Redis OSS `aws_elasticache_cluster` and `aws_elasticache_replication_group` resources whose \
+           `engine_version` is below 4.0.10: the 2.x and 3.x versions, past their ElastiCache end of life \
+           (2.x on 2023-01-13, 3.x on 2023-07-31) and unable to encrypt at rest or in transit.",
+    why: "These engines get no security fixes, and they cannot encrypt data at rest or in transit nor use AUTH \
+          with TLS, so they cannot meet PCI DSS or most data-protection requirements. AWS upgrades such caches \
+          on its own schedule, which the Terraform configuration then contradicts.",
+    aws_side: "AWS publishes the engine versions and their end-of-life dates and provides in-place upgrades. \
+               Choosing a supported version and upgrading is the customer's duty (see the ElastiCache 'Redis \
+               OSS versions end of life schedule').",
+    fix: "Upgrade to Valkey or Redis OSS 7.x (`engine_version = \"7.1\"`, with a matching parameter group \
+          family), then turn on at-rest and in-transit encryption.",
+    example: r#"resource "aws_elasticache_cluster" "legacy" {
+  cluster_id      = "legacy"
+  engine          = "redis"
+  engine_version  = "3.2.10"
+  node_type       = "cache.m5.large"
+  num_cache_nodes = 1
+}"#,
+    fixed_example: r#"resource "aws_elasticache_cluster" "legacy" {
+  cluster_id      = "legacy"
+  engine          = "redis"
+  engine_version  = "7.1"
+  node_type       = "cache.m5.large"
+  num_cache_nodes = 1
+}"#,
+    equivalents: Equivalents { checkov: &[], kics: &["254c932d-e3bf-44b2-bc9d-eb5fdb09f8d4"], trivy: &[] },
+    resource_types: &["aws_elasticache_cluster", "aws_elasticache_replication_group"],
+    terraform: Some(check),
+    has_fix: true,
+};
+
+/// The Redis OSS version of a cache, as numbers, and its attribute; `None` for other engines, unknown or
+/// absent versions (absent means the latest).
+pub(crate) fn redis_version<'m>(
+    ctx: &TfContext<'_, 'm>,
+    res: Resource<'m>,
+) -> Option<(&'m crate::terraform::model::Attribute, String, Vec<u32>)> {
+    if super::engine(ctx, res).as_deref() != Some("redis") {
+        return None;
+    }
+    let (attr, v) = ctx.attr(res.block, "engine_version")?;
+    let text = v.as_str()?.to_string();
+    let parts = version_parts(&text);
+    (!parts.is_empty()).then_some((attr, text, parts))
+}
+
+fn check(ctx: &mut TfContext) {
+    for res in super::caches(ctx) {
+        let Some((attr, text, parts)) = redis_version(ctx, res) else { continue };
+        let end_of_life = match parts[0] {
+            0..=2 => "2023-01-13",
+            3 => "2023-07-31",
+            _ => continue,
+        };
+        let file = ctx.file(res);
+        let fix = Fix::unsafe_(
+            "Upgrade to Redis OSS 7.1 (check the parameter group family)",
+            vec![edit::set_attribute(file, res.block, "engine_version", "\"7.1\"")],
+        );
+        let message = format!(
+            "`{}` runs Redis OSS {text}, past its ElastiCache end of life ({end_of_life}) and unable to encrypt at \
+             rest or in transit",
+            res.address()
+        );
+        ctx.report_with_fix(res, attr.range, message, fix);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{check_fixes, lines};
+
+    #[test]
+    fn flags_versions_below_4_0_10() {
+        let text = r#"
+resource "aws_elasticache_cluster" "two" {
+  engine         = "redis"
+  engine_version = "2.6.13"
+}
+resource "aws_elasticache_replication_group" "three" {
+  engine_version = "3.2.10"
+}
+resource "aws_elasticache_cluster" "five" {
+  engine         = "redis"
+  engine_version = "5.0.0"
+}
+resource "aws_elasticache_cluster" "memcached" {
+  engine         = "memcached"
+  engine_version = "1.4.5"
+}
+resource "aws_elasticache_cluster" "absent" {
+  engine = "redis"
+}
+resource "aws_elasticache_cluster" "unknown" {
+  engine         = "redis"
+  engine_version = var.version
+}
+"#;
+        assert_eq!(lines(&RULE, text), [4, 7]);
+        assert_eq!(check_fixes(&RULE, text), 2);
+    }
+}

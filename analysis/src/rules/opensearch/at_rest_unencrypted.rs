@@ -1,0 +1,79 @@
+use crate::responsibility::Row;
+use crate::rules::{Equivalents, Rule, Severity};
+use crate::terraform::check::TfContext;
+
+pub static RULE: Rule = Rule {
+    id: "opensearch-at-rest-unencrypted",
+    title: "OpenSearch domain is not encrypted at rest",
+    severity: Severity::High,
+    row: Row::ManagedServiceConfig,
+    service: "OpenSearch",
+    what: "Flags `aws_opensearch_domain` and `aws_elasticsearch_domain` resources without an `encrypt_at_rest` \
+           block, or with `enabled = false` in it.",
+    why: "Search domains index logs, documents and customer records. Without encryption at rest, the indices, \
+          swap, logs and automated snapshots are stored in plain form, and the domain fails most \
+          data-protection requirements. Encryption cannot be turned off later, and on older domains it cannot \
+          be turned on without a migration.",
+    aws_side: "AWS runs the domain's nodes and storage and encrypts them with KMS when the domain asks for it. \
+               Asking for it, and choosing the key, is the customer's duty.",
+    fix: "Add `encrypt_at_rest { enabled = true }` (optionally with `kms_key_id`).",
+    example: r#"resource "aws_opensearch_domain" "search" {
+  domain_name    = "search"
+  engine_version = "OpenSearch_2.13"
+}"#,
+    fixed_example: r#"resource "aws_opensearch_domain" "search" {
+  domain_name    = "search"
+  engine_version = "OpenSearch_2.13"
+  encrypt_at_rest {
+    enabled = true
+  }
+}"#,
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_5"],
+        kics: &["24e16922-4330-4e9d-be8a-caa90299466a"],
+        trivy: &["AVD-AWS-0048", "aws-elastic-search-enable-domain-encryption"],
+    },
+    resource_types: &["aws_opensearch_domain", "aws_elasticsearch_domain"],
+    terraform: Some(check),
+    has_fix: true,
+};
+
+fn check(ctx: &mut TfContext) {
+    super::check_enabled_block(ctx, "encrypt_at_rest", "Encrypt at rest", "its data is not encrypted at rest");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{check_fixes, lines};
+
+    #[test]
+    fn flags_unencrypted_domains() {
+        let text = r#"
+resource "aws_elasticsearch_domain" "absent" {
+  domain_name           = "example"
+  elasticsearch_version = "1.5"
+}
+resource "aws_elasticsearch_domain" "off" {
+  encrypt_at_rest {
+      enabled = false
+  }
+}
+resource "aws_opensearch_domain" "on" {
+  encrypt_at_rest {
+    enabled = true
+  }
+}
+resource "aws_opensearch_domain" "empty" {
+  encrypt_at_rest {}
+}
+resource "aws_opensearch_domain" "unknown" {
+  encrypt_at_rest {
+    enabled = var.enc
+  }
+}
+"#;
+        assert_eq!(lines(&RULE, text), [17, 2, 8]);
+        assert_eq!(check_fixes(&RULE, text), 3);
+    }
+}

@@ -1,0 +1,124 @@
+use crate::fix::Fix;
+use crate::responsibility::Row;
+use crate::rules::{Equivalents, Rule, Severity};
+use crate::terraform::check::TfContext;
+use crate::terraform::edit;
+
+pub static RULE: Rule = Rule {
+    id: "opensearch-https-not-enforced",
+    title: "OpenSearch endpoint accepts plain HTTP or old TLS",
+    severity: Severity::High,
+    row: Row::ManagedServiceConfig,
+    service: "OpenSearch",
+    what: "Flags `aws_opensearch_domain` and `aws_elasticsearch_domain` resources without a \
+           `domain_endpoint_options` block (the API default does not enforce HTTPS), with `enforce_https = \
+           false`, or with the TLS 1.0 policy `Policy-Min-TLS-1-0-2019-07`.",
+    why: "An endpoint that accepts plain HTTP sends queries, documents and credentials (basic auth of \
+          fine-grained access control, signed requests' payloads) in clear text; TLS 1.0 and 1.1 have known \
+          weaknesses and fail PCI DSS.",
+    aws_side: "AWS terminates TLS on the domain endpoint and offers the TLS security policies. Requiring HTTPS and \
+               choosing a modern policy is the customer's duty.",
+    fix: "Add `domain_endpoint_options { enforce_https = true, tls_security_policy = \
+          \"Policy-Min-TLS-1-2-2019-07\" }`.",
+    example: r#"resource "aws_opensearch_domain" "search" {
+  domain_name = "search"
+  domain_endpoint_options {
+    enforce_https = false
+  }
+}"#,
+    fixed_example: r#"resource "aws_opensearch_domain" "search" {
+  domain_name = "search"
+  domain_endpoint_options {
+    enforce_https       = true
+    tls_security_policy = "Policy-Min-TLS-1-2-2019-07"
+  }
+}"#,
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_83", "CKV_AWS_228"],
+        kics: &["2e9e0729-66d5-4148-9d39-5e6fb4bf2a4e"],
+        trivy: &[
+            "AVD-AWS-0046",
+            "aws-elastic-search-enforce-https",
+            "AVD-AWS-0126",
+            "aws-elastic-search-use-secure-tls-policy",
+        ],
+    },
+    resource_types: &["aws_opensearch_domain", "aws_elasticsearch_domain"],
+    terraform: Some(check),
+    has_fix: true,
+};
+
+const MODERN_POLICY: &str = "\"Policy-Min-TLS-1-2-2019-07\"";
+
+fn check(ctx: &mut TfContext) {
+    for res in super::domains(ctx) {
+        let file = ctx.file(res);
+        let address = res.address();
+        let Some(options) = res.block.block("domain_endpoint_options") else {
+            let fix = Fix::new(
+                "Enforce HTTPS with TLS 1.2",
+                vec![edit::insert_in_block(
+                    file,
+                    res.block,
+                    &format!("domain_endpoint_options {{\n  enforce_https       = true\n  tls_security_policy = {MODERN_POLICY}\n}}"),
+                )],
+            );
+            let message =
+                format!("`{address}` has no `domain_endpoint_options`, so its endpoint does not require HTTPS");
+            ctx.report_with_fix(res, res.block.header, message, fix);
+            continue;
+        };
+        if let Some((attr, v)) = ctx.attr(options, "enforce_https") {
+            if v.as_bool() == Some(false) {
+                let fix = Fix::new("Enforce HTTPS", vec![edit::set_attribute(file, options, "enforce_https", "true")]);
+                ctx.report_with_fix(res, attr.range, format!("`{address}` accepts plain HTTP requests"), fix);
+            }
+        }
+        if let Some((attr, v)) = ctx.attr(options, "tls_security_policy") {
+            if v.as_str().is_some_and(|p| p.contains("TLS-1-0")) {
+                let fix = Fix::new(
+                    "Require TLS 1.2",
+                    vec![edit::set_attribute(file, options, "tls_security_policy", MODERN_POLICY)],
+                );
+                ctx.report_with_fix(res, attr.range, format!("`{address}` accepts TLS 1.0 and 1.1"), fix);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{check_fixes, lines};
+
+    #[test]
+    fn flags_plain_http_and_old_tls() {
+        let text = r#"
+resource "aws_elasticsearch_domain" "off" {
+  domain_endpoint_options {
+    enforce_https = false
+  }
+}
+resource "aws_elasticsearch_domain" "on" {
+  domain_endpoint_options {
+    enforce_https = true
+  }
+}
+resource "aws_opensearch_domain" "absent" {
+  domain_name = "x"
+}
+resource "aws_opensearch_domain" "old_tls" {
+  domain_endpoint_options {
+    tls_security_policy = "Policy-Min-TLS-1-0-2019-07"
+  }
+}
+resource "aws_opensearch_domain" "unknown" {
+  domain_endpoint_options {
+    enforce_https = var.https
+  }
+}
+"#;
+        assert_eq!(lines(&RULE, text), [12, 17, 4]);
+        assert_eq!(check_fixes(&RULE, text), 3);
+    }
+}
