@@ -4,6 +4,7 @@
 
 pub mod cloudformation;
 pub mod config;
+pub mod date;
 pub mod document;
 pub mod file_kind;
 pub mod finding;

@@ -105,6 +105,7 @@ pub struct Workspace {
     parsers: Parsers,
     entries: BTreeMap<String, Entry>,
     config: Config,
+    today: Option<crate::date::Date>,
 }
 
 /// The folder of a path: the module a Terraform file belongs to.
@@ -118,6 +119,11 @@ pub fn folder_of(path: &str) -> &str {
 impl Workspace {
     pub fn new() -> Workspace {
         Workspace::default()
+    }
+
+    /// What day it is, for rules keyed by AWS's support dates (the caller reads the clock).
+    pub fn set_today(&mut self, today: crate::date::Date) {
+        self.today = Some(today);
     }
 
     /// The `.onus.toml` in force.
@@ -247,7 +253,8 @@ impl Workspace {
             }
         }
         if !models.is_empty() {
-            let module = Module::new(models.iter().map(|(_, m)| m.as_ref()).collect());
+            let mut module = Module::new(models.iter().map(|(_, m)| m.as_ref()).collect());
+            module.today = self.today;
             let mut findings: Vec<Vec<Finding>> = vec![Vec::new(); models.len()];
             for finding in check_module(&module, &self.config) {
                 findings[finding.file].push(finding);

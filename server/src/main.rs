@@ -64,6 +64,12 @@ enum CatalogFormat {
     Json,
 }
 
+/// Today's date from the system clock: the analysis never reads the clock itself.
+pub fn today() -> onus_analysis::date::Date {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    onus_analysis::date::Date::from_unix_seconds(secs)
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

@@ -7,6 +7,9 @@ use crate::syntax_errors::syntax_errors;
 use crate::terraform::check::TfContext;
 use crate::terraform::{Module, TfFile};
 
+/// The day rule tests run on, pinned so that date-keyed rules test the same forever.
+pub const TEST_TODAY: crate::date::Date = crate::date::Date::new(2026, 11, 29);
+
 /// Parses `files` (path, text) as one module.
 pub fn module_files(files: &[(&str, &str)]) -> Vec<TfFile> {
     let mut parsers = Parsers::new();
@@ -23,7 +26,8 @@ pub fn module_files(files: &[(&str, &str)]) -> Vec<TfFile> {
 /// The findings of `rule` on a module made of `files`.
 pub fn run_files(rule: &'static Rule, files: &[(&str, &str)]) -> Vec<Finding> {
     let tf = module_files(files);
-    let module = Module::new(tf.iter().collect());
+    let mut module = Module::new(tf.iter().collect());
+    module.today = Some(TEST_TODAY);
     let mut findings = Vec::new();
     (rule.terraform.expect("a Terraform matcher"))(&mut TfContext::new(&module, rule, &mut findings));
     findings

@@ -130,6 +130,11 @@ impl<'a, 'm> TfContext<'a, 'm> {
         Policy::from_value(self.module.scope.policy_documents.get(data.name())?)
     }
 
+    /// What day it is (for support windows); `None` when the caller did not say.
+    pub fn today(&self) -> Option<crate::date::Date> {
+        self.module.today
+    }
+
     pub fn file(&self, res: Resource) -> &'m TfFile {
         self.module.files[res.file]
     }

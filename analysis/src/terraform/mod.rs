@@ -55,6 +55,8 @@ impl TfFile {
 pub struct Module<'m> {
     pub files: Vec<&'m TfFile>,
     pub scope: Scope<'m>,
+    /// What day it is, for rules keyed by support dates; `None` when the caller did not say.
+    pub today: Option<crate::date::Date>,
 }
 
 impl<'m> Module<'m> {
@@ -92,7 +94,7 @@ impl<'m> Module<'m> {
         for (name, json) in documents {
             scope.policy_documents.insert(name, crate::value::Value::String(json));
         }
-        Module { files, scope }
+        Module { files, scope, today: None }
     }
 
     /// Every resource block of type `ty`, with the index of its file.

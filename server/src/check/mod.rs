@@ -138,6 +138,7 @@ fn analyse(files: &[String], config: &Config) -> Results {
 fn analyse_folder(files: &[&String], config: &Config) -> Results {
     let mut ws = Workspace::new();
     ws.set_config(config.clone());
+    ws.set_today(crate::today());
     let mut out = Results::default();
     let mut checked = Vec::new();
     for path in files {

@@ -254,6 +254,8 @@ impl WorkerState {
     /// Parses and analyses the pending documents; stops early (leaving them pending) when `newer` says a
     /// message is waiting.
     fn analyse_pending(&mut self, newer: &dyn Fn() -> bool) {
+        // A server runs for days: support windows are judged on the day of each analysis.
+        self.workspace.set_today(crate::today());
         while let Some(path) = self.pending.first().cloned() {
             if self.workspace.parse(&path, &mut || newer()).is_err() {
                 return;
@@ -298,8 +300,10 @@ pub fn spawn(
     std::thread::Builder::new()
         .name("onus-documents".into())
         .spawn(move || {
+            let mut workspace = Workspace::new();
+            workspace.set_today(crate::today());
             let mut state = WorkerState {
-                workspace: Workspace::new(),
+                workspace,
                 encoding: PositionEncoding::Utf16,
                 uris: HashMap::new(),
                 loaded_folders: HashSet::new(),

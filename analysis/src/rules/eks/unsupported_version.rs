@@ -78,7 +78,10 @@ fn status(version: &str, today: Date) -> Option<String> {
 }
 
 fn check(ctx: &mut TfContext) {
-    check_at(ctx, Date::today());
+    // Without a date the support windows cannot be judged: nothing is flagged.
+    if let Some(today) = ctx.today() {
+        check_at(ctx, today);
+    }
 }
 
 fn check_at(ctx: &mut TfContext, today: Date) {

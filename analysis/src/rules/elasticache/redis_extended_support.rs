@@ -44,7 +44,10 @@ const END_OF_STANDARD: Date = Date::new(2026, 1, 31);
 const END_OF_EXTENDED: Date = Date::new(2029, 1, 31);
 
 fn check(ctx: &mut TfContext) {
-    check_at(ctx, Date::today());
+    // Without a date the support windows cannot be judged: nothing is flagged.
+    if let Some(today) = ctx.today() {
+        check_at(ctx, today);
+    }
 }
 
 fn check_at(ctx: &mut TfContext, today: Date) {
