@@ -1,0 +1,132 @@
+//! Analysis cost, parse and keystroke, on generated Terraform of 1k, 5k and 20k lines.
+//!
+//! Run: `cargo bench -p onus-analysis --bench keystroke`. Prints, per size: the full parse alone (the floor),
+//! full parse + analysis, and for a one-character edit: the incremental reparse alone, and reparse + analysis
+//! + diagnostics. Medians over repeated runs; compare ratios within one run (the machine is shared).
+
+use std::time::{Duration, Instant};
+
+use onus_analysis::document::{Document, Parsers};
+use onus_analysis::{TextRange, Workspace};
+
+/// A realistic module: buckets, security groups, databases, IAM policies, variables.
+fn generate(lines: usize) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while out.lines().count() < lines {
+        out.push_str(&format!(
+            r#"variable "name_{i}" {{
+  type    = string
+  default = "app-{i}"
+}}
+
+resource "aws_s3_bucket" "b{i}" {{
+  bucket = "${{var.name_{i}}}-logs"
+  acl    = "private"
+  tags = {{
+    Name = "bucket {i}"
+  }}
+}}
+
+resource "aws_security_group" "sg{i}" {{
+  name = "sg-{i}"
+  ingress {{
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/8"]
+  }}
+}}
+
+resource "aws_db_instance" "db{i}" {{
+  engine            = "postgres"
+  instance_class    = "db.t3.micro"
+  storage_encrypted = true
+}}
+
+resource "aws_iam_policy" "p{i}" {{
+  policy = jsonencode({{
+    Version   = "2012-10-17"
+    Statement = [{{ Effect = "Allow", Action = ["s3:GetObject"], Resource = ["*"] }}]
+  }})
+}}
+
+"#
+        ));
+        i += 1;
+    }
+    out
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn time(runs: usize, mut f: impl FnMut()) -> Duration {
+    median(
+        (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed()
+            })
+            .collect(),
+    )
+}
+
+fn main() {
+    println!(
+        "{:>7} {:>10} {:>14} {:>14} {:>16} {:>8}",
+        "lines", "parse", "parse+analyse", "reparse(1 ch)", "keystroke total", "onus/ks"
+    );
+    for lines in [1_000, 5_000, 20_000] {
+        let text = generate(lines);
+        let runs = if lines >= 20_000 { 10 } else { 30 };
+        let mut parsers = Parsers::new();
+        let parse = time(runs, || {
+            let mut doc = Document::new("/bench/main.tf", &text, 1).unwrap();
+            doc.parse_fully(&mut parsers);
+        });
+        let full = time(runs, || {
+            let mut ws = Workspace::new();
+            ws.open("/bench/main.tf", &text, 1);
+            std::hint::black_box(ws.diagnostics("/bench/main.tf"));
+        });
+        // A keystroke in the middle of the file: type a character into a string, then delete it.
+        let at = text.find(&format!("app-{}", lines / 60)).unwrap() + 4;
+        let mut doc = Document::new("/bench/main.tf", &text, 1).unwrap();
+        doc.parse_fully(&mut parsers);
+        let mut toggle = false;
+        let reparse = time(runs * 3, || {
+            if toggle {
+                doc.edit(TextRange::new(at, at + 1), "")
+            } else {
+                doc.edit(TextRange::empty(at), "x")
+            }
+            toggle = !toggle;
+            doc.parse_fully(&mut parsers);
+        });
+        let mut ws = Workspace::new();
+        ws.open("/bench/main.tf", &text, 1);
+        ws.diagnostics("/bench/main.tf");
+        let mut version = 1;
+        let rope = ropey::Rope::from_str(&text);
+        let pos = onus_analysis::text::position_at(&rope, at, onus_analysis::PositionEncoding::Utf16);
+        let keystroke = time(runs * 3, || {
+            version += 1;
+            let range = onus_analysis::Range { start: pos, end: pos };
+            let (range, insert) = if version % 2 == 0 {
+                (range, "x".to_string())
+            } else {
+                let end = onus_analysis::Position::new(pos.line, pos.character + 1);
+                (onus_analysis::Range { start: pos, end }, String::new())
+            };
+            ws.change("/bench/main.tf", version, &[(Some(range), insert)], onus_analysis::PositionEncoding::Utf16)
+                .unwrap();
+            std::hint::black_box(ws.diagnostics("/bench/main.tf"));
+        });
+        let own = keystroke.saturating_sub(reparse);
+        println!("{lines:>7} {:>10.2?} {:>14.2?} {:>14.2?} {:>16.2?} {:>8.2?}", parse, full, reparse, keystroke, own);
+    }
+}
