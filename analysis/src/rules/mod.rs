@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
 use crate::terraform::check::TfContext;
 
@@ -78,6 +79,18 @@ pub struct Equivalents {
 /// A Terraform matcher: reports the rule's findings in a module.
 pub type TerraformCheck = fn(&mut TfContext);
 
+/// A CloudFormation matcher: reports the rule's findings in a template.
+pub type CloudFormationCheck = fn(&mut CfnContext);
+
+/// The CloudFormation side of a rule: the types it inspects, its matcher, and its documented examples.
+pub struct CfnMatcher {
+    pub resource_types: &'static [&'static str],
+    pub check: CloudFormationCheck,
+    /// An insecure template (YAML) and its fixed form.
+    pub example: &'static str,
+    pub fixed_example: &'static str,
+}
+
 pub struct Rule {
     /// Stable, kebab-case: used in suppressions, configuration and the JSON contract.
     pub id: &'static str,
@@ -101,6 +114,7 @@ pub struct Rule {
     /// The Terraform resource types the rule inspects: the duties the hover and code lens count for them.
     pub resource_types: &'static [&'static str],
     pub terraform: Option<TerraformCheck>,
+    pub cloudformation: Option<CfnMatcher>,
     /// Whether the matchers offer a quick-fix.
     pub has_fix: bool,
 }
@@ -110,6 +124,9 @@ impl Rule {
         let mut out = Vec::new();
         if self.terraform.is_some() {
             out.push("terraform");
+        }
+        if self.cloudformation.is_some() {
+            out.push("cloudformation");
         }
         out
     }
@@ -131,9 +148,10 @@ impl Rule {
              ## Why is this bad?\n{why}\n\n\
              ## Whose duty is it?\n{aws}\n\n\
              ## How to fix it\n{fixtext}\n\n\
-             ## Example\n```hcl\n{example}\n```\n\nUse instead:\n```hcl\n{fixed}\n```\n\n\
+             ## Example\n```hcl\n{example}\n```\n\nUse instead:\n```hcl\n{fixed}\n```\n\n{cfn}\
              ## Equivalents in other tools\n- Checkov: {checkov}\n- KICS: {kics}\n- Trivy/tfsec: {trivy}\n\n\
-             ## Suppressing it\n`# onus:ignore:{id} <reason>` on the line above the resource or attribute.\n",
+             ## Suppressing it\n`# onus:ignore:{id} <reason>` on the line above the resource or attribute; in \
+             CloudFormation, `Metadata: {{onus: {{ignore: [{id}]}}}}` on the resource.\n",
             id = self.id,
             title = self.title,
             sev = self.severity.name(),
@@ -148,6 +166,14 @@ impl Rule {
             fixtext = self.fix,
             example = self.example.trim_end(),
             fixed = self.fixed_example.trim_end(),
+            cfn = match &self.cloudformation {
+                Some(m) => format!(
+                    "In CloudFormation:\n```yaml\n{}\n```\n\nUse instead:\n```yaml\n{}\n```\n\n",
+                    m.example.trim_end(),
+                    m.fixed_example.trim_end()
+                ),
+                None => String::new(),
+            },
             checkov = eq(self.equivalents.checkov),
             kics = eq(self.equivalents.kics),
             trivy = eq(self.equivalents.trivy),

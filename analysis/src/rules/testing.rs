@@ -77,3 +77,48 @@ pub fn check_fixes(rule: &'static Rule, text: &str) -> usize {
     }
     checked
 }
+
+/// The findings of `rule`'s CloudFormation matcher on a template (YAML, or JSON if it starts with `{`).
+pub fn run_cfn(rule: &'static Rule, text: &str) -> Vec<Finding> {
+    let path = if text.trim_start().starts_with('{') { "/test/template.json" } else { "/test/template.yaml" };
+    let mut doc = Document::new(path, text, 0).expect("a template path");
+    doc.parse_fully(&mut Parsers::new());
+    let template = crate::cloudformation::Template::from_document(&doc).expect("a CloudFormation template");
+    let scope = crate::cloudformation::eval::CfnScope::new(&template);
+    let mut findings = Vec::new();
+    let matcher = rule.cloudformation.as_ref().expect("a CloudFormation matcher");
+    (matcher.check)(&mut crate::cloudformation::check::CfnContext::new(&template, &scope, rule, &mut findings));
+    findings
+}
+
+/// The 1-based lines the CloudFormation findings of `rule` start on.
+pub fn cfn_lines(rule: &'static Rule, text: &str) -> Vec<usize> {
+    run_cfn(rule, text).iter().map(|f| text[..f.range.start].matches('\n').count() + 1).collect()
+}
+
+/// Like [`check_fixes`], for templates. Returns the number of fixes checked.
+pub fn check_cfn_fixes(rule: &'static Rule, text: &str) -> usize {
+    let findings = run_cfn(rule, text);
+    let path = if text.trim_start().starts_with('{') { "/test/t.json" } else { "/test/t.yaml" };
+    let errors = |t: &str| {
+        let mut doc = Document::new(path, t, 0).unwrap();
+        doc.parse_fully(&mut Parsers::new());
+        syntax_errors(doc.tree().unwrap(), doc.rope()).len()
+    };
+    let before = errors(text);
+    let mut checked = 0;
+    for finding in &findings {
+        for fix in &finding.fixes {
+            let fixed = fix.apply(text);
+            assert_eq!(errors(&fixed), before, "{}: fix `{}` breaks the syntax:\n{fixed}", rule.id, fix.title);
+            assert!(
+                run_cfn(rule, &fixed).len() < findings.len(),
+                "{}: fix `{}` does not remove its finding:\n{fixed}",
+                rule.id,
+                fix.title
+            );
+            checked += 1;
+        }
+    }
+    checked
+}

@@ -45,6 +45,7 @@ pub static RULE: Rule = Rule {
         "aws_vpc_security_group_ingress_rule",
     ],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

@@ -47,6 +47,7 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_ecr_repository_policy"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: false,
 };
 

@@ -37,6 +37,7 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_ecr_repository", "aws_ecr_registry_scanning_configuration"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

@@ -55,6 +55,7 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_eks_cluster"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

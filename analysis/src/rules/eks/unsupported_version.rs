@@ -37,6 +37,7 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents { checkov: &["CKV_AWS_339"], kics: &[], trivy: &[] },
     resource_types: &["aws_eks_cluster"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: false,
 };
 

@@ -38,6 +38,7 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_elasticache_replication_group"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

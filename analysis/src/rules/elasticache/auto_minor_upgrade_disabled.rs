@@ -32,6 +32,7 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents { checkov: &["CKV_AWS_322"], kics: &[], trivy: &[] },
     resource_types: &["aws_elasticache_cluster", "aws_elasticache_replication_group"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

@@ -37,6 +37,7 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_elasticache_replication_group", "aws_elasticache_cluster"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

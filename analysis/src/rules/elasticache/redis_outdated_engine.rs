@@ -39,6 +39,7 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents { checkov: &[], kics: &["254c932d-e3bf-44b2-bc9d-eb5fdb09f8d4"], trivy: &[] },
     resource_types: &["aws_elasticache_cluster", "aws_elasticache_replication_group"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

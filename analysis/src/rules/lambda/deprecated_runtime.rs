@@ -45,6 +45,7 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents { checkov: &["CKV_AWS_363"], kics: &[], trivy: &[] },
     resource_types: &["aws_lambda_function", "aws_lambda_layer_version"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

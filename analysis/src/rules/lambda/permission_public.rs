@@ -40,6 +40,7 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_lambda_permission"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: false,
 };
 

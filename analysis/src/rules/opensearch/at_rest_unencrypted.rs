@@ -35,6 +35,7 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_opensearch_domain", "aws_elasticsearch_domain"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

@@ -36,6 +36,7 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_s3_bucket", "aws_s3_bucket_acl"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

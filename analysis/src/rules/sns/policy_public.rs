@@ -44,6 +44,7 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents { checkov: &["CKV_AWS_169"], kics: &["b26d2b7e-60f6-413d-a3a1-a57db24aa2b3"], trivy: &[] },
     resource_types: &["aws_sns_topic", "aws_sns_topic_policy"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: false,
 };
 

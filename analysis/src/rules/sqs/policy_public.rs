@@ -52,6 +52,7 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_sqs_queue", "aws_sqs_queue_policy"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: false,
 };
 
