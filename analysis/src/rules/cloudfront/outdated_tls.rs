@@ -56,7 +56,11 @@ fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_cloudfront_distribution").collect::<Vec<Resource>>() {
         let address = res.address();
         let Some(cert) = res.block.block("viewer_certificate") else {
-            ctx.report(res, res.block.header, format!("`{address}` has no `viewer_certificate`, so viewers may use TLS 1.0"));
+            ctx.report(
+                res,
+                res.block.header,
+                format!("`{address}` has no `viewer_certificate`, so viewers may use TLS 1.0"),
+            );
             continue;
         };
         if let Some((attr, v)) = ctx.attr(cert, "cloudfront_default_certificate") {
@@ -79,7 +83,8 @@ fn check(ctx: &mut TfContext) {
                     "Require TLS 1.2",
                     vec![edit::set_attribute(file, cert, "minimum_protocol_version", SECURE)],
                 );
-                let message = format!("`{address}` does not set `minimum_protocol_version`, so viewers may use TLS 1.0");
+                let message =
+                    format!("`{address}` does not set `minimum_protocol_version`, so viewers may use TLS 1.0");
                 ctx.report_with_fix(res, cert.header, message, fix);
             }
             Some((attr, v)) => {

@@ -29,11 +29,7 @@ pub static RULE: Rule = Rule {
   image_id         = "ami-12345678"
   organization_arn = "arn:aws:organizations::111122223333:organization/o-abc123"
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_205"],
-        kics: &["ba4e0031-3e9d-4d7d-b0d6-bd8f003f8698"],
-        trivy: &[],
-    },
+    equivalents: Equivalents { checkov: &["CKV_AWS_205"], kics: &["ba4e0031-3e9d-4d7d-b0d6-bd8f003f8698"], trivy: &[] },
     resource_types: &["aws_ami_launch_permission"],
     terraform: Some(check),
     has_fix: true,

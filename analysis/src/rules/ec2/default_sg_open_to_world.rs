@@ -54,13 +54,15 @@ fn check(ctx: &mut TfContext) {
                     field_strings(ctx, Some(field)).into_iter().find(|c| is_world_cidr(c)).map(|c| (c, field))
                 });
                 let Some((cidr, field)) = world else { continue };
-                let message = format!("`{}`, the VPC's default security group, has an {direction} rule for {cidr}", res.address());
+                let message = format!(
+                    "`{}`, the VPC's default security group, has an {direction} rule for {cidr}",
+                    res.address()
+                );
                 let source = &ctx.file(res).source;
                 let fix = match rule {
-                    Config::Block(block) => Some(Fix::new(
-                        format!("Remove this {direction} rule"),
-                        vec![delete_lines(source, block.range)],
-                    )),
+                    Config::Block(block) => {
+                        Some(Fix::new(format!("Remove this {direction} rule"), vec![delete_lines(source, block.range)]))
+                    }
                     Config::Object(_) => None,
                 };
                 ctx.report(res, field.range, message).fixes.extend(fix);

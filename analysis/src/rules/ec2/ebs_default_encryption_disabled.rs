@@ -23,11 +23,7 @@ pub static RULE: Rule = Rule {
     fixed_example: r#"resource "aws_ebs_encryption_by_default" "this" {
   enabled = true
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_106"],
-        kics: &["3d3f6270-546b-443c-adb4-bb6fb2187ca6"],
-        trivy: &[],
-    },
+    equivalents: Equivalents { checkov: &["CKV_AWS_106"], kics: &["3d3f6270-546b-443c-adb4-bb6fb2187ca6"], trivy: &[] },
     resource_types: &["aws_ebs_encryption_by_default"],
     terraform: Some(check),
     has_fix: true,

@@ -40,11 +40,7 @@ resource "aws_ebs_snapshot" "data" {
 resource "aws_ebs_snapshot" "data" {
   volume_id = aws_ebs_volume.data.id
 }"#,
-    equivalents: Equivalents {
-        checkov: &[],
-        kics: &["e6b4b943-6883-47a9-9739-7ada9568f8ca"],
-        trivy: &[],
-    },
+    equivalents: Equivalents { checkov: &[], kics: &["e6b4b943-6883-47a9-9739-7ada9568f8ca"], trivy: &[] },
     resource_types: &["aws_ebs_snapshot", "aws_ebs_snapshot_copy", "aws_ebs_volume"],
     terraform: Some(check),
     has_fix: true,
@@ -70,7 +66,8 @@ fn check(ctx: &mut TfContext) {
     for snap in &snapshots {
         let Some((volume, explicit)) = unencrypted_volume(ctx, *snap, "volume_id") else { continue };
         let file = ctx.file(volume);
-        let fix = Fix::new("Encrypt the source volume", vec![edit::set_attribute(file, volume.block, "encrypted", "true")]);
+        let fix =
+            Fix::new("Encrypt the source volume", vec![edit::set_attribute(file, volume.block, "encrypted", "true")]);
         if explicit {
             if reported_volumes.contains(&volume.block.range) {
                 continue;
@@ -105,7 +102,8 @@ fn check(ctx: &mut TfContext) {
         let file = ctx.file(copy);
         let fix = Fix::new("Encrypt the copy", vec![edit::set_attribute(file, copy.block, "encrypted", "true")]);
         let range = encrypted.map(|(a, _)| a.range).unwrap_or(copy.block.header);
-        let message = format!("`{}` copies the unencrypted snapshot `{}` without encrypting it", copy.address(), snap.address());
+        let message =
+            format!("`{}` copies the unencrypted snapshot `{}` without encrypting it", copy.address(), snap.address());
         ctx.report_with_fix(copy, range, message, fix);
     }
 }

@@ -40,7 +40,12 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents {
         checkov: &["CKV_AWS_79"],
         kics: &[],
-        trivy: &["AVD-AWS-0028", "aws-ec2-enforce-http-token-imds", "AVD-AWS-0130", "aws-ec2-enforce-launch-config-http-token-imds"],
+        trivy: &[
+            "AVD-AWS-0028",
+            "aws-ec2-enforce-http-token-imds",
+            "AVD-AWS-0130",
+            "aws-ec2-enforce-launch-config-http-token-imds",
+        ],
     },
     resource_types: &["aws_instance", "aws_launch_template", "aws_launch_configuration"],
     terraform: Some(check),

@@ -63,8 +63,11 @@ fn check(ctx: &mut TfContext) {
             continue;
         }
         let zero = entry.from_port == Some(0.0) && entry.to_port == Some(0.0);
-        let mut message =
-            format!("`{}` has a network ACL entry allowing {} from {cidr}", entry.resource.address(), ports.join(" and "));
+        let mut message = format!(
+            "`{}` has a network ACL entry allowing {} from {cidr}",
+            entry.resource.address(),
+            ports.join(" and ")
+        );
         if zero {
             message.push_str(" (TCP ports 0-0, meant as every port; AWS reads it as port 0: write the range you mean)");
         }

@@ -60,7 +60,8 @@ fn check(ctx: &mut TfContext) {
         if !entry.all_traffic() {
             continue;
         }
-        let message = format!("`{}` has a network ACL entry allowing all traffic from {cidr}", entry.resource.address());
+        let message =
+            format!("`{}` has a network ACL entry allowing all traffic from {cidr}", entry.resource.address());
         let fix = narrow_world_field_fix(ctx, entry.resource, *field);
         ctx.report(entry.resource, field.range, message).fixes.extend(fix);
     }

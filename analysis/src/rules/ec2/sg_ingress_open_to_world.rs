@@ -1,5 +1,7 @@
 use crate::responsibility::Row;
-use crate::rules::network::{field_strings, ingress_rules_all_forms, is_world_cidr, narrow_world_field_fix, narrow_world_fix};
+use crate::rules::network::{
+    field_strings, ingress_rules_all_forms, is_world_cidr, narrow_world_field_fix, narrow_world_fix,
+};
 use crate::rules::network::{Ingress, Protocol};
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::{is_registry_module, Resource, TfContext};

@@ -131,7 +131,10 @@ fn check(ctx: &mut TfContext) {
         let Some((cidr, range)) = ingress.cidrs.iter().find(|(c, _)| is_world(c)) else { continue };
         let what = match open.len() {
             1 => format!("{first_name} (port {first_port})"),
-            n => format!("{first_name} (port {first_port}) and {} other sensitive port(s)", format_number((n - 1) as f64)),
+            n => format!(
+                "{first_name} (port {first_port}) and {} other sensitive port(s)",
+                format_number((n - 1) as f64)
+            ),
         };
         let message = format!("`{}` exposes {what} to {cidr}", ingress.resource.address());
         let fix = narrow_world_fix(ctx, &ingress);
@@ -174,6 +177,19 @@ module "sg" {
 "#;
         assert_eq!(lines(&RULE, text), vec![6, 12, 18, 24]);
         assert_eq!(check_fixes(&RULE, text), 2);
+    }
+
+    #[test]
+    fn reads_a_bare_minus_one_as_all_protocols() {
+        let text = r#"resource "aws_security_group_rule" "all" {
+  type        = "ingress"
+  protocol    = -1
+  from_port   = 0
+  to_port     = 0
+  cidr_blocks = ["0.0.0.0/0"]
+}
+"#;
+        assert_eq!(lines(&RULE, text), vec![6]);
     }
 
     #[test]

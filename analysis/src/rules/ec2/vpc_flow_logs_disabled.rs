@@ -66,9 +66,8 @@ fn check(ctx: &mut TfContext) {
     let flow_logs: Vec<Resource> = ctx.resources("aws_flow_log").collect();
     let vpcs: Vec<Resource> = ctx.resources("aws_vpc").chain(ctx.resources("aws_default_vpc")).collect();
     for vpc in vpcs {
-        let covered = flow_logs
-            .iter()
-            .any(|f| f.block.attr("vpc_id").is_some_and(|a| refers_to_vpc(ctx, &a.expr, vpc, 0)));
+        let covered =
+            flow_logs.iter().any(|f| f.block.attr("vpc_id").is_some_and(|a| refers_to_vpc(ctx, &a.expr, vpc, 0)));
         if covered {
             continue;
         }

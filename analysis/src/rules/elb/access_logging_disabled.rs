@@ -53,8 +53,7 @@ fn check(ctx: &mut TfContext) {
     let mut targets: Vec<(Resource, bool)> = ctx.resources("aws_elb").map(|r| (r, true)).collect();
     for ty in ["aws_lb", "aws_alb"] {
         for res in ctx.resources(ty) {
-            let gateway =
-                ctx.attr(res.block, "load_balancer_type").is_some_and(|(_, v)| v.as_str() == Some("gateway"));
+            let gateway = ctx.attr(res.block, "load_balancer_type").is_some_and(|(_, v)| v.as_str() == Some("gateway"));
             if !gateway {
                 targets.push((res, false));
             }
@@ -88,11 +87,13 @@ fn check(ctx: &mut TfContext) {
         match logs.attr("enabled") {
             None if enabled_by_default => {}
             None => {
-                let fix = logs.block().map(|b| {
-                    Fix::new("Turn access logs on", vec![edit::set_attribute(file, b, "enabled", "true")])
-                });
-                let message =
-                    format!("`{}` has `access_logs` without `enabled = true`, so requests are not logged", res.address());
+                let fix = logs
+                    .block()
+                    .map(|b| Fix::new("Turn access logs on", vec![edit::set_attribute(file, b, "enabled", "true")]));
+                let message = format!(
+                    "`{}` has `access_logs` without `enabled = true`, so requests are not logged",
+                    res.address()
+                );
                 ctx.report(res, logs.header(), message).fixes.extend(fix);
             }
             Some(field) => {

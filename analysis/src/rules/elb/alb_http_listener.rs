@@ -112,10 +112,8 @@ fn check(ctx: &mut TfContext) {
         let address = res.address();
         match (redirect, protocol_attr) {
             (Some(redirect), attr) => {
-                let fix = Fix::new(
-                    "Redirect to HTTPS",
-                    vec![edit::set_attribute(file, redirect, "protocol", "\"HTTPS\"")],
-                );
+                let fix =
+                    Fix::new("Redirect to HTTPS", vec![edit::set_attribute(file, redirect, "protocol", "\"HTTPS\"")]);
                 let range = attr.map(|a| a.range).unwrap_or(redirect.header);
                 ctx.report_with_fix(res, range, format!("`{address}` redirects HTTP to HTTP, not HTTPS"), fix);
             }
@@ -161,7 +159,10 @@ fn check_modules(ctx: &mut TfContext) {
         if let Some(field) = res.config().attr("listeners") {
             if let ExprKind::Object(entries) = &field.expr.kind {
                 listeners.extend(
-                    entries.iter().filter(|(_, v)| matches!(v.kind, ExprKind::Object(_))).map(|(_, v)| Config::Object(v)),
+                    entries
+                        .iter()
+                        .filter(|(_, v)| matches!(v.kind, ExprKind::Object(_)))
+                        .map(|(_, v)| Config::Object(v)),
                 );
             }
         }

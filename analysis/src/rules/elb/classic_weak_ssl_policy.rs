@@ -54,8 +54,10 @@ pub static RULE: Rule = Rule {
 const INSECURE_PROTOCOLS: [&str; 4] = ["Protocol-SSLv2", "Protocol-SSLv3", "Protocol-TLSv1", "Protocol-TLSv1.1"];
 
 /// Cipher name tokens that mark a weak, broken or non-standard suite.
-const WEAK_TOKENS: [&str; 15] =
-    ["RC4", "ARCFOUR", "DES", "3DES", "MD5", "NULL", "EXP", "EXPORT", "ADH", "AECDH", "ANON", "PSK", "SRP", "IDEA", "SEED"];
+const WEAK_TOKENS: [&str; 15] = [
+    "RC4", "ARCFOUR", "DES", "3DES", "MD5", "NULL", "EXP", "EXPORT", "ADH", "AECDH", "ANON", "PSK", "SRP", "IDEA",
+    "SEED",
+];
 
 /// Families matched as a token prefix (`CAMELLIA128`, `ARIA256`).
 const WEAK_PREFIXES: [&str; 2] = ["CAMELLIA", "ARIA"];
@@ -80,9 +82,8 @@ fn weakness(name: &str) -> Option<&'static str> {
         return None;
     }
     let upper = name.to_ascii_uppercase();
-    let weak = upper.split(['-', '_']).any(|t| {
-        WEAK_TOKENS.contains(&t) || WEAK_PREFIXES.iter().any(|p| t.starts_with(p))
-    });
+    let weak =
+        upper.split(['-', '_']).any(|t| WEAK_TOKENS.contains(&t) || WEAK_PREFIXES.iter().any(|p| t.starts_with(p)));
     weak.then_some("a weak or non-standard cipher")
 }
 
@@ -105,7 +106,8 @@ fn check(ctx: &mut TfContext) {
                     "Reference ELBSecurityPolicy-TLS-1-2-2017-01",
                     vec![Edit { range: value_field.expr.range, text: "\"ELBSecurityPolicy-TLS-1-2-2017-01\"".into() }],
                 );
-                let message = format!("`{}` references {policy}, which accepts TLS 1.0 and legacy ciphers", res.address());
+                let message =
+                    format!("`{}` references {policy}, which accepts TLS 1.0 and legacy ciphers", res.address());
                 ctx.report_with_fix(res, value_field.range, message, fix);
                 continue;
             }
@@ -131,14 +133,25 @@ mod tests {
 
     #[test]
     fn classifies_names() {
-        for weak in ["Protocol-TLSv1", "Protocol-SSLv3", "TLS_RSA_ARCFOUR_128_SHA1", "DES-CBC3-SHA", "RC4-MD5",
-            "TLS_ECDHE_ECDSA_WITH_ARIA_256_GCM_SHA384", "EXP-RC4-MD5", "CAMELLIA128-SHA"]
-        {
+        for weak in [
+            "Protocol-TLSv1",
+            "Protocol-SSLv3",
+            "TLS_RSA_ARCFOUR_128_SHA1",
+            "DES-CBC3-SHA",
+            "RC4-MD5",
+            "TLS_ECDHE_ECDSA_WITH_ARIA_256_GCM_SHA384",
+            "EXP-RC4-MD5",
+            "CAMELLIA128-SHA",
+        ] {
             assert!(weakness(weak).is_some(), "{weak}");
         }
-        for fine in ["Protocol-TLSv1.2", "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES256-SHA384",
-            "Server-Defined-Cipher-Order", "AES128-GCM-SHA256"]
-        {
+        for fine in [
+            "Protocol-TLSv1.2",
+            "ECDHE-ECDSA-AES128-GCM-SHA256",
+            "ECDHE-RSA-AES256-SHA384",
+            "Server-Defined-Cipher-Order",
+            "AES128-GCM-SHA256",
+        ] {
             assert!(weakness(fine).is_none(), "{fine}");
         }
     }

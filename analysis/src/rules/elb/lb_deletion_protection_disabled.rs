@@ -29,11 +29,7 @@ pub static RULE: Rule = Rule {
   subnets                    = var.public_subnets
   enable_deletion_protection = true
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_150"],
-        kics: &["afecd1f1-6378-4f7e-bb3b-60c35801fdd4"],
-        trivy: &[],
-    },
+    equivalents: Equivalents { checkov: &["CKV_AWS_150"], kics: &["afecd1f1-6378-4f7e-bb3b-60c35801fdd4"], trivy: &[] },
     resource_types: &["aws_lb", "aws_alb"],
     terraform: Some(check),
     has_fix: true,
@@ -49,7 +45,8 @@ fn check(ctx: &mut TfContext) {
         );
         match ctx.attr(res.block, "enable_deletion_protection") {
             None => {
-                let message = format!("`{}` does not set `enable_deletion_protection`, so it can be deleted", res.address());
+                let message =
+                    format!("`{}` does not set `enable_deletion_protection`, so it can be deleted", res.address());
                 ctx.report_with_fix(res, res.block.header, message, fix);
             }
             Some((attr, v)) if v.as_bool() == Some(false) => {

@@ -58,9 +58,14 @@ const SECURE_POLICY: &str = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
 /// Whether a predefined policy accepts nothing older than TLS 1.2.
 fn modern(policy: &str) -> bool {
-    ["ELBSecurityPolicy-TLS13-1-2-", "ELBSecurityPolicy-TLS13-1-3-", "ELBSecurityPolicy-TLS-1-2-", "ELBSecurityPolicy-FS-1-2-"]
-        .iter()
-        .any(|p| policy.starts_with(p))
+    [
+        "ELBSecurityPolicy-TLS13-1-2-",
+        "ELBSecurityPolicy-TLS13-1-3-",
+        "ELBSecurityPolicy-TLS-1-2-",
+        "ELBSecurityPolicy-FS-1-2-",
+    ]
+    .iter()
+    .any(|p| policy.starts_with(p))
 }
 
 fn check(ctx: &mut TfContext) {
