@@ -3,6 +3,7 @@ use crate::responsibility::Row;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
+use crate::terraform::model::{ExprKind, Step};
 
 pub static RULE: Rule = Rule {
     id: "ec2-public-ip",
@@ -11,9 +12,9 @@ pub static RULE: Rule = Rule {
     row: Row::NetworkSecurity,
     service: "EC2",
     what: "Flags `aws_instance` resources (and ec2-instance module calls) with `associate_public_ip_address = \
-           true`, or without the attribute and without an explicit network interface, where the subnet decides \
-           (default-VPC subnets assign public IPs); and launch templates and launch configurations that \
-           assign public IPs.",
+           true`, or without the attribute, without an explicit network interface and outside a subnet known \
+           to be private, where the subnet decides (default-VPC subnets assign public IPs); and launch \
+           templates and launch configurations that assign public IPs.",
     why: "A public address makes the instance directly reachable from the internet, so a single permissive \
           security group rule or a vulnerable listening service is enough to compromise it. Instances that do \
           not serve the internet themselves should stay private behind a load balancer or NAT.",
@@ -41,6 +42,25 @@ pub static RULE: Rule = Rule {
     has_fix: true,
 };
 
+/// Whether the instance's `subnet_id` is known not to assign public IPs: an `aws_subnet` of the configuration
+/// without `map_public_ip_on_launch = true`, or a non-public subnet list of a module (`module.vpc.private_subnets`).
+fn in_private_subnet(ctx: &TfContext, res: Resource) -> bool {
+    let Some(attr) = res.block.attr("subnet_id") else { return false };
+    if let ExprKind::Traversal(root, steps) = &attr.expr.kind {
+        if root == "module" {
+            return matches!(steps.get(1), Some(Step::Attr(output))
+                if output.ends_with("_subnets") && output != "public_subnets");
+        }
+    }
+    let subnets: Vec<Resource> = ctx.resources("aws_subnet").collect();
+    subnets.into_iter().find(|s| ctx.refers_to(&attr.expr, *s, &[])).is_some_and(|s| {
+        match ctx.attr(s.block, "map_public_ip_on_launch") {
+            None => true,
+            Some((_, v)) => v.as_bool() == Some(false),
+        }
+    })
+}
+
 fn check(ctx: &mut TfContext) {
     let instances: Vec<Resource> = ctx.resources_like("aws_instance", "ec2-instance").collect();
     for res in instances {
@@ -57,11 +77,11 @@ fn check(ctx: &mut TfContext) {
             Some(_) => {}
             None => {
                 // An explicit network interface carries its own addressing.
-                if !res.config().nested("network_interface").is_empty() {
+                if !res.config().nested("network_interface").is_empty() || in_private_subnet(ctx, res) {
                     continue;
                 }
                 let message = format!(
-                    "`{}` does not set `associate_public_ip_address`, so its subnet decides (default-VPC subnets assign a public IP)",
+                    "`{}` does not set `associate_public_ip_address`, so its subnet decides (default-VPC and public subnets assign a public IP)",
                     res.address()
                 );
                 ctx.report_with_fix(res, res.block.header, message, fix);
@@ -140,6 +160,15 @@ module "ec2" {
 }
 resource "aws_launch_configuration" "c" {
   image_id = "ami-1"
+}
+resource "aws_subnet" "private" {
+  cidr_block = "10.0.1.0/24"
+}
+resource "aws_instance" "in_private" {
+  subnet_id = aws_subnet.private.id
+}
+resource "aws_instance" "in_module_private" {
+  subnet_id = module.vpc.private_subnets[0]
 }
 "#;
         assert!(lines(&RULE, text).is_empty());
