@@ -261,6 +261,13 @@ resource "aws_lb_listener" "d" {
     }
 
     #[test]
+    fn the_redirect_fix_keeps_the_file_style() {
+        let found = crate::rules::testing::run(&RULE, RULE.example);
+        let fixed = found[0].fixes[0].apply(RULE.example);
+        assert_eq!(fixed, RULE.fixed_example);
+    }
+
+    #[test]
     fn flags_module_listeners_without_redirect() {
         let text = r#"module "alb" {
   source = "terraform-aws-modules/alb/aws"
