@@ -242,3 +242,55 @@ pub fn narrow_world_fix(ctx: &TfContext, ingress: &Ingress) -> Option<Fix> {
     }
     (!edits.is_empty()).then(|| Fix::unsafe_("Allow only private ranges (review the range)", edits))
 }
+
+impl Ingress<'_> {
+    /// Whether the rule opens `port` over TCP or UDP (or all protocols).
+    pub fn opens_port(&self, port: f64) -> bool {
+        match self.protocol {
+            Some(Protocol::All) => true,
+            Some(Protocol::Tcp | Protocol::Udp) => {
+                matches!((self.from_port, self.to_port), (Some(f), Some(t)) if f <= port && port <= t)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Like [`narrow_world_fix`], for any attribute of `res` that lists world ranges (a NACL's `cidr_block`, a
+/// module's `ingress_cidr_blocks`): replaces `0.0.0.0/0` and `::/0` with private ranges. Offered, not preferred.
+pub fn narrow_world_field_fix(ctx: &TfContext, res: Resource, field: Field) -> Option<Fix> {
+    let source = &ctx.file(res).source;
+    let text = source.get(field.expr.range.start..field.expr.range.end)?;
+    let mut edits = Vec::new();
+    for (world, private) in [("\"0.0.0.0/0\"", "\"10.0.0.0/8\""), ("\"::/0\"", "\"fd00::/8\"")] {
+        for (i, _) in text.match_indices(world) {
+            let start = field.expr.range.start + i;
+            edits.push(Edit { range: TextRange::new(start, start + world.len()), text: private.to_string() });
+        }
+    }
+    (!edits.is_empty()).then(|| Fix::unsafe_("Allow only private ranges (review the range)", edits))
+}
+
+/// The strings a field lists (one string or a list of them; module inputs may join several with commas).
+pub fn field_strings(ctx: &TfContext, field: Option<Field>) -> Vec<String> {
+    cidrs_of(ctx, field).into_iter().map(|(c, _)| c).collect()
+}
+
+/// The protocol of a rule written as the bare number `-1` (a negative literal, which the evaluator leaves
+/// unknown): all protocols. `None` for anything else.
+pub fn literal_protocol(ctx: &TfContext, res: Resource, config: Config) -> Option<Protocol> {
+    let field = config.attr("protocol").or_else(|| config.attr("ip_protocol"))?;
+    let text = ctx.file(res).source.get(field.expr.range.start..field.expr.range.end)?;
+    (text.split_whitespace().collect::<String>() == "-1").then_some(Protocol::All)
+}
+
+/// [`ingress_rules`], with `protocol = -1` written as a bare number read as all protocols.
+pub fn ingress_rules_all_forms<'m>(ctx: &TfContext<'_, 'm>) -> Vec<Ingress<'m>> {
+    let mut rules = ingress_rules(ctx);
+    for rule in &mut rules {
+        if rule.protocol.is_none() {
+            rule.protocol = literal_protocol(ctx, rule.resource, rule.config);
+        }
+    }
+    rules
+}

@@ -1,0 +1,116 @@
+use crate::fix::Fix;
+use crate::responsibility::Row;
+use crate::rules::ec2::support::delete_lines;
+use crate::rules::{Equivalents, Rule, Severity};
+use crate::terraform::check::TfContext;
+use crate::terraform::view::Config;
+
+pub static RULE: Rule = Rule {
+    id: "default-sg-has-rules",
+    title: "Default security group is not empty",
+    severity: Severity::Low,
+    row: Row::NetworkSecurity,
+    service: "VPC",
+    what: "Flags `aws_default_security_group` resources that keep any `ingress` or `egress` rule, whatever its \
+           source (CIS AWS Foundations 5.4: the default security group restricts all traffic).",
+    why: "Resources launched without an explicit security group join the VPC's default group, often by \
+          mistake. Any rule left there (even the default \"members talk to each other, everything goes out\") \
+          grants those forgotten resources network access nobody reviewed.",
+    aws_side: "AWS creates each VPC's default security group with a self-referencing inbound rule and an \
+               allow-all outbound rule, and cannot delete the group. Emptying it is the customer's duty.",
+    fix: "Remove every `ingress` and `egress` rule: an `aws_default_security_group` without rules strips the \
+          group empty. Give workloads dedicated security groups.",
+    example: r#"resource "aws_default_security_group" "default" {
+  vpc_id = aws_vpc.main.id
+
+  ingress {
+    protocol  = -1
+    self      = true
+    from_port = 0
+    to_port   = 0
+  }
+}"#,
+    fixed_example: r#"resource "aws_default_security_group" "default" {
+  vpc_id = aws_vpc.main.id
+}"#,
+    equivalents: Equivalents {
+        checkov: &["CKV2_AWS_12"],
+        kics: &["9a4ef195-74b9-4c58-b8ed-2b2fe4353a75"],
+        trivy: &["AVD-AWS-0173", "aws-ec2-restrict-all-in-default-sg"],
+    },
+    resource_types: &["aws_default_security_group"],
+    terraform: Some(check),
+    has_fix: true,
+};
+
+fn check(ctx: &mut TfContext) {
+    for res in ctx.resources("aws_default_security_group").collect::<Vec<_>>() {
+        for direction in ["ingress", "egress"] {
+            let rules = res.config().nested(direction);
+            if rules.is_empty() {
+                continue;
+            }
+            let message = format!("`{}`, the VPC's default security group, keeps {direction} rules", res.address());
+            let source = &ctx.file(res).source;
+            // Blocks are removed one by one; an `ingress = [...]` attribute as a whole.
+            let mut targets: Vec<_> = rules
+                .iter()
+                .filter_map(|r| match r {
+                    Config::Block(b) => Some(b.range),
+                    Config::Object(_) => None,
+                })
+                .collect();
+            if let Some(attr) = res.block.attr(direction) {
+                targets.push(attr.range);
+            }
+            for range in targets {
+                let fix = Fix::new(format!("Remove the {direction} rule"), vec![delete_lines(source, range)]);
+                ctx.report_with_fix(res, range, message.clone(), fix);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::testing::{check_fixes, lines};
+
+    #[test]
+    fn flags_each_rule_block_and_list() {
+        let text = r#"resource "aws_default_security_group" "a" {
+  vpc_id = aws_vpc.main.id
+
+  ingress = [
+    {
+      protocol  = -1
+      self      = true
+      from_port = 0
+      to_port   = 0
+    }
+  ]
+
+  egress {
+    from_port = 0
+    to_port   = 0
+    protocol  = "-1"
+  }
+}
+"#;
+        assert_eq!(lines(&RULE, text), vec![4, 13]);
+        assert_eq!(check_fixes(&RULE, text), 2);
+    }
+
+    #[test]
+    fn an_empty_default_group_is_fine() {
+        let text = r#"resource "aws_vpc" "main" {
+  cidr_block = "10.1.0.0/16"
+}
+resource "aws_default_security_group" "a" {
+  vpc_id  = aws_vpc.main.id
+  ingress = []
+}
+"#;
+        assert!(lines(&RULE, text).is_empty());
+    }
+}

@@ -1,0 +1,103 @@
+use crate::fix::Fix;
+use crate::responsibility::Row;
+use crate::rules::ec2::support::ebs_encrypted_by_default;
+use crate::rules::{Equivalents, Rule, Severity};
+use crate::terraform::check::TfContext;
+use crate::terraform::edit;
+
+pub static RULE: Rule = Rule {
+    id: "ebs-volume-unencrypted",
+    title: "EBS volume is not encrypted",
+    severity: Severity::High,
+    row: Row::ManagedServiceConfig,
+    service: "EC2",
+    what: "Flags `aws_ebs_volume` resources with `encrypted` absent (the provider's default is unencrypted) or \
+           `false`, unless the same configuration turns on EBS encryption by default \
+           (`aws_ebs_encryption_by_default`).",
+    why: "An unencrypted volume's data, and every snapshot taken of it, is stored in clear: a snapshot shared by \
+          mistake or copied by someone with snapshot permissions exposes everything on the disk. Encryption \
+          cannot be added to an existing volume without copying it.",
+    aws_side: "AWS runs the storage and offers AES-256 encryption with KMS at no extra cost, but encrypts a \
+               volume only when the volume asks for it or when the account turns on encryption by default in \
+               the region. Both are the customer's settings.",
+    fix: "Set `encrypted = true` (with a customer-managed `kms_key_id` if you need key control), or turn on \
+          `aws_ebs_encryption_by_default` for the region.",
+    example: r#"resource "aws_ebs_volume" "data" {
+  availability_zone = "us-west-2a"
+  size              = 40
+}"#,
+    fixed_example: r#"resource "aws_ebs_volume" "data" {
+  availability_zone = "us-west-2a"
+  size              = 40
+  encrypted         = true
+}"#,
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_3"],
+        kics: &["cc997676-481b-4e93-aa81-d19f8c5e9b12"],
+        trivy: &["AVD-AWS-0026", "aws-ec2-enable-volume-encryption"],
+    },
+    resource_types: &["aws_ebs_volume"],
+    terraform: Some(check),
+    has_fix: true,
+};
+
+fn check(ctx: &mut TfContext) {
+    if ebs_encrypted_by_default(ctx) {
+        return;
+    }
+    for res in ctx.resources("aws_ebs_volume").collect::<Vec<_>>() {
+        let file = ctx.file(res);
+        let fix = Fix::new("Encrypt the volume", vec![edit::set_attribute(file, res.block, "encrypted", "true")]);
+        match ctx.attr(res.block, "encrypted") {
+            None => ctx.report_with_fix(
+                res,
+                res.block.header,
+                format!("`{}` does not set `encrypted`, so the volume is not encrypted", res.address()),
+                fix,
+            ),
+            Some((attr, v)) if v.as_bool() == Some(false) => {
+                ctx.report_with_fix(res, attr.range, format!("`{}` is not encrypted", res.address()), fix)
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::testing::{check_fixes, lines};
+
+    #[test]
+    fn flags_absent_and_false() {
+        let text = r#"resource "aws_ebs_volume" "a" {
+  size = 40
+}
+resource "aws_ebs_volume" "b" {
+  size      = 40
+  encrypted = false
+}
+"#;
+        assert_eq!(lines(&RULE, text), vec![1, 6]);
+        assert_eq!(check_fixes(&RULE, text), 2);
+    }
+
+    #[test]
+    fn ignores_encrypted_unknown_and_account_default() {
+        let text = r#"variable "enc" {}
+resource "aws_ebs_volume" "a" {
+  encrypted = true
+}
+resource "aws_ebs_volume" "b" {
+  encrypted = var.enc
+}
+"#;
+        assert!(lines(&RULE, text).is_empty());
+        let text = r#"resource "aws_ebs_encryption_by_default" "on" {}
+resource "aws_ebs_volume" "a" {
+  size = 40
+}
+"#;
+        assert!(lines(&RULE, text).is_empty());
+    }
+}

@@ -1,0 +1,133 @@
+use crate::responsibility::Row;
+use crate::rules::network::{ingress_rules_all_forms, narrow_world_fix};
+use crate::rules::{Equivalents, Rule, Severity};
+use crate::terraform::check::TfContext;
+
+pub static RULE: Rule = Rule {
+    id: "sg-rdp-open-to-world",
+    title: "Security group allows RDP from the whole internet",
+    severity: Severity::High,
+    row: Row::NetworkSecurity,
+    service: "EC2",
+    what: "Flags ingress rules that open port 3389 (RDP, over TCP, UDP or all protocols) to `0.0.0.0/0` or \
+           `::/0`, in security groups, security group rule resources and the security-group registry module.",
+    why: "Remote Desktop exposed to the internet is one of the most scanned and brute-forced services, and RDP \
+          has a history of pre-authentication remote code execution bugs (BlueKeep). An exposed Windows host \
+          is a common entry point for ransomware.",
+    aws_side: "AWS protects its network fabric against DoS, spoofing and port scanning; the security groups you \
+               write decide what reaches your instances. Opening a port is the customer's choice and duty.",
+    fix: "Allow RDP only from known ranges (a VPN, a bastion, the VPC's CIDR), or use Fleet Manager / Session \
+          Manager port forwarding instead of an open port.",
+    example: r#"resource "aws_security_group" "win" {
+  ingress {
+    from_port   = 3389
+    to_port     = 3389
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}"#,
+    fixed_example: r#"resource "aws_security_group" "win" {
+  ingress {
+    from_port   = 3389
+    to_port     = 3389
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/8"]
+  }
+}"#,
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_25"],
+        kics: &["151187cb-0efc-481c-babd-ad24e3c9bc22"],
+        trivy: &["AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"],
+    },
+    resource_types: &[
+        "aws_security_group",
+        "aws_default_security_group",
+        "aws_security_group_rule",
+        "aws_vpc_security_group_ingress_rule",
+    ],
+    terraform: Some(check),
+    has_fix: true,
+};
+
+fn check(ctx: &mut TfContext) {
+    for ingress in ingress_rules_all_forms(ctx) {
+        if !ingress.opens_port(3389.0) {
+            continue;
+        }
+        let Some((cidr, range)) = ingress.world_source() else { continue };
+        let message = format!("`{}` allows RDP (port 3389) from {cidr}", ingress.resource.address());
+        let fix = narrow_world_fix(ctx, &ingress);
+        ctx.report(ingress.resource, range, message).fixes.extend(fix);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::testing::{check_fixes, lines};
+
+    #[test]
+    fn flags_ranges_covering_3389_from_the_internet() {
+        let text = r#"resource "aws_security_group" "a" {
+  ingress {
+    from_port   = 3000
+    to_port     = 4000
+    protocol    = "tcp"
+    cidr_blocks = ["1.0.0.0/0"]
+  }
+  ingress {
+    from_port        = 3380
+    to_port          = 3450
+    protocol         = "tcp"
+    ipv6_cidr_blocks = ["::/0"]
+  }
+}
+resource "aws_security_group_rule" "b" {
+  type        = "ingress"
+  from_port   = 0
+  to_port     = 0
+  protocol    = "-1"
+  cidr_blocks = ["0.0.0.0/0"]
+}
+resource "aws_security_group_rule" "egress" {
+  type        = "egress"
+  from_port   = 3389
+  to_port     = 3389
+  protocol    = "tcp"
+  cidr_blocks = ["0.0.0.0/0"]
+}
+"#;
+        assert_eq!(lines(&RULE, text), vec![12, 20]);
+        assert_eq!(check_fixes(&RULE, text), 2);
+    }
+
+    #[test]
+    fn ignores_private_unknown_and_other_ports() {
+        let text = r#"variable "cidr" {}
+resource "aws_security_group" "a" {
+  ingress {
+    from_port   = 3389
+    to_port     = 3389
+    protocol    = "tcp"
+    cidr_blocks = [var.cidr, "0.1.0.0/0"]
+  }
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+  ingress {
+    from_port   = var.port
+    to_port     = 3389
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+  ingress {
+    protocol = "tcp"
+  }
+}
+"#;
+        assert!(lines(&RULE, text).is_empty());
+    }
+}

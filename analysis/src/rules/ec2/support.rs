@@ -1,0 +1,137 @@
+//! What the EC2/VPC rules share: the account's EBS encryption default, whole-line deletions, network ACL
+//! entries however they are written, and registry module versions.
+
+use crate::fix::{line_end, line_start, Edit};
+use crate::rules::network::{field_strings, is_world_cidr, literal_protocol, Protocol};
+use crate::terraform::check::{is_registry_module, Resource, TfContext};
+use crate::terraform::model::Block;
+use crate::terraform::view::{Config, Field};
+use crate::text::TextRange;
+
+/// Whether the configuration turns EBS encryption by default on (`aws_ebs_encryption_by_default` with
+/// `enabled` absent or `true`): AWS then encrypts every new volume and snapshot copy of the region.
+pub fn ebs_encrypted_by_default(ctx: &TfContext) -> bool {
+    ctx.resources("aws_ebs_encryption_by_default").any(|r| match ctx.attr(r.block, "enabled") {
+        None => true,
+        Some((_, v)) => v.as_bool() == Some(true),
+    })
+}
+
+/// An edit deleting `range` with its whole lines when nothing else shares them.
+pub fn delete_lines(source: &str, range: TextRange) -> Edit {
+    let start = line_start(source, range.start);
+    let end = line_end(source, range.end);
+    let alone = source[start..range.start].trim().is_empty() && source[range.end..end].trim().is_empty();
+    if alone {
+        Edit { range: TextRange::new(start, end), text: String::new() }
+    } else {
+        Edit { range, text: String::new() }
+    }
+}
+
+/// The major version a module call pins (`version = "~> 3.0"` is 3), if written.
+pub fn module_major_version(block: &Block) -> Option<u32> {
+    let text = block.attr("version")?.expr.as_literal_str()?;
+    let digits: String = text.chars().skip_while(|c| !c.is_ascii_digit()).take_while(|c| c.is_ascii_digit()).collect();
+    digits.parse().ok()
+}
+
+/// An inbound `allow` entry of a network ACL, wherever it was written.
+pub struct NaclEntry<'m> {
+    /// The top-level block that holds it (the ACL, the rule resource, or the VPC module call).
+    pub resource: Resource<'m>,
+    pub protocol: Option<Protocol>,
+    pub from_port: Option<f64>,
+    pub to_port: Option<f64>,
+    /// The source range attribute when it is the whole internet.
+    pub world: Option<(String, Field<'m>)>,
+}
+
+impl NaclEntry<'_> {
+    /// Whether a TCP entry's range covers `port`. `0`-`0` is read as every port, as the VPC module's examples
+    /// (and KICS) write it: AWS itself reads it as port 0, so such an entry is at best ambiguous.
+    pub fn tcp_covers(&self, port: f64) -> bool {
+        self.protocol == Some(Protocol::Tcp)
+            && match (self.from_port, self.to_port) {
+                (Some(f), Some(t)) if f == 0.0 && t == 0.0 => true,
+                (Some(f), Some(t)) => f <= port && port <= t,
+                _ => false,
+            }
+    }
+
+    /// Whether the entry lets every protocol and port in (`-1`/`all`, or TCP/UDP `0`-`65535`).
+    pub fn all_traffic(&self) -> bool {
+        match self.protocol {
+            Some(Protocol::All) => true,
+            Some(Protocol::Tcp | Protocol::Udp) => {
+                matches!((self.from_port, self.to_port), (Some(f), Some(t)) if f <= 0.0 && t >= 65535.0)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The VPC module inputs that list inbound network ACL entries.
+const VPC_MODULE_INBOUND: &[&str] = &[
+    "default_network_acl_ingress",
+    "public_inbound_acl_rules",
+    "private_inbound_acl_rules",
+    "database_inbound_acl_rules",
+    "intra_inbound_acl_rules",
+    "elasticache_inbound_acl_rules",
+    "redshift_inbound_acl_rules",
+    "outpost_inbound_acl_rules",
+];
+
+/// An entry from its configuration; the action is `action` (ACL blocks, `default_network_acl_ingress`) or
+/// `rule_action` (rule resources, the module's `*_inbound_acl_rules`).
+fn entry<'m>(ctx: &TfContext<'_, 'm>, resource: Resource<'m>, config: Config<'m>) -> Option<NaclEntry<'m>> {
+    let get = |name: &str| config.attr(name).map(|f| ctx.value(f));
+    if !get("action").or_else(|| get("rule_action"))?.as_str()?.eq_ignore_ascii_case("allow") {
+        return None;
+    }
+    let world = ["cidr_block", "ipv6_cidr_block"].iter().find_map(|name| {
+        let field = config.attr(name)?;
+        field_strings(ctx, Some(field)).into_iter().find(|c| is_world_cidr(c)).map(|c| (c, field))
+    });
+    Some(NaclEntry {
+        resource,
+        protocol: get("protocol")
+            .and_then(|v| Protocol::from_value(&v))
+            .or_else(|| literal_protocol(ctx, resource, config)),
+        from_port: get("from_port").and_then(|v| v.as_f64()),
+        to_port: get("to_port").and_then(|v| v.as_f64()),
+        world,
+    })
+}
+
+/// Every inbound `allow` entry: `ingress` of `aws_network_acl` and `aws_default_network_acl` (blocks or
+/// list), `aws_network_acl_rule` with `egress` absent or false, and the VPC module's inbound rule inputs.
+/// Entries whose action is not known are left out.
+pub fn nacl_inbound_allows<'m>(ctx: &TfContext<'_, 'm>) -> Vec<NaclEntry<'m>> {
+    let mut out = Vec::new();
+    for ty in ["aws_network_acl", "aws_default_network_acl"] {
+        for res in ctx.resources(ty) {
+            out.extend(res.config().nested("ingress").into_iter().filter_map(|c| entry(ctx, res, c)));
+        }
+    }
+    for res in ctx.resources("aws_network_acl_rule") {
+        let egress = match ctx.attr(res.block, "egress") {
+            None => Some(false),
+            Some((_, v)) => v.as_bool(),
+        };
+        if egress == Some(false) {
+            out.extend(entry(ctx, res, res.config()));
+        }
+    }
+    for (file, block) in ctx.module.blocks("module") {
+        if !is_registry_module(block, "vpc") {
+            continue;
+        }
+        let res = Resource { file, block };
+        for input in VPC_MODULE_INBOUND {
+            out.extend(res.config().nested(input).into_iter().filter_map(|c| entry(ctx, res, c)));
+        }
+    }
+    out
+}
