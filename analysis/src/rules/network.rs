@@ -230,17 +230,7 @@ pub fn ingress_rules<'m>(ctx: &TfContext<'_, 'm>) -> Vec<Ingress<'m>> {
 /// Replaces the world ranges of a rule with private ones (`10.0.0.0/8`, `fd00::/8`): a starting point the
 /// user narrows further, so the fix is offered but not preferred.
 pub fn narrow_world_fix(ctx: &TfContext, ingress: &Ingress) -> Option<Fix> {
-    let field = ingress.cidr_field?;
-    let source = &ctx.file(ingress.resource).source;
-    let text = source.get(field.expr.range.start..field.expr.range.end)?;
-    let mut edits = Vec::new();
-    for (world, private) in [("\"0.0.0.0/0\"", "\"10.0.0.0/8\""), ("\"::/0\"", "\"fd00::/8\"")] {
-        for (i, _) in text.match_indices(world) {
-            let start = field.expr.range.start + i;
-            edits.push(Edit { range: TextRange::new(start, start + world.len()), text: private.to_string() });
-        }
-    }
-    (!edits.is_empty()).then(|| Fix::unsafe_("Allow only private ranges (review the range)", edits))
+    narrow_world_field_fix(ctx, ingress.resource, ingress.cidr_field?)
 }
 
 impl Ingress<'_> {
@@ -274,23 +264,4 @@ pub fn narrow_world_field_fix(ctx: &TfContext, res: Resource, field: Field) -> O
 /// The strings a field lists (one string or a list of them; module inputs may join several with commas).
 pub fn field_strings(ctx: &TfContext, field: Option<Field>) -> Vec<String> {
     cidrs_of(ctx, field).into_iter().map(|(c, _)| c).collect()
-}
-
-/// The protocol of a rule written as the bare number `-1` (a negative literal, which the evaluator leaves
-/// unknown): all protocols. `None` for anything else.
-pub fn literal_protocol(ctx: &TfContext, res: Resource, config: Config) -> Option<Protocol> {
-    let field = config.attr("protocol").or_else(|| config.attr("ip_protocol"))?;
-    let text = ctx.file(res).source.get(field.expr.range.start..field.expr.range.end)?;
-    (text.split_whitespace().collect::<String>() == "-1").then_some(Protocol::All)
-}
-
-/// [`ingress_rules`], with `protocol = -1` written as a bare number read as all protocols.
-pub fn ingress_rules_all_forms<'m>(ctx: &TfContext<'_, 'm>) -> Vec<Ingress<'m>> {
-    let mut rules = ingress_rules(ctx);
-    for rule in &mut rules {
-        if rule.protocol.is_none() {
-            rule.protocol = literal_protocol(ctx, rule.resource, rule.config);
-        }
-    }
-    rules
 }

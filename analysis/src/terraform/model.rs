@@ -323,6 +323,10 @@ impl<'a> HclReader<'a> {
                 }
                 ExprKind::Object(elems)
             }
+            "operation" => match node.named_child(0) {
+                Some(op) if op.kind() == "unary_operation" => self.unary(op),
+                _ => ExprKind::Other,
+            },
             "variable_expr" => ExprKind::Traversal(self.text(node).to_string(), Vec::new()),
             "function_call" => {
                 let mut cursor = node.walk();
@@ -355,6 +359,17 @@ impl<'a> HclReader<'a> {
                     Err(_) => ExprKind::Other,
                 }
             }
+            _ => ExprKind::Other,
+        }
+    }
+
+    /// `-1` and `!true` on literals (a protocol of `-1` is "all"); anything else is unknown.
+    fn unary(&self, op: Node) -> ExprKind {
+        let operator = self.text(op).trim_start().chars().next();
+        let Some(operand) = op.named_child(0) else { return ExprKind::Other };
+        match (operator, self.expr_kind(operand)) {
+            (Some('-'), ExprKind::Number(n)) => ExprKind::Number(-n),
+            (Some('!'), ExprKind::Bool(b)) => ExprKind::Bool(!b),
             _ => ExprKind::Other,
         }
     }

@@ -39,6 +39,7 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_cloudfront_distribution"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

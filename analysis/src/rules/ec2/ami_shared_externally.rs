@@ -32,6 +32,7 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents { checkov: &["CKV_AWS_205"], kics: &["ba4e0031-3e9d-4d7d-b0d6-bd8f003f8698"], trivy: &[] },
     resource_types: &["aws_ami_launch_permission"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

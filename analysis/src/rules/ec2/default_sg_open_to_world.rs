@@ -42,6 +42,7 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_default_security_group"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

@@ -26,6 +26,7 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents { checkov: &["CKV_AWS_106"], kics: &["3d3f6270-546b-443c-adb4-bb6fb2187ca6"], trivy: &[] },
     resource_types: &["aws_ebs_encryption_by_default"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

@@ -43,6 +43,7 @@ resource "aws_ebs_snapshot" "data" {
     equivalents: Equivalents { checkov: &[], kics: &["e6b4b943-6883-47a9-9739-7ada9568f8ca"], trivy: &[] },
     resource_types: &["aws_ebs_snapshot", "aws_ebs_snapshot_copy", "aws_ebs_volume"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

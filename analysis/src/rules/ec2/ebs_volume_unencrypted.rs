@@ -38,6 +38,7 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_ebs_volume"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

@@ -49,6 +49,7 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_instance", "aws_launch_template", "aws_launch_configuration"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

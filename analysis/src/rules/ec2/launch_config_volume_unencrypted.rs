@@ -46,6 +46,7 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_launch_configuration"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

@@ -48,6 +48,7 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_network_acl", "aws_default_network_acl", "aws_network_acl_rule"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

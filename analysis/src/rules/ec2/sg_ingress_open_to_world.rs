@@ -1,7 +1,5 @@
 use crate::responsibility::Row;
-use crate::rules::network::{
-    field_strings, ingress_rules_all_forms, is_world_cidr, narrow_world_field_fix, narrow_world_fix,
-};
+use crate::rules::network::{field_strings, ingress_rules, is_world_cidr, narrow_world_field_fix, narrow_world_fix};
 use crate::rules::network::{Ingress, Protocol};
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::{is_registry_module, Resource, TfContext};
@@ -50,6 +48,7 @@ pub static RULE: Rule = Rule {
         "aws_vpc_security_group_ingress_rule",
     ],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 
@@ -61,7 +60,7 @@ fn web_only(ingress: &Ingress) -> bool {
 }
 
 fn check(ctx: &mut TfContext) {
-    let rules = ingress_rules_all_forms(ctx);
+    let rules = ingress_rules(ctx);
     for ingress in &rules {
         // Module rules without their own ranges use the shared inputs, reported once below.
         if ingress.resource.is_module() && ingress.cidr_field.is_none() {

@@ -1,5 +1,5 @@
 use crate::responsibility::Row;
-use crate::rules::network::{ingress_rules_all_forms, narrow_world_fix};
+use crate::rules::network::{ingress_rules, narrow_world_fix};
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 
@@ -46,11 +46,12 @@ pub static RULE: Rule = Rule {
         "aws_vpc_security_group_ingress_rule",
     ],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 
 fn check(ctx: &mut TfContext) {
-    for ingress in ingress_rules_all_forms(ctx) {
+    for ingress in ingress_rules(ctx) {
         if !ingress.opens_port(3389.0) {
             continue;
         }

@@ -1,5 +1,5 @@
 use crate::responsibility::Row;
-use crate::rules::network::{ingress_rules_all_forms, is_world_cidr, narrow_world_fix};
+use crate::rules::network::{ingress_rules, is_world_cidr, narrow_world_fix};
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::value::format_number;
@@ -50,6 +50,7 @@ pub static RULE: Rule = Rule {
         "aws_vpc_security_group_ingress_rule",
     ],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 
@@ -125,7 +126,7 @@ fn is_world(cidr: &str) -> bool {
 }
 
 fn check(ctx: &mut TfContext) {
-    for ingress in ingress_rules_all_forms(ctx) {
+    for ingress in ingress_rules(ctx) {
         let open: Vec<&(u16, &str)> = SENSITIVE_PORTS.iter().filter(|(p, _)| ingress.opens_port(*p as f64)).collect();
         let Some((first_port, first_name)) = open.first() else { continue };
         let Some((cidr, range)) = ingress.cidrs.iter().find(|(c, _)| is_world(c)) else { continue };

@@ -1,5 +1,5 @@
 use crate::responsibility::Row;
-use crate::rules::network::{ingress_rules_all_forms, narrow_world_fix};
+use crate::rules::network::{ingress_rules, narrow_world_fix};
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 
@@ -50,7 +50,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &mut TfContext) {
-    for ingress in ingress_rules_all_forms(ctx) {
+    for ingress in ingress_rules(ctx) {
         if !ingress.opens_tcp_port(22.0) {
             continue;
         }

@@ -39,6 +39,7 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_subnet"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

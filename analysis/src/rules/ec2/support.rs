@@ -2,7 +2,7 @@
 //! entries however they are written, and registry module versions.
 
 use crate::fix::{line_end, line_start, Edit};
-use crate::rules::network::{field_strings, is_world_cidr, literal_protocol, Protocol};
+use crate::rules::network::{field_strings, is_world_cidr, Protocol};
 use crate::terraform::check::{is_registry_module, Resource, TfContext};
 use crate::terraform::model::Block;
 use crate::terraform::view::{Config, Field};
@@ -96,9 +96,7 @@ fn entry<'m>(ctx: &TfContext<'_, 'm>, resource: Resource<'m>, config: Config<'m>
     });
     Some(NaclEntry {
         resource,
-        protocol: get("protocol")
-            .and_then(|v| Protocol::from_value(&v))
-            .or_else(|| literal_protocol(ctx, resource, config)),
+        protocol: get("protocol").and_then(|v| Protocol::from_value(&v)),
         from_port: get("from_port").and_then(|v| v.as_f64()),
         to_port: get("to_port").and_then(|v| v.as_f64()),
         world,

@@ -41,6 +41,7 @@ resource "aws_flow_log" "main" {
     },
     resource_types: &["aws_vpc", "aws_default_vpc", "aws_flow_log"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

@@ -45,6 +45,7 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_elb", "aws_lb", "aws_alb"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

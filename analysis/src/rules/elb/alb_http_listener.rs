@@ -55,6 +55,7 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_lb_listener", "aws_alb_listener"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

@@ -48,6 +48,7 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_load_balancer_policy"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

@@ -32,6 +32,7 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents { checkov: &["CKV_AWS_150"], kics: &["afecd1f1-6378-4f7e-bb3b-60c35801fdd4"], trivy: &[] },
     resource_types: &["aws_lb", "aws_alb"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 
