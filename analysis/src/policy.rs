@@ -160,25 +160,6 @@ fn quote_bare_placeholders(text: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn statements_are_normalised() {
-        let p = Policy::from_text(
-            r#"{"Statement": {"Effect": "Allow", "Action": "*", "Resource": __onus_unknown__,
-                "Principal": {"AWS": ["*"]}, "Condition": {"Bool": {"aws:SecureTransport": "false"}}}}"#,
-        )
-        .unwrap();
-        let s = &p.statements[0];
-        assert!(s.allow && s.actions == ["*"] && s.resources == [UNKNOWN_PART]);
-        assert!(s.has_public_principal());
-        assert!(s.has_condition("Bool", "aws:securetransport"));
-        assert_eq!(s.condition_values("aws:SecureTransport").collect::<Vec<_>>(), ["false"]);
-    }
-}
-
 impl Policy {
     /// Whether a statement of the policy held by `value` (JSON text or a map, as [`Policy::from_value`] takes)
     /// has a `Condition` that cannot be read: an unknown value in place of the condition map or of an
@@ -211,5 +192,24 @@ impl Policy {
             Value::Map(ops) => ops.iter().any(|(op, keys)| op.contains(UNKNOWN_PART) || !matches!(keys, Value::Map(_))),
             _ => true,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statements_are_normalised() {
+        let p = Policy::from_text(
+            r#"{"Statement": {"Effect": "Allow", "Action": "*", "Resource": __onus_unknown__,
+                "Principal": {"AWS": ["*"]}, "Condition": {"Bool": {"aws:SecureTransport": "false"}}}}"#,
+        )
+        .unwrap();
+        let s = &p.statements[0];
+        assert!(s.allow && s.actions == ["*"] && s.resources == [UNKNOWN_PART]);
+        assert!(s.has_public_principal());
+        assert!(s.has_condition("Bool", "aws:securetransport"));
+        assert_eq!(s.condition_values("aws:SecureTransport").collect::<Vec<_>>(), ["false"]);
     }
 }

@@ -47,7 +47,10 @@ fn check(ctx: &mut TfContext) {
             None => ctx.report_with_fix(
                 res,
                 res.block.header,
-                format!("`{}` does not set `enable_log_file_validation`, so its logs can be altered unnoticed", res.address()),
+                format!(
+                    "`{}` does not set `enable_log_file_validation`, so its logs can be altered unnoticed",
+                    res.address()
+                ),
                 fix,
             ),
             Some((attr, value)) if value.as_bool() == Some(false) => ctx.report_with_fix(

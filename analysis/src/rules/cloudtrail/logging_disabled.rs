@@ -29,11 +29,7 @@ pub static RULE: Rule = Rule {
   s3_bucket_name = "audit-logs"
   enable_logging = true
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_251"],
-        kics: &["4bb76f17-3d63-4529-bdca-2b454529d774"],
-        trivy: &[],
-    },
+    equivalents: Equivalents { checkov: &["CKV_AWS_251"], kics: &["4bb76f17-3d63-4529-bdca-2b454529d774"], trivy: &[] },
     resource_types: &["aws_cloudtrail"],
     terraform: Some(check),
     has_fix: true,
@@ -45,10 +41,8 @@ fn check(ctx: &mut TfContext) {
         if value.as_bool() != Some(false) {
             continue;
         }
-        let fix = Fix::new(
-            "Turn logging on",
-            vec![edit::set_attribute(ctx.file(res), res.block, "enable_logging", "true")],
-        );
+        let fix =
+            Fix::new("Turn logging on", vec![edit::set_attribute(ctx.file(res), res.block, "enable_logging", "true")]);
         ctx.report_with_fix(res, attr.range, format!("`{}` has logging turned off", res.address()), fix);
     }
 }

@@ -42,8 +42,10 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_cloudtrail").collect::<Vec<_>>() {
         let file = ctx.file(res);
-        let multi_region =
-            Fix::new("Make the trail multi-region", vec![edit::set_attribute(file, res.block, "is_multi_region_trail", "true")]);
+        let multi_region = Fix::new(
+            "Make the trail multi-region",
+            vec![edit::set_attribute(file, res.block, "is_multi_region_trail", "true")],
+        );
         match ctx.attr(res.block, "is_multi_region_trail") {
             None => ctx.report_with_fix(
                 res,

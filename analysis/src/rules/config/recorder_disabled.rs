@@ -56,14 +56,19 @@ fn check(ctx: &mut TfContext) {
     for res in ctx.resources(STATUS).collect::<Vec<_>>() {
         let Some((attr, value)) = ctx.attr(res.block, "is_enabled") else { continue };
         if value.as_bool() == Some(false) {
-            let fix = Fix::new("Start the recorder", vec![edit::set_attribute(ctx.file(res), res.block, "is_enabled", "true")]);
+            let fix = Fix::new(
+                "Start the recorder",
+                vec![edit::set_attribute(ctx.file(res), res.block, "is_enabled", "true")],
+            );
             ctx.report_with_fix(res, attr.range, format!("`{}` stops the configuration recorder", res.address()), fix);
         }
     }
     let statuses: Vec<Resource> = ctx.resources(STATUS).collect();
     // A status whose `name` cannot be resolved may start any recorder.
     let unresolved = statuses.iter().any(|s| match s.block.attr("name") {
-        Some(a) => !matches!(&a.expr.kind, ExprKind::Traversal(root, _) if root == RECORDER) && !ctx.eval(&a.expr).is_known(),
+        Some(a) => {
+            !matches!(&a.expr.kind, ExprKind::Traversal(root, _) if root == RECORDER) && !ctx.eval(&a.expr).is_known()
+        }
         None => true,
     });
     let channels: Vec<String> = ctx.resources("aws_config_delivery_channel").map(|c| c.address()).collect();
@@ -74,8 +79,9 @@ fn check(ctx: &mut TfContext) {
         }
         for group in res.config().nested("recording_group") {
             let exclusion = group.nested("recording_strategy").iter().any(|s| {
-                s.attr("use_only")
-                    .is_some_and(|f| ctx.value(f).as_str().is_some_and(|v| v.eq_ignore_ascii_case("EXCLUSION_BY_RESOURCE_TYPES")))
+                s.attr("use_only").is_some_and(|f| {
+                    ctx.value(f).as_str().is_some_and(|v| v.eq_ignore_ascii_case("EXCLUSION_BY_RESOURCE_TYPES"))
+                })
             });
             if let Some(field) = group.attr("all_supported") {
                 if !exclusion && ctx.value(field).as_bool() == Some(false) {

@@ -50,7 +50,12 @@ pub static RULE: Rule = Rule {
             "443488f5-c734-460b-a36d-5b3f330174dc",
             "1402afd8-a95c-4e84-8b0b-6fb43758e6ce",
         ],
-        trivy: &["AVD-AWS-0029", "aws-ec2-no-secrets-in-user-data", "AVD-AWS-0129", "aws-ec2-no-secrets-in-launch-template-user-data"],
+        trivy: &[
+            "AVD-AWS-0029",
+            "aws-ec2-no-secrets-in-user-data",
+            "AVD-AWS-0129",
+            "aws-ec2-no-secrets-in-launch-template-user-data",
+        ],
     },
     resource_types: &[
         "aws_instance",
@@ -69,7 +74,7 @@ enum Secret {
     AccessKeyId(String),
     Assignment(String),
     CredentialsFile,
-    SecretLikeToken,
+    KeyLikeToken,
     PrivateKey,
 }
 
@@ -79,7 +84,7 @@ impl Secret {
             Secret::AccessKeyId(id) => format!("an AWS access key id (`{}…`)", &id[..4]),
             Secret::Assignment(name) => format!("a value for `{name}`"),
             Secret::CredentialsFile => "a write to `~/.aws/credentials`".to_string(),
-            Secret::SecretLikeToken => "a 40-character secret-access-key-like token".to_string(),
+            Secret::KeyLikeToken => "a 40-character secret-access-key-like token".to_string(),
             Secret::PrivateKey => "a PEM private key".to_string(),
         }
     }
@@ -155,7 +160,7 @@ fn secret_in_script(text: &str) -> Option<Secret> {
     if text.contains(".aws/credentials") {
         return Some(Secret::CredentialsFile);
     }
-    secret_like_token(text).then_some(Secret::SecretLikeToken)
+    secret_like_token(text).then_some(Secret::KeyLikeToken)
 }
 
 /// Text that is base64 (no spaces, a multiple of 4, decodes to UTF-8 text), decoded; else the text itself.
@@ -202,15 +207,17 @@ fn provisioner_secret(ctx: &TfContext, p: &Block) -> Option<Secret> {
     match p.label(0)? {
         "remote-exec" => text_of("inline").iter().find_map(|t| secret_in_script(t)),
         "file" => {
-            let path = |name: &str| text_of(name).iter().any(|t| t.contains(".aws/credentials") || t.contains("aws-credentials"));
+            let path = |name: &str| {
+                text_of(name).iter().any(|t| t.contains(".aws/credentials") || t.contains("aws-credentials"))
+            };
             if path("source") || path("destination") {
                 return Some(Secret::CredentialsFile);
             }
             text_of("content").iter().find_map(|t| secret_in_script(t))
         }
-        "local-exec" => {
-            text_of("command").iter().find_map(|t| access_key_id(t).map(Secret::AccessKeyId).or_else(|| assignment(t).map(Secret::Assignment)))
-        }
+        "local-exec" => text_of("command")
+            .iter()
+            .find_map(|t| access_key_id(t).map(Secret::AccessKeyId).or_else(|| assignment(t).map(Secret::Assignment))),
         _ => None,
     }
 }
@@ -235,7 +242,8 @@ fn env_secret(name: Option<&str>, value: &Value) -> Option<Secret> {
     }
     let name = name?;
     let is_credential = CREDENTIAL_NAMES.iter().any(|n| name.eq_ignore_ascii_case(n));
-    (is_credential && !text.trim().is_empty() && !text.contains(UNKNOWN_PART)).then(|| Secret::Assignment(name.to_string()))
+    (is_credential && !text.trim().is_empty() && !text.contains(UNKNOWN_PART))
+        .then(|| Secret::Assignment(name.to_string()))
 }
 
 fn lambda_environment(ctx: &mut TfContext) {
@@ -250,7 +258,13 @@ fn lambda_environment(ctx: &mut TfContext) {
                 ExprKind::Object(elems) => {
                     for (k, v) in elems {
                         if let Some(secret) = env_secret(key_name(k), &ctx.module.scope.eval_lenient(v)) {
-                            report(ctx, res, TextRange::new(k.range.start, v.range.end), "environment variables", secret);
+                            report(
+                                ctx,
+                                res,
+                                TextRange::new(k.range.start, v.range.end),
+                                "environment variables",
+                                secret,
+                            );
                         }
                     }
                 }
@@ -301,16 +315,22 @@ mod tests {
 
     #[test]
     fn recognises_secrets_in_scripts() {
-        assert_eq!(secret_in_script("x AKIAIOSFODNN7EXAMAAA y"), Some(Secret::AccessKeyId("AKIAIOSFODNN7EXAMAAA".into())));
-        assert_eq!(secret_in_script("id=AKIASXANV9XVIJ1YCIJ5"), Some(Secret::AccessKeyId("AKIASXANV9XVIJ1YCIJ5".into())));
+        assert_eq!(
+            secret_in_script("x AKIAIOSFODNN7EXAMAAA y"),
+            Some(Secret::AccessKeyId("AKIAIOSFODNN7EXAMAAA".into()))
+        );
+        assert_eq!(
+            secret_in_script("id=AKIASXANV9XVIJ1YCIJ5"),
+            Some(Secret::AccessKeyId("AKIASXANV9XVIJ1YCIJ5".into()))
+        );
         assert!(access_key_id("AKIAIOSFODNN7EXAMAAAB").is_none(), "21 characters is not a key id");
         assert!(matches!(secret_in_script("export AWS_ACCESS_KEY_ID=your_key"), Some(Secret::Assignment(_))));
         assert!(matches!(secret_in_script("aws_secret_access_key = somesecret"), Some(Secret::Assignment(_))));
         assert_eq!(secret_in_script("export AWS_ACCESS_KEY_ID=$(vault read -field=id x)"), None);
         assert_eq!(secret_in_script("export AWS_ACCESS_KEY_ID=__onus_unknown__"), None);
         assert_eq!(secret_in_script("wget x > ~/.aws/credentials"), Some(Secret::CredentialsFile));
-        assert_eq!(secret_in_script("1234567890123456789012345678901234567890$"), Some(Secret::SecretLikeToken));
-        assert_eq!(secret_in_script("k=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), Some(Secret::SecretLikeToken));
+        assert_eq!(secret_in_script("1234567890123456789012345678901234567890$"), Some(Secret::KeyLikeToken));
+        assert_eq!(secret_in_script("k=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), Some(Secret::KeyLikeToken));
         assert_eq!(secret_in_script("git checkout 3f786850e387550fdab836ed7e6dc881de23001b"), None);
         assert_eq!(secret_in_script("-----BEGIN RSA PRIVATE KEY-----\nabc"), Some(Secret::PrivateKey));
         assert_eq!(secret_in_script("-----BEGIN OPENSSH PRIVATE KEY BLOCK-----"), Some(Secret::PrivateKey));

@@ -44,8 +44,14 @@ fn check(ctx: &mut TfContext) {
         if value.as_bool() != Some(false) {
             continue;
         }
-        let fix = Fix::new("Enable the detector", vec![edit::set_attribute(ctx.file(res), res.block, "enable", "true")]);
-        ctx.report_with_fix(res, attr.range, format!("`{}` is disabled: GuardDuty detects nothing", res.address()), fix);
+        let fix =
+            Fix::new("Enable the detector", vec![edit::set_attribute(ctx.file(res), res.block, "enable", "true")]);
+        ctx.report_with_fix(
+            res,
+            attr.range,
+            format!("`{}` is disabled: GuardDuty detects nothing", res.address()),
+            fix,
+        );
     }
     for res in ctx.resources("aws_guardduty_organization_configuration").collect::<Vec<_>>() {
         let file = ctx.file(res);

@@ -1,8 +1,8 @@
 pub mod login_profile_weak_initial_password;
-mod password_setting;
 pub mod password_max_age;
 pub mod password_min_length;
 pub mod password_reuse_prevention;
+mod password_setting;
 pub mod policy_attached_to_user;
 pub mod policy_full_admin;
 pub mod policy_service_wildcard;

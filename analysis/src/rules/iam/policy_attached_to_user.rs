@@ -77,9 +77,10 @@ fn check(ctx: &mut TfContext) {
             );
         }
     }
-    for (ty, list) in
-        [("aws_iam_user_policies_exclusive", "policy_names"), ("aws_iam_user_policy_attachments_exclusive", "policy_arns")]
-    {
+    for (ty, list) in [
+        ("aws_iam_user_policies_exclusive", "policy_names"),
+        ("aws_iam_user_policy_attachments_exclusive", "policy_arns"),
+    ] {
         for res in ctx.resources(ty).collect::<Vec<_>>() {
             let Some((attr, policies)) = ctx.attr(res.block, list) else { continue };
             if non_empty(&policies) {

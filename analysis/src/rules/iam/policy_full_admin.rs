@@ -44,6 +44,7 @@ pub static RULE: Rule = Rule {
             "2f37c4a3-58b9-4afe-8a87-d7f1d2286f84",
             "575a2155-6af1-4026-b1af-d5bc8fe2a904",
             "b1ffa705-19a3-4b73-b9d0-0c97d0663842",
+            "132a8c31-9837-4203-9fd1-15ca210c7b73",
         ],
         trivy: &["AVD-AWS-0057", "aws-iam-no-policy-wildcards"],
     },

@@ -34,7 +34,15 @@ pub static RULE: Rule = Rule {
   })
 }"#,
     equivalents: Equivalents {
-        checkov: &["CKV_AWS_355", "CKV_AWS_356", "CKV_AWS_286", "CKV_AWS_287", "CKV_AWS_288", "CKV_AWS_289", "CKV_AWS_290"],
+        checkov: &[
+            "CKV_AWS_355",
+            "CKV_AWS_356",
+            "CKV_AWS_286",
+            "CKV_AWS_287",
+            "CKV_AWS_288",
+            "CKV_AWS_289",
+            "CKV_AWS_290",
+        ],
         kics: &["e39bee8c-fe54-4a3f-824d-e5e2d1cca40a"],
         trivy: &["AVD-AWS-0057", "aws-iam-no-policy-wildcards"],
     },

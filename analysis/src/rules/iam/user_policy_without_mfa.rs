@@ -123,13 +123,8 @@ fn check(ctx: &mut TfContext) {
             else {
                 continue;
             };
-            let actions: Vec<String> = statement
-                .actions
-                .iter()
-                .filter(|a| *a != UNKNOWN_PART)
-                .take(3)
-                .map(|a| format!("`{a}`"))
-                .collect();
+            let actions: Vec<String> =
+                statement.actions.iter().filter(|a| *a != UNKNOWN_PART).take(3).map(|a| format!("`{a}`")).collect();
             let what = if actions.is_empty() { "access".to_string() } else { actions.join(", ") };
             ctx.report(
                 res,

@@ -52,7 +52,9 @@ fn check(ctx: &mut TfContext) {
     let rotations: Vec<Resource> = ctx.resources(ROTATION).collect();
     // A rotation whose secret cannot be resolved may rotate any secret.
     let unresolved = rotations.iter().any(|r| match r.block.attr("secret_id") {
-        Some(a) => !matches!(&a.expr.kind, ExprKind::Traversal(root, _) if root == SECRET) && !ctx.eval(&a.expr).is_known(),
+        Some(a) => {
+            !matches!(&a.expr.kind, ExprKind::Traversal(root, _) if root == SECRET) && !ctx.eval(&a.expr).is_known()
+        }
         None => true,
     });
     let lambdas: Vec<String> = ctx.resources("aws_lambda_function").map(|l| l.address()).collect();
@@ -61,7 +63,10 @@ fn check(ctx: &mut TfContext) {
         if inline || unresolved {
             continue;
         }
-        if rotations.iter().any(|r| r.block.attr("secret_id").is_some_and(|a| ctx.refers_to(&a.expr, res, &["name", "arn"]))) {
+        if rotations
+            .iter()
+            .any(|r| r.block.attr("secret_id").is_some_and(|a| ctx.refers_to(&a.expr, res, &["name", "arn"])))
+        {
             continue;
         }
         let lambda = match lambdas.as_slice() {
@@ -92,12 +97,17 @@ fn check(ctx: &mut TfContext) {
             let finding = ctx.report(
                 res,
                 field.range,
-                format!("`{}` rotates the secret only every {} days (90 at most recommended)", res.address(), format_number(days)),
+                format!(
+                    "`{}` rotates the secret only every {} days (90 at most recommended)",
+                    res.address(),
+                    format_number(days)
+                ),
             );
             if let Some(block) = rules.block() {
-                finding
-                    .fixes
-                    .push(Fix::new("Rotate every 30 days", vec![edit::set_attribute(file, block, "automatically_after_days", "30")]));
+                finding.fixes.push(Fix::new(
+                    "Rotate every 30 days",
+                    vec![edit::set_attribute(file, block, "automatically_after_days", "30")],
+                ));
             }
         }
     }
@@ -117,12 +127,9 @@ fn check(ctx: &mut TfContext) {
                 format!("`{}` does not set `enable_rotation`, so the secret is never rotated", res.address()),
                 fix,
             ),
-            Some((attr, value)) if value.as_bool() == Some(false) => ctx.report_with_fix(
-                res,
-                attr.range,
-                format!("`{}` turns secret rotation off", res.address()),
-                fix,
-            ),
+            Some((attr, value)) if value.as_bool() == Some(false) => {
+                ctx.report_with_fix(res, attr.range, format!("`{}` turns secret rotation off", res.address()), fix)
+            }
             Some(_) => {}
         }
     }
