@@ -140,9 +140,8 @@ fn secret_like_token(text: &str) -> bool {
 
 fn private_key(text: &str) -> bool {
     text.match_indices("-----BEGIN ").any(|(at, m)| {
-        let rest = &text[at + m.len()..];
-        let header = &rest[..rest.find("-----").unwrap_or(rest.len()).min(40)];
-        header.contains("PRIVATE KEY")
+        let header: String = text[at + m.len()..].chars().take(40).collect();
+        header.split("-----").next().is_some_and(|h| h.contains("PRIVATE KEY"))
     })
 }
 
@@ -335,6 +334,7 @@ mod tests {
         assert_eq!(secret_in_script("-----BEGIN RSA PRIVATE KEY-----\nabc"), Some(Secret::PrivateKey));
         assert_eq!(secret_in_script("-----BEGIN OPENSSH PRIVATE KEY BLOCK-----"), Some(Secret::PrivateKey));
         assert_eq!(secret_in_script("-----BEGIN CERTIFICATE-----"), None);
+        assert_eq!(secret_in_script(&format!("-----BEGIN {} PRIVATE KEY", "é".repeat(35))), None);
         assert_eq!(secret_in_script("#!/bin/bash\napt-get update\n"), None);
     }
 

@@ -19,8 +19,9 @@ pub static RULE: Rule = Rule {
           guess.",
     aws_side: "AWS asks for a new password at first sign-in only when the login profile requires a reset; IAM's \
                API default is not to. Requiring it, and generating a long password, is the customer's duty.",
-    fix: "Set `password_reset_required = true`, and `password_length` to 14 or more (or leave it at the default \
-          20).",
+    fix: "Set `password_reset_required = true` (the user then needs `iam:ChangePassword`, which the account \
+          password policy's `allow_users_to_change_password` grants), and `password_length` to 14 or more (or \
+          leave it at the default 20).",
     example: r#"resource "aws_iam_user_login_profile" "dev" {
   user            = aws_iam_user.dev.name
   password_length = 10
