@@ -160,6 +160,41 @@ fn quote_bare_placeholders(text: &str) -> String {
     out
 }
 
+impl Policy {
+    /// Whether a statement of the policy held by `value` (JSON text or a map, as [`Policy::from_value`] takes)
+    /// has a `Condition` that cannot be read: an unknown value in place of the condition map or of an
+    /// operator's keys. A rule looking for a condition must not fire on such a policy.
+    pub fn has_unreadable_condition(value: &Value) -> bool {
+        let parsed;
+        let value = match value {
+            Value::String(text) => {
+                let json: Option<serde_json::Value> = serde_json::from_str(text)
+                    .ok()
+                    .or_else(|| serde_json::from_str(&quote_bare_placeholders(text)).ok());
+                match json {
+                    Some(json) => {
+                        parsed = Value::from_json(&json);
+                        &parsed
+                    }
+                    None => return false,
+                }
+            }
+            other => other,
+        };
+        let Some(map) = value.as_map() else { return false };
+        let statements = get_ci(map, "Statement");
+        let statements = match statements {
+            Value::List(items) => items.iter().collect(),
+            other => vec![other],
+        };
+        statements.into_iter().filter_map(Value::as_map).any(|st| match get_ci(st, "Condition") {
+            Value::Null => false,
+            Value::Map(ops) => ops.iter().any(|(op, keys)| op.contains(UNKNOWN_PART) || !matches!(keys, Value::Map(_))),
+            _ => true,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,4 +1,6 @@
+pub mod hardcoded_credentials;
+
 use crate::rules::Rule;
 
 /// This service's rules, in catalog order.
-pub static RULES: &[&Rule] = &[];
+pub static RULES: &[&Rule] = &[&hardcoded_credentials::RULE];

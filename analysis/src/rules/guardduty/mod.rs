@@ -1,4 +1,6 @@
+pub mod detector_disabled;
+
 use crate::rules::Rule;
 
 /// This service's rules, in catalog order.
-pub static RULES: &[&Rule] = &[];
+pub static RULES: &[&Rule] = &[&detector_disabled::RULE];

@@ -1,4 +1,6 @@
+pub mod rotation_disabled;
+
 use crate::rules::Rule;
 
 /// This service's rules, in catalog order.
-pub static RULES: &[&Rule] = &[];
+pub static RULES: &[&Rule] = &[&rotation_disabled::RULE];

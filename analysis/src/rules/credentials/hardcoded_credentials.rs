@@ -1,0 +1,439 @@
+use crate::responsibility::Row;
+use crate::rules::{Equivalents, Rule, Severity};
+use crate::terraform::check::{Resource, TfContext};
+use crate::terraform::eval::{base64_decode, UNKNOWN_PART};
+use crate::terraform::model::{Block, ExprKind};
+use crate::terraform::view::key_name;
+use crate::text::TextRange;
+use crate::value::Value;
+
+pub static RULE: Rule = Rule {
+    id: "hardcoded-credentials",
+    title: "AWS credentials or private keys are written in the Terraform code",
+    severity: Severity::Critical,
+    row: Row::DataSharing,
+    service: "EC2, Lambda, IAM",
+    what: "Flags AWS access key ids, secret-key-like tokens, `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY` \
+           assignments, writes to `~/.aws/credentials` and PEM private keys in instance user data (plain or \
+           base64, launch templates and configurations, the ec2-instance and autoscaling modules), provisioners, \
+           Lambda environment variables and the `aws` provider's `access_key`/`secret_key`.",
+    why: "Everything in Terraform code ends up in version control, in the state file, in CI logs and, for user \
+          data and Lambda environment variables, readable through the EC2 and Lambda APIs and from inside the \
+          instance by any process. A key written there is shared with everyone who can read any of those; it \
+          cannot be scoped to the workload, does not expire, and is the most common way AWS accounts get \
+          compromised.",
+    aws_side: "AWS provides instance profiles, Lambda execution roles and IAM Roles Anywhere, which hand \
+               workloads short-lived credentials that rotate on their own, and Secrets Manager and SSM \
+               Parameter Store for other secrets. Using them instead of long-lived keys is the customer's duty.",
+    fix: "Remove the credentials (and deactivate them: they have leaked). Give instances an \
+          `iam_instance_profile` and functions an execution role; read other secrets at run time from Secrets \
+          Manager or SSM Parameter Store; configure the provider through the environment, a profile or \
+          `assume_role`.",
+    example: r#"resource "aws_instance" "app" {
+  ami           = "ami-0123456789abcdef0"
+  instance_type = "t3.micro"
+  user_data     = <<-EOT
+    #!/bin/bash
+    export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE
+  EOT
+}"#,
+    fixed_example: r#"resource "aws_instance" "app" {
+  ami                  = "ami-0123456789abcdef0"
+  instance_type        = "t3.micro"
+  iam_instance_profile = aws_iam_instance_profile.app.name
+}"#,
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_46", "CKV_AWS_45", "CKV_AWS_41"],
+        kics: &[
+            "d7b9d850-3e06-4a75-852f-c46c2e92240b",
+            "0b93729a-d882-4803-bdc3-ac429a21f158",
+            "443488f5-c734-460b-a36d-5b3f330174dc",
+            "1402afd8-a95c-4e84-8b0b-6fb43758e6ce",
+        ],
+        trivy: &[
+            "AVD-AWS-0029",
+            "aws-ec2-no-secrets-in-user-data",
+            "AVD-AWS-0129",
+            "aws-ec2-no-secrets-in-launch-template-user-data",
+        ],
+    },
+    resource_types: &[
+        "aws_instance",
+        "aws_launch_template",
+        "aws_launch_configuration",
+        "aws_spot_instance_request",
+        "aws_lambda_function",
+    ],
+    terraform: Some(check),
+    has_fix: false,
+};
+
+/// A kind of secret found in a text.
+#[derive(Debug, PartialEq)]
+enum Secret {
+    AccessKeyId(String),
+    Assignment(String),
+    CredentialsFile,
+    KeyLikeToken,
+    PrivateKey,
+}
+
+impl Secret {
+    fn describe(&self) -> String {
+        match self {
+            Secret::AccessKeyId(id) => format!("an AWS access key id (`{}…`)", &id[..4]),
+            Secret::Assignment(name) => format!("a value for `{name}`"),
+            Secret::CredentialsFile => "a write to `~/.aws/credentials`".to_string(),
+            Secret::KeyLikeToken => "a 40-character secret-access-key-like token".to_string(),
+            Secret::PrivateKey => "a PEM private key".to_string(),
+        }
+    }
+}
+
+/// The maximal runs of characters that satisfy `pred`.
+fn runs(text: &str, pred: impl Fn(char) -> bool) -> impl Iterator<Item = &str> {
+    text.split(move |c: char| !pred(c)).filter(|r| !r.is_empty())
+}
+
+/// An access key id: 20 upper-case letters and digits with a known prefix, standing on its own.
+fn access_key_id(text: &str) -> Option<String> {
+    runs(text, |c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        .find(|r| {
+            r.len() == 20
+                && (["AKIA", "ASIA", "ABIA", "ACCA"].iter().any(|p| r.starts_with(p))
+                    || (r.starts_with("A3T") && r.as_bytes()[3].is_ascii_alphanumeric()))
+        })
+        .map(str::to_string)
+}
+
+const CREDENTIAL_NAMES: [&str; 3] = ["aws_access_key_id", "aws_secret_access_key", "aws_session_token"];
+
+/// `AWS_SECRET_ACCESS_KEY=value`, `aws_access_key_id = value` (a credentials file), with a literal value (not a
+/// `$VARIABLE` read at run time).
+fn assignment(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    for name in CREDENTIAL_NAMES {
+        for (at, _) in lower.match_indices(name) {
+            let rest = text[at + name.len()..].trim_start_matches([' ', '\t']);
+            let Some(rest) = rest.strip_prefix(['=', ':']) else { continue };
+            let value = rest.trim_start_matches([' ', '\t', '"', '\'']);
+            let value: String = value.chars().take_while(|c| !c.is_whitespace() && !"\"';,)]}".contains(*c)).collect();
+            if !value.is_empty() && !value.starts_with('$') && !value.contains(UNKNOWN_PART) {
+                return Some(text[at..at + name.len()].to_string());
+            }
+        }
+    }
+    None
+}
+
+/// A run of exactly 40 base64 characters that looks like a secret access key: mixed case with digits (or, as
+/// in KICS's tests, all digits). Lower-case hex (SHA-1 digests, commit ids) is not one.
+fn secret_like_token(text: &str) -> bool {
+    runs(text, |c| c.is_ascii_alphanumeric() || c == '/' || c == '+').any(|r| {
+        r.len() == 40
+            && (r.chars().all(|c| c.is_ascii_digit())
+                || (r.chars().any(|c| c.is_ascii_uppercase())
+                    && r.chars().any(|c| c.is_ascii_lowercase())
+                    && r.chars().any(|c| c.is_ascii_digit())))
+    })
+}
+
+fn private_key(text: &str) -> bool {
+    text.match_indices("-----BEGIN ").any(|(at, m)| {
+        let header: String = text[at + m.len()..].chars().take(40).collect();
+        header.split("-----").next().is_some_and(|h| h.contains("PRIVATE KEY"))
+    })
+}
+
+/// The first secret in a script (user data, provisioner commands): everything is looked for.
+fn secret_in_script(text: &str) -> Option<Secret> {
+    if let Some(id) = access_key_id(text) {
+        return Some(Secret::AccessKeyId(id));
+    }
+    if let Some(name) = assignment(text) {
+        return Some(Secret::Assignment(name));
+    }
+    if private_key(text) {
+        return Some(Secret::PrivateKey);
+    }
+    if text.contains(".aws/credentials") {
+        return Some(Secret::CredentialsFile);
+    }
+    secret_like_token(text).then_some(Secret::KeyLikeToken)
+}
+
+/// Text that is base64 (no spaces, a multiple of 4, decodes to UTF-8 text), decoded; else the text itself.
+fn decoded(text: &str) -> String {
+    let t = text.trim();
+    let looks_base64 = t.len() >= 8
+        && t.len() % 4 == 0
+        && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '/' || c == '=');
+    match looks_base64.then(|| base64_decode(t)).flatten() {
+        Some(text) if !text.contains('\0') => text,
+        _ => text.to_string(),
+    }
+}
+
+/// The texts a value holds (a string, or the strings of a list).
+fn texts(value: &Value) -> Vec<String> {
+    value.one_or_many().into_iter().filter_map(Value::as_str).map(str::to_string).collect()
+}
+
+fn report(ctx: &mut TfContext, res: Resource, range: TextRange, place: &str, secret: Secret) {
+    ctx.report(res, range, format!("`{}` has {} in its {place}", res.address(), secret.describe()));
+}
+
+/// User data of instances, launch templates and configurations, and of the modules that make them.
+fn user_data(ctx: &mut TfContext) {
+    let mut sites: Vec<Resource> = ctx.resources_like("aws_instance", "ec2-instance").collect();
+    sites.extend(ctx.resources_like("aws_launch_configuration", "autoscaling"));
+    sites.extend(ctx.resources("aws_launch_template"));
+    sites.extend(ctx.resources("aws_spot_instance_request"));
+    for res in sites {
+        for name in ["user_data", "user_data_base64"] {
+            let Some(attr) = res.block.attr(name) else { continue };
+            let Value::String(text) = ctx.module.scope.eval_lenient(&attr.expr) else { continue };
+            if let Some(secret) = secret_in_script(&decoded(&text)) {
+                report(ctx, res, attr.range, "user data", secret);
+            }
+        }
+    }
+}
+
+/// The secret a provisioner writes or runs.
+fn provisioner_secret(ctx: &TfContext, p: &Block) -> Option<Secret> {
+    let text_of = |name: &str| p.attr(name).map(|a| texts(&ctx.module.scope.eval_lenient(&a.expr))).unwrap_or_default();
+    match p.label(0)? {
+        "remote-exec" => text_of("inline").iter().find_map(|t| secret_in_script(t)),
+        "file" => {
+            let path = |name: &str| {
+                text_of(name).iter().any(|t| t.contains(".aws/credentials") || t.contains("aws-credentials"))
+            };
+            if path("source") || path("destination") {
+                return Some(Secret::CredentialsFile);
+            }
+            text_of("content").iter().find_map(|t| secret_in_script(t))
+        }
+        "local-exec" => text_of("command")
+            .iter()
+            .find_map(|t| access_key_id(t).map(Secret::AccessKeyId).or_else(|| assignment(t).map(Secret::Assignment))),
+        _ => None,
+    }
+}
+
+fn provisioners(ctx: &mut TfContext) {
+    for (file, block) in ctx.module.blocks("resource").collect::<Vec<_>>() {
+        for p in block.blocks("provisioner") {
+            if let Some(secret) = provisioner_secret(ctx, p) {
+                let place = format!("`{}` provisioner", p.label(0).unwrap_or(""));
+                report(ctx, Resource { file, block }, p.header, &place, secret);
+            }
+        }
+    }
+}
+
+/// Whether an environment variable holds a credential: an access key id anywhere, or a literal value for a
+/// credential variable name.
+fn env_secret(name: Option<&str>, value: &Value) -> Option<Secret> {
+    let text = value.as_str()?;
+    if let Some(id) = access_key_id(text) {
+        return Some(Secret::AccessKeyId(id));
+    }
+    let name = name?;
+    let is_credential = CREDENTIAL_NAMES.iter().any(|n| name.eq_ignore_ascii_case(n));
+    (is_credential && !text.trim().is_empty() && !text.contains(UNKNOWN_PART))
+        .then(|| Secret::Assignment(name.to_string()))
+}
+
+fn lambda_environment(ctx: &mut TfContext) {
+    for res in ctx.resources_like("aws_lambda_function", "lambda").collect::<Vec<_>>() {
+        let fields: Vec<_> = if res.is_module() {
+            res.config().attr("environment_variables").into_iter().collect()
+        } else {
+            res.config().nested("environment").iter().filter_map(|e| e.attr("variables")).collect()
+        };
+        for field in fields {
+            match &field.expr.kind {
+                ExprKind::Object(elems) => {
+                    for (k, v) in elems {
+                        if let Some(secret) = env_secret(key_name(k), &ctx.module.scope.eval_lenient(v)) {
+                            report(
+                                ctx,
+                                res,
+                                TextRange::new(k.range.start, v.range.end),
+                                "environment variables",
+                                secret,
+                            );
+                        }
+                    }
+                }
+                _ => {
+                    let value = ctx.module.scope.eval_lenient(field.expr);
+                    let found = value.as_map().and_then(|m| m.iter().find_map(|(k, v)| env_secret(Some(k), v)));
+                    if let Some(secret) = found {
+                        report(ctx, res, field.range, "environment variables", secret);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `provider "aws" { access_key = "..." secret_key = "..." }`, except test setups (LocalStack, mocks) that skip
+/// the credentials' validation.
+fn provider_keys(ctx: &mut TfContext) {
+    for (file, block) in ctx.module.blocks("provider").collect::<Vec<_>>() {
+        if block.label(0) != Some("aws") {
+            continue;
+        }
+        let res = Resource { file, block };
+        if ctx.attr(block, "skip_credentials_validation").is_some_and(|(_, v)| v.as_bool() == Some(true)) {
+            continue;
+        }
+        for name in ["access_key", "secret_key", "token"] {
+            let Some((attr, value)) = ctx.attr(block, name) else { continue };
+            if value.as_str().is_some_and(|v| !v.trim().is_empty()) {
+                ctx.report(res, attr.range, format!("the `aws` provider has a hardcoded `{name}`"));
+            }
+        }
+    }
+}
+
+fn check(ctx: &mut TfContext) {
+    user_data(ctx);
+    provisioners(ctx);
+    lambda_environment(ctx);
+    provider_keys(ctx);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{lines, run, run_files};
+    use crate::terraform::eval::base64_encode;
+
+    #[test]
+    fn recognises_secrets_in_scripts() {
+        assert_eq!(
+            secret_in_script("x AKIAIOSFODNN7EXAMAAA y"),
+            Some(Secret::AccessKeyId("AKIAIOSFODNN7EXAMAAA".into()))
+        );
+        assert_eq!(
+            secret_in_script("id=AKIASXANV9XVIJ1YCIJ5"),
+            Some(Secret::AccessKeyId("AKIASXANV9XVIJ1YCIJ5".into()))
+        );
+        assert!(access_key_id("AKIAIOSFODNN7EXAMAAAB").is_none(), "21 characters is not a key id");
+        assert!(matches!(secret_in_script("export AWS_ACCESS_KEY_ID=your_key"), Some(Secret::Assignment(_))));
+        assert!(matches!(secret_in_script("aws_secret_access_key = somesecret"), Some(Secret::Assignment(_))));
+        assert_eq!(secret_in_script("export AWS_ACCESS_KEY_ID=$(vault read -field=id x)"), None);
+        assert_eq!(secret_in_script("export AWS_ACCESS_KEY_ID=__onus_unknown__"), None);
+        assert_eq!(secret_in_script("wget x > ~/.aws/credentials"), Some(Secret::CredentialsFile));
+        assert_eq!(secret_in_script("1234567890123456789012345678901234567890$"), Some(Secret::KeyLikeToken));
+        assert_eq!(secret_in_script("k=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), Some(Secret::KeyLikeToken));
+        assert_eq!(secret_in_script("git checkout 3f786850e387550fdab836ed7e6dc881de23001b"), None);
+        assert_eq!(secret_in_script("-----BEGIN RSA PRIVATE KEY-----\nabc"), Some(Secret::PrivateKey));
+        assert_eq!(secret_in_script("-----BEGIN OPENSSH PRIVATE KEY BLOCK-----"), Some(Secret::PrivateKey));
+        assert_eq!(secret_in_script("-----BEGIN CERTIFICATE-----"), None);
+        assert_eq!(secret_in_script(&format!("-----BEGIN {} PRIVATE KEY", "é".repeat(35))), None);
+        assert_eq!(secret_in_script("#!/bin/bash\napt-get update\n"), None);
+    }
+
+    #[test]
+    fn flags_user_data_plain_base64_and_from_tfvars() {
+        let script = "#!/bin/bash\naws_access_key_id = somekey\n";
+        let tf = format!(
+            r##"resource "aws_instance" "plain" {{
+  user_data = <<EOT
+#!/bin/bash
+export AWS_SECRET_ACCESS_KEY=abc
+EOT
+}}
+resource "aws_instance" "encoded" {{
+  user_data_base64 = base64encode("export AWS_ACCESS_KEY_ID=x")
+}}
+resource "aws_instance" "tfvars" {{
+  user_data_base64 = var.init
+}}
+module "asg" {{
+  source           = "terraform-aws-modules/autoscaling/aws"
+  user_data_base64 = "{key}"
+}}
+resource "aws_launch_template" "lt" {{
+  user_data = "{b64}"
+}}
+resource "aws_instance" "clean" {{
+  user_data = "#!/bin/bash\napt-get update\n${{var.extra}}"
+}}
+resource "aws_instance" "file" {{
+  user_data = file("boot.sh")
+}}
+resource "aws_instance" "test" {{
+  user_data_base64 = "dGVzdA=="
+}}
+"##,
+            key = base64_encode(b"-----BEGIN RSA PRIVATE KEY-----\nsomeKey"),
+            b64 = base64_encode(script.as_bytes()),
+        );
+        let vars = format!("init = \"{}\"\n", base64_encode(script.as_bytes()));
+        let found = run_files(&RULE, &[("main.tf", &tf), ("terraform.tfvars", &vars)]);
+        let lines: Vec<usize> = found.iter().map(|f| tf[..f.range.start].matches('\n').count() + 1).collect();
+        assert_eq!(lines, [2, 8, 11, 15, 18], "{found:?}");
+    }
+
+    #[test]
+    fn flags_provisioners() {
+        let text = r#"resource "aws_instance" "remote" {
+  provisioner "remote-exec" {
+    inline = ["echo export AWS_ACCESS_KEY_ID=my-key-id >> ~/.bashrc"]
+  }
+}
+resource "aws_instance" "file" {
+  provisioner "file" {
+    source      = "conf/aws-credentials"
+    destination = "~/.aws/credentials"
+  }
+}
+resource "null_resource" "ok" {
+  provisioner "remote-exec" {
+    inline = ["sudo apt-get update"]
+  }
+  provisioner "local-exec" {
+    command = "echo hello"
+  }
+}
+"#;
+        assert_eq!(lines(&RULE, text), [2, 7]);
+    }
+
+    #[test]
+    fn flags_lambda_environments_and_providers() {
+        let text = r#"resource "aws_lambda_function" "f" {
+  function_name = "f"
+  environment {
+    variables = {
+      foo                   = "AKIAIOSFODNN7EXAMAAA"
+      AWS_SECRET_ACCESS_KEY = "abc"
+      BAR                   = "test"
+      AWS_ACCESS_KEY_ID     = var.key
+    }
+  }
+}
+module "fn" {
+  source                = "terraform-aws-modules/lambda/aws"
+  environment_variables = { KEY = "ASIAIOSFODNN7EXAMAAA" }
+}
+provider "aws" {
+  access_key = "AKIAIOSFODNN7EXAMPLE"
+  secret_key = var.secret
+}
+provider "aws" {
+  alias                       = "localstack"
+  access_key                  = "test"
+  secret_key                  = "test"
+  skip_credentials_validation = true
+}
+"#;
+        assert_eq!(lines(&RULE, text), [5, 6, 14, 17]);
+        assert!(!run(&RULE, text)[0].message.contains("EXAMAAA"), "the key is not repeated in full");
+    }
+}

@@ -1,0 +1,153 @@
+use crate::responsibility::Row;
+use crate::rules::{Equivalents, Rule, Severity};
+use crate::terraform::check::TfContext;
+use crate::value::Value;
+
+pub static RULE: Rule = Rule {
+    id: "iam-policy-attached-to-user",
+    title: "Permissions are attached directly to an IAM user",
+    severity: Severity::Low,
+    row: Row::UserBehaviour,
+    service: "IAM",
+    what: "Flags inline user policies (`aws_iam_user_policy`), managed policy attachments to users \
+           (`aws_iam_user_policy_attachment`, `aws_iam_policy_attachment` with `users`) and the exclusive \
+           user policy resources.",
+    why: "Permissions granted user by user drift apart: nobody can tell who may do what, leavers keep rights \
+          that were never written down elsewhere, and reviews must read every user. Granting them through \
+          groups (or roles) keeps one place per job function to review and revoke.",
+    aws_side: "AWS evaluates a user's policies however they are attached. Organising permissions so that they \
+               can be reviewed and revoked is the customer's duty.",
+    fix: "Put the policy on an `aws_iam_group` (or a role the user assumes) and add the user to the group with \
+          `aws_iam_user_group_membership`; better, use IAM Identity Center permission sets instead of IAM users.",
+    example: r#"resource "aws_iam_user_policy_attachment" "dev" {
+  user       = aws_iam_user.dev.name
+  policy_arn = aws_iam_policy.dev.arn
+}"#,
+    fixed_example: r#"resource "aws_iam_group_policy_attachment" "dev" {
+  group      = aws_iam_group.developers.name
+  policy_arn = aws_iam_policy.dev.arn
+}
+
+resource "aws_iam_user_group_membership" "dev" {
+  user   = aws_iam_user.dev.name
+  groups = [aws_iam_group.developers.name]
+}"#,
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_40"],
+        kics: &["b4378389-a9aa-44ee-91e7-ef183f11079e"],
+        trivy: &["AVD-AWS-0143", "aws-iam-no-user-attached-policies"],
+    },
+    resource_types: &[
+        "aws_iam_user_policy",
+        "aws_iam_user_policy_attachment",
+        "aws_iam_policy_attachment",
+        "aws_iam_user_policies_exclusive",
+        "aws_iam_user_policy_attachments_exclusive",
+    ],
+    terraform: Some(check),
+    has_fix: false,
+};
+
+/// Whether a list of users or policies is, or may be, non-empty.
+fn non_empty(value: &Value) -> bool {
+    match value {
+        Value::List(items) => !items.is_empty(),
+        Value::Null => false,
+        _ => value.is_known(),
+    }
+}
+
+fn check(ctx: &mut TfContext) {
+    for (ty, what) in [
+        ("aws_iam_user_policy", "gives a user an inline policy"),
+        ("aws_iam_user_policy_attachment", "attaches a policy directly to a user"),
+    ] {
+        for res in ctx.resources(ty).collect::<Vec<_>>() {
+            let range = res.block.attr("user").map(|a| a.range).unwrap_or(res.block.header);
+            ctx.report(res, range, format!("`{}` {what}: grant it through a group or a role", res.address()));
+        }
+    }
+    for res in ctx.resources("aws_iam_policy_attachment").collect::<Vec<_>>() {
+        let Some((attr, users)) = ctx.attr(res.block, "users") else { continue };
+        if non_empty(&users) {
+            ctx.report(
+                res,
+                attr.range,
+                format!("`{}` attaches a policy directly to users: attach it to a group instead", res.address()),
+            );
+        }
+    }
+    for (ty, list) in [
+        ("aws_iam_user_policies_exclusive", "policy_names"),
+        ("aws_iam_user_policy_attachments_exclusive", "policy_arns"),
+    ] {
+        for res in ctx.resources(ty).collect::<Vec<_>>() {
+            let Some((attr, policies)) = ctx.attr(res.block, list) else { continue };
+            if non_empty(&policies) {
+                ctx.report(
+                    res,
+                    attr.range,
+                    format!("`{}` gives a user its own policies: grant them through a group or a role", res.address()),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{lines, run};
+
+    #[test]
+    fn flags_user_policies_and_attachments() {
+        let text = r#"resource "aws_iam_user_policy" "inline" {
+  name   = "p"
+  user   = aws_iam_user.u.name
+  policy = "{}"
+}
+resource "aws_iam_user_policy_attachment" "managed" {
+  user       = aws_iam_user.u.name
+  policy_arn = aws_iam_policy.p.arn
+}
+resource "aws_iam_policy_attachment" "users" {
+  name       = "a"
+  users      = [aws_iam_user.u.name]
+  policy_arn = aws_iam_policy.p.arn
+}
+resource "aws_iam_user_policy_attachments_exclusive" "ex" {
+  user_name   = "u"
+  policy_arns = ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
+}
+"#;
+        assert_eq!(lines(&RULE, text), [3, 7, 12, 17]);
+    }
+
+    #[test]
+    fn ignores_groups_roles_and_empty_user_lists() {
+        let text = r#"resource "aws_iam_policy_attachment" "roles" {
+  name       = "a"
+  roles      = [aws_iam_role.r.name]
+  users      = []
+  policy_arn = aws_iam_policy.p.arn
+}
+resource "aws_iam_policy_attachment" "none" {
+  name       = "b"
+  policy_arn = aws_iam_policy.p.arn
+}
+resource "aws_iam_policy_attachment" "unknown" {
+  name       = "c"
+  users      = var.users
+  policy_arn = aws_iam_policy.p.arn
+}
+resource "aws_iam_group_policy_attachment" "g" {
+  group      = "g"
+  policy_arn = aws_iam_policy.p.arn
+}
+resource "aws_iam_policy" "p" {
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "ec2:Describe*", Resource = "*" }] })
+}
+"#;
+        assert!(run(&RULE, text).is_empty(), "{:?}", run(&RULE, text));
+    }
+}
