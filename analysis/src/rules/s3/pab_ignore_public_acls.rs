@@ -1,0 +1,56 @@
+use super::pab::{self, Exposure, Flag};
+use crate::responsibility::Row;
+use crate::rules::{Equivalents, Rule, Severity};
+use crate::terraform::check::TfContext;
+
+pub static RULE: Rule = Rule {
+    id: "s3-pab-ignore-public-acls",
+    title: "S3 public access block does not ignore public ACLs",
+    severity: Severity::High,
+    row: Row::DataSharing,
+    service: "S3",
+    what: "Flags public access blocks (bucket, account, or s3-bucket module inputs) whose `ignore_public_acls` \
+           is `false` or left to the provider default `false`, and buckets with a public ACL that have no \
+           public access block.",
+    why: "`ignore_public_acls` makes S3 disregard every public ACL on the bucket and its objects, including \
+          ones set long ago or by other tools. Without it, an object uploaded with `x-amz-acl: public-read` is \
+          readable by anyone.",
+    aws_side: "AWS enforces the ACLs it is given and offers Block Public Access to neutralise public ones; the \
+               Terraform resource defaults each setting to `false`. Turning it on is the customer's duty.",
+    fix: "Set `ignore_public_acls = true` (ideally all four settings), or add an \
+          `aws_s3_bucket_public_access_block` for the bucket.",
+    example: r#"resource "aws_s3_bucket_public_access_block" "data" {
+  bucket = "my-data"
+
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = false
+  restrict_public_buckets = true
+}"#,
+    fixed_example: r#"resource "aws_s3_bucket_public_access_block" "data" {
+  bucket = "my-data"
+
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}"#,
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_55"],
+        kics: &["4fa66806-0dd9-4f8d-9480-3174d39c7c91"],
+        trivy: &["AVD-AWS-0091", "aws-s3-ignore-public-acls"],
+    },
+    resource_types: &["aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block", "aws_s3_bucket"],
+    terraform: Some(check),
+    has_fix: true,
+};
+
+static FLAG: Flag = Flag {
+    name: "ignore_public_acls",
+    consequence: "public ACLs already on the bucket and its objects still take effect",
+    exposure: Exposure::Acl,
+};
+
+fn check(ctx: &mut TfContext) {
+    pab::check(ctx, &FLAG);
+}
