@@ -61,12 +61,6 @@ pub fn companions<'m>(ctx: &TfContext<'_, 'm>, bucket: Resource<'m>, ty: &'stati
     }
 }
 
-/// The bucket resource (or module call) a companion's `bucket` designates, if it is in the module.
-pub fn target_bucket<'m>(ctx: &TfContext<'_, 'm>, companion: Resource<'m>) -> Option<Resource<'m>> {
-    let id = bucket_id(ctx, &companion.block.attr("bucket")?.expr)?;
-    buckets(ctx).into_iter().find(|b| b.address() == id)
-}
-
 /// The public access blocks that apply to a bucket designated by `id`.
 pub fn pabs_of<'m>(ctx: &TfContext<'_, 'm>, id: &str) -> Vec<Resource<'m>> {
     ctx.resources(PAB)
