@@ -62,7 +62,8 @@ fn check(ctx: &mut TfContext) {
         let address = res.address();
         let Some(cfg) = res.config().nested(BLOCK).into_iter().next() else {
             let edit = edit::insert_in_block(file, res.block, &format!("{BLOCK} {{\n  enabled = true\n}}"));
-            let message = format!("`{address}` has no point-in-time recovery: deleted or corrupted items cannot be restored");
+            let message =
+                format!("`{address}` has no point-in-time recovery: deleted or corrupted items cannot be restored");
             ctx.report_with_fix(res, res.block.header, message, Fix::new("Turn on point-in-time recovery", vec![edit]));
             continue;
         };
@@ -71,7 +72,10 @@ fn check(ctx: &mut TfContext) {
         }
         match cfg.attr("enabled") {
             Some(field) if ctx.value(field).as_bool() == Some(false) => {
-                let fix = Fix::new("Turn on point-in-time recovery", vec![Edit { range: field.expr.range, text: "true".into() }]);
+                let fix = Fix::new(
+                    "Turn on point-in-time recovery",
+                    vec![Edit { range: field.expr.range, text: "true".into() }],
+                );
                 ctx.report_with_fix(res, field.range, format!("`{address}` turns point-in-time recovery off"), fix);
             }
             Some(_) => {}

@@ -40,11 +40,7 @@ resource "aws_db_cluster_snapshot" "db" {
   db_cluster_identifier          = aws_rds_cluster.db.id
   db_cluster_snapshot_identifier = "db-snapshot"
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_146"],
-        kics: &["656880aa-1388-488f-a6d4-8f73c23149b2"],
-        trivy: &[],
-    },
+    equivalents: Equivalents { checkov: &["CKV_AWS_146"], kics: &["656880aa-1388-488f-a6d4-8f73c23149b2"], trivy: &[] },
     resource_types: &["aws_db_cluster_snapshot", "aws_db_snapshot"],
     terraform: Some(check),
     has_fix: true,
@@ -52,7 +48,10 @@ resource "aws_db_cluster_snapshot" "db" {
 
 /// Whether a source database is known to be unencrypted.
 fn unencrypted(ctx: &TfContext, source: Resource) -> bool {
-    if common::has_any(source, &["kms_key_id", "snapshot_identifier", "replication_source_identifier", "replicate_source_db"]) {
+    if common::has_any(
+        source,
+        &["kms_key_id", "snapshot_identifier", "replication_source_identifier", "replicate_source_db"],
+    ) {
         return false;
     }
     if source.ty() == CLUSTER && common::is_serverless_v1(ctx, source) != Some(false) {

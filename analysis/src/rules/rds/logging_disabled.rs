@@ -82,10 +82,12 @@ fn check(ctx: &mut TfContext) {
         let file = ctx.file(res);
         match ctx.attr(res.block, ATTR) {
             None => {
-                let message = format!("`{}` does not export any log to CloudWatch (`{ATTR}` is not set)", res.address());
+                let message =
+                    format!("`{}` does not export any log to CloudWatch (`{ATTR}` is not set)", res.address());
                 let finding = ctx.report(res, res.block.header, message);
                 if let Some(logs) = logs {
-                    let fix = Fix::new("Export the engine's logs", vec![edit::set_attribute(file, res.block, ATTR, logs)]);
+                    let fix =
+                        Fix::new("Export the engine's logs", vec![edit::set_attribute(file, res.block, ATTR, logs)]);
                     finding.fixes.push(fix);
                 }
             }
@@ -93,7 +95,8 @@ fn check(ctx: &mut TfContext) {
                 let message = format!("`{}` exports no log to CloudWatch (`{ATTR}` is empty)", res.address());
                 let finding = ctx.report(res, attr.range, message);
                 if let Some(logs) = logs {
-                    let fix = Fix::new("Export the engine's logs", vec![Edit { range: attr.expr.range, text: logs.into() }]);
+                    let fix =
+                        Fix::new("Export the engine's logs", vec![Edit { range: attr.expr.range, text: logs.into() }]);
                     finding.fixes.push(fix);
                 }
             }

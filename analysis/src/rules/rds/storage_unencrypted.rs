@@ -69,8 +69,14 @@ fn check(ctx: &mut TfContext) {
         );
         let (absent_insecure, absent) =
             if res.is_module() { (versions::module_below(res, &[4, 0]), message.as_str()) } else { (true, ABSENT) };
-        let check =
-            BoolCheck { attr: "storage_encrypted", secure: true, absent_insecure, absent, insecure: INSECURE, fix: FIX };
+        let check = BoolCheck {
+            attr: "storage_encrypted",
+            secure: true,
+            absent_insecure,
+            absent,
+            insecure: INSECURE,
+            fix: FIX,
+        };
         common::check_bool(ctx, res, &check);
     }
     for res in common::clusters(ctx) {

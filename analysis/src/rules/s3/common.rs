@@ -18,7 +18,8 @@ pub const ACCOUNT_PAB: &str = "aws_s3_account_public_access_block";
 pub const NAME_ATTRS: &[&str] = &["bucket"];
 
 /// The four settings of a public access block.
-pub const PAB_FLAGS: [&str; 4] = ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"];
+pub const PAB_FLAGS: [&str; 4] =
+    ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"];
 
 /// Canned ACLs that grant access to everyone (`AllUsers`) or to any AWS account (`AuthenticatedUsers`).
 pub const PUBLIC_ACLS: [&str; 3] = ["public-read", "public-read-write", "authenticated-read"];
@@ -193,7 +194,9 @@ pub fn insert_in_object(file: &crate::terraform::TfFile, object: &Expr, line: &s
     let close_line = line_start(src, close);
     if close_line > object.range.start && src[close_line..close].trim().is_empty() {
         let indent = match elems.first() {
-            Some((k, _)) if line_start(src, k.range.start) > object.range.start => indentation_at(src, k.range.start).to_string(),
+            Some((k, _)) if line_start(src, k.range.start) > object.range.start => {
+                indentation_at(src, k.range.start).to_string()
+            }
             _ => format!("{}{}", indentation_at(src, object.range.start), indent_unit(src)),
         };
         let eol = line_ending(src);
@@ -203,6 +206,6 @@ pub fn insert_in_object(file: &crate::terraform::TfFile, object: &Expr, line: &s
     while start > object.range.start + 1 && src.as_bytes()[start - 1] == b' ' {
         start -= 1;
     }
-    let text = if elems.is_empty() { format!(" {line} ") } else { format!(", {line} ") };
+    let text = if elems.is_empty() || src[..start].ends_with(',') { format!(" {line} ") } else { format!(", {line} ") };
     Some(Edit { range: TextRange::new(start, close), text })
 }

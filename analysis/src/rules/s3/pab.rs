@@ -56,7 +56,8 @@ fn all_four(ctx: &TfContext, res: Resource) -> Option<Vec<Edit>> {
 
 fn fixes(ctx: &TfContext, res: Resource, flag: &str) -> Vec<Fix> {
     let file = ctx.file(res);
-    let mut out = vec![Fix::new(format!("Set `{flag} = true`"), vec![edit::set_attribute(file, res.block, flag, "true")])];
+    let mut out =
+        vec![Fix::new(format!("Set `{flag} = true`"), vec![edit::set_attribute(file, res.block, flag, "true")])];
     if let Some(edits) = all_four(ctx, res) {
         out.push(Fix::unsafe_("Turn on all four public access block settings", edits));
     }
@@ -114,7 +115,8 @@ pub fn check(ctx: &mut TfContext, flag: &Flag) {
             continue;
         }
         let file = ctx.file(bucket);
-        let fix = Fix::new("Add a public access block", vec![edit::insert_after(file, bucket.block, &full_pab(ctx, bucket))]);
+        let fix =
+            Fix::new("Add a public access block", vec![edit::insert_after(file, bucket.block, &full_pab(ctx, bucket))]);
         let message = format!("`{id}` has {what} and no public access block with `{name} = true`");
         ctx.report_with_fix(bucket, bucket.block.header, message, fix);
     }

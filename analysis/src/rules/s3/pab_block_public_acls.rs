@@ -56,3 +56,97 @@ static FLAG: Flag = Flag {
 fn check(ctx: &mut TfContext) {
     pab::check(ctx, &FLAG);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{check_fixes, lines, run};
+
+    #[test]
+    fn flags_blocks_that_allow_public_acls() {
+        let tf = r#"resource "aws_s3_bucket_public_access_block" "off" {
+  bucket            = aws_s3_bucket.example.id
+  block_public_acls = false
+}
+resource "aws_s3_bucket_public_access_block" "absent" {
+  bucket              = aws_s3_bucket.example.id
+  block_public_policy = true
+}
+resource "aws_s3_account_public_access_block" "account" {
+  block_public_acls = "false"
+}
+module "old" {
+  source  = "terraform-aws-modules/s3-bucket/aws"
+  version = "3.7.0"
+}
+module "off" {
+  source            = "terraform-aws-modules/s3-bucket/aws"
+  block_public_acls = false
+}
+"#;
+        assert_eq!(lines(&RULE, tf), [3, 5, 10, 12, 18]);
+        // One fix per finding, plus "all four" where more than one setting is off.
+        assert_eq!(check_fixes(&RULE, tf), 10);
+    }
+
+    #[test]
+    fn public_buckets_without_a_block_get_one() {
+        let tf = r#"resource "aws_s3_bucket" "site" {
+  bucket = "site"
+  acl    = "public-read"
+}
+
+resource "aws_s3_bucket" "files" {
+  bucket = "files"
+}
+
+resource "aws_s3_bucket_acl" "files" {
+  bucket = aws_s3_bucket.files.id
+  acl    = "public-read-write"
+}
+"#;
+        assert_eq!(lines(&RULE, tf), [1, 6]);
+        assert_eq!(check_fixes(&RULE, tf), 2);
+        let fixed = run(&RULE, tf)[0].fixes[0].apply(tf);
+        assert!(fixed.contains(
+            "}\n\nresource \"aws_s3_bucket_public_access_block\" \"site\" {\n  bucket = aws_s3_bucket.site.id\n\n  block_public_acls       = true\n"
+        ), "{fixed}");
+    }
+
+    #[test]
+    fn protected_private_and_unknown_are_not_flagged() {
+        let tf = r#"variable "on" {}
+resource "aws_s3_bucket" "private" {
+  bucket = "private"
+}
+resource "aws_s3_bucket" "public" {
+  bucket = "public"
+  acl    = "public-read"
+}
+resource "aws_s3_bucket_public_access_block" "public" {
+  bucket            = "public"
+  block_public_acls = true
+}
+resource "aws_s3_bucket_public_access_block" "unknown" {
+  bucket            = "x"
+  block_public_acls = var.on
+}
+module "new" {
+  source = "terraform-aws-modules/s3-bucket/aws"
+}
+module "pinned_new" {
+  source  = "terraform-aws-modules/s3-bucket/aws"
+  version = "~> 3.0"
+}
+"#;
+        assert!(lines(&RULE, tf).is_empty());
+        let account = r#"resource "aws_s3_account_public_access_block" "all" {
+  block_public_acls = true
+}
+resource "aws_s3_bucket" "public" {
+  acl = "public-read"
+}
+"#;
+        assert!(lines(&RULE, account).is_empty());
+    }
+}

@@ -54,3 +54,66 @@ static FLAG: Flag = Flag {
 fn check(ctx: &mut TfContext) {
     pab::check(ctx, &FLAG);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{check_fixes, lines};
+
+    #[test]
+    fn flags_the_setting_off_or_absent() {
+        let tf = r#"resource "aws_s3_bucket_public_access_block" "off" {
+  bucket = "a"
+  block_public_policy = false
+}
+resource "aws_s3_bucket_public_access_block" "absent" {
+  bucket = "b"
+}
+module "off" {
+  source = "terraform-aws-modules/s3-bucket/aws"
+  block_public_policy = false
+}
+"#;
+        assert_eq!(lines(&RULE, tf), [3, 5, 10]);
+        assert!(check_fixes(&RULE, tf) >= 3);
+    }
+
+    #[test]
+    fn on_and_unknown_are_not_flagged() {
+        let tf = r#"variable "on" {}
+resource "aws_s3_bucket_public_access_block" "on" {
+  bucket = "a"
+  block_public_policy = true
+}
+resource "aws_s3_bucket_public_access_block" "v" {
+  bucket = "b"
+  block_public_policy = var.on
+}
+"#;
+        assert!(lines(&RULE, tf).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod public_policy_tests {
+    use super::*;
+    use crate::rules::testing::{check_fixes, lines};
+
+    #[test]
+    fn buckets_with_a_public_policy_and_no_block_are_flagged() {
+        let tf = r#"resource "aws_s3_bucket" "site" {
+  bucket = "site"
+}
+resource "aws_s3_bucket_policy" "site" {
+  bucket = aws_s3_bucket.site.id
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject" }] })
+}
+resource "aws_s3_bucket" "private" {
+  bucket = "private"
+  policy = jsonencode({ Statement = [{ Effect = "Deny", Principal = "*", Action = "s3:*" }] })
+}
+"#;
+        assert_eq!(lines(&RULE, tf), [1]);
+        assert_eq!(check_fixes(&RULE, tf), 1);
+    }
+}

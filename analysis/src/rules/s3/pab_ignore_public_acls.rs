@@ -54,3 +54,42 @@ static FLAG: Flag = Flag {
 fn check(ctx: &mut TfContext) {
     pab::check(ctx, &FLAG);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{check_fixes, lines};
+
+    #[test]
+    fn flags_the_setting_off_or_absent() {
+        let tf = r#"resource "aws_s3_bucket_public_access_block" "off" {
+  bucket = "a"
+  ignore_public_acls = false
+}
+resource "aws_s3_bucket_public_access_block" "absent" {
+  bucket = "b"
+}
+module "off" {
+  source = "terraform-aws-modules/s3-bucket/aws"
+  ignore_public_acls = false
+}
+"#;
+        assert_eq!(lines(&RULE, tf), [3, 5, 10]);
+        assert!(check_fixes(&RULE, tf) >= 3);
+    }
+
+    #[test]
+    fn on_and_unknown_are_not_flagged() {
+        let tf = r#"variable "on" {}
+resource "aws_s3_bucket_public_access_block" "on" {
+  bucket = "a"
+  ignore_public_acls = true
+}
+resource "aws_s3_bucket_public_access_block" "v" {
+  bucket = "b"
+  ignore_public_acls = var.on
+}
+"#;
+        assert!(lines(&RULE, tf).is_empty());
+    }
+}

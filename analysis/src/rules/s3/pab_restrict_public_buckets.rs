@@ -55,3 +55,42 @@ static FLAG: Flag = Flag {
 fn check(ctx: &mut TfContext) {
     pab::check(ctx, &FLAG);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{check_fixes, lines};
+
+    #[test]
+    fn flags_the_setting_off_or_absent() {
+        let tf = r#"resource "aws_s3_bucket_public_access_block" "off" {
+  bucket = "a"
+  restrict_public_buckets = false
+}
+resource "aws_s3_bucket_public_access_block" "absent" {
+  bucket = "b"
+}
+module "off" {
+  source = "terraform-aws-modules/s3-bucket/aws"
+  restrict_public_buckets = false
+}
+"#;
+        assert_eq!(lines(&RULE, tf), [3, 5, 10]);
+        assert!(check_fixes(&RULE, tf) >= 3);
+    }
+
+    #[test]
+    fn on_and_unknown_are_not_flagged() {
+        let tf = r#"variable "on" {}
+resource "aws_s3_bucket_public_access_block" "on" {
+  bucket = "a"
+  restrict_public_buckets = true
+}
+resource "aws_s3_bucket_public_access_block" "v" {
+  bucket = "b"
+  restrict_public_buckets = var.on
+}
+"#;
+        assert!(lines(&RULE, tf).is_empty());
+    }
+}

@@ -68,11 +68,7 @@ data "aws_iam_policy_document" "data" {
     }
   }
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_379"],
-        kics: &["4bc4dd4c-7d8d-405e-a0fb-57fa4c31b4d9"],
-        trivy: &[],
-    },
+    equivalents: Equivalents { checkov: &["CKV_AWS_379"], kics: &["4bc4dd4c-7d8d-405e-a0fb-57fa4c31b4d9"], trivy: &[] },
     resource_types: &["aws_s3_bucket_policy", "aws_s3_bucket"],
     terraform: Some(check),
     has_fix: true,
@@ -171,8 +167,7 @@ fn add_statement_fix(ctx: &TfContext, site: &PolicySite) -> Option<Fix> {
     let rest = src[at..].trim_start();
     let eol = line_ending(src);
     let indent = format!("{}    ", indentation_at(src, expr.range.start + key));
-    let statement: Vec<String> =
-        JSON_STATEMENT.replace("ARN", &arn).lines().map(|l| format!("{indent}{l}")).collect();
+    let statement: Vec<String> = JSON_STATEMENT.replace("ARN", &arn).lines().map(|l| format!("{indent}{l}")).collect();
     let comma = if rest.starts_with(']') { "" } else { "," };
     let insert = format!("{eol}{}{comma}", statement.join(eol));
     Some(Fix::new("Deny requests that do not use TLS", vec![Edit { range: TextRange::empty(at), text: insert }]))

@@ -73,14 +73,16 @@ fn check(ctx: &mut TfContext) {
             .filter(|a| *a != crate::terraform::eval::UNKNOWN_PART)
             .collect();
         actions.dedup();
-        let actions = if actions.is_empty() { "its actions".to_string() } else { format!("`{}`", actions.join("`, `")) };
-        let mut message = format!("`{}` has a bucket policy that allows any principal (`*`) {actions}", site.res.address());
+        let actions =
+            if actions.is_empty() { "its actions".to_string() } else { format!("to use `{}`", actions.join("`, `")) };
+        let mut message =
+            format!("`{}` has a bucket policy that allows any principal (`*`) {actions}", site.res.address());
         if statements.iter().all(|s| !s.conditions.is_empty()) {
             let mut keys: Vec<&str> =
                 statements.iter().flat_map(|s| s.conditions.iter().map(|(_, k, _)| k.as_str())).collect();
             keys.sort_unstable();
             keys.dedup();
-            message.push_str(&format!(" (narrowed only by conditions on `{}`)", keys.join("`, `")));
+            message.push_str(&format!(" (only under conditions on `{}`)", keys.join("`, `")));
         }
         ctx.report(site.res, site.attr.range, message);
     }

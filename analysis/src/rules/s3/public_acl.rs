@@ -44,11 +44,12 @@ pub static RULE: Rule = Rule {
     has_fix: true,
 };
 
-fn describe(acl: &str) -> &'static str {
-    match acl {
-        "public-read-write" => "everyone read and write",
-        "authenticated-read" => "any AWS account read",
-        _ => "everyone read",
+/// Whom a canned ACL opens the bucket to.
+fn audience(acl: &str) -> &'static str {
+    if acl == "authenticated-read" {
+        "any AWS account"
+    } else {
+        "everyone"
     }
 }
 
@@ -66,8 +67,9 @@ fn check(ctx: &mut TfContext) {
         }
         let file = ctx.file(res);
         if let Some((attr, acl)) = common::public_canned_acl(ctx, res) {
-            let fix = Fix::new("Make the ACL private", vec![edit::set_attribute(file, res.block, "acl", "\"private\"")]);
-            let message = format!("`{}` has the `{acl}` ACL: it grants {} access", res.address(), describe(&acl));
+            let fix =
+                Fix::new("Make the ACL private", vec![edit::set_attribute(file, res.block, "acl", "\"private\"")]);
+            let message = format!("`{}` grants {} {acl} access", res.address(), audience(&acl));
             ctx.report_with_fix(res, attr.range, message, fix);
         }
         for (grant, who) in common::public_grants(ctx, res) {

@@ -60,9 +60,11 @@ fn is_on(value: &crate::value::Value) -> Option<bool> {
 /// Object Lock turns versioning on by itself.
 fn has_object_lock(ctx: &TfContext, bucket: Resource) -> bool {
     let lock = ctx.attr(bucket.block, "object_lock_enabled").is_some_and(|(_, v)| v.as_bool() == Some(true));
-    let legacy = bucket.config().nested("object_lock_configuration").iter().any(|c| {
-        c.attr("object_lock_enabled").is_some_and(|f| ctx.value(f).as_str() == Some("Enabled"))
-    });
+    let legacy = bucket
+        .config()
+        .nested("object_lock_configuration")
+        .iter()
+        .any(|c| c.attr("object_lock_enabled").is_some_and(|f| ctx.value(f).as_str() == Some("Enabled")));
     lock || legacy
 }
 
@@ -76,14 +78,16 @@ fn check(ctx: &mut TfContext) {
                 continue;
             }
             let shown = value.as_str().map(str::to_string).unwrap_or_else(|| "off".into());
-            let fix = Fix::new("Enable versioning", vec![Edit { range: status.expr.range, text: "\"Enabled\"".into() }]);
+            let fix =
+                Fix::new("Enable versioning", vec![Edit { range: status.expr.range, text: "\"Enabled\"".into() }]);
             let message = format!("`{}` sets versioning to `{shown}`", res.address());
             ctx.report_with_fix(res, status.range, message, fix);
         }
     }
     let provider_v3 = versions::aws_provider_constraints(ctx).iter().any(|c| versions::all_below(c, &[4, 0]));
     for bucket in common::buckets(ctx) {
-        if !bucket.is_module() && (!common::companions(ctx, bucket, COMPANION).is_empty() || has_object_lock(ctx, bucket))
+        if !bucket.is_module()
+            && (!common::companions(ctx, bucket, COMPANION).is_empty() || has_object_lock(ctx, bucket))
         {
             continue;
         }
