@@ -1,4 +1,6 @@
+pub mod pitr_disabled;
+
 use crate::rules::Rule;
 
 /// This service's rules, in catalog order.
-pub static RULES: &[&Rule] = &[];
+pub static RULES: &[&Rule] = &[&pitr_disabled::RULE];

@@ -1,4 +1,6 @@
+pub mod unencrypted;
+
 use crate::rules::Rule;
 
 /// This service's rules, in catalog order.
-pub static RULES: &[&Rule] = &[];
+pub static RULES: &[&Rule] = &[&unencrypted::RULE];

@@ -1,23 +1,26 @@
-use crate::fix::Fix;
+use super::common::{self, BoolCheck};
 use crate::responsibility::Row;
+use crate::rules::s3::versions;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
-use crate::terraform::edit;
 
 pub static RULE: Rule = Rule {
     id: "rds-storage-unencrypted",
-    title: "RDS instance storage is not encrypted",
+    title: "RDS instance or cluster storage is not encrypted",
     severity: Severity::High,
     row: Row::ManagedServiceConfig,
     service: "RDS",
-    what: "Flags `aws_db_instance` resources without `storage_encrypted = true` (the provider's default is \
-           unencrypted), unless a KMS key or a source to inherit encryption from is given.",
+    what: "Flags `aws_db_instance`, `aws_rds_cluster` and rds / rds-aurora module calls without \
+           `storage_encrypted = true` (the provider's default is unencrypted; the rds module encrypts by default \
+           since 4.0), unless a KMS key or a source to inherit encryption from is given.",
     why: "Unencrypted database storage, its automated backups, read replicas and snapshots can be read by \
           anyone who obtains a copy of the volume or a shared snapshot. Encryption cannot be turned on later \
           without copying the data to a new instance.",
     aws_side: "AWS runs the database engine, the host and its disks, and encrypts with AES-256 when asked. \
-               Asking is the customer's duty: RDS encrypts nothing unless `storage_encrypted` is set.",
-    fix: "Set `storage_encrypted = true`, ideally with a customer-managed `kms_key_id`.",
+               Asking is the customer's duty: RDS encrypts nothing unless `storage_encrypted` is set (Aurora \
+               Serverless v1 is the exception: always encrypted).",
+    fix: "Set `storage_encrypted = true`, ideally with a customer-managed `kms_key_id`. An existing database \
+          must be restored from an encrypted snapshot copy: changing the setting replaces it.",
     example: r#"resource "aws_db_instance" "db" {
   engine         = "postgres"
   instance_class = "db.t3.micro"
@@ -28,36 +31,135 @@ pub static RULE: Rule = Rule {
   storage_encrypted = true
 }"#,
     equivalents: Equivalents {
-        checkov: &["CKV_AWS_16"],
-        kics: &["08bd0760-8752-44e1-9779-7bb369b2b4e4"],
-        trivy: &["AVD-AWS-0080", "aws-rds-encrypt-instance-storage-data"],
+        checkov: &["CKV_AWS_16", "CKV_AWS_96"],
+        kics: &[
+            "08bd0760-8752-44e1-9779-7bb369b2b4e4",
+            "3199c26c-7871-4cb3-99c2-10a59244ce7f",
+            "1a690d1d-0ae7-49fa-b2db-b75ae0dd1d3e",
+        ],
+        trivy: &[
+            "AVD-AWS-0080",
+            "aws-rds-encrypt-instance-storage-data",
+            "AVD-AWS-0079",
+            "aws-rds-encrypt-cluster-storage-data",
+        ],
     },
-    resource_types: &["aws_db_instance"],
+    resource_types: &["aws_db_instance", "aws_rds_cluster"],
     terraform: Some(check),
     cloudformation: None,
     has_fix: true,
 };
 
+const ABSENT: &str = "does not set `storage_encrypted`, so its storage is not encrypted";
+const INSECURE: &str = "disables storage encryption";
+const FIX: &str = "Encrypt the storage";
+
 fn check(ctx: &mut TfContext) {
-    for res in ctx.resources("aws_db_instance").collect::<Vec<_>>() {
-        // A KMS key, a replica's source or a snapshot decide the encryption themselves.
-        if ["kms_key_id", "replicate_source_db", "snapshot_identifier"].iter().any(|a| res.block.attr(a).is_some()) {
+    for res in common::instances(ctx) {
+        // A KMS key, a replica's source or a snapshot decide the encryption themselves; Aurora members follow
+        // their cluster.
+        if common::has_any(res, &["kms_key_id", "replicate_source_db", "snapshot_identifier"])
+            || common::is_aurora_member(ctx, res)
+        {
             continue;
         }
-        let file = ctx.file(res);
-        let fix =
-            Fix::new("Encrypt the storage", vec![edit::set_attribute(file, res.block, "storage_encrypted", "true")]);
-        match ctx.attr(res.block, "storage_encrypted") {
-            None => ctx.report_with_fix(
-                res,
-                res.block.header,
-                format!("`{}` does not set `storage_encrypted`, so its storage is not encrypted", res.address()),
-                fix,
-            ),
-            Some((attr, value)) if value.as_bool() == Some(false) => {
-                ctx.report_with_fix(res, attr.range, format!("`{}` disables storage encryption", res.address()), fix)
-            }
-            Some(_) => {}
+        // Since 4.0 the rds module encrypts by default.
+        let message = format!(
+            "uses rds module {}, whose `storage_encrypted` defaults to `false`, so its storage is not encrypted",
+            versions::module_version(res).unwrap_or("< 4.0")
+        );
+        let (absent_insecure, absent) =
+            if res.is_module() { (versions::module_below(res, &[4, 0]), message.as_str()) } else { (true, ABSENT) };
+        let check = BoolCheck {
+            attr: "storage_encrypted",
+            secure: true,
+            absent_insecure,
+            absent,
+            insecure: INSECURE,
+            fix: FIX,
+        };
+        common::check_bool(ctx, res, &check);
+    }
+    for res in common::clusters(ctx) {
+        if common::has_any(res, &["kms_key_id", "snapshot_identifier", "replication_source_identifier"]) {
+            continue;
         }
+        // Aurora Serverless v1 is always encrypted.
+        let Some(false) = common::is_serverless_v1(ctx, res) else { continue };
+        // The rds-aurora module encrypts by default.
+        let check = BoolCheck {
+            attr: "storage_encrypted",
+            secure: true,
+            absent_insecure: !res.is_module(),
+            absent: ABSENT,
+            insecure: INSECURE,
+            fix: FIX,
+        };
+        common::check_bool(ctx, res, &check);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{check_fixes, lines};
+
+    #[test]
+    fn flags_unencrypted_instances_clusters_and_modules() {
+        let tf = r#"resource "aws_db_instance" "a" {
+  engine            = "mysql"
+  storage_encrypted = false
+}
+resource "aws_db_instance" "b" {
+  engine = "mysql"
+}
+resource "aws_rds_cluster" "c" {
+  engine = "aurora-mysql"
+}
+module "old" {
+  source  = "terraform-aws-modules/rds/aws"
+  version = "~> 3.0"
+}
+module "aurora" {
+  source            = "terraform-aws-modules/rds-aurora/aws"
+  storage_encrypted = false
+}
+"#;
+        assert_eq!(lines(&RULE, tf), [3, 5, 11, 8, 17]);
+        assert_eq!(check_fixes(&RULE, tf), 5);
+    }
+
+    #[test]
+    fn encrypted_inherited_and_unknown_are_not_flagged() {
+        let tf = r#"variable "enc" {}
+resource "aws_db_instance" "kms" {
+  engine     = "mysql"
+  kms_key_id = aws_kms_key.k.arn
+}
+resource "aws_db_instance" "replica" {
+  replicate_source_db = aws_db_instance.kms.identifier
+}
+resource "aws_db_instance" "member" {
+  engine = "aurora-postgresql"
+}
+resource "aws_db_instance" "v" {
+  engine            = "mysql"
+  storage_encrypted = var.enc
+}
+resource "aws_rds_cluster" "serverless" {
+  engine_mode = "serverless"
+}
+module "new" {
+  source  = "terraform-aws-modules/rds/aws"
+  version = "~> 6.0"
+}
+module "latest" {
+  source = "terraform-aws-modules/rds/aws"
+}
+module "aurora" {
+  source = "terraform-aws-modules/rds-aurora/aws"
+}
+"#;
+        assert!(lines(&RULE, tf).is_empty());
     }
 }

@@ -1,0 +1,91 @@
+use super::common::{self, BoolCheck, CLUSTER_INSTANCE};
+use crate::responsibility::Row;
+use crate::rules::{Equivalents, Rule, Severity};
+use crate::terraform::check::TfContext;
+
+pub static RULE: Rule = Rule {
+    id: "rds-auto-minor-upgrade-disabled",
+    title: "RDS does not let AWS apply minor engine upgrades",
+    severity: Severity::Medium,
+    row: Row::DatabasePatching,
+    service: "RDS",
+    what: "Flags `aws_db_instance`, `aws_rds_cluster_instance`, `aws_rds_cluster` and rds / rds-aurora module \
+           calls with `auto_minor_version_upgrade = false`.",
+    why: "Minor engine versions carry security fixes. With automatic minor upgrades off, the database keeps \
+          running a version with known vulnerabilities until someone upgrades it by hand, which in practice \
+          means months.",
+    aws_side: "AWS builds, tests and rolls out the engine's minor versions, and applies them in the maintenance \
+               window, but only where the customer allows it. Allowing it (or patching by hand) is the \
+               customer's duty.",
+    fix: "Set `auto_minor_version_upgrade = true` and choose a `maintenance_window` that suits the workload.",
+    example: r#"resource "aws_db_instance" "db" {
+  engine                     = "postgres"
+  instance_class             = "db.t3.micro"
+  auto_minor_version_upgrade = false
+}"#,
+    fixed_example: r#"resource "aws_db_instance" "db" {
+  engine                     = "postgres"
+  instance_class             = "db.t3.micro"
+  auto_minor_version_upgrade = true
+}"#,
+    equivalents: Equivalents { checkov: &["CKV_AWS_226"], kics: &["3b6d777b-76e3-4133-80a3-0d6f667ade7f"], trivy: &[] },
+    resource_types: &["aws_db_instance", "aws_rds_cluster_instance", "aws_rds_cluster"],
+    terraform: Some(check),
+    has_fix: true,
+};
+
+static CHECK: BoolCheck = BoolCheck {
+    attr: "auto_minor_version_upgrade",
+    secure: true,
+    absent_insecure: false,
+    absent: "",
+    insecure: "sets `auto_minor_version_upgrade = false`: AWS will not apply minor engine patches",
+    fix: "Allow automatic minor upgrades",
+};
+
+fn check(ctx: &mut TfContext) {
+    let mut targets = common::instances(ctx);
+    targets.extend(common::clusters(ctx));
+    targets.extend(ctx.resources(CLUSTER_INSTANCE));
+    for res in targets {
+        common::check_bool(ctx, res, &CHECK);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{check_fixes, lines};
+
+    #[test]
+    fn flags_disabled_minor_upgrades() {
+        let tf = r#"resource "aws_db_instance" "a" {
+  auto_minor_version_upgrade = false
+}
+module "db" {
+  source                     = "terraform-aws-modules/rds/aws"
+  auto_minor_version_upgrade = false
+}
+resource "aws_rds_cluster_instance" "b" {
+  auto_minor_version_upgrade = false
+}
+"#;
+        assert_eq!(lines(&RULE, tf), [2, 6, 9]);
+        assert_eq!(check_fixes(&RULE, tf), 3);
+    }
+
+    #[test]
+    fn enabled_default_and_unknown_are_not_flagged() {
+        let tf = r#"variable "up" {}
+resource "aws_db_instance" "a" {
+  auto_minor_version_upgrade = true
+}
+resource "aws_db_instance" "b" {
+}
+resource "aws_db_instance" "c" {
+  auto_minor_version_upgrade = var.up
+}
+"#;
+        assert!(lines(&RULE, tf).is_empty());
+    }
+}

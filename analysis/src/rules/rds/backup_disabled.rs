@@ -1,0 +1,129 @@
+use super::common;
+use crate::fix::{Edit, Fix};
+use crate::responsibility::Row;
+use crate::rules::{Equivalents, Rule, Severity};
+use crate::terraform::check::TfContext;
+use crate::terraform::edit;
+
+pub static RULE: Rule = Rule {
+    id: "rds-backup-disabled",
+    title: "RDS automated backups are off or left to the 1-day default",
+    severity: Severity::Medium,
+    row: Row::BusinessContinuity,
+    service: "RDS",
+    what: "Flags `aws_db_instance`, `aws_rds_cluster` and rds module calls whose `backup_retention_period` is \
+           `0` (automated backups off) or not set (AWS keeps automated backups for 1 day only). Read replicas, \
+           Aurora cluster members and Aurora Serverless v1 are skipped.",
+    why: "Automated backups are what point-in-time recovery restores from. With retention 0 there is nothing to \
+          restore after a bad migration, a deleted table or ransomware; with the 1-day default, a problem \
+          noticed after a weekend is already past recovery.",
+    aws_side: "AWS takes the snapshots, stores the transaction logs and performs the restore, for as many days \
+               as the customer asks. Choosing a retention period that matches the recovery objectives is the \
+               customer's duty.",
+    fix: "Set `backup_retention_period` to the number of days you need to be able to go back (7 or more).",
+    example: r#"resource "aws_db_instance" "db" {
+  engine                  = "postgres"
+  instance_class          = "db.t3.micro"
+  backup_retention_period = 0
+}"#,
+    fixed_example: r#"resource "aws_db_instance" "db" {
+  engine                  = "postgres"
+  instance_class          = "db.t3.micro"
+  backup_retention_period = 7
+}"#,
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_133"],
+        kics: &["1dc73fb4-5b51-430c-8c5f-25dcf9090b02", "e542bd46-58c4-4e0f-a52a-1fb4f9548e02"],
+        trivy: &["AVD-AWS-0077", "aws-rds-specify-backup-retention"],
+    },
+    resource_types: &["aws_db_instance", "aws_rds_cluster"],
+    terraform: Some(check),
+    has_fix: true,
+};
+
+const ATTR: &str = "backup_retention_period";
+
+fn check(ctx: &mut TfContext) {
+    let mut targets = Vec::new();
+    for res in common::instances(ctx) {
+        if !common::has_any(res, &["replicate_source_db"]) && !common::is_aurora_member(ctx, res) {
+            targets.push(res);
+        }
+    }
+    for res in ctx.resources(common::CLUSTER).collect::<Vec<_>>() {
+        if common::is_serverless_v1(ctx, res) == Some(false) {
+            targets.push(res);
+        }
+    }
+    for res in targets {
+        let file = ctx.file(res);
+        match ctx.attr(res.block, ATTR) {
+            None => {
+                let fix = Fix::new("Keep backups for 7 days", vec![edit::set_attribute(file, res.block, ATTR, "7")]);
+                let message = format!(
+                    "`{}` does not set `{ATTR}`: AWS keeps its automated backups for only 1 day (the default)",
+                    res.address()
+                );
+                ctx.report_with_fix(res, res.block.header, message, fix);
+            }
+            Some((attr, v)) if v.as_f64() == Some(0.0) => {
+                let fix = Fix::new("Keep backups for 7 days", vec![Edit { range: attr.expr.range, text: "7".into() }]);
+                let message = format!("`{}` sets `{ATTR} = 0`, which turns automated backups off", res.address());
+                ctx.report_with_fix(res, attr.range, message, fix);
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{check_fixes, lines};
+
+    #[test]
+    fn flags_disabled_and_default_retention() {
+        let tf = r#"resource "aws_db_instance" "a" {
+  engine                  = "mysql"
+  backup_retention_period = 0
+}
+resource "aws_db_instance" "b" {
+  engine = "mysql"
+}
+module "db" {
+  source                  = "terraform-aws-modules/rds/aws"
+  backup_retention_period = "0"
+}
+resource "aws_rds_cluster" "c" {
+  engine = "aurora-postgresql"
+}
+"#;
+        assert_eq!(lines(&RULE, tf), [3, 5, 10, 12]);
+        assert_eq!(check_fixes(&RULE, tf), 4);
+    }
+
+    #[test]
+    fn retained_replicas_and_unknowns_are_not_flagged() {
+        let tf = r#"variable "days" {}
+resource "aws_db_instance" "a" {
+  backup_retention_period = 12
+}
+resource "aws_db_instance" "replica" {
+  replicate_source_db = "a"
+}
+resource "aws_db_instance" "member" {
+  engine = "aurora-mysql"
+}
+resource "aws_db_instance" "v" {
+  backup_retention_period = var.days
+}
+resource "aws_rds_cluster" "serverless" {
+  engine_mode = "serverless"
+}
+resource "aws_rds_cluster" "c" {
+  backup_retention_period = 5
+}
+"#;
+        assert!(lines(&RULE, tf).is_empty());
+    }
+}

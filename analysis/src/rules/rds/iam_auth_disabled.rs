@@ -1,0 +1,150 @@
+use super::common::{self, BoolCheck};
+use crate::responsibility::Row;
+use crate::rules::s3::versions;
+use crate::rules::{Equivalents, Rule, Severity};
+use crate::terraform::check::{Resource, TfContext};
+use crate::value::Value;
+
+pub static RULE: Rule = Rule {
+    id: "rds-iam-auth-disabled",
+    title: "RDS IAM database authentication is off",
+    severity: Severity::Low,
+    row: Row::AccessRestriction,
+    service: "RDS",
+    what: "Flags `aws_db_instance`, `aws_rds_cluster` and rds module calls of an engine that supports IAM \
+           database authentication (MySQL, PostgreSQL, Aurora, MariaDB 10.6+) whose \
+           `iam_database_authentication_enabled` is `false` or not set (the default is `false`).",
+    why: "Without IAM authentication, every application and person connects with long-lived database passwords \
+          that get copied into configuration, shared and rarely rotated. IAM authentication issues 15-minute \
+          tokens to IAM identities, so access is granted, audited and revoked in one place.",
+    aws_side: "AWS verifies IAM tokens at the database endpoint for engines that support it, when the customer \
+               turns it on. Managing who can connect, and how, is the customer's duty.",
+    fix: "Set `iam_database_authentication_enabled = true` and grant `rds-db:connect` to the identities that need \
+          a connection.",
+    example: r#"resource "aws_db_instance" "db" {
+  engine         = "postgres"
+  instance_class = "db.t3.micro"
+}"#,
+    fixed_example: r#"resource "aws_db_instance" "db" {
+  engine                              = "postgres"
+  instance_class                      = "db.t3.micro"
+  iam_database_authentication_enabled = true
+}"#,
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_161", "CKV_AWS_162"],
+        kics: &["88fd05e0-ac0e-43d2-ba6d-fc0ba60ae1a6"],
+        trivy: &["AVD-AWS-0176", "aws-rds-enable-iam-auth"],
+    },
+    resource_types: &["aws_db_instance", "aws_rds_cluster"],
+    terraform: Some(check),
+    has_fix: true,
+};
+
+static CHECK: BoolCheck = BoolCheck {
+    attr: "iam_database_authentication_enabled",
+    secure: true,
+    absent_insecure: true,
+    absent: "does not set `iam_database_authentication_enabled` (default `false`), so only database passwords can \
+             sign in",
+    insecure: "turns IAM database authentication off, so only database passwords can sign in",
+    fix: "Turn on IAM database authentication",
+};
+
+/// Whether the engine (and version) supports IAM database authentication; `None` when unknown.
+fn supports_iam_auth(ctx: &TfContext, res: Resource, engine: &str) -> Option<bool> {
+    let version = match ctx.attr(res.block, "engine_version") {
+        None => None,
+        Some((_, Value::String(v))) => Some(v),
+        Some(_) => return None,
+    };
+    Some(match engine {
+        "mysql" | "postgres" | "aurora-mysql" | "aurora-postgresql" => true,
+        "mariadb" => version.is_none_or(|v| versions::parse(&v).is_some_and(|v| !versions::less(&v, &[10, 6]))),
+        // Aurora MySQL 1 (MySQL 5.6 compatible).
+        "aurora" => version.is_none_or(|v| v.starts_with("5.6")),
+        _ => false,
+    })
+}
+
+fn check(ctx: &mut TfContext) {
+    let mut targets = Vec::new();
+    for res in common::instances(ctx) {
+        if !common::is_aurora_member(ctx, res) {
+            targets.push((res, None));
+        }
+    }
+    for res in ctx.resources(common::CLUSTER).collect::<Vec<_>>() {
+        targets.push((res, Some("aurora")));
+    }
+    for (res, default_engine) in targets {
+        let engine = match common::engine(ctx, res) {
+            Value::String(e) => e,
+            Value::Null => match default_engine {
+                Some(e) => e.to_string(),
+                None => continue,
+            },
+            _ => continue,
+        };
+        if supports_iam_auth(ctx, res, &engine) == Some(true) {
+            common::check_bool(ctx, res, &CHECK);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{check_fixes, lines};
+
+    #[test]
+    fn flags_compatible_engines_without_iam_auth() {
+        let tf = r#"resource "aws_db_instance" "a" {
+  engine                              = "mysql"
+  engine_version                      = "8.0"
+  iam_database_authentication_enabled = false
+}
+resource "aws_db_instance" "b" {
+  engine         = "mariadb"
+  engine_version = "10.6.14"
+}
+module "db" {
+  source = "terraform-aws-modules/rds/aws"
+  engine = "postgres"
+}
+resource "aws_rds_cluster" "c" {
+  engine = "aurora-postgresql"
+}
+"#;
+        assert_eq!(lines(&RULE, tf), [4, 6, 10, 14]);
+        assert_eq!(check_fixes(&RULE, tf), 4);
+    }
+
+    #[test]
+    fn incompatible_enabled_and_unknown_are_not_flagged() {
+        let tf = r#"variable "engine" {}
+resource "aws_db_instance" "a" {
+  engine                              = "mysql"
+  iam_database_authentication_enabled = true
+}
+resource "aws_db_instance" "old_mariadb" {
+  engine         = "mariadb"
+  engine_version = "10.2.43"
+}
+module "aurora1" {
+  source         = "terraform-aws-modules/rds/aws"
+  engine         = "aurora"
+  engine_version = "11.10"
+}
+resource "aws_db_instance" "oracle" {
+  engine = "oracle-ee"
+}
+resource "aws_db_instance" "v" {
+  engine = var.engine
+}
+resource "aws_db_instance" "member" {
+  engine = "aurora-mysql"
+}
+"#;
+        assert!(lines(&RULE, tf).is_empty());
+    }
+}

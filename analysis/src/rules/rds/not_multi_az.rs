@@ -1,0 +1,108 @@
+use super::common::{self, BoolCheck};
+use crate::responsibility::Row;
+use crate::rules::{Equivalents, Rule, Severity};
+use crate::terraform::check::TfContext;
+
+pub static RULE: Rule = Rule {
+    id: "rds-not-multi-az",
+    title: "RDS instance runs in a single Availability Zone",
+    severity: Severity::Medium,
+    row: Row::BusinessContinuity,
+    service: "RDS",
+    what: "Flags `aws_db_instance` and rds module calls whose `multi_az` is `false` or not set (the default is \
+           `false`). Aurora members, read replicas and engines without Multi-AZ (SQL Server Express and Web) \
+           are skipped.",
+    why: "A single-AZ instance goes down with its Availability Zone or its host, and stays down until AWS \
+          repairs it or you restore a backup. Multi-AZ keeps a synchronous standby in another zone and fails \
+          over to it automatically, in a minute or two.",
+    aws_side: "AWS runs the standby and performs the failover, for instances where the customer asked for \
+               Multi-AZ. Choosing the availability the workload needs is the customer's duty.",
+    fix: "Set `multi_az = true` for production databases.",
+    example: r#"resource "aws_db_instance" "db" {
+  engine         = "postgres"
+  instance_class = "db.t3.micro"
+}"#,
+    fixed_example: r#"resource "aws_db_instance" "db" {
+  engine         = "postgres"
+  instance_class = "db.t3.micro"
+  multi_az       = true
+}"#,
+    equivalents: Equivalents { checkov: &["CKV_AWS_157"], kics: &[], trivy: &[] },
+    resource_types: &["aws_db_instance"],
+    terraform: Some(check),
+    has_fix: true,
+};
+
+static CHECK: BoolCheck = BoolCheck {
+    attr: "multi_az",
+    secure: true,
+    absent_insecure: true,
+    absent: "does not set `multi_az` (default `false`), so it runs in a single Availability Zone",
+    insecure: "sets `multi_az = false`, so it runs in a single Availability Zone",
+    fix: "Run a Multi-AZ standby",
+};
+
+fn check(ctx: &mut TfContext) {
+    for res in common::instances(ctx) {
+        if common::has_any(res, &["replicate_source_db"]) {
+            continue;
+        }
+        let engine = common::engine(ctx, res);
+        let supported = match engine.as_str() {
+            Some(e) => !e.starts_with("aurora") && e != "sqlserver-ex" && e != "sqlserver-web",
+            // The rds module's engine may come later; an unknown engine is not judged.
+            None => false,
+        };
+        if supported {
+            common::check_bool(ctx, res, &CHECK);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{check_fixes, lines};
+
+    #[test]
+    fn flags_single_az_instances() {
+        let tf = r#"resource "aws_db_instance" "a" {
+  engine = "postgres"
+}
+resource "aws_db_instance" "b" {
+  engine   = "mysql"
+  multi_az = false
+}
+module "db" {
+  source = "terraform-aws-modules/rds/aws"
+  engine = "mysql"
+}
+"#;
+        assert_eq!(lines(&RULE, tf), [1, 6, 8]);
+        assert_eq!(check_fixes(&RULE, tf), 3);
+    }
+
+    #[test]
+    fn multi_az_unsupported_and_unknown_are_not_flagged() {
+        let tf = r#"variable "engine" {}
+resource "aws_db_instance" "a" {
+  engine   = "postgres"
+  multi_az = true
+}
+resource "aws_db_instance" "ex" {
+  engine = "sqlserver-ex"
+}
+resource "aws_db_instance" "member" {
+  engine = "aurora-mysql"
+}
+resource "aws_db_instance" "replica" {
+  engine              = "postgres"
+  replicate_source_db = "a"
+}
+resource "aws_db_instance" "v" {
+  engine = var.engine
+}
+"#;
+        assert!(lines(&RULE, tf).is_empty());
+    }
+}

@@ -1,0 +1,95 @@
+use super::common::{self, BoolCheck, CLUSTER_INSTANCE};
+use crate::responsibility::Row;
+use crate::rules::{Equivalents, Rule, Severity};
+use crate::terraform::check::TfContext;
+
+pub static RULE: Rule = Rule {
+    id: "rds-publicly-accessible",
+    title: "RDS database has a public endpoint",
+    severity: Severity::Critical,
+    row: Row::AccessRestriction,
+    service: "RDS",
+    what: "Flags `aws_db_instance`, `aws_rds_cluster_instance`, `aws_rds_cluster` and rds / rds-aurora module \
+           calls with `publicly_accessible = true`.",
+    why: "A publicly accessible database gets a DNS name that resolves to a public IP: the database port is then \
+          one security-group rule away from the whole internet, where it is scanned and brute-forced \
+          continuously. Databases belong in private subnets, reached through the application or a bastion.",
+    aws_side: "AWS assigns the public address and routes to it when asked; the default is private. Choosing \
+               the database's exposure (and its security groups) is the customer's duty.",
+    fix: "Set `publicly_accessible = false` and reach the database from inside the VPC (application, VPN, \
+          Session Manager port forwarding).",
+    example: r#"resource "aws_db_instance" "db" {
+  engine              = "postgres"
+  instance_class      = "db.t3.micro"
+  publicly_accessible = true
+}"#,
+    fixed_example: r#"resource "aws_db_instance" "db" {
+  engine              = "postgres"
+  instance_class      = "db.t3.micro"
+  publicly_accessible = false
+}"#,
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_17"],
+        kics: &["35113e6f-2c6b-414d-beec-7a9482d3b2d1"],
+        trivy: &["AVD-AWS-0180", "aws-rds-no-public-db-access"],
+    },
+    resource_types: &["aws_db_instance", "aws_rds_cluster_instance", "aws_rds_cluster"],
+    terraform: Some(check),
+    has_fix: true,
+};
+
+static CHECK: BoolCheck = BoolCheck {
+    attr: "publicly_accessible",
+    secure: false,
+    absent_insecure: false,
+    absent: "",
+    insecure: "sets `publicly_accessible = true`: the database gets a public endpoint",
+    fix: "Make the database private",
+};
+
+fn check(ctx: &mut TfContext) {
+    let mut targets = common::instances(ctx);
+    targets.extend(common::clusters(ctx));
+    targets.extend(ctx.resources(CLUSTER_INSTANCE));
+    for res in targets {
+        common::check_bool(ctx, res, &CHECK);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{check_fixes, lines};
+
+    #[test]
+    fn flags_public_databases() {
+        let tf = r#"resource "aws_db_instance" "a" {
+  publicly_accessible = true
+}
+module "db" {
+  source              = "terraform-aws-modules/rds/aws"
+  publicly_accessible = "true"
+}
+resource "aws_rds_cluster_instance" "b" {
+  publicly_accessible = true
+}
+"#;
+        assert_eq!(lines(&RULE, tf), [2, 6, 9]);
+        assert_eq!(check_fixes(&RULE, tf), 3);
+    }
+
+    #[test]
+    fn private_default_and_unknown_are_not_flagged() {
+        let tf = r#"variable "public" {}
+resource "aws_db_instance" "a" {
+  publicly_accessible = false
+}
+resource "aws_db_instance" "b" {
+}
+resource "aws_db_instance" "c" {
+  publicly_accessible = var.public
+}
+"#;
+        assert!(lines(&RULE, tf).is_empty());
+    }
+}

@@ -1,0 +1,99 @@
+use super::common::{provider_v6, CLUSTER};
+use crate::responsibility::Row;
+use crate::rules::rds::common::{check_bool, BoolCheck};
+use crate::rules::{Equivalents, Rule, Severity};
+use crate::terraform::check::TfContext;
+
+pub static RULE: Rule = Rule {
+    id: "redshift-unencrypted",
+    title: "Redshift cluster is not encrypted",
+    severity: Severity::High,
+    row: Row::ManagedServiceConfig,
+    service: "Redshift",
+    what: "Flags `aws_redshift_cluster` resources with `encrypted = false`, or without `encrypted` unless the \
+           configuration requires AWS provider 6 or later (older providers defaulted to unencrypted).",
+    why: "An unencrypted warehouse stores its tables, backups and snapshots in clear on AWS's disks, and \
+          snapshots shared or copied to other accounts carry the data with them.",
+    aws_side: "AWS encrypts the cluster's blocks and snapshots with KMS when asked, and encrypts new clusters by \
+               default since January 2025; older clusters and older provider versions that send \
+               `encrypted = false` stay unencrypted. Asking for encryption is the customer's duty.",
+    fix: "Set `encrypted = true`, ideally with a customer-managed `kms_key_id`.",
+    example: r#"resource "aws_redshift_cluster" "dw" {
+  cluster_identifier = "dw"
+  node_type          = "ra3.xlplus"
+}"#,
+    fixed_example: r#"resource "aws_redshift_cluster" "dw" {
+  cluster_identifier = "dw"
+  node_type          = "ra3.xlplus"
+  encrypted          = true
+}"#,
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_64"],
+        kics: &["cfdcabb0-fc06-427c-865b-c59f13e898ce"],
+        trivy: &["AVD-AWS-0084", "aws-redshift-encryption-customer-key"],
+    },
+    resource_types: &["aws_redshift_cluster"],
+    terraform: Some(check),
+    has_fix: true,
+};
+
+fn check(ctx: &mut TfContext) {
+    let check = BoolCheck {
+        attr: "encrypted",
+        secure: true,
+        absent_insecure: !provider_v6(ctx),
+        absent: "does not set `encrypted`: AWS provider versions before 6 create it unencrypted",
+        insecure: "sets `encrypted = false`, so its data and snapshots are stored unencrypted",
+        fix: "Encrypt the cluster",
+    };
+    for res in ctx.resources(CLUSTER).collect::<Vec<_>>() {
+        // A cluster restored from a snapshot takes the snapshot's encryption.
+        if res.block.attr("snapshot_identifier").is_some() && res.block.attr("encrypted").is_none() {
+            continue;
+        }
+        check_bool(ctx, res, &check);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{check_fixes, lines};
+
+    #[test]
+    fn flags_unencrypted_clusters() {
+        let tf = r#"resource "aws_redshift_cluster" "a" {
+  node_type = "dc2.large"
+}
+resource "aws_redshift_cluster" "b" {
+  encrypted = false
+}
+"#;
+        assert_eq!(lines(&RULE, tf), [1, 5]);
+        assert_eq!(check_fixes(&RULE, tf), 2);
+    }
+
+    #[test]
+    fn encrypted_unknown_and_provider_6_defaults_are_not_flagged() {
+        let tf = r#"terraform {
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 6.0"
+    }
+  }
+}
+variable "enc" {}
+resource "aws_redshift_cluster" "a" {
+  encrypted = true
+}
+resource "aws_redshift_cluster" "b" {
+  encrypted = var.enc
+}
+resource "aws_redshift_cluster" "c" {
+  node_type = "dc2.large"
+}
+"#;
+        assert!(lines(&RULE, tf).is_empty());
+    }
+}

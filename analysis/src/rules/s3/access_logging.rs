@@ -1,0 +1,197 @@
+use std::collections::HashSet;
+
+use super::common;
+use super::versions;
+use crate::fix::Fix;
+use crate::responsibility::Row;
+use crate::rules::{Equivalents, Rule, Severity};
+use crate::terraform::check::{Resource, TfContext};
+use crate::terraform::edit;
+
+pub static RULE: Rule = Rule {
+    id: "s3-access-logging-disabled",
+    title: "S3 server access logging is off",
+    severity: Severity::Low,
+    row: Row::Compliance,
+    service: "S3",
+    what: "Flags S3 buckets (resources and s3-bucket module calls) without server access logging: no legacy \
+           `logging` block, no `aws_s3_bucket_logging` for the bucket, no module `logging` input. Buckets that \
+           receive access logs are not flagged.",
+    why: "Server access logs record every request to the bucket: who read or changed which object, from where. \
+          Without them, an investigation after a leak cannot tell what was taken, and audits (PCI DSS, SOC 2, \
+          HIPAA) lack the evidence they require.",
+    aws_side: "AWS records the requests and delivers the logs, but only for buckets where the customer turns \
+               logging on and names a target bucket. Enabling, retaining and reviewing the logs is the \
+               customer's duty.",
+    fix: "Add an `aws_s3_bucket_logging` for the bucket with a `target_bucket` dedicated to logs (provider 4+), \
+          or a `logging {}` block on older providers; with the module, the `logging` input.",
+    example: r#"resource "aws_s3_bucket" "data" {
+  bucket = "my-data"
+}"#,
+    fixed_example: r#"resource "aws_s3_bucket" "data" {
+  bucket = "my-data"
+}
+
+resource "aws_s3_bucket_logging" "data" {
+  bucket        = aws_s3_bucket.data.id
+  target_bucket = "my-access-logs"
+  target_prefix = "s3/data/"
+}"#,
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_18"],
+        kics: &["f861041c-8c9f-4156-acfc-5e6e524f5884"],
+        trivy: &["AVD-AWS-0089", "aws-s3-enable-bucket-logging"],
+    },
+    resource_types: &["aws_s3_bucket", "aws_s3_bucket_logging"],
+    terraform: Some(check),
+    has_fix: true,
+};
+
+const COMPANION: &str = "aws_s3_bucket_logging";
+
+/// The buckets that receive access logs: targets of a logging configuration, or with the
+/// `log-delivery-write` ACL. Logging them too would only log the log deliveries.
+fn log_buckets(ctx: &TfContext) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for res in ctx.resources(COMPANION) {
+        if let Some(id) = res.block.attr("target_bucket").and_then(|a| common::bucket_id(ctx, &a.expr)) {
+            out.insert(id);
+        }
+    }
+    for bucket in common::buckets(ctx) {
+        for cfg in bucket.config().nested("logging") {
+            if let Some(id) = cfg.attr("target_bucket").and_then(|f| common::bucket_id(ctx, f.expr)) {
+                out.insert(id);
+            }
+        }
+    }
+    for res in common::buckets(ctx).into_iter().chain(ctx.resources("aws_s3_bucket_acl")) {
+        if ctx.attr(res.block, "acl").is_some_and(|(_, v)| v.as_str() == Some("log-delivery-write")) {
+            let id = if res.ty() == "aws_s3_bucket_acl" {
+                res.block.attr("bucket").and_then(|a| common::bucket_id(ctx, &a.expr))
+            } else {
+                Some(res.address())
+            };
+            out.extend(id);
+        }
+    }
+    out
+}
+
+fn check(ctx: &mut TfContext) {
+    let logs = log_buckets(ctx);
+    // A log bucket of this module to point the fix at.
+    let target = common::buckets(ctx)
+        .into_iter()
+        .find(|b| !b.is_module() && logs.contains(&b.address()))
+        .map(|b| format!("{}.id", b.address()))
+        .unwrap_or_else(|| "\"<access-log-bucket>\"".to_string());
+    let provider_v3 = versions::aws_provider_constraints(ctx).iter().any(|c| versions::all_below(c, &[4, 0]));
+    for bucket in common::buckets(ctx) {
+        let address = bucket.address();
+        if logs.contains(&address) || !common::companions(ctx, bucket, COMPANION).is_empty() {
+            continue;
+        }
+        let configs = bucket.config().nested("logging");
+        if configs.iter().any(|c| c.is_dynamic() || c.attr("target_bucket").is_some()) {
+            continue;
+        }
+        // `logging = var.x` or a non-object value: unknown.
+        let written = bucket.block.attr("logging");
+        if written.is_some() && configs.is_empty() && ctx.eval(&written.expect("checked").expr).as_map().is_none() {
+            continue;
+        }
+        if written.is_some_and(|a| ctx.eval(&a.expr).as_map().is_some_and(|m| m.contains_key("target_bucket"))) {
+            continue;
+        }
+        let file = ctx.file(bucket);
+        let prefix = format!("s3/{}/", bucket.name());
+        let edit = if bucket.is_module() {
+            let value = format!("{{ target_bucket = {target}, target_prefix = \"{prefix}\" }}");
+            edit::set_attribute(file, bucket.block, "logging", &value)
+        } else if provider_v3 {
+            let block = format!("logging {{\n  target_bucket = {target}\n  target_prefix = \"{prefix}\"\n}}");
+            edit::insert_in_block(file, bucket.block, &block)
+        } else {
+            edit::insert_after(file, bucket.block, &companion_text(ctx, bucket, &target, &prefix))
+        };
+        let (range, message) = match written {
+            Some(a) => (a.range, format!("`{address}` sets `logging` without a target bucket")),
+            None => (bucket.block.header, format!("`{address}` has no server access logging")),
+        };
+        ctx.report(bucket, range, message).fixes.push(Fix::unsafe_("Log requests to a log bucket", vec![edit]));
+    }
+}
+
+fn companion_text(ctx: &TfContext, bucket: Resource, target: &str, prefix: &str) -> String {
+    format!(
+        "resource \"{COMPANION}\" \"{}\" {{\n  bucket        = {}\n  target_bucket = {target}\n  target_prefix = \"{prefix}\"\n}}",
+        common::companion_name(ctx, bucket, COMPANION),
+        common::bucket_ref(bucket)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{check_fixes, lines, run};
+
+    #[test]
+    fn flags_buckets_without_access_logs() {
+        let tf = r#"resource "aws_s3_bucket" "data" {
+  bucket = "data"
+}
+module "m" {
+  source = "terraform-aws-modules/s3-bucket/aws"
+}
+module "empty" {
+  source  = "terraform-aws-modules/s3-bucket/aws"
+  logging = {}
+}
+resource "aws_s3_bucket" "logs" {
+  bucket = "logs"
+}
+resource "aws_s3_bucket_logging" "other" {
+  bucket        = "elsewhere"
+  target_bucket = aws_s3_bucket.logs.id
+}
+"#;
+        assert_eq!(lines(&RULE, tf), [1, 4, 9]);
+        assert_eq!(check_fixes(&RULE, tf), 3);
+        let fixed = run(&RULE, tf)[0].fixes[0].apply(tf);
+        assert!(fixed.contains("target_bucket = aws_s3_bucket.logs.id\n  target_prefix = \"s3/data/\""), "{fixed}");
+    }
+
+    #[test]
+    fn logged_buckets_and_log_buckets_are_not_flagged() {
+        let tf = r#"variable "logging" {}
+resource "aws_s3_bucket" "a" {
+  logging {
+    target_bucket = "logs"
+  }
+}
+resource "aws_s3_bucket" "b" {
+  bucket = "b"
+}
+resource "aws_s3_bucket_logging" "b" {
+  bucket        = aws_s3_bucket.b.id
+  target_bucket = "logs"
+}
+resource "aws_s3_bucket" "logs" {
+  bucket = "logs"
+  acl    = "log-delivery-write"
+}
+module "m" {
+  source = "terraform-aws-modules/s3-bucket/aws"
+  logging {
+    target_bucket = "logs"
+  }
+}
+module "v" {
+  source  = "terraform-aws-modules/s3-bucket/aws"
+  logging = var.logging
+}
+"#;
+        assert!(lines(&RULE, tf).is_empty());
+    }
+}
