@@ -91,12 +91,15 @@ pub fn hover_resource(resource: &ResourceInfo, report: &FileReport) -> Option<St
     Some(md)
 }
 
-/// The hover at `offset`: a finding under the cursor first, else the resource whose header holds it.
+/// The hover at `offset`: on a resource's header, the responsibility lens (its findings are listed in it);
+/// elsewhere, the finding under the cursor.
 pub fn hover(report: &FileReport, offset: usize) -> Option<(TextRange, String)> {
     let at = |r: &TextRange| r.start <= offset && offset <= r.end;
-    if let Some(d) = report.diagnostics.iter().find(|d| d.rule.is_some() && at(&d.range)) {
-        return Some((d.range, hover_finding(d)?));
+    if let Some(resource) = report.resources.iter().find(|r| at(&r.header)) {
+        if let Some(md) = hover_resource(resource, report) {
+            return Some((resource.header, md));
+        }
     }
-    let resource = report.resources.iter().find(|r| at(&r.header))?;
-    Some((resource.header, hover_resource(resource, report)?))
+    let d = report.diagnostics.iter().find(|d| d.rule.is_some() && at(&d.range))?;
+    Some((d.range, hover_finding(d)?))
 }

@@ -116,7 +116,8 @@ fn analyse(files: &[String], config: &Config) -> Results {
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).min(groups.len().max(1));
     std::thread::scope(|scope| {
         for _ in 0..threads {
-            scope.spawn(|| loop {
+            let worker = std::thread::Builder::new().stack_size(crate::lsp::WORKER_STACK_BYTES);
+            let spawned = worker.spawn_scoped(scope, || loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(group) = groups.get(i) else { break };
                 let folder = analyse_folder(group, config);
@@ -126,6 +127,7 @@ fn analyse(files: &[String], config: &Config) -> Results {
                 r.resource_types.extend(folder.resource_types);
                 r.errors.extend(folder.errors);
             });
+            spawned.expect("start a checker thread");
         }
     });
     let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());

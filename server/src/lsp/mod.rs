@@ -7,6 +7,8 @@ mod index;
 mod ordered;
 mod worker;
 
+pub use worker::WORKER_STACK_BYTES;
+
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, OnceLock};
 

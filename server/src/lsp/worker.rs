@@ -18,6 +18,9 @@ use tower_lsp::lsp_types as lsp;
 
 use super::convert;
 
+/// The stack of the threads that parse and analyse.
+pub const WORKER_STACK_BYTES: usize = 64 * 1024 * 1024;
+
 pub type Query = Box<dyn FnOnce(&mut WorkerState) + Send>;
 
 pub enum Message {
@@ -299,6 +302,8 @@ pub fn spawn(
     let handle = WorkerHandle { tx, sent: sent.clone() };
     std::thread::Builder::new()
         .name("onus-documents".into())
+        // Deeply nested input recurses deeply (parsers, the model, the evaluator): room beyond the 2 MiB default.
+        .stack_size(WORKER_STACK_BYTES)
         .spawn(move || {
             let mut workspace = Workspace::new();
             workspace.set_today(crate::today());

@@ -32,6 +32,7 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents { checkov: &["CKV_AWS_251"], kics: &["4bb76f17-3d63-4529-bdca-2b454529d774"], trivy: &[] },
     resource_types: &["aws_cloudtrail"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

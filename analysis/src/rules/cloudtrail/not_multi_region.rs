@@ -36,6 +36,7 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_cloudtrail"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

@@ -43,6 +43,7 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_config_configuration_aggregator"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

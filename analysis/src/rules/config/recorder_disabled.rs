@@ -46,6 +46,7 @@ resource "aws_config_configuration_recorder_status" "main" {
     equivalents: Equivalents { checkov: &["CKV2_AWS_45", "CKV2_AWS_48"], kics: &[], trivy: &[] },
     resource_types: &["aws_config_configuration_recorder", "aws_config_configuration_recorder_status"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

@@ -65,6 +65,7 @@ pub static RULE: Rule = Rule {
         "aws_lambda_function",
     ],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: false,
 };
 

@@ -51,6 +51,7 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_dynamodb_table"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

@@ -31,6 +31,7 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_efs_file_system"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

@@ -35,6 +35,7 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_guardduty_detector", "aws_guardduty_organization_configuration"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

@@ -34,6 +34,7 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents { checkov: &[], kics: &["b592ffd4-0577-44b6-bd35-8c5ee81b5918"], trivy: &[] },
     resource_types: &["aws_iam_user_login_profile"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

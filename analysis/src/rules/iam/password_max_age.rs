@@ -32,6 +32,7 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_iam_account_password_policy"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

@@ -45,6 +45,7 @@ resource "aws_iam_user_group_membership" "dev" {
         "aws_iam_user_policy_attachments_exclusive",
     ],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: false,
 };
 

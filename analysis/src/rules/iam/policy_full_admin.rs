@@ -63,6 +63,7 @@ pub static RULE: Rule = Rule {
         "aws_ssoadmin_managed_policy_attachment",
     ],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: false,
 };
 

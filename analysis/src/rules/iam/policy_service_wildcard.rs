@@ -56,6 +56,7 @@ pub static RULE: Rule = Rule {
         "aws_iam_policy_document",
     ],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: false,
 };
 

@@ -48,6 +48,7 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_iam_user_policy", "aws_iam_group_policy"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: false,
 };
 

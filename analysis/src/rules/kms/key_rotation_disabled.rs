@@ -35,6 +35,7 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_kms_key"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

@@ -31,6 +31,7 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents { checkov: &["CKV_AWS_226"], kics: &["3b6d777b-76e3-4133-80a3-0d6f667ade7f"], trivy: &[] },
     resource_types: &["aws_db_instance", "aws_rds_cluster_instance", "aws_rds_cluster"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

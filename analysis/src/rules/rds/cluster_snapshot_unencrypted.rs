@@ -43,6 +43,7 @@ resource "aws_db_cluster_snapshot" "db" {
     equivalents: Equivalents { checkov: &["CKV_AWS_146"], kics: &["656880aa-1388-488f-a6d4-8f73c23149b2"], trivy: &[] },
     resource_types: &["aws_db_cluster_snapshot", "aws_db_snapshot"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

@@ -30,6 +30,7 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents { checkov: &["CKV_AWS_157"], kics: &[], trivy: &[] },
     resource_types: &["aws_db_instance"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

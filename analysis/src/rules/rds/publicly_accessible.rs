@@ -35,6 +35,7 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_db_instance", "aws_rds_cluster_instance", "aws_rds_cluster"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

@@ -32,6 +32,7 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents { checkov: &["CKV_AWS_87"], kics: &["af173fde-95ea-4584-b904-bb3923ac4bda"], trivy: &[] },
     resource_types: &["aws_redshift_cluster"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

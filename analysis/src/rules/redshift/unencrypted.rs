@@ -34,6 +34,7 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_redshift_cluster"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

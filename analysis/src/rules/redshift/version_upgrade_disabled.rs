@@ -29,6 +29,7 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents { checkov: &["CKV_AWS_141"], kics: &[], trivy: &[] },
     resource_types: &["aws_redshift_cluster"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

@@ -44,6 +44,7 @@ resource "aws_s3_bucket_logging" "data" {
     },
     resource_types: &["aws_s3_bucket", "aws_s3_bucket_logging"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

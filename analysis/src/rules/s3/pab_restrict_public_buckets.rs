@@ -43,6 +43,7 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block", "aws_s3_bucket"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

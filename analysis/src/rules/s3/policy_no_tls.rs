@@ -71,6 +71,7 @@ data "aws_iam_policy_document" "data" {
     equivalents: Equivalents { checkov: &["CKV_AWS_379"], kics: &["4bc4dd4c-7d8d-405e-a0fb-57fa4c31b4d9"], trivy: &[] },
     resource_types: &["aws_s3_bucket_policy", "aws_s3_bucket"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

@@ -57,6 +57,7 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_s3_bucket_policy", "aws_s3_bucket"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: false,
 };
 

@@ -43,6 +43,7 @@ resource "aws_s3_bucket_versioning" "data" {
     },
     resource_types: &["aws_s3_bucket", "aws_s3_bucket_versioning"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 

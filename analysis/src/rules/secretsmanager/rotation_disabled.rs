@@ -41,6 +41,7 @@ resource "aws_secretsmanager_secret_rotation" "db" {
     equivalents: Equivalents { checkov: &["CKV2_AWS_57", "CKV_AWS_304"], kics: &[], trivy: &[] },
     resource_types: &["aws_secretsmanager_secret", "aws_secretsmanager_secret_rotation"],
     terraform: Some(check),
+    cloudformation: None,
     has_fix: true,
 };
 
