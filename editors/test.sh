@@ -4,9 +4,10 @@
 #   editors/test.sh          (ONUS_BIN: the onus binary to test, default target/debug/onus)
 #
 # Installs what the tests need inside the checkout (npm ci in editors/vscode; Debian's neovim if `nvim` is
-# missing), then runs four suites: the VS Code extension's build (tsc, esbuild, vsce package -> editors/vscode/
-# onus-*.vsix), the protocol test (VS Code's client capabilities against the real `onus lsp`), the Neovim test
-# (headless Neovim) and the Helix test. Ends with `N passed, N failed`, and exits non-zero if anything failed.
+# missing), then runs five suites: the VS Code extension's build (tsc, esbuild, vsce package -> editors/vscode/
+# onus-*.vsix), the protocol test (VS Code's client capabilities against the real `onus lsp`), the extension test
+# (the bundle, on a stand-in of the vscode API, starting the real server), the Neovim test (headless Neovim) and
+# the Helix test. Ends with `N passed, N failed`, and exits non-zero if anything failed.
 # Network: the npm registry and Debian's packages only.
 set -uo pipefail
 
@@ -106,6 +107,11 @@ vscode_protocol() {
   cd "$vscode" && node --test test/protocol.test.js
 }
 
+vscode_extension() {
+  [ "$setup_ok" = 1 ] && [ "$npm_ok" = 1 ] || { echo "setup failed: see above" >&2; return 1; }
+  cd "$vscode" && node --test test/extension.test.js
+}
+
 neovim() {
   [ "$setup_ok" = 1 ] || { echo "setup failed: see above" >&2; return 1; }
   "$root/editors/nvim/test/run.sh"
@@ -118,9 +124,10 @@ helix() {
 
 # Each suite in its own shell (under `timeout`), so a `cd` or a failure stays inside it.
 export setup_ok npm_ok root vscode
-export -f vscode_build vscode_protocol neovim helix
+export -f vscode_build vscode_protocol vscode_extension neovim helix
 suite "vscode: tsc, esbuild, vsce package" 600 bash -c vscode_build
 suite "vscode: protocol test" 180 bash -c vscode_protocol
+suite "vscode: extension test" 180 bash -c vscode_extension
 suite "neovim: headless test" 180 bash -c neovim
 suite "helix: languages.toml" 120 bash -c helix
 

@@ -9,7 +9,6 @@ import {
   LanguageClientOptions,
   ServerOptions,
   State,
-  TransportKind,
 } from "vscode-languageclient/node";
 
 const SECTION = "onus";
@@ -126,10 +125,9 @@ async function start(): Promise<void> {
     return;
   }
 
-  const serverOptions: ServerOptions = {
-    run: { command: binary.path, args: ["lsp"], transport: TransportKind.stdio },
-    debug: { command: binary.path, args: ["lsp"], transport: TransportKind.stdio },
-  };
+  // stdio, without naming the transport: with `transport: TransportKind.stdio` the client appends `--stdio` to the
+  // arguments, which `onus lsp` rejects.
+  const serverOptions: ServerOptions = { command: binary.path, args: ["lsp"] };
   const clientOptions: LanguageClientOptions = {
     // Terraform by file name too, so it works without a Terraform extension; YAML and JSON files are all sent,
     // and the server analyses only those that are CloudFormation templates.

@@ -6,7 +6,10 @@
 
 const Module = require("node:module");
 
-/** A stand-in for any value of the `vscode` API: callable, constructible, and every property is another one. */
+/**
+ * A stand-in for any value of the `vscode` API: callable, constructible, and every property not in `base` is
+ * another stand-in.
+ */
 function standIn(/** @type {Record<string | symbol, unknown>} */ base = {}) {
   /** @type {ProxyHandler<any>} */
   const handler = {
@@ -49,4 +52,4 @@ function vscodeClientCapabilities(vscodeVersion = "1.95.0") {
   }
 }
 
-module.exports = { vscodeClientCapabilities };
+module.exports = { vscodeClientCapabilities, standIn };
