@@ -1,0 +1,227 @@
+// @ts-check
+// The extension as shipped (dist/extension.js, the esbuild bundle) run against a stand-in of the `vscode` API, since
+// VS Code itself cannot run here: activation starts the real `onus lsp` through vscode-languageclient, with the
+// arguments and initializationOptions the extension promises; the status bar item follows the server's state; the
+// restart command restarts it; a settings change sends the rules with workspace/didChangeConfiguration;
+// deactivation stops it; a missing binary gives a clear message and a red status item.
+//
+//   npm run bundle && ONUS_BIN=/path/to/onus node --test test/extension.test.js
+"use strict";
+
+const { describe, it, before, after } = require("node:test");
+const assert = require("node:assert/strict");
+const cp = require("node:child_process");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+const Module = require("node:module");
+const { standIn } = require("./vscode-capabilities.js");
+
+const REPO = path.resolve(__dirname, "../../..");
+const ONUS = path.resolve(REPO, process.env.ONUS_BIN || "target/debug/onus");
+const BUNDLE = path.resolve(__dirname, "../dist/extension.js");
+
+/** The settings the stand-in's `getConfiguration("onus")` answers. */
+/** @type {Record<string, unknown>} */
+let settings = {};
+/** @type {unknown[][]} */
+const errors = [];
+/** @type {Record<string, (...args: any[]) => any>} */
+const commands = {};
+/** @type {((e: {affectsConfiguration: (s: string) => boolean}) => void)[]} */
+const configListeners = [];
+const status = { text: "", tooltip: "", command: "", name: "", backgroundColor: /** @type {unknown} */ (undefined), show() {}, hide() {}, dispose() {} };
+/** @type {string[]} */
+const output = [];
+
+/** Every `onus` process the extension spawned: its arguments and the JSON-RPC messages written to it. */
+/** @type {{args: readonly string[], sent: any[], exit: Promise<number | null>}[]} */
+const spawned = [];
+
+const vscode = standIn({
+  version: "1.95.0",
+  env: standIn({ language: "en", appName: "Visual Studio Code" }),
+  workspace: standIn({
+    getConfiguration: (/** @type {string} */ section) =>
+      standIn({
+        get: (/** @type {string} */ key, /** @type {unknown} */ fallback) =>
+          section === "onus" && key in settings ? settings[key] : fallback,
+        has: () => false,
+      }),
+    workspaceFolders: undefined,
+    textDocuments: [],
+    onDidChangeConfiguration: (/** @type {any} */ listener) => {
+      configListeners.push(listener);
+      return { dispose() {} };
+    },
+  }),
+  window: standIn({
+    createOutputChannel: () =>
+      standIn({ appendLine: (/** @type {string} */ l) => output.push(l), append: (/** @type {string} */ l) => output.push(l) }),
+    createStatusBarItem: () => status,
+    showErrorMessage: (/** @type {unknown[]} */ ...args) => {
+      errors.push(args);
+      return Promise.resolve(undefined);
+    },
+  }),
+  commands: standIn({
+    registerCommand: (/** @type {string} */ id, /** @type {any} */ f) => {
+      commands[id] = f;
+      return { dispose() {} };
+    },
+  }),
+  StatusBarAlignment: { Left: 1, Right: 2 },
+  ThemeColor: class {
+    constructor(/** @type {string} */ id) {
+      this.id = id;
+    }
+  },
+});
+
+/** Parses the complete JSON-RPC messages in what was written to a server's stdin. */
+function messages(/** @type {Buffer} */ data) {
+  const out = [];
+  let at = 0;
+  for (;;) {
+    const headerEnd = data.indexOf("\r\n\r\n", at);
+    if (headerEnd < 0) break;
+    const m = /Content-Length: (\d+)/i.exec(data.toString("ascii", at, headerEnd));
+    if (!m) break;
+    const start = headerEnd + 4;
+    const end = start + Number(m[1]);
+    if (end > data.length) break;
+    out.push(JSON.parse(data.toString("utf8", start, end)));
+    at = end;
+  }
+  return out;
+}
+
+function waitFor(/** @type {string} */ what, /** @type {() => boolean} */ cond, ms = 15000) {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const tick = () => {
+      if (cond()) return resolve(undefined);
+      if (Date.now() - started > ms) {
+        return reject(new Error(`timed out waiting for ${what}; status ${status.text}; output:\n${output.join("\n")}`));
+      }
+      setTimeout(tick, 20);
+    };
+    tick();
+  });
+}
+
+/** @type {any} */
+let extension;
+const spawn = cp.spawn;
+const resolveFilename = /** @type {any} */ (Module)._resolveFilename;
+/** @type {string | undefined} */
+let emptyDir;
+
+before(() => {
+  assert.ok(fs.existsSync(BUNDLE), `no ${BUNDLE}: run \`npm run bundle\` first`);
+  assert.ok(fs.existsSync(ONUS), `no onus binary at ${ONUS}: run \`cargo build\` first, or set ONUS_BIN`);
+  /** @type {any} */ (Module)._resolveFilename = function (/** @type {string} */ request, /** @type {any[]} */ ...rest) {
+    return request === "vscode" ? "vscode" : resolveFilename.call(this, request, ...rest);
+  };
+  require.cache["vscode"] = /** @type {any} */ ({ id: "vscode", filename: "vscode", loaded: true, exports: vscode });
+  /** @type {any} */ (cp).spawn = function (/** @type {string} */ command, /** @type {string[]} */ args, /** @type {any} */ options) {
+    const child = spawn.call(cp, command, args, options);
+    const record = {
+      args,
+      /** @type {any[]} */ sent: [],
+      exit: new Promise((resolve) => child.on("exit", (/** @type {number | null} */ code) => resolve(code))),
+    };
+    let written = Buffer.alloc(0);
+    const stdin = /** @type {import("node:stream").Writable} */ (child.stdin);
+    const write = stdin.write.bind(stdin);
+    /** @type {any} */ (stdin).write = (/** @type {any} */ chunk, /** @type {any[]} */ ...rest) => {
+      written = Buffer.concat([written, typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk)]);
+      record.sent = messages(written);
+      return write(chunk, ...rest);
+    };
+    spawned.push(record);
+    return child;
+  };
+  extension = require(BUNDLE);
+});
+
+after(() => {
+  /** @type {any} */ (cp).spawn = spawn;
+  /** @type {any} */ (Module)._resolveFilename = resolveFilename;
+  delete require.cache["vscode"];
+  if (emptyDir) fs.rmSync(emptyDir, { recursive: true, force: true });
+});
+
+describe("the extension, as VS Code runs it", () => {
+  it("starts `onus lsp` with the rules as initializationOptions, and shows it running", async () => {
+    settings = { path: ONUS, "rules.disable": ["s3-versioning-disabled"], "rules.severity": { "s3-public-acl": "low" } };
+    extension.activate({ subscriptions: [] });
+    await waitFor("the server to run", () => status.text.includes("$(shield)"));
+    assert.equal(status.command, "onus.restartServer");
+    assert.ok(commands["onus.restartServer"] && commands["onus.showOutput"]);
+    assert.equal(spawned.length, 1);
+    assert.deepEqual(spawned[0].args, ["lsp"], "exactly `onus lsp`: the server takes no --stdio");
+    const init = spawned[0].sent.find((m) => m.method === "initialize");
+    assert.ok(init, "no initialize sent");
+    assert.deepEqual(init.params.initializationOptions, {
+      rules: { disable: ["s3-versioning-disabled"], severity: { "s3-public-acl": "low" } },
+    });
+    assert.deepEqual(init.params.capabilities.general.positionEncodings, ["utf-16"]);
+    assert.deepEqual(errors, []);
+  });
+
+  it("sends changed rules with workspace/didChangeConfiguration", async () => {
+    settings = { ...settings, "rules.disable": ["s3-public-acl"] };
+    for (const listener of configListeners) {
+      listener({ affectsConfiguration: (s) => s === "onus" || s === "onus.rules" || s === "onus.rules.disable" });
+    }
+    await waitFor("didChangeConfiguration", () =>
+      spawned[0].sent.some((m) => m.method === "workspace/didChangeConfiguration"),
+    );
+    const sent = spawned[0].sent.filter((m) => m.method === "workspace/didChangeConfiguration").pop();
+    assert.deepEqual(sent.params, {
+      settings: { onus: { rules: { disable: ["s3-public-acl"], severity: { "s3-public-acl": "low" } } } },
+    });
+  });
+
+  it("restarts the server on the restart command", async () => {
+    await commands["onus.restartServer"]();
+    await waitFor("a second server", () => spawned.length === 2);
+    await waitFor("the server to run again", () => status.text.includes("$(shield)"));
+    assert.equal(await spawned[0].exit, 0, "the first server ends with code 0 (shutdown, then exit)");
+  });
+
+  it("stops the server on deactivation", async () => {
+    await extension.deactivate();
+    assert.match(status.text, /circle-slash/);
+    assert.equal(await spawned[1].exit, 0);
+  });
+
+  it("says clearly when the configured binary is missing", async () => {
+    settings = { path: "/nonexistent/onus" };
+    extension.activate({ subscriptions: [] });
+    await waitFor("an error message", () => errors.length > 0);
+    assert.match(String(errors[0][0]), /onus\.path.*\/nonexistent\/onus.*does not exist/);
+    assert.deepEqual(errors[0].slice(1), ["Open Settings", "Show Output"]);
+    assert.match(status.text, /\$\(error\)/);
+    assert.ok(status.backgroundColor, "the status item turns red");
+    assert.equal(spawned.length, 2, "nothing was started");
+    await extension.deactivate();
+  });
+
+  it("says clearly when onus is not on PATH", async () => {
+    emptyDir = fs.mkdtempSync(path.join(os.tmpdir(), "onus-nopath-"));
+    const savedPath = process.env.PATH;
+    process.env.PATH = emptyDir;
+    try {
+      errors.length = 0;
+      settings = {};
+      extension.activate({ subscriptions: [] });
+      await waitFor("an error message", () => errors.length > 0);
+      assert.match(String(errors[0][0]), /not found on PATH.*onus\.path/);
+      await extension.deactivate();
+    } finally {
+      process.env.PATH = savedPath;
+    }
+  });
+});
