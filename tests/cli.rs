@@ -195,3 +195,16 @@ fn configuration_and_summary() {
     assert_eq!(acl["severity"], "critical");
     assert_eq!(onus(&["check", "--config", "missing.toml", "app"], dir.path()).status.code(), Some(2));
 }
+
+#[test]
+fn a_file_is_analysed_with_its_module_but_only_it_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.tf"), "resource \"aws_s3_bucket\" \"b\" {\n  acl = var.acl\n}\n").unwrap();
+    std::fs::write(dir.path().join("variables.tf"), "variable \"acl\" {}\n").unwrap();
+    std::fs::write(dir.path().join("terraform.tfvars"), "acl = \"public-read\"\n").unwrap();
+    std::fs::write(dir.path().join("other.tf"), "resource \"aws_db_instance\" \"d\" {}\n").unwrap();
+    let out = onus(&["check", "--format", "json", "main.tf"], dir.path());
+    let findings: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(findings.iter().any(|f| f["rule"] == "s3-public-acl"), "{findings:?}");
+    assert!(findings.iter().all(|f| f["path"] == "main.tf"), "{findings:?}");
+}

@@ -137,6 +137,28 @@ fn analyse(files: &[String], config: &Config) -> Results {
     results
 }
 
+/// Terraform analyses a folder as one module: when only some of its files were asked for, the others
+/// (`.tf`, `terraform.tfvars`, `*.auto.tfvars`) are read as context, so `var.x` resolves as Terraform would.
+fn load_module_context(ws: &mut Workspace, files: &[&String]) {
+    let Some(first) = files.iter().find(|f| f.ends_with(".tf") || f.ends_with(".tfvars")) else { return };
+    let folder = onus_analysis::workspace::folder_of(first);
+    let dir = if folder.is_empty() { "." } else { folder };
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !(name.ends_with(".tf") || name.ends_with(".tfvars")) {
+            continue;
+        }
+        let path = if folder.is_empty() { name } else { format!("{folder}/{name}") };
+        if files.iter().any(|f| **f == path) || !entry.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
+        if let Ok(text) = std::fs::read_to_string(entry.path()) {
+            ws.add_disk_file(&path, &text);
+        }
+    }
+}
+
 fn analyse_folder(files: &[&String], config: &Config) -> Results {
     let mut ws = Workspace::new();
     ws.set_config(config.clone());
@@ -158,12 +180,17 @@ fn analyse_folder(files: &[&String], config: &Config) -> Results {
             Err(e) => out.errors.push(format!("{path}: {e}")),
         }
     }
+    load_module_context(&mut ws, files);
     let mut done = std::collections::HashSet::new();
-    for path in checked {
-        if done.contains(path) {
+    for path in &checked {
+        if done.contains(*path) {
             continue;
         }
         for (p, report) in ws.reports_of_module(path) {
+            // Context files (siblings that were not asked for) inform the analysis but are not reported.
+            if !checked.contains(&p.as_str()) {
+                continue;
+            }
             let Some(doc) = ws.document(&p) else { continue };
             let place = |d: Diagnostic| {
                 let (line, column) = text::line_col(doc.rope(), d.range.start);
