@@ -1,6 +1,7 @@
 //! Accuracy on data nobody here wrote: the KICS labelled fixtures in `../shared/corpus/kics`, scored at resource
 //! level by `../shared/eval/kics_score` through `onus rules --format json` and `onus check --format sarif`.
-//! Fails when onus claims fewer queries, or scores lower, than the bounds the project has reached.
+//! Fails when onus claims fewer queries, or scores lower, than the bounds the project has reached (the issue's
+//! floor is 50 claimed, 32 of the 40 key queries, recall and precision 0.95; onus is held to what it reached).
 
 use std::path::Path;
 use std::process::Command;
@@ -32,5 +33,5 @@ fn score(platform: &str, bounds: &[&str]) {
 
 #[test]
 fn terraform_kics_fixtures() {
-    score("terraform", &["--min-recall", "0.95", "--min-precision", "0.95", "--min-claimed", "50", "--min-key", "32"]);
+    score("terraform", &["--min-recall", "0.99", "--min-precision", "0.99", "--min-claimed", "97", "--min-key", "40"]);
 }

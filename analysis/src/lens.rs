@@ -11,7 +11,13 @@ use crate::workspace::{Diagnostic, FileReport, ResourceInfo};
 
 /// The rules that inspect a resource type: the customer duties onus checks for it.
 pub fn duties_of(ty: &str) -> Vec<&'static Rule> {
-    rules::all().iter().copied().filter(|r| r.resource_types.contains(&ty)).collect()
+    rules::all()
+        .iter()
+        .copied()
+        .filter(|r| {
+            r.resource_types.contains(&ty) || r.cloudformation.as_ref().is_some_and(|m| m.resource_types.contains(&ty))
+        })
+        .collect()
 }
 
 /// The service a resource type belongs to, as the rules name it.

@@ -7,6 +7,10 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::eval::CfnScope;
+use crate::cloudformation::suppress as cfn_suppress;
+use crate::cloudformation::Template;
 use crate::config::Config;
 use crate::document::{Cancelled, Document, Parsers};
 use crate::finding::Finding;
@@ -87,6 +91,7 @@ struct Entry {
     /// Bumped on every edit; the cached model belongs to one revision.
     revision: u64,
     model: Option<(u64, Arc<TfFile>)>,
+    template: Option<(u64, Arc<Template>)>,
 }
 
 /// Why a change was not applied.
@@ -152,7 +157,7 @@ impl Workspace {
     fn insert(&mut self, path: &str, text: &str, version: i32, open: bool) -> bool {
         let Some(doc) = Document::new(path, text, version) else { return false };
         let revision = self.entries.get(path).map_or(0, |e| e.revision + 1);
-        self.entries.insert(path.to_string(), Entry { doc, open, revision, model: None });
+        self.entries.insert(path.to_string(), Entry { doc, open, revision, model: None, template: None });
         true
     }
 
@@ -236,6 +241,20 @@ impl Workspace {
         Some(model)
     }
 
+    /// The model of a parsed CloudFormation template, built once per revision.
+    fn template(&mut self, path: &str) -> Option<Arc<Template>> {
+        let entry = self.entries.get_mut(path)?;
+        if let Some((rev, t)) = &entry.template {
+            if *rev == entry.revision && entry.doc.is_parsed() {
+                return Some(t.clone());
+            }
+        }
+        entry.doc.parse_fully(&mut self.parsers);
+        let t = Arc::new(Template::from_document(&entry.doc)?);
+        entry.template = Some((entry.revision, t.clone()));
+        Some(t)
+    }
+
     /// The reports of every file of the module (or template) that holds `path`, by path. Files are parsed to
     /// completion first.
     pub fn reports_of_module(&mut self, path: &str) -> BTreeMap<String, FileReport> {
@@ -250,6 +269,20 @@ impl Workspace {
                 if let Some(model) = self.model(p) {
                     models.push((p.clone(), model));
                 }
+            } else if entry.doc.kind().is_cloudformation() {
+                if let Some(t) = self.template(p) {
+                    let report = out.entry(p.clone()).or_default();
+                    let findings = check_template(&t, &self.config);
+                    let suppressions = cfn_suppress::suppressions(&t);
+                    split_findings(findings, &suppressions, report, |f| {
+                        let res = t.resources().find(|r| r.entry.range == f.resource)?;
+                        cfn_suppress::suppress_fix(&t, res, f.rule)
+                    });
+                    report.resources = t
+                        .resources()
+                        .map(|r| ResourceInfo { ty: r.ty.to_string(), header: r.entry.key_range, range: r.entry.range })
+                        .collect();
+                }
             }
         }
         if !models.is_empty() {
@@ -262,13 +295,13 @@ impl Workspace {
             for ((path, model), findings) in models.iter().zip(findings) {
                 let report = out.entry(path.clone()).or_default();
                 apply_suppressions(model, findings, report);
-                for d in report.diagnostics.iter_mut().chain(report.suppressed.iter_mut()) {
-                    d.severity = self.config.severity_of(d.code, d.severity);
-                }
                 report.resources = resources_of(model);
             }
         }
         for report in out.values_mut() {
+            for d in report.diagnostics.iter_mut().chain(report.suppressed.iter_mut()) {
+                d.severity = self.config.severity_of(d.code, d.severity);
+            }
             report.diagnostics.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
         }
         out
@@ -290,25 +323,37 @@ impl Workspace {
     }
 }
 
-/// Splits findings into shown and suppressed, and notes the suppression comments that silence nothing.
+/// Splits a Terraform file's findings into shown and suppressed (see [`split_findings`]).
 fn apply_suppressions(file: &TfFile, findings: Vec<Finding>, report: &mut FileReport) {
     let suppressions = suppress::suppressions(file);
+    if file.kind == crate::file_kind::FileKind::TerraformJson {
+        // Fixes write HCL, and JSON has no comments: `.tf.json` (mostly generated) gets neither.
+        let findings = findings.into_iter().map(|f| Finding { fixes: Vec::new(), ..f }).collect();
+        return split_findings(findings, &suppressions, report, |_| None);
+    }
+    split_findings(findings, &suppressions, report, |f| Some(suppress::suppress_fix(file, f.rule, f.resource)));
+}
+
+/// Splits findings into shown and suppressed, gives each shown one its suppression edit, and notes the
+/// onus suppressions that silence nothing or name no rule.
+fn split_findings(
+    findings: Vec<Finding>,
+    suppressions: &[suppress::Suppression],
+    report: &mut FileReport,
+    suppress_fix: impl Fn(&Finding) -> Option<Fix>,
+) {
     let mut used = vec![false; suppressions.len()];
     for finding in findings {
         let by = suppressions.iter().position(|s| s.silences(finding.rule, finding.range.start));
-        let mut diagnostic = Diagnostic::from_finding(finding.clone());
+        let suppression = if by.is_none() { suppress_fix(&finding) } else { None };
+        let mut diagnostic = Diagnostic::from_finding(finding);
         match by {
             Some(i) => {
                 used[i] = true;
                 report.suppressed.push(diagnostic);
             }
-            None if file.kind == crate::file_kind::FileKind::TerraformJson => {
-                // Fixes write HCL, and JSON has no comments: `.tf.json` (mostly generated) gets neither.
-                diagnostic.fixes.clear();
-                report.diagnostics.push(diagnostic);
-            }
             None => {
-                diagnostic.suppression = Some(suppress::suppress_fix(file, finding.rule, finding.resource));
+                diagnostic.suppression = suppression;
                 report.diagnostics.push(diagnostic);
             }
         }
@@ -319,7 +364,7 @@ fn apply_suppressions(file: &TfFile, findings: Vec<Finding>, report: &mut FileRe
             let msg = format!("no onus rule `{}` (see `onus rules`)", unknown.join("`, `"));
             report.diagnostics.push(Diagnostic::note(s.comment, "unknown-rule", msg));
         } else if !used && matches!(s.matcher, suppress::Matcher::Onus(_)) {
-            let msg = "this onus:ignore comment suppresses nothing here".to_string();
+            let msg = "this onus suppression silences nothing here".to_string();
             report.diagnostics.push(Diagnostic::note(s.comment, "unused-suppression", msg));
         }
     }
@@ -361,6 +406,18 @@ fn file_diagnostics(doc: &Document) -> Vec<Diagnostic> {
     }
     let Some(tree) = doc.tree() else { return Vec::new() };
     syntax_errors(tree, doc.rope()).into_iter().map(|e| plain(e.range, "syntax-error", e.message)).collect()
+}
+
+/// Runs every enabled CloudFormation rule over a template.
+pub fn check_template(t: &Template, config: &Config) -> Vec<Finding> {
+    let scope = CfnScope::new(t);
+    let mut findings = Vec::new();
+    for rule in rules::all().iter().filter(|r| config.is_enabled(r.id)) {
+        if let Some(m) = &rule.cloudformation {
+            (m.check)(&mut CfnContext::new(t, &scope, rule, &mut findings));
+        }
+    }
+    findings
 }
 
 /// Runs every enabled Terraform rule over a module.
@@ -447,6 +504,25 @@ mod tests {
         assert_eq!(codes, ["s3-public-acl", "rds-storage-unencrypted"]);
         assert_eq!(&json[diags[0].range.start..diags[0].range.end], "\"acl\": \"${var.acl}\"");
         assert!(diags.iter().all(|d| d.fixes.is_empty() && d.suppression.is_none()));
+    }
+
+    #[test]
+    fn cloudformation_templates_get_findings_metadata_suppressions_and_lens() {
+        let mut ws = workspace();
+        let yaml = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Open:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n  Reviewed:\n    Type: AWS::S3::Bucket\n    Metadata:\n      onus:\n        ignore: [s3-public-acl]\n    Properties:\n      AccessControl: PublicRead\n  Stale:\n    Type: AWS::S3::Bucket\n    Metadata:\n      checkov:\n        skip:\n          - id: CKV_AWS_20\n      onus:\n        ignore: [s3-public-acl]\n";
+        ws.open("/c/template.yaml", yaml, 1);
+        let report = ws.report("/c/template.yaml");
+        let codes: Vec<_> = report.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["s3-public-acl", "unused-suppression"]);
+        assert_eq!(report.suppressed.len(), 1);
+        assert_eq!(report.resources.len(), 3);
+        assert!(crate::lens::code_lens(&report.resources[0], &report).unwrap().contains("open"));
+        // The suppression edit writes Metadata in the template's style, and it works.
+        let fix = report.diagnostics[0].suppression.clone().unwrap();
+        ws.open("/c/template.yaml", &fix.apply(yaml), 2);
+        let report = ws.report("/c/template.yaml");
+        assert!(report.diagnostics.iter().all(|d| d.code != "s3-public-acl" && d.code != "syntax-error"), "{report:?}");
+        assert_eq!(report.suppressed.len(), 2);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod edit;
 pub mod eval;
+pub mod suppress;
 pub mod tree;
 
 use crate::document::Document;

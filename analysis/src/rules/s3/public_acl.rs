@@ -1,10 +1,14 @@
 use super::common;
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
 use crate::fix::{line_end, line_start, Edit, Fix};
 use crate::responsibility::Row;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 use crate::text::TextRange;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "s3-public-acl",
@@ -41,9 +45,40 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_s3_bucket", "aws_s3_bucket_acl"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::S3::Bucket"],
+        check: check_cfn,
+        example: r#"Resources:
+  Site:
+    Type: AWS::S3::Bucket
+    Properties:
+      AccessControl: PublicRead
+"#,
+        fixed_example: r#"Resources:
+  Site:
+    Type: AWS::S3::Bucket
+    Properties:
+      AccessControl: Private
+"#,
+    }),
     has_fix: true,
 };
+
+/// CloudFormation's canned ACLs that open a bucket: `AccessControl` of `AWS::S3::Bucket`.
+const PUBLIC_CFN_ACLS: [(&str, &str); 3] =
+    [("PublicRead", "everyone"), ("PublicReadWrite", "everyone"), ("AuthenticatedRead", "any AWS account")];
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources("AWS::S3::Bucket").collect::<Vec<_>>() {
+        let Some((node, value)) = ctx.prop(res, "AccessControl") else { continue };
+        let Some((acl, who)) = PUBLIC_CFN_ACLS.iter().find(|(acl, _)| value.as_str() == Some(acl)) else { continue };
+        let range = ctx.prop_range(res, "AccessControl").unwrap_or(node.range);
+        let fix =
+            Fix::new("Make the ACL private", vec![cfn_edit::replace_value(ctx.template, node, &json!("Private"))]);
+        let message = format!("`{}` grants {who} {acl} access", res.logical_id);
+        ctx.report(res, range, message).fixes.push(fix);
+    }
+}
 
 /// Whom a canned ACL opens the bucket to.
 fn audience(acl: &str) -> &'static str {
@@ -167,5 +202,17 @@ resource "aws_s3_bucket" "half" {
 }
 "#;
         assert!(lines(&RULE, tf).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicReadWrite\n  B:\n    Type: AWS::S3::Bucket\n    Properties: {AccessControl: !Ref Acl}\n  C:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: Private\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [5]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 1);
+        let json = r#"{"Parameters": {"Acl": {"Type": "String", "Default": "AuthenticatedRead"}},
+  "Resources": {"A": {"Type": "AWS::S3::Bucket", "Properties": {"AccessControl": {"Ref": "Acl"}}}}}"#;
+        assert_eq!(cfn_lines(&RULE, json), [2]);
+        assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }
 }
