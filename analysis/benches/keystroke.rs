@@ -75,7 +75,36 @@ fn time(runs: usize, mut f: impl FnMut()) -> Duration {
     )
 }
 
+/// `ONUS_BENCH_PROFILE=1`: only keystrokes on the 5k-line file, many of them, for a profiler to sample.
+fn profile() {
+    let text = generate(5_000);
+    let mut ws = Workspace::new();
+    ws.open("/bench/main.tf", &text, 1);
+    let rope = ropey::Rope::from_str(&text);
+    let at = text.find("app-80").unwrap() + 4;
+    let pos = onus_analysis::text::position_at(&rope, at, onus_analysis::PositionEncoding::Utf16);
+    for version in 2..600 {
+        let (range, insert) = if version % 2 == 0 {
+            (onus_analysis::Range { start: pos, end: pos }, "x")
+        } else {
+            let end = onus_analysis::Position::new(pos.line, pos.character + 1);
+            (onus_analysis::Range { start: pos, end }, "")
+        };
+        ws.change(
+            "/bench/main.tf",
+            version,
+            &[(Some(range), insert.to_string())],
+            onus_analysis::PositionEncoding::Utf16,
+        )
+        .unwrap();
+        std::hint::black_box(ws.diagnostics("/bench/main.tf"));
+    }
+}
+
 fn main() {
+    if std::env::var_os("ONUS_BENCH_PROFILE").is_some() {
+        return profile();
+    }
     println!(
         "{:>7} {:>10} {:>14} {:>14} {:>16} {:>8}",
         "lines", "parse", "parse+analyse", "reparse(1 ch)", "keystroke total", "onus/ks"

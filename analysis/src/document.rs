@@ -62,6 +62,31 @@ pub struct Document {
     tree_syntax: Option<Syntax>,
     /// Edits were applied to the rope (and to `tree`) since `tree` was parsed.
     dirty: bool,
+    /// The byte edits since the log was last taken, for consumers that update derived data incrementally;
+    /// `None` after a whole-text replacement (nothing can be carried over).
+    edit_log: Option<Vec<ByteEdit>>,
+}
+
+/// One edit in bytes: `start..old_end` of the text before it became `start..new_end`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ByteEdit {
+    pub start: usize,
+    pub old_end: usize,
+    pub new_end: usize,
+}
+
+impl ByteEdit {
+    /// Where `range` (of the text before the edit) is after it; `None` if the edit touches it.
+    pub fn map(&self, range: TextRange) -> Option<TextRange> {
+        if range.end < self.start {
+            Some(range)
+        } else if range.start > self.old_end {
+            let shift = |x: usize| x + self.new_end - self.old_end;
+            Some(TextRange::new(shift(range.start), shift(range.end)))
+        } else {
+            None
+        }
+    }
 }
 
 impl Document {
@@ -69,7 +94,16 @@ impl Document {
     pub fn new(path: impl Into<String>, text: &str, version: i32) -> Option<Document> {
         let path = path.into();
         let kind = FileKind::detect(&path, text)?;
-        Some(Document { path, kind, version, rope: Rope::from_str(text), tree: None, tree_syntax: None, dirty: true })
+        Some(Document {
+            path,
+            kind,
+            version,
+            rope: Rope::from_str(text),
+            tree: None,
+            tree_syntax: None,
+            dirty: true,
+            edit_log: None,
+        })
     }
 
     pub fn path(&self) -> &str {
@@ -110,6 +144,7 @@ impl Document {
         self.rope = Rope::from_str(text);
         self.tree = None;
         self.dirty = true;
+        self.edit_log = None;
     }
 
     /// Applies one LSP content change; `range: None` replaces the whole text.
@@ -139,6 +174,9 @@ impl Document {
             self.rope.insert(start_char, new_text);
         }
         let new_end_byte = start_byte + new_text.len();
+        if let Some(log) = &mut self.edit_log {
+            log.push(ByteEdit { start: start_byte, old_end: old_end_byte, new_end: new_end_byte });
+        }
         if let Some(tree) = &mut self.tree {
             tree.edit(&InputEdit {
                 start_byte,
@@ -195,6 +233,12 @@ impl Document {
                 Err(Cancelled)
             }
         }
+    }
+
+    /// Takes the edits made since the last call (starting a new log); `None` when the text was replaced
+    /// whole (or the log was never started), so that nothing derived from an older text can be reused.
+    pub fn take_edit_log(&mut self) -> Option<Vec<ByteEdit>> {
+        self.edit_log.replace(Vec::new())
     }
 
     /// Parses to completion (for the CLI and tests).

@@ -236,7 +236,14 @@ impl Workspace {
             }
         }
         entry.doc.parse_fully(&mut self.parsers);
-        let model = Arc::new(TfFile::from_document(&entry.doc)?);
+        let edits = entry.doc.take_edit_log();
+        // The previous model is reused where no edit touched it, if nothing else holds it.
+        let previous = entry.model.take().and_then(|(_, m)| Arc::try_unwrap(m).ok());
+        let model = match (previous, edits) {
+            (Some(previous), Some(edits)) => TfFile::update(&entry.doc, previous, &edits),
+            _ => TfFile::from_document(&entry.doc),
+        };
+        let model = Arc::new(model?);
         entry.model = Some((entry.revision, model.clone()));
         Some(model)
     }

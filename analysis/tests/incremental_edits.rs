@@ -28,6 +28,8 @@ const PIECES: &[&str] = &[
     "EOT\n",
     "${",
     "日本",
+    "# onus:ignore:s3-public-acl reviewed\n",
+    "resource \"aws_s3_bucket\" \"y\" {\n  acl = \"public-read\"\n}\n",
 ];
 
 /// The client's view: the position of a byte offset, lines ending at \n, \r\n or \r, characters in `enc`.
@@ -67,7 +69,7 @@ fn snap(text: &str, at: usize) -> usize {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(500))]
+    #![proptest_config(ProptestConfig::with_cases(1000))]
     #[test]
     fn incremental_edits_match_a_fresh_parse(
         edits in prop::collection::vec((0.0f64..1.0, 0usize..12, 0..PIECES.len(), any::<bool>()), 1..25),
@@ -87,7 +89,8 @@ proptest! {
             model.replace_range(start..end, text);
             prop_assert_eq!(ws.document(path).unwrap().text(), model.clone());
             if parse_now {
-                ws.parse(path, &mut || false).unwrap();
+                // Analyse in between: the next model is built from this one (blocks no edit touched are reused).
+                ws.diagnostics(path);
             }
         }
         let incremental = ws.diagnostics(path);

@@ -80,10 +80,7 @@ impl<'a, 'm> TfContext<'a, 'm> {
 
     /// `data` sources of type `ty`.
     pub fn data_sources(&self, ty: &'a str) -> impl Iterator<Item = Resource<'m>> + 'a {
-        self.module
-            .blocks("data")
-            .filter(move |(_, b)| b.label(0) == Some(ty))
-            .map(|(file, block)| Resource { file, block })
+        self.module.typed("data", ty).map(|(file, block)| Resource { file, block })
     }
 
     /// Whether `expr` refers to `target`: a reference (`aws_s3_bucket.b.id`), or a literal equal to the value of

@@ -8,8 +8,11 @@ pub mod json;
 pub mod model;
 pub mod view;
 
-use crate::document::Document;
+use std::collections::HashMap;
+
+use crate::document::{ByteEdit, Document};
 use crate::file_kind::FileKind;
+use crate::text::TextRange;
 use eval::Scope;
 use model::{Attribute, Block, Comment, HclReader};
 
@@ -44,6 +47,76 @@ impl TfFile {
         Some(TfFile { path: doc.path().to_string(), kind: doc.kind(), source, blocks, attributes, comments })
     }
 
+    /// The model of `doc` after edits, reusing the blocks of `previous` (the model of the text before `edits`)
+    /// that no edit touched: a keystroke rebuilds the block it is in, not the file.
+    ///
+    /// A reused block has the same text as before and sits at the top level of the new tree with the same
+    /// extent, so the grammar gives it the same structure: only its ranges move.
+    pub fn update(doc: &Document, previous: TfFile, edits: &[ByteEdit]) -> Option<TfFile> {
+        if !matches!(doc.kind(), FileKind::Terraform | FileKind::TerraformVars) || previous.kind != doc.kind() {
+            return TfFile::from_document(doc);
+        }
+        let tree = doc.tree()?;
+        let source = doc.text();
+        let reader = HclReader::new(source.as_bytes());
+        let mut kept: HashMap<(usize, usize), (Block, TextRange)> = HashMap::new();
+        for block in previous.blocks {
+            let old = block.range;
+            let new = edits.iter().try_fold(old, |r, e| e.map(r));
+            if let Some(new) = new {
+                kept.insert((new.start, new.end), (block, old));
+            }
+        }
+        let mut blocks = Vec::new();
+        let mut attributes = Vec::new();
+        let mut comments = Vec::new();
+        let root = tree.root_node();
+        let mut cursor = root.walk();
+        let top: Vec<_> = root.named_children(&mut cursor).collect();
+        for node in top {
+            // As in a full build, blocks and attributes are read from the file's body only; a comment may also
+            // sit directly under the root.
+            let children: Vec<_> = match node.kind() {
+                "body" => {
+                    let mut c = node.walk();
+                    node.named_children(&mut c).collect()
+                }
+                "comment" => vec![node],
+                _ => Vec::new(),
+            };
+            for child in children {
+                match child.kind() {
+                    "block" => match kept.remove(&(child.start_byte(), child.end_byte())) {
+                        Some((mut block, old)) => {
+                            let delta = child.start_byte() as isize - old.start as isize;
+                            block.shift(delta);
+                            comments.extend(previous.comments.iter().filter(|c| old.contains(c.range.start)).map(
+                                |c| {
+                                    let mut c = c.clone();
+                                    c.shift(delta);
+                                    c
+                                },
+                            ));
+                            blocks.push(block);
+                        }
+                        None => {
+                            comments.extend(reader.comments(child));
+                            blocks.extend(reader.block(child));
+                        }
+                    },
+                    "attribute" => attributes.extend(reader.attribute(child)),
+                    "comment" => comments.push(Comment {
+                        range: TextRange::from_node(&child),
+                        text: source.get(child.start_byte()..child.end_byte()).unwrap_or("").to_string(),
+                    }),
+                    _ => {}
+                }
+            }
+        }
+        comments.sort_by_key(|c| c.range.start);
+        Some(TfFile { path: doc.path().to_string(), kind: doc.kind(), source, blocks, attributes, comments })
+    }
+
     /// Whether Terraform loads this file's values for `var.x` (`terraform.tfvars`, `*.auto.tfvars`).
     pub fn is_auto_loaded_vars(&self) -> bool {
         let name = self.path.rsplit(['/', '\\']).next().unwrap_or(&self.path);
@@ -54,6 +127,10 @@ impl TfFile {
 /// A module: the Terraform files of one folder, analysed together.
 pub struct Module<'m> {
     pub files: Vec<&'m TfFile>,
+    /// Top-level blocks by kind, and by kind and first label (`resource`/`aws_s3_bucket`): matchers ask for
+    /// blocks by type many times per analysis, and must not scan the whole module each time.
+    by_kind: HashMap<&'m str, Vec<(usize, &'m Block)>>,
+    by_type: HashMap<(&'m str, &'m str), Vec<(usize, &'m Block)>>,
     pub scope: Scope<'m>,
     /// What day it is, for rules keyed by support dates; `None` when the caller did not say.
     pub today: Option<crate::date::Date>,
@@ -94,20 +171,32 @@ impl<'m> Module<'m> {
         for (name, json) in documents {
             scope.policy_documents.insert(name, crate::value::Value::String(json));
         }
-        Module { files, scope, today: None }
+        let mut by_kind: HashMap<&str, Vec<(usize, &Block)>> = HashMap::new();
+        let mut by_type: HashMap<(&str, &str), Vec<(usize, &Block)>> = HashMap::new();
+        for (i, file) in files.iter().enumerate() {
+            for block in &file.blocks {
+                by_kind.entry(&block.kind).or_default().push((i, block));
+                if let Some(label) = block.label(0) {
+                    by_type.entry((&block.kind, label)).or_default().push((i, block));
+                }
+            }
+        }
+        Module { files, by_kind, by_type, scope, today: None }
     }
 
     /// Every resource block of type `ty`, with the index of its file.
     pub fn resources<'a>(&'a self, ty: &'a str) -> impl Iterator<Item = (usize, &'m Block)> + 'a {
-        self.blocks("resource").filter(move |(_, b)| b.label(0) == Some(ty))
+        self.typed("resource", ty)
     }
 
-    /// Every top-level block of kind `kind` (`resource`, `data`, `module`, ...).
+    /// Top-level blocks of kind `kind` whose first label is `ty` (`data`, `aws_iam_policy_document`).
+    pub fn typed<'a>(&'a self, kind: &'a str, ty: &'a str) -> impl Iterator<Item = (usize, &'m Block)> + 'a {
+        self.by_type.get(&(kind, ty)).into_iter().flatten().copied()
+    }
+
+    /// Every top-level block of kind `kind` (`resource`, `data`, `module`, ...), in file order.
     pub fn blocks<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = (usize, &'m Block)> + 'a {
-        self.files
-            .iter()
-            .enumerate()
-            .flat_map(move |(i, f)| f.blocks.iter().filter(move |b| b.kind == kind).map(move |b| (i, b)))
+        self.by_kind.get(kind).into_iter().flatten().copied()
     }
 }
 

@@ -77,7 +77,26 @@ pub enum Step {
     Splat,
 }
 
+fn shift_range(r: &mut TextRange, delta: isize) {
+    r.start = r.start.saturating_add_signed(delta);
+    r.end = r.end.saturating_add_signed(delta);
+}
+
 impl Block {
+    /// Moves every range of the block by `delta` bytes (the block was reused after an edit before it).
+    pub fn shift(&mut self, delta: isize) {
+        shift_range(&mut self.range, delta);
+        shift_range(&mut self.header, delta);
+        self.open_brace_end = self.open_brace_end.saturating_add_signed(delta);
+        self.close_brace_start = self.close_brace_start.saturating_add_signed(delta);
+        for a in &mut self.attributes {
+            a.shift(delta);
+        }
+        for b in &mut self.blocks {
+            b.shift(delta);
+        }
+    }
+
     pub fn label(&self, i: usize) -> Option<&str> {
         self.labels.get(i).map(String::as_str)
     }
@@ -105,7 +124,54 @@ impl Block {
     }
 }
 
+impl Attribute {
+    pub fn shift(&mut self, delta: isize) {
+        shift_range(&mut self.name_range, delta);
+        shift_range(&mut self.range, delta);
+        self.expr.shift(delta);
+    }
+}
+
+impl Comment {
+    pub fn shift(&mut self, delta: isize) {
+        shift_range(&mut self.range, delta);
+    }
+}
+
 impl Expr {
+    pub fn shift(&mut self, delta: isize) {
+        shift_range(&mut self.range, delta);
+        match &mut self.kind {
+            ExprKind::Template(parts) => {
+                for p in parts {
+                    if let TemplatePart::Interpolation(e) = p {
+                        e.shift(delta);
+                    }
+                }
+            }
+            ExprKind::Tuple(items) | ExprKind::Call(_, items) => items.iter_mut().for_each(|e| e.shift(delta)),
+            ExprKind::Object(elems) => {
+                for (k, v) in elems {
+                    k.shift(delta);
+                    v.shift(delta);
+                }
+            }
+            ExprKind::Traversal(_, steps) => {
+                for step in steps {
+                    if let Step::Index(e) = step {
+                        e.shift(delta);
+                    }
+                }
+            }
+            ExprKind::Conditional(c, t, f) => {
+                c.shift(delta);
+                t.shift(delta);
+                f.shift(delta);
+            }
+            ExprKind::Null | ExprKind::Bool(_) | ExprKind::Number(_) | ExprKind::Other => {}
+        }
+    }
+
     /// A string with no interpolation, as written.
     pub fn as_literal_str(&self) -> Option<&str> {
         match &self.kind {
@@ -218,7 +284,7 @@ impl<'a> HclReader<'a> {
         })
     }
 
-    fn attribute(&self, node: Node) -> Option<Attribute> {
+    pub fn attribute(&self, node: Node) -> Option<Attribute> {
         let name = node.named_child(0).filter(|n| n.kind() == "identifier")?;
         let value = node.named_child(1)?;
         Some(Attribute {
