@@ -9,54 +9,9 @@ use std::time::{Duration, Instant};
 use onus_analysis::document::{Document, Parsers};
 use onus_analysis::{TextRange, Workspace};
 
-/// A realistic module: buckets, security groups, databases, IAM policies, variables.
-fn generate(lines: usize) -> String {
-    let mut out = String::new();
-    let mut i = 0;
-    while out.lines().count() < lines {
-        out.push_str(&format!(
-            r#"variable "name_{i}" {{
-  type    = string
-  default = "app-{i}"
-}}
-
-resource "aws_s3_bucket" "b{i}" {{
-  bucket = "${{var.name_{i}}}-logs"
-  acl    = "private"
-  tags = {{
-    Name = "bucket {i}"
-  }}
-}}
-
-resource "aws_security_group" "sg{i}" {{
-  name = "sg-{i}"
-  ingress {{
-    from_port   = 443
-    to_port     = 443
-    protocol    = "tcp"
-    cidr_blocks = ["10.0.0.0/8"]
-  }}
-}}
-
-resource "aws_db_instance" "db{i}" {{
-  engine            = "postgres"
-  instance_class    = "db.t3.micro"
-  storage_encrypted = true
-}}
-
-resource "aws_iam_policy" "p{i}" {{
-  policy = jsonencode({{
-    Version   = "2012-10-17"
-    Statement = [{{ Effect = "Allow", Action = ["s3:GetObject"], Resource = ["*"] }}]
-  }})
-}}
-
-"#
-        ));
-        i += 1;
-    }
-    out
-}
+#[path = "../../bench/generate.rs"]
+mod generate;
+use generate::generate;
 
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();

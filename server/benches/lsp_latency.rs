@@ -1,0 +1,119 @@
+//! End to end over stdio: the real `onus lsp`, a client that opens a generated 5k-line Terraform file and sends
+//! 500 single-character edits, timing each from the send to the `publishDiagnostics` of that version.
+//!
+//! Run: `cargo bench -p onus --bench lsp_latency` (optionally `ONUS_BENCH_LINES=20000`). One edit in ten breaks
+//! the syntax and the next restores it (delete a block's `{`, type a `{`, open a string), since people type
+//! unbalanced text all day. Prints p50/p90/p99/max for all edits and for the breaking ones alone.
+
+#[path = "../../tests/support/mod.rs"]
+mod support;
+#[path = "../../bench/generate.rs"]
+mod generate;
+
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use support::{file_uri, Client};
+
+/// (line, character) of byte `offset` in ASCII text.
+fn position(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset];
+    let line = before.matches('\n').count();
+    (line, offset - before.rfind('\n').map_or(0, |i| i + 1))
+}
+
+struct Edit {
+    start: usize,
+    end: usize,
+    text: &'static str,
+    breaking: bool,
+}
+
+/// The next edit of the session, and how to undo it afterwards.
+fn plan(text: &str, i: usize) -> (Edit, Edit) {
+    // Spread edits over the file.
+    let anchor = |needle: &str, nth: usize| {
+        let hits: Vec<usize> = text.match_indices(needle).map(|(i, _)| i).collect();
+        hits[nth % hits.len()]
+    };
+    match i % 40 {
+        10 => {
+            // Delete the `{` of a resource block in the middle, then put it back.
+            let at = anchor("\" {\n  bucket", i / 40 + 7) + 2;
+            (Edit { start: at, end: at + 1, text: "", breaking: true }, Edit { start: at, end: at, text: "{", breaking: true })
+        }
+        20 => {
+            // Type a `{` inside a body, then remove it.
+            let at = anchor("  engine ", i / 40 + 3);
+            (Edit { start: at, end: at, text: "{", breaking: true }, Edit { start: at, end: at + 1, text: "", breaking: true })
+        }
+        30 => {
+            // Open a string, then close the gap again.
+            let at = anchor("  target_prefix = ", i / 40 + 5) + 18;
+            (Edit { start: at, end: at, text: "\"", breaking: true }, Edit { start: at, end: at + 1, text: "", breaking: true })
+        }
+        _ => {
+            // Type a character into a value, then delete it.
+            let at = anchor("default = \"app-", i / 2 + 11) + 15;
+            (Edit { start: at, end: at, text: "x", breaking: false }, Edit { start: at, end: at + 1, text: "", breaking: false })
+        }
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn report(name: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    println!(
+        "{name:<22} n={:<4} p50 {:>9.2?}  p90 {:>9.2?}  p99 {:>9.2?}  max {:>9.2?}",
+        samples.len(),
+        percentile(&samples, 0.5),
+        percentile(&samples, 0.9),
+        percentile(&samples, 0.99),
+        samples[samples.len() - 1]
+    );
+}
+
+fn main() {
+    let lines: usize = std::env::var("ONUS_BENCH_LINES").ok().and_then(|v| v.parse().ok()).unwrap_or(5_000);
+    let mut text = generate::generate(lines);
+    let mut c = Client::initialized(json!({}));
+    let uri = file_uri("/onus-bench/main.tf");
+    c.open(&uri, "terraform", &text);
+    c.diagnostics(&uri, 1);
+
+    let mut all = Vec::new();
+    let mut breaking = Vec::new();
+    let mut version = 1;
+    let mut pending_undo: Option<Edit> = None;
+    for i in 0..500 {
+        let edit = match pending_undo.take() {
+            Some(undo) => undo,
+            None => {
+                let (edit, undo) = plan(&text, i);
+                pending_undo = Some(undo);
+                edit
+            }
+        };
+        let (sl, sc) = position(&text, edit.start);
+        let (el, ec) = position(&text, edit.end);
+        version += 1;
+        let change = json!([{ "range": { "start": { "line": sl, "character": sc }, "end": { "line": el, "character": ec } },
+                              "text": edit.text }]);
+        let sent = Instant::now();
+        c.change(&uri, version, change);
+        c.diagnostics(&uri, version);
+        let took = sent.elapsed();
+        text.replace_range(edit.start..edit.end, edit.text);
+        all.push(took);
+        if edit.breaking {
+            breaking.push(took);
+        }
+    }
+    println!("onus lsp, {lines}-line file, {} single-character edits, send -> publishDiagnostics:", all.len());
+    report("all edits", all);
+    report("syntax-breaking edits", breaking);
+    let _ = c.shutdown_and_exit();
+}
