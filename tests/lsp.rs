@@ -311,3 +311,38 @@ fn the_workspace_is_indexed_and_the_configuration_reloads_live() {
             && codes(&focus(m["params"]["diagnostics"].as_array().unwrap().clone())) == ["s3-public-acl"])
         .is_some());
 }
+
+#[test]
+fn editor_rule_settings_apply_on_top_of_the_configuration() {
+    let mut c = Client::start();
+    c.request(
+        "initialize",
+        json!({ "processId": null, "capabilities": {},
+                "initializationOptions": { "rules": { "disable": ["s3-public-acl"] } } }),
+    );
+    c.notify("initialized", json!({}));
+    let uri = file_uri("/onus-e2e/settings/main.tf");
+    c.open(
+        &uri,
+        "terraform",
+        "resource \"aws_s3_bucket\" \"b\" {\n  acl = \"public-read\"\n}\nresource \"aws_db_instance\" \"d\" {}\n",
+    );
+    let diags = c.diagnostics(&uri, 1);
+    assert!(diags.iter().all(|d| d["code"] != "s3-public-acl"), "{diags:?}");
+    let rds = diags.iter().find(|d| d["code"] == "rds-storage-unencrypted").unwrap();
+    assert_eq!(rds["severity"], 1);
+    // Settings changed in the editor apply at once: the rule is back, and the other one is lowered to low.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "onus": { "rules": { "disable": [], "severity": { "rds-storage-unencrypted": "low" } } } } }),
+    );
+    let published = c
+        .wait_for(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == "s3-public-acl")
+        })
+        .expect("the rule is enabled again");
+    let diags = published["params"]["diagnostics"].as_array().unwrap();
+    let rds = diags.iter().find(|d| d["code"] == "rds-storage-unencrypted").unwrap();
+    assert_eq!(rds["severity"], 3, "low is shown as information");
+}

@@ -106,6 +106,41 @@ impl Config {
         (config, errors)
     }
 
+    /// Applies an editor's settings on top of the file: `{"disable": [ids], "severity": {id: level}}` (the
+    /// `rules` object of the VS Code extension's settings). Rules disabled in either are off; an editor severity
+    /// wins over the file's. Returns the problems found (unknown ids, bad levels), which the caller logs.
+    pub fn with_editor_settings(mut self, rules: &serde_json::Value) -> (Config, Vec<String>) {
+        let mut problems = Vec::new();
+        let known = |id: &str, problems: &mut Vec<String>| {
+            let ok = rules::by_id(id).is_some();
+            if !ok {
+                problems.push(format!("editor settings: no onus rule `{id}`"));
+            }
+            ok
+        };
+        for id in rules.get("disable").and_then(|d| d.as_array()).into_iter().flatten().filter_map(|v| v.as_str()) {
+            if known(id, &mut problems) && self.is_enabled(id) {
+                self.disabled.push(id.to_string());
+            }
+        }
+        for (id, level) in rules.get("severity").and_then(|s| s.as_object()).into_iter().flatten() {
+            if !known(id, &mut problems) {
+                continue;
+            }
+            match level
+                .as_str()
+                .and_then(Severity::from_name)
+                .filter(|s| !matches!(s, Severity::Error | Severity::Hint))
+            {
+                Some(level) => {
+                    self.severities.insert(id.clone(), level);
+                }
+                None => problems.push(format!("editor settings: `{level}` is not a severity for `{id}`")),
+            }
+        }
+        (self, problems)
+    }
+
     pub fn is_enabled(&self, rule_id: &str) -> bool {
         !self.disabled.iter().any(|d| d == rule_id)
     }
@@ -135,6 +170,17 @@ mod tests {
         assert_eq!(config.severity_of("rds-storage-unencrypted", Severity::High), Severity::Critical);
         assert!(config.is_excluded("/w/examples/a/main.tf"));
         assert!(!config.is_excluded("/w/src/main.tf"));
+    }
+
+    #[test]
+    fn editor_settings_apply_on_top_of_the_file() {
+        let (file, _) =
+            Config::parse("disable = [\"s3-public-acl\"]\n[severity]\nrds-storage-unencrypted = \"low\"\n", "/w");
+        let settings = serde_json::json!({"disable": ["sg-ssh-open-to-world", "nope"], "severity": {"rds-storage-unencrypted": "critical"}});
+        let (config, problems) = file.with_editor_settings(&settings);
+        assert!(!config.is_enabled("s3-public-acl") && !config.is_enabled("sg-ssh-open-to-world"));
+        assert_eq!(config.severity_of("rds-storage-unencrypted", Severity::High), Severity::Critical);
+        assert_eq!(problems, ["editor settings: no onus rule `nope`"]);
     }
 
     #[test]

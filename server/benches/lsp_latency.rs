@@ -5,10 +5,10 @@
 //! the syntax and the next restores it (delete a block's `{`, type a `{`, open a string), since people type
 //! unbalanced text all day. Prints p50/p90/p99/max for all edits and for the breaking ones alone.
 
-#[path = "../../tests/support/mod.rs"]
-mod support;
 #[path = "../../bench/generate.rs"]
 mod generate;
+#[path = "../../tests/support/mod.rs"]
+mod support;
 
 use std::time::{Duration, Instant};
 
@@ -40,22 +40,34 @@ fn plan(text: &str, i: usize) -> (Edit, Edit) {
         10 => {
             // Delete the `{` of a resource block in the middle, then put it back.
             let at = anchor("\" {\n  bucket", i / 40 + 7) + 2;
-            (Edit { start: at, end: at + 1, text: "", breaking: true }, Edit { start: at, end: at, text: "{", breaking: true })
+            (
+                Edit { start: at, end: at + 1, text: "", breaking: true },
+                Edit { start: at, end: at, text: "{", breaking: true },
+            )
         }
         20 => {
             // Type a `{` inside a body, then remove it.
             let at = anchor("  engine ", i / 40 + 3);
-            (Edit { start: at, end: at, text: "{", breaking: true }, Edit { start: at, end: at + 1, text: "", breaking: true })
+            (
+                Edit { start: at, end: at, text: "{", breaking: true },
+                Edit { start: at, end: at + 1, text: "", breaking: true },
+            )
         }
         30 => {
             // Open a string, then close the gap again.
             let at = anchor("  target_prefix = ", i / 40 + 5) + 18;
-            (Edit { start: at, end: at, text: "\"", breaking: true }, Edit { start: at, end: at + 1, text: "", breaking: true })
+            (
+                Edit { start: at, end: at, text: "\"", breaking: true },
+                Edit { start: at, end: at + 1, text: "", breaking: true },
+            )
         }
         _ => {
             // Type a character into a value, then delete it.
             let at = anchor("default = \"app-", i / 2 + 11) + 15;
-            (Edit { start: at, end: at, text: "x", breaking: false }, Edit { start: at, end: at + 1, text: "", breaking: false })
+            (
+                Edit { start: at, end: at, text: "x", breaking: false },
+                Edit { start: at, end: at + 1, text: "", breaking: false },
+            )
         }
     }
 }

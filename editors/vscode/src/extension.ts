@@ -19,7 +19,7 @@ let output: vscode.OutputChannel;
 /** Serialises start/stop/restart, so two quick restarts never race. */
 let queue: Promise<void> = Promise.resolve();
 
-/** What the server is told about rules. The server does not apply these yet: `.onus.toml` is the source of truth. */
+/** What the server is told about rules: applied on top of `.onus.toml`. */
 export interface RuleSettings {
   disable: string[];
   severity: Record<string, string>;
@@ -206,7 +206,7 @@ export function activate(context: vscode.ExtensionContext): void {
           await start();
         });
       } else if (e.affectsConfiguration("onus.rules") && client?.isRunning()) {
-        // The server does not apply these yet (`.onus.toml` is the source of truth); sent for when it does.
+        // The server applies them on top of `.onus.toml` as soon as they arrive.
         const rules = ruleSettings(vscode.workspace.getConfiguration(SECTION));
         void client.sendNotification("workspace/didChangeConfiguration", { settings: { onus: { rules } } });
       }

@@ -186,7 +186,7 @@ describe("onus lsp, driven as VS Code drives it", () => {
       rootUri: pathToFileURL(workspace).href,
       workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: path.basename(workspace) }],
       capabilities,
-      // What the extension sends (src/extension.ts): rule settings, which the server accepts and does not apply yet.
+      // What the extension sends (src/extension.ts): rule settings, which the server applies on top of `.onus.toml`.
       initializationOptions: { rules: { disable: [], severity: {} } },
       trace: "off",
     });

@@ -72,9 +72,11 @@ impl LanguageServer for Backend {
         self.can_watch.store(watch, Ordering::SeqCst);
         self.session.initialized.store(true, Ordering::SeqCst);
         let docs = convert::docs_base(params.initialization_options.as_ref());
+        let rules = params.initialization_options.as_ref().and_then(|o| o.get("rules")).cloned().unwrap_or_default();
         self.worker.send(super::worker::Message::Query(Box::new(move |state| {
             state.root = root;
             state.docs = docs;
+            state.editor_rules = rules;
             state.reload_config();
         })));
         Ok(InitializeResult {
@@ -122,6 +124,18 @@ impl LanguageServer for Backend {
             if let Err(e) = self.client.register_capability(vec![registration]).await {
                 self.client.log_message(MessageType::WARNING, format!("onus: cannot watch files: {e}")).await;
             }
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        // `{onus: {rules: ...}}` (VS Code's section), or the `rules` object itself.
+        let settings = params.settings;
+        let rules = settings.get("onus").unwrap_or(&settings).get("rules").cloned();
+        if let Some(rules) = rules {
+            self.worker.send(super::worker::Message::Query(Box::new(move |state| {
+                state.editor_rules = rules;
+                state.reload_config();
+            })));
         }
     }
 

@@ -88,6 +88,9 @@ pub struct WorkerState {
     pub root: Option<String>,
     /// Where the rule pages are, for each diagnostic's `codeDescription`.
     pub docs: Option<lsp::Url>,
+    /// The editor's rule settings (`initializationOptions.rules`, `workspace/didChangeConfiguration`), applied on
+    /// top of `.onus.toml`.
+    pub editor_rules: serde_json::Value,
     /// `.onus.toml` open in the editor: its text (edited live) and URI.
     config_doc: Option<(ropey::Rope, lsp::Url)>,
 }
@@ -114,7 +117,14 @@ impl WorkerState {
     /// Reads `.onus.toml` (the editor's copy if open, else the disk's), applies it, reports its problems on the
     /// file, and re-analyses every open document.
     pub fn reload_config(&mut self) {
-        let Some(path) = self.config_path() else { return };
+        let Some(path) = self.config_path() else {
+            // No workspace root: no file, but the editor's settings still apply.
+            let (config, problems) = Config::default().with_editor_settings(&self.editor_rules);
+            problems.into_iter().for_each(|p| self.log(lsp::MessageType::WARNING, p));
+            self.workspace.set_config(config);
+            self.pending.extend(self.uris.keys().cloned());
+            return;
+        };
         let root = self.root.clone().unwrap_or_default();
         let (text, uri) = match &self.config_doc {
             Some((rope, uri)) => (Some(rope.to_string()), Some(uri.clone())),
@@ -124,6 +134,8 @@ impl WorkerState {
             Some(text) => Config::parse(text, &root),
             None => (Config::default(), Vec::new()),
         };
+        let (config, problems) = config.with_editor_settings(&self.editor_rules);
+        problems.into_iter().for_each(|p| self.log(lsp::MessageType::WARNING, p));
         self.workspace.set_config(config);
         if let (Some(uri), Some(text)) = (uri, text) {
             let rope = ropey::Rope::from_str(&text);
@@ -316,6 +328,7 @@ pub fn spawn(
                 out,
                 root: None,
                 docs: None,
+                editor_rules: serde_json::Value::Null,
                 config_doc: None,
             };
             let mut received = 0u64;
