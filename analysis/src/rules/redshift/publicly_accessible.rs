@@ -3,6 +3,9 @@ use crate::responsibility::Row;
 use crate::rules::rds::common::{check_bool, BoolCheck};
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
+use crate::rules::CfnMatcher;
+use crate::cloudformation::check::CfnContext;
+use crate::rules::rds::common::{check_cfn_bool, CfnBoolCheck};
 
 pub static RULE: Rule = Rule {
     id: "redshift-publicly-accessible",
@@ -29,10 +32,29 @@ pub static RULE: Rule = Rule {
   node_type           = "ra3.xlplus"
   publicly_accessible = false
 }"#,
-    equivalents: Equivalents { checkov: &["CKV_AWS_87"], kics: &["af173fde-95ea-4584-b904-bb3923ac4bda"], trivy: &[] },
+    equivalents: Equivalents { checkov: &["CKV_AWS_87"], kics: &["af173fde-95ea-4584-b904-bb3923ac4bda", "bdf8dcb4-75df-4370-92c4-606e4ae6c4d3"], trivy: &[] },
     resource_types: &["aws_redshift_cluster"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::Redshift::Cluster"],
+        check: check_cfn,
+        example: r#"Resources:
+  Main:
+    Type: AWS::Redshift::Cluster
+    Properties:
+      NodeType: ra3.xlplus
+      ClusterType: single-node
+      PubliclyAccessible: true
+"#,
+        fixed_example: r#"Resources:
+  Main:
+    Type: AWS::Redshift::Cluster
+    Properties:
+      NodeType: ra3.xlplus
+      ClusterType: single-node
+      PubliclyAccessible: false
+"#,
+    }),
     has_fix: true,
 };
 
@@ -47,6 +69,21 @@ fn check(ctx: &mut TfContext) {
     };
     for res in ctx.resources(CLUSTER).collect::<Vec<_>>() {
         check_bool(ctx, res, &check);
+    }
+}
+
+static CFN_CHECK: CfnBoolCheck = CfnBoolCheck {
+    prop: "PubliclyAccessible",
+    secure: false,
+    absent_insecure: false,
+    absent: "",
+    insecure: "sets `PubliclyAccessible: true`: the cluster gets a public endpoint",
+    fix: "Make the cluster private",
+};
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources("AWS::Redshift::Cluster").collect::<Vec<_>>() {
+        check_cfn_bool(ctx, res, &CFN_CHECK);
     }
 }
 
@@ -90,5 +127,13 @@ resource "aws_redshift_cluster" "c" {
 }
 "#;
         assert!(lines(&RULE, tf).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_explicitly_public_clusters() {
+    use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::Redshift::Cluster\n    Properties:\n      PubliclyAccessible: true\n  B:\n    Type: AWS::Redshift::Cluster\n    Properties:\n      NodeType: dc2.large\n  C:\n    Type: AWS::Redshift::Cluster\n    Properties:\n      PubliclyAccessible: !Ref Public\nParameters:\n  Public:\n    Type: String\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [5]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 1);
     }
 }

@@ -3,6 +3,9 @@ use crate::responsibility::Row;
 use crate::rules::rds::common::{check_bool, BoolCheck};
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
+use crate::rules::CfnMatcher;
+use crate::cloudformation::check::CfnContext;
+use crate::rules::rds::common::{check_cfn_bool, CfnBoolCheck};
 
 pub static RULE: Rule = Rule {
     id: "redshift-unencrypted",
@@ -29,12 +32,31 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_64"],
-        kics: &["cfdcabb0-fc06-427c-865b-c59f13e898ce"],
+        kics: &["cfdcabb0-fc06-427c-865b-c59f13e898ce", "3b316b05-564c-44a7-9c3f-405bb95e211e"],
         trivy: &["AVD-AWS-0084", "aws-redshift-encryption-customer-key"],
     },
     resource_types: &["aws_redshift_cluster"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::Redshift::Cluster"],
+        check: check_cfn,
+        example: r#"Resources:
+  Main:
+    Type: AWS::Redshift::Cluster
+    Properties:
+      NodeType: ra3.xlplus
+      ClusterType: single-node
+      Encrypted: false
+"#,
+        fixed_example: r#"Resources:
+  Main:
+    Type: AWS::Redshift::Cluster
+    Properties:
+      NodeType: ra3.xlplus
+      ClusterType: single-node
+      Encrypted: true
+"#,
+    }),
     has_fix: true,
 };
 
@@ -53,6 +75,21 @@ fn check(ctx: &mut TfContext) {
             continue;
         }
         check_bool(ctx, res, &check);
+    }
+}
+
+static CFN_CHECK: CfnBoolCheck = CfnBoolCheck {
+    prop: "Encrypted",
+    secure: true,
+    absent_insecure: false,
+    absent: "",
+    insecure: "sets `Encrypted: false`, so its data and snapshots are stored unencrypted",
+    fix: "Encrypt the cluster",
+};
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources("AWS::Redshift::Cluster").collect::<Vec<_>>() {
+        check_cfn_bool(ctx, res, &CFN_CHECK);
     }
 }
 
@@ -96,5 +133,13 @@ resource "aws_redshift_cluster" "c" {
 }
 "#;
         assert!(lines(&RULE, tf).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_explicitly_unencrypted_clusters() {
+    use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::Redshift::Cluster\n    Properties:\n      Encrypted: 'false'\n  B:\n    Type: AWS::Redshift::Cluster\n    Properties:\n      NodeType: dc2.large\n  C:\n    Type: AWS::Redshift::Cluster\n    Properties:\n      Encrypted: true\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [5]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 1);
     }
 }
