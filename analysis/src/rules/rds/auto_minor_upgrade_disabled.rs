@@ -30,7 +30,7 @@ pub static RULE: Rule = Rule {
   instance_class             = "db.t3.micro"
   auto_minor_version_upgrade = true
 }"#,
-    equivalents: Equivalents { checkov: &["CKV_AWS_226"], kics: &["3b6d777b-76e3-4133-80a3-0d6f667ade7f", "f0104061-8bfc-4b45-8a7d-630eb502f281"], trivy: &[] },
+    equivalents: Equivalents { checkov: &["CKV_AWS_226"], kics: &["3b6d777b-76e3-4133-80a3-0d6f667ade7f"], trivy: &[] },
     resource_types: &["aws_db_instance", "aws_rds_cluster_instance", "aws_rds_cluster"],
     terraform: Some(check),
     cloudformation: Some(CfnMatcher {

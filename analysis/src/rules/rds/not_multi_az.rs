@@ -29,7 +29,7 @@ pub static RULE: Rule = Rule {
   instance_class = "db.t3.micro"
   multi_az       = true
 }"#,
-    equivalents: Equivalents { checkov: &["CKV_AWS_157"], kics: &["2b1d4935-9acf-48a7-8466-10d18bf51a69"], trivy: &[] },
+    equivalents: Equivalents { checkov: &["CKV_AWS_157"], kics: &[], trivy: &[] },
     resource_types: &["aws_db_instance"],
     terraform: Some(check),
     cloudformation: Some(CfnMatcher {

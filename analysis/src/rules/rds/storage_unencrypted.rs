@@ -36,7 +36,7 @@ pub static RULE: Rule = Rule {
         checkov: &["CKV_AWS_16", "CKV_AWS_96"],
         kics: &["08bd0760-8752-44e1-9779-7bb369b2b4e4",
             "3199c26c-7871-4cb3-99c2-10a59244ce7f",
-            "1a690d1d-0ae7-49fa-b2db-b75ae0dd1d3e", "5beacce3-4020-4a3d-9e1d-a36f953df630", "65844ba3-03a1-40a8-b3dd-919f122e8c95"],
+            "1a690d1d-0ae7-49fa-b2db-b75ae0dd1d3e", "65844ba3-03a1-40a8-b3dd-919f122e8c95"],
         trivy: &[
             "AVD-AWS-0080",
             "aws-rds-encrypt-instance-storage-data",

@@ -32,7 +32,7 @@ pub static RULE: Rule = Rule {
   node_type           = "ra3.xlplus"
   publicly_accessible = false
 }"#,
-    equivalents: Equivalents { checkov: &["CKV_AWS_87"], kics: &["af173fde-95ea-4584-b904-bb3923ac4bda", "bdf8dcb4-75df-4370-92c4-606e4ae6c4d3"], trivy: &[] },
+    equivalents: Equivalents { checkov: &["CKV_AWS_87"], kics: &["af173fde-95ea-4584-b904-bb3923ac4bda"], trivy: &[] },
     resource_types: &["aws_redshift_cluster"],
     terraform: Some(check),
     cloudformation: Some(CfnMatcher {

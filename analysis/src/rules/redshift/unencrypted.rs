@@ -32,7 +32,7 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_64"],
-        kics: &["cfdcabb0-fc06-427c-865b-c59f13e898ce", "3b316b05-564c-44a7-9c3f-405bb95e211e"],
+        kics: &["cfdcabb0-fc06-427c-865b-c59f13e898ce"],
         trivy: &["AVD-AWS-0084", "aws-redshift-encryption-customer-key"],
     },
     resource_types: &["aws_redshift_cluster"],
