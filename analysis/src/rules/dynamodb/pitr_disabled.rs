@@ -1,12 +1,12 @@
+use crate::cloudformation::check::CfnContext;
 use crate::fix::{Edit, Fix};
 use crate::responsibility::Row;
+use crate::rules::rds::common::{check_cfn_bool, CfnBoolCheck};
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use crate::terraform::view::Config;
-use crate::rules::CfnMatcher;
-use crate::cloudformation::check::CfnContext;
-use crate::rules::rds::common::{check_cfn_bool, CfnBoolCheck};
 
 pub static RULE: Rule = Rule {
     id: "dynamodb-pitr-disabled",
@@ -206,7 +206,7 @@ resource "aws_dynamodb_table" "c" {
 
     #[test]
     fn cloudformation_tables_without_pitr() {
-    use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
         let yaml = "Resources:\n  A:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      TableName: a\n  B:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      PointInTimeRecoverySpecification:\n        PointInTimeRecoveryEnabled: false\n  C:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      PointInTimeRecoverySpecification: {}\n  D:\n    Type: AWS::Serverless::SimpleTable\n  E:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      PointInTimeRecoverySpecification:\n        PointInTimeRecoveryEnabled: !Ref Pitr\n  F:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      PointInTimeRecoverySpecification:\n        PointInTimeRecoveryEnabled: true\nParameters:\n  Pitr:\n    Type: String\n";
         assert_eq!(cfn_lines(&RULE, yaml), [2, 10, 11, 15]);
         assert_eq!(check_cfn_fixes(&RULE, yaml), 3);

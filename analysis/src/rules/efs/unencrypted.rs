@@ -1,10 +1,10 @@
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
 use crate::rules::rds::common::{check_bool, BoolCheck};
+use crate::rules::rds::common::{check_cfn_bool, CfnBoolCheck};
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
-use crate::rules::CfnMatcher;
-use crate::cloudformation::check::CfnContext;
-use crate::rules::rds::common::{check_cfn_bool, CfnBoolCheck};
 
 pub static RULE: Rule = Rule {
     id: "efs-unencrypted",
@@ -117,7 +117,7 @@ resource "aws_efs_file_system" "b" {
 
     #[test]
     fn cloudformation_unencrypted_file_systems() {
-    use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
         let yaml = "Resources:\n  A:\n    Type: AWS::EFS::FileSystem\n    Properties:\n      PerformanceMode: generalPurpose\n  B:\n    Type: AWS::EFS::FileSystem\n    Properties:\n      Encrypted: false\n  C:\n    Type: AWS::EFS::FileSystem\n  D:\n    Type: AWS::EFS::FileSystem\n    Properties:\n      Encrypted: true\n";
         assert_eq!(cfn_lines(&RULE, yaml), [2, 9, 10]);
         assert_eq!(check_cfn_fixes(&RULE, yaml), 3);

@@ -1,9 +1,9 @@
 use super::common::{self, BoolCheck, CLUSTER_INSTANCE};
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
-use crate::rules::CfnMatcher;
-use crate::cloudformation::check::CfnContext;
 
 pub static RULE: Rule = Rule {
     id: "rds-auto-minor-upgrade-disabled",
@@ -128,7 +128,7 @@ resource "aws_db_instance" "c" {
 
     #[test]
     fn cloudformation_blocked_upgrades_only() {
-    use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
         let yaml = "Resources:\n  A:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      AutoMinorVersionUpgrade: false\n  B:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: mysql\n";
         assert_eq!(cfn_lines(&RULE, yaml), [5]);
         assert_eq!(check_cfn_fixes(&RULE, yaml), 1);

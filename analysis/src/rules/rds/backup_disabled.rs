@@ -1,12 +1,12 @@
 use super::common;
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
 use crate::fix::{Edit, Fix};
 use crate::responsibility::Row;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
-use crate::rules::CfnMatcher;
-use crate::cloudformation::check::CfnContext;
-use crate::cloudformation::edit as cfn_edit;
 use crate::value::Value;
 use serde_json::json;
 
@@ -38,7 +38,11 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_133"],
-        kics: &["1dc73fb4-5b51-430c-8c5f-25dcf9090b02", "e542bd46-58c4-4e0f-a52a-1fb4f9548e02", "8c415f6f-7b90-4a27-a44a-51047e1506f9"],
+        kics: &[
+            "1dc73fb4-5b51-430c-8c5f-25dcf9090b02",
+            "e542bd46-58c4-4e0f-a52a-1fb4f9548e02",
+            "8c415f6f-7b90-4a27-a44a-51047e1506f9",
+        ],
         trivy: &["AVD-AWS-0077", "aws-rds-specify-backup-retention"],
     },
     resource_types: &["aws_db_instance", "aws_rds_cluster"],
@@ -188,7 +192,7 @@ resource "aws_rds_cluster" "c" {
 
     #[test]
     fn cloudformation_backups() {
-    use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
         let yaml = "Resources:\n  A:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: oracle-ee\n      BackupRetentionPeriod: 0\n  B:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      Engine: aurora-mysql\n  C:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      EngineMode: serverless\n  D:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      SourceDBInstanceIdentifier: !Ref A\n  E:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      BackupRetentionPeriod: '7'\n  F:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      BackupRetentionPeriod: !Ref Days\nParameters:\n  Days:\n    Type: Number\n";
         assert_eq!(cfn_lines(&RULE, yaml), [6, 7]);
         assert_eq!(check_cfn_fixes(&RULE, yaml), 2);

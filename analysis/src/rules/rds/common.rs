@@ -6,10 +6,10 @@ use crate::cloudformation::edit as cfn_edit;
 use crate::cloudformation::tree::NodeKind;
 use crate::cloudformation::{CfnResource, Template};
 use crate::fix::{Edit, Fix};
-use serde_json::json;
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 use crate::value::Value;
+use serde_json::json;
 
 pub const INSTANCE: &str = "aws_db_instance";
 pub const CLUSTER: &str = "aws_rds_cluster";
@@ -119,7 +119,9 @@ pub fn check_cfn_bool(ctx: &mut CfnContext, res: CfnResource, c: &CfnBoolCheck) 
         None | Some((_, Value::Null)) if c.absent_insecure => {
             let edit = set_cfn_path(ctx.template, res, c.prop, &secure);
             let range = ctx.header(res);
-            ctx.report(res, range, format!("`{}` {}", res.logical_id, c.absent)).fixes.push(Fix::new(c.fix, vec![edit]));
+            ctx.report(res, range, format!("`{}` {}", res.logical_id, c.absent))
+                .fixes
+                .push(Fix::new(c.fix, vec![edit]));
             true
         }
         Some((node, v)) if v.as_bool() == Some(!c.secure) => {

@@ -1,9 +1,9 @@
 use super::common::{self, BoolCheck};
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
-use crate::rules::CfnMatcher;
-use crate::cloudformation::check::CfnContext;
 
 pub static RULE: Rule = Rule {
     id: "rds-deletion-protection-disabled",
@@ -136,11 +136,12 @@ resource "aws_rds_cluster" "v" {
 
     #[test]
     fn cloudformation_instances_and_clusters() {
-    use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
         let yaml = "Resources:\n  A:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: mysql\n  B:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      DeletionProtection: false\n  C:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: aurora-mysql\n      DBClusterIdentifier: !Ref B\n  D:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      DeletionProtection: !Ref Protect\n  E:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      DeletionProtection: true\nParameters:\n  Protect:\n    Type: String\n";
         assert_eq!(cfn_lines(&RULE, yaml), [2, 9]);
         assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
-        let json = r#"{"Resources": {"A": {"Type": "AWS::RDS::DBCluster", "Properties": {"Engine": "aurora-postgresql"}}}}"#;
+        let json =
+            r#"{"Resources": {"A": {"Type": "AWS::RDS::DBCluster", "Properties": {"Engine": "aurora-postgresql"}}}}"#;
         assert_eq!(cfn_lines(&RULE, json), [1]);
         assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }

@@ -1,11 +1,11 @@
 use super::common::{self, BoolCheck};
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
 use crate::rules::s3::versions;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::{Resource, TfContext};
 use crate::value::Value;
-use crate::rules::CfnMatcher;
-use crate::cloudformation::check::CfnContext;
 
 pub static RULE: Rule = Rule {
     id: "rds-iam-auth-disabled",
@@ -219,7 +219,7 @@ resource "aws_db_instance" "member" {
 
     #[test]
     fn cloudformation_engines_with_iam_auth() {
-    use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
         let yaml = "Resources:\n  A:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: MySQL\n  B:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      Engine: aurora-postgresql\n      EnableIAMDatabaseAuthentication: false\n  C:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: mariadb\n      EngineVersion: 10.2.43\n  D:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: aurora\n      EnableIAMDatabaseAuthentication: false\n  E:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: oracle-ee\n  F:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: !Ref Engine\n  G:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: postgres\n      EnableIAMDatabaseAuthentication: true\nParameters:\n  Engine:\n    Type: String\n";
         assert_eq!(cfn_lines(&RULE, yaml), [2, 10]);
         assert_eq!(check_cfn_fixes(&RULE, yaml), 2);

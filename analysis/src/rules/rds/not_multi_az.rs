@@ -1,9 +1,9 @@
 use super::common::{self, BoolCheck};
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
-use crate::rules::CfnMatcher;
-use crate::cloudformation::check::CfnContext;
 
 pub static RULE: Rule = Rule {
     id: "rds-not-multi-az",
@@ -154,7 +154,7 @@ resource "aws_db_instance" "v" {
 
     #[test]
     fn cloudformation_single_az_instances() {
-    use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
         let yaml = "Resources:\n  A:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: MySQL\n  B:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: postgres\n      MultiAZ: false\n  R:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      SourceDBInstanceIdentifier: !Ref A\n  X:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: sqlserver-ex\n  Y:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: mysql\n      MultiAZ: true\n";
         assert_eq!(cfn_lines(&RULE, yaml), [2, 10]);
         assert_eq!(check_cfn_fixes(&RULE, yaml), 2);

@@ -1,9 +1,9 @@
 use super::common::{self, BoolCheck, CLUSTER_INSTANCE};
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
-use crate::rules::CfnMatcher;
-use crate::cloudformation::check::CfnContext;
 
 pub static RULE: Rule = Rule {
     id: "rds-publicly-accessible",
@@ -132,7 +132,7 @@ resource "aws_db_instance" "c" {
 
     #[test]
     fn cloudformation_public_databases() {
-    use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
         let yaml = "Resources:\n  A:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      PubliclyAccessible: 'true'\n  B:\n    Type: AWS::RDS::DBCluster\n    Properties: {PubliclyAccessible: true}\n  C:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: mysql\n  D:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      PubliclyAccessible: !Ref Public\nParameters:\n  Public:\n    Type: String\n";
         assert_eq!(cfn_lines(&RULE, yaml), [5, 8]);
         assert_eq!(check_cfn_fixes(&RULE, yaml), 2);

@@ -1,10 +1,10 @@
 use super::common::{self, BoolCheck};
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
 use crate::rules::s3::versions;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
-use crate::rules::CfnMatcher;
-use crate::cloudformation::check::CfnContext;
 
 pub static RULE: Rule = Rule {
     id: "rds-storage-unencrypted",
@@ -34,9 +34,12 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_16", "CKV_AWS_96"],
-        kics: &["08bd0760-8752-44e1-9779-7bb369b2b4e4",
+        kics: &[
+            "08bd0760-8752-44e1-9779-7bb369b2b4e4",
             "3199c26c-7871-4cb3-99c2-10a59244ce7f",
-            "1a690d1d-0ae7-49fa-b2db-b75ae0dd1d3e", "65844ba3-03a1-40a8-b3dd-919f122e8c95"],
+            "1a690d1d-0ae7-49fa-b2db-b75ae0dd1d3e",
+            "65844ba3-03a1-40a8-b3dd-919f122e8c95",
+        ],
         trivy: &[
             "AVD-AWS-0080",
             "aws-rds-encrypt-instance-storage-data",
@@ -215,7 +218,7 @@ module "aurora" {
 
     #[test]
     fn cloudformation_unencrypted_storage() {
-    use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
         let yaml = "Resources:\n  A:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: mysql\n  B:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      Engine: aurora\n      StorageEncrypted: false\n  C:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      SourceDBInstanceIdentifier: src\n      KmsKeyId: !Ref Key\n  D:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: aurora\n      DBClusterIdentifier: !Ref B\n  E:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      EngineMode: serverless\n  F:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      KmsKeyId: !Ref Key\n      StorageEncrypted: false\n";
         assert_eq!(cfn_lines(&RULE, yaml), [2, 29, 10]);
         assert_eq!(check_cfn_fixes(&RULE, yaml), 3);

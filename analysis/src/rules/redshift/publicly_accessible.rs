@@ -1,11 +1,11 @@
 use super::common::{provider_v6, CLUSTER};
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
 use crate::rules::rds::common::{check_bool, BoolCheck};
+use crate::rules::rds::common::{check_cfn_bool, CfnBoolCheck};
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
-use crate::rules::CfnMatcher;
-use crate::cloudformation::check::CfnContext;
-use crate::rules::rds::common::{check_cfn_bool, CfnBoolCheck};
 
 pub static RULE: Rule = Rule {
     id: "redshift-publicly-accessible",
@@ -131,7 +131,7 @@ resource "aws_redshift_cluster" "c" {
 
     #[test]
     fn cloudformation_explicitly_public_clusters() {
-    use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
         let yaml = "Resources:\n  A:\n    Type: AWS::Redshift::Cluster\n    Properties:\n      PubliclyAccessible: true\n  B:\n    Type: AWS::Redshift::Cluster\n    Properties:\n      NodeType: dc2.large\n  C:\n    Type: AWS::Redshift::Cluster\n    Properties:\n      PubliclyAccessible: !Ref Public\nParameters:\n  Public:\n    Type: String\n";
         assert_eq!(cfn_lines(&RULE, yaml), [5]);
         assert_eq!(check_cfn_fixes(&RULE, yaml), 1);

@@ -1,11 +1,11 @@
 use super::common::CLUSTER;
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
 use crate::rules::rds::common::{check_bool, BoolCheck};
+use crate::rules::rds::common::{check_cfn_bool, CfnBoolCheck};
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
-use crate::rules::CfnMatcher;
-use crate::cloudformation::check::CfnContext;
-use crate::rules::rds::common::{check_cfn_bool, CfnBoolCheck};
 
 pub static RULE: Rule = Rule {
     id: "redshift-version-upgrade-disabled",
@@ -108,7 +108,7 @@ resource "aws_redshift_cluster" "c" {
 
     #[test]
     fn cloudformation_blocked_upgrades() {
-    use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
         let yaml = "Resources:\n  A:\n    Type: AWS::Redshift::Cluster\n    Properties: {AllowVersionUpgrade: false}\n  B:\n    Type: AWS::Redshift::Cluster\n    Properties:\n      NodeType: dc2.large\n";
         assert_eq!(cfn_lines(&RULE, yaml), [4]);
         assert_eq!(check_cfn_fixes(&RULE, yaml), 1);

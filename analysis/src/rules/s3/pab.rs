@@ -2,17 +2,17 @@
 //! `aws_s3_bucket_public_access_block`, `aws_s3_account_public_access_block` and the s3-bucket module, and
 //! flags public buckets (public ACL or public policy) that have no public access block at all.
 
+use super::cfn;
 use super::common::{self, ACCOUNT_PAB, PAB, PAB_FLAGS};
 use super::versions;
-use super::cfn;
 use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::edit as cfn_edit;
 use crate::cloudformation::tree::NodeKind;
-use crate::value::Value;
-use serde_json::json;
 use crate::fix::{Edit, Fix};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
+use crate::value::Value;
+use serde_json::json;
 
 /// What makes a bucket without a public access block worth flagging for a setting.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -164,9 +164,7 @@ pub fn check_cfn(ctx: &mut CfnContext, flag: &Flag) {
             None => {
                 let (exposed, what) = match flag.exposure {
                     Exposure::Acl => (cfn::has_public_acl(ctx, res), "a public ACL"),
-                    Exposure::Policy => {
-                        (cfn::has_public_policy(ctx, res), "a bucket policy open to any principal")
-                    }
+                    Exposure::Policy => (cfn::has_public_policy(ctx, res), "a bucket policy open to any principal"),
                 };
                 if !exposed {
                     continue;

@@ -1,9 +1,9 @@
 use super::pab::{self, Exposure, Flag};
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
-use crate::rules::CfnMatcher;
-use crate::cloudformation::check::CfnContext;
 
 pub static RULE: Rule = Rule {
     id: "s3-pab-ignore-public-acls",
@@ -125,7 +125,7 @@ resource "aws_s3_bucket_public_access_block" "v" {
 
     #[test]
     fn cloudformation_public_access_blocks() {
-    use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
         let yaml = "Resources:\n  A:\n    Type: AWS::S3::Bucket\n    Properties:\n      PublicAccessBlockConfiguration:\n        IgnorePublicAcls: false\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      PublicAccessBlockConfiguration:\n        BlockPublicAcls: true\n  C:\n    Type: AWS::S3::Bucket\n  D:\n    Type: AWS::S3::Bucket\n    Properties:\n      PublicAccessBlockConfiguration: {IgnorePublicAcls: true}\n  E:\n    Type: AWS::S3::Bucket\n    Properties: {AccessControl: PublicRead}\n";
         assert_eq!(cfn_lines(&RULE, yaml), [6, 10, 18]);
         assert_eq!(check_cfn_fixes(&RULE, yaml), 3);
