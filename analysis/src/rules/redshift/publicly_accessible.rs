@@ -15,7 +15,8 @@ pub static RULE: Rule = Rule {
     service: "Redshift",
     what: "Flags `aws_redshift_cluster` resources with `publicly_accessible = true`, or without \
            `publicly_accessible` unless the configuration requires AWS provider 6 or later (older providers \
-           default to public).",
+           default to public). \
+           In CloudFormation only `PubliclyAccessible: true` is flagged: left out, the API default is private since January 2025.",
     why: "A publicly accessible cluster gets a public IP address: the warehouse's port is then one \
           security-group rule away from the internet, where database endpoints are scanned and brute-forced \
           continuously.",

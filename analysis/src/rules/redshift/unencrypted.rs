@@ -14,7 +14,8 @@ pub static RULE: Rule = Rule {
     row: Row::ManagedServiceConfig,
     service: "Redshift",
     what: "Flags `aws_redshift_cluster` resources with `encrypted = false`, or without `encrypted` unless the \
-           configuration requires AWS provider 6 or later (older providers defaulted to unencrypted).",
+           configuration requires AWS provider 6 or later (older providers defaulted to unencrypted). \
+           In CloudFormation only `Encrypted: false` is flagged: left out, the API encrypts by default since January 2025.",
     why: "An unencrypted warehouse stores its tables, backups and snapshots in clear on AWS's disks, and \
           snapshots shared or copied to other accounts carry the data with them.",
     aws_side: "AWS encrypts the cluster's blocks and snapshots with KMS when asked, and encrypts new clusters by \
