@@ -1,5 +1,8 @@
+use crate::cloudformation::check::CfnContext;
 use crate::fix::{Edit, Fix};
 use crate::responsibility::Row;
+use crate::rules::rds::common::{check_cfn_bool, CfnBoolCheck};
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
@@ -46,12 +49,41 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_28"],
-        kics: &["741f1291-47ac-4a85-a07b-3d32a9d6bd3e"],
+        kics: &["741f1291-47ac-4a85-a07b-3d32a9d6bd3e", "0f04217d-488f-4e7a-bec8-f16159686cd6"],
         trivy: &["AVD-AWS-0024", "aws-dynamodb-enable-recovery"],
     },
     resource_types: &["aws_dynamodb_table"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable"],
+        check: check_cfn,
+        example: r#"Resources:
+  Orders:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      KeySchema:
+        - AttributeName: id
+          KeyType: HASH
+      AttributeDefinitions:
+        - AttributeName: id
+          AttributeType: S
+"#,
+        fixed_example: r#"Resources:
+  Orders:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      KeySchema:
+        - AttributeName: id
+          KeyType: HASH
+      AttributeDefinitions:
+        - AttributeName: id
+          AttributeType: S
+      PointInTimeRecoverySpecification:
+        PointInTimeRecoveryEnabled: true
+"#,
+    }),
     has_fix: true,
 };
 
@@ -90,6 +122,33 @@ fn check(ctx: &mut TfContext) {
                 ctx.report(res, range, message).fixes.extend(fixes);
             }
         }
+    }
+}
+
+static CFN_CHECK: CfnBoolCheck = CfnBoolCheck {
+    prop: "PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled",
+    secure: true,
+    absent_insecure: true,
+    absent: "has no point-in-time recovery (`PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled` is not \
+             set): deleted or corrupted items cannot be restored",
+    insecure: "turns point-in-time recovery off",
+    fix: "Turn on point-in-time recovery",
+};
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources("AWS::DynamoDB::Table").collect::<Vec<_>>() {
+        check_cfn_bool(ctx, res, &CFN_CHECK);
+    }
+    // SAM's simple table has no point-in-time recovery setting: only a full `AWS::DynamoDB::Table` can have it.
+    for res in ctx.resources("AWS::Serverless::SimpleTable").collect::<Vec<_>>() {
+        let message = format!(
+            "`{}` is an `AWS::Serverless::SimpleTable`, which cannot turn on point-in-time recovery: deleted or \
+             corrupted items cannot be restored (use an `AWS::DynamoDB::Table` with \
+             `PointInTimeRecoverySpecification`)",
+            res.logical_id
+        );
+        let range = ctx.header(res);
+        ctx.report(res, range, message);
     }
 }
 
@@ -143,5 +202,15 @@ resource "aws_dynamodb_table" "c" {
 }
 "#;
         assert!(lines(&RULE, tf).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_tables_without_pitr() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      TableName: a\n  B:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      PointInTimeRecoverySpecification:\n        PointInTimeRecoveryEnabled: false\n  C:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      PointInTimeRecoverySpecification: {}\n  D:\n    Type: AWS::Serverless::SimpleTable\n  E:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      PointInTimeRecoverySpecification:\n        PointInTimeRecoveryEnabled: !Ref Pitr\n  F:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      PointInTimeRecoverySpecification:\n        PointInTimeRecoveryEnabled: true\nParameters:\n  Pitr:\n    Type: String\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [2, 10, 11, 15]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 3);
+        let json = r#"{"Resources": {"A": {"Type": "AWS::DynamoDB::Table", "Properties": {"PointInTimeRecoverySpecification": {}}}}}"#;
+        assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }
 }

@@ -1,5 +1,8 @@
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
 use crate::rules::rds::common::{check_bool, BoolCheck};
+use crate::rules::rds::common::{check_cfn_bool, CfnBoolCheck};
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 
@@ -26,12 +29,28 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_42"],
-        kics: &["48207659-729f-4b5c-9402-f884257d794f"],
+        kics: &["48207659-729f-4b5c-9402-f884257d794f", "2ff8e83c-90e1-4d68-a300-6d652112e622"],
         trivy: &["AVD-AWS-0037", "aws-efs-enable-at-rest-encryption"],
     },
     resource_types: &["aws_efs_file_system"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::EFS::FileSystem"],
+        check: check_cfn,
+        example: r#"Resources:
+  Main:
+    Type: AWS::EFS::FileSystem
+    Properties:
+      PerformanceMode: generalPurpose
+"#,
+        fixed_example: r#"Resources:
+  Main:
+    Type: AWS::EFS::FileSystem
+    Properties:
+      PerformanceMode: generalPurpose
+      Encrypted: true
+"#,
+    }),
     has_fix: true,
 };
 
@@ -47,6 +66,21 @@ static CHECK: BoolCheck = BoolCheck {
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_efs_file_system").collect::<Vec<_>>() {
         check_bool(ctx, res, &CHECK);
+    }
+}
+
+static CFN_CHECK: CfnBoolCheck = CfnBoolCheck {
+    prop: "Encrypted",
+    secure: true,
+    absent_insecure: true,
+    absent: "does not set `Encrypted`, so its files are stored unencrypted",
+    insecure: "sets `Encrypted: false`, so its files are stored unencrypted",
+    fix: "Encrypt the file system",
+};
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources("AWS::EFS::FileSystem").collect::<Vec<_>>() {
+        check_cfn_bool(ctx, res, &CFN_CHECK);
     }
 }
 
@@ -79,5 +113,13 @@ resource "aws_efs_file_system" "b" {
 }
 "#;
         assert!(lines(&RULE, tf).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_unencrypted_file_systems() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::EFS::FileSystem\n    Properties:\n      PerformanceMode: generalPurpose\n  B:\n    Type: AWS::EFS::FileSystem\n    Properties:\n      Encrypted: false\n  C:\n    Type: AWS::EFS::FileSystem\n  D:\n    Type: AWS::EFS::FileSystem\n    Properties:\n      Encrypted: true\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [2, 9, 10]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 3);
     }
 }

@@ -1,5 +1,7 @@
 use super::common::{self, BoolCheck, CLUSTER_INSTANCE};
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 
@@ -31,7 +33,24 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents { checkov: &["CKV_AWS_226"], kics: &["3b6d777b-76e3-4133-80a3-0d6f667ade7f"], trivy: &[] },
     resource_types: &["aws_db_instance", "aws_rds_cluster_instance", "aws_rds_cluster"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"],
+        check: check_cfn,
+        example: r#"Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      AutoMinorVersionUpgrade: false
+"#,
+        fixed_example: r#"Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      AutoMinorVersionUpgrade: true
+"#,
+    }),
     has_fix: true,
 };
 
@@ -50,6 +69,23 @@ fn check(ctx: &mut TfContext) {
     targets.extend(ctx.resources(CLUSTER_INSTANCE));
     for res in targets {
         common::check_bool(ctx, res, &CHECK);
+    }
+}
+
+static CFN_CHECK: common::CfnBoolCheck = common::CfnBoolCheck {
+    prop: "AutoMinorVersionUpgrade",
+    secure: true,
+    absent_insecure: false,
+    absent: "",
+    insecure: "sets `AutoMinorVersionUpgrade: false`: AWS will not apply minor engine patches",
+    fix: "Allow automatic minor upgrades",
+};
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for ty in [common::CFN_INSTANCE, common::CFN_CLUSTER] {
+        for res in ctx.resources(ty).collect::<Vec<_>>() {
+            common::check_cfn_bool(ctx, res, &CFN_CHECK);
+        }
     }
 }
 
@@ -88,5 +124,13 @@ resource "aws_db_instance" "c" {
 }
 "#;
         assert!(lines(&RULE, tf).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_blocked_upgrades_only() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      AutoMinorVersionUpgrade: false\n  B:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: mysql\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [5]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 1);
     }
 }

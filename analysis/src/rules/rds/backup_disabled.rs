@@ -1,9 +1,14 @@
 use super::common;
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
 use crate::fix::{Edit, Fix};
 use crate::responsibility::Row;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
+use crate::value::Value;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "rds-backup-disabled",
@@ -33,12 +38,33 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_133"],
-        kics: &["1dc73fb4-5b51-430c-8c5f-25dcf9090b02", "e542bd46-58c4-4e0f-a52a-1fb4f9548e02"],
+        kics: &[
+            "1dc73fb4-5b51-430c-8c5f-25dcf9090b02",
+            "e542bd46-58c4-4e0f-a52a-1fb4f9548e02",
+            "8c415f6f-7b90-4a27-a44a-51047e1506f9",
+        ],
         trivy: &["AVD-AWS-0077", "aws-rds-specify-backup-retention"],
     },
     resource_types: &["aws_db_instance", "aws_rds_cluster"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"],
+        check: check_cfn,
+        example: r#"Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      BackupRetentionPeriod: 0
+"#,
+        fixed_example: r#"Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      BackupRetentionPeriod: 7
+"#,
+    }),
     has_fix: true,
 };
 
@@ -71,6 +97,42 @@ fn check(ctx: &mut TfContext) {
                 let fix = Fix::new("Keep backups for 7 days", vec![Edit { range: attr.expr.range, text: "7".into() }]);
                 let message = format!("`{}` sets `{ATTR} = 0`, which turns automated backups off", res.address());
                 ctx.report_with_fix(res, attr.range, message, fix);
+            }
+            _ => {}
+        }
+    }
+}
+
+const CFN_PROP: &str = "BackupRetentionPeriod";
+
+fn check_cfn(ctx: &mut CfnContext) {
+    let mut targets = Vec::new();
+    for res in ctx.resources(common::CFN_INSTANCE).collect::<Vec<_>>() {
+        if !common::cfn_is_replica(res) && !common::cfn_is_aurora_member(ctx, res) {
+            targets.push(res);
+        }
+    }
+    for res in ctx.resources(common::CFN_CLUSTER).collect::<Vec<_>>() {
+        if common::cfn_is_serverless_v1(ctx, res) == Some(false) {
+            targets.push(res);
+        }
+    }
+    for res in targets {
+        match ctx.prop(res, CFN_PROP) {
+            None | Some((_, Value::Null)) => {
+                let edit = cfn_edit::set_property(ctx.template, res, CFN_PROP, &json!(7));
+                let message = format!(
+                    "`{}` does not set `{CFN_PROP}`: AWS keeps its automated backups for only 1 day (the default)",
+                    res.logical_id
+                );
+                let range = ctx.header(res);
+                ctx.report(res, range, message).fixes.push(Fix::new("Keep backups for 7 days", vec![edit]));
+            }
+            Some((node, v)) if v.as_f64() == Some(0.0) => {
+                let edit = cfn_edit::replace_value(ctx.template, node, &json!(7));
+                let message = format!("`{}` sets `{CFN_PROP}: 0`, which turns automated backups off", res.logical_id);
+                let range = ctx.prop_range(res, CFN_PROP).unwrap_or(node.range);
+                ctx.report(res, range, message).fixes.push(Fix::new("Keep backups for 7 days", vec![edit]));
             }
             _ => {}
         }
@@ -126,5 +188,13 @@ resource "aws_rds_cluster" "c" {
 }
 "#;
         assert!(lines(&RULE, tf).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_backups() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: oracle-ee\n      BackupRetentionPeriod: 0\n  B:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      Engine: aurora-mysql\n  C:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      EngineMode: serverless\n  D:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      SourceDBInstanceIdentifier: !Ref A\n  E:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      BackupRetentionPeriod: '7'\n  F:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      BackupRetentionPeriod: !Ref Days\nParameters:\n  Days:\n    Type: Number\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [6, 7]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
     }
 }

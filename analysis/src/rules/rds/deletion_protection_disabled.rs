@@ -1,5 +1,7 @@
 use super::common::{self, BoolCheck};
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 
@@ -28,12 +30,30 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_293", "CKV_AWS_139"],
-        kics: &[],
+        kics: &["2c161e58-cb52-454f-abea-6470c37b5e6e"],
         trivy: &["AVD-AWS-0177", "aws-rds-enable-deletion-protection", "AVD-AWS-0343"],
     },
     resource_types: &["aws_db_instance", "aws_rds_cluster"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"],
+        check: check_cfn,
+        example: r#"Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      DBInstanceClass: db.t3.micro
+"#,
+        fixed_example: r#"Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      DBInstanceClass: db.t3.micro
+      DeletionProtection: true
+"#,
+    }),
     has_fix: true,
 };
 
@@ -54,6 +74,26 @@ fn check(ctx: &mut TfContext) {
     }
     for res in common::clusters(ctx) {
         common::check_bool(ctx, res, &CHECK);
+    }
+}
+
+static CFN_CHECK: common::CfnBoolCheck = common::CfnBoolCheck {
+    prop: "DeletionProtection",
+    secure: true,
+    absent_insecure: true,
+    absent: "does not set `DeletionProtection` (default `false`), so one API call can delete it",
+    insecure: "sets `DeletionProtection: false`, so one API call can delete it",
+    fix: "Turn on deletion protection",
+};
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources(common::CFN_INSTANCE).collect::<Vec<_>>() {
+        if !common::cfn_is_aurora_member(ctx, res) {
+            common::check_cfn_bool(ctx, res, &CFN_CHECK);
+        }
+    }
+    for res in ctx.resources(common::CFN_CLUSTER).collect::<Vec<_>>() {
+        common::check_cfn_bool(ctx, res, &CFN_CHECK);
     }
 }
 
@@ -92,5 +132,17 @@ resource "aws_rds_cluster" "v" {
 }
 "#;
         assert!(lines(&RULE, tf).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_instances_and_clusters() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: mysql\n  B:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      DeletionProtection: false\n  C:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: aurora-mysql\n      DBClusterIdentifier: !Ref B\n  D:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      DeletionProtection: !Ref Protect\n  E:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      DeletionProtection: true\nParameters:\n  Protect:\n    Type: String\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [2, 9]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
+        let json =
+            r#"{"Resources": {"A": {"Type": "AWS::RDS::DBCluster", "Properties": {"Engine": "aurora-postgresql"}}}}"#;
+        assert_eq!(cfn_lines(&RULE, json), [1]);
+        assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }
 }

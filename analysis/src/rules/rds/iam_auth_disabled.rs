@@ -1,6 +1,8 @@
 use super::common::{self, BoolCheck};
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
 use crate::rules::s3::versions;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::{Resource, TfContext};
 use crate::value::Value;
@@ -32,12 +34,30 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_161", "CKV_AWS_162"],
-        kics: &["88fd05e0-ac0e-43d2-ba6d-fc0ba60ae1a6"],
+        kics: &["88fd05e0-ac0e-43d2-ba6d-fc0ba60ae1a6", "9fcd0a0a-9b6f-4670-a215-d94e6bf3f184"],
         trivy: &["AVD-AWS-0176", "aws-rds-enable-iam-auth"],
     },
     resource_types: &["aws_db_instance", "aws_rds_cluster"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"],
+        check: check_cfn,
+        example: r#"Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      DBInstanceClass: db.t3.micro
+"#,
+        fixed_example: r#"Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      DBInstanceClass: db.t3.micro
+      EnableIAMDatabaseAuthentication: true
+"#,
+    }),
     has_fix: true,
 };
 
@@ -88,6 +108,54 @@ fn check(ctx: &mut TfContext) {
         };
         if supports_iam_auth(ctx, res, &engine) == Some(true) {
             common::check_bool(ctx, res, &CHECK);
+        }
+    }
+}
+
+static CFN_CHECK: common::CfnBoolCheck = common::CfnBoolCheck {
+    prop: "EnableIAMDatabaseAuthentication",
+    secure: true,
+    absent_insecure: true,
+    absent: "does not set `EnableIAMDatabaseAuthentication` (default `false`), so only database passwords can \
+             sign in",
+    insecure: "turns IAM database authentication off, so only database passwords can sign in",
+    fix: "Turn on IAM database authentication",
+};
+
+/// Whether an engine (and version) supports IAM database authentication.
+fn engine_supports_iam_auth(engine: &str, version: Option<&str>) -> bool {
+    match engine {
+        "mysql" | "postgres" | "aurora-mysql" | "aurora-postgresql" => true,
+        "mariadb" => version.is_none_or(|v| versions::parse(v).is_some_and(|v| !versions::less(&v, &[10, 6]))),
+        "aurora" => version.is_none_or(|v| v.starts_with("5.6")),
+        _ => false,
+    }
+}
+
+fn check_cfn(ctx: &mut CfnContext) {
+    let mut targets = Vec::new();
+    for res in ctx.resources(common::CFN_INSTANCE).collect::<Vec<_>>() {
+        // Aurora members: the cluster holds the setting.
+        if !common::cfn_is_aurora_member(ctx, res) {
+            targets.push(res);
+        }
+    }
+    for res in ctx.resources(common::CFN_CLUSTER).collect::<Vec<_>>() {
+        // The setting is for Aurora clusters.
+        if common::cfn_lower(ctx, res, "Engine").as_str().is_some_and(|e| e.starts_with("aurora")) {
+            targets.push(res);
+        }
+    }
+    for res in targets {
+        let Value::String(engine) = common::cfn_lower(ctx, res, "Engine") else { continue };
+        let version = match ctx.prop(res, "EngineVersion") {
+            None => None,
+            Some((_, Value::String(v))) => Some(v),
+            Some((_, Value::Number(n))) => Some(n.to_string()),
+            Some(_) => continue,
+        };
+        if engine_supports_iam_auth(&engine, version.as_deref()) {
+            common::check_cfn_bool(ctx, res, &CFN_CHECK);
         }
     }
 }
@@ -147,5 +215,13 @@ resource "aws_db_instance" "member" {
 }
 "#;
         assert!(lines(&RULE, tf).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_engines_with_iam_auth() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: MySQL\n  B:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      Engine: aurora-postgresql\n      EnableIAMDatabaseAuthentication: false\n  C:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: mariadb\n      EngineVersion: 10.2.43\n  D:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: aurora\n      EnableIAMDatabaseAuthentication: false\n  E:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: oracle-ee\n  F:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: !Ref Engine\n  G:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: postgres\n      EnableIAMDatabaseAuthentication: true\nParameters:\n  Engine:\n    Type: String\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [2, 10]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
     }
 }

@@ -7,6 +7,7 @@ pub mod iam_auth_disabled;
 pub mod logging_disabled;
 pub mod not_multi_az;
 pub mod publicly_accessible;
+pub mod stateful_without_retain;
 pub mod storage_unencrypted;
 
 use crate::rules::Rule;
@@ -22,4 +23,5 @@ pub static RULES: &[&Rule] = &[
     &publicly_accessible::RULE,
     &iam_auth_disabled::RULE,
     &auto_minor_upgrade_disabled::RULE,
+    &stateful_without_retain::RULE,
 ];

@@ -1,5 +1,7 @@
 use super::common::{self, BoolCheck};
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 
@@ -30,7 +32,25 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents { checkov: &["CKV_AWS_157"], kics: &[], trivy: &[] },
     resource_types: &["aws_db_instance"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::RDS::DBInstance"],
+        check: check_cfn,
+        example: r#"Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      DBInstanceClass: db.m7g.large
+"#,
+        fixed_example: r#"Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      DBInstanceClass: db.m7g.large
+      MultiAZ: true
+"#,
+    }),
     has_fix: true,
 };
 
@@ -56,6 +76,31 @@ fn check(ctx: &mut TfContext) {
         };
         if supported {
             common::check_bool(ctx, res, &CHECK);
+        }
+    }
+}
+
+static CFN_CHECK: common::CfnBoolCheck = common::CfnBoolCheck {
+    prop: "MultiAZ",
+    secure: true,
+    absent_insecure: true,
+    absent: "does not set `MultiAZ` (default `false`), so it runs in a single Availability Zone",
+    insecure: "sets `MultiAZ: false`, so it runs in a single Availability Zone",
+    fix: "Run a Multi-AZ standby",
+};
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources(common::CFN_INSTANCE).collect::<Vec<_>>() {
+        if common::cfn_is_replica(res) || common::cfn_has_any(res, &["DBClusterIdentifier"]) {
+            continue;
+        }
+        // An unknown engine is not judged (a replica's engine comes from its source).
+        let supported = match common::cfn_lower(ctx, res, "Engine").as_str() {
+            Some(e) => !e.starts_with("aurora") && e != "sqlserver-ex" && e != "sqlserver-web",
+            None => false,
+        };
+        if supported {
+            common::check_cfn_bool(ctx, res, &CFN_CHECK);
         }
     }
 }
@@ -105,5 +150,13 @@ resource "aws_db_instance" "v" {
 }
 "#;
         assert!(lines(&RULE, tf).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_single_az_instances() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: MySQL\n  B:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: postgres\n      MultiAZ: false\n  R:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      SourceDBInstanceIdentifier: !Ref A\n  X:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: sqlserver-ex\n  Y:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: mysql\n      MultiAZ: true\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [2, 10]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
     }
 }

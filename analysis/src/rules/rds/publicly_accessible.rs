@@ -1,5 +1,7 @@
 use super::common::{self, BoolCheck, CLUSTER_INSTANCE};
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 
@@ -30,12 +32,29 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_17"],
-        kics: &["35113e6f-2c6b-414d-beec-7a9482d3b2d1"],
+        kics: &["35113e6f-2c6b-414d-beec-7a9482d3b2d1", "de38e1d5-54cb-4111-a868-6f7722695007"],
         trivy: &["AVD-AWS-0180", "aws-rds-no-public-db-access"],
     },
     resource_types: &["aws_db_instance", "aws_rds_cluster_instance", "aws_rds_cluster"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"],
+        check: check_cfn,
+        example: r#"Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      PubliclyAccessible: true
+"#,
+        fixed_example: r#"Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      PubliclyAccessible: false
+"#,
+    }),
     has_fix: true,
 };
 
@@ -54,6 +73,23 @@ fn check(ctx: &mut TfContext) {
     targets.extend(ctx.resources(CLUSTER_INSTANCE));
     for res in targets {
         common::check_bool(ctx, res, &CHECK);
+    }
+}
+
+static CFN_CHECK: common::CfnBoolCheck = common::CfnBoolCheck {
+    prop: "PubliclyAccessible",
+    secure: false,
+    absent_insecure: false,
+    absent: "",
+    insecure: "sets `PubliclyAccessible: true`: the database gets a public endpoint",
+    fix: "Make the database private",
+};
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for ty in [common::CFN_INSTANCE, common::CFN_CLUSTER] {
+        for res in ctx.resources(ty).collect::<Vec<_>>() {
+            common::check_cfn_bool(ctx, res, &CFN_CHECK);
+        }
     }
 }
 
@@ -92,5 +128,13 @@ resource "aws_db_instance" "c" {
 }
 "#;
         assert!(lines(&RULE, tf).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_public_databases() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      PubliclyAccessible: 'true'\n  B:\n    Type: AWS::RDS::DBCluster\n    Properties: {PubliclyAccessible: true}\n  C:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: mysql\n  D:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      PubliclyAccessible: !Ref Public\nParameters:\n  Public:\n    Type: String\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [5, 8]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
     }
 }

@@ -1,6 +1,8 @@
 use super::common::{self, BoolCheck};
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
 use crate::rules::s3::versions;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 
@@ -36,6 +38,7 @@ pub static RULE: Rule = Rule {
             "08bd0760-8752-44e1-9779-7bb369b2b4e4",
             "3199c26c-7871-4cb3-99c2-10a59244ce7f",
             "1a690d1d-0ae7-49fa-b2db-b75ae0dd1d3e",
+            "65844ba3-03a1-40a8-b3dd-919f122e8c95",
         ],
         trivy: &[
             "AVD-AWS-0080",
@@ -46,7 +49,25 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_db_instance", "aws_rds_cluster"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"],
+        check: check_cfn,
+        example: r#"Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      DBInstanceClass: db.t3.micro
+"#,
+        fixed_example: r#"Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      DBInstanceClass: db.t3.micro
+      StorageEncrypted: true
+"#,
+    }),
     has_fix: true,
 };
 
@@ -96,6 +117,38 @@ fn check(ctx: &mut TfContext) {
             fix: FIX,
         };
         common::check_bool(ctx, res, &check);
+    }
+}
+
+fn check_cfn(ctx: &mut CfnContext) {
+    let check = |absent_insecure| common::CfnBoolCheck {
+        prop: "StorageEncrypted",
+        secure: true,
+        absent_insecure,
+        absent: "does not set `StorageEncrypted`, so its storage is not encrypted",
+        insecure: "disables storage encryption",
+        fix: FIX,
+    };
+    for res in ctx.resources(common::CFN_INSTANCE).collect::<Vec<_>>() {
+        // Aurora members follow their cluster.
+        if common::cfn_is_aurora_member(ctx, res) {
+            continue;
+        }
+        // A KMS key, a replica's source or a snapshot decide the encryption when the property is left out.
+        let inherits = common::cfn_is_replica(res)
+            || common::cfn_has_any(res, &["KmsKeyId", "DBSnapshotIdentifier", "SourceDBInstanceAutomatedBackupsArn"]);
+        common::check_cfn_bool(ctx, res, &check(!inherits));
+    }
+    for res in ctx.resources(common::CFN_CLUSTER).collect::<Vec<_>>() {
+        // Aurora Serverless v1 is always encrypted.
+        if common::cfn_is_serverless_v1(ctx, res) != Some(false) {
+            continue;
+        }
+        let inherits = common::cfn_has_any(
+            res,
+            &["KmsKeyId", "SnapshotIdentifier", "SourceDBClusterIdentifier", "ReplicationSourceIdentifier"],
+        );
+        common::check_cfn_bool(ctx, res, &check(!inherits));
     }
 }
 
@@ -161,5 +214,13 @@ module "aurora" {
 }
 "#;
         assert!(lines(&RULE, tf).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_unencrypted_storage() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: mysql\n  B:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      Engine: aurora\n      StorageEncrypted: false\n  C:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      SourceDBInstanceIdentifier: src\n      KmsKeyId: !Ref Key\n  D:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: aurora\n      DBClusterIdentifier: !Ref B\n  E:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      EngineMode: serverless\n  F:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      KmsKeyId: !Ref Key\n      StorageEncrypted: false\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [2, 29, 10]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 3);
     }
 }

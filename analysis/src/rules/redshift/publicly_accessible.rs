@@ -1,6 +1,9 @@
 use super::common::{provider_v6, CLUSTER};
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
 use crate::rules::rds::common::{check_bool, BoolCheck};
+use crate::rules::rds::common::{check_cfn_bool, CfnBoolCheck};
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 
@@ -12,7 +15,8 @@ pub static RULE: Rule = Rule {
     service: "Redshift",
     what: "Flags `aws_redshift_cluster` resources with `publicly_accessible = true`, or without \
            `publicly_accessible` unless the configuration requires AWS provider 6 or later (older providers \
-           default to public).",
+           default to public). \
+           In CloudFormation only `PubliclyAccessible: true` is flagged: left out, the API default is private since January 2025.",
     why: "A publicly accessible cluster gets a public IP address: the warehouse's port is then one \
           security-group rule away from the internet, where database endpoints are scanned and brute-forced \
           continuously.",
@@ -32,7 +36,26 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents { checkov: &["CKV_AWS_87"], kics: &["af173fde-95ea-4584-b904-bb3923ac4bda"], trivy: &[] },
     resource_types: &["aws_redshift_cluster"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::Redshift::Cluster"],
+        check: check_cfn,
+        example: r#"Resources:
+  Main:
+    Type: AWS::Redshift::Cluster
+    Properties:
+      NodeType: ra3.xlplus
+      ClusterType: single-node
+      PubliclyAccessible: true
+"#,
+        fixed_example: r#"Resources:
+  Main:
+    Type: AWS::Redshift::Cluster
+    Properties:
+      NodeType: ra3.xlplus
+      ClusterType: single-node
+      PubliclyAccessible: false
+"#,
+    }),
     has_fix: true,
 };
 
@@ -47,6 +70,21 @@ fn check(ctx: &mut TfContext) {
     };
     for res in ctx.resources(CLUSTER).collect::<Vec<_>>() {
         check_bool(ctx, res, &check);
+    }
+}
+
+static CFN_CHECK: CfnBoolCheck = CfnBoolCheck {
+    prop: "PubliclyAccessible",
+    secure: false,
+    absent_insecure: false,
+    absent: "",
+    insecure: "sets `PubliclyAccessible: true`: the cluster gets a public endpoint",
+    fix: "Make the cluster private",
+};
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources("AWS::Redshift::Cluster").collect::<Vec<_>>() {
+        check_cfn_bool(ctx, res, &CFN_CHECK);
     }
 }
 
@@ -90,5 +128,13 @@ resource "aws_redshift_cluster" "c" {
 }
 "#;
         assert!(lines(&RULE, tf).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_explicitly_public_clusters() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::Redshift::Cluster\n    Properties:\n      PubliclyAccessible: true\n  B:\n    Type: AWS::Redshift::Cluster\n    Properties:\n      NodeType: dc2.large\n  C:\n    Type: AWS::Redshift::Cluster\n    Properties:\n      PubliclyAccessible: !Ref Public\nParameters:\n  Public:\n    Type: String\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [5]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 1);
     }
 }

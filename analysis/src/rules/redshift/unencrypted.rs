@@ -1,6 +1,9 @@
 use super::common::{provider_v6, CLUSTER};
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
 use crate::rules::rds::common::{check_bool, BoolCheck};
+use crate::rules::rds::common::{check_cfn_bool, CfnBoolCheck};
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 
@@ -11,7 +14,8 @@ pub static RULE: Rule = Rule {
     row: Row::ManagedServiceConfig,
     service: "Redshift",
     what: "Flags `aws_redshift_cluster` resources with `encrypted = false`, or without `encrypted` unless the \
-           configuration requires AWS provider 6 or later (older providers defaulted to unencrypted).",
+           configuration requires AWS provider 6 or later (older providers defaulted to unencrypted). \
+           In CloudFormation only `Encrypted: false` is flagged: left out, the API encrypts by default since January 2025.",
     why: "An unencrypted warehouse stores its tables, backups and snapshots in clear on AWS's disks, and \
           snapshots shared or copied to other accounts carry the data with them.",
     aws_side: "AWS encrypts the cluster's blocks and snapshots with KMS when asked, and encrypts new clusters by \
@@ -34,7 +38,26 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_redshift_cluster"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::Redshift::Cluster"],
+        check: check_cfn,
+        example: r#"Resources:
+  Main:
+    Type: AWS::Redshift::Cluster
+    Properties:
+      NodeType: ra3.xlplus
+      ClusterType: single-node
+      Encrypted: false
+"#,
+        fixed_example: r#"Resources:
+  Main:
+    Type: AWS::Redshift::Cluster
+    Properties:
+      NodeType: ra3.xlplus
+      ClusterType: single-node
+      Encrypted: true
+"#,
+    }),
     has_fix: true,
 };
 
@@ -53,6 +76,21 @@ fn check(ctx: &mut TfContext) {
             continue;
         }
         check_bool(ctx, res, &check);
+    }
+}
+
+static CFN_CHECK: CfnBoolCheck = CfnBoolCheck {
+    prop: "Encrypted",
+    secure: true,
+    absent_insecure: false,
+    absent: "",
+    insecure: "sets `Encrypted: false`, so its data and snapshots are stored unencrypted",
+    fix: "Encrypt the cluster",
+};
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources("AWS::Redshift::Cluster").collect::<Vec<_>>() {
+        check_cfn_bool(ctx, res, &CFN_CHECK);
     }
 }
 
@@ -96,5 +134,13 @@ resource "aws_redshift_cluster" "c" {
 }
 "#;
         assert!(lines(&RULE, tf).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_explicitly_unencrypted_clusters() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::Redshift::Cluster\n    Properties:\n      Encrypted: 'false'\n  B:\n    Type: AWS::Redshift::Cluster\n    Properties:\n      NodeType: dc2.large\n  C:\n    Type: AWS::Redshift::Cluster\n    Properties:\n      Encrypted: true\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [5]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 1);
     }
 }

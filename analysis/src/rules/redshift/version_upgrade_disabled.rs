@@ -1,6 +1,9 @@
 use super::common::CLUSTER;
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
 use crate::rules::rds::common::{check_bool, BoolCheck};
+use crate::rules::rds::common::{check_cfn_bool, CfnBoolCheck};
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 
@@ -29,7 +32,26 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents { checkov: &["CKV_AWS_141"], kics: &[], trivy: &[] },
     resource_types: &["aws_redshift_cluster"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::Redshift::Cluster"],
+        check: check_cfn,
+        example: r#"Resources:
+  Main:
+    Type: AWS::Redshift::Cluster
+    Properties:
+      NodeType: ra3.xlplus
+      ClusterType: single-node
+      AllowVersionUpgrade: false
+"#,
+        fixed_example: r#"Resources:
+  Main:
+    Type: AWS::Redshift::Cluster
+    Properties:
+      NodeType: ra3.xlplus
+      ClusterType: single-node
+      AllowVersionUpgrade: true
+"#,
+    }),
     has_fix: true,
 };
 
@@ -45,6 +67,21 @@ static CHECK: BoolCheck = BoolCheck {
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources(CLUSTER).collect::<Vec<_>>() {
         check_bool(ctx, res, &CHECK);
+    }
+}
+
+static CFN_CHECK: CfnBoolCheck = CfnBoolCheck {
+    prop: "AllowVersionUpgrade",
+    secure: true,
+    absent_insecure: false,
+    absent: "",
+    insecure: "sets `AllowVersionUpgrade: false`: AWS will not apply engine upgrades",
+    fix: "Allow version upgrades",
+};
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources("AWS::Redshift::Cluster").collect::<Vec<_>>() {
+        check_cfn_bool(ctx, res, &CFN_CHECK);
     }
 }
 
@@ -67,5 +104,13 @@ resource "aws_redshift_cluster" "c" {
 "#;
         assert_eq!(lines(&RULE, tf), [3]);
         assert_eq!(check_fixes(&RULE, tf), 1);
+    }
+
+    #[test]
+    fn cloudformation_blocked_upgrades() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::Redshift::Cluster\n    Properties: {AllowVersionUpgrade: false}\n  B:\n    Type: AWS::Redshift::Cluster\n    Properties:\n      NodeType: dc2.large\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [4]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 1);
     }
 }

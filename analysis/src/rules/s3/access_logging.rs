@@ -2,11 +2,15 @@ use std::collections::HashSet;
 
 use super::common;
 use super::versions;
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "s3-access-logging-disabled",
@@ -39,12 +43,30 @@ resource "aws_s3_bucket_logging" "data" {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_18"],
-        kics: &["f861041c-8c9f-4156-acfc-5e6e524f5884"],
+        kics: &["f861041c-8c9f-4156-acfc-5e6e524f5884", "4552b71f-0a2a-4bc4-92dd-ed7ec1b4674c"],
         trivy: &["AVD-AWS-0089", "aws-s3-enable-bucket-logging"],
     },
     resource_types: &["aws_s3_bucket", "aws_s3_bucket_logging"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::S3::Bucket"],
+        check: check_cfn,
+        example: r#"Resources:
+  Data:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: my-data
+"#,
+        fixed_example: r#"Resources:
+  Data:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: my-data
+      LoggingConfiguration:
+        DestinationBucketName: my-access-logs
+        LogFilePrefix: s3/Data/
+"#,
+    }),
     has_fix: true,
 };
 
@@ -132,6 +154,27 @@ fn companion_text(ctx: &TfContext, bucket: Resource, target: &str, prefix: &str)
     )
 }
 
+fn check_cfn(ctx: &mut CfnContext) {
+    let targets = super::cfn::log_targets(ctx);
+    // A log bucket of the template to point the fix at.
+    let dest = targets.first().map(|t| json!({"Ref": t})).unwrap_or_else(|| json!("<access-log-bucket>"));
+    for res in ctx.resources(super::cfn::BUCKET).collect::<Vec<_>>() {
+        if targets.contains(&res.logical_id) || ctx.prop(res, "LoggingConfiguration").is_some() {
+            continue;
+        }
+        let value = json!({"DestinationBucketName": dest, "LogFilePrefix": format!("s3/{}/", res.logical_id)});
+        let edit = cfn_edit::set_property(ctx.template, res, "LoggingConfiguration", &value);
+        let message = format!("`{}` has no server access logging", res.logical_id);
+        let range = ctx.header(res);
+        let fix = if targets.is_empty() {
+            Fix::unsafe_("Log accesses to a log bucket (name it)", vec![edit])
+        } else {
+            Fix::new("Log accesses to the log bucket", vec![edit])
+        };
+        ctx.report(res, range, message).fixes.push(fix);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,5 +237,13 @@ module "v" {
 }
 "#;
         assert!(lines(&RULE, tf).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_access_logging() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::S3::Bucket\n  Logs:\n    Type: AWS::S3::Bucket\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      LoggingConfiguration:\n        DestinationBucketName: !Ref Logs\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [2]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 1);
     }
 }

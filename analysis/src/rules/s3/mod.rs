@@ -1,4 +1,5 @@
 pub mod access_logging;
+pub mod cfn;
 pub mod common;
 pub mod pab;
 pub mod pab_block_public_acls;

@@ -2,11 +2,17 @@
 //! `aws_s3_bucket_public_access_block`, `aws_s3_account_public_access_block` and the s3-bucket module, and
 //! flags public buckets (public ACL or public policy) that have no public access block at all.
 
+use super::cfn;
 use super::common::{self, ACCOUNT_PAB, PAB, PAB_FLAGS};
 use super::versions;
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
+use crate::cloudformation::tree::NodeKind;
 use crate::fix::{Edit, Fix};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
+use crate::value::Value;
+use serde_json::json;
 
 /// What makes a bucket without a public access block worth flagging for a setting.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -119,5 +125,65 @@ pub fn check(ctx: &mut TfContext, flag: &Flag) {
             Fix::new("Add a public access block", vec![edit::insert_after(file, bucket.block, &full_pab(ctx, bucket))]);
         let message = format!("`{id}` has {what} and no public access block with `{name} = true`");
         ctx.report_with_fix(bucket, bucket.block.header, message, fix);
+    }
+}
+
+/// The CloudFormation name of a setting: `block_public_acls` is `BlockPublicAcls`.
+fn cfn_name(flag: &str) -> String {
+    flag.split('_').map(|w| w[..1].to_ascii_uppercase() + &w[1..]).collect()
+}
+
+/// The CloudFormation matcher of the four rules: a bucket's `PublicAccessBlockConfiguration` leaves the setting
+/// off (a setting left out of a written configuration is `false`); a bucket without one gets S3's default (all
+/// four on since April 2023) and is flagged only when it is public anyway.
+pub fn check_cfn(ctx: &mut CfnContext, flag: &Flag) {
+    let name = cfn_name(flag.name);
+    let path = format!("PublicAccessBlockConfiguration.{name}");
+    for res in ctx.resources(cfn::BUCKET).collect::<Vec<_>>() {
+        let config = ctx.prop(res, "PublicAccessBlockConfiguration");
+        match config {
+            Some((node, _)) if matches!(node.kind, NodeKind::Map(_)) => match ctx.prop(res, &path) {
+                None | Some((_, Value::Null)) => {
+                    let edit = cfn_edit::set_key(ctx.template, node, &name, &json!(true));
+                    let range = ctx.prop_range(res, "PublicAccessBlockConfiguration").unwrap_or(node.range);
+                    let message = format!(
+                        "`{}` has a public access block without `{name}` (left out, it is `false`), so {}",
+                        res.logical_id, flag.consequence
+                    );
+                    ctx.report(res, range, message).fixes.push(Fix::new(format!("Set `{name}: true`"), vec![edit]));
+                }
+                Some((value, v)) if v.as_bool() == Some(false) => {
+                    let edit = cfn_edit::replace_value(ctx.template, value, &json!(true));
+                    let range = ctx.prop_range(res, &path).unwrap_or(value.range);
+                    let message = format!("`{}` sets `{name}: false`, so {}", res.logical_id, flag.consequence);
+                    ctx.report(res, range, message).fixes.push(Fix::new(format!("Set `{name}: true`"), vec![edit]));
+                }
+                _ => {}
+            },
+            Some(_) => {}
+            None => {
+                let (exposed, what) = match flag.exposure {
+                    Exposure::Acl => (cfn::has_public_acl(ctx, res), "a public ACL"),
+                    Exposure::Policy => (cfn::has_public_policy(ctx, res), "a bucket policy open to any principal"),
+                };
+                if !exposed {
+                    continue;
+                }
+                let all: serde_json::Map<String, serde_json::Value> =
+                    PAB_FLAGS.iter().map(|f| (cfn_name(f), json!(true))).collect();
+                let edit = cfn_edit::set_property(
+                    ctx.template,
+                    res,
+                    "PublicAccessBlockConfiguration",
+                    &serde_json::Value::Object(all),
+                );
+                let message = format!(
+                    "`{}` has {what} and no `PublicAccessBlockConfiguration` with `{name}: true`",
+                    res.logical_id
+                );
+                let range = ctx.header(res);
+                ctx.report(res, range, message).fixes.push(Fix::new("Add a public access block", vec![edit]));
+            }
+        }
     }
 }

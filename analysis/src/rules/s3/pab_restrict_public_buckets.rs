@@ -1,5 +1,7 @@
 use super::pab::{self, Exposure, Flag};
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 
@@ -43,7 +45,30 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block", "aws_s3_bucket"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::S3::Bucket"],
+        check: check_cfn,
+        example: r#"Resources:
+  Data:
+    Type: AWS::S3::Bucket
+    Properties:
+      PublicAccessBlockConfiguration:
+        BlockPublicAcls: true
+        BlockPublicPolicy: true
+        IgnorePublicAcls: true
+        RestrictPublicBuckets: false
+"#,
+        fixed_example: r#"Resources:
+  Data:
+    Type: AWS::S3::Bucket
+    Properties:
+      PublicAccessBlockConfiguration:
+        BlockPublicAcls: true
+        BlockPublicPolicy: true
+        IgnorePublicAcls: true
+        RestrictPublicBuckets: true
+"#,
+    }),
     has_fix: true,
 };
 
@@ -55,6 +80,10 @@ static FLAG: Flag = Flag {
 
 fn check(ctx: &mut TfContext) {
     pab::check(ctx, &FLAG);
+}
+
+fn check_cfn(ctx: &mut CfnContext) {
+    pab::check_cfn(ctx, &FLAG);
 }
 
 #[cfg(test)]
@@ -93,5 +122,13 @@ resource "aws_s3_bucket_public_access_block" "v" {
 }
 "#;
         assert!(lines(&RULE, tf).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_public_access_blocks() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::S3::Bucket\n    Properties:\n      PublicAccessBlockConfiguration:\n        RestrictPublicBuckets: false\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      PublicAccessBlockConfiguration:\n        BlockPublicAcls: true\n  C:\n    Type: AWS::S3::Bucket\n  D:\n    Type: AWS::S3::Bucket\n    Properties:\n      PublicAccessBlockConfiguration: {RestrictPublicBuckets: true}\n  E:\n    Type: AWS::S3::Bucket\n  P:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: !Ref E\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: '*'\n            Action: s3:GetObject\n            Resource: '*'\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [6, 10, 18]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 3);
     }
 }

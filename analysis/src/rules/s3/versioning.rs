@@ -1,11 +1,17 @@
 use super::common;
 use super::versions;
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
+use crate::cloudformation::tree::NodeKind;
 use crate::fix::{Edit, Fix};
 use crate::responsibility::Row;
+use crate::rules::rds::common::set_cfn_path;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 use crate::terraform::view::Config;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "s3-versioning-disabled",
@@ -38,12 +44,29 @@ resource "aws_s3_bucket_versioning" "data" {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_21"],
-        kics: &["568a4d22-3517-44a6-a7ad-6a7eed88722c"],
+        kics: &["568a4d22-3517-44a6-a7ad-6a7eed88722c", "a227ec01-f97a-4084-91a4-47b350c1db54"],
         trivy: &["AVD-AWS-0090", "aws-s3-enable-versioning"],
     },
     resource_types: &["aws_s3_bucket", "aws_s3_bucket_versioning"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::S3::Bucket"],
+        check: check_cfn,
+        example: r#"Resources:
+  Data:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: my-data
+"#,
+        fixed_example: r#"Resources:
+  Data:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: my-data
+      VersioningConfiguration:
+        Status: Enabled
+"#,
+    }),
     has_fix: true,
 };
 
@@ -136,6 +159,40 @@ fn check(ctx: &mut TfContext) {
                 let message = format!("`{address}` configures versioning without enabling it");
                 let finding = ctx.report(bucket, range, message);
                 finding.fixes.extend(edit.map(|e| Fix::new("Enable versioning", vec![e])));
+            }
+        }
+    }
+}
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources(super::cfn::BUCKET).collect::<Vec<_>>() {
+        match ctx.prop(res, "VersioningConfiguration.Status") {
+            Some((node, v)) => {
+                let Some(status) = v.as_str() else { continue };
+                if status == "Enabled" {
+                    continue;
+                }
+                let edit = cfn_edit::replace_value(ctx.template, node, &json!("Enabled"));
+                let range = ctx.prop_range(res, "VersioningConfiguration.Status").unwrap_or(node.range);
+                let message = format!("`{}` sets versioning to `{status}`", res.logical_id);
+                ctx.report(res, range, message).fixes.push(Fix::new("Enable versioning", vec![edit]));
+            }
+            None => {
+                // Object Lock turns versioning on by itself; an unknown configuration is not judged.
+                if ctx.prop(res, "ObjectLockEnabled").is_some_and(|(_, v)| v.as_bool() != Some(false))
+                    || ctx
+                        .prop(res, "VersioningConfiguration")
+                        .is_some_and(|(n, _)| n.intrinsic().is_some() || !matches!(n.kind, NodeKind::Map(_)))
+                {
+                    continue;
+                }
+                let edit = set_cfn_path(ctx.template, res, "VersioningConfiguration.Status", &json!("Enabled"));
+                let message = format!(
+                    "`{}` has no versioning: overwritten or deleted objects cannot be recovered",
+                    res.logical_id
+                );
+                let range = ctx.header(res);
+                ctx.report(res, range, message).fixes.push(Fix::new("Enable versioning", vec![edit]));
             }
         }
     }
@@ -245,5 +302,13 @@ resource "aws_s3_bucket" "a" {
         let fixed = found[0].fixes[0].apply(tf);
         assert!(fixed.contains("  versioning {\n    enabled = true\n  }\n}"), "{fixed}");
         assert!(lines(&RULE, &fixed).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_versioning() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::S3::Bucket\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      VersioningConfiguration:\n        Status: Suspended\n  C:\n    Type: AWS::S3::Bucket\n    Properties:\n      ObjectLockEnabled: true\n  D:\n    Type: AWS::S3::Bucket\n    Properties:\n      VersioningConfiguration: {Status: Enabled}\n  E:\n    Type: AWS::S3::Bucket\n    Properties:\n      VersioningConfiguration:\n        Status: !Ref Status\nParameters:\n  Status:\n    Type: String\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [2, 8]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
     }
 }
