@@ -254,6 +254,15 @@ Resources:
     }
 
     #[test]
+    fn every_document_of_a_stream_is_checked() {
+        let t = template(
+            "t.yaml",
+            "Resources:\n  A:\n    Type: AWS::S3::Bucket\n---\nResources:\n  B:\n    Type: AWS::S3::Bucket\n",
+        );
+        assert_eq!(t.resources().map(|r| r.logical_id).collect::<Vec<_>>(), ["A", "B"]);
+    }
+
+    #[test]
     fn json_long_forms_evaluate() {
         let json = r#"{"Parameters": {"P": {"Default": "x"}},
           "Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {

@@ -15,7 +15,11 @@ use tree::{Entry, Node, Reader};
 pub struct Template {
     pub path: String,
     pub source: String,
+    /// The first document: its `Parameters`, `Mappings` and `Conditions` are the template's.
     pub root: Node,
+    /// Further YAML documents of the stream (`---`): CloudFormation deploys one, but a file may hold several
+    /// (fixtures, concatenated templates), and their resources are checked too.
+    pub more: Vec<Node>,
 }
 
 /// A resource of a template: `Resources.<logical id>`.
@@ -45,12 +49,15 @@ impl Template {
         }
         let tree = doc.tree()?;
         let source = doc.text();
-        let root = Reader::new(source.as_bytes()).root(tree.root_node())?;
-        Some(Template { path: doc.path().to_string(), source, root })
+        let mut documents = Reader::new(source.as_bytes()).documents(tree.root_node()).into_iter();
+        let root = documents.next()?;
+        let more = documents.collect();
+        Some(Template { path: doc.path().to_string(), source, root, more })
     }
 
     pub fn resources(&self) -> impl Iterator<Item = CfnResource<'_>> {
-        self.root.get("Resources").map(Node::entries).unwrap_or_default().iter().filter_map(|entry| {
+        let documents = std::iter::once(&self.root).chain(&self.more);
+        documents.flat_map(|d| d.get("Resources").map(Node::entries).unwrap_or_default()).filter_map(|entry| {
             let ty = entry.value.get("Type")?.as_str()?;
             Some(CfnResource { logical_id: &entry.key, entry, ty, properties: entry.value.get("Properties") })
         })

@@ -107,14 +107,29 @@ impl<'a> Reader<'a> {
 
     /// The document's root value (the first YAML document, or the JSON value).
     pub fn root(&self, root: TsNode) -> Option<Node> {
+        self.documents(root).into_iter().next()
+    }
+
+    /// The root value of every document: a YAML stream may hold several (`---`); JSON holds one.
+    pub fn documents(&self, root: TsNode) -> Vec<Node> {
         match root.kind() {
             "stream" => {
                 let mut c = root.walk();
-                let doc = root.named_children(&mut c).find(|n| n.kind() == "document")?;
-                let mut c = doc.walk();
-                let value = doc.named_children(&mut c).find(|n| matches!(n.kind(), "block_node" | "flow_node"))?;
-                Some(self.yaml(value))
+                let docs: Vec<TsNode> = root.named_children(&mut c).filter(|n| n.kind() == "document").collect();
+                docs.into_iter()
+                    .filter_map(|doc| {
+                        let mut c = doc.walk();
+                        let value = doc.named_children(&mut c).find(|n| matches!(n.kind(), "block_node" | "flow_node"));
+                        value.map(|v| self.yaml(v))
+                    })
+                    .collect()
             }
+            _ => self.root_json(root).into_iter().collect(),
+        }
+    }
+
+    fn root_json(&self, root: TsNode) -> Option<Node> {
+        match root.kind() {
             "document" => {
                 let mut c = root.walk();
                 let value = root.named_children(&mut c).find(|n| n.kind() != "comment")?;
