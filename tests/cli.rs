@@ -25,7 +25,7 @@ fn text_output_on_the_examples() {
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().filter(|l| l.starts_with("examples/terraform/")).collect();
-    assert!(lines.contains(&"examples/terraform/main.tf:5:3: critical s3-public-acl `aws_s3_bucket.assets` grants everyone public-read access [data-sharing]"), "{text}");
+    assert!(lines.contains(&"examples/terraform/main.tf:5:3: critical s3-public-acl `aws_s3_bucket.assets` lets everyone read with its `public-read` ACL [data-sharing]"), "{text}");
     for rule in ["s3-public-acl", "sg-ssh-open-to-world", "rds-storage-unencrypted"] {
         assert!(lines.iter().any(|l| l.contains(&format!(" {rule} "))), "{rule} missing from {text}");
     }

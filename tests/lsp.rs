@@ -7,7 +7,7 @@ use support::{codes, file_uri, start_of, Client};
 
 /// The rules these tests exercise. The catalog grows; these tests are about the protocol, so they look only at
 /// these rules' findings (and syntax errors).
-const FOCUS: &[&str] = &["s3-public-acl", "rds-storage-unencrypted", "syntax-error"];
+const FOCUS: &[&str] = &["s3-public-acl", "s3-public-write-acl", "rds-storage-unencrypted", "syntax-error"];
 
 fn focus(diags: Vec<Value>) -> Vec<Value> {
     diags.into_iter().filter(|d| FOCUS.contains(&d["code"].as_str().unwrap_or(""))).collect()
@@ -92,17 +92,17 @@ fn diagnostics_follow_incremental_edits() {
     ]);
     c.change(&uri, 3, changes);
     let diags = focus(c.diagnostics(&uri, 3));
-    assert_eq!(codes(&diags), ["s3-public-acl"]);
+    assert_eq!(codes(&diags), ["s3-public-write-acl"]);
     assert_eq!(start_of(&diags[0]), (2, 2));
     assert_eq!(diags[0]["range"]["end"], json!({ "line": 2, "character": 27 }));
 
     // A change on the comment's line: characters after 😀 count two UTF-16 units for it.
     let r = json!({ "start": { "line": 0, "character": 7 }, "end": { "line": 0, "character": 7 } });
     c.change(&uri, 4, json!([{ "range": r, "text": "!" }]));
-    assert_eq!(codes(&focus(c.diagnostics(&uri, 4))), ["s3-public-acl"]);
+    assert_eq!(codes(&focus(c.diagnostics(&uri, 4))), ["s3-public-write-acl"]);
     let pulled = c.request("textDocument/diagnostic", json!({ "textDocument": { "uri": uri } }));
     assert_eq!(pulled["result"]["kind"], "full");
-    assert_eq!(codes(&focus(pulled["result"]["items"].as_array().unwrap().clone())), ["s3-public-acl"]);
+    assert_eq!(codes(&focus(pulled["result"]["items"].as_array().unwrap().clone())), ["s3-public-write-acl"]);
 
     // A stale version is ignored: the next real version still applies to the right text.
     c.change(&uri, 4, json!([{ "text": "garbage {{{" }]));

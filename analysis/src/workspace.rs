@@ -448,7 +448,7 @@ mod tests {
         let mut config = Config::default();
         config.disabled = rules::all()
             .iter()
-            .filter(|r| !["s3-public-acl", "rds-storage-unencrypted"].contains(&r.id))
+            .filter(|r| !["s3-public-acl", "s3-public-write-acl", "rds-storage-unencrypted"].contains(&r.id))
             .map(|r| r.id.to_string())
             .collect();
         let mut ws = Workspace::new();
@@ -479,11 +479,11 @@ mod tests {
         let report = ws.report("/s/main.tf");
         assert_eq!(report.suppressed.len(), 2);
         let codes: Vec<_> = report.diagnostics.iter().map(|d| d.code).collect();
-        assert_eq!(codes, ["unused-suppression", "unknown-rule", "s3-public-acl"]);
+        assert_eq!(codes, ["unused-suppression", "unknown-rule", "s3-public-write-acl"]);
         // The finding on `d` offers a suppression that works.
         let fix = report.diagnostics[2].suppression.clone().unwrap();
         ws.open("/s/main.tf", &fix.apply(text), 2);
-        assert!(ws.report("/s/main.tf").diagnostics.iter().all(|d| d.code != "s3-public-acl"));
+        assert!(ws.report("/s/main.tf").diagnostics.iter().all(|d| d.code != "s3-public-write-acl"));
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub static RULES: &[&Rule] = &[
     &policy_no_tls::RULE,
     &access_logging::RULE,
     &public_acl::RULE,
+    &public_acl::WRITE_RULE,
+    &public_acl::AUTHENTICATED_RULE,
     &pab_block_public_acls::RULE,
     &pab_block_public_policy::RULE,
     &pab_ignore_public_acls::RULE,
