@@ -7,6 +7,7 @@ pub mod policy_attached_to_user;
 pub mod policy_full_admin;
 pub mod policy_service_wildcard;
 pub mod root_access_key;
+mod cfn_sites;
 mod sites;
 pub mod user_policy_without_mfa;
 
