@@ -6,6 +6,7 @@ mod password_setting;
 pub mod policy_attached_to_user;
 pub mod policy_full_admin;
 pub mod policy_service_wildcard;
+pub mod role_trust_any_principal;
 pub mod root_access_key;
 mod cfn_sites;
 mod sites;
@@ -24,6 +25,7 @@ pub static RULES: &[&Rule] = &[
     &policy_attached_to_user::RULE,
     &policy_full_admin::RULE,
     &policy_service_wildcard::RULE,
+    &role_trust_any_principal::RULE,
 ];
 
 #[cfg(test)]
