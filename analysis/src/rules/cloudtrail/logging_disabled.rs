@@ -32,7 +32,11 @@ pub static RULE: Rule = Rule {
   s3_bucket_name = "audit-logs"
   enable_logging = true
 }"#,
-    equivalents: Equivalents { checkov: &["CKV_AWS_251"], kics: &["4bb76f17-3d63-4529-bdca-2b454529d774", "5c0b06d5-b7a4-484c-aeb0-75a836269ff0"], trivy: &[] },
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_251"],
+        kics: &["4bb76f17-3d63-4529-bdca-2b454529d774", "5c0b06d5-b7a4-484c-aeb0-75a836269ff0"],
+        trivy: &[],
+    },
     resource_types: &["aws_cloudtrail"],
     terraform: Some(check),
     cloudformation: Some(CfnMatcher {

@@ -168,7 +168,8 @@ resource "aws_cloudtrail" "unknown" {
         let yaml = "Resources:\n  A:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      IsLogging: true\n  B:\n    Type: AWS::CloudTrail::Trail\n    Properties: {IsMultiRegionTrail: false}\n  C:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      IsMultiRegionTrail: true\n      IncludeGlobalServiceEvents: false\n  D:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      IsMultiRegionTrail: !Ref V\n";
         assert_eq!(cfn_lines(&RULE, yaml), [2, 8, 13]);
         assert_eq!(check_cfn_fixes(&RULE, yaml), 3);
-        let json = r#"{"Resources": {"A": {"Type": "AWS::CloudTrail::Trail", "Properties": {"IsMultiRegionTrail": false}}}}"#;
+        let json =
+            r#"{"Resources": {"A": {"Type": "AWS::CloudTrail::Trail", "Properties": {"IsMultiRegionTrail": false}}}}"#;
         assert_eq!(cfn_lines(&RULE, json), [1]);
         assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }

@@ -6,8 +6,8 @@ use crate::responsibility::Row;
 use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
-use serde_json::json;
 use crate::text::TextRange;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "config-aggregator-not-all-regions",

@@ -77,9 +77,9 @@ resource "aws_config_configuration_recorder_status" "main" {
 /// CloudFormation starts a recorder once its delivery channel exists: only the recording group is judged.
 fn check_cfn(ctx: &mut CfnContext) {
     for res in ctx.resources("AWS::Config::ConfigurationRecorder").collect::<Vec<_>>() {
-        let exclusion = ctx.prop(res, "RecordingGroup.RecordingStrategy.UseOnly").is_some_and(|(_, v)| {
-            v.as_str().is_some_and(|v| v.eq_ignore_ascii_case("EXCLUSION_BY_RESOURCE_TYPES"))
-        });
+        let exclusion = ctx
+            .prop(res, "RecordingGroup.RecordingStrategy.UseOnly")
+            .is_some_and(|(_, v)| v.as_str().is_some_and(|v| v.eq_ignore_ascii_case("EXCLUSION_BY_RESOURCE_TYPES")));
         if let Some((node, value)) = ctx.prop(res, "RecordingGroup.AllSupported") {
             if !exclusion && value.as_bool() == Some(false) {
                 let range = ctx.prop_range(res, "RecordingGroup.AllSupported").unwrap_or(node.range);

@@ -1,3 +1,4 @@
+mod cfn_sites;
 pub mod login_profile_weak_initial_password;
 pub mod password_max_age;
 pub mod password_min_length;
@@ -8,7 +9,6 @@ pub mod policy_full_admin;
 pub mod policy_service_wildcard;
 pub mod role_trust_any_principal;
 pub mod root_access_key;
-mod cfn_sites;
 mod sites;
 pub mod user_policy_without_mfa;
 

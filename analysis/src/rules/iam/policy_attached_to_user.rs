@@ -87,10 +87,9 @@ fn non_empty(value: &Value) -> bool {
 
 fn check_cfn(ctx: &mut CfnContext) {
     for res in ctx.resources("AWS::IAM::User").collect::<Vec<_>>() {
-        for (prop, what) in [
-            ("Policies", "has inline policies"),
-            ("ManagedPolicyArns", "has managed policies attached directly"),
-        ] {
+        for (prop, what) in
+            [("Policies", "has inline policies"), ("ManagedPolicyArns", "has managed policies attached directly")]
+        {
             let Some((node, value)) = ctx.prop(res, prop) else { continue };
             if non_empty(&value) {
                 let range = ctx.prop_range(res, prop).unwrap_or(node.range);

@@ -1,7 +1,7 @@
-use super::sites::{policy_sites, SiteKind};
-use crate::policy::{is_full_wildcard, Statement};
 use super::cfn_sites::{cfn_managed_policy_arns, cfn_policy_sites};
+use super::sites::{policy_sites, SiteKind};
 use crate::cloudformation::check::CfnContext;
+use crate::policy::{is_full_wildcard, Statement};
 use crate::responsibility::Row;
 use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
@@ -149,8 +149,10 @@ fn check_cfn(ctx: &mut CfnContext) {
     }
     for (res, range, arn) in cfn_managed_policy_arns(ctx) {
         if is_administrator_access(&arn) {
-            let message =
-                format!("`{}` attaches the AdministratorAccess managed policy: full administrator access", res.logical_id);
+            let message = format!(
+                "`{}` attaches the AdministratorAccess managed policy: full administrator access",
+                res.logical_id
+            );
             ctx.report(res, range, message);
         }
     }

@@ -1,7 +1,7 @@
-use super::sites::{policy_sites, SiteKind};
-use crate::policy::{is_full_wildcard, Statement};
 use super::cfn_sites::cfn_policy_sites;
+use super::sites::{policy_sites, SiteKind};
 use crate::cloudformation::check::CfnContext;
+use crate::policy::{is_full_wildcard, Statement};
 use crate::responsibility::Row;
 use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;

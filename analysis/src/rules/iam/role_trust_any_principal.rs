@@ -108,7 +108,11 @@ fn check(ctx: &mut TfContext) {
             continue;
         }
         if let Some(who) = finding(&site.policy) {
-            ctx.report(site.res, site.range, format!("`{}` can be assumed by {who} without a condition", site.res.address()));
+            ctx.report(
+                site.res,
+                site.range,
+                format!("`{}` can be assumed by {who} without a condition", site.res.address()),
+            );
         }
     }
 }

@@ -1,6 +1,6 @@
-use crate::fix::Fix;
 use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::edit as cfn_edit;
+use crate::fix::Fix;
 use crate::responsibility::Row;
 use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;

@@ -36,11 +36,7 @@ pub static RULE: Rule = Rule {
     Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:root" }, Action = "kms:*", Resource = "*" }]
   })
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_33"],
-        kics: &["f6049677-ec4a-43af-8779-5190b6d03cba"],
-        trivy: &[],
-    },
+    equivalents: Equivalents { checkov: &["CKV_AWS_33"], kics: &["f6049677-ec4a-43af-8779-5190b6d03cba"], trivy: &[] },
     resource_types: &["aws_kms_key", "aws_kms_key_policy"],
     terraform: Some(check),
     cloudformation: Some(CfnMatcher {

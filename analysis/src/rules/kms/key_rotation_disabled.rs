@@ -108,7 +108,9 @@ fn check_cfn(ctx: &mut CfnContext) {
             }
             Some((node, value)) if value.as_bool() == Some(false) => {
                 let range = ctx.prop_range(res, "EnableKeyRotation").unwrap_or(node.range);
-                ctx.report(res, range, format!("`{}` turns automatic key rotation off", res.logical_id)).fixes.push(fix);
+                ctx.report(res, range, format!("`{}` turns automatic key rotation off", res.logical_id))
+                    .fixes
+                    .push(fix);
             }
             Some(_) => {}
         }
