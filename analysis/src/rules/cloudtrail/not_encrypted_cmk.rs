@@ -1,8 +1,11 @@
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rules::{Equivalents, Rule, Severity};
+use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "cloudtrail-not-encrypted-cmk",
@@ -31,14 +34,61 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_35"],
-        kics: &["5d9e3164-9265-470c-9a10-57ae454ac0c7"],
+        kics: &["5d9e3164-9265-470c-9a10-57ae454ac0c7", "050a9ba8-d1cb-4c61-a5e8-8805a70d3b85"],
         trivy: &["AVD-AWS-0015", "aws-cloudtrail-encryption-customer-key"],
     },
     resource_types: &["aws_cloudtrail"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::CloudTrail::Trail"],
+        check: check_cfn,
+        example: r#"Resources:
+  Trail:
+    Type: AWS::CloudTrail::Trail
+    Properties:
+      S3BucketName: audit-logs
+      IsLogging: true
+"#,
+        fixed_example: r#"Resources:
+  Trail:
+    Type: AWS::CloudTrail::Trail
+    Properties:
+      S3BucketName: audit-logs
+      IsLogging: true
+      KMSKeyId: !Ref TrailKey
+"#,
+    }),
     has_fix: true,
 };
+
+fn check_cfn(ctx: &mut CfnContext) {
+    // The template's own KMS key, if it has exactly one, is the likely candidate; else a placeholder to create.
+    let keys: Vec<&str> = ctx.resources("AWS::KMS::Key").map(|k| k.logical_id).collect();
+    let key = match keys.as_slice() {
+        [one] => one.to_string(),
+        _ => "TrailKey".to_string(),
+    };
+    for res in ctx.resources("AWS::CloudTrail::Trail").collect::<Vec<_>>() {
+        let fix = Fix::unsafe_(
+            format!("Encrypt the logs with `{key}`"),
+            vec![cfn_edit::set_property(ctx.template, res, "KMSKeyId", &json!({ "Ref": key }))],
+        );
+        match ctx.prop(res, "KMSKeyId") {
+            None => {
+                let message =
+                    format!("`{}` does not encrypt its logs with a KMS key (`KMSKeyId` is not set)", res.logical_id);
+                ctx.report(res, ctx.header(res), message).fixes.push(fix);
+            }
+            Some((node, value)) if matches!(value.as_str(), Some(s) if s.trim().is_empty()) => {
+                let range = ctx.prop_range(res, "KMSKeyId").unwrap_or(node.range);
+                let message =
+                    format!("`{}` does not encrypt its logs with a KMS key (`KMSKeyId` is empty)", res.logical_id);
+                ctx.report(res, range, message).fixes.push(fix);
+            }
+            Some(_) => {}
+        }
+    }
+}
 
 fn check(ctx: &mut TfContext) {
     // The module's own KMS key, if it has exactly one, is the likely candidate; else a placeholder to create.
@@ -104,5 +154,17 @@ resource "aws_cloudtrail" "t" {
         let found = run(&RULE, text);
         assert_eq!(found[0].fixes[0].title, "Encrypt the logs with `aws_kms_key.logs`");
         assert!(!found[0].fixes[0].preferred);
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes, run_cfn};
+        let yaml = "Resources:\n  A:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      IsLogging: true\n  B:\n    Type: AWS::CloudTrail::Trail\n    Properties: {KMSKeyId: ''}\n  C:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      KMSKeyId: !GetAtt K.Arn\n  K:\n    Type: AWS::KMS::Key\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [2, 8]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
+        assert_eq!(run_cfn(&RULE, yaml)[0].fixes[0].title, "Encrypt the logs with `K`");
+        let json = r#"{"Resources": {"A": {"Type": "AWS::CloudTrail::Trail", "Properties": {"KMSKeyId": ""}}}}"#;
+        assert_eq!(cfn_lines(&RULE, json), [1]);
+        assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }
 }

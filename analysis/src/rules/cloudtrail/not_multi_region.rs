@@ -1,8 +1,11 @@
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rules::{Equivalents, Rule, Severity};
+use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "cloudtrail-not-multi-region",
@@ -31,14 +34,65 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_67"],
-        kics: &["8173d5eb-96b5-4aa6-a71b-ecfa153c123d"],
+        kics: &["8173d5eb-96b5-4aa6-a71b-ecfa153c123d", "058ac855-989f-4378-ba4d-52d004020da7"],
         trivy: &["AVD-AWS-0014", "aws-cloudtrail-enable-all-regions"],
     },
     resource_types: &["aws_cloudtrail"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::CloudTrail::Trail"],
+        check: check_cfn,
+        example: r#"Resources:
+  Trail:
+    Type: AWS::CloudTrail::Trail
+    Properties:
+      S3BucketName: audit-logs
+      IsLogging: true
+"#,
+        fixed_example: r#"Resources:
+  Trail:
+    Type: AWS::CloudTrail::Trail
+    Properties:
+      S3BucketName: audit-logs
+      IsLogging: true
+      IsMultiRegionTrail: true
+"#,
+    }),
     has_fix: true,
 };
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources("AWS::CloudTrail::Trail").collect::<Vec<_>>() {
+        let fix = Fix::new(
+            "Make the trail multi-region",
+            vec![cfn_edit::set_property(ctx.template, res, "IsMultiRegionTrail", &json!(true))],
+        );
+        match ctx.prop(res, "IsMultiRegionTrail") {
+            None => {
+                let message =
+                    format!("`{}` does not set `IsMultiRegionTrail`, so it records one region only", res.logical_id);
+                ctx.report(res, ctx.header(res), message).fixes.push(fix);
+            }
+            Some((node, value)) if value.as_bool() == Some(false) => {
+                let range = ctx.prop_range(res, "IsMultiRegionTrail").unwrap_or(node.range);
+                ctx.report(res, range, format!("`{}` is a single-region trail", res.logical_id)).fixes.push(fix);
+            }
+            Some(_) => {}
+        }
+        if let Some((node, value)) = ctx.prop(res, "IncludeGlobalServiceEvents") {
+            if value.as_bool() == Some(false) {
+                let range = ctx.prop_range(res, "IncludeGlobalServiceEvents").unwrap_or(node.range);
+                let fix = Fix::new(
+                    "Include global service events",
+                    vec![cfn_edit::replace_value(ctx.template, node, &json!(true))],
+                );
+                let message =
+                    format!("`{}` does not record global service events (IAM, STS, CloudFront)", res.logical_id);
+                ctx.report(res, range, message).fixes.push(fix);
+            }
+        }
+    }
+}
 
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_cloudtrail").collect::<Vec<_>>() {
@@ -106,5 +160,17 @@ resource "aws_cloudtrail" "unknown" {
 "#;
         assert_eq!(lines(&RULE, text), [1, 5, 9]);
         assert_eq!(check_fixes(&RULE, text), 3);
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      IsLogging: true\n  B:\n    Type: AWS::CloudTrail::Trail\n    Properties: {IsMultiRegionTrail: false}\n  C:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      IsMultiRegionTrail: true\n      IncludeGlobalServiceEvents: false\n  D:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      IsMultiRegionTrail: !Ref V\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [2, 8, 13]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 3);
+        let json =
+            r#"{"Resources": {"A": {"Type": "AWS::CloudTrail::Trail", "Properties": {"IsMultiRegionTrail": false}}}}"#;
+        assert_eq!(cfn_lines(&RULE, json), [1]);
+        assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }
 }

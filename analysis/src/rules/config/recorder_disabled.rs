@@ -1,10 +1,13 @@
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rules::{Equivalents, Rule, Severity};
+use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 use crate::terraform::model::ExprKind;
 use crate::value::Value;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "config-recorder-disabled",
@@ -46,9 +49,62 @@ resource "aws_config_configuration_recorder_status" "main" {
     equivalents: Equivalents { checkov: &["CKV2_AWS_45", "CKV2_AWS_48"], kics: &[], trivy: &[] },
     resource_types: &["aws_config_configuration_recorder", "aws_config_configuration_recorder_status"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::Config::ConfigurationRecorder"],
+        check: check_cfn,
+        example: r#"Resources:
+  Recorder:
+    Type: AWS::Config::ConfigurationRecorder
+    Properties:
+      RoleARN: !GetAtt ConfigRole.Arn
+      RecordingGroup:
+        AllSupported: true
+        IncludeGlobalResourceTypes: false
+"#,
+        fixed_example: r#"Resources:
+  Recorder:
+    Type: AWS::Config::ConfigurationRecorder
+    Properties:
+      RoleARN: !GetAtt ConfigRole.Arn
+      RecordingGroup:
+        AllSupported: true
+        IncludeGlobalResourceTypes: true
+"#,
+    }),
     has_fix: true,
 };
+
+/// CloudFormation starts a recorder once its delivery channel exists: only the recording group is judged.
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources("AWS::Config::ConfigurationRecorder").collect::<Vec<_>>() {
+        let exclusion = ctx
+            .prop(res, "RecordingGroup.RecordingStrategy.UseOnly")
+            .is_some_and(|(_, v)| v.as_str().is_some_and(|v| v.eq_ignore_ascii_case("EXCLUSION_BY_RESOURCE_TYPES")));
+        if let Some((node, value)) = ctx.prop(res, "RecordingGroup.AllSupported") {
+            if !exclusion && value.as_bool() == Some(false) {
+                let range = ctx.prop_range(res, "RecordingGroup.AllSupported").unwrap_or(node.range);
+                let message =
+                    format!("`{}` records only the listed resource types (`AllSupported: false`)", res.logical_id);
+                ctx.report(res, range, message);
+            }
+        }
+        if let Some((node, value)) = ctx.prop(res, "RecordingGroup.IncludeGlobalResourceTypes") {
+            if value.as_bool() == Some(false) {
+                let range = ctx.prop_range(res, "RecordingGroup.IncludeGlobalResourceTypes").unwrap_or(node.range);
+                let message = format!(
+                    "`{}` does not record global resources such as IAM users, roles and policies (make sure one \
+                     region's recorder does)",
+                    res.logical_id
+                );
+                let fix = Fix::unsafe_(
+                    "Record the global resources in this region",
+                    vec![cfn_edit::replace_value(ctx.template, node, &json!(true))],
+                );
+                ctx.report(res, range, message).fixes.push(fix);
+            }
+        }
+    }
+}
 
 const RECORDER: &str = "aws_config_configuration_recorder";
 const STATUS: &str = "aws_config_configuration_recorder_status";
@@ -246,5 +302,16 @@ resource "aws_config_configuration_recorder_status" "e" {
 "#;
         assert_eq!(lines(&RULE, text), [4, 5]);
         assert_eq!(check_fixes(&RULE, text), 1);
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::Config::ConfigurationRecorder\n    Properties:\n      RecordingGroup:\n        AllSupported: false\n        IncludeGlobalResourceTypes: false\n  B:\n    Type: AWS::Config::ConfigurationRecorder\n    Properties:\n      RecordingGroup:\n        AllSupported: false\n        RecordingStrategy: {UseOnly: EXCLUSION_BY_RESOURCE_TYPES}\n  C:\n    Type: AWS::Config::ConfigurationRecorder\n    Properties:\n      RoleARN: arn\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [6, 7]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 1);
+        let json = r#"{"Resources": {"A": {"Type": "AWS::Config::ConfigurationRecorder", "Properties": {"RecordingGroup": {"IncludeGlobalResourceTypes": false}}}}}"#;
+        assert_eq!(cfn_lines(&RULE, json), [1]);
+        assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }
 }

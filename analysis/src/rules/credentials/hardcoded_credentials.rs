@@ -1,5 +1,8 @@
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::tree::{Node, NodeKind};
+use crate::cloudformation::CfnResource;
 use crate::responsibility::Row;
-use crate::rules::{Equivalents, Rule, Severity};
+use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::eval::{base64_decode, UNKNOWN_PART};
 use crate::terraform::model::{Block, ExprKind};
@@ -9,14 +12,16 @@ use crate::value::Value;
 
 pub static RULE: Rule = Rule {
     id: "hardcoded-credentials",
-    title: "AWS credentials or private keys are written in the Terraform code",
+    title: "AWS credentials or private keys are written in the infrastructure code",
     severity: Severity::Critical,
     row: Row::DataSharing,
     service: "EC2, Lambda, IAM",
     what: "Flags AWS access key ids, secret-key-like tokens, `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY` \
            assignments, writes to `~/.aws/credentials` and PEM private keys in instance user data (plain or \
            base64, launch templates and configurations, the ec2-instance and autoscaling modules), provisioners, \
-           Lambda environment variables and the `aws` provider's `access_key`/`secret_key`.",
+           Lambda environment variables and the `aws` provider's `access_key`/`secret_key`; in CloudFormation, \
+           the same in `UserData` and Lambda (and SAM) `Environment.Variables`, and console passwords written \
+           in an IAM user's `LoginProfile`.",
     why: "Everything in Terraform code ends up in version control, in the state file, in CI logs and, for user \
           data and Lambda environment variables, readable through the EC2 and Lambda APIs and from inside the \
           instance by any process. A key written there is shared with everyone who can read any of those; it \
@@ -49,6 +54,9 @@ pub static RULE: Rule = Rule {
             "0b93729a-d882-4803-bdc3-ac429a21f158",
             "443488f5-c734-460b-a36d-5b3f330174dc",
             "1402afd8-a95c-4e84-8b0b-6fb43758e6ce",
+            "2564172f-c92b-4261-9acd-464aed511696",
+            "06adef8c-c284-4de7-aad2-af43b07a8ca1",
+            "568cc372-ca64-420d-9015-ee347d00d288",
         ],
         trivy: &[
             "AVD-AWS-0029",
@@ -65,7 +73,38 @@ pub static RULE: Rule = Rule {
         "aws_lambda_function",
     ],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &[
+            "AWS::EC2::Instance",
+            "AWS::EC2::LaunchTemplate",
+            "AWS::AutoScaling::LaunchConfiguration",
+            "AWS::Lambda::Function",
+            "AWS::Serverless::Function",
+            "AWS::IAM::User",
+        ],
+        check: check_cfn,
+        example: r#"Resources:
+  App:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Role: !GetAtt AppRole.Arn
+      Code: {S3Bucket: code, S3Key: app.zip}
+      Environment:
+        Variables:
+          AWS_ACCESS_KEY_ID: AKIAIOSFODNN7EXAMPLE
+"#,
+        fixed_example: r#"Resources:
+  App:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Role: !GetAtt AppRole.Arn
+      Code: {S3Bucket: code, S3Key: app.zip}
+"#,
+    }),
     has_fix: false,
 };
 
@@ -300,6 +339,73 @@ fn provider_keys(ctx: &mut TfContext) {
     }
 }
 
+/// The literal texts of a CloudFormation value, however it is assembled (`Fn::Base64`, `Fn::Join`, `Fn::Sub`
+/// with its placeholders left in): references and attributes are skipped, never guessed.
+fn cfn_texts<'n>(node: &'n Node, out: &mut Vec<&'n str>) {
+    if let Some((name, _)) = node.intrinsic() {
+        if matches!(name, "Ref" | "Fn::GetAtt" | "Fn::ImportValue" | "Condition" | "Fn::FindInMap") {
+            return;
+        }
+    }
+    match &node.kind {
+        NodeKind::String(s) => out.push(s),
+        NodeKind::List(items) => items.iter().for_each(|i| cfn_texts(i, out)),
+        NodeKind::Map(entries) => entries.iter().for_each(|e| cfn_texts(&e.value, out)),
+        _ => {}
+    }
+}
+
+fn check_cfn(ctx: &mut CfnContext) {
+    let user_data = [
+        ("AWS::EC2::Instance", "UserData"),
+        ("AWS::AutoScaling::LaunchConfiguration", "UserData"),
+        ("AWS::EC2::LaunchTemplate", "LaunchTemplateData.UserData"),
+    ];
+    for (ty, path) in user_data {
+        for res in ctx.resources(ty).collect::<Vec<_>>() {
+            let Some((node, _)) = ctx.prop(res, path) else { continue };
+            let mut texts = Vec::new();
+            cfn_texts(node, &mut texts);
+            // The parts of a joined script are read together too: a key split over parts is still a key.
+            let joined = texts.concat();
+            let found = texts.iter().find_map(|t| secret_in_script(&decoded(t))).or_else(|| secret_in_script(&joined));
+            if let Some(secret) = found {
+                let range = ctx.prop_range(res, path).unwrap_or(node.range);
+                report_cfn(ctx, res, range, "user data", secret);
+            }
+        }
+    }
+    for ty in ["AWS::Lambda::Function", "AWS::Serverless::Function"] {
+        for res in ctx.resources(ty).collect::<Vec<_>>() {
+            let Some((vars, _)) = ctx.prop(res, "Environment.Variables") else { continue };
+            for entry in vars.entries() {
+                let value = ctx.eval(&entry.value);
+                let token = value.as_str().is_some_and(secret_like_token).then_some(Secret::KeyLikeToken);
+                if let Some(secret) = env_secret(Some(&entry.key), &value).or(token) {
+                    report_cfn(ctx, res, entry.range, "environment variables", secret);
+                }
+            }
+        }
+    }
+    for res in ctx.resources("AWS::IAM::User").collect::<Vec<_>>() {
+        let Some((node, value)) = ctx.prop(res, "LoginProfile.Password") else { continue };
+        // A dynamic reference (`{{resolve:secretsmanager:...}}`) is read at deployment, not written here.
+        if value.as_str().is_some_and(|p| !p.trim().is_empty() && !p.contains("{{resolve:")) {
+            let range = ctx.prop_range(res, "LoginProfile.Password").unwrap_or(node.range);
+            let message = format!(
+                "`{}` has its console password written in the template: reference a Secrets Manager secret \
+                 (`{{{{resolve:secretsmanager:...}}}}`) instead",
+                res.logical_id
+            );
+            ctx.report(res, range, message);
+        }
+    }
+}
+
+fn report_cfn(ctx: &mut CfnContext, res: CfnResource, range: TextRange, place: &str, secret: Secret) {
+    ctx.report(res, range, format!("`{}` has {} in its {place}", res.logical_id, secret.describe()));
+}
+
 fn check(ctx: &mut TfContext) {
     user_data(ctx);
     provisioners(ctx);
@@ -436,5 +542,63 @@ provider "aws" {
 "#;
         assert_eq!(lines(&RULE, text), [5, 6, 14, 17]);
         assert!(!run(&RULE, text)[0].message.contains("EXAMAAA"), "the key is not repeated in full");
+    }
+
+    #[test]
+    fn cloudformation_user_data_lambda_environment_and_passwords() {
+        use crate::rules::testing::cfn_lines;
+        let yaml = r##"Parameters:
+  Pw:
+    Type: String
+    NoEcho: true
+  DefaultPw:
+    Type: String
+    Default: hunter2hunter2
+Resources:
+  Instance:
+    Type: AWS::EC2::Instance
+    Properties:
+      UserData:
+        Fn::Base64: !Sub |
+          #!/bin/bash
+          export AWS_SECRET_ACCESS_KEY=${Secret}
+          export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE
+  Template:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateData:
+        UserData: !Base64 {"Fn::Join": ["", ["#!/bin/bash\n", "aws s3 ls --region ", !Ref AWS::Region]]}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Environment:
+        Variables:
+          TABLE: !Ref Table
+          KEY: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+          AWS_SECRET_ACCESS_KEY: !Ref Secret
+  Plain:
+    Type: AWS::IAM::User
+    Properties:
+      LoginProfile: {Password: myP@ssW0rd, PasswordResetRequired: true}
+  FromDefault:
+    Type: AWS::IAM::User
+    Properties:
+      LoginProfile:
+        Password: !Ref DefaultPw
+  Hidden:
+    Type: AWS::IAM::User
+    Properties:
+      LoginProfile:
+        Password: !Ref Pw
+  Resolved:
+    Type: AWS::IAM::User
+    Properties:
+      LoginProfile:
+        Password: '{{resolve:secretsmanager:MySecret:SecretString:password}}'
+"##;
+        assert_eq!(cfn_lines(&RULE, yaml), [12, 28, 33, 38]);
+        let json = r#"{"Resources": {"L": {"Type": "AWS::AutoScaling::LaunchConfiguration", "Properties": {
+  "UserData": "LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpzb21lS2V5"}}}}"#;
+        assert_eq!(cfn_lines(&RULE, json), [2]);
     }
 }

@@ -1,8 +1,11 @@
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rules::{Equivalents, Rule, Severity};
+use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "guardduty-detector-disabled",
@@ -30,14 +33,43 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_238", "CKV2_AWS_3"],
-        kics: &["704dadd3-54fc-48ac-b6a0-02f170011473"],
+        kics: &["704dadd3-54fc-48ac-b6a0-02f170011473", "a25cd877-375c-4121-a640-730929936fac"],
         trivy: &[],
     },
     resource_types: &["aws_guardduty_detector", "aws_guardduty_organization_configuration"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::GuardDuty::Detector"],
+        check: check_cfn,
+        example: r#"Resources:
+  Detector:
+    Type: AWS::GuardDuty::Detector
+    Properties:
+      Enable: false
+"#,
+        fixed_example: r#"Resources:
+  Detector:
+    Type: AWS::GuardDuty::Detector
+    Properties:
+      Enable: true
+"#,
+    }),
     has_fix: true,
 };
+
+/// `Enable` is required in CloudFormation: only an explicit `false` is a finding.
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources("AWS::GuardDuty::Detector").collect::<Vec<_>>() {
+        let Some((node, value)) = ctx.prop(res, "Enable") else { continue };
+        if value.as_bool() != Some(false) {
+            continue;
+        }
+        let range = ctx.prop_range(res, "Enable").unwrap_or(node.range);
+        let fix = Fix::new("Enable the detector", vec![cfn_edit::replace_value(ctx.template, node, &json!(true))]);
+        let message = format!("`{}` is disabled: GuardDuty detects nothing", res.logical_id);
+        ctx.report(res, range, message).fixes.push(fix);
+    }
+}
 
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_guardduty_detector").collect::<Vec<_>>() {
@@ -118,5 +150,16 @@ resource "aws_guardduty_organization_configuration" "all" {
 "#;
         assert_eq!(lines(&RULE, text), [2, 13, 17]);
         assert_eq!(check_fixes(&RULE, text), 3);
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::GuardDuty::Detector\n    Properties:\n      Enable: False\n  B:\n    Type: AWS::GuardDuty::Detector\n    Properties: {Enable: !Ref On}\n  C:\n    Type: AWS::GuardDuty::Detector\n    Properties:\n      Enable: true\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [5]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 1);
+        let json = r#"{"Resources": {"A": {"Type": "AWS::GuardDuty::Detector", "Properties": {"Enable": false}}}}"#;
+        assert_eq!(cfn_lines(&RULE, json), [1]);
+        assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }
 }

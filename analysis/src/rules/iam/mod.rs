@@ -1,3 +1,4 @@
+mod cfn_sites;
 pub mod login_profile_weak_initial_password;
 pub mod password_max_age;
 pub mod password_min_length;
@@ -6,6 +7,7 @@ mod password_setting;
 pub mod policy_attached_to_user;
 pub mod policy_full_admin;
 pub mod policy_service_wildcard;
+pub mod role_trust_any_principal;
 pub mod root_access_key;
 mod sites;
 pub mod user_policy_without_mfa;
@@ -23,6 +25,7 @@ pub static RULES: &[&Rule] = &[
     &policy_attached_to_user::RULE,
     &policy_full_admin::RULE,
     &policy_service_wildcard::RULE,
+    &role_trust_any_principal::RULE,
 ];
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
-use crate::rules::{Equivalents, Rule, Severity};
+use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::value::Value;
 
@@ -34,7 +35,12 @@ resource "aws_iam_user_group_membership" "dev" {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_40"],
-        kics: &["b4378389-a9aa-44ee-91e7-ef183f11079e"],
+        kics: &[
+            "b4378389-a9aa-44ee-91e7-ef183f11079e",
+            "edc95c10-7366-4f30-9b4b-f995c84eceb5",
+            "e4239438-e639-44aa-adb8-866e400e3ade",
+            "0e5872b4-19a0-4165-8b2f-56d9e14b909f",
+        ],
         trivy: &["AVD-AWS-0143", "aws-iam-no-user-attached-policies"],
     },
     resource_types: &[
@@ -45,7 +51,28 @@ resource "aws_iam_user_group_membership" "dev" {
         "aws_iam_user_policy_attachments_exclusive",
     ],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::IAM::User", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::UserPolicy"],
+        check: check_cfn,
+        example: r#"Resources:
+  DevPolicy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      Users: [!Ref Dev]
+      PolicyDocument:
+        Statement:
+          - {Effect: Allow, Action: 'ec2:Describe*', Resource: '*'}
+"#,
+        fixed_example: r#"Resources:
+  DevPolicy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      Groups: [!Ref Developers]
+      PolicyDocument:
+        Statement:
+          - {Effect: Allow, Action: 'ec2:Describe*', Resource: '*'}
+"#,
+    }),
     has_fix: false,
 };
 
@@ -55,6 +82,37 @@ fn non_empty(value: &Value) -> bool {
         Value::List(items) => !items.is_empty(),
         Value::Null => false,
         _ => value.is_known(),
+    }
+}
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources("AWS::IAM::User").collect::<Vec<_>>() {
+        for (prop, what) in
+            [("Policies", "has inline policies"), ("ManagedPolicyArns", "has managed policies attached directly")]
+        {
+            let Some((node, value)) = ctx.prop(res, prop) else { continue };
+            if non_empty(&value) {
+                let range = ctx.prop_range(res, prop).unwrap_or(node.range);
+                let message = format!("`{}` {what}: grant them through a group or a role", res.logical_id);
+                ctx.report(res, range, message);
+            }
+        }
+    }
+    for ty in ["AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"] {
+        for res in ctx.resources(ty).collect::<Vec<_>>() {
+            let Some((node, users)) = ctx.prop(res, "Users") else { continue };
+            if non_empty(&users) {
+                let range = ctx.prop_range(res, "Users").unwrap_or(node.range);
+                let message =
+                    format!("`{}` attaches a policy directly to users: attach it to a group instead", res.logical_id);
+                ctx.report(res, range, message);
+            }
+        }
+    }
+    for res in ctx.resources("AWS::IAM::UserPolicy").collect::<Vec<_>>() {
+        let range = ctx.prop_range(res, "UserName").unwrap_or(ctx.header(res));
+        let message = format!("`{}` gives a user an inline policy: grant it through a group or a role", res.logical_id);
+        ctx.report(res, range, message);
     }
 }
 
@@ -150,5 +208,41 @@ resource "aws_iam_policy" "p" {
 }
 "#;
         assert!(run(&RULE, text).is_empty(), "{:?}", run(&RULE, text));
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::cfn_lines;
+        let yaml = r#"Resources:
+  U:
+    Type: AWS::IAM::User
+    Properties:
+      ManagedPolicyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess]
+      Policies:
+        - PolicyName: p
+          PolicyDocument: {Statement: []}
+  Empty:
+    Type: AWS::IAM::User
+    Properties:
+      ManagedPolicyArns: []
+      Groups: [g]
+  P:
+    Type: AWS::IAM::Policy
+    Properties:
+      Users: [!Ref U]
+      Groups: []
+  G:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      Groups: [g]
+      Users: !Ref Users
+  I:
+    Type: AWS::IAM::UserPolicy
+    Properties:
+      UserName: !Ref U
+"#;
+        assert_eq!(cfn_lines(&RULE, yaml), [6, 5, 17, 27]);
+        let json = r#"{"Resources": {"P": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"Users": ["u"]}}}}"#;
+        assert_eq!(cfn_lines(&RULE, json), [1]);
     }
 }

@@ -1,7 +1,9 @@
+use super::cfn_sites::{cfn_managed_policy_arns, cfn_policy_sites};
 use super::sites::{policy_sites, SiteKind};
+use crate::cloudformation::check::CfnContext;
 use crate::policy::{is_full_wildcard, Statement};
 use crate::responsibility::Row;
-use crate::rules::{Equivalents, Rule, Severity};
+use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::value::Value;
 
@@ -41,6 +43,8 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents {
         checkov: &["CKV_AWS_62", "CKV_AWS_1", "CKV_AWS_63", "CKV_AWS_49", "CKV_AWS_274", "CKV2_AWS_40"],
         kics: &[
+            "953b3cdb-ce13-428a-aa12-318726506661",
+            "f62aa827-4ade-4dc4-89e4-1433d384a368",
             "2f37c4a3-58b9-4afe-8a87-d7f1d2286f84",
             "575a2155-6af1-4026-b1af-d5bc8fe2a904",
             "b1ffa705-19a3-4b73-b9d0-0c97d0663842",
@@ -63,7 +67,43 @@ pub static RULE: Rule = Rule {
         "aws_ssoadmin_managed_policy_attachment",
     ],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &[
+            "AWS::IAM::Policy",
+            "AWS::IAM::ManagedPolicy",
+            "AWS::IAM::RolePolicy",
+            "AWS::IAM::UserPolicy",
+            "AWS::IAM::GroupPolicy",
+            "AWS::IAM::Role",
+            "AWS::IAM::User",
+            "AWS::IAM::Group",
+            "AWS::SSO::PermissionSet",
+            "AWS::Serverless::Function",
+        ],
+        check: check_cfn,
+        example: r#"Resources:
+  AppPolicy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Action: '*'
+            Resource: '*'
+"#,
+        fixed_example: r#"Resources:
+  AppPolicy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Action: s3:GetObject
+            Resource: arn:aws:s3:::app-data/*
+"#,
+    }),
     has_fix: false,
 };
 
@@ -95,6 +135,28 @@ const ATTACHMENTS: [(&str, &str); 8] = [
     ("aws_iam_role_policy_attachments_exclusive", "policy_arns"),
     ("aws_iam_user_policy_attachments_exclusive", "policy_arns"),
 ];
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for site in cfn_policy_sites(ctx, true) {
+        if !site.policy.statements.iter().any(|s| allows_everything(s, site.kind)) {
+            continue;
+        }
+        let what = match site.kind {
+            SiteKind::Trust => "trust policy allows every action (`*`)",
+            _ => "allows every action (`*`) on every resource (`*`): full administrator access",
+        };
+        ctx.report(site.res, site.range, format!("`{}` {what}", site.res.logical_id));
+    }
+    for (res, range, arn) in cfn_managed_policy_arns(ctx) {
+        if is_administrator_access(&arn) {
+            let message = format!(
+                "`{}` attaches the AdministratorAccess managed policy: full administrator access",
+                res.logical_id
+            );
+            ctx.report(res, range, message);
+        }
+    }
+}
 
 fn check(ctx: &mut TfContext) {
     for site in policy_sites(ctx, true) {
@@ -242,5 +304,42 @@ resource "aws_iam_role_policy_attachment" "unknown" {
 }
 "#;
         assert_eq!(lines(&RULE, text), [3, 7]);
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::cfn_lines;
+        let yaml = r#"Resources:
+  Inline:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: sts:AssumeRole}]}
+      ManagedPolicyArns:
+        - !Sub arn:${AWS::Partition}:iam::aws:policy/ReadOnlyAccess
+        - arn:aws:iam::aws:policy/AdministratorAccess
+      Policies:
+        - PolicyName: all
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: ['*']
+                Resource: '*'
+  Scoped:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - {Effect: Allow, Action: '*', Resource: arn:aws:iam::aws:policy/AdministratorAccess}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Policies:
+        - AdministratorAccess
+        - Statement: [{Effect: Allow, Action: '*:*', Resource: '*'}]
+"#;
+        assert_eq!(cfn_lines(&RULE, yaml), [11, 27, 8, 26]);
+        let json = r#"{"Resources": {"P": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument":
+  "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\"}]}"}}}}"#;
+        assert_eq!(cfn_lines(&RULE, json), [1]);
     }
 }

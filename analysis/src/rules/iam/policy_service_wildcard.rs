@@ -1,7 +1,9 @@
+use super::cfn_sites::cfn_policy_sites;
 use super::sites::{policy_sites, SiteKind};
+use crate::cloudformation::check::CfnContext;
 use crate::policy::{is_full_wildcard, Statement};
 use crate::responsibility::Row;
-use crate::rules::{Equivalents, Rule, Severity};
+use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -56,7 +58,45 @@ pub static RULE: Rule = Rule {
         "aws_iam_policy_document",
     ],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &[
+            "AWS::IAM::Policy",
+            "AWS::IAM::ManagedPolicy",
+            "AWS::IAM::RolePolicy",
+            "AWS::IAM::UserPolicy",
+            "AWS::IAM::GroupPolicy",
+            "AWS::IAM::Role",
+            "AWS::IAM::User",
+            "AWS::IAM::Group",
+            "AWS::SSO::PermissionSet",
+            "AWS::Serverless::Function",
+        ],
+        check: check_cfn,
+        example: r#"Resources:
+  AppPolicy:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: app
+      Roles: [!Ref AppRole]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: s3:*
+            Resource: '*'
+"#,
+        fixed_example: r#"Resources:
+  AppPolicy:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: app
+      Roles: [!Ref AppRole]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: [s3:GetObject, s3:PutObject]
+            Resource: arn:aws:s3:::app/*
+"#,
+    }),
     has_fix: false,
 };
 
@@ -99,6 +139,18 @@ fn broad_actions(s: &Statement) -> Vec<&str> {
         return Vec::new();
     }
     s.actions.iter().map(String::as_str).filter(|a| is_broad(a)).collect()
+}
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for site in cfn_policy_sites(ctx, false) {
+        let mut actions: Vec<&str> = site.policy.statements.iter().flat_map(broad_actions).collect();
+        actions.dedup();
+        if actions.is_empty() {
+            continue;
+        }
+        let list = actions.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
+        ctx.report(site.res, site.range, format!("`{}` allows {list} on every resource (`*`)", site.res.logical_id));
+    }
 }
 
 fn check(ctx: &mut TfContext) {
@@ -181,5 +233,17 @@ data "aws_iam_policy_document" "key" {
 }
 "#;
         assert!(run(&RULE, text).is_empty(), "{:?}", run(&RULE, text));
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::cfn_lines;
+        let m = RULE.cloudformation.as_ref().unwrap();
+        assert_eq!(cfn_lines(&RULE, m.example), [7]);
+        assert!(cfn_lines(&RULE, m.fixed_example).is_empty());
+        let json = r#"{"Resources": {"U": {"Type": "AWS::IAM::User", "Properties": {"Policies": [{"PolicyName": "p",
+  "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": ["iam:PassRole"], "Resource": ["*"]}]}}]}},
+  "R": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "sts:*"}]}}}}}"#;
+        assert_eq!(cfn_lines(&RULE, json), [2]);
     }
 }

@@ -1,8 +1,11 @@
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rules::{Equivalents, Rule, Severity};
+use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "iam-root-access-key",
@@ -30,14 +33,56 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_348"],
-        kics: &["970d224d-b42a-416b-81f9-8f4dfe70c4bc"],
+        kics: &["970d224d-b42a-416b-81f9-8f4dfe70c4bc", "4c137350-7307-4803-8c04-17c09a7a9fcf"],
         trivy: &["AVD-AWS-0141", "aws-iam-no-root-access-keys"],
     },
     resource_types: &["aws_iam_access_key"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::IAM::AccessKey"],
+        check: check_cfn,
+        example: r#"Resources:
+  RootKey:
+    Type: AWS::IAM::AccessKey
+    Properties:
+      UserName: root
+"#,
+        fixed_example: r#"Resources:
+  RootKey:
+    Type: AWS::IAM::AccessKey
+    Properties:
+      UserName: root
+      Status: Inactive
+"#,
+    }),
     has_fix: true,
 };
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources("AWS::IAM::AccessKey").collect::<Vec<_>>() {
+        let Some((_, user)) = ctx.prop(res, "UserName") else { continue };
+        if !user.as_str().is_some_and(|u| u.eq_ignore_ascii_case("root")) {
+            continue;
+        }
+        let fix = Fix::new(
+            "Deactivate the key",
+            vec![cfn_edit::set_property(ctx.template, res, "Status", &json!("Inactive"))],
+        );
+        match ctx.prop(res, "Status") {
+            None => {
+                let range = ctx.prop_range(res, "UserName").unwrap_or(ctx.header(res));
+                let message = format!("`{}` creates an active access key for the user `root`", res.logical_id);
+                ctx.report(res, range, message).fixes.push(fix);
+            }
+            Some((node, status)) if status.as_str().is_some_and(|s| s.eq_ignore_ascii_case("Active")) => {
+                let range = ctx.prop_range(res, "Status").unwrap_or(node.range);
+                let message = format!("`{}` keeps an access key of the user `root` active", res.logical_id);
+                ctx.report(res, range, message).fixes.push(fix);
+            }
+            Some(_) => {}
+        }
+    }
+}
 
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_iam_access_key").collect::<Vec<_>>() {
@@ -98,5 +143,16 @@ resource "aws_iam_access_key" "half" {}
 "#;
         assert_eq!(lines(&RULE, text), [1, 7]);
         assert_eq!(check_fixes(&RULE, text), 2);
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::IAM::AccessKey\n    Properties:\n      UserName: Root\n  B:\n    Type: AWS::IAM::AccessKey\n    Properties: {UserName: root, Status: Active}\n  C:\n    Type: AWS::IAM::AccessKey\n    Properties:\n      UserName: root\n      Status: Inactive\n  D:\n    Type: AWS::IAM::AccessKey\n    Properties:\n      UserName: !Ref U\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [5, 8]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
+        let json = r#"{"Resources": {"A": {"Type": "AWS::IAM::AccessKey", "Properties": {"UserName": "root"}}}}"#;
+        assert_eq!(cfn_lines(&RULE, json), [1]);
+        assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }
 }

@@ -1,8 +1,11 @@
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rules::{Equivalents, Rule, Severity};
+use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "kms-key-rotation-disabled",
@@ -30,14 +33,89 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_7"],
-        kics: &["22fbfeac-7b5a-421a-8a27-7a2178bb910b"],
+        kics: &[
+            "22fbfeac-7b5a-421a-8a27-7a2178bb910b",
+            "235ca980-eb71-48f4-9030-df0c371029eb",
+            "1c07bfaf-663c-4f6f-b22b-8e2d481e4df5",
+        ],
         trivy: &["AVD-AWS-0065", "aws-kms-auto-rotate-keys"],
     },
     resource_types: &["aws_kms_key"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::KMS::Key"],
+        check: check_cfn,
+        example: r#"Resources:
+  DataKey:
+    Type: AWS::KMS::Key
+    Properties:
+      Description: data
+"#,
+        fixed_example: r#"Resources:
+  DataKey:
+    Type: AWS::KMS::Key
+    Properties:
+      Description: data
+      EnableKeyRotation: true
+"#,
+    }),
     has_fix: true,
 };
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources("AWS::KMS::Key").collect::<Vec<_>>() {
+        // Imported key material and keys in a custom key store cannot rotate automatically.
+        if let Some((_, origin)) = ctx.prop(res, "Origin") {
+            if origin.as_str().is_none_or(|o| !o.eq_ignore_ascii_case("AWS_KMS")) {
+                continue;
+            }
+        }
+        let spec = match ctx.prop(res, "KeySpec") {
+            None => "SYMMETRIC_DEFAULT".to_string(),
+            Some((_, value)) => match value.as_str() {
+                Some(s) => s.to_ascii_uppercase(),
+                None => continue,
+            },
+        };
+        let rotation = ctx.prop(res, "EnableKeyRotation");
+        if spec != "SYMMETRIC_DEFAULT" {
+            if let Some((node, value)) = rotation {
+                if value.as_bool() == Some(true) {
+                    let range = ctx.prop_range(res, "EnableKeyRotation").unwrap_or(node.range);
+                    let fix = Fix::new(
+                        "Turn rotation off (this key type cannot rotate)",
+                        vec![cfn_edit::replace_value(ctx.template, node, &json!(false))],
+                    );
+                    let message =
+                        format!("`{}` asks for rotation, which KMS does not support for {spec} keys", res.logical_id);
+                    ctx.report(res, range, message).fixes.push(fix);
+                }
+            }
+            continue;
+        }
+        if ctx.prop(res, "Enabled").is_some_and(|(_, v)| v.as_bool() == Some(false)) {
+            continue;
+        }
+        let fix = Fix::new(
+            "Rotate the key automatically",
+            vec![cfn_edit::set_property(ctx.template, res, "EnableKeyRotation", &json!(true))],
+        );
+        match rotation {
+            None => {
+                let message =
+                    format!("`{}` does not set `EnableKeyRotation`, so its key material never rotates", res.logical_id);
+                ctx.report(res, ctx.header(res), message).fixes.push(fix);
+            }
+            Some((node, value)) if value.as_bool() == Some(false) => {
+                let range = ctx.prop_range(res, "EnableKeyRotation").unwrap_or(node.range);
+                ctx.report(res, range, format!("`{}` turns automatic key rotation off", res.logical_id))
+                    .fixes
+                    .push(fix);
+            }
+            Some(_) => {}
+        }
+    }
+}
 
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_kms_key").collect::<Vec<_>>() {
@@ -150,5 +228,16 @@ resource "aws_kms_key" "hmac" {
 "#;
         assert_eq!(lines(&RULE, text), [3]);
         assert_eq!(check_fixes(&RULE, text), 1);
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::KMS::Key\n    Properties:\n      Description: a\n  B:\n    Type: AWS::KMS::Key\n    Properties: {EnableKeyRotation: false}\n  C:\n    Type: AWS::KMS::Key\n    Properties:\n      EnableKeyRotation: true\n  D:\n    Type: AWS::KMS::Key\n    Properties:\n      KeySpec: RSA_2048\n      EnableKeyRotation: true\n  E:\n    Type: AWS::KMS::Key\n    Properties:\n      Origin: EXTERNAL\n  F:\n    Type: AWS::KMS::Key\n    Properties:\n      Enabled: false\n  G:\n    Type: AWS::KMS::Key\n    Properties:\n      EnableKeyRotation: !Ref Rotate\n  H:\n    Type: AWS::KMS::Key\n    Properties:\n      KeySpec: ECC_NIST_P256\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [2, 8, 17]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 3);
+        let json = r#"{"Resources": {"A": {"Type": "AWS::KMS::Key", "Properties": {"Description": "a"}}}}"#;
+        assert_eq!(cfn_lines(&RULE, json), [1]);
+        assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }
 }
