@@ -3,7 +3,9 @@
 
 use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::tree::Node;
-use crate::fix::{line_end, line_start, Edit};
+use crate::cloudformation::edit as cfn_edit;
+use crate::cloudformation::CfnResource;
+use crate::fix::{line_end, line_start, Edit, Fix};
 use crate::rules::network::{field_strings, is_world_cidr, CfnSgRule, Protocol};
 use crate::terraform::check::{is_registry_module, Resource, TfContext};
 use crate::terraform::model::Block;
@@ -155,4 +157,23 @@ pub fn cfn_in_default_group(ctx: &CfnContext, rule: &CfnSgRule) -> bool {
             }
     });
     default_attr || (rule.group_id.is_none() && named_default(group_name))
+}
+
+/// A template's boolean property that must be `true` and whose absence means `false`: reports it absent (at
+/// the logical id, with a fix inserting it) or false (at the entry, with a fix replacing it). `absent` and
+/// `off` are the messages' endings after the logical id. Unknown values are not reported.
+pub fn cfn_require_true(ctx: &mut CfnContext, res: CfnResource, key: &str, absent: &str, off: &str, fix_title: &str) {
+    let edit = cfn_edit::set_property(ctx.template, res, key, &serde_json::json!(true));
+    let fix = Fix::new(fix_title.to_string(), vec![edit]);
+    match ctx.prop(res, key) {
+        None => {
+            let range = ctx.header(res);
+            ctx.report(res, range, format!("`{}` {absent}", res.logical_id)).fixes.push(fix);
+        }
+        Some((node, v)) if v.as_bool() == Some(false) => {
+            let range = ctx.prop_range(res, key).unwrap_or(node.range);
+            ctx.report(res, range, format!("`{}` {off}", res.logical_id)).fixes.push(fix);
+        }
+        Some(_) => {}
+    }
 }
