@@ -89,13 +89,18 @@ fn refers_to_vpc(ctx: &TfContext, expr: &Expr, vpc: Resource, depth: usize) -> b
     }
 }
 
-/// VPCs that no `AWS::EC2::FlowLog` of the template attaches to (`ResourceId: !Ref Vpc`).
+/// VPCs that no `AWS::EC2::FlowLog` of the template attaches to (`ResourceId: !Ref Vpc`). A `ResourceId`
+/// written as the VPC's bare logical id (a reference without its `Ref`: the stack would fail) is read as the
+/// intended attachment, not as a missing flow log.
 fn check_cfn(ctx: &mut CfnContext) {
     let logs: Vec<_> = ctx.resources("AWS::EC2::FlowLog").collect();
     for vpc in ctx.resources("AWS::EC2::VPC").collect::<Vec<_>>() {
         let covered = logs.iter().any(|log| {
             let ids = log.properties.and_then(|p| p.get("ResourceId").or_else(|| p.get("ResourceIds")));
-            ids.is_some_and(|n| ctx.refers_to(n, vpc) || n.items().iter().any(|i| ctx.refers_to(i, vpc)))
+            let attaches = |n: &crate::cloudformation::tree::Node| {
+                ctx.refers_to(n, vpc) || n.as_str() == Some(vpc.logical_id)
+            };
+            ids.is_some_and(|n| attaches(n) || n.items().iter().any(attaches))
         });
         if covered {
             continue;
@@ -233,7 +238,7 @@ module "vpc" {
     #[test]
     fn cloudformation_in_yaml_and_json() {
         use crate::rules::testing::{cfn_lines, check_cfn_fixes};
-        let yaml = "Resources:\n  A:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: 10.0.0.0/16\n  B:\n    Type: AWS::EC2::VPC\n    Properties: {CidrBlock: 10.1.0.0/16}\n  Log:\n    Type: AWS::EC2::FlowLog\n    Properties:\n      ResourceId: !Ref B\n      ResourceType: VPC\n";
+        let yaml = "Resources:\n  A:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: 10.0.0.0/16\n  B:\n    Type: AWS::EC2::VPC\n    Properties: {CidrBlock: 10.1.0.0/16}\n  C:\n    Type: AWS::EC2::VPC\n  LogC:\n    Type: AWS::EC2::FlowLog\n    Properties: {ResourceIds: [C]}\n  Log:\n    Type: AWS::EC2::FlowLog\n    Properties:\n      ResourceId: !Ref B\n      ResourceType: VPC\n";
         assert_eq!(cfn_lines(&RULE, yaml), [2]);
         assert_eq!(check_cfn_fixes(&RULE, yaml), 1);
         let json = "{\n  \"Resources\": {\n    \"A\": {\n      \"Type\": \"AWS::EC2::VPC\"\n    }\n  }\n}\n";
