@@ -1,8 +1,8 @@
 use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::edit as cfn_edit;
-use crate::rules::CfnMatcher;
 use crate::fix::{Edit, Fix};
 use crate::responsibility::Row;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::{Resource, TfContext};
 
@@ -78,7 +78,8 @@ fn check_cfn(ctx: &mut CfnContext) {
     for res in ctx.resources("AWS::CloudFront::Distribution").collect::<Vec<_>>() {
         let Some((config, _)) = ctx.prop(res, "DistributionConfig") else { continue };
         let default = config.get("DefaultCacheBehavior").into_iter().map(|b| (b, "DefaultCacheBehavior"));
-        let ordered = config.get("CacheBehaviors").map(|l| l.items()).unwrap_or_default().iter().map(|b| (b, "CacheBehaviors"));
+        let ordered =
+            config.get("CacheBehaviors").map(|l| l.items()).unwrap_or_default().iter().map(|b| (b, "CacheBehaviors"));
         for (behaviour, name) in default.chain(ordered) {
             let Some(entry) = behaviour.entry("ViewerProtocolPolicy") else { continue };
             if ctx.eval(&entry.value).as_str() != Some("allow-all") {

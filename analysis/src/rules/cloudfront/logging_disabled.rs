@@ -1,8 +1,8 @@
 use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::edit as cfn_edit;
-use crate::rules::CfnMatcher;
 use crate::fix::Fix;
 use crate::responsibility::Row;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
@@ -86,7 +86,11 @@ fn check_cfn(ctx: &mut CfnContext) {
 }
 
 /// CloudFront delivers logs only to an S3 bucket named by its domain (`bucket.s3.amazonaws.com`).
-fn check_cfn_bucket(ctx: &mut CfnContext, res: crate::cloudformation::CfnResource, logging: &crate::cloudformation::tree::Node) {
+fn check_cfn_bucket(
+    ctx: &mut CfnContext,
+    res: crate::cloudformation::CfnResource,
+    logging: &crate::cloudformation::tree::Node,
+) {
     let Some(entry) = logging.entry("Bucket") else { return };
     let Some(bucket) = ctx.eval(&entry.value).as_str().map(str::to_string) else { return };
     let host = bucket.trim_end_matches('.');
@@ -95,7 +99,8 @@ fn check_cfn_bucket(ctx: &mut CfnContext, res: crate::cloudformation::CfnResourc
         return;
     }
     let name = host.trim_end_matches(".amazonaws.com");
-    let edit = cfn_edit::replace_value(ctx.template, &entry.value, &serde_json::json!(format!("{name}.s3.amazonaws.com")));
+    let edit =
+        cfn_edit::replace_value(ctx.template, &entry.value, &serde_json::json!(format!("{name}.s3.amazonaws.com")));
     let fix = Fix::unsafe_("Name the bucket by its S3 domain (review the name)", vec![edit]);
     let message = format!(
         "`{}` logs to `{bucket}`, which is not an S3 bucket domain (`bucket.s3.amazonaws.com`): no log is delivered",

@@ -1,8 +1,8 @@
 use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::edit as cfn_edit;
-use crate::rules::CfnMatcher;
 use crate::fix::{Edit, Fix};
 use crate::responsibility::Row;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
@@ -112,7 +112,8 @@ fn check_cfn(ctx: &mut CfnContext) {
         }
         match cert.entry("MinimumProtocolVersion") {
             None => {
-                let edit = cfn_edit::set_key(ctx.template, cert, "MinimumProtocolVersion", &serde_json::json!("TLSv1.2_2021"));
+                let edit =
+                    cfn_edit::set_key(ctx.template, cert, "MinimumProtocolVersion", &serde_json::json!("TLSv1.2_2021"));
                 let message = format!("`{name}` does not set `MinimumProtocolVersion`, so viewers may use TLS 1.0");
                 let range = config.entry("ViewerCertificate").map(|e| e.key_range).unwrap_or(cert.range);
                 ctx.report(res, range, message).fixes.push(Fix::new("Require TLS 1.2", vec![edit]));

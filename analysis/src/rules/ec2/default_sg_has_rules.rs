@@ -1,10 +1,10 @@
 use crate::cloudformation::check::CfnContext;
-use crate::rules::ec2::support::cfn_in_default_group;
-use crate::rules::network::cfn_sg_rules;
-use crate::rules::CfnMatcher;
 use crate::fix::Fix;
 use crate::responsibility::Row;
+use crate::rules::ec2::support::cfn_in_default_group;
 use crate::rules::ec2::support::delete_lines;
+use crate::rules::network::cfn_sg_rules;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::terraform::view::Config;
@@ -81,7 +81,8 @@ fn check_cfn(ctx: &mut CfnContext) {
             if rule.resource.ty == "AWS::EC2::SecurityGroup" || !cfn_in_default_group(ctx, &rule) {
                 continue;
             }
-            let message = format!("`{}` adds an {direction} rule to the VPC's default security group", rule.resource.logical_id);
+            let message =
+                format!("`{}` adds an {direction} rule to the VPC's default security group", rule.resource.logical_id);
             let range = ctx.header(rule.resource);
             ctx.report(rule.resource, range, message);
         }

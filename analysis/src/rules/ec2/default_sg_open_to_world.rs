@@ -1,11 +1,11 @@
 use crate::cloudformation::check::CfnContext;
-use crate::rules::ec2::support::cfn_in_default_group;
-use crate::rules::network::{cfn_narrow_world_fix, cfn_sg_rules};
-use crate::rules::CfnMatcher;
 use crate::fix::Fix;
 use crate::responsibility::Row;
+use crate::rules::ec2::support::cfn_in_default_group;
 use crate::rules::ec2::support::delete_lines;
+use crate::rules::network::{cfn_narrow_world_fix, cfn_sg_rules};
 use crate::rules::network::{field_strings, is_world_cidr};
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::terraform::view::Config;
@@ -80,8 +80,10 @@ fn check_cfn(ctx: &mut CfnContext) {
                 continue;
             }
             let Some((cidr, _, range)) = rule.world() else { continue };
-            let message =
-                format!("`{}` gives the default security group an {direction} rule for {cidr}", rule.resource.logical_id);
+            let message = format!(
+                "`{}` gives the default security group an {direction} rule for {cidr}",
+                rule.resource.logical_id
+            );
             let fix = cfn_narrow_world_fix(ctx, &rule);
             ctx.report(rule.resource, range, message).fixes.extend(fix);
         }

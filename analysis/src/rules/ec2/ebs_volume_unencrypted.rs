@@ -1,9 +1,9 @@
 use crate::cloudformation::check::CfnContext;
-use crate::rules::ec2::support::cfn_require_true;
-use crate::rules::CfnMatcher;
 use crate::fix::Fix;
 use crate::responsibility::Row;
+use crate::rules::ec2::support::cfn_require_true;
 use crate::rules::ec2::support::ebs_encrypted_by_default;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
@@ -146,7 +146,8 @@ resource "aws_ebs_volume" "a" {
         let yaml = "Parameters:\n  Enc: {Type: String}\nResources:\n  A:\n    Type: AWS::EC2::Volume\n    Properties:\n      Size: 100\n      Encrypted: false\n  B:\n    Type: AWS::EC2::Volume\n    Properties:\n      Size: 100\n  C:\n    Type: AWS::EC2::Volume\n    Properties: {Encrypted: !Ref Enc}\n  D:\n    Type: AWS::EC2::Volume\n    Properties: {SnapshotId: snap-1}\n  E:\n    Type: AWS::EC2::Volume\n";
         assert_eq!(cfn_lines(&RULE, yaml), [8, 9, 19]);
         assert_eq!(check_cfn_fixes(&RULE, yaml), 3);
-        let json = r#"{"Resources": {"A": {"Type": "AWS::EC2::Volume", "Properties": {"Size": 100, "Encrypted": "false"}}}}"#;
+        let json =
+            r#"{"Resources": {"A": {"Type": "AWS::EC2::Volume", "Properties": {"Size": 100, "Encrypted": "false"}}}}"#;
         assert_eq!(cfn_lines(&RULE, json), [1]);
         assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }

@@ -1,9 +1,9 @@
-use crate::rules::network::{cfn_narrow_world_fix, cfn_sg_rules};
-use crate::rules::CfnMatcher;
 use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
+use crate::rules::network::{cfn_narrow_world_fix, cfn_sg_rules};
 use crate::rules::network::{field_strings, ingress_rules, is_world_cidr, narrow_world_field_fix, narrow_world_fix};
 use crate::rules::network::{Ingress, Protocol};
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::{is_registry_module, Resource, TfContext};
 

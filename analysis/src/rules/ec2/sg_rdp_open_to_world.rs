@@ -1,8 +1,8 @@
-use crate::rules::network::{cfn_narrow_world_fix, cfn_sg_rules};
-use crate::rules::CfnMatcher;
 use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
+use crate::rules::network::{cfn_narrow_world_fix, cfn_sg_rules};
 use crate::rules::network::{ingress_rules, narrow_world_fix};
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 
@@ -39,7 +39,11 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_25"],
-        kics: &["151187cb-0efc-481c-babd-ad24e3c9bc22", "3ae83918-7ec7-4cb8-80db-b91ef0f94002", "c9846969-d066-431f-9b34-8c4abafe422a"],
+        kics: &[
+            "151187cb-0efc-481c-babd-ad24e3c9bc22",
+            "3ae83918-7ec7-4cb8-80db-b91ef0f94002",
+            "c9846969-d066-431f-9b34-8c4abafe422a",
+        ],
         trivy: &["AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"],
     },
     resource_types: &[

@@ -1,8 +1,8 @@
-use crate::rules::network::{cfn_narrow_world_fix, cfn_sg_rules};
-use crate::rules::CfnMatcher;
 use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
+use crate::rules::network::{cfn_narrow_world_fix, cfn_sg_rules};
 use crate::rules::network::{ingress_rules, is_world_cidr, narrow_world_fix};
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::value::format_number;

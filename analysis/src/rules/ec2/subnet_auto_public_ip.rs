@@ -1,9 +1,9 @@
 use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::edit as cfn_edit;
-use crate::rules::CfnMatcher;
 use crate::fix::Fix;
 use crate::responsibility::Row;
 use crate::rules::ec2::support::module_major_version;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
@@ -175,7 +175,8 @@ module "v5" {
         let yaml = "Resources:\n  A:\n    Type: AWS::EC2::Subnet\n    Properties:\n      MapPublicIpOnLaunch: true\n  B:\n    Type: AWS::EC2::Subnet\n    Properties: {MapPublicIpOnLaunch: !Ref P}\n  C:\n    Type: AWS::EC2::Subnet\n    Properties: {CidrBlock: 10.0.0.0/24}\n";
         assert_eq!(cfn_lines(&RULE, yaml), [5]);
         assert_eq!(check_cfn_fixes(&RULE, yaml), 1);
-        let json = r#"{"Resources": {"A": {"Type": "AWS::EC2::Subnet", "Properties": {"MapPublicIpOnLaunch": "true"}}}}"#;
+        let json =
+            r#"{"Resources": {"A": {"Type": "AWS::EC2::Subnet", "Properties": {"MapPublicIpOnLaunch": "true"}}}}"#;
         assert_eq!(cfn_lines(&RULE, json), [1]);
         assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }

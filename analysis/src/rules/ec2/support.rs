@@ -2,8 +2,8 @@
 //! entries however they are written, and registry module versions.
 
 use crate::cloudformation::check::CfnContext;
-use crate::cloudformation::tree::Node;
 use crate::cloudformation::edit as cfn_edit;
+use crate::cloudformation::tree::Node;
 use crate::cloudformation::CfnResource;
 use crate::fix::{line_end, line_start, Edit, Fix};
 use crate::rules::network::{field_strings, is_world_cidr, CfnSgRule, Protocol};

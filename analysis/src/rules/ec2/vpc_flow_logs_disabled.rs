@@ -1,8 +1,8 @@
 use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::edit as cfn_edit;
-use crate::rules::CfnMatcher;
 use crate::fix::Fix;
 use crate::responsibility::Row;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::{is_registry_module, Resource, TfContext};
 use crate::terraform::edit;
@@ -97,9 +97,8 @@ fn check_cfn(ctx: &mut CfnContext) {
     for vpc in ctx.resources("AWS::EC2::VPC").collect::<Vec<_>>() {
         let covered = logs.iter().any(|log| {
             let ids = log.properties.and_then(|p| p.get("ResourceId").or_else(|| p.get("ResourceIds")));
-            let attaches = |n: &crate::cloudformation::tree::Node| {
-                ctx.refers_to(n, vpc) || n.as_str() == Some(vpc.logical_id)
-            };
+            let attaches =
+                |n: &crate::cloudformation::tree::Node| ctx.refers_to(n, vpc) || n.as_str() == Some(vpc.logical_id);
             ids.is_some_and(|n| attaches(n) || n.items().iter().any(attaches))
         });
         if covered {

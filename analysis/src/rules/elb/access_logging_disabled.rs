@@ -1,9 +1,9 @@
 use crate::cloudformation::check::CfnContext;
-use crate::rules::CfnMatcher;
 use crate::cloudformation::edit as cfn_edit;
-use crate::rules::elb::support::{cfn_lb_type_is, cfn_require_lb_attribute};
 use crate::fix::{Edit, Fix};
 use crate::responsibility::Row;
+use crate::rules::elb::support::{cfn_lb_type_is, cfn_require_lb_attribute};
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::{is_registry_module, Resource, TfContext};
 use crate::terraform::edit;
@@ -99,7 +99,8 @@ fn check_cfn(ctx: &mut CfnContext) {
     }
     for res in ctx.resources("AWS::ElasticLoadBalancing::LoadBalancer").collect::<Vec<_>>() {
         let Some((policy, _)) = ctx.prop(res, "AccessLoggingPolicy") else {
-            let value = serde_json::json!({"Enabled": true, "S3BucketName": "TODO-your-log-bucket", "EmitInterval": 60});
+            let value =
+                serde_json::json!({"Enabled": true, "S3BucketName": "TODO-your-log-bucket", "EmitInterval": 60});
             let edit = cfn_edit::set_property(ctx.template, res, "AccessLoggingPolicy", &value);
             let fix = Fix::unsafe_("Turn access logs on (choose the bucket)", vec![edit]);
             let range = ctx.header(res);

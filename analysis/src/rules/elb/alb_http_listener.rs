@@ -1,9 +1,9 @@
 use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::edit as cfn_edit;
-use crate::rules::CfnMatcher;
 use crate::fix::{indent_unit, indentation_at, line_ending, Edit, Fix};
 use crate::responsibility::Row;
 use crate::rules::elb::support::listener_protocol;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::{is_registry_module, Resource, TfContext};
 use crate::terraform::edit;
@@ -53,7 +53,11 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_2", "CKV2_AWS_20", "CKV_AWS_378"],
-        kics: &["de7f5e83-da88-4046-871f-ea18504b1d43", "275a3217-ca37-40c1-a6cf-bb57d245ab32", "80908a75-586b-4c61-ab04-490f4f4525b8"],
+        kics: &[
+            "de7f5e83-da88-4046-871f-ea18504b1d43",
+            "275a3217-ca37-40c1-a6cf-bb57d245ab32",
+            "80908a75-586b-4c61-ab04-490f4f4525b8",
+        ],
         trivy: &["AVD-AWS-0054", "aws-elb-http-not-used"],
     },
     resource_types: &["aws_lb_listener", "aws_alb_listener"],
@@ -114,7 +118,10 @@ fn check_cfn(ctx: &mut CfnContext) {
         let (message, fix) = match redirect.and_then(|a| a.get("RedirectConfig")) {
             Some(config) if !config.entries().is_empty() => (
                 format!("`{}` redirects HTTP to HTTP, not HTTPS", res.logical_id),
-                Fix::new("Redirect to HTTPS", vec![cfn_edit::set_key(ctx.template, config, "Protocol", &serde_json::json!("HTTPS"))]),
+                Fix::new(
+                    "Redirect to HTTPS",
+                    vec![cfn_edit::set_key(ctx.template, config, "Protocol", &serde_json::json!("HTTPS"))],
+                ),
             ),
             _ => {
                 let action = serde_json::json!([{

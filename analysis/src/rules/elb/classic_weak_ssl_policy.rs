@@ -1,8 +1,8 @@
 use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::edit as cfn_edit;
-use crate::rules::CfnMatcher;
 use crate::fix::{Edit, Fix};
 use crate::responsibility::Row;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::{Resource, TfContext};
 

@@ -1,8 +1,8 @@
 use crate::cloudformation::check::CfnContext;
-use crate::rules::CfnMatcher;
-use crate::rules::elb::support::cfn_require_lb_attribute;
 use crate::fix::Fix;
 use crate::responsibility::Row;
+use crate::rules::elb::support::cfn_require_lb_attribute;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;

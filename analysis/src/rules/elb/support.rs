@@ -62,7 +62,13 @@ pub fn cfn_require_lb_attribute(
     fix_title: &str,
     safe: bool,
 ) {
-    let make_fix = |edit| if safe { Fix::new(fix_title.to_string(), vec![edit]) } else { Fix::unsafe_(fix_title.to_string(), vec![edit]) };
+    let make_fix = |edit| {
+        if safe {
+            Fix::new(fix_title.to_string(), vec![edit])
+        } else {
+            Fix::unsafe_(fix_title.to_string(), vec![edit])
+        }
+    };
     match cfn_lb_attribute(ctx, res, key) {
         Some((node, value)) => {
             if value.as_bool() != Some(false) {
@@ -76,7 +82,12 @@ pub fn cfn_require_lb_attribute(
             let fix = ctx.prop(res, "LoadBalancerAttributes").is_none().then(|| {
                 let mut items = vec![serde_json::json!({"Key": key, "Value": "true"})];
                 items.extend(extra.iter().map(|(k, v)| serde_json::json!({"Key": k, "Value": v})));
-                make_fix(cfn_edit::set_property(ctx.template, res, "LoadBalancerAttributes", &serde_json::Value::Array(items)))
+                make_fix(cfn_edit::set_property(
+                    ctx.template,
+                    res,
+                    "LoadBalancerAttributes",
+                    &serde_json::Value::Array(items),
+                ))
             });
             let range = ctx.header(res);
             ctx.report(res, range, format!("`{}` {message}", res.logical_id)).fixes.extend(fix);
