@@ -1,6 +1,9 @@
 //! What the network rules share: which ranges are "the whole internet", which ports a rule opens, and every
 //! way Terraform writes a security group ingress rule, gathered into one shape.
 
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::tree::Node;
+use crate::cloudformation::CfnResource;
 use crate::fix::{Edit, Fix};
 use crate::terraform::check::{is_registry_module, Resource, TfContext};
 use crate::terraform::view::{Config, Field};
@@ -264,4 +267,133 @@ pub fn narrow_world_field_fix(ctx: &TfContext, res: Resource, field: Field) -> O
 /// The strings a field lists (one string or a list of them; module inputs may join several with commas).
 pub fn field_strings(ctx: &TfContext, field: Option<Field>) -> Vec<String> {
     cidrs_of(ctx, field).into_iter().map(|(c, _)| c).collect()
+}
+
+// ---- CloudFormation
+
+/// The whole internet as EC2 reads a CloudFormation range: any `/0`. EC2 masks the host bits of the ranges it
+/// is given (`10.0.0.1/0` is stored as `0.0.0.0/0`), and CloudFormation does not validate them first.
+pub fn cfn_is_world_cidr(cidr: &str) -> bool {
+    match cidr.trim().rsplit_once('/') {
+        Some((addr, "0")) => addr.parse::<std::net::IpAddr>().is_ok(),
+        _ => false,
+    }
+}
+
+/// A security group rule of a template: an item of `SecurityGroupIngress`/`SecurityGroupEgress` of an
+/// `AWS::EC2::SecurityGroup`, or an `AWS::EC2::SecurityGroupIngress`/`AWS::EC2::SecurityGroupEgress` resource.
+#[derive(Clone, Debug)]
+pub struct CfnSgRule<'t> {
+    /// The resource that holds it (the group, or the rule resource).
+    pub resource: CfnResource<'t>,
+    /// The rule's map (the list item, or the rule resource's `Properties`).
+    pub node: &'t Node,
+    pub protocol: Option<Protocol>,
+    pub from_port: Option<f64>,
+    pub to_port: Option<f64>,
+    /// The `CidrIp`/`CidrIpv6` ranges: the value, its node, and the `Key: value` entry (where findings point).
+    pub cidrs: Vec<(String, &'t Node, TextRange)>,
+    /// `GroupId` of a rule resource (`!GetAtt Vpc.DefaultSecurityGroup` for the VPC's default group).
+    pub group_id: Option<&'t Node>,
+}
+
+impl CfnSgRule<'_> {
+    /// Whether the rule opens `port` over TCP or UDP (or all protocols).
+    pub fn opens_port(&self, port: f64) -> bool {
+        match self.protocol {
+            Some(Protocol::All) => true,
+            Some(Protocol::Tcp | Protocol::Udp) => {
+                matches!((self.from_port, self.to_port), (Some(f), Some(t)) if f <= port && port <= t)
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the rule opens `port` over TCP (or all protocols).
+    pub fn opens_tcp_port(&self, port: f64) -> bool {
+        self.protocol == Some(Protocol::All) || (self.protocol == Some(Protocol::Tcp) && self.opens_port(port))
+    }
+
+    /// Whether the rule opens every port (all protocols, or TCP/UDP 0-65535).
+    pub fn opens_all_ports(&self) -> bool {
+        match self.protocol {
+            Some(Protocol::All) => true,
+            Some(Protocol::Tcp | Protocol::Udp) => {
+                matches!((self.from_port, self.to_port), (Some(f), Some(t)) if f <= 0.0 && t >= 65535.0)
+            }
+            _ => false,
+        }
+    }
+
+    /// Public web traffic only: TCP 80 or TCP 443.
+    pub fn web_only(&self) -> bool {
+        self.protocol == Some(Protocol::Tcp)
+            && matches!((self.from_port, self.to_port),
+                (Some(f), Some(t)) if (f == 80.0 && t == 80.0) || (f == 443.0 && t == 443.0))
+    }
+
+    /// The first world range, its value node and where it is written.
+    pub fn world(&self) -> Option<(&str, &Node, TextRange)> {
+        self.cidrs.iter().find(|(c, _, _)| cfn_is_world_cidr(c)).map(|(c, n, r)| (c.as_str(), *n, *r))
+    }
+}
+
+fn cfn_sg_rule<'t>(
+    ctx: &CfnContext<'_, 't>,
+    resource: CfnResource<'t>,
+    node: &'t Node,
+    group_id: Option<&'t Node>,
+) -> CfnSgRule<'t> {
+    let get = |key: &str| node.get(key).map(|n| ctx.eval(n));
+    let mut cidrs = Vec::new();
+    for key in ["CidrIp", "CidrIpv6"] {
+        let (Some(entry), Some(value)) = (node.entry(key), get(key)) else { continue };
+        if let Some(s) = value.as_str() {
+            cidrs.push((s.to_string(), &entry.value, entry.range));
+        }
+    }
+    CfnSgRule {
+        resource,
+        node,
+        protocol: get("IpProtocol").and_then(|v| Protocol::from_value(&v)),
+        from_port: get("FromPort").and_then(|v| v.as_f64()),
+        to_port: get("ToPort").and_then(|v| v.as_f64()),
+        cidrs,
+        group_id,
+    }
+}
+
+/// Every ingress (or, with `egress`, egress) rule of a template: inline in `AWS::EC2::SecurityGroup` and as
+/// `AWS::EC2::SecurityGroupIngress` / `AWS::EC2::SecurityGroupEgress` resources. Items written as intrinsic
+/// functions are left out.
+pub fn cfn_sg_rules<'t>(ctx: &CfnContext<'_, 't>, egress: bool) -> Vec<CfnSgRule<'t>> {
+    let (list, ty) = if egress {
+        ("SecurityGroupEgress", "AWS::EC2::SecurityGroupEgress")
+    } else {
+        ("SecurityGroupIngress", "AWS::EC2::SecurityGroupIngress")
+    };
+    let mut out = Vec::new();
+    for res in ctx.resources("AWS::EC2::SecurityGroup") {
+        let Some((node, _)) = ctx.prop(res, list) else { continue };
+        for item in node.items().iter().filter(|i| i.intrinsic().is_none() && !i.entries().is_empty()) {
+            out.push(cfn_sg_rule(ctx, res, item, None));
+        }
+    }
+    for res in ctx.resources(ty) {
+        let Some(props) = res.properties else { continue };
+        out.push(cfn_sg_rule(ctx, res, props, props.get("GroupId")));
+    }
+    out
+}
+
+/// Replaces a rule's world range with a private one (`10.0.0.0/8`, `fd00::/8`): a starting point the user
+/// narrows further, so offered, not preferred. None when the range comes from a parameter or a function.
+pub fn cfn_narrow_world_fix(ctx: &CfnContext, rule: &CfnSgRule) -> Option<Fix> {
+    let (cidr, node, _) = rule.world()?;
+    if node.intrinsic().is_some() {
+        return None;
+    }
+    let private = if cidr.contains(':') { "fd00::/8" } else { "10.0.0.0/8" };
+    let edit = crate::cloudformation::edit::replace_value(ctx.template, node, &serde_json::json!(private));
+    Some(Fix::unsafe_("Allow only private ranges (review the range)", vec![edit]))
 }

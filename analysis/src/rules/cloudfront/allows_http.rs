@@ -1,5 +1,8 @@
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
 use crate::fix::{Edit, Fix};
 use crate::responsibility::Row;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::{Resource, TfContext};
 
@@ -39,14 +42,55 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_34"],
-        kics: &["55af1353-2f62-4fa0-a8e1-a210ca2708f5"],
+        kics: &["55af1353-2f62-4fa0-a8e1-a210ca2708f5", "31733ee2-fef0-4e87-9778-65da22a8ecf1"],
         trivy: &["AVD-AWS-0012", "aws-cloudfront-enforce-https"],
     },
     resource_types: &["aws_cloudfront_distribution"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::CloudFront::Distribution"],
+        check: check_cfn,
+        example: r#"Resources:
+  Cdn:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        Enabled: true
+        DefaultCacheBehavior:
+          TargetOriginId: site
+          ViewerProtocolPolicy: allow-all
+"#,
+        fixed_example: r#"Resources:
+  Cdn:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        Enabled: true
+        DefaultCacheBehavior:
+          TargetOriginId: site
+          ViewerProtocolPolicy: redirect-to-https
+"#,
+    }),
     has_fix: true,
 };
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources("AWS::CloudFront::Distribution").collect::<Vec<_>>() {
+        let Some((config, _)) = ctx.prop(res, "DistributionConfig") else { continue };
+        let default = config.get("DefaultCacheBehavior").into_iter().map(|b| (b, "DefaultCacheBehavior"));
+        let ordered =
+            config.get("CacheBehaviors").map(|l| l.items()).unwrap_or_default().iter().map(|b| (b, "CacheBehaviors"));
+        for (behaviour, name) in default.chain(ordered) {
+            let Some(entry) = behaviour.entry("ViewerProtocolPolicy") else { continue };
+            if ctx.eval(&entry.value).as_str() != Some("allow-all") {
+                continue;
+            }
+            let edit = cfn_edit::replace_value(ctx.template, &entry.value, &serde_json::json!("redirect-to-https"));
+            let message = format!("`{}` lets viewers use plain HTTP (`{name}`)", res.logical_id);
+            ctx.report(res, entry.range, message).fixes.push(Fix::new("Redirect HTTP viewers to HTTPS", vec![edit]));
+        }
+    }
+}
 
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_cloudfront_distribution").collect::<Vec<Resource>>() {
@@ -90,5 +134,13 @@ mod tests {
 "#;
         assert_eq!(lines(&RULE, text), vec![7]);
         assert_eq!(check_fixes(&RULE, text), 1);
+    }
+
+    #[test]
+    fn cloudformation_behaviours() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n      DistributionConfig:\n        DefaultCacheBehavior:\n          ViewerProtocolPolicy: allow-all\n        CacheBehaviors:\n          - ViewerProtocolPolicy: https-only\n          - ViewerProtocolPolicy: allow-all\n          - ViewerProtocolPolicy: !Ref P\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [7, 10]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
     }
 }

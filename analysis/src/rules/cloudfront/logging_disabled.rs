@@ -1,5 +1,8 @@
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
@@ -34,14 +37,77 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_86"],
-        kics: &["94690d79-b3b0-43de-b656-84ebef5753e5"],
+        kics: &["94690d79-b3b0-43de-b656-84ebef5753e5", "de77cd9f-0e8b-46cc-b4a4-b6b436838642"],
         trivy: &["AVD-AWS-0010", "aws-cloudfront-enable-logging"],
     },
     resource_types: &["aws_cloudfront_distribution"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::CloudFront::Distribution"],
+        check: check_cfn,
+        example: r#"Resources:
+  Cdn:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        Enabled: true
+"#,
+        fixed_example: r#"Resources:
+  Cdn:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        Enabled: true
+        Logging:
+          Bucket: my-logs.s3.amazonaws.com
+          Prefix: cloudfront/
+"#,
+    }),
     has_fix: true,
 };
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources("AWS::CloudFront::Distribution").collect::<Vec<_>>() {
+        let Some((config, _)) = ctx.prop(res, "DistributionConfig") else { continue };
+        if config.intrinsic().is_some() || config.entries().is_empty() {
+            continue;
+        }
+        if let Some(logging) = config.get("Logging") {
+            check_cfn_bucket(ctx, res, logging);
+            continue;
+        }
+        let logging = serde_json::json!({"Bucket": "TODO-your-log-bucket.s3.amazonaws.com", "Prefix": "cloudfront/"});
+        let edit = cfn_edit::set_key(ctx.template, config, "Logging", &logging);
+        let fix = Fix::unsafe_("Log viewer requests to S3 (choose the bucket)", vec![edit]);
+        let range = ctx.prop_range(res, "DistributionConfig").unwrap_or(config.range);
+        let message = format!("`{}` has no `Logging`, so viewer requests are not logged", res.logical_id);
+        ctx.report(res, range, message).fixes.push(fix);
+    }
+}
+
+/// CloudFront delivers logs only to an S3 bucket named by its domain (`bucket.s3.amazonaws.com`).
+fn check_cfn_bucket(
+    ctx: &mut CfnContext,
+    res: crate::cloudformation::CfnResource,
+    logging: &crate::cloudformation::tree::Node,
+) {
+    let Some(entry) = logging.entry("Bucket") else { return };
+    let Some(bucket) = ctx.eval(&entry.value).as_str().map(str::to_string) else { return };
+    let host = bucket.trim_end_matches('.');
+    let s3 = host.contains(".s3.") || host.contains(".s3-");
+    if s3 && (host.ends_with(".amazonaws.com") || host.ends_with(".amazonaws.com.cn")) {
+        return;
+    }
+    let name = host.trim_end_matches(".amazonaws.com");
+    let edit =
+        cfn_edit::replace_value(ctx.template, &entry.value, &serde_json::json!(format!("{name}.s3.amazonaws.com")));
+    let fix = Fix::unsafe_("Name the bucket by its S3 domain (review the name)", vec![edit]);
+    let message = format!(
+        "`{}` logs to `{bucket}`, which is not an S3 bucket domain (`bucket.s3.amazonaws.com`): no log is delivered",
+        res.logical_id
+    );
+    ctx.report(res, entry.range, message).fixes.push(fix);
+}
 
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_cloudfront_distribution").collect::<Vec<Resource>>() {
@@ -90,5 +156,13 @@ resource "aws_cloudwatch_log_delivery_source" "c" {
 "#;
         assert_eq!(lines(&RULE, text), vec![1]);
         assert_eq!(check_fixes(&RULE, text), 1);
+    }
+
+    #[test]
+    fn cloudformation_logging() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n      DistributionConfig:\n        Enabled: true\n  B:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n      DistributionConfig:\n        Logging: {Bucket: b.s3.amazonaws.com}\n  C:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n      DistributionConfig:\n        Logging:\n          Bucket: mylogs.amazonaws.com\n  D:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n      DistributionConfig:\n        Logging: {Bucket: !GetAtt Logs.DomainName}\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [5, 17]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
     }
 }

@@ -1,5 +1,8 @@
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
 use crate::fix::{Edit, Fix};
 use crate::responsibility::Row;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
@@ -41,17 +44,93 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_174"],
-        kics: &["00e5e55e-c2ff-46b3-a757-a7a1cd802456"],
+        kics: &["00e5e55e-c2ff-46b3-a757-a7a1cd802456", "dc17ee4b-ddf2-4e23-96e8-7a36abad1303"],
         trivy: &["AVD-AWS-0013", "aws-cloudfront-use-secure-tls-policy"],
     },
     resource_types: &["aws_cloudfront_distribution"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::CloudFront::Distribution"],
+        check: check_cfn,
+        example: r#"Resources:
+  Cdn:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        Enabled: true
+        ViewerCertificate:
+          AcmCertificateArn: arn:aws:acm:us-east-1:123456789012:certificate/abc
+          SslSupportMethod: sni-only
+          MinimumProtocolVersion: TLSv1.1_2016
+"#,
+        fixed_example: r#"Resources:
+  Cdn:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        Enabled: true
+        ViewerCertificate:
+          AcmCertificateArn: arn:aws:acm:us-east-1:123456789012:certificate/abc
+          SslSupportMethod: sni-only
+          MinimumProtocolVersion: TLSv1.2_2021
+"#,
+    }),
     has_fix: true,
 };
 
 const MODERN: [&str; 5] = ["TLSv1.2_2018", "TLSv1.2_2019", "TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"];
 const SECURE: &str = "\"TLSv1.2_2021\"";
+
+/// `DistributionConfig.ViewerCertificate` of templates. The default certificate is judged only when the
+/// template names no certificate of its own (`AcmCertificateArn`, `IamCertificateId`): naming both is
+/// contradictory, and then the asked-for `MinimumProtocolVersion` is what is judged.
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources("AWS::CloudFront::Distribution").collect::<Vec<_>>() {
+        let Some((config, _)) = ctx.prop(res, "DistributionConfig") else { continue };
+        let name = res.logical_id;
+        let Some(cert) = config.get("ViewerCertificate") else {
+            let range = ctx.prop_range(res, "DistributionConfig").unwrap_or(config.range);
+            ctx.report(res, range, format!("`{name}` has no `ViewerCertificate`, so viewers may use TLS 1.0"));
+            continue;
+        };
+        let own = ["AcmCertificateArn", "IamCertificateId"].iter().any(|k| cert.get(k).is_some());
+        if let Some(entry) = cert.entry("CloudFrontDefaultCertificate").filter(|_| !own) {
+            match ctx.eval(&entry.value).as_bool() {
+                Some(true) => {
+                    let message = format!(
+                        "`{name}` uses the default CloudFront certificate, which always accepts TLS 1.0: use your own certificate with a TLS 1.2 policy"
+                    );
+                    ctx.report(res, entry.range, message);
+                    continue;
+                }
+                Some(false) => {}
+                None => continue,
+            }
+        }
+        if !own && cert.get("CloudFrontDefaultCertificate").is_none() {
+            continue;
+        }
+        match cert.entry("MinimumProtocolVersion") {
+            None => {
+                let edit =
+                    cfn_edit::set_key(ctx.template, cert, "MinimumProtocolVersion", &serde_json::json!("TLSv1.2_2021"));
+                let message = format!("`{name}` does not set `MinimumProtocolVersion`, so viewers may use TLS 1.0");
+                let range = config.entry("ViewerCertificate").map(|e| e.key_range).unwrap_or(cert.range);
+                ctx.report(res, range, message).fixes.push(Fix::new("Require TLS 1.2", vec![edit]));
+            }
+            Some(entry) => {
+                let value = ctx.eval(&entry.value);
+                let Some(version) = value.as_str() else { continue };
+                if MODERN.contains(&version) {
+                    continue;
+                }
+                let edit = cfn_edit::replace_value(ctx.template, &entry.value, &serde_json::json!("TLSv1.2_2021"));
+                let message = format!("`{name}` accepts viewer connections down to {version}");
+                ctx.report(res, entry.range, message).fixes.push(Fix::new("Require TLS 1.2", vec![edit]));
+            }
+        }
+    }
+}
 
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_cloudfront_distribution").collect::<Vec<Resource>>() {
@@ -147,5 +226,13 @@ resource "aws_cloudfront_distribution" "b" {
 }
 "#;
         assert!(lines(&RULE, text).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_viewer_certificates() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n      DistributionConfig:\n        ViewerCertificate:\n          AcmCertificateArn: arn\n          MinimumProtocolVersion: TLSv1.1_2016\n  B:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n      DistributionConfig:\n        Enabled: true\n  C:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n      DistributionConfig:\n        ViewerCertificate: {CloudFrontDefaultCertificate: true}\n  D:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n      DistributionConfig:\n        ViewerCertificate: {AcmCertificateArn: arn, MinimumProtocolVersion: TLSv1.2_2021}\n  E:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n      DistributionConfig:\n        ViewerCertificate: {IamCertificateId: x, SslSupportMethod: sni-only}\n  F:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n      DistributionConfig:\n        ViewerCertificate: {AcmCertificateArn: arn, MinimumProtocolVersion: !Ref V}\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [8, 12, 18, 28]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
     }
 }

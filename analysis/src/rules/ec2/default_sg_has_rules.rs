@@ -1,6 +1,10 @@
+use crate::cloudformation::check::CfnContext;
 use crate::fix::Fix;
 use crate::responsibility::Row;
+use crate::rules::ec2::support::cfn_in_default_group;
 use crate::rules::ec2::support::delete_lines;
+use crate::rules::network::cfn_sg_rules;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::terraform::view::Config;
@@ -40,9 +44,50 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_default_security_group"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress"],
+        check: check_cfn,
+        example: r#"Resources:
+  DefaultIn:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties:
+      GroupId: !GetAtt Vpc.DefaultSecurityGroup
+      IpProtocol: tcp
+      FromPort: 443
+      ToPort: 443
+      CidrIp: 10.0.0.0/16
+"#,
+        fixed_example: r#"Resources:
+  AppSg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: app
+      VpcId: !Ref Vpc
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 443
+          ToPort: 443
+          CidrIp: 10.0.0.0/16
+"#,
+    }),
     has_fix: true,
 };
+
+/// Rule resources attached to a VPC's default group (a group declared as `default` is left to
+/// `default-sg-open-to-world`: EC2 reserves the name).
+fn check_cfn(ctx: &mut CfnContext) {
+    for (direction, egress) in [("ingress", false), ("egress", true)] {
+        for rule in cfn_sg_rules(ctx, egress) {
+            if rule.resource.ty == "AWS::EC2::SecurityGroup" || !cfn_in_default_group(ctx, &rule) {
+                continue;
+            }
+            let message =
+                format!("`{}` adds an {direction} rule to the VPC's default security group", rule.resource.logical_id);
+            let range = ctx.header(rule.resource);
+            ctx.report(rule.resource, range, message);
+        }
+    }
+}
 
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_default_security_group").collect::<Vec<_>>() {
@@ -113,5 +158,12 @@ resource "aws_default_security_group" "a" {
 }
 "#;
         assert!(lines(&RULE, text).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_rules_of_the_default_group() {
+        use crate::rules::testing::cfn_lines;
+        let yaml = "Resources:\n  A:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n      GroupId: !GetAtt Vpc.DefaultSecurityGroup\n      IpProtocol: '-1'\n      SourceSecurityGroupId: !GetAtt Vpc.DefaultSecurityGroup\n  B:\n    Type: AWS::EC2::SecurityGroupEgress\n    Properties: {GroupId: !Ref Sg, IpProtocol: '-1', CidrIp: 0.0.0.0/0}\n  C:\n    Type: AWS::EC2::SecurityGroupEgress\n    Properties: {GroupId: !GetAtt [Vpc, DefaultSecurityGroup], IpProtocol: '-1', CidrIp: 10.0.0.0/8}\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [2, 11]);
     }
 }

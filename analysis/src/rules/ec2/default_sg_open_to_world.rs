@@ -1,7 +1,11 @@
+use crate::cloudformation::check::CfnContext;
 use crate::fix::Fix;
 use crate::responsibility::Row;
+use crate::rules::ec2::support::cfn_in_default_group;
 use crate::rules::ec2::support::delete_lines;
+use crate::rules::network::{cfn_narrow_world_fix, cfn_sg_rules};
 use crate::rules::network::{field_strings, is_world_cidr};
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::terraform::view::Config;
@@ -37,14 +41,54 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV2_AWS_12"],
-        kics: &["46883ce1-dc3e-4b17-9195-c6a601624c73"],
+        kics: &["46883ce1-dc3e-4b17-9195-c6a601624c73", "ea33fcf7-394b-4d11-a228-985c5d08f205"],
         trivy: &["AVD-AWS-0173", "aws-ec2-restrict-all-in-default-sg"],
     },
     resource_types: &["aws_default_security_group"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress", "AWS::EC2::SecurityGroup"],
+        check: check_cfn,
+        example: r#"Resources:
+  DefaultSshIn:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties:
+      GroupId: !GetAtt Vpc.DefaultSecurityGroup
+      IpProtocol: tcp
+      FromPort: 22
+      ToPort: 22
+      CidrIp: 0.0.0.0/0
+"#,
+        fixed_example: r#"Resources:
+  DefaultSshIn:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties:
+      GroupId: !GetAtt Vpc.DefaultSecurityGroup
+      IpProtocol: tcp
+      FromPort: 22
+      ToPort: 22
+      CidrIp: 10.0.0.0/8
+"#,
+    }),
     has_fix: true,
 };
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for (direction, egress) in [("ingress", false), ("egress", true)] {
+        for rule in cfn_sg_rules(ctx, egress) {
+            if !cfn_in_default_group(ctx, &rule) {
+                continue;
+            }
+            let Some((cidr, _, range)) = rule.world() else { continue };
+            let message = format!(
+                "`{}` gives the default security group an {direction} rule for {cidr}",
+                rule.resource.logical_id
+            );
+            let fix = cfn_narrow_world_fix(ctx, &rule);
+            ctx.report(rule.resource, range, message).fixes.extend(fix);
+        }
+    }
+}
 
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_default_security_group").collect::<Vec<_>>() {
@@ -124,5 +168,13 @@ resource "aws_security_group" "not_default" {
 }
 "#;
         assert!(lines(&RULE, text).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_default_group_rules() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n      GroupId: !GetAtt Vpc.DefaultSecurityGroup\n      IpProtocol: '-1'\n      CidrIp: 0.0.0.0/0\n  B:\n    Type: AWS::EC2::SecurityGroupEgress\n    Properties:\n      GroupId: {'Fn::GetAtt': [Vpc, DefaultSecurityGroup]}\n      IpProtocol: '-1'\n      CidrIpv6: ::/0\n  C:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties: {GroupName: default, IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0}\n  D:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties: {GroupId: !Ref Sg, IpProtocol: '-1', CidrIp: 0.0.0.0/0}\n  E:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupName: default\n      SecurityGroupEgress:\n        - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0}\n  F:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n      GroupId: !GetAtt Vpc.DefaultSecurityGroup\n      IpProtocol: '-1'\n      CidrIp: 10.0.0.0/16\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [7, 16, 25, 13]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 4);
     }
 }

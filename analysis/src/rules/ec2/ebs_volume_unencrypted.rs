@@ -1,6 +1,9 @@
+use crate::cloudformation::check::CfnContext;
 use crate::fix::Fix;
 use crate::responsibility::Row;
+use crate::rules::ec2::support::cfn_require_true;
 use crate::rules::ec2::support::ebs_encrypted_by_default;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
@@ -33,14 +36,49 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_3"],
-        kics: &["cc997676-481b-4e93-aa81-d19f8c5e9b12"],
+        kics: &["cc997676-481b-4e93-aa81-d19f8c5e9b12", "80b7ac3f-d2b7-4577-9b10-df7913497162"],
         trivy: &["AVD-AWS-0026", "aws-ec2-enable-volume-encryption"],
     },
     resource_types: &["aws_ebs_volume"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::EC2::Volume"],
+        check: check_cfn,
+        example: r#"Resources:
+  Data:
+    Type: AWS::EC2::Volume
+    Properties:
+      AvailabilityZone: us-west-2a
+      Size: 40
+"#,
+        fixed_example: r#"Resources:
+  Data:
+    Type: AWS::EC2::Volume
+    Properties:
+      AvailabilityZone: us-west-2a
+      Size: 40
+      Encrypted: true
+"#,
+    }),
     has_fix: true,
 };
+
+/// Volumes restored from a snapshot take the snapshot's encryption: only those created empty are judged.
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources("AWS::EC2::Volume").collect::<Vec<_>>() {
+        if ctx.prop(res, "SnapshotId").is_some() && ctx.prop(res, "Encrypted").is_none() {
+            continue;
+        }
+        cfn_require_true(
+            ctx,
+            res,
+            "Encrypted",
+            "does not set `Encrypted`, so the volume is not encrypted",
+            "is not encrypted",
+            "Encrypt the volume",
+        );
+    }
+}
 
 fn check(ctx: &mut TfContext) {
     if ebs_encrypted_by_default(ctx) {
@@ -100,5 +138,17 @@ resource "aws_ebs_volume" "a" {
 }
 "#;
         assert!(lines(&RULE, text).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Parameters:\n  Enc: {Type: String}\nResources:\n  A:\n    Type: AWS::EC2::Volume\n    Properties:\n      Size: 100\n      Encrypted: false\n  B:\n    Type: AWS::EC2::Volume\n    Properties:\n      Size: 100\n  C:\n    Type: AWS::EC2::Volume\n    Properties: {Encrypted: !Ref Enc}\n  D:\n    Type: AWS::EC2::Volume\n    Properties: {SnapshotId: snap-1}\n  E:\n    Type: AWS::EC2::Volume\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [8, 9, 19]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 3);
+        let json =
+            r#"{"Resources": {"A": {"Type": "AWS::EC2::Volume", "Properties": {"Size": 100, "Encrypted": "false"}}}}"#;
+        assert_eq!(cfn_lines(&RULE, json), [1]);
+        assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }
 }

@@ -1,6 +1,9 @@
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
+use crate::rules::network::{cfn_narrow_world_fix, cfn_sg_rules};
 use crate::rules::network::{field_strings, ingress_rules, is_world_cidr, narrow_world_field_fix, narrow_world_fix};
 use crate::rules::network::{Ingress, Protocol};
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::{is_registry_module, Resource, TfContext};
 
@@ -48,7 +51,32 @@ pub static RULE: Rule = Rule {
         "aws_vpc_security_group_ingress_rule",
     ],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress"],
+        check: check_cfn,
+        example: r#"Resources:
+  Web:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: web
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 3306
+          ToPort: 3306
+          CidrIp: 0.0.0.0/0
+"#,
+        fixed_example: r#"Resources:
+  Web:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: web
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 3306
+          ToPort: 3306
+          CidrIp: 10.0.0.0/16
+"#,
+    }),
     has_fix: true,
 };
 
@@ -57,6 +85,18 @@ fn web_only(ingress: &Ingress) -> bool {
     ingress.protocol == Some(Protocol::Tcp)
         && matches!((ingress.from_port, ingress.to_port),
             (Some(f), Some(t)) if (f == 80.0 && t == 80.0) || (f == 443.0 && t == 443.0))
+}
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for rule in cfn_sg_rules(ctx, false) {
+        if rule.web_only() {
+            continue;
+        }
+        let Some((cidr, _, range)) = rule.world() else { continue };
+        let message = format!("`{}` accepts traffic from {cidr}", rule.resource.logical_id);
+        let fix = cfn_narrow_world_fix(ctx, &rule);
+        ctx.report(rule.resource, range, message).fixes.extend(fix);
+    }
 }
 
 fn check(ctx: &mut TfContext) {
@@ -165,5 +205,13 @@ module "private" {
 }
 "#;
         assert!(lines(&RULE, text).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_inline_and_rule_resources() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      SecurityGroupIngress:\n        - {IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 0.0.0.0/0}\n        - {IpProtocol: tcp, FromPort: 8443, ToPort: 8443, CidrIp: 0.0.0.0/0}\n      SecurityGroupEgress:\n        - {IpProtocol: '-1', CidrIp: 0.0.0.0/0}\n  B:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties: {IpProtocol: tcp, FromPort: 0, ToPort: 65535, CidrIpv6: ::/0}\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [7, 12]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
     }
 }

@@ -1,5 +1,8 @@
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
+use crate::rules::network::{cfn_narrow_world_fix, cfn_sg_rules};
 use crate::rules::network::{ingress_rules, narrow_world_fix};
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 
@@ -36,7 +39,11 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_25"],
-        kics: &["151187cb-0efc-481c-babd-ad24e3c9bc22"],
+        kics: &[
+            "151187cb-0efc-481c-babd-ad24e3c9bc22",
+            "3ae83918-7ec7-4cb8-80db-b91ef0f94002",
+            "c9846969-d066-431f-9b34-8c4abafe422a",
+        ],
         trivy: &["AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"],
     },
     resource_types: &[
@@ -46,9 +53,46 @@ pub static RULE: Rule = Rule {
         "aws_vpc_security_group_ingress_rule",
     ],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress"],
+        check: check_cfn,
+        example: r#"Resources:
+  Web:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: web
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 3389
+          ToPort: 3389
+          CidrIp: 0.0.0.0/0
+"#,
+        fixed_example: r#"Resources:
+  Web:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: web
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 3389
+          ToPort: 3389
+          CidrIp: 10.0.0.0/8
+"#,
+    }),
     has_fix: true,
 };
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for rule in cfn_sg_rules(ctx, false) {
+        if !rule.opens_port(3389.0) {
+            continue;
+        }
+        let Some((cidr, _, range)) = rule.world() else { continue };
+        let message = format!("`{}` allows RDP (port 3389) from {cidr}", rule.resource.logical_id);
+        let fix = cfn_narrow_world_fix(ctx, &rule);
+        ctx.report(rule.resource, range, message).fixes.extend(fix);
+    }
+}
 
 fn check(ctx: &mut TfContext) {
     for ingress in ingress_rules(ctx) {
@@ -130,5 +174,13 @@ resource "aws_security_group" "a" {
 }
 "#;
         assert!(lines(&RULE, text).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_inline_and_rule_resources() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      SecurityGroupIngress:\n        - {IpProtocol: udp, FromPort: 3000, ToPort: 4000, CidrIp: 0.0.0.0/0}\n        - {IpProtocol: tcp, FromPort: 3389, ToPort: 3389, CidrIp: 192.168.0.0/16}\n        - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0}\n  B:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n      IpProtocol: tcp\n      FromPort: 3389\n      ToPort: 3389\n      CidrIpv6: ::/0\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [6, 15]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
     }
 }

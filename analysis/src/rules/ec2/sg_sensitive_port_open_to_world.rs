@@ -1,5 +1,8 @@
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
+use crate::rules::network::{cfn_narrow_world_fix, cfn_sg_rules};
 use crate::rules::network::{ingress_rules, is_world_cidr, narrow_world_fix};
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::value::format_number;
@@ -40,7 +43,7 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_277"],
-        kics: &["381c3f2a-ef6f-4eff-99f7-b169cda3422c"],
+        kics: &["381c3f2a-ef6f-4eff-99f7-b169cda3422c", "494b03d3-bf40-4464-8524-7c56ad0700ed"],
         trivy: &["AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"],
     },
     resource_types: &[
@@ -50,7 +53,32 @@ pub static RULE: Rule = Rule {
         "aws_vpc_security_group_ingress_rule",
     ],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress"],
+        check: check_cfn,
+        example: r#"Resources:
+  Web:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: web
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 5432
+          ToPort: 5432
+          CidrIp: 0.0.0.0/0
+"#,
+        fixed_example: r#"Resources:
+  Web:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: web
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 5432
+          ToPort: 5432
+          CidrIp: 10.0.0.0/8
+"#,
+    }),
     has_fix: true,
 };
 
@@ -123,6 +151,24 @@ pub const SENSITIVE_PORTS: &[(u16, &str)] = &[
 /// unmistakable).
 fn is_world(cidr: &str) -> bool {
     is_world_cidr(cidr) || cidr.trim() == "/0"
+}
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for rule in cfn_sg_rules(ctx, false) {
+        let open: Vec<&(u16, &str)> = SENSITIVE_PORTS.iter().filter(|(p, _)| rule.opens_port(*p as f64)).collect();
+        let Some((first_port, first_name)) = open.first() else { continue };
+        let Some((cidr, _, range)) = rule.world() else { continue };
+        let what = match open.len() {
+            1 => format!("{first_name} (port {first_port})"),
+            n => format!(
+                "{first_name} (port {first_port}) and {} other sensitive port(s)",
+                format_number((n - 1) as f64)
+            ),
+        };
+        let message = format!("`{}` exposes {what} to {cidr}", rule.resource.logical_id);
+        let fix = cfn_narrow_world_fix(ctx, &rule);
+        ctx.report(rule.resource, range, message).fixes.extend(fix);
+    }
 }
 
 fn check(ctx: &mut TfContext) {
@@ -223,5 +269,13 @@ module "sg" {
 }
 "#;
         assert!(lines(&RULE, text).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_inline_and_rule_resources() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      SecurityGroupIngress:\n        - {IpProtocol: tcp, FromPort: 80, ToPort: 80, CidrIp: 0.0.0.0/0}\n        - {IpProtocol: tcp, FromPort: 1433, ToPort: 1434, CidrIp: 10.0.0.1/0}\n        - {IpProtocol: tcp, FromPort: 6379, ToPort: 6379, CidrIp: 10.0.0.0/8}\n  B:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n      IpProtocol: '-1'\n      CidrIpv6: ::/0\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [7, 13]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
     }
 }

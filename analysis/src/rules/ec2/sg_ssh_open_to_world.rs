@@ -1,5 +1,8 @@
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
+use crate::rules::network::{cfn_narrow_world_fix, cfn_sg_rules};
 use crate::rules::network::{ingress_rules, narrow_world_fix};
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 
@@ -35,7 +38,7 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_24"],
-        kics: &["65905cec-d691-4320-b320-2000436cb696"],
+        kics: &["65905cec-d691-4320-b320-2000436cb696", "6e856af2-62d7-4ba2-adc1-73b62cef9cc1"],
         trivy: &["AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"],
     },
     resource_types: &[
@@ -45,9 +48,46 @@ pub static RULE: Rule = Rule {
         "aws_vpc_security_group_ingress_rule",
     ],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress"],
+        check: check_cfn,
+        example: r#"Resources:
+  Web:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: web
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 22
+          ToPort: 22
+          CidrIp: 0.0.0.0/0
+"#,
+        fixed_example: r#"Resources:
+  Web:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: web
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 22
+          ToPort: 22
+          CidrIp: 10.0.0.0/8
+"#,
+    }),
     has_fix: true,
 };
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for rule in cfn_sg_rules(ctx, false) {
+        if !rule.opens_tcp_port(22.0) {
+            continue;
+        }
+        let Some((cidr, _, range)) = rule.world() else { continue };
+        let message = format!("`{}` allows SSH (port 22) from {cidr}", rule.resource.logical_id);
+        let fix = cfn_narrow_world_fix(ctx, &rule);
+        ctx.report(rule.resource, range, message).fixes.extend(fix);
+    }
+}
 
 fn check(ctx: &mut TfContext) {
     for ingress in ingress_rules(ctx) {
@@ -58,5 +98,22 @@ fn check(ctx: &mut TfContext) {
         let message = format!("`{}` allows SSH (port 22) from {cidr}", ingress.resource.address());
         let fix = narrow_world_fix(ctx, &ingress);
         ctx.report(ingress.resource, range, message).fixes.extend(fix);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+
+    #[test]
+    fn cloudformation_inline_and_rule_resources() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Parameters:\n  Cidr: {Type: String}\nResources:\n  A:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      SecurityGroupIngress:\n        - {IpProtocol: tcp, FromPort: '22', ToPort: '22', CidrIp: 10.0.0.1/0}\n        - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: !Ref Cidr}\n        - {IpProtocol: udp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0}\n  B:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n      GroupId: !Ref A\n      IpProtocol: '-1'\n      CidrIpv6: ::/0\n  C:\n    Type: AWS::EC2::SecurityGroupEgress\n    Properties: {IpProtocol: '-1', CidrIp: 0.0.0.0/0}\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [8, 16]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
+        let json = r#"{"Resources": {"A": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"SecurityGroupIngress": [
+  {"IpProtocol": "tcp", "FromPort": 20, "ToPort": 30, "CidrIp": "0.0.0.0/0"}]}}}}"#;
+        assert_eq!(cfn_lines(&RULE, json), [2]);
+        assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }
 }

@@ -1,6 +1,9 @@
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
 use crate::rules::ec2::support::module_major_version;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
@@ -34,14 +37,49 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_130"],
-        kics: &["52f04a44-6bfa-4c41-b1d3-4ae99a2de05c"],
+        kics: &["b3de4e4c-14be-4159-b99d-9ad194365e4c", "52f04a44-6bfa-4c41-b1d3-4ae99a2de05c"],
         trivy: &["AVD-AWS-0164", "aws-ec2-no-public-ip-subnet"],
     },
     resource_types: &["aws_subnet"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::EC2::Subnet"],
+        check: check_cfn,
+        example: r#"Resources:
+  Public:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: !Ref Vpc
+      CidrBlock: 10.0.0.0/24
+      MapPublicIpOnLaunch: true
+"#,
+        fixed_example: r#"Resources:
+  Public:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: !Ref Vpc
+      CidrBlock: 10.0.0.0/24
+      MapPublicIpOnLaunch: false
+"#,
+    }),
     has_fix: true,
 };
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources("AWS::EC2::Subnet").collect::<Vec<_>>() {
+        let Some((node, v)) = ctx.prop(res, "MapPublicIpOnLaunch") else { continue };
+        if v.as_bool() != Some(true) {
+            continue;
+        }
+        let range = ctx.prop_range(res, "MapPublicIpOnLaunch").unwrap_or(node.range);
+        let fix = Fix::new(
+            "Do not assign public IPs on launch",
+            vec![cfn_edit::replace_value(ctx.template, node, &serde_json::json!(false))],
+        );
+        let message = format!("`{}` assigns a public IP to every instance launched in it", res.logical_id);
+        ctx.report(res, range, message).fixes.push(fix);
+    }
+}
 
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources_like("aws_subnet", "vpc").collect::<Vec<_>>() {
@@ -129,5 +167,17 @@ module "v5" {
 }
 "#;
         assert!(lines(&RULE, text).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::EC2::Subnet\n    Properties:\n      MapPublicIpOnLaunch: true\n  B:\n    Type: AWS::EC2::Subnet\n    Properties: {MapPublicIpOnLaunch: !Ref P}\n  C:\n    Type: AWS::EC2::Subnet\n    Properties: {CidrBlock: 10.0.0.0/24}\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [5]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 1);
+        let json =
+            r#"{"Resources": {"A": {"Type": "AWS::EC2::Subnet", "Properties": {"MapPublicIpOnLaunch": "true"}}}}"#;
+        assert_eq!(cfn_lines(&RULE, json), [1]);
+        assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }
 }

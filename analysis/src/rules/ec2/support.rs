@@ -1,8 +1,12 @@
 //! What the EC2/VPC rules share: the account's EBS encryption default, whole-line deletions, network ACL
 //! entries however they are written, and registry module versions.
 
-use crate::fix::{line_end, line_start, Edit};
-use crate::rules::network::{field_strings, is_world_cidr, Protocol};
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
+use crate::cloudformation::tree::Node;
+use crate::cloudformation::CfnResource;
+use crate::fix::{line_end, line_start, Edit, Fix};
+use crate::rules::network::{field_strings, is_world_cidr, CfnSgRule, Protocol};
 use crate::terraform::check::{is_registry_module, Resource, TfContext};
 use crate::terraform::model::Block;
 use crate::terraform::view::{Config, Field};
@@ -132,4 +136,44 @@ pub fn nacl_inbound_allows<'m>(ctx: &TfContext<'_, 'm>) -> Vec<NaclEntry<'m>> {
         }
     }
     out
+}
+
+/// Whether a template's security group rule belongs to a VPC's default security group: a rule resource whose
+/// `GroupId` is `!GetAtt Vpc.DefaultSecurityGroup` or whose `GroupName` is `default` (the default VPC's
+/// group), or a group declared with the name `default` (which EC2 reserves: the template tries to manage the
+/// default group).
+pub fn cfn_in_default_group(ctx: &CfnContext, rule: &CfnSgRule) -> bool {
+    let named_default = |node: Option<&Node>| node.is_some_and(|n| ctx.eval(n).as_str() == Some("default"));
+    let props = rule.resource.properties;
+    let group_name = props.and_then(|p| p.get("GroupName"));
+    if rule.resource.ty == "AWS::EC2::SecurityGroup" {
+        return named_default(group_name);
+    }
+    let default_attr = rule.group_id.and_then(|g| g.intrinsic()).is_some_and(|(f, arg)| {
+        f == "Fn::GetAtt"
+            && match arg.as_str() {
+                Some(s) => s.ends_with(".DefaultSecurityGroup"),
+                None => arg.items().get(1).and_then(Node::as_str) == Some("DefaultSecurityGroup"),
+            }
+    });
+    default_attr || (rule.group_id.is_none() && named_default(group_name))
+}
+
+/// A template's boolean property that must be `true` and whose absence means `false`: reports it absent (at
+/// the logical id, with a fix inserting it) or false (at the entry, with a fix replacing it). `absent` and
+/// `off` are the messages' endings after the logical id. Unknown values are not reported.
+pub fn cfn_require_true(ctx: &mut CfnContext, res: CfnResource, key: &str, absent: &str, off: &str, fix_title: &str) {
+    let edit = cfn_edit::set_property(ctx.template, res, key, &serde_json::json!(true));
+    let fix = Fix::new(fix_title.to_string(), vec![edit]);
+    match ctx.prop(res, key) {
+        None => {
+            let range = ctx.header(res);
+            ctx.report(res, range, format!("`{}` {absent}", res.logical_id)).fixes.push(fix);
+        }
+        Some((node, v)) if v.as_bool() == Some(false) => {
+            let range = ctx.prop_range(res, key).unwrap_or(node.range);
+            ctx.report(res, range, format!("`{}` {off}", res.logical_id)).fixes.push(fix);
+        }
+        Some(_) => {}
+    }
 }

@@ -1,5 +1,8 @@
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::{is_registry_module, Resource, TfContext};
 use crate::terraform::edit;
@@ -36,12 +39,35 @@ resource "aws_flow_log" "main" {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV2_AWS_11"],
-        kics: &["f83121ea-03da-434f-9277-9cd247ab3047"],
+        kics: &["f6d299d2-21eb-41cc-b1e1-fe12d857500b", "f83121ea-03da-434f-9277-9cd247ab3047"],
         trivy: &["AVD-AWS-0178", "aws-ec2-require-vpc-flow-logs-for-all-vpcs"],
     },
     resource_types: &["aws_vpc", "aws_default_vpc", "aws_flow_log"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::EC2::VPC", "AWS::EC2::FlowLog"],
+        check: check_cfn,
+        example: r#"Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties:
+      CidrBlock: 10.0.0.0/16
+"#,
+        fixed_example: r#"Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties:
+      CidrBlock: 10.0.0.0/16
+  VpcFlowLog:
+    Type: AWS::EC2::FlowLog
+    Properties:
+      ResourceId: !Ref Vpc
+      ResourceType: VPC
+      TrafficType: ALL
+      LogDestinationType: s3
+      LogDestination: arn:aws:s3:::my-flow-logs
+"#,
+    }),
     has_fix: true,
 };
 
@@ -60,6 +86,41 @@ fn refers_to_vpc(ctx: &TfContext, expr: &Expr, vpc: Resource, depth: usize) -> b
             _ => false,
         },
         _ => false,
+    }
+}
+
+/// VPCs that no `AWS::EC2::FlowLog` of the template attaches to (`ResourceId: !Ref Vpc`). A `ResourceId`
+/// written as the VPC's bare logical id (a reference without its `Ref`: the stack would fail) is read as the
+/// intended attachment, not as a missing flow log.
+fn check_cfn(ctx: &mut CfnContext) {
+    let logs: Vec<_> = ctx.resources("AWS::EC2::FlowLog").collect();
+    for vpc in ctx.resources("AWS::EC2::VPC").collect::<Vec<_>>() {
+        let covered = logs.iter().any(|log| {
+            let ids = log.properties.and_then(|p| p.get("ResourceId").or_else(|| p.get("ResourceIds")));
+            let attaches =
+                |n: &crate::cloudformation::tree::Node| ctx.refers_to(n, vpc) || n.as_str() == Some(vpc.logical_id);
+            ids.is_some_and(|n| attaches(n) || n.items().iter().any(attaches))
+        });
+        if covered {
+            continue;
+        }
+        let fix = ctx.template.root.get("Resources").map(|resources| {
+            let log = serde_json::json!({
+                "Type": "AWS::EC2::FlowLog",
+                "Properties": {
+                    "ResourceId": {"Ref": vpc.logical_id},
+                    "ResourceType": "VPC",
+                    "TrafficType": "ALL",
+                    "LogDestinationType": "s3",
+                    "LogDestination": "arn:aws:s3:::TODO-your-flow-log-bucket",
+                }
+            });
+            let edit = cfn_edit::set_key(ctx.template, resources, &format!("{}FlowLog", vpc.logical_id), &log);
+            Fix::unsafe_("Add a flow log for this VPC (choose its destination)", vec![edit])
+        });
+        let range = ctx.header(vpc);
+        let message = format!("`{}` has no flow log", vpc.logical_id);
+        ctx.report(vpc, range, message).fixes.extend(fix);
     }
 }
 
@@ -171,5 +232,16 @@ module "vpc" {
 }
 "#;
         assert!(lines(&RULE, text).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: 10.0.0.0/16\n  B:\n    Type: AWS::EC2::VPC\n    Properties: {CidrBlock: 10.1.0.0/16}\n  C:\n    Type: AWS::EC2::VPC\n  LogC:\n    Type: AWS::EC2::FlowLog\n    Properties: {ResourceIds: [C]}\n  Log:\n    Type: AWS::EC2::FlowLog\n    Properties:\n      ResourceId: !Ref B\n      ResourceType: VPC\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [2]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 1);
+        let json = "{\n  \"Resources\": {\n    \"A\": {\n      \"Type\": \"AWS::EC2::VPC\"\n    }\n  }\n}\n";
+        assert_eq!(cfn_lines(&RULE, json), [3]);
+        assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }
 }

@@ -1,5 +1,9 @@
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
 use crate::fix::{Edit, Fix};
 use crate::responsibility::Row;
+use crate::rules::elb::support::{cfn_lb_type_is, cfn_require_lb_attribute};
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::{is_registry_module, Resource, TfContext};
 use crate::terraform::edit;
@@ -40,14 +44,84 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_92", "CKV_AWS_91"],
-        kics: &["20018359-6fd7-4d05-ab26-d4dffccbdf79"],
+        kics: &[
+            "20018359-6fd7-4d05-ab26-d4dffccbdf79",
+            "ee12ad32-2863-4c0f-b13f-28272d115028",
+            "c62e8b7d-1fdf-4050-ac4c-76ba9e1d9621",
+        ],
         trivy: &[],
     },
     resource_types: &["aws_elb", "aws_lb", "aws_alb"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancing::LoadBalancer"],
+        check: check_cfn,
+        example: r#"Resources:
+  Web:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      Subnets: [subnet-1, subnet-2]
+      LoadBalancerAttributes:
+        - Key: access_logs.s3.enabled
+          Value: 'false'
+"#,
+        fixed_example: r#"Resources:
+  Web:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      Subnets: [subnet-1, subnet-2]
+      LoadBalancerAttributes:
+        - Key: access_logs.s3.enabled
+          Value: 'true'
+        - Key: access_logs.s3.bucket
+          Value: my-lb-logs
+"#,
+    }),
     has_fix: true,
 };
+
+/// v2 load balancers (not gateway) without `access_logs.s3.enabled: true`; classic ones without
+/// `AccessLoggingPolicy` or with `Enabled: false` in it.
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources("AWS::ElasticLoadBalancingV2::LoadBalancer").collect::<Vec<_>>() {
+        if cfn_lb_type_is(ctx, res, "gateway") != Some(false) {
+            continue;
+        }
+        cfn_require_lb_attribute(
+            ctx,
+            res,
+            "access_logs.s3.enabled",
+            &[("access_logs.s3.bucket", "TODO-your-log-bucket")],
+            "does not turn on `access_logs.s3.enabled`, so requests are not logged",
+            "Turn access logs on (choose the bucket)",
+            false,
+        );
+    }
+    for res in ctx.resources("AWS::ElasticLoadBalancing::LoadBalancer").collect::<Vec<_>>() {
+        let Some((policy, _)) = ctx.prop(res, "AccessLoggingPolicy") else {
+            let value =
+                serde_json::json!({"Enabled": true, "S3BucketName": "TODO-your-log-bucket", "EmitInterval": 60});
+            let edit = cfn_edit::set_property(ctx.template, res, "AccessLoggingPolicy", &value);
+            let fix = Fix::unsafe_("Turn access logs on (choose the bucket)", vec![edit]);
+            let range = ctx.header(res);
+            let message = format!("`{}` has no `AccessLoggingPolicy`, so requests are not logged", res.logical_id);
+            ctx.report(res, range, message).fixes.push(fix);
+            continue;
+        };
+        // Also read a policy mistakenly written as a one-item list.
+        let maps: Vec<_> = if policy.items().is_empty() { vec![policy] } else { policy.items().iter().collect() };
+        for map in maps {
+            let Some(entry) = map.entry("Enabled") else { continue };
+            if ctx.eval(&entry.value).as_bool() != Some(false) {
+                continue;
+            }
+            let edit = cfn_edit::replace_value(ctx.template, &entry.value, &serde_json::json!(true));
+            let fix = Fix::new("Turn access logs on", vec![edit]);
+            let message = format!("`{}` turns access logs off", res.logical_id);
+            ctx.report(res, entry.range, message).fixes.push(fix);
+        }
+    }
+}
 
 fn check(ctx: &mut TfContext) {
     // `enabled` inside `access_logs` defaults to true for classic ELBs and the modules, false for ELBv2.
@@ -169,5 +243,43 @@ module "elb" {
 }
 "#;
         assert!(lines(&RULE, text).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_v1_and_v2() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = r#"Resources:
+  A:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      Subnets: [a, b]
+  B:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      LoadBalancerAttributes:
+        - Key: access_logs.s3.enabled
+          Value: false
+  C:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      Type: gateway
+  D:
+    Type: AWS::ElasticLoadBalancing::LoadBalancer
+    Properties:
+      AccessLoggingPolicy:
+        Enabled: false
+        S3BucketName: logs
+  E:
+    Type: AWS::ElasticLoadBalancing::LoadBalancer
+    Properties:
+      Listeners: []
+  F:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      LoadBalancerAttributes:
+        - {Key: access_logs.s3.enabled, Value: !Ref On}
+"#;
+        assert_eq!(cfn_lines(&RULE, yaml), [2, 11, 20, 22]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 4);
     }
 }

@@ -1,6 +1,9 @@
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
 use crate::fix::{indent_unit, indentation_at, line_ending, Edit, Fix};
 use crate::responsibility::Row;
 use crate::rules::elb::support::listener_protocol;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::{is_registry_module, Resource, TfContext};
 use crate::terraform::edit;
@@ -50,14 +53,99 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_2", "CKV2_AWS_20", "CKV_AWS_378"],
-        kics: &["de7f5e83-da88-4046-871f-ea18504b1d43"],
+        kics: &[
+            "de7f5e83-da88-4046-871f-ea18504b1d43",
+            "275a3217-ca37-40c1-a6cf-bb57d245ab32",
+            "80908a75-586b-4c61-ab04-490f4f4525b8",
+        ],
         trivy: &["AVD-AWS-0054", "aws-elb-http-not-used"],
     },
     resource_types: &["aws_lb_listener", "aws_alb_listener"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::ElasticLoadBalancingV2::Listener", "AWS::ElasticLoadBalancing::LoadBalancer"],
+        check: check_cfn,
+        example: r#"Resources:
+  HttpListener:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref Web
+      Port: 80
+      Protocol: HTTP
+      DefaultActions:
+        - Type: forward
+          TargetGroupArn: !Ref WebTargets
+"#,
+        fixed_example: r#"Resources:
+  HttpListener:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref Web
+      Port: 80
+      Protocol: HTTP
+      DefaultActions:
+        - Type: redirect
+          RedirectConfig:
+            Protocol: HTTPS
+            Port: '443'
+            StatusCode: HTTP_301
+"#,
+    }),
     has_fix: true,
 };
+
+/// HTTP listeners of a template: `AWS::ElasticLoadBalancingV2::Listener` with `Protocol: HTTP` whose default
+/// action does not redirect to HTTPS, and listeners of classic load balancers with `Protocol: HTTP` (a classic
+/// load balancer cannot redirect).
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources("AWS::ElasticLoadBalancingV2::Listener").collect::<Vec<_>>() {
+        let Some((protocol, value)) = ctx.prop(res, "Protocol") else { continue };
+        if !value.as_str().is_some_and(|p| p.eq_ignore_ascii_case("HTTP")) {
+            continue;
+        }
+        let actions = ctx.prop(res, "DefaultActions");
+        let redirect = actions.as_ref().and_then(|(node, _)| {
+            node.items().iter().find(|a| a.get("Type").is_some_and(|t| ctx.eval(t).as_str() == Some("redirect")))
+        });
+        let redirect_protocol = redirect.and_then(|a| a.get("RedirectConfig")).and_then(|c| c.get("Protocol"));
+        match redirect_protocol.map(|p| ctx.eval(p)) {
+            Some(v) if v.as_str().is_some_and(|p| p.eq_ignore_ascii_case("HTTPS")) => continue,
+            // An unresolved redirect protocol: not judged.
+            Some(v) if !v.is_known() => continue,
+            _ => {}
+        }
+        let range = ctx.prop_range(res, "Protocol").unwrap_or(protocol.range);
+        let (message, fix) = match redirect.and_then(|a| a.get("RedirectConfig")) {
+            Some(config) if !config.entries().is_empty() => (
+                format!("`{}` redirects HTTP to HTTP, not HTTPS", res.logical_id),
+                Fix::new(
+                    "Redirect to HTTPS",
+                    vec![cfn_edit::set_key(ctx.template, config, "Protocol", &serde_json::json!("HTTPS"))],
+                ),
+            ),
+            _ => {
+                let action = serde_json::json!([{
+                    "Type": "redirect",
+                    "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}
+                }]);
+                let edit = cfn_edit::set_property(ctx.template, res, "DefaultActions", &action);
+                (format!("`{}` serves plain HTTP", res.logical_id), Fix::new("Redirect HTTP to HTTPS", vec![edit]))
+            }
+        };
+        ctx.report(res, range, message).fixes.push(fix);
+    }
+    for res in ctx.resources("AWS::ElasticLoadBalancing::LoadBalancer").collect::<Vec<_>>() {
+        let Some((listeners, _)) = ctx.prop(res, "Listeners") else { continue };
+        for listener in listeners.items() {
+            let Some(entry) = listener.entry("Protocol") else { continue };
+            if !ctx.eval(&entry.value).as_str().is_some_and(|p| p.eq_ignore_ascii_case("HTTP")) {
+                continue;
+            }
+            let message = format!("`{}` has a listener serving plain HTTP", res.logical_id);
+            ctx.report(res, entry.range, message);
+        }
+    }
+}
 
 /// Text of a `default_action` that redirects to HTTPS, indented like the block it replaces.
 fn redirect_block(source: &str, at: usize) -> String {
@@ -291,5 +379,50 @@ resource "aws_lb_listener" "d" {
 }
 "#;
         assert_eq!(lines(&RULE, text), vec![4]);
+    }
+
+    #[test]
+    fn cloudformation_listeners() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = r#"Resources:
+  A:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      Port: 80
+      Protocol: HTTP
+      DefaultActions:
+        - Type: forward
+          TargetGroupArn: !Ref T
+  B:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      Protocol: HTTP
+      DefaultActions:
+        - Type: redirect
+          RedirectConfig:
+            Protocol: HTTPS
+  C:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      Protocol: HTTP
+      DefaultActions:
+        - Type: redirect
+          RedirectConfig:
+            Port: '8080'
+  D:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties: {Protocol: HTTPS, DefaultActions: [{Type: forward}]}
+  E:
+    Type: AWS::ElasticLoadBalancing::LoadBalancer
+    Properties:
+      Listeners:
+        - {LoadBalancerPort: '80', InstancePort: '80', Protocol: HTTP}
+        - {LoadBalancerPort: '443', InstancePort: '80', Protocol: HTTPS}
+  F:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties: {Protocol: !Ref P, DefaultActions: [{Type: forward}]}
+"#;
+        assert_eq!(cfn_lines(&RULE, yaml), [6, 21, 33]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
     }
 }

@@ -1,5 +1,8 @@
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
 use crate::fix::{Edit, Fix};
 use crate::responsibility::Row;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::{Resource, TfContext};
 
@@ -43,12 +46,42 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_213"],
-        kics: &["126c1788-23c2-4a10-906c-ef179f4f96ec", "4a800e14-c94a-442d-9067-5a2e9f6c0a4c"],
+        kics: &[
+            "126c1788-23c2-4a10-906c-ef179f4f96ec",
+            "4a800e14-c94a-442d-9067-5a2e9f6c0a4c",
+            "61a94903-3cd3-4780-88ec-fc918819b9c8",
+            "809f77f8-d10e-4842-a84f-3be7b6ff1190",
+        ],
         trivy: &[],
     },
     resource_types: &["aws_load_balancer_policy"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::ElasticLoadBalancing::LoadBalancer"],
+        check: check_cfn,
+        example: r#"Resources:
+  Web:
+    Type: AWS::ElasticLoadBalancing::LoadBalancer
+    Properties:
+      Policies:
+        - PolicyName: web-ssl
+          PolicyType: SSLNegotiationPolicyType
+          Attributes:
+            - Name: Protocol-SSLv3
+              Value: 'true'
+"#,
+        fixed_example: r#"Resources:
+  Web:
+    Type: AWS::ElasticLoadBalancing::LoadBalancer
+    Properties:
+      Policies:
+        - PolicyName: web-ssl
+          PolicyType: SSLNegotiationPolicyType
+          Attributes:
+            - Name: Protocol-SSLv3
+              Value: 'false'
+"#,
+    }),
     has_fix: true,
 };
 
@@ -86,6 +119,51 @@ fn weakness(name: &str) -> Option<&'static str> {
     let weak =
         upper.split(['-', '_']).any(|t| WEAK_TOKENS.contains(&t) || WEAK_PREFIXES.iter().any(|p| t.starts_with(p)));
     weak.then_some("a weak or non-standard cipher")
+}
+
+/// `Policies` of classic load balancers in a template. A protocol or cipher attribute counts as enabled unless
+/// its value is `false` (ELB takes only `true`/`false` there); unknown values are not judged.
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources("AWS::ElasticLoadBalancing::LoadBalancer").collect::<Vec<_>>() {
+        let Some((policies, _)) = ctx.prop(res, "Policies") else { continue };
+        for policy in policies.items() {
+            let ty = policy.get("PolicyType").map(|t| ctx.eval(t));
+            if ty.as_ref().and_then(|t| t.as_str()) != Some("SSLNegotiationPolicyType") {
+                continue;
+            }
+            for attr in policy.get("Attributes").map(|a| a.items()).unwrap_or_default() {
+                let (Some(name_entry), Some(value_node)) = (attr.entry("Name"), attr.get("Value")) else { continue };
+                let Some(name) = ctx.eval(&name_entry.value).as_str().map(str::to_string) else { continue };
+                let value = ctx.eval(value_node);
+                if !value.is_known() {
+                    continue;
+                }
+                if name == "Reference-Security-Policy" {
+                    let Some(policy) = value.as_str() else { continue };
+                    if !(OLD_REFERENCE_POLICIES.contains(&policy) || policy.starts_with("ELBSample-")) {
+                        continue;
+                    }
+                    let edit = cfn_edit::replace_value(
+                        ctx.template,
+                        value_node,
+                        &serde_json::json!("ELBSecurityPolicy-TLS-1-2-2017-01"),
+                    );
+                    let message =
+                        format!("`{}` references {policy}, which accepts TLS 1.0 and legacy ciphers", res.logical_id);
+                    let fix = Fix::new("Reference ELBSecurityPolicy-TLS-1-2-2017-01", vec![edit]);
+                    ctx.report(res, value_node.range, message).fixes.push(fix);
+                    continue;
+                }
+                if value.as_bool() == Some(false) {
+                    continue;
+                }
+                let Some(why) = weakness(&name) else { continue };
+                let edit = cfn_edit::replace_value(ctx.template, value_node, &serde_json::json!("false"));
+                let message = format!("`{}` enables {name}, {why}", res.logical_id);
+                ctx.report(res, name_entry.range, message).fixes.push(Fix::new(format!("Disable {name}"), vec![edit]));
+            }
+        }
+    }
 }
 
 fn check(ctx: &mut TfContext) {
@@ -212,5 +290,35 @@ resource "aws_load_balancer_policy" "b" {
 }
 "#;
         assert!(lines(&RULE, text).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_policies() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = r#"Resources:
+  A:
+    Type: AWS::ElasticLoadBalancing::LoadBalancer
+    Properties:
+      Policies:
+        - PolicyName: p
+          PolicyType: SSLNegotiationPolicyType
+          Attributes:
+            - Name: Protocol-TLSv1
+              Value: true
+            - Name: Protocol-TLSv1.2
+              Value: true
+            - Name: DES-CBC3-SHA
+              Value: 'false'
+            - Name: Reference-Security-Policy
+              Value: ELBSecurityPolicy-2015-05
+            - Name: RC4-SHA
+              Value: !Ref P
+        - PolicyName: q
+          PolicyType: PublicKeyPolicyType
+          Attributes:
+            - {Name: Protocol-SSLv3, Value: 'true'}
+"#;
+        assert_eq!(cfn_lines(&RULE, yaml), [9, 16]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
     }
 }

@@ -1,5 +1,8 @@
+use crate::cloudformation::check::CfnContext;
 use crate::fix::Fix;
 use crate::responsibility::Row;
+use crate::rules::elb::support::cfn_require_lb_attribute;
+use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
@@ -32,9 +35,41 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents { checkov: &["CKV_AWS_150"], kics: &["afecd1f1-6378-4f7e-bb3b-60c35801fdd4"], trivy: &[] },
     resource_types: &["aws_lb", "aws_alb"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::ElasticLoadBalancingV2::LoadBalancer"],
+        check: check_cfn,
+        example: r#"Resources:
+  Web:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      Subnets: [subnet-1, subnet-2]
+"#,
+        fixed_example: r#"Resources:
+  Web:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      Subnets: [subnet-1, subnet-2]
+      LoadBalancerAttributes:
+        - Key: deletion_protection.enabled
+          Value: 'true'
+"#,
+    }),
     has_fix: true,
 };
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources("AWS::ElasticLoadBalancingV2::LoadBalancer").collect::<Vec<_>>() {
+        cfn_require_lb_attribute(
+            ctx,
+            res,
+            "deletion_protection.enabled",
+            &[],
+            "does not turn on `deletion_protection.enabled`, so one call can delete it",
+            "Turn deletion protection on",
+            true,
+        );
+    }
+}
 
 fn check(ctx: &mut TfContext) {
     let targets: Vec<Resource> = ctx.resources_like("aws_lb", "alb").chain(ctx.resources("aws_alb")).collect();
@@ -89,5 +124,13 @@ resource "aws_lb" "b" {
 }
 "#;
         assert!(lines(&RULE, text).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_attributes() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n      Subnets: [a]\n  B:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n      LoadBalancerAttributes:\n        - Key: deletion_protection.enabled\n          Value: 'false'\n  C:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n      LoadBalancerAttributes:\n        - {Key: deletion_protection.enabled, Value: 'true'}\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [2, 11]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
     }
 }

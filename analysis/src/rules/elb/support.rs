@@ -1,6 +1,12 @@
 //! What the load balancer rules share: which load balancer a listener belongs to.
 
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
+use crate::cloudformation::tree::Node;
+use crate::cloudformation::CfnResource;
+use crate::fix::Fix;
 use crate::terraform::check::{Resource, TfContext};
+use crate::value::Value;
 
 /// The `aws_lb` / `aws_alb` a listener's `load_balancer_arn` refers to, if it is in the configuration.
 pub fn listener_lb<'m>(ctx: &TfContext<'_, 'm>, listener: Resource<'m>) -> Option<Resource<'m>> {
@@ -25,5 +31,66 @@ pub fn listener_protocol(ctx: &TfContext, listener: Resource) -> Option<String> 
             None => Some("HTTP".into()),
             Some(lb) => (lb_type(ctx, lb)? == "application").then(|| "HTTP".into()),
         },
+    }
+}
+
+/// A `LoadBalancerAttributes` entry of an `AWS::ElasticLoadBalancingV2::LoadBalancer`: the `Value` node and
+/// its value. `None` when the key is not listed.
+pub fn cfn_lb_attribute<'t>(ctx: &CfnContext<'_, 't>, res: CfnResource<'t>, key: &str) -> Option<(&'t Node, Value)> {
+    let (attrs, _) = ctx.prop(res, "LoadBalancerAttributes")?;
+    let item = attrs.items().iter().find(|i| i.get("Key").is_some_and(|k| ctx.eval(k).as_str() == Some(key)))?;
+    let value = item.get("Value")?;
+    Some((value, ctx.eval(value)))
+}
+
+/// Whether a template's v2 load balancer is of `ty` (`Type` absent means `application`); `None` if unknown.
+pub fn cfn_lb_type_is(ctx: &CfnContext, res: CfnResource, ty: &str) -> Option<bool> {
+    match ctx.prop(res, "Type") {
+        None => Some(ty == "application"),
+        Some((_, v)) => v.as_str().map(|t| t.eq_ignore_ascii_case(ty)),
+    }
+}
+
+/// Reports a v2 load balancer attribute that must be `true` (absent means `false`): at the logical id when
+/// absent, at the value when false. The fix turns it on; `extra` are the attributes to add with it.
+pub fn cfn_require_lb_attribute(
+    ctx: &mut CfnContext,
+    res: CfnResource,
+    key: &str,
+    extra: &[(&str, &str)],
+    message: &str,
+    fix_title: &str,
+    safe: bool,
+) {
+    let make_fix = |edit| {
+        if safe {
+            Fix::new(fix_title.to_string(), vec![edit])
+        } else {
+            Fix::unsafe_(fix_title.to_string(), vec![edit])
+        }
+    };
+    match cfn_lb_attribute(ctx, res, key) {
+        Some((node, value)) => {
+            if value.as_bool() != Some(false) {
+                return;
+            }
+            let edit = cfn_edit::replace_value(ctx.template, node, &serde_json::json!("true"));
+            let range = node.range;
+            ctx.report(res, range, format!("`{}` {message}", res.logical_id)).fixes.push(make_fix(edit));
+        }
+        None => {
+            let fix = ctx.prop(res, "LoadBalancerAttributes").is_none().then(|| {
+                let mut items = vec![serde_json::json!({"Key": key, "Value": "true"})];
+                items.extend(extra.iter().map(|(k, v)| serde_json::json!({"Key": k, "Value": v})));
+                make_fix(cfn_edit::set_property(
+                    ctx.template,
+                    res,
+                    "LoadBalancerAttributes",
+                    &serde_json::Value::Array(items),
+                ))
+            });
+            let range = ctx.header(res);
+            ctx.report(res, range, format!("`{}` {message}", res.logical_id)).fixes.extend(fix);
+        }
     }
 }
