@@ -100,7 +100,7 @@ fn check_cfn(ctx: &mut CfnContext) {
             ctx.report(res, range, format!("`{id}` does not scan images on push")).fixes.push(fix);
             continue;
         };
-        if !matches!(config.kind, NodeKind::Map(_)) {
+        if !(matches!(config.kind, NodeKind::Map(_)) && config.intrinsic().is_none()) {
             continue;
         }
         let fix = Fix::new("Scan images on push", vec![cfn_edit::set_key(ctx.template, config, "ScanOnPush", &json!(true))]);

@@ -89,7 +89,7 @@ fn check_cfn(ctx: &mut CfnContext) {
             ctx.report(res, range, message).fixes.push(fix);
             continue;
         };
-        if !matches!(options.kind, NodeKind::Map(_)) {
+        if !(matches!(options.kind, NodeKind::Map(_)) && options.intrinsic().is_none()) {
             continue;
         }
         let https_fix = |ctx: &CfnContext| {

@@ -68,7 +68,7 @@ pub(crate) fn cfn_check_enabled(ctx: &mut CfnContext, prop: &str, title: &str, w
             ctx.report(res, range, format!("`{id}` has no `{prop}`: {what}")).fixes.push(fix);
             continue;
         };
-        if !matches!(options.kind, NodeKind::Map(_)) {
+        if !(matches!(options.kind, NodeKind::Map(_)) && options.intrinsic().is_none()) {
             continue;
         }
         let fix = Fix::new(title, vec![cfn_edit::set_key(ctx.template, options, "Enabled", &json!(true))]);
