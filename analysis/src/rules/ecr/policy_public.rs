@@ -1,5 +1,5 @@
-use crate::responsibility::Row;
 use crate::cloudformation::check::CfnContext;
+use crate::responsibility::Row;
 use crate::rules::sqs::resource_policy::{check_cfn_policy_prop, check_policy_attr};
 use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;

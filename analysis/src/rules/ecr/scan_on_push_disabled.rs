@@ -1,13 +1,13 @@
 use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::edit as cfn_edit;
+use crate::cloudformation::tree::NodeKind;
 use crate::fix::Fix;
 use crate::responsibility::Row;
 use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
-use serde_json::json;
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
-use crate::cloudformation::tree::NodeKind;
 use crate::value::Value;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "ecr-scan-on-push-disabled",
@@ -94,7 +94,12 @@ fn check_cfn(ctx: &mut CfnContext) {
         let Some((config, _)) = ctx.prop(res, "ImageScanningConfiguration") else {
             let fix = Fix::new(
                 "Scan images on push",
-                vec![cfn_edit::set_property(ctx.template, res, "ImageScanningConfiguration", &json!({"ScanOnPush": true}))],
+                vec![cfn_edit::set_property(
+                    ctx.template,
+                    res,
+                    "ImageScanningConfiguration",
+                    &json!({"ScanOnPush": true}),
+                )],
             );
             let range = ctx.header(res);
             ctx.report(res, range, format!("`{id}` does not scan images on push")).fixes.push(fix);
@@ -103,7 +108,8 @@ fn check_cfn(ctx: &mut CfnContext) {
         if !(matches!(config.kind, NodeKind::Map(_)) && config.intrinsic().is_none()) {
             continue;
         }
-        let fix = Fix::new("Scan images on push", vec![cfn_edit::set_key(ctx.template, config, "ScanOnPush", &json!(true))]);
+        let fix =
+            Fix::new("Scan images on push", vec![cfn_edit::set_key(ctx.template, config, "ScanOnPush", &json!(true))]);
         match ctx.prop(res, "ImageScanningConfiguration.ScanOnPush") {
             None => {
                 let range = ctx.prop_range(res, "ImageScanningConfiguration").unwrap_or(config.range);

@@ -4,9 +4,9 @@ use crate::cloudformation::tree::NodeKind;
 use crate::fix::Fix;
 use crate::responsibility::Row;
 use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
-use serde_json::json;
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "eks-control-plane-logging-incomplete",
@@ -87,10 +87,16 @@ fn check_cfn(ctx: &mut CfnContext) {
         let logging = ctx.prop(res, "Logging");
         let cluster_logging = ctx.prop(res, "Logging.ClusterLogging");
         let types = ctx.prop(res, "Logging.ClusterLogging.EnabledTypes");
-        let is_map = |n: &crate::cloudformation::tree::Node| (matches!(n.kind, NodeKind::Map(_)) && n.intrinsic().is_none());
+        let is_map =
+            |n: &crate::cloudformation::tree::Node| (matches!(n.kind, NodeKind::Map(_)) && n.intrinsic().is_none());
         let (edit, range, enabled) = match (logging, cluster_logging, types) {
             (None, _, _) => (
-                cfn_edit::set_property(ctx.template, res, "Logging", &json!({"ClusterLogging": {"EnabledTypes": cfn_all_types()}})),
+                cfn_edit::set_property(
+                    ctx.template,
+                    res,
+                    "Logging",
+                    &json!({"ClusterLogging": {"EnabledTypes": cfn_all_types()}}),
+                ),
                 ctx.header(res),
                 Vec::new(),
             ),

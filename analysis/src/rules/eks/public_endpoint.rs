@@ -6,12 +6,12 @@ use crate::responsibility::Row;
 use crate::rules::lambda::lifecycle::module_major;
 use crate::rules::network::is_world_cidr;
 use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
-use serde_json::json;
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 use crate::terraform::model::Attribute;
 use crate::text::TextRange;
 use crate::value::Value;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "eks-public-endpoint",

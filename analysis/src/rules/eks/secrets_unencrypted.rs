@@ -5,10 +5,10 @@ use crate::fix::Fix;
 use crate::responsibility::Row;
 use crate::rules::lambda::lifecycle::module_major;
 use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
-use serde_json::json;
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 use crate::value::Value;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "eks-secrets-unencrypted",
@@ -103,7 +103,8 @@ fn check_cfn(ctx: &mut CfnContext) {
                 let r = c.get("Resources");
                 !r.is_known() || r.one_or_many().iter().any(|i| !i.is_known())
             });
-        let secrets = configs.iter().any(|c| c.get("Resources").one_or_many().iter().any(|i| i.as_str() == Some("secrets")));
+        let secrets =
+            configs.iter().any(|c| c.get("Resources").one_or_many().iter().any(|i| i.as_str() == Some("secrets")));
         if secrets || unknown {
             continue;
         }

@@ -1,7 +1,7 @@
-use crate::responsibility::Row;
-use crate::rules::lambda::lifecycle::{version_parts, Date};
 use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::tree::NodeKind;
+use crate::responsibility::Row;
+use crate::rules::lambda::lifecycle::{version_parts, Date};
 use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 
@@ -69,7 +69,9 @@ fn check_cfn(ctx: &mut CfnContext) {
         let Some((node, v)) = ctx.prop(res, "Version") else { continue };
         // An unquoted `1.30` is a YAML number; its text is the version meant.
         let text = match node.kind {
-            NodeKind::Number(_) => ctx.template.source.get(node.range.start..node.range.end).map(|t| t.trim().to_string()),
+            NodeKind::Number(_) => {
+                ctx.template.source.get(node.range.start..node.range.end).map(|t| t.trim().to_string())
+            }
             _ => v.as_str().map(str::to_string),
         };
         let Some(text) = text else { continue };

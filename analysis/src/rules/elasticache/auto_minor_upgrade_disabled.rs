@@ -1,6 +1,6 @@
+use crate::cloudformation::check::CfnContext;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::cloudformation::check::CfnContext;
 use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;

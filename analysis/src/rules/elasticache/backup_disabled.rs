@@ -1,11 +1,11 @@
-use crate::fix::Fix;
-use crate::responsibility::Row;
 use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::edit as cfn_edit;
+use crate::fix::Fix;
+use crate::responsibility::Row;
 use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
-use serde_json::json;
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "elasticache-backup-disabled",
@@ -80,8 +80,7 @@ fn check_cfn(ctx: &mut CfnContext) {
         let id = res.logical_id;
         match ctx.prop(res, "SnapshotRetentionLimit") {
             None | Some((_, crate::value::Value::Null)) => {
-                let message =
-                    format!("`{id}` sets no `SnapshotRetentionLimit`, so no automatic snapshots are kept");
+                let message = format!("`{id}` sets no `SnapshotRetentionLimit`, so no automatic snapshots are kept");
                 let range = ctx.header(res);
                 ctx.report(res, range, message).fixes.push(fix);
             }
@@ -197,7 +196,8 @@ Resources:
 "#;
         assert_eq!(cfn_lines(&RULE, yaml), [4, 11]);
         assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
-        let json = r#"{"Resources": {"C": {"Type": "AWS::ElastiCache::CacheCluster", "Properties": {"Engine": "valkey"}}}}"#;
+        let json =
+            r#"{"Resources": {"C": {"Type": "AWS::ElastiCache::CacheCluster", "Properties": {"Engine": "valkey"}}}}"#;
         assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }
 }

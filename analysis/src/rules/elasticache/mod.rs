@@ -10,8 +10,8 @@ use crate::cloudformation::edit as cfn_edit;
 use crate::cloudformation::CfnResource;
 use crate::fix::Fix;
 use crate::rules::Rule;
-use crate::value::Value;
 use crate::terraform::check::{Resource, TfContext};
+use crate::value::Value;
 
 /// This service's rules, in catalog order.
 pub static RULES: &[&Rule] = &[

@@ -1,12 +1,12 @@
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
 use crate::rules::lambda::lifecycle::Date;
-use crate::cloudformation::check::CfnContext;
-use crate::cloudformation::edit as cfn_edit;
 use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
-use serde_json::json;
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "elasticache-redis-extended-support",

@@ -4,9 +4,9 @@ use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
 use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
-use serde_json::json;
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "lambda-deprecated-runtime",
@@ -15,7 +15,8 @@ pub static RULE: Rule = Rule {
     row: Row::OsPatching,
     service: "Lambda",
     what: "Flags `aws_lambda_function` runtimes (also the `runtime` input of `terraform-aws-modules/lambda` and \
-           `aws_lambda_layer_version.compatible_runtimes`) that AWS has deprecated, or will deprecate within \
+           `aws_lambda_layer_version.compatible_runtimes`; in templates, `AWS::Lambda::Function` and AWS SAM \
+           functions, their `Globals` included) that AWS has deprecated, or will deprecate within \
            120 days, according to the Lambda runtime table (dates below).",
     why: "A deprecated runtime no longer receives security patches for the language runtime or the operating \
           system under it, and is not eligible for technical support; soon after, functions using it can no \
@@ -74,8 +75,12 @@ pub static RULE: Rule = Rule {
 };
 
 /// The function and layer types of templates (AWS SAM's included).
-const CFN_FUNCTIONS: [&str; 4] =
-    ["AWS::Lambda::Function", "AWS::Serverless::Function", "AWS::Lambda::LayerVersion", "AWS::Serverless::LayerVersion"];
+const CFN_FUNCTIONS: [&str; 4] = [
+    "AWS::Lambda::Function",
+    "AWS::Serverless::Function",
+    "AWS::Lambda::LayerVersion",
+    "AWS::Serverless::LayerVersion",
+];
 
 fn check_cfn(ctx: &mut CfnContext) {
     // Without a date the support windows cannot be judged: nothing is flagged.

@@ -30,7 +30,13 @@ mod tests {
             let fixed = run_cfn(rule, m.fixed_example);
             assert!(fixed.is_empty(), "{}: its fixed template still raises {fixed:?}", rule.id);
             let fixes = check_cfn_fixes(rule, m.example);
-            assert_eq!(fixes > 0, rule.has_fix, "{}: has_fix is {} but the template has {fixes} fixes", rule.id, rule.has_fix);
+            assert_eq!(
+                fixes > 0,
+                rule.has_fix,
+                "{}: has_fix is {} but the template has {fixes} fixes",
+                rule.id,
+                rule.has_fix
+            );
         }
     }
 }

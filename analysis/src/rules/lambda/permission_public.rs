@@ -1,5 +1,5 @@
-use crate::responsibility::Row;
 use crate::cloudformation::check::CfnContext;
+use crate::responsibility::Row;
 use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 

@@ -4,9 +4,9 @@ use crate::cloudformation::tree::NodeKind;
 use crate::fix::Fix;
 use crate::responsibility::Row;
 use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
-use serde_json::json;
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "opensearch-https-not-enforced",
@@ -16,7 +16,8 @@ pub static RULE: Rule = Rule {
     service: "OpenSearch",
     what: "Flags `aws_opensearch_domain` and `aws_elasticsearch_domain` resources without a \
            `domain_endpoint_options` block (the API default does not enforce HTTPS), with `enforce_https = \
-           false`, or with the TLS 1.0 policy `Policy-Min-TLS-1-0-2019-07`.",
+           false`, or with the TLS 1.0 policy `Policy-Min-TLS-1-0-2019-07` (in templates, also \
+           `DomainEndpointOptions` without `EnforceHTTPS: true`).",
     why: "An endpoint that accepts plain HTTP sends queries, documents and credentials (basic auth of \
           fine-grained access control, signed requests' payloads) in clear text; TLS 1.0 and 1.1 have known \
           weaknesses and fail PCI DSS.",

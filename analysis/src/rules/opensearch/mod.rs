@@ -7,10 +7,10 @@ use crate::cloudformation::edit as cfn_edit;
 use crate::cloudformation::tree::NodeKind;
 use crate::cloudformation::CfnResource;
 use crate::fix::Fix;
-use serde_json::json;
 use crate::rules::Rule;
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
+use serde_json::json;
 
 /// This service's rules, in catalog order.
 pub static RULES: &[&Rule] = &[&at_rest_unencrypted::RULE, &node_to_node_unencrypted::RULE, &https_not_enforced::RULE];

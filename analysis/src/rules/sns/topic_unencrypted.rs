@@ -3,10 +3,10 @@ use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
 use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
-use serde_json::json;
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use crate::value::Value;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "sns-topic-unencrypted",
@@ -71,7 +71,8 @@ fn check_cfn(ctx: &mut CfnContext) {
                 ctx.report(res, range, message).fixes.push(fix);
             }
             Some((node, Value::String(s))) if s.trim().is_empty() => {
-                let message = format!("`{id}` sets an empty `KmsMasterKeyId`, so its messages are not encrypted at rest");
+                let message =
+                    format!("`{id}` sets an empty `KmsMasterKeyId`, so its messages are not encrypted at rest");
                 let range = ctx.prop_range(res, "KmsMasterKeyId").unwrap_or(node.range);
                 ctx.report(res, range, message).fixes.push(fix);
             }

@@ -4,10 +4,10 @@ use crate::fix::Fix;
 use crate::responsibility::Row;
 use crate::rules::lambda::lifecycle::module_major;
 use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
-use serde_json::json;
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use crate::value::Value;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "sqs-encryption-disabled",
