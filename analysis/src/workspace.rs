@@ -279,7 +279,7 @@ impl Workspace {
             } else if entry.doc.kind().is_cloudformation() {
                 if let Some(t) = self.template(p) {
                     let report = out.entry(p.clone()).or_default();
-                    let findings = check_template(&t, &self.config);
+                    let findings = check_template_at(&t, &self.config, self.today);
                     let suppressions = cfn_suppress::suppressions(&t);
                     split_findings(findings, &suppressions, report, |f| {
                         let res = t.resources().find(|r| r.entry.range == f.resource)?;
@@ -417,11 +417,17 @@ fn file_diagnostics(doc: &Document) -> Vec<Diagnostic> {
 
 /// Runs every enabled CloudFormation rule over a template.
 pub fn check_template(t: &Template, config: &Config) -> Vec<Finding> {
+    check_template_at(t, config, None)
+}
+
+/// Runs every enabled CloudFormation rule over a template, on the day `today` (date-keyed rules flag
+/// nothing without it).
+pub fn check_template_at(t: &Template, config: &Config, today: Option<crate::date::Date>) -> Vec<Finding> {
     let scope = CfnScope::new(t);
     let mut findings = Vec::new();
     for rule in rules::all().iter().filter(|r| config.is_enabled(r.id)) {
         if let Some(m) = &rule.cloudformation {
-            (m.check)(&mut CfnContext::new(t, &scope, rule, &mut findings));
+            (m.check)(&mut CfnContext::new(t, &scope, rule, &mut findings).with_today(today));
         }
     }
     findings

@@ -14,6 +14,7 @@ pub struct CfnContext<'a, 't> {
     pub scope: &'a CfnScope<'t>,
     rule: &'static Rule,
     findings: &'a mut Vec<Finding>,
+    today: Option<crate::date::Date>,
 }
 
 impl<'a, 't> CfnContext<'a, 't> {
@@ -23,7 +24,18 @@ impl<'a, 't> CfnContext<'a, 't> {
         rule: &'static Rule,
         findings: &'a mut Vec<Finding>,
     ) -> Self {
-        CfnContext { template, scope, rule, findings }
+        CfnContext { template, scope, rule, findings, today: None }
+    }
+
+    /// The same context, knowing what day it is (date-keyed rules flag nothing without it).
+    pub fn with_today(mut self, today: Option<crate::date::Date>) -> Self {
+        self.today = today;
+        self
+    }
+
+    /// What day it is, as the caller said (`Workspace::set_today`); `None` when not told.
+    pub fn today(&self) -> Option<crate::date::Date> {
+        self.today
     }
 
     pub fn resources(&self, ty: &'t str) -> impl Iterator<Item = CfnResource<'t>> + 't {

@@ -87,7 +87,9 @@ pub fn run_cfn(rule: &'static Rule, text: &str) -> Vec<Finding> {
     let scope = crate::cloudformation::eval::CfnScope::new(&template);
     let mut findings = Vec::new();
     let matcher = rule.cloudformation.as_ref().expect("a CloudFormation matcher");
-    (matcher.check)(&mut crate::cloudformation::check::CfnContext::new(&template, &scope, rule, &mut findings));
+    let mut ctx = crate::cloudformation::check::CfnContext::new(&template, &scope, rule, &mut findings)
+        .with_today(Some(TEST_TODAY));
+    (matcher.check)(&mut ctx);
     findings
 }
 

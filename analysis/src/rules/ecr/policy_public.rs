@@ -1,6 +1,7 @@
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
-use crate::rules::sqs::resource_policy::check_policy_attr;
-use crate::rules::{Equivalents, Rule, Severity};
+use crate::rules::sqs::resource_policy::{check_cfn_policy_prop, check_policy_attr};
+use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -42,14 +43,45 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_32"],
-        kics: &["e86e26fc-489e-44f0-9bcd-97305e4ba69a"],
+        kics: &["e86e26fc-489e-44f0-9bcd-97305e4ba69a", "75be209d-1948-41f6-a8c8-e22dd0121134"],
         trivy: &["AVD-AWS-0032", "aws-ecr-no-public-access"],
     },
     resource_types: &["aws_ecr_repository_policy"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::ECR::Repository"],
+        check: check_cfn,
+        example: r#"Resources:
+  App:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: app
+      RepositoryPolicyText:
+        Statement:
+          - Effect: Allow
+            Principal: "*"
+            Action: [ecr:BatchGetImage, ecr:GetDownloadUrlForLayer]
+"#,
+        fixed_example: r#"Resources:
+  App:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: app
+      RepositoryPolicyText:
+        Statement:
+          - Effect: Allow
+            Principal: {AWS: "arn:aws:iam::111122223333:root"}
+            Action: [ecr:BatchGetImage, ecr:GetDownloadUrlForLayer]
+"#,
+    }),
     has_fix: false,
 };
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources("AWS::ECR::Repository").collect::<Vec<_>>() {
+        check_cfn_policy_prop(ctx, res, "RepositoryPolicyText", "repository");
+    }
+}
 
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_ecr_repository_policy").collect::<Vec<_>>() {
@@ -85,5 +117,32 @@ module "ecr" {
 }
 "#;
         assert_eq!(lines(&RULE, text), [7, 15]);
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::cfn_lines;
+        let yaml = r#"Resources:
+  Public:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryPolicyText:
+        Statement:
+          - {Sid: AllowPull, Effect: Allow, Principal: "*", Action: ["ecr:BatchGetImage"]}
+  Named:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryPolicyText:
+        Statement:
+          - Effect: Allow
+            Principal: {AWS: ["arn:aws:iam::123456789012:user/Bob"]}
+            Action: ["ecr:BatchGetImage"]
+  NoPolicy:
+    Type: AWS::ECR::Repository
+"#;
+        assert_eq!(cfn_lines(&RULE, yaml), [5]);
+        let json = r#"{"Resources": {"R": {"Type": "AWS::ECR::Repository", "Properties": {
+  "RepositoryPolicyText": {"Version": "2008-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "ecr:*"}]}}}}}"#;
+        assert_eq!(cfn_lines(&RULE, json), [2]);
     }
 }

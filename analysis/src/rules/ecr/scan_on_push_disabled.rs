@@ -1,8 +1,13 @@
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
+use crate::cloudformation::tree::NodeKind;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rules::{Equivalents, Rule, Severity};
+use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
+use crate::value::Value;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "ecr-scan-on-push-disabled",
@@ -32,14 +37,93 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_163"],
-        kics: &["9630336b-3fed-4096-8173-b9afdfe346a7"],
+        kics: &["9630336b-3fed-4096-8173-b9afdfe346a7", "9025b2b3-e554-4842-ba87-db7aeec36d35"],
         trivy: &["AVD-AWS-0030", "aws-ecr-enable-image-scans"],
     },
     resource_types: &["aws_ecr_repository", "aws_ecr_registry_scanning_configuration"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::ECR::Repository", "AWS::ECR::RegistryScanningConfiguration"],
+        check: check_cfn,
+        example: r#"Resources:
+  App:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: app
+"#,
+        fixed_example: r#"Resources:
+  App:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: app
+      ImageScanningConfiguration:
+        ScanOnPush: true
+"#,
+    }),
     has_fix: true,
 };
+
+/// Whether an `AWS::ECR::RegistryScanningConfiguration` of the template scans the repository named `name`
+/// (when known) on push or continuously.
+fn cfn_registry_scans(ctx: &CfnContext, name: Option<&str>) -> bool {
+    ctx.resources("AWS::ECR::RegistryScanningConfiguration").any(|reg| {
+        let Some((_, Value::List(rules))) = ctx.prop(reg, "Rules") else {
+            // Unknown rules may cover the repository.
+            return ctx.prop(reg, "Rules").is_some_and(|(_, v)| !v.is_known());
+        };
+        rules.iter().any(|rule| {
+            if rule.get("ScanFrequency").as_str().is_some_and(|f| f.eq_ignore_ascii_case("MANUAL")) {
+                return false;
+            }
+            rule.get("RepositoryFilters").one_or_many().iter().any(|filter| match filter.get("Filter").as_str() {
+                Some(pattern) => pattern == "*" || name.is_some_and(|n| wildcard_match(pattern, n)),
+                // An unknown filter may cover the repository.
+                None => !filter.get("Filter").is_known(),
+            })
+        })
+    })
+}
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources("AWS::ECR::Repository").collect::<Vec<_>>() {
+        let name = ctx.prop(res, "RepositoryName").and_then(|(_, v)| v.as_str().map(str::to_string));
+        if cfn_registry_scans(ctx, name.as_deref()) {
+            continue;
+        }
+        let id = res.logical_id;
+        let Some((config, _)) = ctx.prop(res, "ImageScanningConfiguration") else {
+            let fix = Fix::new(
+                "Scan images on push",
+                vec![cfn_edit::set_property(
+                    ctx.template,
+                    res,
+                    "ImageScanningConfiguration",
+                    &json!({"ScanOnPush": true}),
+                )],
+            );
+            let range = ctx.header(res);
+            ctx.report(res, range, format!("`{id}` does not scan images on push")).fixes.push(fix);
+            continue;
+        };
+        if !(matches!(config.kind, NodeKind::Map(_)) && config.intrinsic().is_none()) {
+            continue;
+        }
+        let fix =
+            Fix::new("Scan images on push", vec![cfn_edit::set_key(ctx.template, config, "ScanOnPush", &json!(true))]);
+        match ctx.prop(res, "ImageScanningConfiguration.ScanOnPush") {
+            None => {
+                let range = ctx.prop_range(res, "ImageScanningConfiguration").unwrap_or(config.range);
+                let message = format!("`{id}` does not set `ScanOnPush`, so images are not scanned on push");
+                ctx.report(res, range, message).fixes.push(fix);
+            }
+            Some((node, v)) if v.as_bool() == Some(false) => {
+                let range = ctx.prop_range(res, "ImageScanningConfiguration.ScanOnPush").unwrap_or(node.range);
+                ctx.report(res, range, format!("`{id}` turns image scanning on push off")).fixes.push(fix);
+            }
+            Some(_) => {}
+        }
+    }
+}
 
 /// ECR's wildcard filter: `*` matches any run of characters.
 fn wildcard_match(pattern: &str, name: &str) -> bool {
@@ -126,7 +210,7 @@ fn check_module(ctx: &mut TfContext, res: Resource) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::testing::{check_fixes, lines, run};
+    use crate::rules::testing::{check_fixes, lines, run, run_cfn};
 
     #[test]
     fn flags_repositories_without_scanning() {
@@ -195,5 +279,42 @@ resource "aws_ecr_repository" "prod_app" {{
         assert!(run(&RULE, &registry("prod-*")).is_empty());
         assert_eq!(run(&RULE, &registry("dev-*")).len(), 1);
         assert!(wildcard_match("a*c*", "abxcd") && !wildcard_match("a*c", "abd"));
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = r#"Resources:
+  Absent:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: a
+  Off:
+    Type: AWS::ECR::Repository
+    Properties:
+      ImageScanningConfiguration:
+        ScanOnPush: "false"
+  On:
+    Type: AWS::ECR::Repository
+    Properties:
+      ImageScanningConfiguration: {ScanOnPush: true}
+  Unknown:
+    Type: AWS::ECR::Repository
+    Properties:
+      ImageScanningConfiguration: {ScanOnPush: !Ref Scan}
+"#;
+        assert_eq!(cfn_lines(&RULE, yaml), [2, 10]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
+        let json = r#"{"Resources": {"R": {"Type": "AWS::ECR::Repository", "Properties": {"RepositoryName": "r"}}}}"#;
+        assert_eq!(check_cfn_fixes(&RULE, json), 1);
+        let registry = |filter: &str, frequency: &str| {
+            format!(
+                "Resources:\n  Reg:\n    Type: AWS::ECR::RegistryScanningConfiguration\n    Properties:\n      ScanType: ENHANCED\n      Rules:\n        - ScanFrequency: {frequency}\n          RepositoryFilters:\n            - {{Filter: '{filter}', FilterType: WILDCARD}}\n  App:\n    Type: AWS::ECR::Repository\n    Properties:\n      RepositoryName: prod-app\n"
+            )
+        };
+        assert!(run_cfn(&RULE, &registry("*", "CONTINUOUS_SCAN")).is_empty());
+        assert!(run_cfn(&RULE, &registry("prod-*", "SCAN_ON_PUSH")).is_empty());
+        assert_eq!(run_cfn(&RULE, &registry("dev-*", "SCAN_ON_PUSH")).len(), 1);
+        assert_eq!(run_cfn(&RULE, &registry("*", "MANUAL")).len(), 1);
     }
 }

@@ -1,8 +1,11 @@
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rules::{Equivalents, Rule, Severity};
+use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "ecr-tag-mutable",
@@ -30,14 +33,61 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_51"],
-        kics: &["d1846b12-20c5-4d45-8798-fc35b79268eb"],
+        kics: &["d1846b12-20c5-4d45-8798-fc35b79268eb", "33f41d31-86b1-46a4-81f7-9c9a671f59ac"],
         trivy: &["AVD-AWS-0031", "aws-ecr-enforce-immutable-repository"],
     },
     resource_types: &["aws_ecr_repository"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::ECR::Repository"],
+        check: check_cfn,
+        example: r#"Resources:
+  App:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: app
+      ImageTagMutability: MUTABLE
+"#,
+        fixed_example: r#"Resources:
+  App:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: app
+      ImageTagMutability: IMMUTABLE
+"#,
+    }),
     has_fix: true,
 };
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources("AWS::ECR::Repository").collect::<Vec<_>>() {
+        let id = res.logical_id;
+        let fix = Fix::new(
+            "Make image tags immutable",
+            vec![cfn_edit::set_property(ctx.template, res, "ImageTagMutability", &json!("IMMUTABLE"))],
+        );
+        match ctx.prop(res, "ImageTagMutability") {
+            None => {
+                let message = format!("`{id}` does not set `ImageTagMutability`, so its image tags can be overwritten");
+                let range = ctx.header(res);
+                ctx.report(res, range, message).fixes.push(fix);
+            }
+            Some((node, v)) => {
+                let range = ctx.prop_range(res, "ImageTagMutability").unwrap_or(node.range);
+                match v.as_str().map(str::to_ascii_uppercase).as_deref() {
+                    Some("MUTABLE") => {
+                        ctx.report(res, range, format!("`{id}` lets image tags be overwritten")).fixes.push(fix);
+                    }
+                    Some("MUTABLE_WITH_EXCLUSION") => {
+                        let message = format!("`{id}` lets every image tag but the excluded ones be overwritten");
+                        ctx.report(res, range, message);
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
 
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources_like("aws_ecr_repository", "ecr").collect::<Vec<_>>() {
@@ -113,5 +163,38 @@ module "ecr_mutable" {
 "#;
         assert_eq!(lines(&RULE, text), [4, 6, 10, 26]);
         assert_eq!(check_fixes(&RULE, text), 3);
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = r#"Parameters:
+  Mutability: {Type: String}
+Resources:
+  Mutable:
+    Type: AWS::ECR::Repository
+    Properties:
+      ImageTagMutability: "MUTABLE"
+  Absent:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: x
+  Excluded:
+    Type: AWS::ECR::Repository
+    Properties:
+      ImageTagMutability: MUTABLE_WITH_EXCLUSION
+  Immutable:
+    Type: AWS::ECR::Repository
+    Properties:
+      ImageTagMutability: IMMUTABLE
+  Unknown:
+    Type: AWS::ECR::Repository
+    Properties:
+      ImageTagMutability: !Ref Mutability
+"#;
+        assert_eq!(cfn_lines(&RULE, yaml), [7, 8, 15]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
+        let json = r#"{"Resources": {"R": {"Type": "AWS::ECR::Repository", "Properties": {"RepositoryName": "r"}}}}"#;
+        assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }
 }

@@ -1,8 +1,12 @@
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
+use crate::cloudformation::tree::NodeKind;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rules::{Equivalents, Rule, Severity};
+use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "eks-control-plane-logging-incomplete",
@@ -37,9 +41,100 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_eks_cluster"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &[super::CFN_CLUSTER],
+        check: check_cfn,
+        example: r#"Resources:
+  Main:
+    Type: AWS::EKS::Cluster
+    Properties:
+      Name: main
+      RoleArn: !GetAtt ClusterRole.Arn
+      Logging:
+        ClusterLogging:
+          EnabledTypes:
+            - Type: api
+            - Type: audit
+"#,
+        fixed_example: r#"Resources:
+  Main:
+    Type: AWS::EKS::Cluster
+    Properties:
+      Name: main
+      RoleArn: !GetAtt ClusterRole.Arn
+      Logging:
+        ClusterLogging:
+          EnabledTypes:
+            - Type: api
+            - Type: audit
+            - Type: authenticator
+            - Type: controllerManager
+            - Type: scheduler
+"#,
+    }),
     has_fix: true,
 };
+
+/// `EnabledTypes` as templates write it: `[{Type: api}, ...]`.
+fn cfn_all_types() -> serde_json::Value {
+    serde_json::Value::Array(ALL.iter().map(|t| json!({"Type": t})).collect())
+}
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources(super::CFN_CLUSTER).collect::<Vec<_>>() {
+        let id = res.logical_id;
+        // The deepest part of `Logging.ClusterLogging.EnabledTypes` that is written, and what to set in it.
+        let logging = ctx.prop(res, "Logging");
+        let cluster_logging = ctx.prop(res, "Logging.ClusterLogging");
+        let types = ctx.prop(res, "Logging.ClusterLogging.EnabledTypes");
+        let is_map =
+            |n: &crate::cloudformation::tree::Node| (matches!(n.kind, NodeKind::Map(_)) && n.intrinsic().is_none());
+        let (edit, range, enabled) = match (logging, cluster_logging, types) {
+            (None, _, _) => (
+                cfn_edit::set_property(
+                    ctx.template,
+                    res,
+                    "Logging",
+                    &json!({"ClusterLogging": {"EnabledTypes": cfn_all_types()}}),
+                ),
+                ctx.header(res),
+                Vec::new(),
+            ),
+            (Some((l, _)), None, _) if is_map(l) => (
+                cfn_edit::set_key(ctx.template, l, "ClusterLogging", &json!({"EnabledTypes": cfn_all_types()})),
+                ctx.prop_range(res, "Logging").unwrap_or(l.range),
+                Vec::new(),
+            ),
+            (_, Some((c, _)), None) if is_map(c) => (
+                cfn_edit::set_key(ctx.template, c, "EnabledTypes", &cfn_all_types()),
+                ctx.prop_range(res, "Logging.ClusterLogging").unwrap_or(c.range),
+                Vec::new(),
+            ),
+            (_, _, Some((t, v))) => {
+                let items = v.one_or_many();
+                if !v.is_known() || items.iter().any(|i| !i.get("Type").is_known()) {
+                    continue;
+                }
+                let enabled: Vec<String> =
+                    items.iter().filter_map(|i| i.get("Type").as_str().map(str::to_string)).collect();
+                let range = ctx.prop_range(res, "Logging.ClusterLogging.EnabledTypes").unwrap_or(t.range);
+                (cfn_edit::replace_value(ctx.template, t, &cfn_all_types()), range, enabled)
+            }
+            // Unknown values.
+            _ => continue,
+        };
+        let missing: Vec<&str> = ALL.iter().filter(|t| !enabled.iter().any(|e| e == *t)).copied().collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let message = if enabled.is_empty() {
+            format!("`{id}` sends no control-plane logs")
+        } else {
+            format!("`{id}` does not send the control-plane logs {}", missing.join(", "))
+        };
+        ctx.report(res, range, message).fixes.push(Fix::new("Enable all control-plane logs", vec![edit]));
+    }
+}
 
 const ALL: [&str; 5] = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 const ALL_HCL: &str = r#"["api", "audit", "authenticator", "controllerManager", "scheduler"]"#;
@@ -125,5 +220,43 @@ module "eks_all" {
 "#;
         assert_eq!(lines(&RULE, text), [2, 6, 12, 20]);
         assert_eq!(check_fixes(&RULE, text), 4);
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = r#"Resources:
+  Absent:
+    Type: AWS::EKS::Cluster
+    Properties:
+      Name: a
+  Partial:
+    Type: AWS::EKS::Cluster
+    Properties:
+      Logging:
+        ClusterLogging:
+          EnabledTypes:
+            - Type: api
+            - Type: audit
+  Empty:
+    Type: AWS::EKS::Cluster
+    Properties:
+      Logging: {ClusterLogging: {}}
+  All:
+    Type: AWS::EKS::Cluster
+    Properties:
+      Logging:
+        ClusterLogging:
+          EnabledTypes: [{Type: api}, {Type: audit}, {Type: authenticator}, {Type: controllerManager}, {Type: scheduler}]
+  Unknown:
+    Type: AWS::EKS::Cluster
+    Properties:
+      Logging: !Ref Logging
+"#;
+        assert_eq!(cfn_lines(&RULE, yaml), [2, 11, 17]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 3);
+        let json = r#"{"Resources": {"C": {"Type": "AWS::EKS::Cluster", "Properties": {"Logging": {}}}}}"#;
+        assert_eq!(cfn_lines(&RULE, json), [1]);
+        assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }
 }

@@ -34,3 +34,6 @@ pub(crate) fn module_input(res: Resource, before_v21: &'static str, since_v21: &
         since_v21
     }
 }
+
+/// The EKS cluster type of templates.
+pub(crate) const CFN_CLUSTER: &str = "AWS::EKS::Cluster";

@@ -1,13 +1,17 @@
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
+use crate::cloudformation::tree::NodeKind;
 use crate::fix::Fix;
 use crate::responsibility::Row;
 use crate::rules::lambda::lifecycle::module_major;
 use crate::rules::network::is_world_cidr;
-use crate::rules::{Equivalents, Rule, Severity};
+use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 use crate::terraform::model::Attribute;
 use crate::text::TextRange;
 use crate::value::Value;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "eks-public-endpoint",
@@ -55,9 +59,71 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_eks_cluster"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &[super::CFN_CLUSTER],
+        check: check_cfn,
+        example: r#"Resources:
+  Main:
+    Type: AWS::EKS::Cluster
+    Properties:
+      Name: main
+      RoleArn: !GetAtt ClusterRole.Arn
+      ResourcesVpcConfig:
+        SubnetIds: !Ref SubnetIds
+"#,
+        fixed_example: r#"Resources:
+  Main:
+    Type: AWS::EKS::Cluster
+    Properties:
+      Name: main
+      RoleArn: !GetAtt ClusterRole.Arn
+      ResourcesVpcConfig:
+        SubnetIds: !Ref SubnetIds
+        EndpointPrivateAccess: true
+        EndpointPublicAccess: false
+"#,
+    }),
     has_fix: true,
 };
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources(super::CFN_CLUSTER).collect::<Vec<_>>() {
+        let Some((vpc, _)) = ctx.prop(res, "ResourcesVpcConfig") else { continue };
+        if !(matches!(vpc.kind, NodeKind::Map(_)) && vpc.intrinsic().is_none()) {
+            continue;
+        }
+        let public = ctx.prop(res, "ResourcesVpcConfig.EndpointPublicAccess");
+        let public_on = match &public {
+            None => true,
+            Some((_, v)) => v.as_bool() == Some(true),
+        };
+        if !public_on {
+            continue;
+        }
+        let world = match ctx.prop(res, "ResourcesVpcConfig.PublicAccessCidrs") {
+            None | Some((_, Value::Null)) => None,
+            Some((_, v)) => {
+                if !v.one_or_many().iter().any(|c| c.as_str().is_some_and(is_world_cidr)) {
+                    continue;
+                }
+                ctx.prop_range(res, "ResourcesVpcConfig.PublicAccessCidrs")
+            }
+        };
+        let range = world
+            .or_else(|| public.and_then(|_| ctx.prop_range(res, "ResourcesVpcConfig.EndpointPublicAccess")))
+            .or_else(|| ctx.prop_range(res, "ResourcesVpcConfig"))
+            .unwrap_or(vpc.range);
+        let fix = Fix::unsafe_(
+            "Make the endpoint private (reach it from the VPC)",
+            vec![
+                cfn_edit::set_key(ctx.template, vpc, "EndpointPrivateAccess", &json!(true)),
+                cfn_edit::set_key(ctx.template, vpc, "EndpointPublicAccess", &json!(false)),
+            ],
+        );
+        let message = format!("`{}` exposes its Kubernetes API endpoint to the whole internet", res.logical_id);
+        ctx.report(res, range, message).fixes.push(fix);
+    }
+}
 
 /// Where the world can reach the endpoint from: `Some(None)` for the default `0.0.0.0/0`, `Some(Some(range))` for
 /// an explicit world CIDR; `None` when restricted or unknown.
@@ -188,5 +254,45 @@ module "eks_v21_restricted" {
 "#;
         assert_eq!(lines(&RULE, text), [5, 11, 15, 46]);
         assert_eq!(check_fixes(&RULE, text), 4);
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = r#"Resources:
+  Default:
+    Type: AWS::EKS::Cluster
+    Properties:
+      ResourcesVpcConfig:
+        SubnetIds: [subnet-1]
+  World:
+    Type: AWS::EKS::Cluster
+    Properties:
+      ResourcesVpcConfig:
+        SubnetIds: [subnet-1]
+        EndpointPublicAccess: true
+        PublicAccessCidrs: [0.0.0.0/0]
+  Office:
+    Type: AWS::EKS::Cluster
+    Properties:
+      ResourcesVpcConfig:
+        SubnetIds: [subnet-1]
+        PublicAccessCidrs: [203.0.113.0/24]
+  Private:
+    Type: AWS::EKS::Cluster
+    Properties:
+      ResourcesVpcConfig: {SubnetIds: [subnet-1], EndpointPrivateAccess: true, EndpointPublicAccess: false}
+  Unknown:
+    Type: AWS::EKS::Cluster
+    Properties:
+      ResourcesVpcConfig:
+        EndpointPublicAccess: !Ref Public
+"#;
+        assert_eq!(cfn_lines(&RULE, yaml), [5, 13]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
+        let json = r#"{"Resources": {"C": {"Type": "AWS::EKS::Cluster", "Properties": {
+  "ResourcesVpcConfig": {"SubnetIds": ["subnet-1"], "EndpointPublicAccess": "true"}}}}}"#;
+        assert_eq!(cfn_lines(&RULE, json), [2]);
+        assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }
 }

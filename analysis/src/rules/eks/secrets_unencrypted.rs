@@ -1,10 +1,14 @@
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
+use crate::cloudformation::tree::NodeKind;
 use crate::fix::Fix;
 use crate::responsibility::Row;
 use crate::rules::lambda::lifecycle::module_major;
-use crate::rules::{Equivalents, Rule, Severity};
+use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 use crate::value::Value;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "eks-secrets-unencrypted",
@@ -50,9 +54,72 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_eks_cluster"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &[super::CFN_CLUSTER],
+        check: check_cfn,
+        example: r#"Resources:
+  Main:
+    Type: AWS::EKS::Cluster
+    Properties:
+      Name: main
+      RoleArn: !GetAtt ClusterRole.Arn
+      ResourcesVpcConfig:
+        SubnetIds: !Ref SubnetIds
+"#,
+        fixed_example: r#"Resources:
+  Main:
+    Type: AWS::EKS::Cluster
+    Properties:
+      Name: main
+      RoleArn: !GetAtt ClusterRole.Arn
+      ResourcesVpcConfig:
+        SubnetIds: !Ref SubnetIds
+      EncryptionConfig:
+        - Resources: [secrets]
+          Provider:
+            KeyArn: !GetAtt EksKey.Arn
+"#,
+    }),
     has_fix: true,
 };
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources(super::CFN_CLUSTER).collect::<Vec<_>>() {
+        let id = res.logical_id;
+        let Some((node, v)) = ctx.prop(res, "EncryptionConfig") else {
+            let value = json!([{"Resources": ["secrets"], "Provider": {"KeyArn": {"Fn::GetAtt": ["EksKey", "Arn"]}}}]);
+            let fix = Fix::unsafe_(
+                "Encrypt secrets with a KMS key (set the key ARN)",
+                vec![cfn_edit::set_property(ctx.template, res, "EncryptionConfig", &value)],
+            );
+            let range = ctx.header(res);
+            let message = format!("`{id}` does not envelope-encrypt Kubernetes secrets with a KMS key");
+            ctx.report(res, range, message).fixes.push(fix);
+            continue;
+        };
+        let configs = v.one_or_many();
+        let unknown = !v.is_known()
+            || configs.iter().any(|c| {
+                let r = c.get("Resources");
+                !r.is_known() || r.one_or_many().iter().any(|i| !i.is_known())
+            });
+        let secrets =
+            configs.iter().any(|c| c.get("Resources").one_or_many().iter().any(|i| i.as_str() == Some("secrets")));
+        if secrets || unknown {
+            continue;
+        }
+        let range = ctx.prop_range(res, "EncryptionConfig").unwrap_or(node.range);
+        let message = format!("`{id}` has an `EncryptionConfig` that does not cover `secrets`");
+        // The first config map: encrypt `secrets` with its key.
+        let fix = node
+            .items()
+            .first()
+            .filter(|f| (matches!(f.kind, NodeKind::Map(_)) && f.intrinsic().is_none()))
+            .map(|first| cfn_edit::set_key(ctx.template, first, "Resources", &json!(["secrets"])))
+            .map(|edit| Fix::new("Encrypt secrets", vec![edit]));
+        ctx.report(res, range, message).fixes.extend(fix);
+    }
+}
 
 fn check(ctx: &mut TfContext) {
     for res in super::clusters(ctx) {
@@ -187,5 +254,36 @@ module "eks_v18" {
 "#;
         assert_eq!(lines(&RULE, text), [5, 10, 32, 37]);
         assert_eq!(check_fixes(&RULE, text), 2);
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = r#"Resources:
+  Absent:
+    Type: AWS::EKS::Cluster
+    Properties:
+      Name: a
+  Other:
+    Type: AWS::EKS::Cluster
+    Properties:
+      EncryptionConfig:
+        - Resources: [configmaps]
+          Provider: {KeyArn: !GetAtt Key.Arn}
+  Secrets:
+    Type: AWS::EKS::Cluster
+    Properties:
+      EncryptionConfig:
+        - Resources: [secrets]
+          Provider: {KeyArn: !GetAtt Key.Arn}
+  Unknown:
+    Type: AWS::EKS::Cluster
+    Properties:
+      EncryptionConfig: !Ref Config
+"#;
+        assert_eq!(cfn_lines(&RULE, yaml), [2, 9]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
+        let json = r#"{"Resources": {"C": {"Type": "AWS::EKS::Cluster", "Properties": {"Name": "c"}}}}"#;
+        assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }
 }

@@ -1,6 +1,8 @@
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::tree::NodeKind;
 use crate::responsibility::Row;
 use crate::rules::lambda::lifecycle::{version_parts, Date};
-use crate::rules::{Equivalents, Rule, Severity};
+use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -37,9 +39,47 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents { checkov: &["CKV_AWS_339"], kics: &[], trivy: &[] },
     resource_types: &["aws_eks_cluster"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &[super::CFN_CLUSTER],
+        check: check_cfn,
+        example: r#"Resources:
+  Main:
+    Type: AWS::EKS::Cluster
+    Properties:
+      Name: main
+      RoleArn: !GetAtt ClusterRole.Arn
+      Version: "1.29"
+"#,
+        fixed_example: r#"Resources:
+  Main:
+    Type: AWS::EKS::Cluster
+    Properties:
+      Name: main
+      RoleArn: !GetAtt ClusterRole.Arn
+      Version: "1.35"
+"#,
+    }),
     has_fix: false,
 };
+
+fn check_cfn(ctx: &mut CfnContext) {
+    // Without a date the support windows cannot be judged: nothing is flagged.
+    let Some(today) = ctx.today() else { return };
+    for res in ctx.resources(super::CFN_CLUSTER).collect::<Vec<_>>() {
+        let Some((node, v)) = ctx.prop(res, "Version") else { continue };
+        // An unquoted `1.30` is a YAML number; its text is the version meant.
+        let text = match node.kind {
+            NodeKind::Number(_) => {
+                ctx.template.source.get(node.range.start..node.range.end).map(|t| t.trim().to_string())
+            }
+            _ => v.as_str().map(str::to_string),
+        };
+        let Some(text) = text else { continue };
+        let Some(message) = status(&text, today) else { continue };
+        let range = ctx.prop_range(res, "Version").unwrap_or(node.range);
+        ctx.report(res, range, format!("`{}` runs {message}", res.logical_id));
+    }
+}
 
 /// Kubernetes minor versions on EKS: end of standard support and end of extended support.
 const VERSIONS: &[(u32, Date, Date)] = &[
@@ -140,5 +180,36 @@ module "eks" {
         assert_eq!(lines_at(text, Date::new(2026, 12, 3)), [3, 6, 9, 22]);
         assert_eq!(lines_at(text, Date::new(2025, 1, 1)), [3]);
         assert!(status("1.31", Date::new(2026, 11, 29)).unwrap().contains("AWS upgrades it"));
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::cfn_lines;
+        // Tests run on TEST_TODAY (2026-11-29).
+        let yaml = r#"Resources:
+  Old:
+    Type: AWS::EKS::Cluster
+    Properties:
+      Version: "1.21"
+  Extended:
+    Type: AWS::EKS::Cluster
+    Properties:
+      Version: 1.30
+  Standard:
+    Type: AWS::EKS::Cluster
+    Properties:
+      Version: "1.34"
+  Latest:
+    Type: AWS::EKS::Cluster
+    Properties:
+      Name: latest
+  Unknown:
+    Type: AWS::EKS::Cluster
+    Properties:
+      Version: !Ref K8s
+"#;
+        assert_eq!(cfn_lines(&RULE, yaml), [5, 9]);
+        let json = r#"{"Resources": {"C": {"Type": "AWS::EKS::Cluster", "Properties": {"Version": "1.31"}}}}"#;
+        assert_eq!(cfn_lines(&RULE, json), [1]);
     }
 }

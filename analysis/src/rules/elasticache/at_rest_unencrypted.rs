@@ -1,6 +1,7 @@
+use crate::cloudformation::check::CfnContext;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rules::{Equivalents, Rule, Severity};
+use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 
@@ -33,14 +34,50 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_29"],
-        kics: &["76976de7-c7b1-4f64-a94f-90c1345914c2"],
+        kics: &["76976de7-c7b1-4f64-a94f-90c1345914c2", "e4ee3903-9225-4b6a-bdfb-e62dbadef821"],
         trivy: &["AVD-AWS-0045", "aws-elasticache-enable-at-rest-encryption"],
     },
     resource_types: &["aws_elasticache_replication_group"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &[super::CFN_GROUP],
+        check: check_cfn,
+        example: r#"Resources:
+  Cache:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      ReplicationGroupDescription: cache
+      CacheNodeType: cache.m5.large
+      Engine: redis
+"#,
+        fixed_example: r#"Resources:
+  Cache:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      ReplicationGroupDescription: cache
+      CacheNodeType: cache.m5.large
+      Engine: redis
+      AtRestEncryptionEnabled: true
+"#,
+    }),
     has_fix: true,
 };
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources(super::CFN_GROUP).collect::<Vec<_>>() {
+        let Some(engine) = super::cfn_engine(ctx, res) else { continue };
+        // Valkey groups are encrypted at rest by default.
+        let absent = (engine != "valkey").then_some("its data and snapshots are not encrypted");
+        super::cfn_flag_false(
+            ctx,
+            res,
+            "AtRestEncryptionEnabled",
+            "Encrypt at rest",
+            absent,
+            "turns encryption at rest off",
+        );
+    }
+}
 
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_elasticache_replication_group").collect::<Vec<_>>() {
@@ -104,5 +141,44 @@ resource "aws_elasticache_replication_group" "unknown_engine" {
 "#;
         assert_eq!(lines(&RULE, text), [2, 6, 16]);
         assert_eq!(check_fixes(&RULE, text), 3);
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = r#"Parameters:
+  Enc: {Type: String}
+Resources:
+  Absent:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      ReplicationGroupDescription: a
+  Off:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      AtRestEncryptionEnabled: false
+  On:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      AtRestEncryptionEnabled: true
+  Valkey:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      Engine: valkey
+  Unknown:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      AtRestEncryptionEnabled: !Ref Enc
+  UnknownEngine:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      Engine: !Ref Enc
+"#;
+        assert_eq!(cfn_lines(&RULE, yaml), [4, 11]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
+        let json = r#"{"Resources": {"G": {"Type": "AWS::ElastiCache::ReplicationGroup",
+  "Properties": {"Engine": "redis", "AtRestEncryptionEnabled": "false"}}}}"#;
+        assert_eq!(cfn_lines(&RULE, json), [2]);
+        assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }
 }

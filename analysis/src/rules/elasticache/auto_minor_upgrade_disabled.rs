@@ -1,6 +1,7 @@
+use crate::cloudformation::check::CfnContext;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rules::{Equivalents, Rule, Severity};
+use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 
@@ -32,9 +33,39 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents { checkov: &["CKV_AWS_322"], kics: &[], trivy: &[] },
     resource_types: &["aws_elasticache_cluster", "aws_elasticache_replication_group"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &[super::CFN_CLUSTER, super::CFN_GROUP],
+        check: check_cfn,
+        example: r#"Resources:
+  Cache:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      ReplicationGroupDescription: cache
+      AutoMinorVersionUpgrade: false
+"#,
+        fixed_example: r#"Resources:
+  Cache:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      ReplicationGroupDescription: cache
+      AutoMinorVersionUpgrade: true
+"#,
+    }),
     has_fix: true,
 };
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in super::cfn_caches(ctx) {
+        super::cfn_flag_false(
+            ctx,
+            res,
+            "AutoMinorVersionUpgrade",
+            "Allow automatic minor upgrades",
+            None,
+            "turns automatic minor engine upgrades off",
+        );
+    }
+}
 
 fn check(ctx: &mut TfContext) {
     for res in super::caches(ctx) {
@@ -74,5 +105,30 @@ resource "aws_elasticache_replication_group" "unknown" {
 "#;
         assert_eq!(lines(&RULE, text), [3, 6]);
         assert_eq!(check_fixes(&RULE, text), 2);
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = r#"Resources:
+  Off:
+    Type: AWS::ElastiCache::CacheCluster
+    Properties:
+      Engine: memcached
+      AutoMinorVersionUpgrade: false
+  Default:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      ReplicationGroupDescription: d
+  Unknown:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      AutoMinorVersionUpgrade: !Ref Upgrade
+"#;
+        assert_eq!(cfn_lines(&RULE, yaml), [6]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 1);
+        let json = r#"{"Resources": {"G": {"Type": "AWS::ElastiCache::ReplicationGroup",
+  "Properties": {"AutoMinorVersionUpgrade": "false"}}}}"#;
+        assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }
 }

@@ -1,8 +1,11 @@
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rules::{Equivalents, Rule, Severity};
+use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "elasticache-backup-disabled",
@@ -41,9 +44,55 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_elasticache_cluster", "aws_elasticache_replication_group"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &[super::CFN_CLUSTER, super::CFN_GROUP],
+        check: check_cfn,
+        example: r#"Resources:
+  Sessions:
+    Type: AWS::ElastiCache::CacheCluster
+    Properties:
+      Engine: redis
+      CacheNodeType: cache.m5.large
+      NumCacheNodes: 1
+"#,
+        fixed_example: r#"Resources:
+  Sessions:
+    Type: AWS::ElastiCache::CacheCluster
+    Properties:
+      Engine: redis
+      CacheNodeType: cache.m5.large
+      NumCacheNodes: 1
+      SnapshotRetentionLimit: 7
+"#,
+    }),
     has_fix: true,
 };
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in super::cfn_caches(ctx) {
+        if !matches!(super::cfn_engine(ctx, res).as_deref(), Some("redis" | "valkey")) {
+            continue;
+        }
+        let fix = Fix::new(
+            "Keep 7 days of snapshots",
+            vec![cfn_edit::set_property(ctx.template, res, "SnapshotRetentionLimit", &json!(7))],
+        );
+        let id = res.logical_id;
+        match ctx.prop(res, "SnapshotRetentionLimit") {
+            None | Some((_, crate::value::Value::Null)) => {
+                let message = format!("`{id}` sets no `SnapshotRetentionLimit`, so no automatic snapshots are kept");
+                let range = ctx.header(res);
+                ctx.report(res, range, message).fixes.push(fix);
+            }
+            Some((node, v)) if v.as_f64() == Some(0.0) || v.as_str().is_some_and(|s| s.trim() == "0") => {
+                let message = format!("`{id}` keeps no automatic snapshots (`SnapshotRetentionLimit: 0`)");
+                let range = ctx.prop_range(res, "SnapshotRetentionLimit").unwrap_or(node.range);
+                ctx.report(res, range, message).fixes.push(fix);
+            }
+            Some(_) => {}
+        }
+    }
+}
 
 fn check(ctx: &mut TfContext) {
     for res in super::caches(ctx) {
@@ -116,5 +165,39 @@ resource "aws_elasticache_parameter_group" "default" {
 "#;
         assert_eq!(lines(&RULE, text), [2, 7, 23, 28]);
         assert_eq!(check_fixes(&RULE, text), 4);
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = r#"Parameters:
+  Days: {Type: Number}
+Resources:
+  Absent:
+    Type: AWS::ElastiCache::CacheCluster
+    Properties:
+      Engine: redis
+  Zero:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      SnapshotRetentionLimit: 0
+  Kept:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      SnapshotRetentionLimit: 5
+  Memcached:
+    Type: AWS::ElastiCache::CacheCluster
+    Properties:
+      Engine: memcached
+  Unknown:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      SnapshotRetentionLimit: !Ref Days
+"#;
+        assert_eq!(cfn_lines(&RULE, yaml), [4, 11]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
+        let json =
+            r#"{"Resources": {"C": {"Type": "AWS::ElastiCache::CacheCluster", "Properties": {"Engine": "valkey"}}}}"#;
+        assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }
 }

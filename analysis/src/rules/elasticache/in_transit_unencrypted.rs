@@ -1,6 +1,7 @@
+use crate::cloudformation::check::CfnContext;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rules::{Equivalents, Rule, Severity};
+use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 
@@ -32,14 +33,51 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_30"],
-        kics: &["1afbb3fa-cf6c-4a3d-b730-95e9f4df343e"],
+        kics: &["1afbb3fa-cf6c-4a3d-b730-95e9f4df343e", "3b02569b-fc6f-4153-b3a3-ba91022fed68"],
         trivy: &["AVD-AWS-0051", "aws-elasticache-enable-in-transit-encryption"],
     },
     resource_types: &["aws_elasticache_replication_group", "aws_elasticache_cluster"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &[super::CFN_GROUP, super::CFN_CLUSTER],
+        check: check_cfn,
+        example: r#"Resources:
+  Cache:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      ReplicationGroupDescription: cache
+      CacheNodeType: cache.m5.large
+      TransitEncryptionEnabled: false
+"#,
+        fixed_example: r#"Resources:
+  Cache:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      ReplicationGroupDescription: cache
+      CacheNodeType: cache.m5.large
+      TransitEncryptionEnabled: true
+"#,
+    }),
     has_fix: true,
 };
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in super::cfn_caches(ctx) {
+        let group = res.ty == super::CFN_GROUP;
+        if group && super::cfn_engine(ctx, res).is_none() {
+            continue;
+        }
+        let absent = group.then_some("clients connect without TLS");
+        super::cfn_flag_false(
+            ctx,
+            res,
+            "TransitEncryptionEnabled",
+            "Encrypt in transit",
+            absent,
+            "turns in-transit encryption (TLS) off",
+        );
+    }
+}
 
 fn check(ctx: &mut TfContext) {
     for res in super::caches(ctx) {
@@ -98,5 +136,44 @@ resource "aws_elasticache_cluster" "cluster_off" {
 "#;
         assert_eq!(lines(&RULE, text), [19, 2, 6]);
         assert_eq!(check_fixes(&RULE, text), 3);
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = r#"Parameters:
+  Tls: {Type: String}
+Resources:
+  Absent:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      Engine: redis
+  Off:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      TransitEncryptionEnabled: false
+  On:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      TransitEncryptionEnabled: true
+  Unknown:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      TransitEncryptionEnabled: !Ref Tls
+  ClusterAbsent:
+    Type: AWS::ElastiCache::CacheCluster
+    Properties:
+      Engine: redis
+  ClusterOff:
+    Type: AWS::ElastiCache::CacheCluster
+    Properties:
+      Engine: redis
+      TransitEncryptionEnabled: "false"
+"#;
+        assert_eq!(cfn_lines(&RULE, yaml), [28, 4, 11]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 3);
+        let json = r#"{"Resources": {"G": {"Type": "AWS::ElastiCache::ReplicationGroup", "Properties": {"Engine": "redis"}}}}"#;
+        assert_eq!(cfn_lines(&RULE, json), [1]);
+        assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }
 }

@@ -1,9 +1,12 @@
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
 use crate::rules::lambda::lifecycle::Date;
-use crate::rules::{Equivalents, Rule, Severity};
+use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "elasticache-redis-extended-support",
@@ -36,9 +39,57 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents { checkov: &[], kics: &[], trivy: &[] },
     resource_types: &["aws_elasticache_cluster", "aws_elasticache_replication_group"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &[super::CFN_CLUSTER, super::CFN_GROUP],
+        check: check_cfn,
+        example: r#"Resources:
+  Cache:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      ReplicationGroupDescription: cache
+      EngineVersion: "5.0.6"
+"#,
+        fixed_example: r#"Resources:
+  Cache:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      ReplicationGroupDescription: cache
+      EngineVersion: "7.1"
+"#,
+    }),
     has_fix: true,
 };
+
+/// What the end of support of Redis OSS 4 and 5 means on `today`; `None` while in standard support.
+fn support_status(today: Date) -> Option<String> {
+    if today <= END_OF_STANDARD {
+        None
+    } else if today > END_OF_EXTENDED {
+        Some(format!("past the end of Extended Support ({END_OF_EXTENDED}): AWS upgrades it to Valkey"))
+    } else {
+        Some(format!(
+            "past the end of standard support ({END_OF_STANDARD}): it runs on paid Extended Support until \
+             {END_OF_EXTENDED}"
+        ))
+    }
+}
+
+fn check_cfn(ctx: &mut CfnContext) {
+    // Without a date the support windows cannot be judged: nothing is flagged.
+    let Some(status) = ctx.today().and_then(support_status) else { return };
+    for res in super::cfn_caches(ctx) {
+        let Some((node, text, parts)) = super::redis_outdated_engine::cfn_redis_version(ctx, res) else { continue };
+        if !matches!(parts[0], 4 | 5) {
+            continue;
+        }
+        let fix = Fix::unsafe_(
+            "Upgrade to Redis OSS 7.1 (check the parameter group family)",
+            vec![cfn_edit::replace_value(ctx.template, node, &json!("7.1"))],
+        );
+        let range = ctx.prop_range(res, "EngineVersion").unwrap_or(node.range);
+        ctx.report(res, range, format!("`{}` runs Redis OSS {text}, {status}", res.logical_id)).fixes.push(fix);
+    }
+}
 
 /// End of ElastiCache standard support and of Extended Support for Redis OSS 4 and 5.
 const END_OF_STANDARD: Date = Date::new(2026, 1, 31);
@@ -115,5 +166,36 @@ resource "aws_elasticache_replication_group" "valkey" {
         assert_eq!(lines_at(text, Date::new(2026, 11, 29)), [4, 7]);
         assert_eq!(lines_at(text, Date::new(2025, 11, 29)), Vec::<usize>::new());
         assert_eq!(check_fixes(&RULE, text), 2);
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        // Tests run on TEST_TODAY (2026-11-29), in Extended Support.
+        let yaml = r#"Resources:
+  Five:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      EngineVersion: 5.0.6
+  Four:
+    Type: AWS::ElastiCache::CacheCluster
+    Properties:
+      Engine: Redis
+      EngineVersion: "4.0.10"
+  Six:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      EngineVersion: "6.x"
+  Valkey:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      Engine: valkey
+      EngineVersion: "7.2"
+"#;
+        assert_eq!(cfn_lines(&RULE, yaml), [10, 5]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
+        assert!(support_status(Date::new(2025, 11, 29)).is_none());
+        let json = r#"{"Resources": {"C": {"Type": "AWS::ElastiCache::ReplicationGroup", "Properties": {"EngineVersion": "5.0.6"}}}}"#;
+        assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }
 }

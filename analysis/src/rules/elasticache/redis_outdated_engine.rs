@@ -1,9 +1,12 @@
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
 use crate::rules::lambda::lifecycle::version_parts;
-use crate::rules::{Equivalents, Rule, Severity};
+use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "elasticache-redis-outdated-engine",
@@ -39,9 +42,67 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents { checkov: &[], kics: &["254c932d-e3bf-44b2-bc9d-eb5fdb09f8d4"], trivy: &[] },
     resource_types: &["aws_elasticache_cluster", "aws_elasticache_replication_group"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &[super::CFN_CLUSTER, super::CFN_GROUP],
+        check: check_cfn,
+        example: r#"Resources:
+  Legacy:
+    Type: AWS::ElastiCache::CacheCluster
+    Properties:
+      Engine: redis
+      EngineVersion: "3.2.10"
+      CacheNodeType: cache.m5.large
+      NumCacheNodes: 1
+"#,
+        fixed_example: r#"Resources:
+  Legacy:
+    Type: AWS::ElastiCache::CacheCluster
+    Properties:
+      Engine: redis
+      EngineVersion: "7.1"
+      CacheNodeType: cache.m5.large
+      NumCacheNodes: 1
+"#,
+    }),
     has_fix: true,
 };
+
+/// The Redis OSS `EngineVersion` of a template's cache: its node, text and numbers; `None` for other engines,
+/// unknown or absent versions.
+pub(crate) fn cfn_redis_version<'t>(
+    ctx: &CfnContext<'_, 't>,
+    res: crate::cloudformation::CfnResource<'t>,
+) -> Option<(&'t crate::cloudformation::tree::Node, String, Vec<u32>)> {
+    if super::cfn_engine(ctx, res).as_deref() != Some("redis") {
+        return None;
+    }
+    let (node, v) = ctx.prop(res, "EngineVersion")?;
+    let text = v.to_text()?;
+    let parts = version_parts(&text);
+    (!parts.is_empty()).then_some((node, text, parts))
+}
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in super::cfn_caches(ctx) {
+        let Some((node, text, parts)) = cfn_redis_version(ctx, res) else { continue };
+        let end_of_life = match parts[0] {
+            0..=2 => "2023-01-13",
+            3 => "2023-07-31",
+            _ => continue,
+        };
+        let fix = Fix::unsafe_(
+            "Upgrade to Redis OSS 7.1 (check the parameter group family)",
+            vec![cfn_edit::replace_value(ctx.template, node, &json!("7.1"))],
+        );
+        let message = format!(
+            "`{}` runs Redis OSS {text}, past its ElastiCache end of life ({end_of_life}) and unable to encrypt at \
+             rest or in transit",
+            res.logical_id
+        );
+        let range = ctx.prop_range(res, "EngineVersion").unwrap_or(node.range);
+        ctx.report(res, range, message).fixes.push(fix);
+    }
+}
 
 /// The Redis OSS version of a cache, as numbers, and its attribute; `None` for other engines, unknown or
 /// absent versions (absent means the latest).
@@ -113,5 +174,35 @@ resource "aws_elasticache_cluster" "unknown" {
 "#;
         assert_eq!(lines(&RULE, text), [4, 7]);
         assert_eq!(check_fixes(&RULE, text), 2);
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = r#"Resources:
+  Three:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      EngineVersion: 3.2
+  Four:
+    Type: AWS::ElastiCache::CacheCluster
+    Properties:
+      Engine: redis
+      EngineVersion: "4.0.10"
+  Memcached:
+    Type: AWS::ElastiCache::CacheCluster
+    Properties:
+      Engine: memcached
+      EngineVersion: "1.4.5"
+  Unknown:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      EngineVersion: !Ref Version
+"#;
+        assert_eq!(cfn_lines(&RULE, yaml), [5]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 1);
+        let json = r#"{"Resources": {"C": {"Type": "AWS::ElastiCache::CacheCluster",
+  "Properties": {"Engine": "redis", "EngineVersion": "2.8.24"}}}}"#;
+        assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }
 }

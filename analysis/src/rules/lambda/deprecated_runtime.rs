@@ -1,9 +1,12 @@
 use super::lifecycle::Date;
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rules::{Equivalents, Rule, Severity};
+use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "lambda-deprecated-runtime",
@@ -12,7 +15,8 @@ pub static RULE: Rule = Rule {
     row: Row::OsPatching,
     service: "Lambda",
     what: "Flags `aws_lambda_function` runtimes (also the `runtime` input of `terraform-aws-modules/lambda` and \
-           `aws_lambda_layer_version.compatible_runtimes`) that AWS has deprecated, or will deprecate within \
+           `aws_lambda_layer_version.compatible_runtimes`; in templates, `AWS::Lambda::Function` and AWS SAM \
+           functions, their `Globals` included) that AWS has deprecated, or will deprecate within \
            120 days, according to the Lambda runtime table (dates below).",
     why: "A deprecated runtime no longer receives security patches for the language runtime or the operating \
           system under it, and is not eligible for technical support; soon after, functions using it can no \
@@ -45,9 +49,95 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents { checkov: &["CKV_AWS_363"], kics: &[], trivy: &[] },
     resource_types: &["aws_lambda_function", "aws_lambda_layer_version"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &CFN_FUNCTIONS,
+        check: check_cfn,
+        example: r#"Resources:
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: app.handler
+      Role: !GetAtt WorkerRole.Arn
+      Runtime: python3.8
+      Code: {S3Bucket: my-code, S3Key: worker.zip}
+"#,
+        fixed_example: r#"Resources:
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: app.handler
+      Role: !GetAtt WorkerRole.Arn
+      Runtime: python3.14
+      Code: {S3Bucket: my-code, S3Key: worker.zip}
+"#,
+    }),
     has_fix: true,
 };
+
+/// The function and layer types of templates (AWS SAM's included).
+const CFN_FUNCTIONS: [&str; 4] = [
+    "AWS::Lambda::Function",
+    "AWS::Serverless::Function",
+    "AWS::Lambda::LayerVersion",
+    "AWS::Serverless::LayerVersion",
+];
+
+fn check_cfn(ctx: &mut CfnContext) {
+    // Without a date the support windows cannot be judged: nothing is flagged.
+    if let Some(today) = ctx.today() {
+        check_cfn_at(ctx, today);
+    }
+}
+
+fn check_cfn_at(ctx: &mut CfnContext, today: Date) {
+    // AWS SAM: `Globals.Function` gives the functions of the template the properties they do not set.
+    let globals = ctx.template.root.get("Globals").and_then(|g| g.get("Function"));
+    for ty in &CFN_FUNCTIONS[..2] {
+        for res in ctx.resources(ty).collect::<Vec<_>>() {
+            let sam = res.ty == "AWS::Serverless::Function";
+            let own_or_global = |key: &str| {
+                ctx.prop(res, key).or_else(|| {
+                    let node = globals.filter(|_| sam)?.get(key)?;
+                    Some((node, ctx.eval(node)))
+                })
+            };
+            // Container-image functions bring their own runtime.
+            if let Some((_, v)) = own_or_global("PackageType") {
+                if !v.as_str().is_some_and(|p| p.eq_ignore_ascii_case("Zip")) {
+                    continue;
+                }
+            }
+            let inherited = ctx.prop(res, "Runtime").is_none();
+            let Some((node, v)) = own_or_global("Runtime") else { continue };
+            let Some(runtime) = v.as_str() else { continue };
+            let Some(message) = status(runtime, today) else { continue };
+            let next = successor(runtime);
+            let fix = Fix::unsafe_(
+                format!("Move to `{next}` (test the code on it first)"),
+                vec![cfn_edit::replace_value(ctx.template, node, &json!(next))],
+            );
+            let (range, message) = if inherited {
+                (ctx.header(res), format!("`{}` inherits from `Globals` the runtime {message}", res.logical_id))
+            } else {
+                let range = ctx.prop_range(res, "Runtime").unwrap_or(node.range);
+                (range, format!("`{}` uses the runtime {message}", res.logical_id))
+            };
+            ctx.report(res, range, message).fixes.push(fix);
+        }
+    }
+    for ty in &CFN_FUNCTIONS[2..] {
+        for res in ctx.resources(ty).collect::<Vec<_>>() {
+            let Some((node, v)) = ctx.prop(res, "CompatibleRuntimes") else { continue };
+            let flagged: Vec<String> =
+                v.one_or_many().iter().filter_map(|r| r.as_str()).filter_map(|r| status(r, today)).collect();
+            if !flagged.is_empty() {
+                let message = format!("`{}` declares compatibility with {}", res.logical_id, flagged.join("; "));
+                let range = ctx.prop_range(res, "CompatibleRuntimes").unwrap_or(node.range);
+                ctx.report(res, range, message);
+            }
+        }
+    }
+}
 
 /// Runtimes and their deprecation (phase 1) dates, from the AWS Lambda runtime table (snapshot: 2026).
 const RUNTIMES: &[(&str, Date)] = &[
@@ -224,5 +314,51 @@ module "fn" {
     fn fixes_move_to_the_latest_runtime() {
         assert_eq!(check_fixes(&RULE, "resource \"aws_lambda_function\" \"f\" {\n  runtime = \"nodejs14.x\"\n}\n"), 1);
         assert_eq!(successor("go1.x"), "provided.al2023");
+    }
+
+    #[test]
+    fn cloudformation_and_sam() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        // Tests run on TEST_TODAY (2026-11-29).
+        let yaml = r#"Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: nodejs18.x
+Resources:
+  Old:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.8
+  Current:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.13
+  Image:
+    Type: AWS::Lambda::Function
+    Properties:
+      PackageType: Image
+      Runtime: python3.8
+  Unknown:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: !Ref Runtime
+  Inherits:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+  Own:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: java21
+  Layer:
+    Type: AWS::Lambda::LayerVersion
+    Properties:
+      CompatibleRuntimes: [python3.9, python3.13]
+"#;
+        assert_eq!(cfn_lines(&RULE, yaml), [9, 23, 34]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
+        let json = r#"{"Resources": {"F": {"Type": "AWS::Lambda::Function", "Properties": {"Runtime": "go1.x"}}}}"#;
+        assert_eq!(cfn_lines(&RULE, json), [1]);
+        assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }
 }

@@ -1,5 +1,6 @@
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
-use crate::rules::{Equivalents, Rule, Severity};
+use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -35,14 +36,56 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_301"],
-        kics: &["e08ed7eb-f3ef-494d-9d22-2e3db756a347"],
+        kics: &["e08ed7eb-f3ef-494d-9d22-2e3db756a347", "1d6e16f1-5d8a-4379-bfb3-2dadd38ed5a7"],
         trivy: &["AVD-AWS-0067", "aws-lambda-restrict-source-arn"],
     },
     resource_types: &["aws_lambda_permission"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::Lambda::Permission"],
+        check: check_cfn,
+        example: r#"Resources:
+  EventsPermission:
+    Type: AWS::Lambda::Permission
+    Properties:
+      FunctionName: !GetAtt Worker.Arn
+      Action: lambda:InvokeFunction
+      Principal: "*"
+      SourceArn: !GetAtt Daily.Arn
+"#,
+        fixed_example: r#"Resources:
+  EventsPermission:
+    Type: AWS::Lambda::Permission
+    Properties:
+      FunctionName: !GetAtt Worker.Arn
+      Action: lambda:InvokeFunction
+      Principal: events.amazonaws.com
+      SourceArn: !GetAtt Daily.Arn
+"#,
+    }),
     has_fix: false,
 };
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources("AWS::Lambda::Permission").collect::<Vec<_>>() {
+        // An organization-wide permission is written with Principal "*" and PrincipalOrgID.
+        if ctx.prop(res, "PrincipalOrgID").is_some() {
+            continue;
+        }
+        let Some((node, v)) = ctx.prop(res, "Principal") else { continue };
+        if v.as_str().map(str::trim) != Some("*") {
+            continue;
+        }
+        let narrowed = ["SourceArn", "SourceAccount"].iter().any(|p| ctx.prop(res, p).is_some());
+        let message = format!(
+            "`{}` lets any principal invoke the function{}",
+            res.logical_id,
+            if narrowed { " (a source condition narrows it, but names no caller)" } else { "" }
+        );
+        let range = ctx.prop_range(res, "Principal").unwrap_or(node.range);
+        ctx.report(res, range, message);
+    }
+}
 
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_lambda_permission").collect::<Vec<_>>() {
@@ -90,5 +133,36 @@ resource "aws_lambda_permission" "unknown" {
 }
 "#;
         assert_eq!(lines(&RULE, text), [5]);
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::cfn_lines;
+        let yaml = r#"Resources:
+  Wild:
+    Type: AWS::Lambda::Permission
+    Properties:
+      FunctionName: !GetAtt Fn.Arn
+      Action: lambda:InvokeFunction
+      Principal: '*'
+      SourceAccount: !Ref 'AWS::AccountId'
+  S3:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Principal: s3.amazonaws.com
+  Org:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Principal: "*"
+      PrincipalOrgID: o-abc
+  Unknown:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Principal: !Ref Who
+"#;
+        assert_eq!(cfn_lines(&RULE, yaml), [7]);
+        let json = r#"{"Resources": {"P": {"Type": "AWS::Lambda::Permission", "Properties": {
+  "FunctionName": "f", "Action": "lambda:InvokeFunction", "Principal": "*"}}}}"#;
+        assert_eq!(cfn_lines(&RULE, json), [2]);
     }
 }

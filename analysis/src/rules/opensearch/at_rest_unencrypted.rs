@@ -1,5 +1,6 @@
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
-use crate::rules::{Equivalents, Rule, Severity};
+use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -30,14 +31,37 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_5"],
-        kics: &["24e16922-4330-4e9d-be8a-caa90299466a"],
+        kics: &["24e16922-4330-4e9d-be8a-caa90299466a", "86a248ab-0e01-4564-a82a-878303e253bb"],
         trivy: &["AVD-AWS-0048", "aws-elastic-search-enable-domain-encryption"],
     },
     resource_types: &["aws_opensearch_domain", "aws_elasticsearch_domain"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &super::CFN_DOMAINS,
+        check: check_cfn,
+        example: r#"Resources:
+  Search:
+    Type: AWS::OpenSearchService::Domain
+    Properties:
+      DomainName: search
+      EncryptionAtRestOptions:
+        Enabled: false
+"#,
+        fixed_example: r#"Resources:
+  Search:
+    Type: AWS::OpenSearchService::Domain
+    Properties:
+      DomainName: search
+      EncryptionAtRestOptions:
+        Enabled: true
+"#,
+    }),
     has_fix: true,
 };
+
+fn check_cfn(ctx: &mut CfnContext) {
+    super::cfn_check_enabled(ctx, "EncryptionAtRestOptions", "Encrypt at rest", "its data is not encrypted at rest");
+}
 
 fn check(ctx: &mut TfContext) {
     super::check_enabled_block(ctx, "encrypt_at_rest", "Encrypt at rest", "its data is not encrypted at rest");
@@ -76,5 +100,39 @@ resource "aws_opensearch_domain" "unknown" {
 "#;
         assert_eq!(lines(&RULE, text), [17, 2, 8]);
         assert_eq!(check_fixes(&RULE, text), 3);
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = r#"Resources:
+  Absent:
+    Type: AWS::Elasticsearch::Domain
+    Properties:
+      ElasticsearchVersion: "7.9"
+  Off:
+    Type: AWS::OpenSearchService::Domain
+    Properties:
+      EncryptionAtRestOptions:
+        Enabled: false
+  Empty:
+    Type: AWS::OpenSearchService::Domain
+    Properties:
+      EncryptionAtRestOptions: {KmsKeyId: k}
+  On:
+    Type: AWS::OpenSearchService::Domain
+    Properties:
+      EncryptionAtRestOptions: {Enabled: true}
+  Unknown:
+    Type: AWS::OpenSearchService::Domain
+    Properties:
+      EncryptionAtRestOptions: {Enabled: !Ref Enc}
+"#;
+        assert_eq!(cfn_lines(&RULE, yaml), [10, 14, 2]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 3);
+        let json = r#"{"Resources": {"D": {"Type": "AWS::Elasticsearch::Domain", "Properties": {
+  "EncryptionAtRestOptions": {"Enabled": false}}}}}"#;
+        assert_eq!(cfn_lines(&RULE, json), [2]);
+        assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }
 }

@@ -2,10 +2,15 @@ pub mod at_rest_unencrypted;
 pub mod https_not_enforced;
 pub mod node_to_node_unencrypted;
 
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
+use crate::cloudformation::tree::NodeKind;
+use crate::cloudformation::CfnResource;
 use crate::fix::Fix;
 use crate::rules::Rule;
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
+use serde_json::json;
 
 /// This service's rules, in catalog order.
 pub static RULES: &[&Rule] = &[&at_rest_unencrypted::RULE, &node_to_node_unencrypted::RULE, &https_not_enforced::RULE];
@@ -38,6 +43,44 @@ pub(crate) fn check_enabled_block(ctx: &mut TfContext, block_name: &str, title: 
             ),
             Some((attr, v)) if v.as_bool() == Some(false) => {
                 ctx.report_with_fix(res, attr.range, format!("`{address}` disables `{block_name}`: {what}"), fix)
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+/// The OpenSearch and legacy Elasticsearch domain types of templates.
+pub(crate) const CFN_DOMAINS: [&str; 2] = ["AWS::OpenSearchService::Domain", "AWS::Elasticsearch::Domain"];
+
+/// The domains of a template.
+pub(crate) fn cfn_domains<'t>(ctx: &CfnContext<'_, 't>) -> Vec<CfnResource<'t>> {
+    CFN_DOMAINS.iter().flat_map(|ty| ctx.resources(ty)).collect()
+}
+
+/// Flags a template's domain whose `prop: {Enabled: ...}` is absent or not enabled (`what` says what is
+/// missing).
+pub(crate) fn cfn_check_enabled(ctx: &mut CfnContext, prop: &str, title: &str, what: &str) {
+    for res in cfn_domains(ctx) {
+        let id = res.logical_id;
+        let Some((options, _)) = ctx.prop(res, prop) else {
+            let fix = Fix::new(title, vec![cfn_edit::set_property(ctx.template, res, prop, &json!({"Enabled": true}))]);
+            let range = ctx.header(res);
+            ctx.report(res, range, format!("`{id}` has no `{prop}`: {what}")).fixes.push(fix);
+            continue;
+        };
+        if !(matches!(options.kind, NodeKind::Map(_)) && options.intrinsic().is_none()) {
+            continue;
+        }
+        let fix = Fix::new(title, vec![cfn_edit::set_key(ctx.template, options, "Enabled", &json!(true))]);
+        let path = format!("{prop}.Enabled");
+        match ctx.prop(res, &path) {
+            None => {
+                let range = ctx.prop_range(res, prop).unwrap_or(options.range);
+                ctx.report(res, range, format!("`{id}` does not enable `{prop}`: {what}")).fixes.push(fix);
+            }
+            Some((node, v)) if v.as_bool() == Some(false) => {
+                let range = ctx.prop_range(res, &path).unwrap_or(node.range);
+                ctx.report(res, range, format!("`{id}` disables `{prop}`: {what}")).fixes.push(fix);
             }
             Some(_) => {}
         }

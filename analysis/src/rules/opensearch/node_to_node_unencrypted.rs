@@ -1,5 +1,6 @@
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
-use crate::rules::{Equivalents, Rule, Severity};
+use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -34,9 +35,35 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_opensearch_domain", "aws_elasticsearch_domain"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &super::CFN_DOMAINS,
+        check: check_cfn,
+        example: r#"Resources:
+  Search:
+    Type: AWS::OpenSearchService::Domain
+    Properties:
+      DomainName: search
+"#,
+        fixed_example: r#"Resources:
+  Search:
+    Type: AWS::OpenSearchService::Domain
+    Properties:
+      DomainName: search
+      NodeToNodeEncryptionOptions:
+        Enabled: true
+"#,
+    }),
     has_fix: true,
 };
+
+fn check_cfn(ctx: &mut CfnContext) {
+    super::cfn_check_enabled(
+        ctx,
+        "NodeToNodeEncryptionOptions",
+        "Encrypt traffic between nodes",
+        "traffic between its nodes is not encrypted",
+    );
+}
 
 fn check(ctx: &mut TfContext) {
     super::check_enabled_block(
@@ -73,5 +100,27 @@ resource "aws_opensearch_domain" "on" {
 "#;
         assert_eq!(lines(&RULE, text), [2, 9]);
         assert_eq!(check_fixes(&RULE, text), 2);
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = r#"Resources:
+  Absent:
+    Type: AWS::Elasticsearch::Domain
+  Off:
+    Type: AWS::OpenSearchService::Domain
+    Properties:
+      NodeToNodeEncryptionOptions: {Enabled: "false"}
+  On:
+    Type: AWS::OpenSearchService::Domain
+    Properties:
+      NodeToNodeEncryptionOptions:
+        Enabled: true
+"#;
+        assert_eq!(cfn_lines(&RULE, yaml), [7, 2]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
+        let json = r#"{"Resources": {"D": {"Type": "AWS::OpenSearchService::Domain", "Properties": {}}}}"#;
+        assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }
 }

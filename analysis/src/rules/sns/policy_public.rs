@@ -1,6 +1,7 @@
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
-use crate::rules::sqs::resource_policy::check_policy_attr;
-use crate::rules::{Equivalents, Rule, Severity};
+use crate::rules::sqs::resource_policy::{check_cfn_policy_prop, check_policy_attr};
+use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -41,12 +42,51 @@ pub static RULE: Rule = Rule {
     }]
   })
 }"#,
-    equivalents: Equivalents { checkov: &["CKV_AWS_169"], kics: &["b26d2b7e-60f6-413d-a3a1-a57db24aa2b3"], trivy: &[] },
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_169"],
+        kics: &["b26d2b7e-60f6-413d-a3a1-a57db24aa2b3", "ae53ce91-42b5-46bf-a84f-9a13366a4f13"],
+        trivy: &[],
+    },
     resource_types: &["aws_sns_topic", "aws_sns_topic_policy"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::SNS::TopicPolicy", "AWS::SNS::TopicInlinePolicy"],
+        check: check_cfn,
+        example: r#"Resources:
+  AlertsPolicy:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      Topics: [!Ref Alerts]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {AWS: "*"}
+            Action: sns:Publish
+            Resource: !Ref Alerts
+"#,
+        fixed_example: r#"Resources:
+  AlertsPolicy:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      Topics: [!Ref Alerts]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: events.amazonaws.com}
+            Action: sns:Publish
+            Resource: !Ref Alerts
+"#,
+    }),
     has_fix: false,
 };
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for ty in ["AWS::SNS::TopicPolicy", "AWS::SNS::TopicInlinePolicy"] {
+        for res in ctx.resources(ty).collect::<Vec<_>>() {
+            check_cfn_policy_prop(ctx, res, "PolicyDocument", "topic");
+        }
+    }
+}
 
 fn check(ctx: &mut TfContext) {
     for ty in ["aws_sns_topic", "aws_sns_topic_policy"] {
@@ -85,5 +125,36 @@ resource "aws_sns_topic_policy" "unknown" {
 }
 "#;
         assert_eq!(lines(&RULE, text), [3, 10]);
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::cfn_lines;
+        let yaml = r#"Resources:
+  Public:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      PolicyDocument:
+        Statement: [{"Effect": "Allow", "Principal": "*", "Action": ["sns:Publish"]}]
+  Named:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {AWS: !GetAtt User.Arn}, Action: sns:Publish}
+  SourceOwner:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: "*"
+            Action: sns:Publish
+            Condition: {StringEquals: {AWS:SourceOwner: "111122223333"}}
+"#;
+        assert_eq!(cfn_lines(&RULE, yaml), [5]);
+        let json = r#"{"Resources": {"P": {"Type": "AWS::SNS::TopicPolicy", "Properties": {
+  "PolicyDocument": {"Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sns:Subscribe"}]}}}}}"#;
+        assert_eq!(cfn_lines(&RULE, json), [2]);
     }
 }

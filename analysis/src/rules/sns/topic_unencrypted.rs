@@ -1,9 +1,12 @@
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rules::{Equivalents, Rule, Severity};
+use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use crate::value::Value;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "sns-topic-unencrypted",
@@ -29,14 +32,54 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_26"],
-        kics: &["28545147-2fc6-42d5-a1f9-cf226658e591"],
+        kics: &["28545147-2fc6-42d5-a1f9-cf226658e591", "9d13b150-a2ab-42a1-b6f4-142e41f81e52"],
         trivy: &["AVD-AWS-0095", "aws-sns-enable-topic-encryption"],
     },
     resource_types: &["aws_sns_topic"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::SNS::Topic"],
+        check: check_cfn,
+        example: r#"Resources:
+  Alerts:
+    Type: AWS::SNS::Topic
+    Properties:
+      TopicName: alerts
+"#,
+        fixed_example: r#"Resources:
+  Alerts:
+    Type: AWS::SNS::Topic
+    Properties:
+      TopicName: alerts
+      KmsMasterKeyId: alias/aws/sns
+"#,
+    }),
     has_fix: true,
 };
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources("AWS::SNS::Topic").collect::<Vec<_>>() {
+        let fix = Fix::new(
+            "Encrypt with the AWS-managed SNS key",
+            vec![cfn_edit::set_property(ctx.template, res, "KmsMasterKeyId", &json!("alias/aws/sns"))],
+        );
+        let id = res.logical_id;
+        match ctx.prop(res, "KmsMasterKeyId") {
+            None | Some((_, Value::Null)) => {
+                let message = format!("`{id}` sets no `KmsMasterKeyId`, so its messages are not encrypted at rest");
+                let range = ctx.header(res);
+                ctx.report(res, range, message).fixes.push(fix);
+            }
+            Some((node, Value::String(s))) if s.trim().is_empty() => {
+                let message =
+                    format!("`{id}` sets an empty `KmsMasterKeyId`, so its messages are not encrypted at rest");
+                let range = ctx.prop_range(res, "KmsMasterKeyId").unwrap_or(node.range);
+                ctx.report(res, range, message).fixes.push(fix);
+            }
+            Some(_) => {}
+        }
+    }
+}
 
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources_like("aws_sns_topic", "sns").collect::<Vec<_>>() {
@@ -96,5 +139,36 @@ resource "aws_sns_topic" "half" {
 "#;
         assert_eq!(lines(&RULE, text), [5, 9, 11, 20]);
         assert_eq!(check_fixes(&RULE, text), 4);
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = r#"Parameters:
+  Key: {Type: String}
+Resources:
+  Absent:
+    Type: AWS::SNS::Topic
+    Properties:
+      TopicName: a
+  Empty:
+    Type: AWS::SNS::Topic
+    Properties:
+      KmsMasterKeyId: ""
+  Alias:
+    Type: AWS::SNS::Topic
+    Properties:
+      KmsMasterKeyId: alias/MyAlias
+  Unknown:
+    Type: AWS::SNS::Topic
+    Properties:
+      KmsMasterKeyId: !Ref Key
+  Bare:
+    Type: AWS::SNS::Topic
+"#;
+        assert_eq!(cfn_lines(&RULE, yaml), [4, 11, 20]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 3);
+        let json = r#"{"Resources": {"T": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "t"}}}}"#;
+        assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }
 }

@@ -1,10 +1,13 @@
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
 use crate::rules::lambda::lifecycle::module_major;
-use crate::rules::{Equivalents, Rule, Severity};
+use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use crate::value::Value;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "sqs-encryption-disabled",
@@ -35,14 +38,79 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_27"],
-        kics: &["6e8849c1-3aa7-40e3-9063-b85ee300f29f"],
+        kics: &["6e8849c1-3aa7-40e3-9063-b85ee300f29f", "12726829-93ed-4d51-9cbe-13423f4299e1"],
         trivy: &["AVD-AWS-0096", "aws-sqs-enable-queue-encryption"],
     },
     resource_types: &["aws_sqs_queue"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::SQS::Queue"],
+        check: check_cfn,
+        example: r#"Resources:
+  Orders:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: orders
+      SqsManagedSseEnabled: false
+"#,
+        fixed_example: r#"Resources:
+  Orders:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: orders
+      SqsManagedSseEnabled: true
+"#,
+    }),
     has_fix: true,
 };
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources("AWS::SQS::Queue").collect::<Vec<_>>() {
+        let kms = ctx.prop(res, "KmsMasterKeyId");
+        let sse = ctx.prop(res, "SqsManagedSseEnabled");
+        let kms_value = kms.as_ref().map(|(_, v)| v.clone()).unwrap_or(Value::Null);
+        let sse_value = sse.as_ref().map(|(_, v)| v.clone()).unwrap_or(Value::Null);
+        if !kms_value.is_known() || !sse_value.is_known() {
+            continue;
+        }
+        if kms_value.as_str().is_some_and(|k| !k.trim().is_empty()) || sse_value.as_bool() == Some(true) {
+            continue;
+        }
+        let id = res.logical_id;
+        let turn_on = |ctx: &CfnContext| {
+            Fix::new(
+                "Turn on SSE-SQS",
+                vec![cfn_edit::set_property(ctx.template, res, "SqsManagedSseEnabled", &json!(true))],
+            )
+        };
+        if let (Some((node, _)), Some(false)) = (sse, sse_value.as_bool()) {
+            let fix = turn_on(ctx);
+            let range = ctx.prop_range(res, "SqsManagedSseEnabled").unwrap_or(node.range);
+            ctx.report(res, range, format!("`{id}` turns server-side encryption off")).fixes.push(fix);
+            continue;
+        }
+        match kms {
+            Some((node, Value::String(_))) => {
+                let fix = Fix::new(
+                    "Encrypt with the AWS-managed SQS key",
+                    vec![cfn_edit::replace_value(ctx.template, node, &json!("alias/aws/sqs"))],
+                );
+                let range = ctx.prop_range(res, "KmsMasterKeyId").unwrap_or(node.range);
+                let message = format!("`{id}` sets an empty `KmsMasterKeyId` and no `SqsManagedSseEnabled: true`");
+                ctx.report(res, range, message).fixes.push(fix);
+            }
+            _ => {
+                let fix = turn_on(ctx);
+                let range = ctx.header(res);
+                let message = format!(
+                    "`{id}` declares no encryption: it relies on the SSE-SQS default of queues created since \
+                     October 2022, and the template cannot show a queue that is not encrypted"
+                );
+                ctx.report(res, range, message).fixes.push(fix);
+            }
+        }
+    }
+}
 
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources_like("aws_sqs_queue", "sqs").collect::<Vec<_>>() {
@@ -183,5 +251,43 @@ module "other" {
 "#;
         assert_eq!(lines(&RULE, text), [2, 10, 22]);
         assert_eq!(check_fixes(&RULE, text), 3);
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = r#"Parameters:
+  Key:
+    Type: String
+Resources:
+  Absent:
+    Type: AWS::SQS::Queue
+  Off:
+    Type: AWS::SQS::Queue
+    Properties:
+      SqsManagedSseEnabled: false
+  Empty:
+    Type: AWS::SQS::Queue
+    Properties: {KmsMasterKeyId: ''}
+  Kms:
+    Type: AWS::SQS::Queue
+    Properties:
+      KmsMasterKeyId: alias/aws/sqs
+  Sse:
+    Type: AWS::SQS::Queue
+    Properties:
+      SqsManagedSseEnabled: true
+  Unknown:
+    Type: AWS::SQS::Queue
+    Properties:
+      KmsMasterKeyId: !Ref Key
+"#;
+        assert_eq!(cfn_lines(&RULE, yaml), [5, 10, 13]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 3);
+        let json = r#"{"Resources": {
+  "A": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "a"}},
+  "B": {"Type": "AWS::SQS::Queue", "Properties": {"SqsManagedSseEnabled": "false"}}}}"#;
+        assert_eq!(cfn_lines(&RULE, json), [2, 3]);
+        assert_eq!(check_cfn_fixes(&RULE, json), 2);
     }
 }

@@ -1,6 +1,7 @@
-use super::resource_policy::check_policy_attr;
+use super::resource_policy::{check_cfn_policy_prop, check_policy_attr};
+use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
-use crate::rules::{Equivalents, Rule, Severity};
+use crate::rules::{CfnMatcher, Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -52,9 +53,45 @@ pub static RULE: Rule = Rule {
     },
     resource_types: &["aws_sqs_queue", "aws_sqs_queue_policy"],
     terraform: Some(check),
-    cloudformation: None,
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::SQS::QueuePolicy", "AWS::SQS::QueueInlinePolicy"],
+        check: check_cfn,
+        example: r#"Resources:
+  OrdersPolicy:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [!Ref Orders]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: "*"
+            Action: sqs:SendMessage
+            Resource: !GetAtt Orders.Arn
+"#,
+        fixed_example: r#"Resources:
+  OrdersPolicy:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [!Ref Orders]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: sns.amazonaws.com}
+            Action: sqs:SendMessage
+            Resource: !GetAtt Orders.Arn
+            Condition: {ArnEquals: {aws:SourceArn: !Ref OrdersTopic}}
+"#,
+    }),
     has_fix: false,
 };
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for ty in ["AWS::SQS::QueuePolicy", "AWS::SQS::QueueInlinePolicy"] {
+        for res in ctx.resources(ty).collect::<Vec<_>>() {
+            check_cfn_policy_prop(ctx, res, "PolicyDocument", "queue");
+        }
+    }
+}
 
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources_like("aws_sqs_queue", "sqs").collect::<Vec<_>>() {
@@ -127,5 +164,42 @@ module "queue" {
 }
 "#;
         assert_eq!(lines(&RULE, text), [3, 52, 10, 23]);
+    }
+
+    #[test]
+    fn cloudformation_in_yaml_and_json() {
+        use crate::rules::testing::cfn_lines;
+        let yaml = r#"Resources:
+  Public:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [!Ref Q]
+      PolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {AWS: ["111122223333", "*"]}, Action: "sqs:*"}
+  Org:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: "*"
+            Action: sqs:SendMessage
+            Condition: {StringEquals: {aws:PrincipalOrgID: o-abc}}
+  Deny:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      PolicyDocument: {Statement: [{Effect: Deny, Principal: "*", Action: "sqs:*"}]}
+  Unknown:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      PolicyDocument: !Ref Doc
+  Half:
+    Type: AWS::SQS::QueuePolicy
+"#;
+        assert_eq!(cfn_lines(&RULE, yaml), [6]);
+        let json = r#"{"Resources": {"P": {"Type": "AWS::SQS::QueueInlinePolicy", "Properties": {"Queue": {"Ref": "Q"},
+  "PolicyDocument": "{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"sqs:*\"}]}"}}}}"#;
+        assert_eq!(cfn_lines(&RULE, json), [2]);
     }
 }

@@ -48,3 +48,27 @@ pub fn check_policy_attr(ctx: &mut TfContext, res: Resource, attr: &str, kind: &
     let message = format!("`{}` has a {kind} policy that allows any principal: {actions}{narrowed}", res.address());
     ctx.report(res, a.range, message);
 }
+
+/// Reports the CloudFormation resource `res` when its property `prop` holds a policy with a public statement;
+/// `kind` names the thing shared ("queue", "topic", "repository").
+pub fn check_cfn_policy_prop(
+    ctx: &mut crate::cloudformation::check::CfnContext,
+    res: crate::cloudformation::CfnResource,
+    prop: &str,
+    kind: &str,
+) {
+    let Some((node, _)) = ctx.prop(res, prop) else { return };
+    let Some(policy) = ctx.policy(node) else { return };
+    let public = public_statements(&policy);
+    let Some(first) = public.first() else { return };
+    let actions =
+        if first.actions.is_empty() { "NotAction-based access".to_string() } else { first.actions.join(", ") };
+    let narrowed = if first.conditions.is_empty() {
+        String::new()
+    } else {
+        " (a condition narrows it, but it still names no principal)".to_string()
+    };
+    let message = format!("`{}` has a {kind} policy that allows any principal: {actions}{narrowed}", res.logical_id);
+    let range = ctx.prop_range(res, prop).unwrap_or(node.range);
+    ctx.report(res, range, message);
+}
