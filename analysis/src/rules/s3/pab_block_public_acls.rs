@@ -41,7 +41,7 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_53"],
-        kics: &["d0cc8694-fcad-43ff-ac86-32331d7e867f"],
+        kics: &["d0cc8694-fcad-43ff-ac86-32331d7e867f", "48f100d9-f499-4c6d-b2b8-deafe47ffb26"],
         trivy: &["AVD-AWS-0086", "aws-s3-block-public-acls"],
     },
     resource_types: &["aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block", "aws_s3_bucket"],

@@ -39,7 +39,7 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_54"],
-        kics: &["1a4bc881-9f69-4d44-8c9a-d37d08f54c50"],
+        kics: &["1a4bc881-9f69-4d44-8c9a-d37d08f54c50", "860ba89b-b8de-4e72-af54-d6aee4138a69"],
         trivy: &["AVD-AWS-0087", "aws-s3-block-public-policy"],
     },
     resource_types: &["aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block", "aws_s3_bucket"],

@@ -39,7 +39,7 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_55"],
-        kics: &["4fa66806-0dd9-4f8d-9480-3174d39c7c91"],
+        kics: &["4fa66806-0dd9-4f8d-9480-3174d39c7c91", "6c8d51af-218d-4bfb-94a9-94eabaa0703a"],
         trivy: &["AVD-AWS-0091", "aws-s3-ignore-public-acls"],
     },
     resource_types: &["aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block", "aws_s3_bucket"],

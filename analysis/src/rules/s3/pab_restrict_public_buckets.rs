@@ -40,7 +40,7 @@ pub static RULE: Rule = Rule {
 }"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_56"],
-        kics: &["1ec253ab-c220-4d63-b2de-5b40e0af9293"],
+        kics: &["1ec253ab-c220-4d63-b2de-5b40e0af9293", "350cd468-0e2c-44ef-9d22-cfb73a62523c"],
         trivy: &["AVD-AWS-0093", "aws-s3-no-public-buckets"],
     },
     resource_types: &["aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block", "aws_s3_bucket"],
