@@ -346,3 +346,33 @@ fn editor_rule_settings_apply_on_top_of_the_configuration() {
     let rds = diags.iter().find(|d| d["code"] == "rds-storage-unencrypted").unwrap();
     assert_eq!(rds["severity"], 3, "low is shown as information");
 }
+
+#[test]
+fn cloudformation_templates_in_yaml_and_json() {
+    let mut c = Client::initialized(json!({}));
+    let yaml_uri = file_uri("/onus-e2e/cfn/template.yaml");
+    let yaml = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Site:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n";
+    c.open(&yaml_uri, "yaml", yaml);
+    let diags = focus(c.diagnostics(&yaml_uri, 1));
+    assert_eq!(codes(&diags), ["s3-public-acl"]);
+    assert_eq!(start_of(&diags[0]), (5, 6));
+    let answer = c.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": yaml_uri }, "range": diags[0]["range"], "context": { "diagnostics": diags } }),
+    );
+    let fix = answer["result"].as_array().unwrap().iter().find(|a| a["isPreferred"] == true).unwrap().clone();
+    let fixed = apply_edits(yaml, fix["edit"]["changes"][&yaml_uri].as_array().unwrap());
+    assert!(fixed.contains("AccessControl: Private"), "{fixed}");
+    c.change(&yaml_uri, 2, json!([{ "text": fixed }]));
+    assert!(focus(c.diagnostics(&yaml_uri, 2)).is_empty());
+
+    let json_uri = file_uri("/onus-e2e/cfn/template.json");
+    let json_text = "{\n  \"Resources\": {\n    \"Site\": {\n      \"Type\": \"AWS::S3::Bucket\",\n      \"Properties\": {\"AccessControl\": \"PublicReadWrite\"}\n    }\n  }\n}\n";
+    c.open(&json_uri, "json", json_text);
+    assert_eq!(codes(&focus(c.diagnostics(&json_uri, 1))), ["s3-public-write-acl"]);
+    let hover = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": json_uri }, "position": { "line": 2, "character": 6 } }),
+    );
+    assert!(hover["result"]["contents"]["value"].as_str().unwrap().contains("AWS takes care of"), "{hover}");
+}
