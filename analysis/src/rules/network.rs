@@ -397,3 +397,39 @@ pub fn cfn_narrow_world_fix(ctx: &CfnContext, rule: &CfnSgRule) -> Option<Fix> {
     let edit = crate::cloudformation::edit::replace_value(ctx.template, node, &serde_json::json!(private));
     Some(Fix::unsafe_("Allow only private ranges (review the range)", vec![edit]))
 }
+
+/// Whether a rule opens a port: TCP only (SSH), or any protocol that carries it (RDP over TCP and UDP).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PortProtocols {
+    Tcp,
+    Any,
+}
+
+/// Reports every Terraform ingress rule that opens `port` to the whole internet: the body of the rules about
+/// one administrative port (`service` names it in the message).
+pub fn report_world_port(ctx: &mut TfContext, service: &str, port: f64, protocols: PortProtocols) {
+    for ingress in ingress_rules(ctx) {
+        let opens = match protocols {
+            PortProtocols::Tcp => ingress.opens_tcp_port(port),
+            PortProtocols::Any => ingress.opens_port(port),
+        };
+        let Some((cidr, range)) = ingress.world_source().filter(|_| opens) else { continue };
+        let message = format!("`{}` allows {service} (port {port}) from {cidr}", ingress.resource.address());
+        let fix = narrow_world_fix(ctx, &ingress);
+        ctx.report(ingress.resource, range, message).fixes.extend(fix);
+    }
+}
+
+/// [`report_world_port`] for templates.
+pub fn report_world_port_cfn(ctx: &mut CfnContext, service: &str, port: f64, protocols: PortProtocols) {
+    for rule in cfn_sg_rules(ctx, false) {
+        let opens = match protocols {
+            PortProtocols::Tcp => rule.opens_tcp_port(port),
+            PortProtocols::Any => rule.opens_port(port),
+        };
+        let Some((cidr, _, range)) = rule.world().filter(|_| opens) else { continue };
+        let message = format!("`{}` allows {service} (port {port}) from {cidr}", rule.resource.logical_id);
+        let fix = cfn_narrow_world_fix(ctx, &rule);
+        ctx.report(rule.resource, range, message).fixes.extend(fix);
+    }
+}

@@ -1,7 +1,6 @@
 use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
-use crate::rules::network::{cfn_narrow_world_fix, cfn_sg_rules};
-use crate::rules::network::{ingress_rules, narrow_world_fix};
+use crate::rules::network::{report_world_port, report_world_port_cfn, PortProtocols};
 use crate::rules::CfnMatcher;
 use crate::rules::{Equivalents, Rule, Severity};
 use crate::terraform::check::TfContext;
@@ -83,27 +82,11 @@ pub static RULE: Rule = Rule {
 };
 
 fn check_cfn(ctx: &mut CfnContext) {
-    for rule in cfn_sg_rules(ctx, false) {
-        if !rule.opens_port(3389.0) {
-            continue;
-        }
-        let Some((cidr, _, range)) = rule.world() else { continue };
-        let message = format!("`{}` allows RDP (port 3389) from {cidr}", rule.resource.logical_id);
-        let fix = cfn_narrow_world_fix(ctx, &rule);
-        ctx.report(rule.resource, range, message).fixes.extend(fix);
-    }
+    report_world_port_cfn(ctx, "RDP", 3389.0, PortProtocols::Any);
 }
 
 fn check(ctx: &mut TfContext) {
-    for ingress in ingress_rules(ctx) {
-        if !ingress.opens_port(3389.0) {
-            continue;
-        }
-        let Some((cidr, range)) = ingress.world_source() else { continue };
-        let message = format!("`{}` allows RDP (port 3389) from {cidr}", ingress.resource.address());
-        let fix = narrow_world_fix(ctx, &ingress);
-        ctx.report(ingress.resource, range, message).fixes.extend(fix);
-    }
+    report_world_port(ctx, "RDP", 3389.0, PortProtocols::Any);
 }
 
 #[cfg(test)]
