@@ -235,6 +235,18 @@ impl Document {
         }
     }
 
+    /// Frees the tree of a parsed document that is not being edited: trees are by far the largest part of a
+    /// document (tens of bytes per byte of text). The next edit reparses from scratch.
+    pub fn release_tree(&mut self) {
+        if !self.dirty {
+            self.tree = None;
+        }
+    }
+
+    pub fn has_tree(&self) -> bool {
+        self.tree.is_some()
+    }
+
     /// Takes the edits made since the last call (starting a new log); `None` when the text was replaced
     /// whole (or the log was never started), so that nothing derived from an older text can be reused.
     pub fn take_edit_log(&mut self) -> Option<Vec<ByteEdit>> {

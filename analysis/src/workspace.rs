@@ -92,7 +92,13 @@ struct Entry {
     revision: u64,
     model: Option<(u64, Arc<TfFile>)>,
     template: Option<(u64, Arc<Template>)>,
+    /// The diagnostics of the file alone (syntax errors, size), per revision: they outlive the tree.
+    syntax: Option<(u64, Vec<Diagnostic>)>,
 }
+
+/// How many documents keep their tree between analyses: the ones edited or opened last. The others free it
+/// (it is rebuilt on their next edit), so a workspace with every file open stays small.
+const HOT_TREES: usize = 16;
 
 /// Why a change was not applied.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -109,6 +115,8 @@ pub enum ChangeError {
 pub struct Workspace {
     parsers: Parsers,
     entries: BTreeMap<String, Entry>,
+    /// The documents edited or opened last, most recent at the back (see [`HOT_TREES`]).
+    hot: std::collections::VecDeque<String>,
     config: Config,
     today: Option<crate::date::Date>,
 }
@@ -142,7 +150,24 @@ impl Workspace {
 
     /// Opens a document in the editor (replacing any disk copy). Returns false if onus does not handle it.
     pub fn open(&mut self, path: &str, text: &str, version: i32) -> bool {
+        self.touch(path);
         self.insert(path, text, version, true)
+    }
+
+    /// Marks `path` as being worked on: it keeps its tree.
+    fn touch(&mut self, path: &str) {
+        if self.hot.back().is_some_and(|p| p == path) {
+            return;
+        }
+        self.hot.retain(|p| p != path);
+        self.hot.push_back(path.to_string());
+        if self.hot.len() > HOT_TREES {
+            if let Some(cold) = self.hot.pop_front() {
+                if let Some(entry) = self.entries.get_mut(&cold) {
+                    entry.doc.release_tree();
+                }
+            }
+        }
     }
 
     /// A file read from disk by the caller (a module's sibling, or a file given to the CLI). An open document
@@ -157,7 +182,7 @@ impl Workspace {
     fn insert(&mut self, path: &str, text: &str, version: i32, open: bool) -> bool {
         let Some(doc) = Document::new(path, text, version) else { return false };
         let revision = self.entries.get(path).map_or(0, |e| e.revision + 1);
-        self.entries.insert(path.to_string(), Entry { doc, open, revision, model: None, template: None });
+        self.entries.insert(path.to_string(), Entry { doc, open, revision, model: None, template: None, syntax: None });
         true
     }
 
@@ -193,7 +218,11 @@ impl Workspace {
         changes: &[(Option<Range>, String)],
         encoding: PositionEncoding,
     ) -> Result<(), ChangeError> {
-        let entry = self.entries.get_mut(path).ok_or(ChangeError::UnknownDocument)?;
+        if !self.entries.contains_key(path) {
+            return Err(ChangeError::UnknownDocument);
+        }
+        self.touch(path);
+        let entry = self.entries.get_mut(path).expect("checked");
         if version <= entry.doc.version() {
             return Err(ChangeError::StaleVersion { have: entry.doc.version(), got: version });
         }
@@ -270,8 +299,16 @@ impl Workspace {
         let mut models = Vec::new();
         for p in &paths {
             let entry = self.entries.get_mut(p).expect("listed by module_of");
-            entry.doc.parse_fully(&mut self.parsers);
-            out.entry(p.clone()).or_default().diagnostics = file_diagnostics(&entry.doc);
+            let syntax = match &entry.syntax {
+                Some((rev, diags)) if *rev == entry.revision && entry.doc.is_parsed() => diags.clone(),
+                _ => {
+                    entry.doc.parse_fully(&mut self.parsers);
+                    let diags = file_diagnostics(&entry.doc);
+                    entry.syntax = Some((entry.revision, diags.clone()));
+                    diags
+                }
+            };
+            out.entry(p.clone()).or_default().diagnostics = syntax;
             if entry.doc.kind().is_terraform() {
                 if let Some(model) = self.model(p) {
                     models.push((p.clone(), model));
@@ -303,6 +340,14 @@ impl Workspace {
                 let report = out.entry(path.clone()).or_default();
                 apply_suppressions(model, findings, report);
                 report.resources = resources_of(model);
+            }
+        }
+        // Trees of the files nobody is working on are freed; what was derived from them is cached.
+        for p in &paths {
+            if !self.hot.contains(p) {
+                if let Some(entry) = self.entries.get_mut(p) {
+                    entry.doc.release_tree();
+                }
             }
         }
         for report in out.values_mut() {
@@ -536,6 +581,23 @@ mod tests {
         let report = ws.report("/c/template.yaml");
         assert!(report.diagnostics.iter().all(|d| d.code != "s3-public-acl" && d.code != "syntax-error"), "{report:?}");
         assert_eq!(report.suppressed.len(), 2);
+    }
+
+    #[test]
+    fn only_the_documents_being_worked_on_keep_their_trees() {
+        let mut ws = workspace();
+        let bucket = "resource \"aws_s3_bucket\" \"b\" {\n  acl = \"public-read\"\n}\n";
+        for i in 0..HOT_TREES + 4 {
+            ws.open(&format!("/t{i}/main.tf"), bucket, 1);
+            ws.diagnostics(&format!("/t{i}/main.tf"));
+        }
+        let with_trees = ws.entries.values().filter(|e| e.doc.has_tree()).count();
+        assert_eq!(with_trees, HOT_TREES);
+        // A cold document still reports, from its caches, and an edit to it works from a full parse.
+        assert_eq!(ws.diagnostics("/t0/main.tf").iter().map(|d| d.code).collect::<Vec<_>>(), ["s3-public-acl"]);
+        let r = Range { start: crate::text::Position::new(1, 9), end: crate::text::Position::new(1, 20) };
+        ws.change("/t0/main.tf", 2, &[(Some(r), "private".into())], PositionEncoding::Utf16).unwrap();
+        assert!(ws.diagnostics("/t0/main.tf").is_empty());
     }
 
     #[test]

@@ -37,7 +37,7 @@ impl TfFile {
             FileKind::Terraform | FileKind::TerraformVars => {
                 let reader = HclReader::new(source.as_bytes());
                 let (blocks, attributes) = reader.file(tree.root_node());
-                (blocks, attributes, reader.comments(tree.root_node()))
+                (blocks, attributes, file_comments(&reader, tree.root_node()))
             }
             FileKind::TerraformJson => {
                 (json::JsonReader::new(source.as_bytes()).file(tree.root_node()), Vec::new(), Vec::new())
@@ -81,7 +81,7 @@ impl TfFile {
                     let mut c = node.walk();
                     node.named_children(&mut c).collect()
                 }
-                "comment" => vec![node],
+                "comment" | "ERROR" => vec![node],
                 _ => Vec::new(),
             };
             for child in children {
@@ -105,6 +105,7 @@ impl TfFile {
                         }
                     },
                     "attribute" => attributes.extend(reader.attribute(child)),
+                    "ERROR" => comments.extend(reader.comments(child)),
                     "comment" => comments.push(Comment {
                         range: TextRange::from_node(&child),
                         text: source.get(child.start_byte()..child.end_byte()).unwrap_or("").to_string(),
@@ -112,6 +113,9 @@ impl TfFile {
                     _ => {}
                 }
             }
+        }
+        if root.has_error() {
+            comments = reader.all_comments(root);
         }
         comments.sort_by_key(|c| c.range.start);
         Some(TfFile { path: doc.path().to_string(), kind: doc.kind(), source, blocks, attributes, comments })
@@ -122,6 +126,14 @@ impl TfFile {
         let name = self.path.rsplit(['/', '\\']).next().unwrap_or(&self.path);
         self.kind == FileKind::TerraformVars && (name == "terraform.tfvars" || name.ends_with(".auto.tfvars"))
     }
+}
+
+/// The comments of a file: through its blocks, or, when it has syntax errors, from a walk of the whole tree
+/// (error recovery puts comments in places that differ between incremental and fresh parses).
+fn file_comments(reader: &HclReader, root: tree_sitter::Node) -> Vec<Comment> {
+    let mut comments = if root.has_error() { reader.all_comments(root) } else { reader.comments(root) };
+    comments.sort_by_key(|c| c.range.start);
+    comments
 }
 
 /// A module: the Terraform files of one folder, analysed together.

@@ -212,6 +212,28 @@ impl<'a> HclReader<'a> {
         (blocks, attributes)
     }
 
+    /// Every comment under `node`, wherever error recovery put it: for files with syntax errors, whose trees
+    /// differ between an incremental and a fresh parse of the same text.
+    pub fn all_comments(&self, node: Node) -> Vec<Comment> {
+        let mut out = Vec::new();
+        let mut cursor = node.walk();
+        'walk: loop {
+            let n = cursor.node();
+            if n.kind() == "comment" {
+                out.push(Comment { range: TextRange::from_node(&n), text: self.text(n).to_string() });
+            }
+            if cursor.goto_first_child() {
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    break 'walk;
+                }
+            }
+        }
+        out
+    }
+
     /// The comments between blocks and attributes (where suppressions are written), in order.
     pub fn comments(&self, root: Node) -> Vec<Comment> {
         let mut out = Vec::new();
@@ -223,7 +245,9 @@ impl<'a> HclReader<'a> {
                     "comment" => {
                         out.push(Comment { range: TextRange::from_node(&child), text: self.text(child).to_string() })
                     }
-                    "body" | "block" => stack.push(child),
+                    // Error recovery may put a comment under an ERROR node, differently in an incremental and a
+                    // fresh parse of the same text: look there too, so both see the same suppressions.
+                    "body" | "block" | "ERROR" => stack.push(child),
                     _ => {}
                 }
             }
