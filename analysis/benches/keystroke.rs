@@ -110,7 +110,54 @@ fn main() {
                 .unwrap();
             std::hint::black_box(ws.diagnostics("/bench/main.tf"));
         });
+        // A syntax-breaking keystroke: delete the `{` of a block in the middle, then type it again.
+        let brace = text[text.len() / 2..].find(" {\n  bucket").map(|i| text.len() / 2 + i + 1).unwrap();
+        let bpos = onus_analysis::text::position_at(&rope, brace, onus_analysis::PositionEncoding::Utf16);
+        let mut broken_parse = Vec::new();
+        let mut broken_total = Vec::new();
+        for _ in 0..(runs / 3).max(3) {
+            for (end_char, insert) in [(bpos.character + 1, ""), (bpos.character, "{")] {
+                version += 1;
+                let range =
+                    onus_analysis::Range { start: bpos, end: onus_analysis::Position::new(bpos.line, end_char) };
+                let t = Instant::now();
+                ws.change(
+                    "/bench/main.tf",
+                    version,
+                    &[(Some(range), insert.to_string())],
+                    onus_analysis::PositionEncoding::Utf16,
+                )
+                .unwrap();
+                ws.parse("/bench/main.tf", &mut || false).unwrap();
+                broken_parse.push(t.elapsed());
+                std::hint::black_box(ws.diagnostics("/bench/main.tf"));
+                broken_total.push(t.elapsed());
+            }
+        }
+        // A syntax-breaking keystroke: delete the `{` of a block in the middle, then type it again.
+        let brace = text[text.len() / 2..].find(" {\n  bucket").map(|i| text.len() / 2 + i + 1).unwrap();
+        let bpos = onus_analysis::text::position_at(&rope, brace, onus_analysis::PositionEncoding::Utf16);
+        let (mut broken_parse, mut broken_total) = (Vec::new(), Vec::new());
+        for _ in 0..(runs / 3).max(3) {
+            for (end_char, insert) in [(bpos.character + 1, ""), (bpos.character, "{")] {
+                version += 1;
+                let end = onus_analysis::Position::new(bpos.line, end_char);
+                let range = onus_analysis::Range { start: bpos, end };
+                let t = Instant::now();
+                let changes = [(Some(range), insert.to_string())];
+                ws.change("/bench/main.tf", version, &changes, onus_analysis::PositionEncoding::Utf16).unwrap();
+                ws.parse("/bench/main.tf", &mut || false).unwrap();
+                broken_parse.push(t.elapsed());
+                std::hint::black_box(ws.diagnostics("/bench/main.tf"));
+                broken_total.push(t.elapsed());
+            }
+        }
         let own = keystroke.saturating_sub(reparse);
-        println!("{lines:>7} {:>10.2?} {:>14.2?} {:>14.2?} {:>16.2?} {:>8.2?}", parse, full, reparse, keystroke, own);
+        println!(
+            "{lines:>7} {parse:>10.2?} {full:>14.2?} {reparse:>14.2?} {keystroke:>16.2?} {own:>8.2?}   \
+             break/restore a `{{`: reparse {:.2?}, with analysis {:.2?}",
+            median(broken_parse),
+            median(broken_total)
+        );
     }
 }
