@@ -30,9 +30,11 @@ fn time(runs: usize, mut f: impl FnMut()) -> Duration {
     )
 }
 
-/// `ONUS_BENCH_PROFILE=1`: only keystrokes on the 5k-line file, many of them, for a profiler to sample.
+/// `ONUS_BENCH_PROFILE=1`: only keystrokes on the 5k-line file (or `ONUS_BENCH_LINES`), many of them, for a
+/// profiler to sample.
 fn profile() {
-    let text = generate(5_000);
+    let lines = std::env::var("ONUS_BENCH_LINES").ok().and_then(|v| v.parse().ok()).unwrap_or(5_000);
+    let text = generate(lines);
     let mut ws = Workspace::new();
     ws.open("/bench/main.tf", &text, 1);
     let rope = ropey::Rope::from_str(&text);

@@ -2,7 +2,7 @@
 
 use super::model::{Attribute, Block, Expr, ExprKind, Step};
 use super::view::{Config, Field};
-use super::{Module, TfFile};
+use super::{LinkTarget, Module, TfFile};
 use crate::finding::Finding;
 use crate::fix::Fix;
 use crate::policy::Policy;
@@ -100,16 +100,22 @@ impl<'a, 'm> TfContext<'a, 'm> {
     }
 
     /// The resources of type `ty` whose `link` attribute refers to `target` (see [`TfContext::refers_to`]).
-    pub fn companions(
-        &self,
-        target: Resource<'m>,
-        ty: &'a str,
-        link: &'a str,
-        name_attrs: &'a [&'a str],
-    ) -> Vec<Resource<'m>> {
-        self.resources(ty)
-            .filter(|c| c.block.attr(link).is_some_and(|a| self.refers_to(&a.expr, target, name_attrs)))
-            .collect()
+    pub fn companions(&self, target: Resource<'m>, ty: &str, link: &str, name_attrs: &[&str]) -> Vec<Resource<'m>> {
+        let index = self.module.link_index(ty, link);
+        let reference = LinkTarget::Reference(target.ty().to_string(), target.name().to_string());
+        let mut found: Vec<(usize, usize)> = index.get(&reference).cloned().unwrap_or_default();
+        for attr in name_attrs {
+            let Some(name) = target.block.attr(attr).and_then(|a| self.eval(&a.expr).as_str().map(str::to_string))
+            else {
+                continue;
+            };
+            found.extend(index.get(&LinkTarget::Literal(name)).into_iter().flatten().copied());
+        }
+        // In module order, each once (a companion may name its target both ways).
+        found.sort_unstable();
+        found.dedup();
+        let files = &self.module.files;
+        found.into_iter().map(|(file, i)| Resource { file, block: &files[file].blocks[i] }).collect()
     }
 
     /// The value of a field.

@@ -146,7 +146,22 @@ pub struct Module<'m> {
     pub scope: Scope<'m>,
     /// What day it is, for rules keyed by support dates; `None` when the caller did not say.
     pub today: Option<crate::date::Date>,
+    /// Companions by what they link to, built on first use per (companion type, link attribute): asking
+    /// "which versioning resource names this bucket" for every bucket must not scan every companion.
+    /// (Owned keys and indices, so that the module stays covariant in `'m`.)
+    links: std::cell::RefCell<HashMap<(String, String), std::rc::Rc<LinkIndex>>>,
 }
+
+/// What a companion's link attribute designates: a resource by reference, or a name as a literal.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LinkTarget {
+    Reference(String, String),
+    Literal(String),
+}
+
+/// Companions of one type by the target of one link attribute: (file index, block index in the file), in
+/// module order.
+pub type LinkIndex = HashMap<LinkTarget, Vec<(usize, usize)>>;
 
 impl<'m> Module<'m> {
     pub fn new(files: Vec<&'m TfFile>) -> Module<'m> {
@@ -193,12 +208,43 @@ impl<'m> Module<'m> {
                 }
             }
         }
-        Module { files, by_kind, by_type, scope, today: None }
+        Module { files, by_kind, by_type, scope, today: None, links: Default::default() }
     }
 
     /// Every resource block of type `ty`, with the index of its file.
     pub fn resources<'a>(&'a self, ty: &'a str) -> impl Iterator<Item = (usize, &'m Block)> + 'a {
         self.typed("resource", ty)
+    }
+
+    /// The resources of type `ty` by what their `link` attribute designates (see [`LinkTarget`]).
+    pub fn link_index(&self, ty: &str, link: &str) -> std::rc::Rc<LinkIndex> {
+        let key = (ty.to_string(), link.to_string());
+        if let Some(index) = self.links.borrow().get(&key) {
+            return index.clone();
+        }
+        let mut index = LinkIndex::new();
+        for (file, f) in self.files.iter().enumerate() {
+            for (i, block) in f.blocks.iter().enumerate() {
+                if block.kind != "resource" || block.label(0) != Some(ty) {
+                    continue;
+                }
+                let Some(attr) = block.attr(link) else { continue };
+                let target = match &attr.expr.kind {
+                    model::ExprKind::Traversal(root, steps) => match steps.first() {
+                        Some(model::Step::Attr(name)) => LinkTarget::Reference(root.clone(), name.clone()),
+                        _ => continue,
+                    },
+                    _ => match self.scope.eval(&attr.expr) {
+                        crate::value::Value::String(s) => LinkTarget::Literal(s),
+                        _ => continue,
+                    },
+                };
+                index.entry(target).or_default().push((file, i));
+            }
+        }
+        let index = std::rc::Rc::new(index);
+        self.links.borrow_mut().insert(key, index.clone());
+        index
     }
 
     /// Top-level blocks of kind `kind` whose first label is `ty` (`data`, `aws_iam_policy_document`).
