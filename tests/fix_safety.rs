@@ -97,10 +97,11 @@ fn check_fix(
     path: &str,
     text: &str,
     fix: &Fix,
-    rule: &str,
-    resource_start: usize,
+    finding: &onus_analysis::Diagnostic,
     errors_before: usize,
 ) -> Result<(), String> {
+    let rule = finding.code;
+    let resource_start = finding.resource.map_or(0, |r| r.start);
     let rope = Rope::from_str(text);
     let mut edits: Vec<_> = fix.edits.iter().collect();
     edits.sort_by_key(|e| (e.range.start, e.range.end));
@@ -149,7 +150,20 @@ fn check_fix(
         .map(|e| e.text.len() as isize - e.range.len() as isize)
         .sum();
     let moved = (resource_start as isize + shift) as usize;
-    if let Some(d) = after.iter().find(|d| d.code == rule && d.resource.is_some_and(|r| r.start == moved)) {
+    let finding_shift: isize = edits
+        .iter()
+        .filter(|e| e.range.end <= finding.range.start)
+        .map(|e| e.text.len() as isize - e.range.len() as isize)
+        .sum();
+    let finding_moved = (finding.range.start as isize + finding_shift) as usize;
+    // The same finding: rule, resource, message and place (a rule may raise several on one resource).
+    let same = |d: &&onus_analysis::Diagnostic| {
+        d.code == rule
+            && d.message == finding.message
+            && d.resource.is_some_and(|r| r.start == moved)
+            && d.range.start == finding_moved
+    };
+    if let Some(d) = after.iter().find(same) {
         return Err(format!("still raised after the fix: {} at {:?}", d.message, d.range));
     }
     Ok(())
@@ -160,9 +174,8 @@ fn every_quick_fix_is_safe() {
     let units = units();
     assert!(units.len() > 1000, "the corpus looks incomplete: {} units", units.len());
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).min(4);
-    let chunks: Vec<Vec<Vec<(String, String)>>> = (0..threads)
-        .map(|t| units.iter().skip(t).step_by(threads).cloned().collect())
-        .collect();
+    let chunks: Vec<Vec<Vec<(String, String)>>> =
+        (0..threads).map(|t| units.iter().skip(t).step_by(threads).cloned().collect()).collect();
     let results: Vec<(usize, Vec<String>)> = std::thread::scope(|s| {
         let handles: Vec<_> = chunks
             .into_iter()
@@ -179,7 +192,12 @@ fn every_quick_fix_is_safe() {
     let failures: Vec<&String> = results.iter().flat_map(|r| &r.1).collect();
     eprintln!("fix safety: {applied} fixes applied over {} files or modules", units.len());
     assert!(applied > 1000, "too few fixes exercised: {applied}");
-    assert!(failures.is_empty(), "{} unsafe fixes:\n{}", failures.len(), failures.iter().take(40).map(|s| s.as_str()).collect::<Vec<_>>().join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} unsafe fixes:\n{}",
+        failures.len(),
+        failures.iter().take(40).map(|s| s.as_str()).collect::<Vec<_>>().join("\n")
+    );
 }
 
 fn run_units(units: &[Vec<(String, String)>]) -> (usize, Vec<String>) {
@@ -194,7 +212,8 @@ fn run_units(units: &[Vec<(String, String)>]) -> (usize, Vec<String>) {
                 let Some(resource) = d.resource else { continue };
                 for fix in d.fixes.iter().chain(&d.suppression) {
                     applied += 1;
-                    if let Err(why) = check_fix(&mut ws, path, text, fix, d.code, resource.start, errors_before) {
+                    let _ = resource;
+                    if let Err(why) = check_fix(&mut ws, path, text, fix, d, errors_before) {
                         failures.push(format!("{path}: {} `{}`: {why}", d.code, fix.title));
                     }
                 }

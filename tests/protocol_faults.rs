@@ -204,8 +204,11 @@ fn cancel_request() {
 #[test]
 fn before_initialize() {
     let mut c = Client::start();
-    let answer = c.request("textDocument/hover", json!({ "textDocument": { "uri": "file:///a.tf" },
-                                                          "position": { "line": 0, "character": 0 } }));
+    let answer = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": "file:///a.tf" },
+                                                          "position": { "line": 0, "character": 0 } }),
+    );
     assert_eq!(answer["error"]["code"], -32002, "{answer}");
     let answer = c.request("shutdown", Value::Null);
     assert_eq!(answer["error"]["code"], -32002, "{answer}");
@@ -214,7 +217,8 @@ fn before_initialize() {
     let answer = c.request("initialize", json!({ "processId": null, "rootUri": null, "capabilities": {} }));
     assert!(answer.get("result").is_some(), "{answer}");
     c.notify("initialized", json!({}));
-    let answer = c.request("textDocument/diagnostic", json!({ "textDocument": { "uri": "file:///onus-faults/b/main.tf" } }));
+    let answer =
+        c.request("textDocument/diagnostic", json!({ "textDocument": { "uri": "file:///onus-faults/b/main.tf" } }));
     assert_eq!(answer["error"]["code"], -32602, "{answer}");
     assert_eq!(c.shutdown_and_exit(), Some(0));
 

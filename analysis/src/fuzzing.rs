@@ -92,7 +92,8 @@ impl Bytes<'_> {
     }
 }
 
-const PATHS: [&str; 5] = ["/fuzz/main.tf", "/fuzz/terraform.tfvars", "/fuzz/template.yaml", "/fuzz/template.json", "/fuzz/main.tf.json"];
+const PATHS: [&str; 5] =
+    ["/fuzz/main.tf", "/fuzz/terraform.tfvars", "/fuzz/template.yaml", "/fuzz/template.json", "/fuzz/main.tf.json"];
 
 /// Opens a document and applies a sequence of LSP content changes with arbitrary (possibly out-of-range,
 /// reversed, mid-character) positions, parsing and analysing in between at the input's choice. The text must
@@ -116,7 +117,8 @@ pub fn edit_sequence(data: &[u8]) {
     let mut model = initial;
     let mut version = 1;
     while let Some(flags) = input.u8() {
-        let (Some(sl), Some(sc), Some(el), Some(ec), Some(n)) = (input.u16(), input.u16(), input.u16(), input.u16(), input.u8())
+        let (Some(sl), Some(sc), Some(el), Some(ec), Some(n)) =
+            (input.u16(), input.u16(), input.u16(), input.u16(), input.u8())
         else {
             break;
         };

@@ -8,7 +8,8 @@ use onus_analysis::fuzzing::{analyse_bytes, edit_sequence, Front};
 
 fn each_input(target: &str, run: impl Fn(&[u8])) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/regressions").join(target);
-    let mut files: Vec<_> = std::fs::read_dir(&dir).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    let mut files: Vec<_> =
+        std::fs::read_dir(&dir).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
     files.sort();
     for file in files.iter().filter(|f| f.is_file()) {
         let data = std::fs::read(file).unwrap();
