@@ -15,8 +15,8 @@ use serde_json::{json, Value};
 use support::{codes, Client};
 
 const LIMIT: Duration = Duration::from_secs(if cfg!(debug_assertions) { 15 } else { 2 });
-/// The 10 MB file: ~70,000 resources. Parsing and analysing it is linear, but a debug build runs tree-sitter and
-/// the rules unoptimised: a wider bound there (the optimised figure is in the README's security section).
+/// The 10 MB file: ~70,000 resources. Parsing and analysing it is linear (a quadratic lookup this test found is
+/// gone), but a debug build runs the rules unoptimised (about 45 s here): a wider bound there.
 const BIG_LIMIT: Duration = Duration::from_secs(if cfg!(debug_assertions) { 120 } else { 4 });
 
 fn limit(name: &str) -> Duration {
