@@ -19,6 +19,15 @@ pub struct Cancelled;
 /// Terraform or CloudFormation file comes near. They get one diagnostic saying so.
 pub const MAX_PARSED_BYTES: usize = 16 * 1024 * 1024;
 
+/// Syntax trees deeper than this are not analysed: the model, the evaluator and the rules recurse over the tree,
+/// and a hostile file (10,000 nested brackets) would exhaust any stack. Real files stay far below: a level of
+/// nesting in the source is a handful of tree levels, and real modules and templates nest a few dozen levels.
+pub const MAX_TREE_DEPTH: usize = 1_000;
+
+/// YAML nested deeper than this (in indentation levels) is not parsed: tree-sitter-yaml's scanner overflows its
+/// state buffer past about 250 levels (a C assertion that aborts the process, which no Rust code can catch).
+pub const MAX_YAML_INDENT_LEVELS: usize = 200;
+
 /// One tree-sitter parser per grammar, reused across documents and parses.
 pub struct Parsers {
     hcl: Parser,
@@ -65,6 +74,8 @@ pub struct Document {
     /// The byte edits since the log was last taken, for consumers that update derived data incrementally;
     /// `None` after a whole-text replacement (nothing can be carried over).
     edit_log: Option<Vec<ByteEdit>>,
+    /// The last parse found the text nested deeper than onus analyses (see [`MAX_TREE_DEPTH`]); no tree is kept.
+    too_deep: bool,
 }
 
 /// One edit in bytes: `start..old_end` of the text before it became `start..new_end`.
@@ -103,6 +114,7 @@ impl Document {
             tree_syntax: None,
             dirty: true,
             edit_log: None,
+            too_deep: false,
         })
     }
 
@@ -137,6 +149,10 @@ impl Document {
     }
     pub fn is_too_large(&self) -> bool {
         self.rope.len_bytes() > MAX_PARSED_BYTES
+    }
+    /// The last parse found the text nested too deep to analyse (it has no tree).
+    pub fn is_too_deep(&self) -> bool {
+        !self.dirty && self.too_deep
     }
 
     /// Replaces the whole text (an LSP change without a range).
@@ -199,12 +215,19 @@ impl Document {
         if matches!(self.kind.syntax(), Syntax::Yaml | Syntax::Json) && !self.kind.is_terraform() {
             self.kind = self.kind.refine(&self.rope.to_string());
         }
+        self.too_deep = false;
         if self.is_too_large() {
             self.tree = None;
             self.dirty = false;
             return Ok(());
         }
         let syntax = self.kind.syntax();
+        if syntax == Syntax::Yaml && yaml_indent_levels(&self.rope) > MAX_YAML_INDENT_LEVELS {
+            self.tree = None;
+            self.too_deep = true;
+            self.dirty = false;
+            return Ok(());
+        }
         if self.tree_syntax != Some(syntax) {
             // A tree from another grammar cannot be reused.
             self.tree = None;
@@ -223,7 +246,8 @@ impl Document {
         let options = ParseOptions::new().progress_callback(&mut progress);
         match parser.parse_with_options(&mut read, self.tree.as_ref(), Some(options)) {
             Some(tree) => {
-                self.tree = Some(tree);
+                self.too_deep = tree_depth_exceeds(&tree, MAX_TREE_DEPTH);
+                self.tree = if self.too_deep { None } else { Some(tree) };
                 self.dirty = false;
                 Ok(())
             }
@@ -257,6 +281,73 @@ impl Document {
     pub fn parse_fully(&mut self, parsers: &mut Parsers) {
         let _ = self.parse(parsers, &mut || false);
     }
+}
+
+/// Whether `tree` has a node deeper than `limit` (walked with a cursor: no recursion).
+pub fn tree_depth_exceeds(tree: &Tree, limit: usize) -> bool {
+    let mut cursor = tree.walk();
+    let mut depth = 0;
+    loop {
+        if depth > limit {
+            return true;
+        }
+        if cursor.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return false;
+            }
+            depth -= 1;
+        }
+    }
+}
+
+/// An upper bound of the indentation levels tree-sitter-yaml's scanner keeps for `rope`: a stack of the
+/// indentation columns of the non-blank lines, where a line's `- ` sequence markers each open a level too.
+pub fn yaml_indent_levels(rope: &Rope) -> usize {
+    let mut stack: Vec<usize> = Vec::new();
+    let mut max = 0;
+    for line in rope.lines() {
+        let mut col = 0;
+        let mut chars = line.chars().peekable();
+        while chars.peek() == Some(&' ') {
+            chars.next();
+            col += 1;
+        }
+        let mut columns = vec![col];
+        // `- - - x`: each marker nests a sequence one level deeper.
+        while chars.next() == Some('-') {
+            let mut spaces = 0;
+            while chars.peek() == Some(&' ') {
+                chars.next();
+                spaces += 1;
+            }
+            if spaces == 0 {
+                break;
+            }
+            col += 1 + spaces;
+            columns.push(col);
+        }
+        let blank = line.chars().all(char::is_whitespace);
+        if blank {
+            continue;
+        }
+        while stack.last().is_some_and(|&top| top > columns[0]) {
+            stack.pop();
+        }
+        for c in columns {
+            if stack.last().is_none_or(|&top| c > top) {
+                stack.push(c);
+            }
+        }
+        max = max.max(stack.len());
+    }
+    max
 }
 
 impl std::fmt::Debug for Document {

@@ -60,14 +60,25 @@ pub fn line_ending(text: &str) -> &'static str {
     }
 }
 
+/// `offset` clamped to `text` and moved back to the start of the character it falls in (a computed offset,
+/// such as "one byte before the end of a node", may land inside a multi-byte character).
+pub fn floor_boundary(text: &str, offset: usize) -> usize {
+    let mut at = offset.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
 /// The offset of the start of the line that holds `offset`.
 pub fn line_start(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].rfind(['\n', '\r']).map(|i| i + 1).unwrap_or(0)
+    text[..floor_boundary(text, offset)].rfind(['\n', '\r']).map(|i| i + 1).unwrap_or(0)
 }
 
 /// The offset just past the end of the line that holds `offset` (after its line ending).
 pub fn line_end(text: &str, offset: usize) -> usize {
-    match text[offset.min(text.len())..].find('\n') {
+    let offset = floor_boundary(text, offset);
+    match text[offset..].find('\n') {
         Some(i) => offset + i + 1,
         None => text.len(),
     }

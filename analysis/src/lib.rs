@@ -9,6 +9,8 @@ pub mod document;
 pub mod file_kind;
 pub mod finding;
 pub mod fix;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod lens;
 pub mod policy;
 pub mod responsibility;

@@ -66,6 +66,9 @@ fn strings(v: &Value) -> Vec<String> {
         .collect()
 }
 
+/// How many times a policy may be JSON-encoded inside a string (`jsonencode(jsonencode(...))`) and still be read.
+const MAX_ENCODINGS: usize = 4;
+
 fn get_ci<'a>(map: &'a std::collections::BTreeMap<String, Value>, key: &str) -> &'a Value {
     map.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v).unwrap_or(&Value::Null)
 }
@@ -74,17 +77,27 @@ impl Policy {
     /// A policy from its JSON text. Unknown interpolations outside strings are quoted first, so that
     /// `"Resource": ${aws_s3_bucket.b.arn}` still parses.
     pub fn from_text(text: &str) -> Option<Policy> {
+        Policy::from_text_within(text, MAX_ENCODINGS)
+    }
+
+    /// `from_text`, unwrapping at most `depth` more levels of JSON strings (text like `${x}` would otherwise
+    /// quote itself into a string of itself, forever).
+    fn from_text_within(text: &str, depth: usize) -> Option<Policy> {
         let json: serde_json::Value = serde_json::from_str(text).ok().or_else(|| {
             let quoted = quote_bare_placeholders(text);
             serde_json::from_str(&quoted).ok()
         })?;
-        Policy::from_value(&Value::from_json(&json))
+        Policy::from_value_within(&Value::from_json(&json), depth)
     }
 
     /// A policy from a value: a JSON string, or a map (from `jsonencode` or CloudFormation).
     pub fn from_value(value: &Value) -> Option<Policy> {
+        Policy::from_value_within(value, MAX_ENCODINGS)
+    }
+
+    fn from_value_within(value: &Value, depth: usize) -> Option<Policy> {
         match value {
-            Value::String(s) => Policy::from_text(s),
+            Value::String(s) => Policy::from_text_within(s, depth.checked_sub(1)?),
             Value::Map(map) => {
                 let statements = get_ci(map, "Statement");
                 let statements = match statements {

@@ -27,7 +27,7 @@ use crate::text::{PositionEncoding, Range, TextRange};
 pub struct Diagnostic {
     pub range: TextRange,
     pub severity: Severity,
-    /// The rule id, or `syntax-error` / `file-too-large`.
+    /// The rule id, or `syntax-error` / `file-too-large` / `nesting-too-deep`.
     pub code: &'static str,
     pub message: String,
     pub rule: Option<&'static Rule>,
@@ -455,6 +455,14 @@ fn file_diagnostics(doc: &Document) -> Vec<Diagnostic> {
             crate::document::MAX_PARSED_BYTES
         );
         return vec![plain(TextRange::empty(0), "file-too-large", msg)];
+    }
+    if doc.is_too_deep() {
+        let msg = format!(
+            "file not analysed: it nests deeper than onus analyses ({} syntax levels, or {} YAML indentation levels)",
+            crate::document::MAX_TREE_DEPTH,
+            crate::document::MAX_YAML_INDENT_LEVELS
+        );
+        return vec![plain(TextRange::empty(0), "nesting-too-deep", msg)];
     }
     let Some(tree) = doc.tree() else { return Vec::new() };
     syntax_errors(tree, doc.rope()).into_iter().map(|e| plain(e.range, "syntax-error", e.message)).collect()

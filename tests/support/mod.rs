@@ -115,10 +115,15 @@ impl Client {
 
     /// Waits for a message matching `pred` (looking at the backlog first).
     pub fn wait_for(&mut self, pred: impl Fn(&Value) -> bool) -> Option<Value> {
+        self.wait_for_within(TIMEOUT, pred)
+    }
+
+    /// Waits at most `timeout` for a message matching `pred` (looking at the backlog first).
+    pub fn wait_for_within(&mut self, timeout: Duration, pred: impl Fn(&Value) -> bool) -> Option<Value> {
         if let Some(i) = self.backlog.iter().position(&pred) {
             return Some(self.backlog.remove(i));
         }
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + timeout;
         loop {
             let left = deadline.checked_duration_since(Instant::now())?;
             match self.incoming.recv_timeout(left) {

@@ -99,6 +99,17 @@ pub fn replace_value(t: &Template, node: &Node, value: &Json) -> Edit {
         ),
         _ => yaml_flow(value),
     };
+    if node.style == Style::Json {
+        return Edit { range: node.range, text };
+    }
+    // A one-line YAML value goes right after its key's `:` (or its item's `-`): a block collection that starts
+    // on the next line (`Key:\n- a`, a sequence as indented as its key) replaced in place by a flow value would
+    // leave that value at the key's own indentation, and a missing value is an empty range right after the `:`.
+    let src = &t.source;
+    let before = src[..node.range.start].trim_end_matches([' ', '\t', '\r', '\n']);
+    if before.ends_with([':', '-']) {
+        return Edit { range: TextRange::new(before.len(), node.range.end), text: format!(" {text}") };
+    }
     Edit { range: node.range, text }
 }
 
@@ -187,6 +198,26 @@ mod tests {
         doc.parse_fully(&mut Parsers::new());
         assert!(!doc.tree().unwrap().root_node().has_error(), "{out}");
         out
+    }
+
+    /// Found by `tests/fix_safety.rs` on KICS fixtures: a value replaced in place broke the YAML.
+    #[test]
+    fn replaced_values_stay_after_their_key() {
+        // An empty `Properties:` (a missing value is an empty range right after the colon).
+        let text = "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n---\nResources:\n  C:\n    Type: AWS::S3::Bucket\n";
+        let out = apply("t.yaml", text, |t| {
+            let r = t.resources().next().unwrap();
+            set_property(t, r, "VersioningConfiguration", &json!({"Status": "Enabled"}))
+        });
+        assert!(out.contains("    Properties: {VersioningConfiguration: {Status: Enabled}}\n---\n"), "{out}");
+        // A block sequence as indented as its key, replaced by a flow value.
+        let text = "Resources:\n  L:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n      DefaultActions:\n      - Type: forward\n      Port: 80\n";
+        let out = apply("t.yaml", text, |t| {
+            let r = t.resources().next().unwrap();
+            let props = r.properties.unwrap();
+            replace_value(t, props.get("DefaultActions").unwrap(), &json!([{"Type": "redirect"}]))
+        });
+        assert!(out.contains("      DefaultActions: [{Type: redirect}]\n      Port: 80\n"), "{out}");
     }
 
     #[test]

@@ -150,6 +150,7 @@ fn sarif(reports: &[Report]) -> Value {
     for (id, text) in [
         ("syntax-error", "The file does not parse; onus analyses the parts that do."),
         ("file-too-large", "The file is larger than onus parses."),
+        ("nesting-too-deep", "The file nests deeper than onus analyses."),
     ] {
         rule_ids.push(id);
         driver_rules.push(json!({

@@ -61,6 +61,7 @@ impl LanguageServer for Backend {
             folders.extend(params.root_uri.as_ref().and_then(|u| u.to_file_path().ok()));
         }
         let root = folders.first().map(|f| f.to_string_lossy().into_owned());
+        let roots = folders.clone();
         *self.folders.lock().unwrap_or_else(|e| e.into_inner()) = folders;
         let watch = params
             .capabilities
@@ -75,6 +76,7 @@ impl LanguageServer for Backend {
         let rules = params.initialization_options.as_ref().and_then(|o| o.get("rules")).cloned().unwrap_or_default();
         self.worker.send(super::worker::Message::Query(Box::new(move |state| {
             state.root = root;
+            state.roots = roots;
             state.docs = docs;
             state.editor_rules = rules;
             state.reload_config();
@@ -140,11 +142,16 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let folders = self.folders.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let files = params
             .changes
             .into_iter()
             .filter_map(|c| {
                 let path = c.uri.to_file_path().ok()?;
+                // Only files inside the workspace folders are read, whatever the client names.
+                if !folders.iter().any(|f| path.starts_with(f)) {
+                    return None;
+                }
                 let text = if c.typ == FileChangeType::DELETED { None } else { super::index::read(&path) };
                 Some((path.to_string_lossy().into_owned(), text))
             })

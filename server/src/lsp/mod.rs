@@ -3,6 +3,7 @@
 
 mod backend;
 mod convert;
+mod frames;
 mod index;
 mod ordered;
 mod worker;
@@ -57,7 +58,10 @@ async fn serve() -> i32 {
         backend::Backend::new(client, worker.clone(), session.clone(), encoding)
     });
     let service = Ordered::new(service, worker, session.clone());
-    let server = Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service);
+    // tower-lsp reads clean frames only: bad ones are answered, not fatal (see `frames`).
+    let (to_server, from_client) = tokio::io::duplex(1 << 20);
+    tokio::spawn(frames::forward(tokio::io::stdin(), to_server));
+    let server = Server::new(from_client, tokio::io::stdout(), socket).serve(service);
     tokio::select! {
         // stdin closed: the client is gone. Without a shutdown first, that is an error exit.
         _ = server => if session.shutdown.load(std::sync::atomic::Ordering::SeqCst) { 0 } else { 1 },

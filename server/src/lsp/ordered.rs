@@ -86,6 +86,14 @@ where
         if self.take_document_notification(&req) {
             return futures::future::ready(Ok(None)).boxed();
         }
+        if req.method() == super::frames::INVALID_MESSAGE {
+            return futures::future::ready(Ok(Some(invalid_message_answer(&req)))).boxed();
+        }
+        // tower-lsp drops every `$/` message; the spec wants a request among them answered MethodNotFound.
+        if let (true, Some(id)) = (req.method().starts_with("$/"), req.id()) {
+            let answer = Response::from_error(id.clone(), Error::method_not_found());
+            return futures::future::ready(Ok(Some(answer))).boxed();
+        }
         match req.method() {
             "exit" => {
                 let code = if self.session.shutdown.load(Ordering::SeqCst) { 0 } else { 1 };
@@ -119,6 +127,16 @@ where
             })
             .boxed()
     }
+}
+
+/// The answer to a message the client framed or wrote wrongly (see `frames`): the error, with the message's
+/// own id when it had one, else `null`.
+fn invalid_message_answer(req: &Request) -> Response {
+    let params = req.params().cloned().unwrap_or_default();
+    let id = serde_json::from_value(params["id"].clone()).unwrap_or(tower_lsp::jsonrpc::Id::Null);
+    let code = params["code"].as_i64().unwrap_or(super::frames::PARSE_ERROR);
+    let message = params["message"].as_str().unwrap_or("invalid message").to_string();
+    Response::from_error(id, Error { code: code.into(), message: message.into(), data: None })
 }
 
 /// `"params": null` is what some clients send for methods without params (`shutdown`, `exit`); tower-lsp

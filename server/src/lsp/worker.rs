@@ -86,6 +86,8 @@ pub struct WorkerState {
     out: tokio::sync::mpsc::UnboundedSender<Outgoing>,
     /// The workspace root: where `.onus.toml` is read from.
     pub root: Option<String>,
+    /// Every workspace folder: onus reads from disk only inside them (and the files the client names).
+    pub roots: Vec<std::path::PathBuf>,
     /// Where the rule pages are, for each diagnostic's `codeDescription`.
     pub docs: Option<lsp::Url>,
     /// The editor's rule settings (`initializationOptions.rules`, `workspace/didChangeConfiguration`), applied on
@@ -248,6 +250,11 @@ impl WorkerState {
         if uri.scheme() != "file" || !self.loaded_folders.insert(folder.clone()) {
             return;
         }
+        // With workspace folders, nothing outside them is read; without any, the folder of a file the client
+        // opened is its module, and is read.
+        if !self.roots.is_empty() && !self.roots.iter().any(|r| std::path::Path::new(&folder).starts_with(r)) {
+            return;
+        }
         let Ok(entries) = std::fs::read_dir(&folder) else { return };
         for entry in entries.flatten() {
             let p = entry.path();
@@ -327,6 +334,7 @@ pub fn spawn(
                 pending: BTreeSet::new(),
                 out,
                 root: None,
+                roots: Vec::new(),
                 docs: None,
                 editor_rules: serde_json::Value::Null,
                 config_doc: None,

@@ -76,8 +76,16 @@ pub fn flag_on(ctx: &TfContext, id: &str, flag: &str) -> bool {
     if ctx.resources(ACCOUNT_PAB).any(is_true) {
         return true;
     }
-    if let Some(module) = buckets(ctx).into_iter().find(|b| b.is_module() && b.address() == id) {
-        return module_flag(ctx, module, flag) == Some(true);
+    // Only module calls are looked at here: listing every bucket per bucket is quadratic in a large module.
+    if let Some(name) = id.strip_prefix("module.") {
+        let module = ctx
+            .module
+            .blocks("module")
+            .map(|(file, block)| Resource { file, block })
+            .find(|m| m.name() == name && crate::terraform::check::is_registry_module(m.block, MODULE));
+        if let Some(module) = module {
+            return module_flag(ctx, module, flag) == Some(true);
+        }
     }
     pabs_of(ctx, id).into_iter().any(is_true)
 }
