@@ -149,8 +149,9 @@ pub fn set_key(t: &Template, map: &Node, key: &str, value: &Json) -> Edit {
             let rendered = format!("{indent}{}: {}", Json::String(key.into()), json_text(value, &indent, &unit, eol));
             match entries.last() {
                 Some(last) => Edit { range: TextRange::empty(last.range.end), text: format!(",{eol}{rendered}") },
+                // A broken map (`{` without its `}`) may end right after its brace: never a reversed range.
                 None => Edit {
-                    range: TextRange::new(map.range.start + 1, close),
+                    range: TextRange::new(map.range.start + 1, close.max(map.range.start + 1)),
                     text: format!("{eol}{rendered}{eol}{brace_indent}"),
                 },
             }
