@@ -171,7 +171,8 @@ impl<'m> Module<'m> {
             for block in &file.blocks {
                 match (block.kind.as_str(), block.label(0)) {
                     ("variable", Some(name)) => {
-                        let value = block.attr("default").map(|a| empty.eval(&a.expr)).unwrap_or(eval_unset());
+                        // Without a default Terraform asks for the value: unknown here.
+                        let value = block.attr("default").map_or(crate::value::Value::Unknown, |a| empty.eval(&a.expr));
                         scope.variables.insert(name, value);
                     }
                     ("locals", _) => {
@@ -256,11 +257,6 @@ impl<'m> Module<'m> {
     pub fn blocks<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = (usize, &'m Block)> + 'a {
         self.by_kind.get(kind).into_iter().flatten().copied()
     }
-}
-
-/// A variable without a default: Terraform asks for it, so its value is unknown here.
-fn eval_unset() -> crate::value::Value {
-    crate::value::Value::Unknown
 }
 
 /// The JSON of a `data "aws_iam_policy_document"`, as the provider renders it (unknown parts as placeholders).
