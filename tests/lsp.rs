@@ -74,7 +74,7 @@ fn diagnostics_follow_incremental_edits() {
     assert_eq!(codes(&diags), ["s3-public-acl"]);
     assert_eq!(start_of(&diags[0]), (1, 2));
     assert_eq!(diags[0]["source"], "onus");
-    let href = diags[0]["codeDescription"]["href"].as_str().unwrap();
+    let href = diags[0]["codeDescription"]["href"].as_str().unwrap_or_else(|| panic!("{diags:?}"));
     assert!(href.starts_with("file://") && href.ends_with("/docs/rules/s3-public-acl.md"), "{href}");
     assert!(diags[0]["message"].as_str().unwrap().contains("[data-sharing]"));
 

@@ -9,6 +9,7 @@ use ropey::Rope;
 use tree_sitter::{InputEdit, ParseOptions, ParseState, Parser, Tree};
 
 use crate::file_kind::{FileKind, Syntax};
+use crate::terraform::direct::HclFile;
 use crate::text::{self, PositionEncoding, Range, TextRange};
 
 /// A parse was abandoned because something newer is waiting.
@@ -27,6 +28,14 @@ pub const MAX_TREE_DEPTH: usize = 1_000;
 /// YAML nested deeper than this (in indentation levels) is not parsed: tree-sitter-yaml's scanner overflows its
 /// state buffer past about 250 levels (a C assertion that aborts the process, which no Rust code can catch).
 pub const MAX_YAML_INDENT_LEVELS: usize = 200;
+
+/// A Terraform document larger than this is analysed only when the direct reader reads it (valid HCL): a
+/// tree-sitter parse of it would take over a second (about 0.5 s per MiB) and ~80 bytes of memory per byte.
+pub const MAX_TREE_PARSED_BYTES: usize = 2 * 1024 * 1024;
+
+/// A document this large is read by the direct reader even while it is edited, when its text is valid: a
+/// tree-sitter tree of it would take seconds to build and tens of bytes per byte of text to keep.
+pub const DIRECT_ONLY_ABOVE: usize = 1024 * 1024;
 
 /// One tree-sitter parser per grammar, reused across documents and parses.
 pub struct Parsers {
@@ -76,6 +85,13 @@ pub struct Document {
     edit_log: Option<Vec<ByteEdit>>,
     /// The last parse found the text nested deeper than onus analyses (see [`MAX_TREE_DEPTH`]); no tree is kept.
     too_deep: bool,
+    /// The text is being edited range by range: keep a tree so that each keystroke reparses incrementally.
+    editing: bool,
+    /// The last parse was the direct reader's (valid Terraform, no tree): the text it read and its model,
+    /// until the model builder takes them.
+    direct: Option<(String, HclFile)>,
+    /// A document over [`MAX_TREE_PARSED_BYTES`] the direct reader could not read: where it stopped.
+    unread_at: Option<usize>,
 }
 
 /// One edit in bytes: `start..old_end` of the text before it became `start..new_end`.
@@ -115,6 +131,9 @@ impl Document {
             dirty: true,
             edit_log: None,
             too_deep: false,
+            editing: false,
+            direct: None,
+            unread_at: None,
         })
     }
 
@@ -150,6 +169,11 @@ impl Document {
     pub fn is_too_large(&self) -> bool {
         self.rope.len_bytes() > MAX_PARSED_BYTES
     }
+    /// The last parse found a Terraform text over [`MAX_TREE_PARSED_BYTES`] that the direct reader could not
+    /// read: the byte offset where it stopped (not analysed further).
+    pub fn unread_at(&self) -> Option<usize> {
+        self.unread_at.filter(|_| !self.dirty)
+    }
     /// The last parse found the text nested too deep to analyse (it has no tree).
     pub fn is_too_deep(&self) -> bool {
         !self.dirty && self.too_deep
@@ -161,6 +185,9 @@ impl Document {
         self.tree = None;
         self.dirty = true;
         self.edit_log = None;
+        // A client that sends whole texts gains nothing from a tree: each parse starts afresh.
+        self.editing = false;
+        self.direct = None;
     }
 
     /// Applies one LSP content change; `range: None` replaces the whole text.
@@ -190,6 +217,8 @@ impl Document {
             self.rope.insert(start_char, new_text);
         }
         let new_end_byte = start_byte + new_text.len();
+        self.editing = true;
+        self.direct = None;
         if let Some(log) = &mut self.edit_log {
             log.push(ByteEdit { start: start_byte, old_end: old_end_byte, new_end: new_end_byte });
         }
@@ -216,6 +245,7 @@ impl Document {
             self.kind = self.kind.refine(&self.rope.to_string());
         }
         self.too_deep = false;
+        self.unread_at = None;
         if self.is_too_large() {
             self.tree = None;
             self.dirty = false;
@@ -228,12 +258,39 @@ impl Document {
             self.dirty = false;
             return Ok(());
         }
+        if self.tree.is_none() && syntax == Syntax::Hcl && !(self.editing && self.wants_tree_size()) {
+            // Nothing to reparse incrementally: valid HCL is read directly, in a fraction of a full parse's time.
+            let text = self.rope.to_string();
+            match crate::terraform::direct::read_or_stop(&text) {
+                Ok(file) => {
+                    self.direct = Some((text, file));
+                    self.dirty = false;
+                    return Ok(());
+                }
+                Err(at) if text.len() > MAX_TREE_PARSED_BYTES => {
+                    self.tree = None;
+                    self.unread_at = Some(at);
+                    self.dirty = false;
+                    return Ok(());
+                }
+                Err(_) => {}
+            }
+        }
         if self.tree_syntax != Some(syntax) {
             // A tree from another grammar cannot be reused.
             self.tree = None;
             self.tree_syntax = Some(syntax);
         }
-        let parser = parsers.get(syntax);
+        let tree = self.parse_tree(parsers, cancelled)?;
+        self.too_deep = tree_depth_exceeds(&tree, MAX_TREE_DEPTH);
+        self.tree = if self.too_deep { None } else { Some(tree) };
+        self.dirty = false;
+        Ok(())
+    }
+
+    /// A tree-sitter parse of the text, from the edited old tree if there is one.
+    fn parse_tree(&mut self, parsers: &mut Parsers, cancelled: &mut dyn FnMut() -> bool) -> Result<Tree, Cancelled> {
+        let parser = parsers.get(self.kind.syntax());
         let rope = &self.rope;
         let mut read = |byte: usize, _: tree_sitter::Point| -> &[u8] {
             if byte >= rope.len_bytes() {
@@ -245,12 +302,7 @@ impl Document {
         let mut progress = |_: &ParseState| cancelled();
         let options = ParseOptions::new().progress_callback(&mut progress);
         match parser.parse_with_options(&mut read, self.tree.as_ref(), Some(options)) {
-            Some(tree) => {
-                self.too_deep = tree_depth_exceeds(&tree, MAX_TREE_DEPTH);
-                self.tree = if self.too_deep { None } else { Some(tree) };
-                self.dirty = false;
-                Ok(())
-            }
+            Some(tree) => Ok(tree),
             None => {
                 // The parser would otherwise try to resume this parse on the next call, with other text.
                 parser.reset();
@@ -259,12 +311,56 @@ impl Document {
         }
     }
 
+    /// Small enough to keep a tree-sitter tree of while it is edited.
+    fn wants_tree_size(&self) -> bool {
+        self.rope.len_bytes() <= DIRECT_ONLY_ABOVE
+    }
+
+    /// Whether [`Document::build_tree`] has work: a document read directly, likely to be edited next.
+    pub fn wants_tree(&self) -> bool {
+        !self.dirty
+            && self.tree.is_none()
+            && !self.editing
+            && self.kind.syntax() == Syntax::Hcl
+            && self.wants_tree_size()
+    }
+
+    /// Builds the tree of a document that was read directly (valid text), so that its first edit reparses
+    /// incrementally rather than from scratch: the language server does it while idle, after the document's
+    /// diagnostics are out. Cancelled like [`Document::parse`]; the document is unchanged then.
+    pub fn build_tree(&mut self, parsers: &mut Parsers, cancelled: &mut dyn FnMut() -> bool) -> Result<(), Cancelled> {
+        if !self.wants_tree() {
+            return Ok(());
+        }
+        let tree = self.parse_tree(parsers, cancelled)?;
+        self.tree_syntax = Some(Syntax::Hcl);
+        self.editing = true;
+        if !tree_depth_exceeds(&tree, MAX_TREE_DEPTH) {
+            self.tree = Some(tree);
+        }
+        Ok(())
+    }
+
     /// Frees the tree of a parsed document that is not being edited: trees are by far the largest part of a
     /// document (tens of bytes per byte of text). The next edit reparses from scratch.
     pub fn release_tree(&mut self) {
         if !self.dirty {
             self.tree = None;
         }
+    }
+
+    /// Marks the document as being edited: its parses keep a tree-sitter tree, for incremental reparses, rather
+    /// than reading it directly (see [`DIRECT_ONLY_ABOVE`]).
+    pub fn keep_tree(&mut self) {
+        self.editing = true;
+    }
+
+    /// Takes what the direct reader read in the last parse (see [`Document::parse`]): the text and its model.
+    pub fn take_direct(&mut self) -> Option<(String, HclFile)> {
+        if self.dirty {
+            return None;
+        }
+        self.direct.take()
     }
 
     pub fn has_tree(&self) -> bool {
@@ -369,6 +465,7 @@ mod tests {
 
     fn parsed(path: &str, text: &str) -> (Document, Parsers) {
         let mut doc = Document::new(path, text, 1).unwrap();
+        doc.keep_tree();
         let mut parser = Parsers::new();
         doc.parse_fully(&mut parser);
         (doc, parser)

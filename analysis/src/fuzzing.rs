@@ -24,6 +24,7 @@ pub fn analyse_bytes(front: Front, data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     match front {
         Front::Hcl => {
+            direct_reads_as_tree_sitter(&text);
             analyse("/fuzz/main.tf", &text);
             analyse("/fuzz/terraform.tfvars", &text);
         }
@@ -44,6 +45,15 @@ pub fn analyse_bytes(front: Front, data: &[u8]) {
             }
         }
     }
+}
+
+/// The direct reader's oracle: what it reads, tree-sitter reads without error, into the same model.
+fn direct_reads_as_tree_sitter(text: &str) {
+    let Some(file) = crate::terraform::direct::read(text) else { return };
+    let mut parsers = crate::document::Parsers::new();
+    let tree = parsers.get(crate::file_kind::Syntax::Hcl).parse(text, None).expect("no cancellation");
+    assert!(!tree.root_node().has_error(), "read directly, but tree-sitter finds an error: {text:?}");
+    assert_eq!(file, crate::terraform::read_tree(text, &tree), "{text:?}");
 }
 
 fn analyse(path: &str, text: &str) {

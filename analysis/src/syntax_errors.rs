@@ -91,6 +91,7 @@ mod tests {
 
     fn errors(path: &str, text: &str) -> Vec<SyntaxError> {
         let mut doc = Document::new(path, text, 0).unwrap();
+        doc.keep_tree();
         doc.parse_fully(&mut Parsers::new());
         syntax_errors(doc.tree().unwrap(), doc.rope())
     }

@@ -144,17 +144,58 @@ pub fn point_at(rope: &Rope, offset: usize) -> tree_sitter::Point {
     tree_sitter::Point::new(line, offset - rope.line_to_byte(line))
 }
 
-/// 1-based line and column (in characters) of `offset`, as the CLI prints them.
-pub fn line_col(rope: &Rope, offset: usize) -> (usize, usize) {
-    let offset = offset.min(rope.len_bytes());
-    let line = rope.byte_to_line(offset);
-    let col = rope.byte_to_char(offset) - rope.line_to_char(line);
-    (line + 1, col + 1)
+/// Lines and columns as the CLI prints them, for many offsets of one text.
+pub struct LineIndex<'t> {
+    text: &'t str,
+    /// The byte offset of each line's start.
+    starts: Vec<usize>,
+}
+
+impl<'t> LineIndex<'t> {
+    /// Lines end as the rope's do (and editors' and LSP's): LF, CRLF and a lone CR.
+    pub fn new(text: &'t str) -> Self {
+        let mut starts = vec![0];
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let breaks = match c {
+                '\r' => chars.peek().is_none_or(|&(_, next)| next != '\n'),
+                '\n' => true,
+                _ => false,
+            };
+            if breaks {
+                starts.push(i + c.len_utf8());
+            }
+        }
+        LineIndex { text, starts }
+    }
+
+    /// 1-based line and column (in characters) of `offset` (clamped to the text and to a character start).
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let col = self.text[self.starts[line]..offset].chars().count();
+        (line + 1, col + 1)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_index_counts_lines_as_the_rope_does() {
+        let text = "a\nbé\r\ncd\re\u{2028}f\u{0c}\n\nlast";
+        let rope = Rope::from_str(text);
+        let lines = LineIndex::new(text);
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            let line = rope.byte_to_line(offset);
+            let col = rope.byte_to_char(offset) - rope.line_to_char(line);
+            assert_eq!(lines.line_col(offset), (line + 1, col + 1), "at {offset}");
+        }
+    }
 
     fn roundtrip(text: &str, enc: PositionEncoding) {
         let rope = Rope::from_str(text);

@@ -234,6 +234,22 @@ impl Workspace {
         Ok(())
     }
 
+    /// Whether [`Workspace::build_trees`] has work.
+    pub fn wants_trees(&self) -> bool {
+        self.hot.iter().any(|p| self.entries.get(p).is_some_and(|e| e.open && e.doc.wants_tree()))
+    }
+
+    /// Builds the trees of the open documents being worked on that were read directly (see
+    /// [`Document::build_tree`]), most recent first; stops when `cancelled` says so.
+    pub fn build_trees(&mut self, cancelled: &mut dyn FnMut() -> bool) -> Result<(), Cancelled> {
+        for path in self.hot.iter().rev() {
+            if let Some(entry) = self.entries.get_mut(path).filter(|e| e.open) {
+                entry.doc.build_tree(&mut self.parsers, cancelled)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Parses `path` (incrementally). `cancelled` is polled during the parse.
     pub fn parse(&mut self, path: &str, cancelled: &mut dyn FnMut() -> bool) -> Result<(), Cancelled> {
         match self.entries.get_mut(path) {
@@ -269,8 +285,8 @@ impl Workspace {
         // The previous model is reused where no edit touched it, if nothing else holds it.
         let previous = entry.model.take().and_then(|(_, m)| Arc::try_unwrap(m).ok());
         let model = match (previous, edits) {
-            (Some(previous), Some(edits)) => TfFile::update(&entry.doc, previous, &edits),
-            _ => TfFile::from_document(&entry.doc),
+            (Some(previous), Some(edits)) => TfFile::update(&mut entry.doc, previous, &edits),
+            _ => TfFile::from_document(&mut entry.doc),
         };
         let model = Arc::new(model?);
         entry.model = Some((entry.revision, model.clone()));
@@ -456,6 +472,14 @@ fn file_diagnostics(doc: &Document) -> Vec<Diagnostic> {
         );
         return vec![plain(TextRange::empty(0), "file-too-large", msg)];
     }
+    if let Some(at) = doc.unread_at() {
+        let msg = format!(
+            "file not analysed: onus analyses a Terraform file over {} MiB only when it reads as valid HCL, and \
+             reading stopped here (a syntax error, or a construct only a full parse reads)",
+            crate::document::MAX_TREE_PARSED_BYTES >> 20
+        );
+        return vec![plain(TextRange::empty(at), "file-too-large", msg)];
+    }
     if doc.is_too_deep() {
         let msg = format!(
             "file not analysed: it nests deeper than onus analyses ({} syntax levels, or {} YAML indentation levels)",
@@ -599,6 +623,11 @@ mod tests {
             ws.open(&format!("/t{i}/main.tf"), bucket, 1);
             ws.diagnostics(&format!("/t{i}/main.tf"));
         }
+        // Opened documents are read directly; their trees are built later (by the server, while idle).
+        assert!(ws.entries.values().all(|e| !e.doc.has_tree()));
+        assert!(ws.wants_trees());
+        ws.build_trees(&mut || false).unwrap();
+        assert!(!ws.wants_trees());
         let with_trees = ws.entries.values().filter(|e| e.doc.has_tree()).count();
         assert_eq!(with_trees, HOT_TREES);
         // A cold document still reports, from its caches, and an edit to it works from a full parse.

@@ -18,7 +18,7 @@ pub fn module_files(files: &[(&str, &str)]) -> Vec<TfFile> {
         .map(|(path, text)| {
             let mut doc = Document::new(format!("/test/{path}"), text, 0).expect("a Terraform path");
             doc.parse_fully(&mut parsers);
-            TfFile::from_document(&doc).expect("parsed")
+            TfFile::from_document(&mut doc).expect("parsed")
         })
         .collect()
 }
@@ -45,6 +45,7 @@ pub fn lines(rule: &'static Rule, text: &str) -> Vec<usize> {
 
 fn syntax_error_count(text: &str) -> usize {
     let mut doc = Document::new("/test/main.tf", text, 0).unwrap();
+    doc.keep_tree();
     doc.parse_fully(&mut Parsers::new());
     syntax_errors(doc.tree().unwrap(), doc.rope()).len()
 }

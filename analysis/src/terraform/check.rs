@@ -114,8 +114,17 @@ impl<'a, 'm> TfContext<'a, 'm> {
         // In module order, each once (a companion may name its target both ways).
         found.sort_unstable();
         found.dedup();
-        let files = &self.module.files;
-        found.into_iter().map(|(file, i)| Resource { file, block: &files[file].blocks[i] }).collect()
+        self.resources_at(&found)
+    }
+
+    /// The blocks declared at `address` (`aws_s3_bucket.logs`, `data.x.y`, `module.db`): one in a valid module.
+    pub fn at_address(&self, address: &str) -> Vec<Resource<'m>> {
+        self.resources_at(self.module.address_index().get(address).map_or(&[][..], Vec::as_slice))
+    }
+
+    /// The resources at (file, block) indices of a module index.
+    pub fn resources_at(&self, at: &[(usize, usize)]) -> Vec<Resource<'m>> {
+        at.iter().map(|&(file, i)| Resource { file, block: self.module.block_at((file, i)) }).collect()
     }
 
     /// The value of a field.

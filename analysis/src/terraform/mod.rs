@@ -2,6 +2,7 @@
 //! the evaluator rules read values through.
 
 pub mod check;
+pub mod direct;
 pub mod edit;
 pub mod eval;
 pub mod json;
@@ -29,15 +30,18 @@ pub struct TfFile {
 }
 
 impl TfFile {
-    /// The model of a parsed Terraform document; `None` if the document is not Terraform or not parsed.
-    pub fn from_document(doc: &Document) -> Option<TfFile> {
+    /// The model of a parsed Terraform document, from what the direct reader read or from its tree; `None` if the
+    /// document is not Terraform or not parsed.
+    pub fn from_document(doc: &mut Document) -> Option<TfFile> {
+        if let Some((source, file)) = doc.take_direct() {
+            return Some(TfFile::from_direct(doc, source, file));
+        }
         let tree = doc.tree()?;
         let source = doc.text();
         let (blocks, attributes, comments) = match doc.kind() {
             FileKind::Terraform | FileKind::TerraformVars => {
-                let reader = HclReader::new(source.as_bytes());
-                let (blocks, attributes) = reader.file(tree.root_node());
-                (blocks, attributes, file_comments(&reader, tree.root_node()))
+                let direct::HclFile { blocks, attributes, comments } = read_tree(&source, tree);
+                (blocks, attributes, comments)
             }
             FileKind::TerraformJson => {
                 (json::JsonReader::new(source.as_bytes()).file(tree.root_node()), Vec::new(), Vec::new())
@@ -47,13 +51,22 @@ impl TfFile {
         Some(TfFile { path: doc.path().to_string(), kind: doc.kind(), source, blocks, attributes, comments })
     }
 
+    /// The model the direct reader read for `doc` (see [`Document::take_direct`]).
+    fn from_direct(doc: &Document, source: String, file: direct::HclFile) -> TfFile {
+        let direct::HclFile { blocks, attributes, comments } = file;
+        TfFile { path: doc.path().to_string(), kind: doc.kind(), source, blocks, attributes, comments }
+    }
+
     /// The model of `doc` after edits, reusing the blocks of `previous` (the model of the text before `edits`)
     /// that no edit touched: a keystroke rebuilds the block it is in, not the file.
     ///
     /// A reused block has the same text as before and sits at the top level of the new tree with the same
     /// extent, so the grammar gives it the same structure: only its ranges move.
-    pub fn update(doc: &Document, previous: TfFile, edits: &[ByteEdit]) -> Option<TfFile> {
-        if !matches!(doc.kind(), FileKind::Terraform | FileKind::TerraformVars) || previous.kind != doc.kind() {
+    pub fn update(doc: &mut Document, previous: TfFile, edits: &[ByteEdit]) -> Option<TfFile> {
+        if !matches!(doc.kind(), FileKind::Terraform | FileKind::TerraformVars)
+            || previous.kind != doc.kind()
+            || doc.tree().is_none()
+        {
             return TfFile::from_document(doc);
         }
         let tree = doc.tree()?;
@@ -128,6 +141,13 @@ impl TfFile {
     }
 }
 
+/// The model of an HCL text from its tree-sitter tree (what [`direct::read`] gives for valid text).
+pub fn read_tree(source: &str, tree: &tree_sitter::Tree) -> direct::HclFile {
+    let reader = HclReader::new(source.as_bytes());
+    let (blocks, attributes) = reader.file(tree.root_node());
+    direct::HclFile { blocks, attributes, comments: file_comments(&reader, tree.root_node()) }
+}
+
 /// The comments of a file: through its blocks, or, when it has syntax errors, from a walk of the whole tree
 /// (error recovery puts comments in places that differ between incremental and fresh parses).
 fn file_comments(reader: &HclReader, root: tree_sitter::Node) -> Vec<Comment> {
@@ -146,10 +166,8 @@ pub struct Module<'m> {
     pub scope: Scope<'m>,
     /// What day it is, for rules keyed by support dates; `None` when the caller did not say.
     pub today: Option<crate::date::Date>,
-    /// Companions by what they link to, built on first use per (companion type, link attribute): asking
-    /// "which versioning resource names this bucket" for every bucket must not scan every companion.
-    /// (Owned keys and indices, so that the module stays covariant in `'m`.)
-    links: std::cell::RefCell<HashMap<(String, String), std::rc::Rc<LinkIndex>>>,
+    /// Indexes built on first use and shared by every matcher of this analysis (see [`Module::memo`]).
+    memos: std::cell::RefCell<HashMap<String, std::rc::Rc<dyn std::any::Any>>>,
 }
 
 /// What a companion's link attribute designates: a resource by reference, or a name as a literal.
@@ -209,7 +227,7 @@ impl<'m> Module<'m> {
                 }
             }
         }
-        Module { files, by_kind, by_type, scope, today: None, links: Default::default() }
+        Module { files, by_kind, by_type, scope, today: None, memos: Default::default() }
     }
 
     /// Every resource block of type `ty`, with the index of its file.
@@ -217,18 +235,25 @@ impl<'m> Module<'m> {
         self.typed("resource", ty)
     }
 
+    /// An index matchers share, built by `build` on first use and kept for the rest of the analysis: asking
+    /// "which versioning resource names this bucket" for every bucket must not scan every companion, or a large
+    /// module costs the square of its size. `key` names what the index holds; it must not be reused for another
+    /// type. Indexes hold owned keys and (file, block) indices, so that the module stays covariant in `'m`.
+    pub fn memo<T: 'static>(&self, key: &str, build: impl FnOnce() -> T) -> std::rc::Rc<T> {
+        if let Some(index) = self.memos.borrow().get(key) {
+            return index.clone().downcast().expect("one type per memo key");
+        }
+        // Built with no borrow held: an index may be built from others.
+        let index = std::rc::Rc::new(build());
+        self.memos.borrow_mut().insert(key.to_string(), index.clone());
+        index
+    }
+
     /// The resources of type `ty` by what their `link` attribute designates (see [`LinkTarget`]).
     pub fn link_index(&self, ty: &str, link: &str) -> std::rc::Rc<LinkIndex> {
-        let key = (ty.to_string(), link.to_string());
-        if let Some(index) = self.links.borrow().get(&key) {
-            return index.clone();
-        }
-        let mut index = LinkIndex::new();
-        for (file, f) in self.files.iter().enumerate() {
-            for (i, block) in f.blocks.iter().enumerate() {
-                if block.kind != "resource" || block.label(0) != Some(ty) {
-                    continue;
-                }
+        self.memo(&format!("link {ty} {link}"), || {
+            let mut index = LinkIndex::new();
+            for (file, i, block) in self.indexed(ty) {
                 let Some(attr) = block.attr(link) else { continue };
                 let target = match &attr.expr.kind {
                     model::ExprKind::Traversal(root, steps) => match steps.first() {
@@ -242,10 +267,58 @@ impl<'m> Module<'m> {
                 };
                 index.entry(target).or_default().push((file, i));
             }
-        }
-        let index = std::rc::Rc::new(index);
-        self.links.borrow_mut().insert(key, index.clone());
-        index
+            index
+        })
+    }
+
+    /// The resources of type `ty` by the string value of their attribute `attr` (buckets by `bucket`), in module
+    /// order.
+    pub fn name_index(&self, ty: &str, attr: &str) -> std::rc::Rc<HashMap<String, Vec<(usize, usize)>>> {
+        self.memo(&format!("name {ty} {attr}"), || {
+            let mut index: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+            for (file, i, block) in self.indexed(ty) {
+                if let Some(crate::value::Value::String(name)) = block.attr(attr).map(|a| self.scope.eval(&a.expr)) {
+                    index.entry(name).or_default().push((file, i));
+                }
+            }
+            index
+        })
+    }
+
+    /// Top-level blocks by address (`aws_s3_bucket.logs`, `data.aws_iam_policy_document.x`, `module.db`), in
+    /// module order (an address may be declared twice in a broken module).
+    pub fn address_index(&self) -> std::rc::Rc<HashMap<String, Vec<(usize, usize)>>> {
+        self.memo("addresses", || {
+            let mut index: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+            for (file, f) in self.files.iter().enumerate() {
+                for (i, block) in f.blocks.iter().enumerate() {
+                    let address = match (block.kind.as_str(), block.label(0), block.label(1)) {
+                        ("module", Some(name), _) => format!("module.{name}"),
+                        ("data", Some(ty), Some(name)) => format!("data.{ty}.{name}"),
+                        ("resource", Some(ty), Some(name)) => format!("{ty}.{name}"),
+                        _ => continue,
+                    };
+                    index.entry(address).or_default().push((file, i));
+                }
+            }
+            index
+        })
+    }
+
+    /// The block at a (file, block) index of an index.
+    pub fn block_at(&self, (file, i): (usize, usize)) -> &'m Block {
+        &self.files[file].blocks[i]
+    }
+
+    /// The resources of type `ty` with their (file, block) index, in module order.
+    pub fn indexed<'a>(&'a self, ty: &'a str) -> impl Iterator<Item = (usize, usize, &'m Block)> + 'a {
+        self.files.iter().enumerate().flat_map(move |(file, f)| {
+            f.blocks
+                .iter()
+                .enumerate()
+                .filter(move |(_, b)| b.kind == "resource" && b.label(0) == Some(ty))
+                .map(move |(i, b)| (file, i, b))
+        })
     }
 
     /// Top-level blocks of kind `kind` whose first label is `ty` (`data`, `aws_iam_policy_document`).

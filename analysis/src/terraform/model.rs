@@ -511,38 +511,43 @@ impl<'a> HclReader<'a> {
         if close_line_start < body_start {
             return ExprKind::Template(vec![TemplatePart::Literal(String::new())]);
         }
-        let mut parts = self.template_parts(node, false);
-        // Trim what belongs to the marker lines (the literal nodes can include the first newline).
-        if let Some(TemplatePart::Literal(s)) = parts.first_mut() {
-            if let Some(rest) = s.strip_prefix('\n') {
-                *s = rest.to_string();
-            }
-        }
-        if strip {
-            // Indentation is removed from literal text only; with interpolations this is approximate
-            // (enough for JSON policies, which is what rules read from heredocs).
-            let body = std::str::from_utf8(&self.source[body_start..close_line_start]).unwrap_or("");
-            let indent = body
-                .lines()
-                .filter(|l| !l.trim().is_empty())
-                .map(|l| l.len() - l.trim_start_matches([' ', '\t']).len())
-                .min()
-                .unwrap_or(0);
-            for part in &mut parts {
-                if let TemplatePart::Literal(s) = part {
-                    *s = s
-                        .split('\n')
-                        .map(|l| {
-                            let n = l.len() - l.trim_start_matches([' ', '\t']).len();
-                            &l[n.min(indent)..]
-                        })
-                        .collect::<Vec<_>>()
-                        .join("\n");
-                }
-            }
-        }
-        ExprKind::Template(parts)
+        let body = std::str::from_utf8(&self.source[body_start..close_line_start]).unwrap_or("");
+        heredoc_text(self.template_parts(node, false), strip, body)
     }
+}
+
+/// A heredoc's parts as read: its first literal's marker newline dropped and, for `<<-`, the indentation common
+/// to the lines of `body` (the text between the marker lines) removed from its literal text.
+pub fn heredoc_text(mut parts: Vec<TemplatePart>, strip: bool, body: &str) -> ExprKind {
+    // Trim what belongs to the marker lines (the literal nodes can include the first newline).
+    if let Some(TemplatePart::Literal(s)) = parts.first_mut() {
+        if let Some(rest) = s.strip_prefix('\n') {
+            *s = rest.to_string();
+        }
+    }
+    if strip {
+        // Indentation is removed from literal text only; with interpolations this is approximate
+        // (enough for JSON policies, which is what rules read from heredocs).
+        let indent = body
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| l.len() - l.trim_start_matches([' ', '\t']).len())
+            .min()
+            .unwrap_or(0);
+        for part in &mut parts {
+            if let TemplatePart::Literal(s) = part {
+                *s = s
+                    .split('\n')
+                    .map(|l| {
+                        let n = l.len() - l.trim_start_matches([' ', '\t']).len();
+                        &l[n.min(indent)..]
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n");
+            }
+        }
+    }
+    ExprKind::Template(parts)
 }
 
 /// Resolves the escapes of a quoted HCL string: `\n \t \r \" \\ \uXXXX \UXXXXXXXX`, and `$${`/`%%{`.
@@ -593,6 +598,6 @@ pub fn unescape(raw: &str) -> String {
     out
 }
 
-fn unescape_template_markers(raw: &str) -> String {
+pub fn unescape_template_markers(raw: &str) -> String {
     raw.replace("$${", "${").replace("%%{", "%{")
 }

@@ -5,6 +5,7 @@ mod output;
 mod walk;
 
 use std::collections::BTreeMap;
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -22,6 +23,8 @@ pub struct Report {
     pub column: usize,
     pub end_line: usize,
     pub end_column: usize,
+    /// Whether the editor offers a quick-fix for it (the CLI does not keep the fixes themselves).
+    pub has_fix: bool,
     pub diagnostic: Diagnostic,
 }
 
@@ -58,9 +61,9 @@ fn load_config(explicit: Option<&PathBuf>) -> Result<Config, String> {
     };
     let root = path.parent().map(|p| p.to_string_lossy().into_owned()).filter(|p| !p.is_empty());
     let (config, errors) = Config::parse(&text, root.as_deref().unwrap_or("."));
-    let rope = ropey::Rope::from_str(&text);
+    let lines = text::LineIndex::new(&text);
     for e in errors {
-        let (line, col) = text::line_col(&rope, e.range.start);
+        let (line, col) = lines.line_col(e.range.start);
         eprintln!("{}:{line}:{col}: error config-error {}", path.display(), e.message);
     }
     Ok(config)
@@ -82,26 +85,24 @@ pub fn run(options: &Options) -> i32 {
     for e in &results.errors {
         eprintln!("onus: {e}");
     }
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let written = output::write(&mut out, options.format, &results.reports).and_then(|_| {
-        if options.summary {
-            output::summary(&mut out, options.format, &results)
-        } else {
-            Ok(())
-        }
-    });
-    if let Err(e) = written {
-        eprintln!("onus: cannot write the results: {e}");
-        return 2;
-    }
-    if !results.errors.is_empty() {
+    // Buffered: stdout is line-buffered, and a large module's JSON is millions of lines.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let written = output::write(&mut out, options.format, &results.reports)
+        .and_then(|_| if options.summary { output::summary(&mut out, options.format, &results) } else { Ok(()) })
+        .and_then(|_| out.flush());
+    let code = if written.is_err() || !results.errors.is_empty() {
         2
     } else if results.reports.iter().any(|r| r.diagnostic.severity >= options.fail_on) {
         1
     } else {
         0
+    };
+    if let Err(e) = written {
+        eprintln!("onus: cannot write the results: {e}");
     }
+    // The process ends here: freeing a large module's findings one by one would only cost time.
+    std::mem::forget(results);
+    code
 }
 
 /// Reads and analyses `files`, grouped by folder so each Terraform module is analysed as one.
@@ -192,10 +193,14 @@ fn analyse_folder(files: &[&String], config: &Config) -> Results {
                 continue;
             }
             let Some(doc) = ws.document(&p) else { continue };
-            let place = |d: Diagnostic| {
-                let (line, column) = text::line_col(doc.rope(), d.range.start);
-                let (end_line, end_column) = text::line_col(doc.rope(), d.range.end);
-                Report { path: p.clone(), line, column, end_line, end_column, diagnostic: d }
+            let text = doc.text();
+            let lines = text::LineIndex::new(&text);
+            let place = |mut d: Diagnostic| {
+                let (line, column) = lines.line_col(d.range.start);
+                let (end_line, end_column) = lines.line_col(d.range.end);
+                let has_fix = !d.fixes.is_empty();
+                (d.fixes, d.suppression) = (Vec::new(), None);
+                Report { path: p.clone(), line, column, end_line, end_column, has_fix, diagnostic: d }
             };
             out.reports.extend(report.diagnostics.into_iter().map(place));
             out.suppressed.extend(report.suppressed.into_iter().map(place));

@@ -21,7 +21,7 @@ pub fn write(out: &mut impl Write, format: Format, reports: &[Report]) -> std::i
     match format {
         Format::Text => text(out, reports, std::io::stdout().is_terminal()),
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &json_reports(reports))?;
+            serde_json::to_writer_pretty(&mut *out, &Streamed::new(reports.iter().map(json_report)))?;
             writeln!(out)
         }
         Format::Sarif => {
@@ -70,28 +70,54 @@ fn text(out: &mut impl Write, reports: &[Report], tty: bool) -> std::io::Result<
     Ok(())
 }
 
-fn json_reports(reports: &[Report]) -> Value {
-    Value::Array(
-        reports
-            .iter()
-            .map(|r| {
-                let d = &r.diagnostic;
-                json!({
-                    "path": r.path,
-                    "line": r.line,
-                    "column": r.column,
-                    "end_line": r.end_line,
-                    "end_column": r.end_column,
-                    "severity": d.severity.name(),
-                    "rule": d.code,
-                    "message": d.message,
-                    "row": d.rule.map(|rule| rule.row.slug()),
-                    "service": d.rule.map(|rule| rule.service),
-                    "fix": !d.fixes.is_empty(),
-                })
-            })
-            .collect(),
-    )
+/// A JSON array whose items are built one at a time as they are written: a large module's findings would
+/// otherwise be held twice, once as JSON values.
+struct Streamed<I>(std::cell::RefCell<Option<I>>);
+
+impl<I> Streamed<I> {
+    fn new(items: I) -> Self {
+        Streamed(std::cell::RefCell::new(Some(items)))
+    }
+}
+
+impl<T: serde::Serialize, I: Iterator<Item = T>> serde::Serialize for Streamed<I> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let items = self.0.borrow_mut().take();
+        serializer.collect_seq(items.into_iter().flatten())
+    }
+}
+
+/// A finding in `--format json` (keep it stable: CI scripts read it).
+#[derive(serde::Serialize)]
+struct JsonReport<'r> {
+    path: &'r str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    severity: &'static str,
+    rule: &'static str,
+    message: &'r str,
+    row: Option<&'static str>,
+    service: Option<&'static str>,
+    fix: bool,
+}
+
+fn json_report(r: &Report) -> JsonReport<'_> {
+    let d = &r.diagnostic;
+    JsonReport {
+        path: &r.path,
+        line: r.line,
+        column: r.column,
+        end_line: r.end_line,
+        end_column: r.end_column,
+        severity: d.severity.name(),
+        rule: d.code,
+        message: &d.message,
+        row: d.rule.map(|rule| rule.row.slug()),
+        service: d.rule.map(|rule| rule.service),
+        fix: r.has_fix,
+    }
 }
 
 /// The rule catalog as JSON: the contract other tools map onus's rules through. Keep it stable.
@@ -125,8 +151,9 @@ fn sarif_level(s: Severity) -> &'static str {
     }
 }
 
-/// SARIF 2.1.0: every rule in `tool.driver.rules` (with the syntax-error pseudo-rule), a result per finding.
-fn sarif(reports: &[Report]) -> Value {
+/// SARIF 2.1.0: every rule in `tool.driver.rules` (with the syntax-error pseudo-rule), a result per finding
+/// (written as it is built).
+fn sarif(reports: &[Report]) -> impl serde::Serialize + '_ {
     let mut rule_ids: Vec<&str> = rules::all().iter().map(|r| r.id).collect();
     let mut driver_rules: Vec<Value> = rules::all()
         .iter()
@@ -160,47 +187,49 @@ fn sarif(reports: &[Report]) -> Value {
             "defaultConfiguration": { "level": "error" },
         }));
     }
-    let results: Vec<Value> = reports
-        .iter()
-        .map(|r| {
-            let d = &r.diagnostic;
-            let mut result = json!({
-                "ruleId": d.code,
-                "level": sarif_level(d.severity),
-                "message": { "text": d.message },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": r.path },
-                        "region": {
-                            "startLine": r.line,
-                            "startColumn": r.column,
-                            "endLine": r.end_line,
-                            "endColumn": r.end_column,
-                        }
+    let results = reports.iter().map(move |r| {
+        let d = &r.diagnostic;
+        let mut result = json!({
+            "ruleId": d.code,
+            "level": sarif_level(d.severity),
+            "message": { "text": d.message },
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": { "uri": r.path },
+                    "region": {
+                        "startLine": r.line,
+                        "startColumn": r.column,
+                        "endLine": r.end_line,
+                        "endColumn": r.end_column,
                     }
-                }],
-            });
-            if let Some(i) = rule_ids.iter().position(|id| *id == d.code) {
-                result["ruleIndex"] = json!(i);
-            }
-            result
-        })
-        .collect();
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "onus",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "rules": driver_rules,
                 }
-            },
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }]
-    })
+            }],
+        });
+        if let Some(i) = rule_ids.iter().position(|id| *id == d.code) {
+            result["ruleIndex"] = json!(i);
+        }
+        result
+    });
+    #[derive(serde::Serialize)]
+    struct Log<R> {
+        #[serde(rename = "$schema")]
+        schema: &'static str,
+        version: &'static str,
+        runs: [Run<R>; 1],
+    }
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Run<R> {
+        tool: Value,
+        column_kind: &'static str,
+        results: R,
+    }
+    let tool = json!({ "driver": { "name": "onus", "version": env!("CARGO_PKG_VERSION"), "rules": driver_rules } });
+    Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [Run { tool, column_kind: "unicodeCodePoints", results: Streamed::new(results) }],
+    }
 }
 
 /// The responsibility table of what was checked: a line per customer row (resources checked, findings open,

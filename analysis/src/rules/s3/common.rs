@@ -2,6 +2,8 @@
 //! configure them (`aws_s3_bucket_versioning`, `_logging`, `_acl`, `_policy`, `_public_access_block`...), their
 //! ACLs and their policies.
 
+use std::collections::HashMap;
+
 use crate::fix::{indent_unit, indentation_at, line_ending, line_start, Edit};
 use crate::policy::Policy;
 use crate::terraform::check::{Resource, TfContext};
@@ -30,8 +32,8 @@ pub fn buckets<'m>(ctx: &TfContext<'_, 'm>) -> Vec<Resource<'m>> {
 }
 
 /// Which bucket an expression (a companion's `bucket`) designates: `aws_s3_bucket.x` or `module.x` for a
-/// reference, the address of the bucket of that name for a literal (`name:<literal>` when no bucket has it),
-/// `None` when unknown.
+/// reference, the address of the first bucket of that name for a literal (`name:<literal>` when no bucket has
+/// it), `None` when unknown.
 pub fn bucket_id(ctx: &TfContext, expr: &Expr) -> Option<String> {
     match &expr.kind {
         ExprKind::Traversal(root, steps) => match (root.as_str(), steps.first()) {
@@ -42,21 +44,31 @@ pub fn bucket_id(ctx: &TfContext, expr: &Expr) -> Option<String> {
         _ => {
             let value = ctx.eval(expr);
             let name = value.as_str()?;
-            let named = buckets(ctx).into_iter().find(|b| {
-                !b.is_module() && b.block.attr("bucket").is_some_and(|a| ctx.eval(&a.expr).as_str() == Some(name))
-            });
-            Some(named.map(|b| b.address()).unwrap_or_else(|| format!("name:{name}")))
+            let named = ctx.module.name_index(BUCKET, "bucket").get(name).and_then(|at| at.first().copied());
+            let address = named.map(|at| ctx.resources_at(&[at])[0].address());
+            Some(address.unwrap_or_else(|| format!("name:{name}")))
         }
     }
+}
+
+/// The resources of type `ty` by the bucket their `bucket` designates (see [`bucket_id`]), built once per
+/// analysis: asked for every bucket, a scan of every companion would be quadratic in a large module.
+fn by_bucket(ctx: &TfContext, ty: &'static str) -> std::rc::Rc<HashMap<String, Vec<(usize, usize)>>> {
+    ctx.module.memo(&format!("s3 by bucket {ty}"), || {
+        let mut index: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (file, i, block) in ctx.module.indexed(ty) {
+            if let Some(id) = block.attr("bucket").and_then(|a| bucket_id(ctx, &a.expr)) {
+                index.entry(id).or_default().push((file, i));
+            }
+        }
+        index
+    })
 }
 
 /// The resources of type `ty` whose `bucket` designates `bucket` (a resource or a module call).
 pub fn companions<'m>(ctx: &TfContext<'_, 'm>, bucket: Resource<'m>, ty: &'static str) -> Vec<Resource<'m>> {
     if bucket.is_module() {
-        let id = bucket.address();
-        ctx.resources(ty)
-            .filter(|c| c.block.attr("bucket").and_then(|a| bucket_id(ctx, &a.expr)).as_deref() == Some(id.as_str()))
-            .collect()
+        ctx.resources_at(by_bucket(ctx, ty).get(&bucket.address()).map_or(&[][..], Vec::as_slice))
     } else {
         ctx.companions(bucket, ty, "bucket", NAME_ATTRS)
     }
@@ -64,9 +76,7 @@ pub fn companions<'m>(ctx: &TfContext<'_, 'm>, bucket: Resource<'m>, ty: &'stati
 
 /// The public access blocks that apply to a bucket designated by `id`.
 pub fn pabs_of<'m>(ctx: &TfContext<'_, 'm>, id: &str) -> Vec<Resource<'m>> {
-    ctx.resources(PAB)
-        .filter(|p| p.block.attr("bucket").and_then(|a| bucket_id(ctx, &a.expr)).as_deref() == Some(id))
-        .collect()
+    ctx.resources_at(by_bucket(ctx, PAB).get(id).map_or(&[][..], Vec::as_slice))
 }
 
 /// Whether a public access block (or the account's) in the module sets `flag` to true for the bucket `id`.
@@ -76,13 +86,9 @@ pub fn flag_on(ctx: &TfContext, id: &str, flag: &str) -> bool {
     if ctx.resources(ACCOUNT_PAB).any(is_true) {
         return true;
     }
-    // Only module calls are looked at here: listing every bucket per bucket is quadratic in a large module.
-    if let Some(name) = id.strip_prefix("module.") {
-        let module = ctx
-            .module
-            .blocks("module")
-            .map(|(file, block)| Resource { file, block })
-            .find(|m| m.name() == name && crate::terraform::check::is_registry_module(m.block, MODULE));
+    if id.starts_with("module.") {
+        let module =
+            ctx.at_address(id).into_iter().find(|m| crate::terraform::check::is_registry_module(m.block, MODULE));
         if let Some(module) = module {
             return module_flag(ctx, module, flag) == Some(true);
         }
@@ -181,7 +187,7 @@ pub fn public_statements(policy: &Policy) -> impl Iterator<Item = &crate::policy
 /// The text of a companion resource's name for a bucket: its own name, made unique among resources of `ty`.
 pub fn companion_name(ctx: &TfContext, bucket: Resource, ty: &str) -> String {
     let base = bucket.name().replace(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'), "_");
-    let taken = |n: &str| ctx.resources(ty).any(|r| r.name() == n);
+    let taken = |n: &str| !ctx.at_address(&format!("{ty}.{n}")).is_empty();
     if !taken(&base) {
         return base;
     }

@@ -142,7 +142,8 @@ fn add_statement_fix(ctx: &TfContext, site: &PolicySite) -> Option<Fix> {
         if root != "data" || ty != "aws_iam_policy_document" {
             return None;
         }
-        let doc = ctx.data_sources("aws_iam_policy_document").find(|d| d.name() == name && d.file == site.res.file)?;
+        let address = format!("data.aws_iam_policy_document.{name}");
+        let doc = ctx.at_address(&address).into_iter().find(|d| d.file == site.res.file)?;
         let text = HCL_STATEMENT.replace("ARN", &arn);
         let edit = edit::insert_in_block(file, doc.block, &text);
         return Some(Fix::new("Deny requests that do not use TLS", vec![edit]));

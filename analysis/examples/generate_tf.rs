@@ -1,0 +1,10 @@
+//! Writes the benchmarks' generated Terraform (`bench/generate.rs`) of about N lines to stdout, for timing the
+//! CLI on big files:   cargo run --release -p onus-analysis --example generate_tf -- 330000 > big/main.tf
+
+#[path = "../../bench/generate.rs"]
+mod generate;
+
+fn main() {
+    let lines = std::env::args().nth(1).and_then(|n| n.parse().ok()).unwrap_or(5_000);
+    print!("{}", generate::generate(lines));
+}
