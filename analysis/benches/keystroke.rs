@@ -1,13 +1,20 @@
 //! Analysis cost, parse and keystroke, on generated Terraform of 1k, 5k and 20k lines.
 //!
-//! Run: `cargo bench -p onus-analysis --bench keystroke`. Prints, per size: the full parse alone (the floor),
-//! full parse + analysis, and for a one-character edit: the incremental reparse alone, and reparse + analysis
-//! + diagnostics. Medians over repeated runs; compare ratios within one run (the machine is shared).
+//! Run: `cargo bench -p onus-analysis --bench keystroke`. Prints, per size: tree-sitter alone for scale (a full
+//! parse, and an incremental reparse after one character), then onus: opening the file (read + analysis +
+//! diagnostics), a one-character keystroke (change + read + analysis + diagnostics), of which reading the
+//! changed chunk (`read`) and the rest (`analyse`), and a keystroke that deletes or restores a block's `{`.
+//! All of a keystroke is onus's own cost: no tree-sitter parse is in it unless a chunk is broken. Medians over
+//! repeated runs; compare ratios within one run (the machine is shared).
 
 use std::time::{Duration, Instant};
 
 use onus_analysis::document::{Document, Parsers};
-use onus_analysis::{TextRange, Workspace};
+use onus_analysis::file_kind::Syntax;
+use onus_analysis::terraform::TfFile;
+use onus_analysis::text::position_at;
+use onus_analysis::PositionEncoding::Utf16;
+use onus_analysis::{Position, Range, Workspace};
 
 #[path = "../../bench/generate.rs"]
 mod generate;
@@ -37,6 +44,7 @@ fn profile() {
     let text = generate(lines);
     let mut ws = Workspace::new();
     ws.open("/bench/main.tf", &text, 1);
+    ws.diagnostics("/bench/main.tf");
     let rope = ropey::Rope::from_str(&text);
     let at = text.find("app-80").unwrap() + 4;
     let pos = onus_analysis::text::position_at(&rope, at, onus_analysis::PositionEncoding::Utf16);
@@ -58,108 +66,86 @@ fn profile() {
     }
 }
 
+/// One character typed at `at` (or, when `delete`, the one there deleted), as an LSP change.
+fn change(rope: &ropey::Rope, at: usize, delete: bool, insert: &str) -> (Option<Range>, String) {
+    let start = position_at(rope, at, Utf16);
+    let end = if delete { Position::new(start.line, start.character + 1) } else { start };
+    (Some(Range { start, end }), insert.to_string())
+}
+
 fn main() {
     if std::env::var_os("ONUS_BENCH_PROFILE").is_some() {
         return profile();
     }
     println!(
-        "{:>7} {:>10} {:>14} {:>14} {:>16} {:>8}",
-        "lines", "parse", "parse+analyse", "reparse(1 ch)", "keystroke total", "onus/ks"
+        "{:>7} {:>9} {:>9} {:>11} {:>10} {:>11} {:>9} {:>12}",
+        "lines", "ts parse", "ts 1 ch", "open", "keystroke", "  read", "analyse", "broken ks"
     );
     for lines in [1_000, 5_000, 20_000] {
         let text = generate(lines);
+        let rope = ropey::Rope::from_str(&text);
         let runs = if lines >= 20_000 { 10 } else { 30 };
         let mut parsers = Parsers::new();
+        // tree-sitter alone, for scale: a full parse, and an incremental reparse after one character.
         let parse = time(runs, || {
-            let mut doc = Document::new("/bench/main.tf", &text, 1).unwrap();
-            doc.parse_fully(&mut parsers);
+            std::hint::black_box(parsers.get(Syntax::Hcl).parse(&text, None));
         });
-        let full = time(runs, || {
+        let at = text.find(&format!("app-{}", lines / 60)).unwrap() + 4;
+        let tree = parsers.get(Syntax::Hcl).parse(&text, None).unwrap();
+        let typed = format!("{}x{}", &text[..at], &text[at..]);
+        let reparse = time(runs * 3, || {
+            let mut old = tree.clone();
+            old.edit(&tree_sitter::InputEdit {
+                start_byte: at,
+                old_end_byte: at,
+                new_end_byte: at + 1,
+                start_position: onus_analysis::text::point_at(&rope, at),
+                old_end_position: onus_analysis::text::point_at(&rope, at),
+                new_end_position: onus_analysis::text::point_at(&rope, at + 1),
+            });
+            std::hint::black_box(parsers.get(Syntax::Hcl).parse(&typed, Some(&old)));
+        });
+        // onus: opening the file, and a keystroke (type a character into a string, then delete it).
+        let open = time(runs, || {
             let mut ws = Workspace::new();
             ws.open("/bench/main.tf", &text, 1);
             std::hint::black_box(ws.diagnostics("/bench/main.tf"));
-        });
-        // A keystroke in the middle of the file: type a character into a string, then delete it.
-        let at = text.find(&format!("app-{}", lines / 60)).unwrap() + 4;
-        let mut doc = Document::new("/bench/main.tf", &text, 1).unwrap();
-        doc.parse_fully(&mut parsers);
-        let mut toggle = false;
-        let reparse = time(runs * 3, || {
-            if toggle {
-                doc.edit(TextRange::new(at, at + 1), "")
-            } else {
-                doc.edit(TextRange::empty(at), "x")
-            }
-            toggle = !toggle;
-            doc.parse_fully(&mut parsers);
         });
         let mut ws = Workspace::new();
         ws.open("/bench/main.tf", &text, 1);
         ws.diagnostics("/bench/main.tf");
         let mut version = 1;
-        let rope = ropey::Rope::from_str(&text);
-        let pos = onus_analysis::text::position_at(&rope, at, onus_analysis::PositionEncoding::Utf16);
         let keystroke = time(runs * 3, || {
             version += 1;
-            let range = onus_analysis::Range { start: pos, end: pos };
-            let (range, insert) = if version % 2 == 0 {
-                (range, "x".to_string())
-            } else {
-                let end = onus_analysis::Position::new(pos.line, pos.character + 1);
-                (onus_analysis::Range { start: pos, end }, String::new())
-            };
-            ws.change("/bench/main.tf", version, &[(Some(range), insert)], onus_analysis::PositionEncoding::Utf16)
-                .unwrap();
+            let edit = if version % 2 == 0 { change(&rope, at, false, "x") } else { change(&rope, at, true, "") };
+            ws.change("/bench/main.tf", version, &[edit], Utf16).unwrap();
             std::hint::black_box(ws.diagnostics("/bench/main.tf"));
+        });
+        // Of which reading the changed chunk (the rest moved from the previous reading).
+        let doc = Document::new("/bench/main.tf", &text, 1).unwrap();
+        let mut model = TfFile::read(&doc, None, &mut parsers);
+        let docs = [Document::new("/bench/main.tf", &typed, 2).unwrap(), doc];
+        let mut toggle = 0;
+        let read = time(runs * 3, || {
+            toggle ^= 1;
+            model = TfFile::read(&docs[toggle ^ 1], model.take(), &mut parsers);
         });
         // A syntax-breaking keystroke: delete the `{` of a block in the middle, then type it again.
         let brace = text[text.len() / 2..].find(" {\n  bucket").map(|i| text.len() / 2 + i + 1).unwrap();
-        let bpos = onus_analysis::text::position_at(&rope, brace, onus_analysis::PositionEncoding::Utf16);
-        let mut broken_parse = Vec::new();
-        let mut broken_total = Vec::new();
+        let mut broken = Vec::new();
         for _ in 0..(runs / 3).max(3) {
-            for (end_char, insert) in [(bpos.character + 1, ""), (bpos.character, "{")] {
+            for edit in [change(&rope, brace, true, ""), change(&rope, brace, false, "{")] {
                 version += 1;
-                let range =
-                    onus_analysis::Range { start: bpos, end: onus_analysis::Position::new(bpos.line, end_char) };
                 let t = Instant::now();
-                ws.change(
-                    "/bench/main.tf",
-                    version,
-                    &[(Some(range), insert.to_string())],
-                    onus_analysis::PositionEncoding::Utf16,
-                )
-                .unwrap();
-                ws.parse("/bench/main.tf", &mut || false).unwrap();
-                broken_parse.push(t.elapsed());
+                ws.change("/bench/main.tf", version, &[edit], Utf16).unwrap();
                 std::hint::black_box(ws.diagnostics("/bench/main.tf"));
-                broken_total.push(t.elapsed());
+                broken.push(t.elapsed());
             }
         }
-        // A syntax-breaking keystroke: delete the `{` of a block in the middle, then type it again.
-        let brace = text[text.len() / 2..].find(" {\n  bucket").map(|i| text.len() / 2 + i + 1).unwrap();
-        let bpos = onus_analysis::text::position_at(&rope, brace, onus_analysis::PositionEncoding::Utf16);
-        let (mut broken_parse, mut broken_total) = (Vec::new(), Vec::new());
-        for _ in 0..(runs / 3).max(3) {
-            for (end_char, insert) in [(bpos.character + 1, ""), (bpos.character, "{")] {
-                version += 1;
-                let end = onus_analysis::Position::new(bpos.line, end_char);
-                let range = onus_analysis::Range { start: bpos, end };
-                let t = Instant::now();
-                let changes = [(Some(range), insert.to_string())];
-                ws.change("/bench/main.tf", version, &changes, onus_analysis::PositionEncoding::Utf16).unwrap();
-                ws.parse("/bench/main.tf", &mut || false).unwrap();
-                broken_parse.push(t.elapsed());
-                std::hint::black_box(ws.diagnostics("/bench/main.tf"));
-                broken_total.push(t.elapsed());
-            }
-        }
-        let own = keystroke.saturating_sub(reparse);
+        let analyse = keystroke.saturating_sub(read);
         println!(
-            "{lines:>7} {parse:>10.2?} {full:>14.2?} {reparse:>14.2?} {keystroke:>16.2?} {own:>8.2?}   \
-             break/restore a `{{`: reparse {:.2?}, with analysis {:.2?}",
-            median(broken_parse),
-            median(broken_total)
+            "{lines:>7} {parse:>9.2?} {reparse:>9.2?} {open:>11.2?} {keystroke:>10.2?} {read:>11.2?} {analyse:>9.2?} {:>12.2?}",
+            median(broken)
         );
     }
 }

@@ -1,4 +1,5 @@
-//! A document: its text in a rope and its tree-sitter tree, edited and re-parsed incrementally.
+//! A document: its text in a rope and, for YAML and JSON, its tree-sitter tree, edited and re-parsed
+//! incrementally. (Terraform's HCL has no tree here: its model reads it chunk by chunk, `terraform::chunked`.)
 //!
 //! Each LSP change becomes a rope edit plus a tree-sitter `InputEdit` on the old tree; the next parse reuses
 //! that tree and reads the text straight from the rope's chunks (no copy of the whole text per keystroke).
@@ -9,7 +10,6 @@ use ropey::Rope;
 use tree_sitter::{InputEdit, ParseOptions, ParseState, Parser, Tree};
 
 use crate::file_kind::{FileKind, Syntax};
-use crate::terraform::direct::HclFile;
 use crate::text::{self, PositionEncoding, Range, TextRange};
 
 /// A parse was abandoned because something newer is waiting.
@@ -28,14 +28,6 @@ pub const MAX_TREE_DEPTH: usize = 1_000;
 /// YAML nested deeper than this (in indentation levels) is not parsed: tree-sitter-yaml's scanner overflows its
 /// state buffer past about 250 levels (a C assertion that aborts the process, which no Rust code can catch).
 pub const MAX_YAML_INDENT_LEVELS: usize = 200;
-
-/// A Terraform document larger than this is analysed only when the direct reader reads it (valid HCL): a
-/// tree-sitter parse of it would take over a second (about 0.5 s per MiB) and ~80 bytes of memory per byte.
-pub const MAX_TREE_PARSED_BYTES: usize = 2 * 1024 * 1024;
-
-/// A document this large is read by the direct reader even while it is edited, when its text is valid: a
-/// tree-sitter tree of it would take seconds to build and tens of bytes per byte of text to keep.
-pub const DIRECT_ONLY_ABOVE: usize = 1024 * 1024;
 
 /// One tree-sitter parser per grammar, reused across documents and parses.
 pub struct Parsers {
@@ -80,40 +72,8 @@ pub struct Document {
     tree_syntax: Option<Syntax>,
     /// Edits were applied to the rope (and to `tree`) since `tree` was parsed.
     dirty: bool,
-    /// The byte edits since the log was last taken, for consumers that update derived data incrementally;
-    /// `None` after a whole-text replacement (nothing can be carried over).
-    edit_log: Option<Vec<ByteEdit>>,
     /// The last parse found the text nested deeper than onus analyses (see [`MAX_TREE_DEPTH`]); no tree is kept.
     too_deep: bool,
-    /// The text is being edited range by range: keep a tree so that each keystroke reparses incrementally.
-    editing: bool,
-    /// The last parse was the direct reader's (valid Terraform, no tree): the text it read and its model,
-    /// until the model builder takes them.
-    direct: Option<(String, HclFile)>,
-    /// A document over [`MAX_TREE_PARSED_BYTES`] the direct reader could not read: where it stopped.
-    unread_at: Option<usize>,
-}
-
-/// One edit in bytes: `start..old_end` of the text before it became `start..new_end`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ByteEdit {
-    pub start: usize,
-    pub old_end: usize,
-    pub new_end: usize,
-}
-
-impl ByteEdit {
-    /// Where `range` (of the text before the edit) is after it; `None` if the edit touches it.
-    pub fn map(&self, range: TextRange) -> Option<TextRange> {
-        if range.end < self.start {
-            Some(range)
-        } else if range.start > self.old_end {
-            let shift = |x: usize| x + self.new_end - self.old_end;
-            Some(TextRange::new(shift(range.start), shift(range.end)))
-        } else {
-            None
-        }
-    }
 }
 
 impl Document {
@@ -129,11 +89,7 @@ impl Document {
             tree: None,
             tree_syntax: None,
             dirty: true,
-            edit_log: None,
             too_deep: false,
-            editing: false,
-            direct: None,
-            unread_at: None,
         })
     }
 
@@ -169,11 +125,6 @@ impl Document {
     pub fn is_too_large(&self) -> bool {
         self.rope.len_bytes() > MAX_PARSED_BYTES
     }
-    /// The last parse found a Terraform text over [`MAX_TREE_PARSED_BYTES`] that the direct reader could not
-    /// read: the byte offset where it stopped (not analysed further).
-    pub fn unread_at(&self) -> Option<usize> {
-        self.unread_at.filter(|_| !self.dirty)
-    }
     /// The last parse found the text nested too deep to analyse (it has no tree).
     pub fn is_too_deep(&self) -> bool {
         !self.dirty && self.too_deep
@@ -184,10 +135,6 @@ impl Document {
         self.rope = Rope::from_str(text);
         self.tree = None;
         self.dirty = true;
-        self.edit_log = None;
-        // A client that sends whole texts gains nothing from a tree: each parse starts afresh.
-        self.editing = false;
-        self.direct = None;
     }
 
     /// Applies one LSP content change; `range: None` replaces the whole text.
@@ -217,11 +164,6 @@ impl Document {
             self.rope.insert(start_char, new_text);
         }
         let new_end_byte = start_byte + new_text.len();
-        self.editing = true;
-        self.direct = None;
-        if let Some(log) = &mut self.edit_log {
-            log.push(ByteEdit { start: start_byte, old_end: old_end_byte, new_end: new_end_byte });
-        }
         if let Some(tree) = &mut self.tree {
             tree.edit(&InputEdit {
                 start_byte,
@@ -245,7 +187,6 @@ impl Document {
             self.kind = self.kind.refine(&self.rope.to_string());
         }
         self.too_deep = false;
-        self.unread_at = None;
         if self.is_too_large() {
             self.tree = None;
             self.dirty = false;
@@ -258,23 +199,12 @@ impl Document {
             self.dirty = false;
             return Ok(());
         }
-        if self.tree.is_none() && syntax == Syntax::Hcl && !(self.editing && self.wants_tree_size()) {
-            // Nothing to reparse incrementally: valid HCL is read directly, in a fraction of a full parse's time.
-            let text = self.rope.to_string();
-            match crate::terraform::direct::read_or_stop(&text) {
-                Ok(file) => {
-                    self.direct = Some((text, file));
-                    self.dirty = false;
-                    return Ok(());
-                }
-                Err(at) if text.len() > MAX_TREE_PARSED_BYTES => {
-                    self.tree = None;
-                    self.unread_at = Some(at);
-                    self.dirty = false;
-                    return Ok(());
-                }
-                Err(_) => {}
-            }
+        if syntax == Syntax::Hcl {
+            // Terraform is read chunk by chunk into its model (`terraform::chunked`), which parses only what
+            // the direct reader declines: no tree of the whole file.
+            self.tree = None;
+            self.dirty = false;
+            return Ok(());
         }
         if self.tree_syntax != Some(syntax) {
             // A tree from another grammar cannot be reused.
@@ -311,36 +241,6 @@ impl Document {
         }
     }
 
-    /// Small enough to keep a tree-sitter tree of while it is edited.
-    fn wants_tree_size(&self) -> bool {
-        self.rope.len_bytes() <= DIRECT_ONLY_ABOVE
-    }
-
-    /// Whether [`Document::build_tree`] has work: a document read directly, likely to be edited next.
-    pub fn wants_tree(&self) -> bool {
-        !self.dirty
-            && self.tree.is_none()
-            && !self.editing
-            && self.kind.syntax() == Syntax::Hcl
-            && self.wants_tree_size()
-    }
-
-    /// Builds the tree of a document that was read directly (valid text), so that its first edit reparses
-    /// incrementally rather than from scratch: the language server does it while idle, after the document's
-    /// diagnostics are out. Cancelled like [`Document::parse`]; the document is unchanged then.
-    pub fn build_tree(&mut self, parsers: &mut Parsers, cancelled: &mut dyn FnMut() -> bool) -> Result<(), Cancelled> {
-        if !self.wants_tree() {
-            return Ok(());
-        }
-        let tree = self.parse_tree(parsers, cancelled)?;
-        self.tree_syntax = Some(Syntax::Hcl);
-        self.editing = true;
-        if !tree_depth_exceeds(&tree, MAX_TREE_DEPTH) {
-            self.tree = Some(tree);
-        }
-        Ok(())
-    }
-
     /// Frees the tree of a parsed document that is not being edited: trees are by far the largest part of a
     /// document (tens of bytes per byte of text). The next edit reparses from scratch.
     pub fn release_tree(&mut self) {
@@ -349,28 +249,8 @@ impl Document {
         }
     }
 
-    /// Marks the document as being edited: its parses keep a tree-sitter tree, for incremental reparses, rather
-    /// than reading it directly (see [`DIRECT_ONLY_ABOVE`]).
-    pub fn keep_tree(&mut self) {
-        self.editing = true;
-    }
-
-    /// Takes what the direct reader read in the last parse (see [`Document::parse`]): the text and its model.
-    pub fn take_direct(&mut self) -> Option<(String, HclFile)> {
-        if self.dirty {
-            return None;
-        }
-        self.direct.take()
-    }
-
     pub fn has_tree(&self) -> bool {
         self.tree.is_some()
-    }
-
-    /// Takes the edits made since the last call (starting a new log); `None` when the text was replaced
-    /// whole (or the log was never started), so that nothing derived from an older text can be reused.
-    pub fn take_edit_log(&mut self) -> Option<Vec<ByteEdit>> {
-        self.edit_log.replace(Vec::new())
     }
 
     /// Parses to completion (for the CLI and tests).
@@ -465,7 +345,6 @@ mod tests {
 
     fn parsed(path: &str, text: &str) -> (Document, Parsers) {
         let mut doc = Document::new(path, text, 1).unwrap();
-        doc.keep_tree();
         let mut parser = Parsers::new();
         doc.parse_fully(&mut parser);
         (doc, parser)
@@ -473,27 +352,30 @@ mod tests {
 
     #[test]
     fn incremental_parse_matches_a_fresh_parse() {
-        let (mut doc, mut parser) = parsed("main.tf", "resource \"a\" \"b\" {\n  x = 1\n}\n");
-        let r = Range { start: Position::new(1, 6), end: Position::new(1, 7) };
+        let (mut doc, mut parser) = parsed("main.tf.json", "{\"resource\": {\"a\": {\"b\": {\"x\": 1}}}}\n");
+        let r = Range { start: Position::new(0, 31), end: Position::new(0, 32) };
         doc.apply_change(Some(r), "\"é😀\"", PositionEncoding::Utf16);
         doc.parse_fully(&mut parser);
-        assert_eq!(doc.text(), "resource \"a\" \"b\" {\n  x = \"é😀\"\n}\n");
-        let (fresh, _) = parsed("main.tf", &doc.text());
+        assert_eq!(doc.text(), "{\"resource\": {\"a\": {\"b\": {\"x\": \"é😀\"}}}}\n");
+        let (fresh, _) = parsed("main.tf.json", &doc.text());
         assert_eq!(doc.tree().unwrap().root_node().to_sexp(), fresh.tree().unwrap().root_node().to_sexp());
     }
 
     #[test]
     fn a_cancelled_parse_keeps_the_edits_and_resumes_later() {
         // Large enough that tree-sitter calls the progress callback at least once.
-        let body = "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n}\n".repeat(2000);
-        let (mut doc, mut parser) = parsed("main.tf", &format!("a = 1\n{body}"));
-        doc.edit(TextRange::new(4, 5), "2");
+        let body = "  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: x\n".repeat(2000);
+        let template = format!("a: 1\nAWSTemplateFormatVersion: '2010-09-09'\nResources:\n{body}");
+        // Never parsed: the first parse is a full one, long enough to be cancelled.
+        let mut doc = Document::new("t.yaml", &template, 1).unwrap();
+        let mut parser = Parsers::new();
+        doc.edit(TextRange::new(3, 4), "2");
         assert_eq!(doc.parse(&mut parser, &mut || true), Err(Cancelled));
         assert!(doc.tree().is_none());
         doc.edit(TextRange::new(0, 1), "bb");
         doc.parse_fully(&mut parser);
-        assert_eq!(doc.text(), format!("bb = 2\n{body}"));
-        let (fresh, _) = parsed("main.tf", &doc.text());
+        assert_eq!(doc.text(), template.replacen("a: 1", "bb: 2", 1));
+        let (fresh, _) = parsed("t.yaml", &doc.text());
         assert_eq!(doc.tree().unwrap().root_node().to_sexp(), fresh.tree().unwrap().root_node().to_sexp());
     }
 

@@ -47,13 +47,27 @@ pub fn analyse_bytes(front: Front, data: &[u8]) {
     }
 }
 
-/// The direct reader's oracle: what it reads, tree-sitter reads without error, into the same model.
+/// The readers' oracles: what the direct reader reads, tree-sitter reads without error, into the same model,
+/// and so does the chunked reading; the chunked reading after an edit equals a fresh one.
 fn direct_reads_as_tree_sitter(text: &str) {
-    let Some(file) = crate::terraform::direct::read(text) else { return };
+    use crate::terraform::chunked;
     let mut parsers = crate::document::Parsers::new();
+    let reading = chunked::read(text, None, &mut parsers);
+    // An edit in the middle (a character deleted): from the previous reading, as afresh.
+    let mut at = text.len() / 2;
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+    let edited = format!("{}{}", &text[..at], &text[end..]);
+    let fresh = chunked::read(&edited, None, &mut parsers);
+    assert_eq!(chunked::read(&edited, Some((text, reading.clone())), &mut parsers), fresh, "{text:?}");
+    let Some(file) = crate::terraform::direct::read(text) else { return };
     let tree = parsers.get(crate::file_kind::Syntax::Hcl).parse(text, None).expect("no cancellation");
     assert!(!tree.root_node().has_error(), "read directly, but tree-sitter finds an error: {text:?}");
     assert_eq!(file, crate::terraform::read_tree(text, &tree), "{text:?}");
+    assert!(reading.problems.is_empty(), "{text:?}");
+    assert_eq!((reading.blocks, reading.attributes, reading.comments), (file.blocks, file.attributes, file.comments));
 }
 
 fn analyse(path: &str, text: &str) {

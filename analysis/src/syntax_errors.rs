@@ -90,10 +90,9 @@ mod tests {
     use crate::document::{Document, Parsers};
 
     fn errors(path: &str, text: &str) -> Vec<SyntaxError> {
-        let mut doc = Document::new(path, text, 0).unwrap();
-        doc.keep_tree();
-        doc.parse_fully(&mut Parsers::new());
-        syntax_errors(doc.tree().unwrap(), doc.rope())
+        let syntax = Document::new(path, text, 0).unwrap().kind().syntax();
+        let tree = Parsers::new().get(syntax).parse(text, None).unwrap();
+        syntax_errors(&tree, &Rope::from_str(text))
     }
 
     #[test]

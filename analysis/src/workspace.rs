@@ -70,6 +70,11 @@ impl Diagnostic {
         }
     }
 
+    /// A syntax error, or a part of a file not analysed.
+    fn problem(p: &crate::terraform::chunked::Problem) -> Diagnostic {
+        Diagnostic { severity: Severity::Error, ..Diagnostic::note(p.range, p.code, p.message.clone()) }
+    }
+
     fn note(range: TextRange, code: &'static str, message: String) -> Diagnostic {
         Diagnostic {
             range,
@@ -234,22 +239,6 @@ impl Workspace {
         Ok(())
     }
 
-    /// Whether [`Workspace::build_trees`] has work.
-    pub fn wants_trees(&self) -> bool {
-        self.hot.iter().any(|p| self.entries.get(p).is_some_and(|e| e.open && e.doc.wants_tree()))
-    }
-
-    /// Builds the trees of the open documents being worked on that were read directly (see
-    /// [`Document::build_tree`]), most recent first; stops when `cancelled` says so.
-    pub fn build_trees(&mut self, cancelled: &mut dyn FnMut() -> bool) -> Result<(), Cancelled> {
-        for path in self.hot.iter().rev() {
-            if let Some(entry) = self.entries.get_mut(path).filter(|e| e.open) {
-                entry.doc.build_tree(&mut self.parsers, cancelled)?;
-            }
-        }
-        Ok(())
-    }
-
     /// Parses `path` (incrementally). `cancelled` is polled during the parse.
     pub fn parse(&mut self, path: &str, cancelled: &mut dyn FnMut() -> bool) -> Result<(), Cancelled> {
         match self.entries.get_mut(path) {
@@ -281,13 +270,9 @@ impl Workspace {
             }
         }
         entry.doc.parse_fully(&mut self.parsers);
-        let edits = entry.doc.take_edit_log();
-        // The previous model is reused where no edit touched it, if nothing else holds it.
+        // The previous model's unchanged chunks are moved into the new one, if nothing else holds it.
         let previous = entry.model.take().and_then(|(_, m)| Arc::try_unwrap(m).ok());
-        let model = match (previous, edits) {
-            (Some(previous), Some(edits)) => TfFile::update(&mut entry.doc, previous, &edits),
-            _ => TfFile::from_document(&mut entry.doc),
-        };
+        let model = TfFile::read(&entry.doc, previous, &mut self.parsers);
         let model = Arc::new(model?);
         entry.model = Some((entry.revision, model.clone()));
         Some(model)
@@ -327,6 +312,29 @@ impl Workspace {
             out.entry(p.clone()).or_default().diagnostics = syntax;
             if entry.doc.kind().is_terraform() {
                 if let Some(model) = self.model(p) {
+                    // As many syntax errors as a tree-sitter parse of the file reports, at most (the first say
+                    // enough), and a last one saying how many more there are.
+                    const MAX: usize = crate::syntax_errors::MAX_SYNTAX_ERRORS;
+                    let report = out.entry(p.clone()).or_default();
+                    let (mut shown, mut hidden) = (0, Vec::new());
+                    for problem in &model.problems {
+                        if problem.code == "syntax-error" && shown == MAX {
+                            hidden.push(problem.range);
+                            continue;
+                        }
+                        shown += usize::from(problem.code == "syntax-error");
+                        report.diagnostics.push(Diagnostic::problem(problem));
+                    }
+                    if let Some(first) = hidden.first() {
+                        let message = format!(
+                            "{} more syntax errors from here on, not shown; blocks that do not parse after the first \
+                             {MAX} are not analysed",
+                            hidden.len()
+                        );
+                        let range = TextRange::empty(first.start);
+                        let problem = crate::terraform::chunked::Problem { range, code: "syntax-error", message };
+                        report.diagnostics.push(Diagnostic::problem(&problem));
+                    }
                     models.push((p.clone(), model));
                 }
             } else if entry.doc.kind().is_cloudformation() {
@@ -472,14 +480,6 @@ fn file_diagnostics(doc: &Document) -> Vec<Diagnostic> {
         );
         return vec![plain(TextRange::empty(0), "file-too-large", msg)];
     }
-    if let Some(at) = doc.unread_at() {
-        let msg = format!(
-            "file not analysed: onus analyses a Terraform file over {} MiB only when it reads as valid HCL, and \
-             reading stopped here (a syntax error, or a construct only a full parse reads)",
-            crate::document::MAX_TREE_PARSED_BYTES >> 20
-        );
-        return vec![plain(TextRange::empty(at), "file-too-large", msg)];
-    }
     if doc.is_too_deep() {
         let msg = format!(
             "file not analysed: it nests deeper than onus analyses ({} syntax levels, or {} YAML indentation levels)",
@@ -618,23 +618,19 @@ mod tests {
     #[test]
     fn only_the_documents_being_worked_on_keep_their_trees() {
         let mut ws = workspace();
-        let bucket = "resource \"aws_s3_bucket\" \"b\" {\n  acl = \"public-read\"\n}\n";
+        // (Terraform keeps no tree at all: templates do.)
+        let bucket = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n";
         for i in 0..HOT_TREES + 4 {
-            ws.open(&format!("/t{i}/main.tf"), bucket, 1);
-            ws.diagnostics(&format!("/t{i}/main.tf"));
+            ws.open(&format!("/t{i}/t.yaml"), bucket, 1);
+            ws.diagnostics(&format!("/t{i}/t.yaml"));
         }
-        // Opened documents are read directly; their trees are built later (by the server, while idle).
-        assert!(ws.entries.values().all(|e| !e.doc.has_tree()));
-        assert!(ws.wants_trees());
-        ws.build_trees(&mut || false).unwrap();
-        assert!(!ws.wants_trees());
         let with_trees = ws.entries.values().filter(|e| e.doc.has_tree()).count();
         assert_eq!(with_trees, HOT_TREES);
         // A cold document still reports, from its caches, and an edit to it works from a full parse.
-        assert_eq!(ws.diagnostics("/t0/main.tf").iter().map(|d| d.code).collect::<Vec<_>>(), ["s3-public-acl"]);
-        let r = Range { start: crate::text::Position::new(1, 9), end: crate::text::Position::new(1, 20) };
-        ws.change("/t0/main.tf", 2, &[(Some(r), "private".into())], PositionEncoding::Utf16).unwrap();
-        assert!(ws.diagnostics("/t0/main.tf").is_empty());
+        assert_eq!(ws.diagnostics("/t0/t.yaml").iter().map(|d| d.code).collect::<Vec<_>>(), ["s3-public-acl"]);
+        let r = Range { start: crate::text::Position::new(5, 21), end: crate::text::Position::new(5, 31) };
+        ws.change("/t0/t.yaml", 2, &[(Some(r), "Private".into())], PositionEncoding::Utf16).unwrap();
+        assert!(ws.diagnostics("/t0/t.yaml").iter().all(|d| d.code != "s3-public-acl"));
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub fn module_files(files: &[(&str, &str)]) -> Vec<TfFile> {
         .map(|(path, text)| {
             let mut doc = Document::new(format!("/test/{path}"), text, 0).expect("a Terraform path");
             doc.parse_fully(&mut parsers);
-            TfFile::from_document(&mut doc).expect("parsed")
+            TfFile::read(&doc, None, &mut parsers).expect("parsed")
         })
         .collect()
 }
@@ -44,10 +44,9 @@ pub fn lines(rule: &'static Rule, text: &str) -> Vec<usize> {
 }
 
 fn syntax_error_count(text: &str) -> usize {
-    let mut doc = Document::new("/test/main.tf", text, 0).unwrap();
-    doc.keep_tree();
-    doc.parse_fully(&mut Parsers::new());
-    syntax_errors(doc.tree().unwrap(), doc.rope()).len()
+    let mut parsers = Parsers::new();
+    let tree = parsers.get(crate::file_kind::Syntax::Hcl).parse(text, None).expect("no cancellation");
+    syntax_errors(&tree, &ropey::Rope::from_str(text)).len()
 }
 
 /// Applies every fix of every finding of `rule` on `text`, one at a time, and checks that the result parses

@@ -2,6 +2,7 @@
 //! the evaluator rules read values through.
 
 pub mod check;
+pub mod chunked;
 pub mod direct;
 pub mod edit;
 pub mod eval;
@@ -11,9 +12,8 @@ pub mod view;
 
 use std::collections::HashMap;
 
-use crate::document::{ByteEdit, Document};
+use crate::document::{Document, Parsers};
 use crate::file_kind::FileKind;
-use crate::text::TextRange;
 use eval::Scope;
 use model::{Attribute, Block, Comment, HclReader};
 
@@ -27,111 +27,45 @@ pub struct TfFile {
     /// Top-level attributes: the values of a `.tfvars` file.
     pub attributes: Vec<Attribute>,
     pub comments: Vec<Comment>,
+    /// Syntax errors and the parts not analysed, as diagnostics.
+    pub problems: Vec<chunked::Problem>,
+    /// The chunks the file was read in (empty for `.tf.json`).
+    groups: Vec<chunked::Group>,
 }
 
 impl TfFile {
-    /// The model of a parsed Terraform document, from what the direct reader read or from its tree; `None` if the
-    /// document is not Terraform or not parsed.
-    pub fn from_document(doc: &mut Document) -> Option<TfFile> {
-        if let Some((source, file)) = doc.take_direct() {
-            return Some(TfFile::from_direct(doc, source, file));
+    /// The model of a parsed Terraform document; `None` if the document is not Terraform or not parsed.
+    ///
+    /// `.tf` and `.tfvars` are read chunk by chunk (see [`chunked`]), moving the chunks of `previous` (the model
+    /// of an earlier text of the document) whose text did not change; `.tf.json` is read from its tree.
+    pub fn read(doc: &Document, previous: Option<TfFile>, parsers: &mut Parsers) -> Option<TfFile> {
+        if !doc.is_parsed() || doc.is_too_large() {
+            return None;
         }
-        let tree = doc.tree()?;
-        let source = doc.text();
-        let (blocks, attributes, comments) = match doc.kind() {
+        let path = doc.path().to_string();
+        match doc.kind() {
             FileKind::Terraform | FileKind::TerraformVars => {
-                let direct::HclFile { blocks, attributes, comments } = read_tree(&source, tree);
-                (blocks, attributes, comments)
+                let source = doc.text();
+                let reading = match previous.filter(|p| p.kind == doc.kind()) {
+                    Some(p) => {
+                        let TfFile { source: old, blocks, attributes, comments, problems, groups, .. } = p;
+                        let reading = chunked::Reading { blocks, attributes, comments, problems, groups };
+                        chunked::read(&source, Some((&old, reading)), parsers)
+                    }
+                    None => chunked::read(&source, None, parsers),
+                };
+                let chunked::Reading { blocks, attributes, comments, problems, groups } = reading;
+                Some(TfFile { path, kind: doc.kind(), source, blocks, attributes, comments, problems, groups })
             }
             FileKind::TerraformJson => {
-                (json::JsonReader::new(source.as_bytes()).file(tree.root_node()), Vec::new(), Vec::new())
+                let tree = doc.tree()?;
+                let source = doc.text();
+                let blocks = json::JsonReader::new(source.as_bytes()).file(tree.root_node());
+                let (attributes, comments, problems, groups) = Default::default();
+                Some(TfFile { path, kind: doc.kind(), source, blocks, attributes, comments, problems, groups })
             }
-            _ => return None,
-        };
-        Some(TfFile { path: doc.path().to_string(), kind: doc.kind(), source, blocks, attributes, comments })
-    }
-
-    /// The model the direct reader read for `doc` (see [`Document::take_direct`]).
-    fn from_direct(doc: &Document, source: String, file: direct::HclFile) -> TfFile {
-        let direct::HclFile { blocks, attributes, comments } = file;
-        TfFile { path: doc.path().to_string(), kind: doc.kind(), source, blocks, attributes, comments }
-    }
-
-    /// The model of `doc` after edits, reusing the blocks of `previous` (the model of the text before `edits`)
-    /// that no edit touched: a keystroke rebuilds the block it is in, not the file.
-    ///
-    /// A reused block has the same text as before and sits at the top level of the new tree with the same
-    /// extent, so the grammar gives it the same structure: only its ranges move.
-    pub fn update(doc: &mut Document, previous: TfFile, edits: &[ByteEdit]) -> Option<TfFile> {
-        if !matches!(doc.kind(), FileKind::Terraform | FileKind::TerraformVars)
-            || previous.kind != doc.kind()
-            || doc.tree().is_none()
-        {
-            return TfFile::from_document(doc);
+            _ => None,
         }
-        let tree = doc.tree()?;
-        let source = doc.text();
-        let reader = HclReader::new(source.as_bytes());
-        let mut kept: HashMap<(usize, usize), (Block, TextRange)> = HashMap::new();
-        for block in previous.blocks {
-            let old = block.range;
-            let new = edits.iter().try_fold(old, |r, e| e.map(r));
-            if let Some(new) = new {
-                kept.insert((new.start, new.end), (block, old));
-            }
-        }
-        let mut blocks = Vec::new();
-        let mut attributes = Vec::new();
-        let mut comments = Vec::new();
-        let root = tree.root_node();
-        let mut cursor = root.walk();
-        let top: Vec<_> = root.named_children(&mut cursor).collect();
-        for node in top {
-            // As in a full build, blocks and attributes are read from the file's body only; a comment may also
-            // sit directly under the root.
-            let children: Vec<_> = match node.kind() {
-                "body" => {
-                    let mut c = node.walk();
-                    node.named_children(&mut c).collect()
-                }
-                "comment" | "ERROR" => vec![node],
-                _ => Vec::new(),
-            };
-            for child in children {
-                match child.kind() {
-                    "block" => match kept.remove(&(child.start_byte(), child.end_byte())) {
-                        Some((mut block, old)) => {
-                            let delta = child.start_byte() as isize - old.start as isize;
-                            block.shift(delta);
-                            comments.extend(previous.comments.iter().filter(|c| old.contains(c.range.start)).map(
-                                |c| {
-                                    let mut c = c.clone();
-                                    c.shift(delta);
-                                    c
-                                },
-                            ));
-                            blocks.push(block);
-                        }
-                        None => {
-                            comments.extend(reader.comments(child));
-                            blocks.extend(reader.block(child));
-                        }
-                    },
-                    "attribute" => attributes.extend(reader.attribute(child)),
-                    "ERROR" => comments.extend(reader.comments(child)),
-                    "comment" => comments.push(Comment {
-                        range: TextRange::from_node(&child),
-                        text: source.get(child.start_byte()..child.end_byte()).unwrap_or("").to_string(),
-                    }),
-                    _ => {}
-                }
-            }
-        }
-        if root.has_error() {
-            comments = reader.all_comments(root);
-        }
-        comments.sort_by_key(|c| c.range.start);
-        Some(TfFile { path: doc.path().to_string(), kind: doc.kind(), source, blocks, attributes, comments })
     }
 
     /// Whether Terraform loads this file's values for `var.x` (`terraform.tfvars`, `*.auto.tfvars`).

@@ -341,20 +341,7 @@ pub fn spawn(
             };
             let mut received = 0u64;
             loop {
-                let msg = if state.pending.is_empty() && state.workspace.wants_trees() {
-                    // Idle: build the trees of documents just opened, so that their first keystroke is incremental.
-                    match rx.try_recv() {
-                        Ok(msg) => msg,
-                        Err(mpsc::TryRecvError::Empty) => {
-                            let newer = || sent.load(Ordering::SeqCst) > received;
-                            guarded(&mut state, "building trees", |s| {
-                                let _ = s.workspace.build_trees(&mut || newer());
-                            });
-                            continue;
-                        }
-                        Err(mpsc::TryRecvError::Disconnected) => return,
-                    }
-                } else if state.pending.is_empty() {
+                let msg = if state.pending.is_empty() {
                     match rx.recv() {
                         Ok(msg) => msg,
                         Err(_) => return,

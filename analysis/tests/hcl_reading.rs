@@ -1,12 +1,14 @@
-//! The direct reader (`terraform::direct`) against tree-sitter's reading, over every Terraform file of
-//! `../shared/corpus`: where it reads a file, the tree has no error and the models are equal (ranges,
-//! values, comments); it declines only a few valid files (each decline costs a tree-sitter parse).
+//! Reading Terraform, over every `.tf`/`.tfvars` file of `../shared/corpus`:
+//! - the direct reader (`terraform::direct`) against tree-sitter's reading: where it reads a file, the tree has
+//!   no error and the models are equal (ranges, values, comments); it declines only a few valid files;
+//! - the chunked reading (`terraform::chunked`) of a valid file gives the whole file's model, and reading a file
+//!   after an edit from its previous reading gives what reading it afresh gives.
 
 use std::path::{Path, PathBuf};
 
 use onus_analysis::document::Parsers;
 use onus_analysis::file_kind::Syntax;
-use onus_analysis::terraform::{direct, read_tree};
+use onus_analysis::terraform::{chunked, direct, read_tree};
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
@@ -22,6 +24,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// Reads `text` both ways; returns whether the direct reader declined a text tree-sitter reads without error.
 fn compare(name: &str, text: &str, parsers: &mut Parsers) -> Option<bool> {
+    let reading = chunked::read(text, None, parsers);
     let tree = parsers.get(Syntax::Hcl).parse(text, None)?;
     let direct = direct::read(text);
     let valid = !tree.root_node().has_error();
@@ -29,6 +32,13 @@ fn compare(name: &str, text: &str, parsers: &mut Parsers) -> Option<bool> {
         Some(file) => {
             assert!(valid, "{name}: read directly, but tree-sitter finds a syntax error");
             let expected = read_tree(text, &tree);
+            // Chunk by chunk, the same model.
+            assert_eq!(reading.problems, [], "{name}");
+            assert_eq!(
+                (&reading.blocks, &reading.attributes, &reading.comments),
+                (&file.blocks, &file.attributes, &file.comments),
+                "{name}: chunked"
+            );
             if file != expected {
                 for (a, b) in file.blocks.iter().zip(&expected.blocks) {
                     assert_eq!(a, b, "{name}: first differing block");
@@ -95,4 +105,40 @@ fn the_direct_reader_mirrors_tree_sitter_quirks() {
     for text in ["a = \n", "a {", "a = \"x\ny\"\n", "a = 1e5\n", "{\"a\": 1}\n", "é = 1\n", "a = b # c\n ? 1 : 2\n"] {
         assert!(direct::read(text).is_none(), "read: {text}");
     }
+}
+
+/// Edits of real files, valid and breaking: the reading from the previous reading equals a fresh one.
+#[test]
+fn reading_after_an_edit_equals_reading_afresh() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/real");
+    let mut files = Vec::new();
+    walk(&root, &mut files);
+    files.sort();
+    let mut parsers = Parsers::new();
+    let mut checked = 0;
+    for path in files.iter().step_by(7) {
+        let Ok(text) = std::fs::read_to_string(path) else { continue };
+        let mut previous = (text.clone(), chunked::read(&text, None, &mut parsers));
+        // Delete or type at a few places, each edit on the text the previous one left: a brace deleted, a brace
+        // typed, a character typed in the middle, a line joined with the next.
+        for (i, insert) in
+            [(text.find('{'), ""), (text.rfind('}'), "{"), (Some(text.len() / 2), "x"), (text.find('\n'), "")]
+        {
+            let Some(mut at) = i else { continue };
+            let old = &previous.0;
+            at = at.min(old.len());
+            while !old.is_char_boundary(at) {
+                at -= 1;
+            }
+            let end = if insert.is_empty() { old[at..].chars().next().map_or(at, |c| at + c.len_utf8()) } else { at };
+            let new = format!("{}{insert}{}", &old[..at], &old[end..]);
+            let fresh = chunked::read(&new, None, &mut parsers);
+            let (old_text, old_reading) = previous;
+            let updated = chunked::read(&new, Some((&old_text, old_reading)), &mut parsers);
+            assert_eq!(updated, fresh, "{}: edit at {at}", path.display());
+            previous = (new, updated);
+            checked += 1;
+        }
+    }
+    assert!(checked > 400, "{checked} edits checked");
 }
