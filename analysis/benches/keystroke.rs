@@ -122,13 +122,15 @@ fn main() {
             std::hint::black_box(ws.diagnostics("/bench/main.tf"));
         });
         // Of which reading the changed chunk (the rest moved from the previous reading).
-        let doc = Document::new("/bench/main.tf", &text, 1).unwrap();
-        let mut model = TfFile::read(&doc, None, &mut parsers);
-        let docs = [Document::new("/bench/main.tf", &typed, 2).unwrap(), doc];
+        let mut docs =
+            [Document::new("/bench/main.tf", &typed, 2).unwrap(), Document::new("/bench/main.tf", &text, 1).unwrap()];
+        docs.iter_mut().for_each(|d| d.parse_fully(&mut parsers));
+        let mut model = TfFile::read(&docs[1], None, &mut parsers);
         let mut toggle = 0;
         let read = time(runs * 3, || {
             toggle ^= 1;
             model = TfFile::read(&docs[toggle ^ 1], model.take(), &mut parsers);
+            assert!(model.is_some());
         });
         // A syntax-breaking keystroke: delete the `{` of a block in the middle, then type it again.
         let brace = text[text.len() / 2..].find(" {\n  bucket").map(|i| text.len() / 2 + i + 1).unwrap();

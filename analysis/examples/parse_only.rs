@@ -39,8 +39,9 @@ fn main() {
                 let mut parsers = Parsers::new();
                 while let Some((path, text)) = texts.get(next.fetch_add(1, Ordering::Relaxed)) {
                     // Only the files `onus check` analyses: Terraform, and YAML/JSON that are templates.
-                    let Some(mut doc) = Document::new(path.clone(), text, 0) else { continue };
-                    doc.parse_fully(&mut parsers);
+                    let Some(doc) = Document::new(path.clone(), text, 0) else { continue };
+                    // tree-sitter's parse of every file, Terraform included (which onus itself reads without).
+                    std::hint::black_box(parsers.get(doc.kind().syntax()).parse(text, None));
                     if doc.kind().is_analysed() {
                         files.fetch_add(1, Ordering::Relaxed);
                         lines.fetch_add(text.lines().count(), Ordering::Relaxed);

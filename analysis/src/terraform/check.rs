@@ -9,6 +9,9 @@ use crate::policy::Policy;
 use crate::rules::Rule;
 use crate::text::TextRange;
 use crate::value::Value;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 
 /// A top-level block of a module (a `resource`, a `data` source or a `module` call), with its file.
 #[derive(Clone, Copy, Debug)]
@@ -132,14 +135,22 @@ impl<'a, 'm> TfContext<'a, 'm> {
         self.eval(field.expr)
     }
 
-    /// The IAM policy an expression holds (JSON string, heredoc, `jsonencode`, policy document data source).
-    pub fn policy(&self, expr: &Expr) -> Option<Policy> {
-        Policy::from_value(&self.module.scope.eval_lenient(expr))
+    /// The IAM policy an expression of the module holds (JSON string, heredoc, `jsonencode`, policy document
+    /// data source). Read once per analysis: several rules read every policy.
+    pub fn policy(&self, expr: &'m Expr) -> Option<Rc<Policy>> {
+        let policies = self.module.memo("policies", || RefCell::new(HashMap::<usize, Option<Rc<Policy>>>::new()));
+        let key = expr as *const Expr as usize;
+        if let Some(policy) = policies.borrow().get(&key) {
+            return policy.clone();
+        }
+        let policy = Policy::from_value(&self.module.scope.eval_lenient(expr)).map(Rc::new);
+        policies.borrow_mut().insert(key, policy.clone());
+        policy
     }
 
     /// The policy a `data "aws_iam_policy_document"` renders.
-    pub fn policy_document(&self, data: Resource) -> Option<Policy> {
-        Policy::from_value(self.module.scope.policy_documents.get(data.name())?)
+    pub fn policy_document(&self, data: Resource) -> Option<Rc<Policy>> {
+        Policy::from_value(self.module.scope.policy_documents.get(data.name())?).map(Rc::new)
     }
 
     /// What day it is (for support windows); `None` when the caller did not say.

@@ -68,6 +68,8 @@ pub struct Group {
     /// joining it with the next chunks reads, so it is always redone).
     direct: bool,
     counts: [usize; 4],
+    /// The hash of the group's text, to find it again in the next reading.
+    hash: u64,
 }
 
 /// A reading: the model's parts in file order, its problems, and the groups they came from.
@@ -88,7 +90,7 @@ pub fn chunk_starts(text: &str) -> Vec<usize> {
     let mut in_comment = false;
     let mut line_start = 0;
     while line_start < bytes.len() {
-        let line_end = bytes[line_start..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| line_start + i);
+        let line_end = text[line_start..].find('\n').map_or(bytes.len(), |i| line_start + i);
         let line = &text[line_start..line_end];
         if let Some(id) = heredoc {
             if line.trim() == id {
@@ -102,7 +104,10 @@ pub fn chunk_starts(text: &str) -> Vec<usize> {
             if line_start > 0 && is_header(line) {
                 starts.push(line_start);
             }
-            (heredoc, in_comment) = scan_line(line);
+            // Most lines open nothing: scan only those that might.
+            if line.contains("<<") || line.contains("/*") {
+                (heredoc, in_comment) = scan_line(line);
+            }
         }
         line_start = line_end + 1;
     }
@@ -111,6 +116,9 @@ pub fn chunk_starts(text: &str) -> Vec<usize> {
 
 /// Whether a line is a top-level block header: `keyword`, labels, `{`.
 fn is_header(line: &str) -> bool {
+    if !line.starts_with(|c: char| "rdmvolptic".contains(c)) {
+        return false;
+    }
     TOP_LEVEL
         .iter()
         .any(|k| line.strip_prefix(k).is_some_and(|rest| rest.starts_with([' ', '\t', '"', '{']) && rest.contains('{')))
@@ -154,6 +162,7 @@ pub fn read(text: &str, previous: Option<(&str, Reading)>, parsers: &mut Parsers
     let mut reuse = Reusable::new(previous);
     let mut out = Reading::default();
     let mut broken = 0;
+    let mut whole_tried = false;
     let mut i = 0;
     while i < starts.len() {
         let start = starts[i];
@@ -164,28 +173,39 @@ pub fn read(text: &str, previous: Option<(&str, Reading)>, parsers: &mut Parsers
             Some((j, joints, parts))
         });
         if let Some((j, joints, parts)) = reused {
-            out.push(start, end_of(j), joints, true, parts);
+            out.push(text, TextRange::new(start, end_of(j)), joints, true, parts);
             i = j + 1;
             continue;
         }
         match direct::read_or_stop(&text[start..end_of(i)]) {
             Ok(file) => {
-                out.push(start, end_of(i), Vec::new(), true, Parts::from(file));
+                out.push(text, TextRange::new(start, end_of(i)), Vec::new(), true, Parts::from(file));
                 i += 1;
                 continue;
             }
             Err(stop) => {
-                // Only a chunk that leaves a brace open can be a block split from its parent.
+                // A split inside a construct leaves its first part unfinished: the reader runs out of text. Only
+                // such a chunk is tried joined with the next ones, and, if that does not read, the whole text
+                // is read once (a construct split more than `MAX_JOIN` times is still read as one).
                 let chunk = &text[start..end_of(i)];
-                let open = chunk.bytes().filter(|&b| b == b'{').count() > chunk.bytes().filter(|&b| b == b'}').count();
+                let unfinished = stop >= chunk.len();
                 let joined = (i + 1..starts.len().min(i + 1 + MAX_JOIN))
-                    .filter(|_| open)
+                    .filter(|_| unfinished)
                     .find_map(|j| Some((j, direct::read(&text[start..end_of(j)])?)));
                 if let Some((j, file)) = joined {
                     let joints = starts[i + 1..=j].iter().map(|s| s - start).collect();
-                    out.push(start, end_of(j), joints, true, Parts::from(file));
+                    out.push(text, TextRange::new(start, end_of(j)), joints, true, Parts::from(file));
                     i = j + 1;
                     continue;
+                }
+                if unfinished && !whole_tried && starts.len() > 1 {
+                    whole_tried = true;
+                    if let Some(file) = direct::read(text) {
+                        let mut whole = Reading::default();
+                        let joints = starts[1..].to_vec();
+                        whole.push(text, TextRange::new(0, text.len()), joints, true, Parts::from(file));
+                        return whole;
+                    }
                 }
                 broken += 1;
                 let parts = if broken <= MAX_BROKEN_CHUNKS {
@@ -200,7 +220,7 @@ pub fn read(text: &str, previous: Option<(&str, Reading)>, parsers: &mut Parsers
                         ..Parts::default()
                     }
                 };
-                out.push(start, end_of(i), Vec::new(), false, parts);
+                out.push(text, TextRange::new(start, end_of(i)), Vec::new(), false, parts);
                 i += 1;
             }
         }
@@ -208,32 +228,43 @@ pub fn read(text: &str, previous: Option<(&str, Reading)>, parsers: &mut Parsers
     out
 }
 
-/// One group's parts, with ranges relative to the group's start.
+/// One group's parts, with ranges relative to `at`: 0 for a chunk just read (its ranges are within it), the
+/// group's former start for parts moved from the previous reading.
 #[derive(Default)]
 struct Parts {
     blocks: Vec<Block>,
     attributes: Vec<Attribute>,
     comments: Vec<Comment>,
     problems: Vec<Problem>,
+    at: usize,
+    /// The hash of the text, when known (parts moved from the previous reading).
+    hash: Option<u64>,
 }
 
 impl From<HclFile> for Parts {
     fn from(f: HclFile) -> Self {
-        Parts { blocks: f.blocks, attributes: f.attributes, comments: f.comments, problems: Vec::new() }
+        Parts { blocks: f.blocks, attributes: f.attributes, comments: f.comments, ..Parts::default() }
     }
 }
 
 impl Reading {
-    fn push(&mut self, start: usize, end: usize, joints: Vec<usize>, direct: bool, mut parts: Parts) {
-        let delta = start as isize;
-        parts.blocks.iter_mut().for_each(|b| b.shift(delta));
-        parts.attributes.iter_mut().for_each(|a| a.shift(delta));
-        parts.comments.iter_mut().for_each(|c| c.shift(delta));
-        for p in &mut parts.problems {
-            p.range = TextRange::new(p.range.start + start, p.range.end + start);
+    fn push(&mut self, text: &str, range: TextRange, joints: Vec<usize>, direct: bool, mut parts: Parts) {
+        // Only the parts after an edit move (those before it are where they were).
+        let delta = range.start as isize - parts.at as isize;
+        if delta != 0 {
+            parts.blocks.iter_mut().for_each(|b| b.shift(delta));
+            parts.attributes.iter_mut().for_each(|a| a.shift(delta));
+            parts.comments.iter_mut().for_each(|c| c.shift(delta));
+            for p in &mut parts.problems {
+                p.range = TextRange::new(
+                    p.range.start.saturating_add_signed(delta),
+                    p.range.end.saturating_add_signed(delta),
+                );
+            }
         }
         let counts = [parts.blocks.len(), parts.attributes.len(), parts.comments.len(), parts.problems.len()];
-        self.groups.push(Group { range: TextRange::new(start, end), joints, direct, counts });
+        let hash = parts.hash.unwrap_or_else(|| hash(&text[range.start..range.end]));
+        self.groups.push(Group { range, joints, direct, counts, hash });
         self.blocks.extend(parts.blocks);
         self.attributes.extend(parts.attributes);
         self.comments.extend(parts.comments);
@@ -249,11 +280,17 @@ struct Reusable<'p> {
     by_hash: HashMap<u64, Vec<Previous<'p>>>,
 }
 
+/// A fast hash of a chunk's text (FxHash's mixing, 8 bytes at a time): every keystroke hashes the whole file,
+/// and equal hashes are confirmed by comparing the texts.
 fn hash(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut h);
-    h.finish()
+    let mix = |h: u64, word: u64| (h.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    let mut words = text.as_bytes().chunks_exact(8);
+    let mut h =
+        words.by_ref().fold(text.len() as u64, |h, w| mix(h, u64::from_le_bytes(w.try_into().expect("8 bytes"))));
+    for &b in words.remainder() {
+        h = mix(h, u64::from(b));
+    }
+    h
 }
 
 impl<'p> Reusable<'p> {
@@ -266,18 +303,16 @@ impl<'p> Reusable<'p> {
         let mut problems = reading.problems.into_iter();
         for g in reading.groups {
             let [nb, na, nc, np] = g.counts;
-            let delta = -(g.range.start as isize);
-            let mut parts = Parts {
+            let parts = Parts {
                 blocks: blocks.by_ref().take(nb).collect(),
                 attributes: attributes.by_ref().take(na).collect(),
                 comments: comments.by_ref().take(nc).collect(),
                 problems: problems.by_ref().take(np).collect(),
+                at: g.range.start,
+                hash: Some(g.hash),
             };
             let Some(group_text) = text.get(g.range.start..g.range.end).filter(|_| g.direct) else { continue };
-            parts.blocks.iter_mut().for_each(|b| b.shift(delta));
-            parts.attributes.iter_mut().for_each(|a| a.shift(delta));
-            parts.comments.iter_mut().for_each(|c| c.shift(delta));
-            by_hash.entry(hash(group_text)).or_default().push((group_text, g.joints, parts));
+            by_hash.entry(g.hash).or_default().push((group_text, g.joints, parts));
         }
         Reusable { by_hash }
     }
@@ -319,5 +354,5 @@ fn read_with_tree_sitter(chunk: &str, stop: usize, parsers: &mut Parsers) -> Par
         .map(|e| Problem { range: e.range, code: "syntax-error", message: e.message })
         .collect();
     let HclFile { blocks, attributes, comments } = super::read_tree(chunk, &tree);
-    Parts { blocks, attributes, comments, problems }
+    Parts { blocks, attributes, comments, problems, ..Parts::default() }
 }

@@ -21,7 +21,7 @@ pub struct PolicySite<'m> {
     /// Where a finding about the policy points: its attribute, or the data block's header.
     pub range: TextRange,
     pub kind: SiteKind,
-    pub policy: Policy,
+    pub policy: std::rc::Rc<Policy>,
 }
 
 /// Resource types whose `policy` (or `inline_policy`) attribute is an identity-based policy.

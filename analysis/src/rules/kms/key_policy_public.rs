@@ -91,7 +91,7 @@ fn check(ctx: &mut TfContext) {
     for ty in ["aws_kms_key", "aws_kms_key_policy"] {
         for res in ctx.resources(ty).collect::<Vec<_>>() {
             let Some(attr) = res.block.attr("policy") else { continue };
-            let Some(actions) = ctx.policy(&attr.expr).as_ref().and_then(public_actions) else { continue };
+            let Some(actions) = ctx.policy(&attr.expr).as_deref().and_then(public_actions) else { continue };
             ctx.report(res, attr.range, format!("`{}` lets any principal call {actions} on the key", res.address()));
         }
     }
