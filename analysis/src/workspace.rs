@@ -124,6 +124,9 @@ pub struct Workspace {
     hot: std::collections::VecDeque<String>,
     config: Config,
     today: Option<crate::date::Date>,
+    /// Findings carry no edit writing their suppression comment (the editor's "Suppress" action): for callers
+    /// that never apply edits, such as the CLI.
+    no_suppression_edits: bool,
 }
 
 /// The folder of a path: the module a Terraform file belongs to.
@@ -142,6 +145,11 @@ impl Workspace {
     /// What day it is, for rules keyed by AWS's support dates (the caller reads the clock).
     pub fn set_today(&mut self, today: crate::date::Date) {
         self.today = Some(today);
+    }
+
+    /// Findings will not carry suppression edits (see the field).
+    pub fn skip_suppression_edits(&mut self) {
+        self.no_suppression_edits = true;
     }
 
     /// The `.onus.toml` in force.
@@ -342,7 +350,11 @@ impl Workspace {
                     let report = out.entry(p.clone()).or_default();
                     let findings = check_template_at(&t, &self.config, self.today);
                     let suppressions = cfn_suppress::suppressions(&t);
+                    let no_edits = self.no_suppression_edits;
                     split_findings(findings, &suppressions, report, |f| {
+                        if no_edits {
+                            return None;
+                        }
                         let res = t.resources().find(|r| r.entry.range == f.resource)?;
                         cfn_suppress::suppress_fix(&t, res, f.rule)
                     });
@@ -362,7 +374,7 @@ impl Workspace {
             }
             for ((path, model), findings) in models.iter().zip(findings) {
                 let report = out.entry(path.clone()).or_default();
-                apply_suppressions(model, findings, report);
+                apply_suppressions(model, findings, report, !self.no_suppression_edits);
                 report.resources = resources_of(model);
             }
         }
@@ -400,8 +412,11 @@ impl Workspace {
 }
 
 /// Splits a Terraform file's findings into shown and suppressed (see [`split_findings`]).
-fn apply_suppressions(file: &TfFile, findings: Vec<Finding>, report: &mut FileReport) {
+fn apply_suppressions(file: &TfFile, findings: Vec<Finding>, report: &mut FileReport, edits: bool) {
     let suppressions = suppress::suppressions(file);
+    if !edits {
+        return split_findings(findings, &suppressions, report, |_| None);
+    }
     if file.kind == crate::file_kind::FileKind::TerraformJson {
         // Fixes write HCL, and JSON has no comments: `.tf.json` (mostly generated) gets neither.
         let findings = findings.into_iter().map(|f| Finding { fixes: Vec::new(), ..f }).collect();

@@ -162,6 +162,8 @@ fn load_module_context(ws: &mut Workspace, files: &[&String]) {
 
 fn analyse_folder(files: &[&String], config: &Config) -> Results {
     let mut ws = Workspace::new();
+    // Findings are printed, never applied: no suppression edits to compute.
+    ws.skip_suppression_edits();
     ws.set_config(config.clone());
     ws.set_today(crate::today());
     let mut out = Results::default();
