@@ -17,8 +17,8 @@ pub use output::{rules_json, Format};
 /// A diagnostic with its place, ready to print.
 #[derive(Clone, Debug)]
 pub struct Report {
-    /// The path as the user gave it (or as found under a directory they gave).
-    pub path: String,
+    /// The path as the user gave it (or as found under a directory they gave), shared by its file's reports.
+    pub path: std::sync::Arc<str>,
     pub line: usize,
     pub column: usize,
     pub end_line: usize,
@@ -195,6 +195,7 @@ fn analyse_folder(files: &[&String], config: &Config) -> Results {
                 continue;
             }
             let Some(doc) = ws.document(&p) else { continue };
+            let path: std::sync::Arc<str> = p.as_str().into();
             let text = doc.text();
             let lines = text::LineIndex::new(&text);
             let place = |mut d: Diagnostic| {
@@ -202,7 +203,7 @@ fn analyse_folder(files: &[&String], config: &Config) -> Results {
                 let (end_line, end_column) = lines.line_col(d.range.end);
                 let has_fix = !d.fixes.is_empty();
                 (d.fixes, d.suppression) = (Vec::new(), None);
-                Report { path: p.clone(), line, column, end_line, end_column, has_fix, diagnostic: d }
+                Report { path: path.clone(), line, column, end_line, end_column, has_fix, diagnostic: d }
             };
             out.reports.extend(report.diagnostics.into_iter().map(place));
             out.suppressed.extend(report.suppressed.into_iter().map(place));
@@ -210,5 +211,7 @@ fn analyse_folder(files: &[&String], config: &Config) -> Results {
             done.insert(p);
         }
     }
+    // Freeing a large module's model takes a while: on another thread, while the results are printed.
+    std::thread::spawn(move || drop(ws));
     out
 }

@@ -195,7 +195,7 @@ fn sarif(reports: &[Report]) -> impl serde::Serialize + '_ {
             "message": { "text": d.message },
             "locations": [{
                 "physicalLocation": {
-                    "artifactLocation": { "uri": r.path },
+                    "artifactLocation": { "uri": &*r.path },
                     "region": {
                         "startLine": r.line,
                         "startColumn": r.column,
