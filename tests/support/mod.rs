@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+pub mod hostile;
+
 pub const TIMEOUT: Duration = Duration::from_secs(20);
 
 pub fn onus() -> &'static str {

@@ -51,6 +51,39 @@ pub fn docs_base(options: Option<&serde_json::Value>) -> Option<lsp::Url> {
     lsp::Url::from_directory_path(dir).ok()
 }
 
+/// An editor is sent this many diagnostics of a file at most: beyond it (a generated file with hundreds of
+/// thousands of findings) a client spends seconds on each message and nobody reads the squiggles.
+pub const MAX_PUBLISHED: usize = 5_000;
+
+/// The diagnostics of a file as published: the most severe first when there are more than [`MAX_PUBLISHED`],
+/// then one saying how many more `onus check` lists.
+pub fn diagnostics(
+    rope: &Rope,
+    diags: &[Diagnostic],
+    enc: PositionEncoding,
+    docs: Option<&lsp::Url>,
+) -> Vec<lsp::Diagnostic> {
+    if diags.len() <= MAX_PUBLISHED {
+        return diags.iter().map(|d| diagnostic(rope, d, enc, docs)).collect();
+    }
+    let mut shown: Vec<&Diagnostic> = diags.iter().collect();
+    shown.sort_by_key(|d| (std::cmp::Reverse(d.severity), d.range.start));
+    let mut out: Vec<lsp::Diagnostic> = shown[..MAX_PUBLISHED].iter().map(|d| diagnostic(rope, d, enc, docs)).collect();
+    out.push(lsp::Diagnostic {
+        range: to_lsp_range(rope, onus_analysis::TextRange::empty(0), enc),
+        severity: Some(lsp::DiagnosticSeverity::INFORMATION),
+        code: Some(lsp::NumberOrString::String("more-findings".into())),
+        source: Some("onus".into()),
+        message: format!(
+            "{} more findings in this file are not shown here (an editor shows the {MAX_PUBLISHED} most severe); \
+             `onus check` lists them all",
+            diags.len() - MAX_PUBLISHED
+        ),
+        ..Default::default()
+    });
+    out
+}
+
 pub fn diagnostic(rope: &Rope, d: &Diagnostic, enc: PositionEncoding, docs: Option<&lsp::Url>) -> lsp::Diagnostic {
     let row = d.rule.map(|r| format!(" [{}]", r.row.slug())).unwrap_or_default();
     let severity_name = d.rule.map(|r| format!("{}: ", r.severity.name())).unwrap_or_default();

@@ -107,7 +107,7 @@ impl WorkerState {
     pub fn lsp_diagnostics(&mut self, path: &str) -> Vec<lsp::Diagnostic> {
         let diags = self.workspace.diagnostics(path);
         let Some(doc) = self.workspace.document(path) else { return Vec::new() };
-        diags.iter().map(|d| convert::diagnostic(doc.rope(), d, self.encoding, self.docs.as_ref())).collect()
+        convert::diagnostics(doc.rope(), &diags, self.encoding, self.docs.as_ref())
     }
 
     /// The path of the configuration file in force, if there is a workspace root.
@@ -299,10 +299,7 @@ impl WorkerState {
             for (p, diags) in module {
                 self.pending.remove(&p);
                 let (Some(uri), Some(doc)) = (self.uris.get(&p), self.workspace.document(&p)) else { continue };
-                let diagnostics = diags
-                    .iter()
-                    .map(|d| convert::diagnostic(doc.rope(), d, self.encoding, self.docs.as_ref()))
-                    .collect();
+                let diagnostics = convert::diagnostics(doc.rope(), &diags, self.encoding, self.docs.as_ref());
                 let version = Some(doc.version());
                 let _ = self.out.send(Outgoing::Diagnostics { uri: uri.clone(), version, diagnostics });
             }
