@@ -1,15 +1,15 @@
 //! A direct reader of valid HCL into the model, with no syntax tree in between.
 //!
 //! tree-sitter-hcl parses about 2.5 MB/s and its tree takes ~80 bytes per byte of text: a 10 MB file costs 5.6 s
-//! and 870 MB before any rule runs. Files that are not being edited (the CLI, the workspace's other files, a file
-//! just opened) need the model, not a tree, so they are read here first, in one pass.
+//! and 870 MB before any rule runs, and the rules need the model, not a tree. Terraform files are read here, chunk
+//! by chunk (`chunked.rs`), in one pass each.
 //!
 //! The reader gives exactly the model [`super::model::HclReader`] builds from tree-sitter's tree, quirks included
 //! (tree-sitter-hcl's scanner skips the whitespace at both ends of a template's literal text; newlines are not
 //! significant; `a ? b : c ? d : e` groups to the left), and declines (`None`) everything else: syntax errors,
 //! and the few constructs where tree-sitter's tree depends on details not worth mirroring (a comment inside a
 //! conditional, a non-ASCII identifier). The caller then parses with tree-sitter, so a decline costs time, never
-//! a finding. `analysis/tests/direct_reader.rs` holds the two readers equal over the whole corpus, and the hcl
+//! a finding. `analysis/tests/hcl_reading.rs` holds the two readers equal over the whole corpus, and the hcl
 //! fuzz target over arbitrary text.
 
 use super::model::{heredoc_text, unescape, unescape_template_markers, Attribute, Block, Comment};
