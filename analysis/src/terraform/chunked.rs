@@ -8,10 +8,11 @@
 //! and tree-sitter-hcl's slow reparse of a broken file (~100 ms for 5,000 lines) becomes a parse of one block.
 //!
 //! Splitting is lexical (headers such as `resource "a" "b" {` at column 0, outside heredocs and block
-//! comments), so it can be wrong: a nested block written at column 0 splits its parent. Both halves are then
-//! invalid, and a chunk that does not read is retried joined with the chunks after it ([`MAX_JOIN`]) before
-//! tree-sitter is asked. The reading of a text is a function of the text alone: reusing a chunk's previous
-//! model gives what reading it afresh gives (the incremental property test holds the two equal).
+//! comments), so it can be wrong: a nested block written at column 0 splits its parent. The first part is then
+//! unfinished (the reader runs out of text in it): such a chunk is retried joined with the chunks after it
+//! ([`MAX_JOIN`]), then the whole text is read once, before tree-sitter is asked. The reading of a text is a
+//! function of the text alone: reusing a chunk's previous model gives what reading it afresh gives
+//! (`analysis/tests/hcl_reading.rs`, the incremental property test and the hcl fuzzer hold the two equal).
 
 use std::collections::HashMap;
 
