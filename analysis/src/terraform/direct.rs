@@ -513,29 +513,34 @@ impl<'a> Reader<'a> {
 
     /// After `name(`: the arguments; `f(list...)` is unknown.
     fn call(&mut self, name: &str) -> Option<ExprKind> {
-        let mut args = Vec::new();
-        let mut expanded = false;
+        let (args, expanded) = self.list(")", true)?;
+        Some(if expanded { ExprKind::Other } else { ExprKind::Call(name.to_string(), args) })
+    }
+
+    /// Expressions separated by commas up to `close` (a trailing comma allowed), after the opening bracket; with
+    /// `ellipsis`, the last may be followed by `...` (then says so).
+    fn list(&mut self, close: &str, ellipsis: bool) -> Option<(Vec<Expr>, bool)> {
+        let mut items = Vec::new();
         self.trivia()?;
-        if !self.eat(")") {
-            loop {
-                args.push(self.expression()?);
-                self.trivia()?;
-                if self.eat("...") {
-                    expanded = true;
-                    self.expect(")")?;
-                    break;
-                }
-                if self.eat(")") {
-                    break;
-                }
-                self.expect(",")?;
-                self.trivia()?;
-                if self.eat(")") {
-                    break;
-                }
+        if self.eat(close) {
+            return Some((items, false));
+        }
+        loop {
+            items.push(self.expression()?);
+            self.trivia()?;
+            if ellipsis && self.eat("...") {
+                self.expect(close)?;
+                return Some((items, true));
+            }
+            if self.eat(close) {
+                return Some((items, false));
+            }
+            self.expect(",")?;
+            self.trivia()?;
+            if self.eat(close) {
+                return Some((items, false));
             }
         }
-        Some(if expanded { ExprKind::Other } else { ExprKind::Call(name.to_string(), args) })
     }
 
     /// Whether a `for` expression starts at the cursor (`for` as a keyword, not `for_each`).
@@ -549,23 +554,7 @@ impl<'a> Reader<'a> {
         if self.at_for() {
             return self.for_expr(false);
         }
-        let mut items = Vec::new();
-        if self.eat("]") {
-            return Some(ExprKind::Tuple(items));
-        }
-        loop {
-            items.push(self.expression()?);
-            self.trivia()?;
-            if self.eat("]") {
-                break;
-            }
-            self.expect(",")?;
-            self.trivia()?;
-            if self.eat("]") {
-                break;
-            }
-        }
-        Some(ExprKind::Tuple(items))
+        Some(ExprKind::Tuple(self.list("]", false)?.0))
     }
 
     /// After `{`: an object or a `for` expression. Elements are separated by commas or nothing.
@@ -600,19 +589,7 @@ impl<'a> Reader<'a> {
     /// optional `if cond`: never known, read to find its end.
     fn for_expr(&mut self, object: bool) -> Option<ExprKind> {
         self.pos += 3;
-        self.trivia()?;
-        self.identifier()?;
-        self.trivia()?;
-        if self.eat(",") {
-            self.trivia()?;
-            self.identifier()?;
-            self.trivia()?;
-        }
-        let (_, keyword) = self.identifier()?;
-        if keyword != "in" {
-            return None;
-        }
-        self.expression()?;
+        self.for_variables_in()?;
         self.expect(":")?;
         self.expression()?;
         if object {
@@ -628,6 +605,22 @@ impl<'a> Reader<'a> {
         }
         self.expect(if object { "}" } else { "]" })?;
         Some(ExprKind::Other)
+    }
+
+    /// After `for` (an expression's or a template directive's): `k, v in collection`.
+    fn for_variables_in(&mut self) -> Option<()> {
+        self.trivia()?;
+        self.identifier()?;
+        self.trivia()?;
+        if self.eat(",") {
+            self.trivia()?;
+            self.identifier()?;
+            self.trivia()?;
+        }
+        if self.identifier()?.1 != "in" {
+            return None;
+        }
+        self.expression().map(drop)
     }
 
     // ---- templates ----
@@ -806,18 +799,7 @@ impl<'a> Reader<'a> {
                 open.push(Open::If);
             }
             "for" => {
-                self.trivia()?;
-                self.identifier()?;
-                self.trivia()?;
-                if self.eat(",") {
-                    self.trivia()?;
-                    self.identifier()?;
-                    self.trivia()?;
-                }
-                if self.identifier()?.1 != "in" {
-                    return None;
-                }
-                self.expression()?;
+                self.for_variables_in()?;
                 open.push(Open::For);
             }
             "else" => match open.last_mut() {
