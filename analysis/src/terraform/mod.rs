@@ -90,13 +90,16 @@ fn file_comments(reader: &HclReader, root: tree_sitter::Node) -> Vec<Comment> {
     comments
 }
 
+/// A top-level block with its file's index and its index in the file (what the indexes built on it keep).
+type Indexed<'m> = (usize, usize, &'m Block);
+
 /// A module: the Terraform files of one folder, analysed together.
 pub struct Module<'m> {
     pub files: Vec<&'m TfFile>,
     /// Top-level blocks by kind, and by kind and first label (`resource`/`aws_s3_bucket`): matchers ask for
     /// blocks by type many times per analysis, and must not scan the whole module each time.
     by_kind: HashMap<&'m str, Vec<(usize, &'m Block)>>,
-    by_type: HashMap<(&'m str, &'m str), Vec<(usize, &'m Block)>>,
+    by_type: HashMap<(&'m str, &'m str), Vec<Indexed<'m>>>,
     pub scope: Scope<'m>,
     /// What day it is, for rules keyed by support dates; `None` when the caller did not say.
     pub today: Option<crate::date::Date>,
@@ -152,12 +155,12 @@ impl<'m> Module<'m> {
             scope.policy_documents.insert(name, crate::value::Value::String(json));
         }
         let mut by_kind: HashMap<&str, Vec<(usize, &Block)>> = HashMap::new();
-        let mut by_type: HashMap<(&str, &str), Vec<(usize, &Block)>> = HashMap::new();
+        let mut by_type: HashMap<(&str, &str), Vec<Indexed>> = HashMap::new();
         for (i, file) in files.iter().enumerate() {
-            for block in &file.blocks {
+            for (j, block) in file.blocks.iter().enumerate() {
                 by_kind.entry(&block.kind).or_default().push((i, block));
                 if let Some(label) = block.label(0) {
-                    by_type.entry((&block.kind, label)).or_default().push((i, block));
+                    by_type.entry((&block.kind, label)).or_default().push((i, j, block));
                 }
             }
         }
@@ -245,19 +248,13 @@ impl<'m> Module<'m> {
     }
 
     /// The resources of type `ty` with their (file, block) index, in module order.
-    pub fn indexed<'a>(&'a self, ty: &'a str) -> impl Iterator<Item = (usize, usize, &'m Block)> + 'a {
-        self.files.iter().enumerate().flat_map(move |(file, f)| {
-            f.blocks
-                .iter()
-                .enumerate()
-                .filter(move |(_, b)| b.kind == "resource" && b.label(0) == Some(ty))
-                .map(move |(i, b)| (file, i, b))
-        })
+    pub fn indexed<'a>(&'a self, ty: &'a str) -> impl Iterator<Item = Indexed<'m>> + 'a {
+        self.by_type.get(&("resource", ty)).into_iter().flatten().copied()
     }
 
     /// Top-level blocks of kind `kind` whose first label is `ty` (`data`, `aws_iam_policy_document`).
     pub fn typed<'a>(&'a self, kind: &'a str, ty: &'a str) -> impl Iterator<Item = (usize, &'m Block)> + 'a {
-        self.by_type.get(&(kind, ty)).into_iter().flatten().copied()
+        self.by_type.get(&(kind, ty)).into_iter().flatten().map(|&(file, _, block)| (file, block))
     }
 
     /// Every top-level block of kind `kind` (`resource`, `data`, `module`, ...), in file order.
