@@ -160,6 +160,8 @@ fn scan_line(line: &str) -> (Option<&str>, bool) {
 pub fn read(text: &str, previous: Option<(&str, Reading)>, parsers: &mut Parsers) -> Reading {
     let starts = chunk_starts(text);
     let end_of = |i: usize| starts.get(i + 1).copied().unwrap_or(text.len());
+    // Where chunks i+1..=j start within the group of chunks i..=j.
+    let joints = |i: usize, j: usize| -> Vec<usize> { starts[i + 1..=j].iter().map(|s| s - starts[i]).collect() };
     let mut reuse = Reusable::new(previous);
     let mut out = Reading::default();
     let mut broken = 0;
@@ -169,7 +171,7 @@ pub fn read(text: &str, previous: Option<(&str, Reading)>, parsers: &mut Parsers
         let start = starts[i];
         // A group of chunks i..=j that read directly before, with the same text and joints, reads so again.
         let reused = (i..starts.len().min(i + 1 + MAX_JOIN)).find_map(|j| {
-            let joints: Vec<usize> = starts[i + 1..=j].iter().map(|s| s - start).collect();
+            let joints = joints(i, j);
             let parts = reuse.take(&text[start..end_of(j)], &joints)?;
             Some((j, joints, parts))
         });
@@ -194,8 +196,7 @@ pub fn read(text: &str, previous: Option<(&str, Reading)>, parsers: &mut Parsers
                     .filter(|_| unfinished)
                     .find_map(|j| Some((j, direct::read(&text[start..end_of(j)])?)));
                 if let Some((j, file)) = joined {
-                    let joints = starts[i + 1..=j].iter().map(|s| s - start).collect();
-                    out.push(text, TextRange::new(start, end_of(j)), joints, true, Parts::from(file));
+                    out.push(text, TextRange::new(start, end_of(j)), joints(i, j), true, Parts::from(file));
                     i = j + 1;
                     continue;
                 }
@@ -203,8 +204,8 @@ pub fn read(text: &str, previous: Option<(&str, Reading)>, parsers: &mut Parsers
                     whole_tried = true;
                     if let Some(file) = direct::read(text) {
                         let mut whole = Reading::default();
-                        let joints = starts[1..].to_vec();
-                        whole.push(text, TextRange::new(0, text.len()), joints, true, Parts::from(file));
+                        let all = joints(0, starts.len() - 1);
+                        whole.push(text, TextRange::new(0, text.len()), all, true, Parts::from(file));
                         return whole;
                     }
                 }
@@ -216,10 +217,7 @@ pub fn read(text: &str, previous: Option<(&str, Reading)>, parsers: &mut Parsers
                         "not analysed: more than {MAX_BROKEN_CHUNKS} blocks of this file do not parse; this one \
                          neither (reading stopped here)"
                     );
-                    Parts {
-                        problems: vec![Problem { range: TextRange::empty(stop), code: "syntax-error", message }],
-                        ..Parts::default()
-                    }
+                    Parts::problem(TextRange::empty(stop), "syntax-error", message)
                 };
                 out.push(text, TextRange::new(start, end_of(i)), Vec::new(), false, parts);
                 i += 1;
@@ -240,6 +238,13 @@ struct Parts {
     at: usize,
     /// The hash of the text, when known (parts moved from the previous reading).
     hash: Option<u64>,
+}
+
+impl Parts {
+    /// A chunk not analysed, and why.
+    fn problem(range: TextRange, code: &'static str, message: String) -> Parts {
+        Parts { problems: vec![Problem { range, code, message }], ..Parts::default() }
+    }
 }
 
 impl From<HclFile> for Parts {
@@ -337,17 +342,13 @@ fn read_with_tree_sitter(chunk: &str, stop: usize, parsers: &mut Parsers) -> Par
              stopped here (a syntax error, or a construct only a full parse reads)",
             MAX_TREE_PARSED_BYTES >> 20
         );
-        let problem = Problem { range: TextRange::empty(stop), code: "file-too-large", message };
-        return Parts { problems: vec![problem], ..Parts::default() };
+        return Parts::problem(TextRange::empty(stop), "file-too-large", message);
     }
     let Some(tree) = parsers.get(Syntax::Hcl).parse(chunk, None) else { return Parts::default() };
     if crate::document::tree_depth_exceeds(&tree, MAX_TREE_DEPTH) {
         let message =
             format!("not analysed: this block nests deeper than onus analyses ({MAX_TREE_DEPTH} syntax levels)");
-        return Parts {
-            problems: vec![Problem { range: TextRange::empty(0), code: "nesting-too-deep", message }],
-            ..Parts::default()
-        };
+        return Parts::problem(TextRange::empty(0), "nesting-too-deep", message);
     }
     let rope = ropey::Rope::from_str(chunk);
     let problems = crate::syntax_errors::syntax_errors(&tree, &rope)
