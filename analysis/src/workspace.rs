@@ -320,29 +320,7 @@ impl Workspace {
             out.entry(p.clone()).or_default().diagnostics = syntax;
             if entry.doc.kind().is_terraform() {
                 if let Some(model) = self.model(p) {
-                    // As many syntax errors as a tree-sitter parse of the file reports, at most (the first say
-                    // enough), and a last one saying how many more there are.
-                    const MAX: usize = crate::syntax_errors::MAX_SYNTAX_ERRORS;
-                    let report = out.entry(p.clone()).or_default();
-                    let (mut shown, mut hidden) = (0, Vec::new());
-                    for problem in &model.problems {
-                        if problem.code == "syntax-error" && shown == MAX {
-                            hidden.push(problem.range);
-                            continue;
-                        }
-                        shown += usize::from(problem.code == "syntax-error");
-                        report.diagnostics.push(Diagnostic::problem(problem));
-                    }
-                    if let Some(first) = hidden.first() {
-                        let message = format!(
-                            "{} more syntax errors from here on, not shown; blocks that do not parse after the first \
-                             {MAX} are not analysed",
-                            hidden.len()
-                        );
-                        let range = TextRange::empty(first.start);
-                        let problem = crate::terraform::chunked::Problem { range, code: "syntax-error", message };
-                        report.diagnostics.push(Diagnostic::problem(&problem));
-                    }
+                    out.entry(p.clone()).or_default().diagnostics.extend(problem_diagnostics(&model.problems));
                     models.push((p.clone(), model));
                 }
             } else if entry.doc.kind().is_cloudformation() {
@@ -409,6 +387,33 @@ impl Workspace {
     pub fn report(&mut self, path: &str) -> FileReport {
         self.reports_of_module(path).remove(path).unwrap_or_default()
     }
+}
+
+/// The problems of a Terraform file's reading as diagnostics: as many syntax errors as a tree-sitter parse of
+/// the file reports, at most (the first say enough), and a last one saying how many more there are.
+fn problem_diagnostics(problems: &[crate::terraform::chunked::Problem]) -> Vec<Diagnostic> {
+    const MAX: usize = crate::syntax_errors::MAX_SYNTAX_ERRORS;
+    let mut out = Vec::new();
+    // Syntax errors shown, then those not: how many, from where.
+    let (mut shown, mut hidden, mut first_hidden) = (0, 0, None);
+    for problem in problems {
+        if problem.code == "syntax-error" && shown == MAX {
+            hidden += 1;
+            first_hidden = first_hidden.or(Some(problem.range.start));
+            continue;
+        }
+        shown += usize::from(problem.code == "syntax-error");
+        out.push(Diagnostic::problem(problem));
+    }
+    if let Some(first) = first_hidden {
+        let message = format!(
+            "{hidden} more syntax errors from here on, not shown; blocks that do not parse after the first {MAX} are \
+             not analysed"
+        );
+        let range = TextRange::empty(first);
+        out.push(Diagnostic::problem(&crate::terraform::chunked::Problem { range, code: "syntax-error", message }));
+    }
+    out
 }
 
 /// Splits a Terraform file's findings into shown and suppressed (see [`split_findings`]).
