@@ -54,10 +54,7 @@ fn direct_reads_as_tree_sitter(text: &str) {
     let mut parsers = crate::document::Parsers::new();
     let reading = chunked::read(text, None, &mut parsers);
     // An edit in the middle (a character deleted): from the previous reading, as afresh.
-    let mut at = text.len() / 2;
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
+    let at = crate::fix::floor_boundary(text, text.len() / 2);
     let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
     let edited = format!("{}{}", &text[..at], &text[end..]);
     let fresh = chunked::read(&edited, None, &mut parsers);
@@ -170,7 +167,7 @@ pub fn edit_sequence(data: &[u8]) {
                 let rope = Rope::from_str(&model);
                 let bytes = text::text_range_of(&rope, range, enc);
                 let (start, end) = (bytes.start.min(bytes.end), bytes.end.max(bytes.start));
-                let (start, end) = (floor_char(&model, start), floor_char(&model, end));
+                let (start, end) = (crate::fix::floor_boundary(&model, start), crate::fix::floor_boundary(&model, end));
                 model.replace_range(start..end.max(start), &new_text);
             }
         }
@@ -196,12 +193,4 @@ pub fn edit_sequence(data: &[u8]) {
     if !syntax(&fresh) && !syntax(&incremental) {
         assert_eq!(incremental, fresh, "incremental analysis differs from a fresh one");
     }
-}
-
-fn floor_char(s: &str, mut at: usize) -> usize {
-    at = at.min(s.len());
-    while !s.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
 }

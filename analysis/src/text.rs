@@ -171,10 +171,7 @@ impl<'t> LineIndex<'t> {
 
     /// 1-based line and column (in characters) of `offset` (clamped to the text and to a character start).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
+        let offset = crate::fix::floor_boundary(self.text, offset);
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let col = self.text[self.starts[line]..offset].chars().count();
         (line + 1, col + 1)

@@ -124,12 +124,9 @@ fn reading_after_an_edit_equals_reading_afresh() {
         for (i, insert) in
             [(text.find('{'), ""), (text.rfind('}'), "{"), (Some(text.len() / 2), "x"), (text.find('\n'), "")]
         {
-            let Some(mut at) = i else { continue };
+            let Some(at) = i else { continue };
             let old = &previous.0;
-            at = at.min(old.len());
-            while !old.is_char_boundary(at) {
-                at -= 1;
-            }
+            let at = onus_analysis::fix::floor_boundary(old, at);
             let end = if insert.is_empty() { old[at..].chars().next().map_or(at, |c| at + c.len_utf8()) } else { at };
             let new = format!("{}{insert}{}", &old[..at], &old[end..]);
             let fresh = chunked::read(&new, None, &mut parsers);

@@ -58,10 +58,7 @@ fn client_position(text: &str, offset: usize, enc: PositionEncoding) -> Position
 
 /// A char boundary at or before `at`, never between the `\r` and `\n` of a CRLF (a client cannot address it).
 fn snap(text: &str, at: usize) -> usize {
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
+    let mut at = onus_analysis::fix::floor_boundary(text, at);
     if at > 0 && at < text.len() && text.as_bytes()[at - 1] == b'\r' && text.as_bytes()[at] == b'\n' {
         at -= 1;
     }
