@@ -73,14 +73,38 @@ pub struct Group {
     hash: u64,
 }
 
+/// The identity of a top-level block across readings: a block moved from the previous reading keeps it, a block
+/// read anew gets a fresh one. The analysis keeps what it derived from a block under its identity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BlockId(u64);
+
+impl BlockId {
+    /// An identity no block had before (unique in the process).
+    pub fn fresh() -> BlockId {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        BlockId(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
 /// A reading: the model's parts in file order, its problems, and the groups they came from.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub struct Reading {
     pub blocks: Vec<Block>,
+    /// The identity of each block (parallel to `blocks`).
+    pub ids: Vec<BlockId>,
     pub attributes: Vec<Attribute>,
     pub comments: Vec<Comment>,
     pub problems: Vec<Problem>,
     pub groups: Vec<Group>,
+}
+
+/// Readings are equal when they read the same model the same way; which identities their blocks carry is
+/// bookkeeping (a reading after an edit and a fresh one differ there by design).
+impl PartialEq for Reading {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.blocks, &self.attributes, &self.comments, &self.problems, &self.groups)
+            == (&other.blocks, &other.attributes, &other.comments, &other.problems, &other.groups)
+    }
 }
 
 /// The start of every chunk of `text` (the first is 0).
@@ -204,6 +228,7 @@ pub fn read(text: &str, previous: Option<(&str, Reading)>, parsers: &mut Parsers
                     whole_tried = true;
                     if let Some(file) = direct::read(text) {
                         let mut whole = Reading::default();
+                        // (Fresh identities: the whole text was read anew.)
                         let all = joints(0, starts.len() - 1);
                         whole.push(text, TextRange::new(0, text.len()), all, true, Parts::from(file));
                         return whole;
@@ -232,6 +257,8 @@ pub fn read(text: &str, previous: Option<(&str, Reading)>, parsers: &mut Parsers
 #[derive(Default)]
 struct Parts {
     blocks: Vec<Block>,
+    /// The blocks' identities, when moved from the previous reading (else fresh ones are given).
+    ids: Vec<BlockId>,
     attributes: Vec<Attribute>,
     comments: Vec<Comment>,
     problems: Vec<Problem>,
@@ -271,6 +298,11 @@ impl Reading {
         let counts = [parts.blocks.len(), parts.attributes.len(), parts.comments.len(), parts.problems.len()];
         let hash = parts.hash.unwrap_or_else(|| hash(&text[range.start..range.end]));
         self.groups.push(Group { range, joints, direct, counts, hash });
+        if parts.ids.len() == parts.blocks.len() {
+            self.ids.extend(parts.ids);
+        } else {
+            self.ids.extend(parts.blocks.iter().map(|_| BlockId::fresh()));
+        }
         self.blocks.extend(parts.blocks);
         self.attributes.extend(parts.attributes);
         self.comments.extend(parts.comments);
@@ -304,6 +336,7 @@ impl<'p> Reusable<'p> {
         let mut by_hash: HashMap<u64, Vec<_>> = HashMap::new();
         let Some((text, reading)) = previous else { return Reusable { by_hash } };
         let mut blocks = reading.blocks.into_iter();
+        let mut ids = reading.ids.into_iter();
         let mut attributes = reading.attributes.into_iter();
         let mut comments = reading.comments.into_iter();
         let mut problems = reading.problems.into_iter();
@@ -311,6 +344,7 @@ impl<'p> Reusable<'p> {
             let [nb, na, nc, np] = g.counts;
             let parts = Parts {
                 blocks: blocks.by_ref().take(nb).collect(),
+                ids: ids.by_ref().take(nb).collect(),
                 attributes: attributes.by_ref().take(na).collect(),
                 comments: comments.by_ref().take(nc).collect(),
                 problems: problems.by_ref().take(np).collect(),
@@ -357,4 +391,27 @@ fn read_with_tree_sitter(chunk: &str, stop: usize, parsers: &mut Parsers) -> Par
         .collect();
     let HclFile { blocks, attributes, comments } = super::read_tree(chunk, &tree);
     Parts { blocks, attributes, comments, problems, ..Parts::default() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_moved_by_a_new_reading_keep_their_identity_and_edited_ones_get_a_new_one() {
+        let mut parsers = Parsers::new();
+        let text = "resource \"a\" \"x\" {\n  v = 1\n}\n\nresource \"b\" \"y\" {\n  v = 2\n}\n\nvariable \"z\" {}\n";
+        let first = read(text, None, &mut parsers);
+        assert_eq!(first.ids.len(), 3);
+        let edited = text.replace("v = 2", "v = 22");
+        let second = read(&edited, Some((text, first.clone())), &mut parsers);
+        assert_eq!(second.ids[0], first.ids[0]);
+        assert_eq!(second.ids[2], first.ids[2]);
+        assert_ne!(second.ids[1], first.ids[1]);
+        // A block inserted gets an identity no block had.
+        let inserted = edited.replacen("\n\nvariable", "\n\nvariable \"n\" {}\n\nvariable", 1);
+        let third = read(&inserted, Some((&edited, second.clone())), &mut parsers);
+        assert_eq!((third.ids[0], third.ids[1], third.ids[3]), (second.ids[0], second.ids[1], second.ids[2]));
+        assert!(!first.ids.contains(&third.ids[2]) && !second.ids.contains(&third.ids[2]));
+    }
 }

@@ -24,6 +24,8 @@ pub struct TfFile {
     pub kind: FileKind,
     pub source: String,
     pub blocks: Vec<Block>,
+    /// The identity of each block (parallel to `blocks`): kept by the blocks a new reading moves unchanged.
+    pub block_ids: Vec<chunked::BlockId>,
     /// Top-level attributes: the values of a `.tfvars` file.
     pub attributes: Vec<Attribute>,
     pub comments: Vec<Comment>,
@@ -48,21 +50,45 @@ impl TfFile {
                 let source = doc.text();
                 let reading = match previous.filter(|p| p.kind == doc.kind()) {
                     Some(p) => {
-                        let TfFile { source: old, blocks, attributes, comments, problems, groups, .. } = p;
-                        let reading = chunked::Reading { blocks, attributes, comments, problems, groups };
+                        let TfFile {
+                            source: old, blocks, block_ids: ids, attributes, comments, problems, groups, ..
+                        } = p;
+                        let reading = chunked::Reading { blocks, ids, attributes, comments, problems, groups };
                         chunked::read(&source, Some((&old, reading)), parsers)
                     }
                     None => chunked::read(&source, None, parsers),
                 };
-                let chunked::Reading { blocks, attributes, comments, problems, groups } = reading;
-                Some(TfFile { path, kind: doc.kind(), source, blocks, attributes, comments, problems, groups })
+                let chunked::Reading { blocks, ids: block_ids, attributes, comments, problems, groups } = reading;
+                Some(TfFile {
+                    path,
+                    kind: doc.kind(),
+                    source,
+                    blocks,
+                    block_ids,
+                    attributes,
+                    comments,
+                    problems,
+                    groups,
+                })
             }
             FileKind::TerraformJson => {
                 let tree = doc.tree()?;
                 let source = doc.text();
                 let blocks = json::JsonReader::new(source.as_bytes()).file(tree.root_node());
+                // Read whole each time: every block is new.
+                let block_ids = blocks.iter().map(|_| chunked::BlockId::fresh()).collect();
                 let (attributes, comments, problems, groups) = Default::default();
-                Some(TfFile { path, kind: doc.kind(), source, blocks, attributes, comments, problems, groups })
+                Some(TfFile {
+                    path,
+                    kind: doc.kind(),
+                    source,
+                    blocks,
+                    block_ids,
+                    attributes,
+                    comments,
+                    problems,
+                    groups,
+                })
             }
             _ => None,
         }
