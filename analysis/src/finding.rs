@@ -16,3 +16,14 @@ pub struct Finding {
     pub message: String,
     pub fixes: Vec<Fix>,
 }
+
+impl Finding {
+    /// Moves the finding and its fixes by `delta` bytes, with the block they are about.
+    pub fn shift(&mut self, delta: isize) {
+        self.range = self.range.shifted(delta);
+        self.resource = self.resource.shifted(delta);
+        for edit in self.fixes.iter_mut().flat_map(|f| &mut f.edits) {
+            edit.range = edit.range.shifted(delta);
+        }
+    }
+}

@@ -55,6 +55,10 @@ impl TextRange {
     pub const fn is_empty(&self) -> bool {
         self.start == self.end
     }
+    /// The range `delta` bytes further (earlier, when negative).
+    pub const fn shifted(self, delta: isize) -> TextRange {
+        TextRange { start: self.start.saturating_add_signed(delta), end: self.end.saturating_add_signed(delta) }
+    }
     pub const fn contains(&self, offset: usize) -> bool {
         self.start <= offset && offset < self.end
     }

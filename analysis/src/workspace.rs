@@ -19,6 +19,7 @@ use crate::rules::{self, Rule, Severity};
 use crate::suppress;
 use crate::syntax_errors::syntax_errors;
 use crate::terraform::check::TfContext;
+use crate::terraform::incremental::ModuleAnalysis;
 use crate::terraform::{Module, TfFile};
 use crate::text::{PositionEncoding, Range, TextRange};
 
@@ -127,6 +128,10 @@ pub struct Workspace {
     /// Findings carry no edit writing their suppression comment (the editor's "Suppress" action): for callers
     /// that never apply edits, such as the CLI.
     no_suppression_edits: bool,
+    /// Each module's analysis, kept between analyses by folder (see [`crate::terraform::incremental`]).
+    analyses: std::collections::HashMap<String, ModuleAnalysis>,
+    /// Modules are analysed once each (the CLI): no analysis is kept.
+    once: bool,
 }
 
 /// The folder of a path: the module a Terraform file belongs to.
@@ -145,6 +150,7 @@ impl Workspace {
     /// What day it is, for rules keyed by AWS's support dates (the caller reads the clock).
     pub fn set_today(&mut self, today: crate::date::Date) {
         self.today = Some(today);
+        self.analyses.clear();
     }
 
     /// Findings will not carry suppression edits (see the field).
@@ -152,9 +158,17 @@ impl Workspace {
         self.no_suppression_edits = true;
     }
 
+    /// Each module will be analysed once (the CLI): the rules run over the whole module in one pass, and
+    /// nothing is kept for a next analysis.
+    pub fn analyse_each_module_once(&mut self) {
+        self.once = true;
+        self.analyses.clear();
+    }
+
     /// The `.onus.toml` in force.
     pub fn set_config(&mut self, config: Config) {
         self.config = config;
+        self.analyses.clear();
     }
 
     pub fn config(&self) -> &Config {
@@ -201,7 +215,7 @@ impl Workspace {
 
     /// Closes an editor document. Its disk text (if the caller read it) takes its place for its siblings.
     pub fn close(&mut self, path: &str, disk_text: Option<&str>) {
-        self.entries.remove(path);
+        self.remove(path);
         if let Some(text) = disk_text {
             self.insert(path, text, 0, false);
         }
@@ -209,6 +223,11 @@ impl Workspace {
 
     pub fn remove(&mut self, path: &str) {
         self.entries.remove(path);
+        // A module with no file left keeps no analysis.
+        let folder = folder_of(path);
+        if !self.entries.iter().any(|(p, e)| folder_of(p) == folder && e.doc.kind().is_terraform()) {
+            self.analyses.remove(folder);
+        }
     }
 
     pub fn is_open(&self, path: &str) -> bool {
@@ -347,7 +366,16 @@ impl Workspace {
             let mut module = Module::new(models.iter().map(|(_, m)| m.as_ref()).collect());
             module.today = self.today;
             let mut findings: Vec<Vec<Finding>> = vec![Vec::new(); models.len()];
-            for finding in check_module(&module, &self.config) {
+            let all = if self.once {
+                check_module(&module, &self.config)
+            } else {
+                let config = &self.config;
+                let enabled = || rules::all().iter().copied().filter(|r| config.is_enabled(r.id));
+                let analysis =
+                    self.analyses.entry(folder_of(path).to_string()).or_insert_with(|| ModuleAnalysis::new(enabled()));
+                analysis.analyse(&module)
+            };
+            for finding in all {
                 findings[finding.file].push(finding);
             }
             for ((path, model), findings) in models.iter().zip(findings) {
@@ -369,6 +397,7 @@ impl Workspace {
                 d.severity = self.config.severity_of(d.code, d.severity);
             }
             report.diagnostics.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
+            report.suppressed.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
         }
         out
     }

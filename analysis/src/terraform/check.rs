@@ -1,6 +1,7 @@
 //! What a Terraform matcher sees: the module, the evaluator, and a place to report findings.
 
 use super::model::{Attribute, Block, Expr, ExprKind, Step};
+use super::reads::Dep;
 use super::view::{Config, Field};
 use super::{LinkTarget, Module, TfFile};
 use crate::finding::Finding;
@@ -122,6 +123,14 @@ impl<'a, 'm> TfContext<'a, 'm> {
 
     /// The blocks declared at `address` (`aws_s3_bucket.logs`, `data.x.y`, `module.db`): one in a valid module.
     pub fn at_address(&self, address: &str) -> Vec<Resource<'m>> {
+        // Which blocks have this address depends on the blocks of its type.
+        let (kind, ty) = match address.split('.').collect::<Vec<_>>()[..] {
+            ["module", name, ..] => ("module", name),
+            ["data", ty, ..] => ("data", ty),
+            [ty, ..] => ("resource", ty),
+            [] => ("resource", ""),
+        };
+        self.module.reads().record(|| Dep::Type(kind.into(), ty.into()));
         self.resources_at(self.module.address_index().get(address).map_or(&[][..], Vec::as_slice))
     }
 
@@ -140,17 +149,21 @@ impl<'a, 'm> TfContext<'a, 'm> {
     pub fn policy(&self, expr: &'m Expr) -> Option<Rc<Policy>> {
         let policies = self.module.memo("policies", || RefCell::new(HashMap::<usize, Option<Rc<Policy>>>::new()));
         let key = expr as *const Expr as usize;
+        // Who reads a policy reads what evaluating it read.
+        let memo = format!("policy {key}");
         if let Some(policy) = policies.borrow().get(&key) {
+            self.module.reads().record_memo(&memo);
             return policy.clone();
         }
-        let policy = Policy::from_value(&self.module.scope.eval_lenient(expr)).map(Rc::new);
+        let reads = self.module.reads();
+        let policy = reads.memo(&memo, || Policy::from_value(&self.module.scope.eval_lenient(expr)).map(Rc::new));
         policies.borrow_mut().insert(key, policy.clone());
         policy
     }
 
     /// The policy a `data "aws_iam_policy_document"` renders.
     pub fn policy_document(&self, data: Resource) -> Option<Rc<Policy>> {
-        Policy::from_value(self.module.scope.policy_documents.get(data.name())?).map(Rc::new)
+        Policy::from_value(&self.module.scope.policy_document(data.name())?).map(Rc::new)
     }
 
     /// What day it is (for support windows); `None` when the caller did not say.

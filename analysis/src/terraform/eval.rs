@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
 use super::model::{Expr, ExprKind, Step, TemplatePart};
+use super::reads::{Dep, Reads};
 use crate::value::{format_number, Value};
 
 /// The names a module's expressions can refer to.
@@ -17,6 +18,9 @@ pub struct Scope<'m> {
     pub locals: HashMap<&'m str, &'m Expr>,
     /// `data.aws_iam_policy_document.<name>.json`, rendered to a JSON string.
     pub policy_documents: HashMap<&'m str, Value>,
+    /// What the evaluations of a rule's run read (variables, locals, policy documents).
+    pub reads: Reads,
+    /// Each local's value (a memo of [`Scope::reads`]).
     local_values: RefCell<HashMap<String, Value>>,
     /// Locals being evaluated: a reference cycle is unknown, not a stack overflow.
     in_progress: RefCell<Vec<String>>,
@@ -103,13 +107,14 @@ impl<'m> Scope<'m> {
     fn traversal(&self, root: &str, steps: &[Step], depth: usize) -> Value {
         let (base, rest) = match (root, steps) {
             ("var", [Step::Attr(name), rest @ ..]) => {
+                self.reads.record(|| Dep::Variable(name.clone()));
                 (self.variables.get(name.as_str()).cloned().unwrap_or(Value::Unknown), rest)
             }
             ("local", [Step::Attr(name), rest @ ..]) => (self.local(name, depth), rest),
             ("data", [Step::Attr(ty), Step::Attr(name), Step::Attr(attr), rest @ ..])
                 if ty == "aws_iam_policy_document" && attr == "json" =>
             {
-                (self.policy_documents.get(name.as_str()).cloned().unwrap_or(Value::Unknown), rest)
+                (self.policy_document(name).unwrap_or(Value::Unknown), rest)
             }
             _ => return Value::Unknown,
         };
@@ -129,18 +134,34 @@ impl<'m> Scope<'m> {
     }
 
     fn local(&self, name: &str, depth: usize) -> Value {
-        if let Some(v) = self.local_values.borrow().get(name) {
-            return v.clone();
+        self.reads.record(|| Dep::Local(name.to_string()));
+        // A local is evaluated once per analysis; who reads it reads what it reads.
+        let memo = format!("local {name}");
+        if let Some(value) = self.local_values.borrow().get(name) {
+            self.reads.record_memo(&memo);
+            return value.clone();
         }
         let Some(expr) = self.locals.get(name) else { return Value::Unknown };
         if self.in_progress.borrow().iter().any(|n| n == name) {
             return Value::Unknown;
         }
         self.in_progress.borrow_mut().push(name.to_string());
-        let value = self.eval_at(expr, depth);
+        let value = self.reads.memo(&memo, || self.eval_at(expr, depth));
         self.in_progress.borrow_mut().pop();
         self.local_values.borrow_mut().insert(name.to_string(), value.clone());
         value
+    }
+
+    /// The expression of `local.<name>`, for rules that follow references through locals.
+    pub fn local_expr(&self, name: &str) -> Option<&'m Expr> {
+        self.reads.record(|| Dep::Local(name.to_string()));
+        self.locals.get(name).copied()
+    }
+
+    /// The JSON a `data "aws_iam_policy_document" "<name>"` renders, if the module has it.
+    pub fn policy_document(&self, name: &str) -> Option<Value> {
+        self.reads.record(|| Dep::PolicyDocument(name.to_string()));
+        self.policy_documents.get(name).cloned()
     }
 
     fn call(&self, name: &str, args: &[Expr], depth: usize) -> Value {

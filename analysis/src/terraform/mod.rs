@@ -6,8 +6,10 @@ pub mod chunked;
 pub mod direct;
 pub mod edit;
 pub mod eval;
+pub mod incremental;
 pub mod json;
 pub mod model;
+pub mod reads;
 pub mod view;
 
 use std::collections::HashMap;
@@ -198,16 +200,26 @@ impl<'m> Module<'m> {
         self.typed("resource", ty)
     }
 
+    /// What the rules read of the module is recorded here (see [`reads`]); it is the scope's recorder, as
+    /// evaluating reads the module too.
+    pub fn reads(&self) -> &reads::Reads {
+        &self.scope.reads
+    }
+
     /// An index matchers share, built by `build` on first use and kept for the rest of the analysis: asking
     /// "which versioning resource names this bucket" for every bucket must not scan every companion, or a large
     /// module costs the square of its size. `key` names what the index holds; it must not be reused for another
     /// type. Indexes hold owned keys and (file, block) indices, so that the module stays covariant in `'m`.
+    ///
+    /// Whoever uses an index reads what building it read (a memo of [`Module::reads`]).
     pub fn memo<T: 'static>(&self, key: &str, build: impl FnOnce() -> T) -> std::rc::Rc<T> {
+        let name = format!("index {key}");
         if let Some(index) = self.memos.borrow().get(key) {
+            self.reads().record_memo(&name);
             return index.clone().downcast().expect("one type per memo key");
         }
         // Built with no borrow held: an index may be built from others.
-        let index = std::rc::Rc::new(build());
+        let index = std::rc::Rc::new(self.reads().memo(&name, build));
         self.memos.borrow_mut().insert(key.to_string(), index.clone());
         index
     }
@@ -250,6 +262,9 @@ impl<'m> Module<'m> {
 
     /// Top-level blocks by address (`aws_s3_bucket.logs`, `data.aws_iam_policy_document.x`, `module.db`), in
     /// module order (an address may be declared twice in a broken module).
+    ///
+    /// Reads nothing by itself: who looks an address up reads the blocks of its type (see
+    /// [`check::TfContext::at_address`]).
     pub fn address_index(&self) -> std::rc::Rc<HashMap<String, Vec<(usize, usize)>>> {
         self.memo("addresses", || {
             let mut index: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
@@ -275,16 +290,19 @@ impl<'m> Module<'m> {
 
     /// The resources of type `ty` with their (file, block) index, in module order.
     pub fn indexed<'a>(&'a self, ty: &'a str) -> impl Iterator<Item = Indexed<'m>> + 'a {
+        self.reads().record(|| reads::Dep::Type("resource".into(), ty.into()));
         self.by_type.get(&("resource", ty)).into_iter().flatten().copied()
     }
 
     /// Top-level blocks of kind `kind` whose first label is `ty` (`data`, `aws_iam_policy_document`).
     pub fn typed<'a>(&'a self, kind: &'a str, ty: &'a str) -> impl Iterator<Item = (usize, &'m Block)> + 'a {
+        self.reads().record(|| reads::Dep::Type(kind.into(), ty.into()));
         self.by_type.get(&(kind, ty)).into_iter().flatten().map(|&(file, _, block)| (file, block))
     }
 
     /// Every top-level block of kind `kind` (`resource`, `data`, `module`, ...), in file order.
     pub fn blocks<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = (usize, &'m Block)> + 'a {
+        self.reads().record(|| reads::Dep::Kind(kind.into()));
         self.by_kind.get(kind).into_iter().flatten().copied()
     }
 }

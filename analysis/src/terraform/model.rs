@@ -78,8 +78,7 @@ pub enum Step {
 }
 
 fn shift_range(r: &mut TextRange, delta: isize) {
-    r.start = r.start.saturating_add_signed(delta);
-    r.end = r.end.saturating_add_signed(delta);
+    *r = r.shifted(delta);
 }
 
 impl Block {

@@ -164,6 +164,7 @@ fn analyse_folder(files: &[&String], config: &Config) -> Results {
     let mut ws = Workspace::new();
     // Findings are printed, never applied: no suppression edits to compute.
     ws.skip_suppression_edits();
+    ws.analyse_each_module_once();
     ws.set_config(config.clone());
     ws.set_today(crate::today());
     let mut out = Results::default();

@@ -81,7 +81,7 @@ fn refers_to_vpc(ctx: &TfContext, expr: &Expr, vpc: Resource, depth: usize) -> b
     match &expr.kind {
         ExprKind::Traversal(root, steps) if root == "local" && depth < 8 => match steps.first() {
             Some(Step::Attr(name)) => {
-                ctx.module.scope.locals.get(name.as_str()).is_some_and(|e| refers_to_vpc(ctx, e, vpc, depth + 1))
+                ctx.module.scope.local_expr(name).is_some_and(|e| refers_to_vpc(ctx, e, vpc, depth + 1))
             }
             _ => false,
         },

@@ -41,7 +41,7 @@ fn is_module_document(ctx: &TfContext, expr: &Expr) -> bool {
             [Step::Attr(ty), Step::Attr(name), Step::Attr(attr), ..] => {
                 ty == "aws_iam_policy_document"
                     && (attr == "json" || attr == "minified_json")
-                    && ctx.module.scope.policy_documents.contains_key(name.as_str())
+                    && ctx.module.scope.policy_document(name).is_some()
             }
             _ => false,
         },

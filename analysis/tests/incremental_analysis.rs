@@ -1,0 +1,182 @@
+//! The analysis kept between keystrokes (`terraform::incremental`) against analyses afresh, over the Terraform
+//! modules of `../shared/corpus`:
+//! - rules run one block at a time find what they find on the whole module at once (the CLI's way);
+//! - after each of a series of random edits to a module's files, the kept analysis reports what a new
+//!   workspace reports on the same texts.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use onus_analysis::{PositionEncoding, Workspace};
+
+/// Every folder of the corpus with Terraform files, and those files' texts.
+fn modules() -> Vec<(PathBuf, Vec<(String, String)>)> {
+    fn walk(dir: &Path, out: &mut BTreeMap<PathBuf, Vec<(String, String)>>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => walk(&path, out),
+                Ok(t) if t.is_file() && path.extension().is_some_and(|e| e == "tf" || e == "tfvars") => {
+                    if let Ok(text) = std::fs::read_to_string(&path) {
+                        out.entry(dir.to_path_buf()).or_default().push((path.display().to_string(), text));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"), &mut out);
+    out.into_iter().collect()
+}
+
+/// What a workspace says of every file: its diagnostics and its suppressed findings.
+type Said = BTreeMap<String, String>;
+
+fn reports(ws: &mut Workspace, files: &[(String, String)]) -> Said {
+    let mut out = Said::new();
+    for (path, _) in files {
+        if out.contains_key(path) {
+            continue;
+        }
+        for (p, report) in ws.reports_of_module(path) {
+            out.insert(p, format!("{:#?}\n{:#?}", report.diagnostics, report.suppressed));
+        }
+    }
+    out
+}
+
+fn workspace(files: &[(String, String)], once: bool) -> Workspace {
+    let mut ws = Workspace::new();
+    ws.set_today(onus_analysis::date::Date::new(2026, 11, 29));
+    if once {
+        ws.analyse_each_module_once();
+    }
+    for (path, text) in files {
+        ws.open(path, text, 1);
+    }
+    ws
+}
+
+fn first_difference(a: &Said, b: &Said) -> String {
+    for (path, text) in a {
+        let other = b.get(path).map(String::as_str).unwrap_or("(missing)");
+        if text != other {
+            let line = text.lines().zip(other.lines()).position(|(x, y)| x != y).unwrap_or(0);
+            let show = |t: &str| t.lines().skip(line.saturating_sub(8)).take(24).collect::<Vec<_>>().join("\n");
+            return format!("{path}:\n--- kept:\n{}\n--- afresh:\n{}", show(text), show(other));
+        }
+    }
+    "(different files)".into()
+}
+
+#[test]
+fn rules_run_block_by_block_find_what_they_find_on_the_whole_module() {
+    let modules = modules();
+    assert!(modules.len() > 100, "the corpus is missing: {} modules", modules.len());
+    for (dir, files) in &modules {
+        let by_block = reports(&mut workspace(files, false), files);
+        let at_once = reports(&mut workspace(files, true), files);
+        assert!(by_block == at_once, "{}: {}", dir.display(), first_difference(&by_block, &at_once));
+    }
+}
+
+/// A small deterministic generator (xorshift).
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// A random edit of `text` as (start, end, replacement): a character typed or deleted, a line deleted or
+/// duplicated, a word replaced by another word of the text (a name, `true`/`false`, a type), a `{` or `}`
+/// deleted.
+fn random_edit(text: &str, rng: &mut Rng) -> (usize, usize, String) {
+    let floor = |mut at: usize| {
+        at = at.min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let at = floor(rng.below(text.len() + 1));
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+    let words: Vec<(usize, usize)> = {
+        let mut out = Vec::new();
+        let mut start = None;
+        for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+            let word = c.is_ascii_alphanumeric() || c == '_' || c == '-';
+            match (word, start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    out.push((s, i));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        out
+    };
+    match rng.below(7) {
+        0 => (at, at, ["x", "\"", "{", "}", "\n", "#", "1"][rng.below(7)].to_string()),
+        1 => (at, floor(at + 1).max(text[at..].chars().next().map_or(at, |c| at + c.len_utf8())), String::new()),
+        2 => (line_start, line_end, String::new()),
+        3 => (line_start, line_start, text[line_start..line_end].to_string()),
+        4 | 5 if words.len() > 1 => {
+            let (s, e) = words[rng.below(words.len())];
+            let (ws, we) = words[rng.below(words.len())];
+            (s, e, text[ws..we].to_string())
+        }
+        _ => match text.match_indices(['{', '}']).nth(rng.below(text.matches(['{', '}']).count())) {
+            Some((i, _)) => (i, i + 1, String::new()),
+            None => (at, at, "}".into()),
+        },
+    }
+}
+
+#[test]
+fn the_kept_analysis_after_random_edits_equals_an_analysis_afresh() {
+    let modules = modules();
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut edits = 0;
+    // Every fourth module (the whole corpus takes minutes in a debug build), 16 edits each.
+    for (dir, files) in modules.iter().step_by(4) {
+        let mut files = files.clone();
+        let mut ws = workspace(&files, false);
+        reports(&mut ws, &files);
+        for version in 2..18 {
+            let which = rng.below(files.len());
+            let (path, text) = &files[which];
+            let (start, end, insert) = random_edit(text, &mut rng);
+            let rope = ropey::Rope::from_str(text);
+            let range = onus_analysis::Range {
+                start: onus_analysis::text::position_at(&rope, start, PositionEncoding::Utf8),
+                end: onus_analysis::text::position_at(&rope, end, PositionEncoding::Utf8),
+            };
+            ws.change(path, version, &[(Some(range), insert.clone())], PositionEncoding::Utf8).unwrap();
+            let edited = format!("{}{}{}", &text[..start], insert, &text[end..]);
+            let before = text.clone();
+            files[which].1 = edited;
+            edits += 1;
+            let kept = reports(&mut ws, &files);
+            let afresh = reports(&mut workspace(&files, false), &files);
+            assert!(
+                kept == afresh,
+                "{} after edit {version} ({start}..{end} -> {insert:?} in {}, whose text was {before:?}): {}",
+                dir.display(),
+                files[which].0,
+                first_difference(&kept, &afresh)
+            );
+        }
+    }
+    assert!(edits > 1000, "{edits} edits");
+}
