@@ -1,6 +1,7 @@
 //! The analysis kept between keystrokes (`terraform::incremental`) against analyses afresh, over the Terraform
 //! modules of `../shared/corpus`:
-//! - rules run one block at a time find what they find on the whole module at once (the CLI's way);
+//! - a workspace that keeps each module's analysis (the editor's) reports what one that analyses each module
+//!   once reports (the CLI's), with the rules' reads recorded or not;
 //! - after each of a series of random edits to a module's files, the kept analysis reports what a new
 //!   workspace reports on the same texts.
 
@@ -72,13 +73,13 @@ fn first_difference(a: &Said, b: &Said) -> String {
 }
 
 #[test]
-fn rules_run_block_by_block_find_what_they_find_on_the_whole_module() {
+fn the_kept_analysis_of_a_module_equals_a_single_pass() {
     let modules = modules();
     assert!(modules.len() > 100, "the corpus is missing: {} modules", modules.len());
     for (dir, files) in &modules {
-        let by_block = reports(&mut workspace(files, false), files);
-        let at_once = reports(&mut workspace(files, true), files);
-        assert!(by_block == at_once, "{}: {}", dir.display(), first_difference(&by_block, &at_once));
+        let kept = reports(&mut workspace(files, false), files);
+        let once = reports(&mut workspace(files, true), files);
+        assert!(kept == once, "{}: {}", dir.display(), first_difference(&kept, &once));
     }
 }
 
