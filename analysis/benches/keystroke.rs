@@ -38,7 +38,7 @@ fn time(runs: usize, mut f: impl FnMut()) -> Duration {
 }
 
 /// `ONUS_BENCH_PROFILE=1`: only keystrokes on the 5k-line file (or `ONUS_BENCH_LINES`), many of them, for a
-/// profiler to sample.
+/// profiler to sample (`ONUS_BENCH_EDIT_IN=db-80` for keystrokes in a resource).
 fn profile() {
     let lines = std::env::var("ONUS_BENCH_LINES").ok().and_then(|v| v.parse().ok()).unwrap_or(5_000);
     let text = generate(lines);
@@ -46,7 +46,9 @@ fn profile() {
     ws.open("/bench/main.tf", &text, 1);
     ws.diagnostics("/bench/main.tf");
     let rope = ropey::Rope::from_str(&text);
-    let at = text.find("app-80").unwrap() + 4;
+    // `ONUS_BENCH_EDIT_IN`: the text the keystrokes go into (a variable's default by default).
+    let target = std::env::var("ONUS_BENCH_EDIT_IN").unwrap_or_else(|_| "app-80".into());
+    let at = text.find(&target).expect("the edited text is in the generated file") + 4;
     let pos = onus_analysis::text::position_at(&rope, at, onus_analysis::PositionEncoding::Utf16);
     for version in 2..600 {
         let (range, insert) = if version % 2 == 0 {

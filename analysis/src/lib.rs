@@ -6,6 +6,7 @@ pub mod cloudformation;
 pub mod config;
 pub mod date;
 pub mod document;
+pub mod fast_hash;
 pub mod file_kind;
 pub mod finding;
 pub mod fix;

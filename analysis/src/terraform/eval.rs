@@ -7,17 +7,18 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::model::{Expr, ExprKind, Step, TemplatePart};
 use super::reads::{Dep, Reads};
+use crate::fast_hash::FastMap;
 use crate::value::{format_number, Value};
 
 /// The names a module's expressions can refer to.
 #[derive(Default)]
 pub struct Scope<'m> {
     /// `var.x`: the variable's value, when it has a default or a tfvars value.
-    pub variables: HashMap<&'m str, Value>,
+    pub variables: FastMap<&'m str, Value>,
     /// `local.x`: evaluated on first use.
-    pub locals: HashMap<&'m str, &'m Expr>,
+    pub locals: FastMap<&'m str, &'m Expr>,
     /// `data.aws_iam_policy_document.<name>.json`, rendered to a JSON string.
-    pub policy_documents: HashMap<&'m str, Value>,
+    pub policy_documents: FastMap<&'m str, Value>,
     /// What the evaluations of a rule's run read (variables, locals, policy documents).
     pub reads: Reads,
     /// Each local's value (a memo of [`Scope::reads`]).

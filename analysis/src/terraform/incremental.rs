@@ -16,41 +16,13 @@ use super::chunked::BlockId;
 use super::model::Block;
 use super::reads::Dep;
 use super::Module;
+use crate::fast_hash::{FastMap, FastSet};
 use crate::finding::Finding;
 use crate::rules::Rule;
 use crate::text::TextRange;
 use crate::value::Value;
 
-/// Block identities are unique numbers: a multiplication mixes them well enough for a hash table, at a
-/// fraction of SipHash's cost (an edited file's identities are all hashed at every analysis).
-#[derive(Clone, Copy, Default)]
-struct BuildIdHasher;
-
-#[derive(Default)]
-struct IdHasher(u64);
-
-impl std::hash::Hasher for IdHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl std::hash::BuildHasher for BuildIdHasher {
-    type Hasher = IdHasher;
-    fn build_hasher(&self) -> IdHasher {
-        IdHasher::default()
-    }
-}
-
-type IdMap<V> = HashMap<BlockId, V, BuildIdHasher>;
+type IdMap<V> = FastMap<BlockId, V>;
 
 /// A finding kept from an earlier run, with the block it lies in.
 struct Kept {
@@ -72,8 +44,9 @@ struct Run {
 
 /// A file as the last analysis saw it: its blocks' identities and what each defines for others.
 struct FileState {
+    /// The reading last seen ([`super::TfFile::stamp`]).
+    stamp: u64,
     ids: Vec<BlockId>,
-    starts: Vec<usize>,
     defines: Vec<Vec<Dep>>,
     style: (&'static str, String),
 }
@@ -103,7 +76,7 @@ fn defines(block: &Block) -> Vec<Dep> {
 /// The names whose values differ between `old` and `new`, as dependencies; `old` becomes `new`.
 fn changed_values(
     old: &mut HashMap<String, Value>,
-    new: &HashMap<&str, Value>,
+    new: &FastMap<&str, Value>,
     dep: fn(String) -> Dep,
     changed: &mut HashSet<Dep>,
 ) {
@@ -141,7 +114,7 @@ impl ModuleAnalysis {
     pub fn analyse(&mut self, module: &Module) -> Vec<Finding> {
         // What changed: the blocks gone and new, by file; the files gone; the values.
         let mut changed: HashSet<Dep> = HashSet::new();
-        let mut gone: HashSet<BlockId, BuildIdHasher> = HashSet::default();
+        let mut gone: FastSet<BlockId> = FastSet::default();
         // Where the blocks of the files that changed start now.
         let mut starts: IdMap<usize> = IdMap::default();
         let mut restyled = false;
@@ -155,18 +128,13 @@ impl ModuleAnalysis {
             kept
         });
         for file in &module.files {
+            let state = self.files.get(&file.path);
+            if state.is_some_and(|s| s.stamp == file.stamp) {
+                continue;
+            }
             // Fixes are written in the file's style: a file whose style changed has every rule run again.
             let style = (crate::fix::line_ending(&file.source), crate::fix::indent_unit(&file.source));
-            let block_starts: Vec<usize> = file.blocks.iter().map(|b| b.range.start).collect();
-            if let Some(state) = self.files.get_mut(&file.path) {
-                restyled |= state.style != style;
-                state.style = style.clone();
-                // (An edit outside any block, in a comment or a block too broken to read, moves blocks without
-                // changing them.)
-                if state.ids == file.block_ids && state.starts == block_starts {
-                    continue;
-                }
-            }
+            restyled |= state.is_some_and(|s| s.style != style);
             // The blocks kept keep what they define; the new ones define theirs, and what they define changed.
             let mut before: IdMap<Vec<Dep>> = IdMap::default();
             if let Some(old) = self.files.remove(&file.path) {
@@ -188,7 +156,7 @@ impl ModuleAnalysis {
                 gone.insert(id);
                 changed.extend(old);
             }
-            let state = FileState { ids: file.block_ids.clone(), starts: block_starts, defines, style };
+            let state = FileState { stamp: file.stamp, ids: file.block_ids.clone(), defines, style };
             self.files.insert(file.path.clone(), state);
         }
         changed_values(&mut self.variables, &module.scope.variables, Dep::Variable, &mut changed);

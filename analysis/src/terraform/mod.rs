@@ -15,6 +15,7 @@ pub mod view;
 use std::collections::HashMap;
 
 use crate::document::{Document, Parsers};
+use crate::fast_hash::FastMap;
 use crate::file_kind::FileKind;
 use eval::Scope;
 use model::{Attribute, Block, Comment, HclReader};
@@ -22,6 +23,8 @@ use model::{Attribute, Block, Comment, HclReader};
 /// One file of a module, as the model sees it.
 #[derive(Debug)]
 pub struct TfFile {
+    /// Unique to this reading: a model with the same stamp is this one, unchanged.
+    pub stamp: u64,
     pub path: String,
     pub kind: FileKind,
     pub source: String,
@@ -62,6 +65,7 @@ impl TfFile {
                 };
                 let chunked::Reading { blocks, ids: block_ids, attributes, comments, problems, groups } = reading;
                 Some(TfFile {
+                    stamp: next_stamp(),
                     path,
                     kind: doc.kind(),
                     source,
@@ -81,6 +85,7 @@ impl TfFile {
                 let block_ids = blocks.iter().map(|_| chunked::BlockId::fresh()).collect();
                 let (attributes, comments, problems, groups) = Default::default();
                 Some(TfFile {
+                    stamp: next_stamp(),
                     path,
                     kind: doc.kind(),
                     source,
@@ -101,6 +106,11 @@ impl TfFile {
         let name = self.path.rsplit(['/', '\\']).next().unwrap_or(&self.path);
         self.kind == FileKind::TerraformVars && (name == "terraform.tfvars" || name.ends_with(".auto.tfvars"))
     }
+}
+
+fn next_stamp() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// The model of an HCL text from its tree-sitter tree (what [`direct::read`] gives for valid text).
@@ -126,8 +136,8 @@ pub struct Module<'m> {
     pub files: Vec<&'m TfFile>,
     /// Top-level blocks by kind, and by kind and first label (`resource`/`aws_s3_bucket`): matchers ask for
     /// blocks by type many times per analysis, and must not scan the whole module each time.
-    by_kind: HashMap<&'m str, Vec<(usize, &'m Block)>>,
-    by_type: HashMap<(&'m str, &'m str), Vec<Indexed<'m>>>,
+    by_kind: FastMap<&'m str, Vec<(usize, &'m Block)>>,
+    by_type: FastMap<(&'m str, &'m str), Vec<Indexed<'m>>>,
     pub scope: Scope<'m>,
     /// What day it is, for rules keyed by support dates; `None` when the caller did not say.
     pub today: Option<crate::date::Date>,
@@ -182,8 +192,8 @@ impl<'m> Module<'m> {
         for (name, json) in documents {
             scope.policy_documents.insert(name, crate::value::Value::String(json));
         }
-        let mut by_kind: HashMap<&str, Vec<(usize, &Block)>> = HashMap::new();
-        let mut by_type: HashMap<(&str, &str), Vec<Indexed>> = HashMap::new();
+        let mut by_kind: FastMap<&str, Vec<(usize, &Block)>> = FastMap::default();
+        let mut by_type: FastMap<(&str, &str), Vec<Indexed>> = FastMap::default();
         for (i, file) in files.iter().enumerate() {
             for (j, block) in file.blocks.iter().enumerate() {
                 by_kind.entry(&block.kind).or_default().push((i, block));
