@@ -38,7 +38,8 @@ struct Kept {
 /// (it spans blocks, or its fix edits another block) cannot be moved block by block: it runs at every analysis.
 struct Run {
     kept: Vec<Kept>,
-    deps: HashSet<Dep>,
+    /// What it read, as [`Dep::fingerprint`]s (kept for every rule of every module open: small matters).
+    deps: Box<[u64]>,
     movable: bool,
 }
 
@@ -47,7 +48,8 @@ struct FileState {
     /// The reading last seen ([`super::TfFile::stamp`]).
     stamp: u64,
     ids: Vec<BlockId>,
-    defines: Vec<Vec<Dep>>,
+    /// What each block defines, as fingerprints.
+    defines: Vec<Box<[u64]>>,
     style: (&'static str, String),
 }
 
@@ -62,15 +64,15 @@ pub struct ModuleAnalysis {
 
 /// What a block defines for others to read: its kind and type, and the names of the `locals` it declares.
 /// (Variables and policy documents are compared by value: a variable's new description changes nothing.)
-fn defines(block: &Block) -> Vec<Dep> {
-    let mut out = vec![Dep::Kind(block.kind.clone())];
+fn defines(block: &Block) -> Box<[u64]> {
+    let mut out = vec![Dep::Kind(block.kind.clone()).fingerprint()];
     if let Some(ty) = block.label(0) {
-        out.push(Dep::Type(block.kind.clone(), ty.to_string()));
+        out.push(Dep::Type(block.kind.clone(), ty.to_string()).fingerprint());
     }
     if block.kind == "locals" {
-        out.extend(block.attributes.iter().map(|a| Dep::Local(a.name.clone())));
+        out.extend(block.attributes.iter().map(|a| Dep::Local(a.name.clone()).fingerprint()));
     }
-    out
+    out.into()
 }
 
 /// The names whose values differ between `old` and `new`, as dependencies; `old` becomes `new`.
@@ -78,14 +80,15 @@ fn changed_values(
     old: &mut HashMap<String, Value>,
     new: &FastMap<&str, Value>,
     dep: fn(String) -> Dep,
-    changed: &mut HashSet<Dep>,
+    changed: &mut FastSet<u64>,
 ) {
     let differs = old.len() != new.len() || new.iter().any(|(name, value)| old.get(*name) != Some(value));
     if !differs {
         return;
     }
-    changed.extend(new.iter().filter(|(n, v)| old.get(**n) != Some(*v)).map(|(n, _)| dep(n.to_string())));
-    changed.extend(old.keys().filter(|n| !new.contains_key(n.as_str())).map(|n| dep(n.clone())));
+    let fingerprint = |name: &str| dep(name.to_string()).fingerprint();
+    changed.extend(new.iter().filter(|(n, v)| old.get(**n) != Some(*v)).map(|(n, _)| fingerprint(n)));
+    changed.extend(old.keys().filter(|n| !new.contains_key(n.as_str())).map(|n| fingerprint(n)));
     *old = new.iter().map(|(n, v)| (n.to_string(), v.clone())).collect();
 }
 
@@ -113,7 +116,7 @@ impl ModuleAnalysis {
     /// The findings of every rule on `module`, in rule order.
     pub fn analyse(&mut self, module: &Module) -> Vec<Finding> {
         // What changed: the blocks gone and new, by file; the files gone; the values.
-        let mut changed: HashSet<Dep> = HashSet::new();
+        let mut changed: FastSet<u64> = FastSet::default();
         let mut gone: FastSet<BlockId> = FastSet::default();
         // Where the blocks of the files that changed start now.
         let mut starts: IdMap<usize> = IdMap::default();
@@ -122,7 +125,7 @@ impl ModuleAnalysis {
         self.files.retain(|path, state| {
             let kept = paths.contains(path.as_str());
             if !kept {
-                changed.extend(state.defines.iter().flatten().cloned());
+                changed.extend(state.defines.iter().flatten());
                 gone.extend(&state.ids);
             }
             kept
@@ -136,7 +139,7 @@ impl ModuleAnalysis {
             let style = (crate::fix::line_ending(&file.source), crate::fix::indent_unit(&file.source));
             restyled |= state.is_some_and(|s| s.style != style);
             // The blocks kept keep what they define; the new ones define theirs, and what they define changed.
-            let mut before: IdMap<Vec<Dep>> = IdMap::default();
+            let mut before: IdMap<Box<[u64]>> = IdMap::default();
             if let Some(old) = self.files.remove(&file.path) {
                 before = old.ids.into_iter().zip(old.defines).collect();
             }
@@ -147,14 +150,14 @@ impl ModuleAnalysis {
                     Some(kept) => defines.push(kept),
                     None => {
                         let new = self::defines(block);
-                        changed.extend(new.iter().cloned());
+                        changed.extend(new.iter());
                         defines.push(new);
                     }
                 }
             }
             for (id, old) in before {
                 gone.insert(id);
-                changed.extend(old);
+                changed.extend(old.iter());
             }
             let state = FileState { stamp: file.stamp, ids: file.block_ids.clone(), defines, style };
             self.files.insert(file.path.clone(), state);
@@ -172,7 +175,7 @@ impl ModuleAnalysis {
                 Some(run) => {
                     restyled
                         || !run.movable
-                        || changed.iter().any(|d| run.deps.contains(d))
+                        || run.deps.iter().any(|d| changed.contains(d))
                         || run.kept.iter().any(|k| k.anchor.is_some_and(|a| gone.contains(&a)))
                 }
             };
@@ -216,6 +219,6 @@ impl ModuleAnalysis {
                 }
             }
         }
-        Run { kept, deps: deps.into_iter().collect(), movable }
+        Run { kept, deps: deps.iter().map(Dep::fingerprint).collect(), movable }
     }
 }

@@ -19,6 +19,15 @@ pub enum Dep {
     PolicyDocument(String),
 }
 
+impl Dep {
+    /// A 64-bit fingerprint of the dependency, which is what an analysis keeps: equal dependencies have equal
+    /// fingerprints, and two different ones that collide only make a rule run again when it need not.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::BuildHasher;
+        crate::fast_hash::BuildFastHasher::default().hash_one(self)
+    }
+}
+
 /// A stack of recordings: each [`Reads::frame`] collects the dependencies recorded while it runs. Outside any
 /// frame nothing is recorded (an analysis done once records nothing and pays next to nothing).
 ///
