@@ -130,7 +130,7 @@ impl<'a, 'm> TfContext<'a, 'm> {
             [ty, ..] => ("resource", ty),
             [] => ("resource", ""),
         };
-        self.module.reads().record(|| Dep::Type(kind.into(), ty.into()));
+        self.module.reads().record(Dep::Type(kind, ty));
         self.resources_at(self.module.address_index().get(address).map_or(&[][..], Vec::as_slice))
     }
 
@@ -150,13 +150,13 @@ impl<'a, 'm> TfContext<'a, 'm> {
         let policies = self.module.memo("policies", || RefCell::new(HashMap::<usize, Option<Rc<Policy>>>::new()));
         let key = expr as *const Expr as usize;
         // Who reads a policy reads what evaluating it read.
-        let memo = format!("policy {key}");
+        let memo = super::reads::fingerprint(&("policy", key));
         if let Some(policy) = policies.borrow().get(&key) {
-            self.module.reads().record_memo(&memo);
+            self.module.reads().record_memo(memo);
             return policy.clone();
         }
         let reads = self.module.reads();
-        let policy = reads.memo(&memo, || Policy::from_value(&self.module.scope.eval_lenient(expr)).map(Rc::new));
+        let policy = reads.memo(memo, || Policy::from_value(&self.module.scope.eval_lenient(expr)).map(Rc::new));
         policies.borrow_mut().insert(key, policy.clone());
         policy
     }

@@ -108,7 +108,7 @@ impl<'m> Scope<'m> {
     fn traversal(&self, root: &str, steps: &[Step], depth: usize) -> Value {
         let (base, rest) = match (root, steps) {
             ("var", [Step::Attr(name), rest @ ..]) => {
-                self.reads.record(|| Dep::Variable(name.clone()));
+                self.reads.record(Dep::Variable(name));
                 (self.variables.get(name.as_str()).cloned().unwrap_or(Value::Unknown), rest)
             }
             ("local", [Step::Attr(name), rest @ ..]) => (self.local(name, depth), rest),
@@ -135,11 +135,11 @@ impl<'m> Scope<'m> {
     }
 
     fn local(&self, name: &str, depth: usize) -> Value {
-        self.reads.record(|| Dep::Local(name.to_string()));
+        self.reads.record(Dep::Local(name));
         // A local is evaluated once per analysis; who reads it reads what it reads.
-        let memo = format!("local {name}");
+        let memo = super::reads::fingerprint(&("local", name));
         if let Some(value) = self.local_values.borrow().get(name) {
-            self.reads.record_memo(&memo);
+            self.reads.record_memo(memo);
             return value.clone();
         }
         let Some(expr) = self.locals.get(name) else { return Value::Unknown };
@@ -147,7 +147,7 @@ impl<'m> Scope<'m> {
             return Value::Unknown;
         }
         self.in_progress.borrow_mut().push(name.to_string());
-        let value = self.reads.memo(&memo, || self.eval_at(expr, depth));
+        let value = self.reads.memo(memo, || self.eval_at(expr, depth));
         self.in_progress.borrow_mut().pop();
         self.local_values.borrow_mut().insert(name.to_string(), value.clone());
         value
@@ -155,13 +155,13 @@ impl<'m> Scope<'m> {
 
     /// The expression of `local.<name>`, for rules that follow references through locals.
     pub fn local_expr(&self, name: &str) -> Option<&'m Expr> {
-        self.reads.record(|| Dep::Local(name.to_string()));
+        self.reads.record(Dep::Local(name));
         self.locals.get(name).copied()
     }
 
     /// The JSON a `data "aws_iam_policy_document" "<name>"` renders, if the module has it.
     pub fn policy_document(&self, name: &str) -> Option<Value> {
-        self.reads.record(|| Dep::PolicyDocument(name.to_string()));
+        self.reads.record(Dep::PolicyDocument(name));
         self.policy_documents.get(name).cloned()
     }
 

@@ -65,12 +65,12 @@ pub struct ModuleAnalysis {
 /// What a block defines for others to read: its kind and type, and the names of the `locals` it declares.
 /// (Variables and policy documents are compared by value: a variable's new description changes nothing.)
 fn defines(block: &Block) -> Box<[u64]> {
-    let mut out = vec![Dep::Kind(block.kind.clone()).fingerprint()];
+    let mut out = vec![Dep::Kind(&block.kind).fingerprint()];
     if let Some(ty) = block.label(0) {
-        out.push(Dep::Type(block.kind.clone(), ty.to_string()).fingerprint());
+        out.push(Dep::Type(&block.kind, ty).fingerprint());
     }
     if block.kind == "locals" {
-        out.extend(block.attributes.iter().map(|a| Dep::Local(a.name.clone()).fingerprint()));
+        out.extend(block.attributes.iter().map(|a| Dep::Local(&a.name).fingerprint()));
     }
     out.into()
 }
@@ -79,14 +79,14 @@ fn defines(block: &Block) -> Box<[u64]> {
 fn changed_values(
     old: &mut HashMap<String, Value>,
     new: &FastMap<&str, Value>,
-    dep: fn(String) -> Dep,
+    dep: fn(&str) -> Dep,
     changed: &mut FastSet<u64>,
 ) {
     let differs = old.len() != new.len() || new.iter().any(|(name, value)| old.get(*name) != Some(value));
     if !differs {
         return;
     }
-    let fingerprint = |name: &str| dep(name.to_string()).fingerprint();
+    let fingerprint = |name: &str| dep(name).fingerprint();
     changed.extend(new.iter().filter(|(n, v)| old.get(**n) != Some(*v)).map(|(n, _)| fingerprint(n)));
     changed.extend(old.keys().filter(|n| !new.contains_key(n.as_str())).map(|n| fingerprint(n)));
     *old = new.iter().map(|(n, v)| (n.to_string(), v.clone())).collect();
@@ -162,8 +162,13 @@ impl ModuleAnalysis {
             let state = FileState { stamp: file.stamp, ids: file.block_ids.clone(), defines, style };
             self.files.insert(file.path.clone(), state);
         }
-        changed_values(&mut self.variables, &module.scope.variables, Dep::Variable, &mut changed);
-        changed_values(&mut self.policy_documents, &module.scope.policy_documents, Dep::PolicyDocument, &mut changed);
+        changed_values(&mut self.variables, &module.scope.variables, |n| Dep::Variable(n), &mut changed);
+        changed_values(
+            &mut self.policy_documents,
+            &module.scope.policy_documents,
+            |n| Dep::PolicyDocument(n),
+            &mut changed,
+        );
 
         // Rerun the rules that read what changed (or whose findings lie in a block gone); move the others'.
         let mut out = Vec::new();
@@ -219,6 +224,6 @@ impl ModuleAnalysis {
                 }
             }
         }
-        Run { kept, deps: deps.iter().map(Dep::fingerprint).collect(), movable }
+        Run { kept, deps: deps.into(), movable }
     }
 }

@@ -223,13 +223,13 @@ impl<'m> Module<'m> {
     ///
     /// Whoever uses an index reads what building it read (a memo of [`Module::reads`]).
     pub fn memo<T: 'static>(&self, key: &str, build: impl FnOnce() -> T) -> std::rc::Rc<T> {
-        let name = format!("index {key}");
+        let name = reads::fingerprint(&("index", key));
         if let Some(index) = self.memos.borrow().get(key) {
-            self.reads().record_memo(&name);
+            self.reads().record_memo(name);
             return index.clone().downcast().expect("one type per memo key");
         }
         // Built with no borrow held: an index may be built from others.
-        let index = std::rc::Rc::new(self.reads().memo(&name, build));
+        let index = std::rc::Rc::new(self.reads().memo(name, build));
         self.memos.borrow_mut().insert(key.to_string(), index.clone());
         index
     }
@@ -300,19 +300,19 @@ impl<'m> Module<'m> {
 
     /// The resources of type `ty` with their (file, block) index, in module order.
     pub fn indexed<'a>(&'a self, ty: &'a str) -> impl Iterator<Item = Indexed<'m>> + 'a {
-        self.reads().record(|| reads::Dep::Type("resource".into(), ty.into()));
+        self.reads().record(reads::Dep::Type("resource", ty));
         self.by_type.get(&("resource", ty)).into_iter().flatten().copied()
     }
 
     /// Top-level blocks of kind `kind` whose first label is `ty` (`data`, `aws_iam_policy_document`).
     pub fn typed<'a>(&'a self, kind: &'a str, ty: &'a str) -> impl Iterator<Item = (usize, &'m Block)> + 'a {
-        self.reads().record(|| reads::Dep::Type(kind.into(), ty.into()));
+        self.reads().record(reads::Dep::Type(kind, ty));
         self.by_type.get(&(kind, ty)).into_iter().flatten().map(|&(file, _, block)| (file, block))
     }
 
     /// Every top-level block of kind `kind` (`resource`, `data`, `module`, ...), in file order.
     pub fn blocks<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = (usize, &'m Block)> + 'a {
-        self.reads().record(|| reads::Dep::Kind(kind.into()));
+        self.reads().record(reads::Dep::Kind(kind));
         self.by_kind.get(kind).into_iter().flatten().copied()
     }
 }

@@ -1,76 +1,80 @@
 //! What a rule read of a module: the dependencies that decide when its findings must be computed again (see
 //! [`super::incremental`]).
 
+use crate::fast_hash::{FastMap, FastSet};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 
 /// Something of a module a rule can read.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Dep {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Dep<'a> {
     /// Every top-level block of a kind (`terraform`, `provider`, `module`): which there are, and their contents.
-    Kind(String),
+    Kind(&'a str),
     /// Every top-level block of a kind with a first label (`resource` `aws_s3_bucket_versioning`, `module` `db`).
-    Type(String, String),
+    Type(&'a str, &'a str),
     /// `var.<name>`: its value (default, or tfvars).
-    Variable(String),
+    Variable(&'a str),
     /// `local.<name>`: its expression (what that expression reads is recorded too).
-    Local(String),
+    Local(&'a str),
     /// `data.aws_iam_policy_document.<name>`, as rendered.
-    PolicyDocument(String),
+    PolicyDocument(&'a str),
 }
 
-impl Dep {
-    /// A 64-bit fingerprint of the dependency, which is what an analysis keeps: equal dependencies have equal
+impl Dep<'_> {
+    /// A 64-bit fingerprint of the dependency, which is what is recorded and kept: equal dependencies have equal
     /// fingerprints, and two different ones that collide only make a rule run again when it need not.
     pub fn fingerprint(&self) -> u64 {
-        use std::hash::BuildHasher;
-        crate::fast_hash::BuildFastHasher::default().hash_one(self)
+        fingerprint(self)
     }
 }
 
-/// A stack of recordings: each [`Reads::frame`] collects the dependencies recorded while it runs. Outside any
-/// frame nothing is recorded (an analysis done once records nothing and pays next to nothing).
+/// The fingerprint of anything hashable (dependencies, memo names).
+pub fn fingerprint(value: &impl std::hash::Hash) -> u64 {
+    use std::hash::BuildHasher;
+    crate::fast_hash::BuildFastHasher::default().hash_one(value)
+}
+
+/// A stack of recordings: each [`Reads::frame`] collects the fingerprints of the dependencies recorded while it
+/// runs. Outside any frame nothing is recorded (an analysis done once records nothing and pays next to nothing).
 ///
-/// A value computed once and read many times (an index of the module, a local's value) is a *memo*: what
-/// computing it read is kept under its name, and a read of it records the name, expanded when the frame ends
-/// (an index read for each of a thousand blocks would otherwise add its thousand dependencies a thousand times).
+/// A value computed once and read many times (an index of the module, a local's value, a policy) is a *memo*:
+/// what computing it read is kept under its name, and a read of it records the name, expanded when the frame
+/// ends (an index read for each of a thousand blocks would otherwise add its thousand dependencies a thousand
+/// times).
 #[derive(Default)]
 pub struct Reads {
     frames: RefCell<Vec<Frame>>,
-    memos: RefCell<HashMap<String, Vec<Dep>>>,
+    memos: RefCell<FastMap<u64, Vec<u64>>>,
 }
 
 #[derive(Default)]
 struct Frame {
-    deps: HashSet<Dep>,
-    memos: HashSet<String>,
+    deps: FastSet<u64>,
+    memos: FastSet<u64>,
 }
 
 impl Reads {
-    /// Records a dependency of the running frame (built only when one is running).
-    pub fn record(&self, dep: impl FnOnce() -> Dep) {
+    /// Records a dependency of the running frame.
+    pub fn record(&self, dep: Dep) {
         if let Some(frame) = self.frames.borrow_mut().last_mut() {
-            frame.deps.insert(dep());
+            frame.deps.insert(dep.fingerprint());
         }
     }
 
-    /// Records a read of the memo `name` (see [`Reads::memo`]).
-    pub fn record_memo(&self, name: &str) {
+    /// Records a read of the memo `name` (a [`fingerprint`]; see [`Reads::memo`]).
+    pub fn record_memo(&self, name: u64) {
         if let Some(frame) = self.frames.borrow_mut().last_mut() {
-            if !frame.memos.contains(name) {
-                frame.memos.insert(name.to_string());
-            }
+            frame.memos.insert(name);
         }
     }
 
     /// Computes the memo `name`: what `compute` reads is kept under the name, and a read of the memo is
     /// recorded.
-    pub fn memo<T>(&self, name: &str, compute: impl FnOnce() -> T) -> T {
+    pub fn memo<T>(&self, name: u64, compute: impl FnOnce() -> T) -> T {
         if !self.is_recording() {
             return compute();
         }
         let (value, deps) = self.frame(compute);
-        self.memos.borrow_mut().insert(name.to_string(), deps);
+        self.memos.borrow_mut().insert(name, deps);
         self.record_memo(name);
         value
     }
@@ -79,20 +83,20 @@ impl Reads {
         !self.frames.borrow().is_empty()
     }
 
-    /// Runs `f` and returns what it read, sorted; the enclosing frame, if any, read it too.
-    pub fn frame<T>(&self, f: impl FnOnce() -> T) -> (T, Vec<Dep>) {
+    /// Runs `f` and returns what it read (fingerprints, sorted); the enclosing frame, if any, read it too.
+    pub fn frame<T>(&self, f: impl FnOnce() -> T) -> (T, Vec<u64>) {
         self.frames.borrow_mut().push(Frame::default());
         let out = f();
         let frame = self.frames.borrow_mut().pop().expect("pushed above");
         let mut deps = frame.deps;
         let memos = self.memos.borrow();
         for name in &frame.memos {
-            deps.extend(memos.get(name).into_iter().flatten().cloned());
+            deps.extend(memos.get(name).into_iter().flatten());
         }
-        let mut deps: Vec<Dep> = deps.into_iter().collect();
+        let mut deps: Vec<u64> = deps.into_iter().collect();
         deps.sort_unstable();
         if let Some(outer) = self.frames.borrow_mut().last_mut() {
-            outer.deps.extend(deps.iter().cloned());
+            outer.deps.extend(&deps);
         }
         (out, deps)
     }
@@ -105,18 +109,22 @@ mod tests {
     #[test]
     fn frames_nest_memos_expand_and_nothing_is_recorded_outside_frames() {
         let reads = Reads::default();
-        reads.record(|| unreachable!("built only inside a frame"));
+        let (a, b, module) = (Dep::Variable("a"), Dep::Local("b"), Dep::Kind("module"));
+        reads.record(a);
         let ((), outer) = reads.frame(|| {
-            reads.record(|| Dep::Variable("a".into()));
-            let ((), inner) = reads.frame(|| reads.record(|| Dep::Local("b".into())));
-            assert_eq!(inner, [Dep::Local("b".into())]);
-            reads.memo("index", || reads.record(|| Dep::Kind("module".into())));
-            reads.record(|| Dep::Variable("a".into()));
+            reads.record(a);
+            let ((), inner) = reads.frame(|| reads.record(b));
+            assert_eq!(inner, [b.fingerprint()]);
+            reads.memo(fingerprint(&"index"), || reads.record(module));
+            reads.record(a);
         });
-        assert_eq!(outer, [Dep::Kind("module".into()), Dep::Variable("a".into()), Dep::Local("b".into())]);
+        let mut expected = vec![a.fingerprint(), b.fingerprint(), module.fingerprint()];
+        expected.sort_unstable();
+        assert_eq!(outer, expected);
         // A later read of the memo reads what computing it read.
-        let ((), later) = reads.frame(|| reads.record_memo("index"));
-        assert_eq!(later, [Dep::Kind("module".into())]);
+        let ((), later) = reads.frame(|| reads.record_memo(fingerprint(&"index")));
+        assert_eq!(later, [module.fingerprint()]);
         assert!(!reads.is_recording());
+        assert_ne!(Dep::Variable("a").fingerprint(), Dep::Local("a").fingerprint());
     }
 }
