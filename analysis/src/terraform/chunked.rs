@@ -1,20 +1,26 @@
 //! Reading a Terraform file (`.tf`, `.tfvars`) chunk by chunk, each chunk from a top-level block header at the
 //! start of a line to the next.
 //!
-//! A keystroke changes one chunk: the others keep their model from the previous reading (moved, not rebuilt),
-//! so what a keystroke costs grows with the block it is in, not with the file. A chunk is read by the direct
-//! reader; one it declines (a syntax error, mostly) is parsed alone by tree-sitter, whose error recovery then
-//! stays inside that block: a `{` typed or deleted in one resource no longer swallows the resources after it,
-//! and tree-sitter-hcl's slow reparse of a broken file (~100 ms for 5,000 lines) becomes a parse of one block.
+//! A chunk is read by the direct reader; one it declines (a syntax error, mostly) is parsed alone by tree-sitter,
+//! whose error recovery then stays inside that block: a `{` typed or deleted in one resource no longer swallows
+//! the resources after it, and tree-sitter-hcl's slow reparse of a broken file (~100 ms for 5,000 lines) becomes
+//! a parse of one block.
 //!
 //! Splitting is lexical (headers such as `resource "a" "b" {` at column 0, outside heredocs and block
 //! comments), so it can be wrong: a nested block written at column 0 splits its parent. The first part is then
 //! unfinished (the reader runs out of text in it): such a chunk is retried joined with the chunks after it
-//! ([`MAX_JOIN`]), then the whole text is read once, before tree-sitter is asked. The reading of a text is a
-//! function of the text alone: reusing a chunk's previous model gives what reading it afresh gives
-//! (`analysis/tests/hcl_reading.rs`, the incremental property test and the hcl fuzzer hold the two equal).
-
-use std::collections::HashMap;
+//! ([`MAX_JOIN`]), then the whole text is read once, before tree-sitter is asked.
+//!
+//! A reading after an edit costs what the edit touches. The previous and the new text differ in one run of
+//! bytes, between a common prefix and a common suffix (compared at memcmp speed). The chunk starts before the
+//! change are the previous ones; the new text is scanned for headers from the last of them only until a header
+//! in the unchanged suffix that was a chunk start before: the scanner has nothing open there in either text, so
+//! the chunk starts after it are the previous ones, shifted. The previous groups before the change stay in
+//! place, untouched; those after it are moved, their ranges shifted (the one cost that grows with the text after
+//! the edit); the chunks in between are read. A group is kept or moved only where a fresh reading reads the same
+//! chunks the same way (see [`Moved::move_group`]), so the reading of a text is a function of the text alone
+//! (`analysis/tests/hcl_reading.rs`, the incremental property test and the hcl fuzzer hold a reading after edits
+//! equal to a fresh one). Kept and moved blocks keep their [`BlockId`].
 
 use super::direct::{self, HclFile};
 use super::model::{Attribute, Block, Comment};
@@ -65,12 +71,20 @@ pub struct Group {
     pub range: TextRange,
     /// Where the chunks after the first start, relative to the group's start (a group of joined chunks).
     joints: Vec<usize>,
-    /// Read by the direct reader (only such groups are reused: a group tree-sitter read depends on whether
-    /// joining it with the next chunks reads, so it is always redone).
+    /// Read by the direct reader (else tree-sitter read it, or it was not analysed: it counts towards
+    /// [`MAX_BROKEN_CHUNKS`]).
     direct: bool,
+    /// Its reading depended on text beyond its own: it is the whole text read at once, or its chunk ran out of
+    /// text, so the chunks after it and the whole text were tried with it. Such a group is read again.
+    read_beyond: bool,
     counts: [usize; 4],
-    /// The hash of the group's text, to find it again in the next reading.
-    hash: u64,
+}
+
+impl Group {
+    /// Where its chunks start.
+    fn chunk_starts(&self) -> impl Iterator<Item = usize> + '_ {
+        std::iter::once(self.range.start).chain(self.joints.iter().map(|j| self.range.start + j))
+    }
 }
 
 /// The identity of a top-level block across readings: a block moved from the previous reading keeps it, a block
@@ -109,11 +123,22 @@ impl PartialEq for Reading {
 
 /// The start of every chunk of `text` (the first is 0).
 pub fn chunk_starts(text: &str) -> Vec<usize> {
-    let bytes = text.as_bytes();
     let mut starts = vec![0];
+    scan_headers(text, 0, |start| {
+        starts.push(start);
+        true
+    });
+    starts
+}
+
+/// Calls `header` with the start of each top-level block header line of `text` from `from` on (0 excepted: the
+/// first chunk starts there anyway), until it returns false. `from` is a line start where no heredoc or block
+/// comment is open: 0, or a chunk start.
+fn scan_headers(text: &str, from: usize, mut header: impl FnMut(usize) -> bool) {
+    let bytes = text.as_bytes();
     let mut heredoc: Option<&str> = None;
     let mut in_comment = false;
-    let mut line_start = 0;
+    let mut line_start = from;
     while line_start < bytes.len() {
         let line_end = text[line_start..].find('\n').map_or(bytes.len(), |i| line_start + i);
         let line = &text[line_start..line_end];
@@ -126,8 +151,8 @@ pub fn chunk_starts(text: &str) -> Vec<usize> {
                 (heredoc, in_comment) = scan_line(&line[end + 2..]);
             }
         } else {
-            if line_start > 0 && is_header(line) {
-                starts.push(line_start);
+            if line_start > 0 && is_header(line) && !header(line_start) {
+                return;
             }
             // Most lines open nothing: scan only those that might.
             if line.contains("<<") || line.contains("/*") {
@@ -136,7 +161,6 @@ pub fn chunk_starts(text: &str) -> Vec<usize> {
         }
         line_start = line_end + 1;
     }
-    starts
 }
 
 /// Whether a line is a top-level block header: `keyword`, labels, `{`.
@@ -180,33 +204,68 @@ fn scan_line(line: &str) -> (Option<&str>, bool) {
     (None, false)
 }
 
-/// Reads `text`, reusing the groups of `previous` (a reading of `previous_text`) whose text is unchanged.
+/// Reads `text`. With `previous` (a reading of `previous_text`), only what the edit between the two texts
+/// touches is read: the groups before it are kept in place and those after it moved, where a fresh reading would
+/// read them the same.
 pub fn read(text: &str, previous: Option<(&str, Reading)>, parsers: &mut Parsers) -> Reading {
-    let starts = chunk_starts(text);
+    let Some((old_text, mut old)) = previous.filter(|(t, r)| !t.is_empty() && !r.groups.is_empty()) else {
+        return read_chunks(text, &chunk_starts(text), 0, Reading::default(), 0, None, parsers);
+    };
+    let change = Change::between(old_text, text);
+    if change.prefix == old_text.len() && old_text.len() == text.len() {
+        return old;
+    }
+    let (starts, alignment) = starts_after(text, old_text, &old.groups, &change);
+    // The groups before the change read the same afresh (same chunks, same text, the same groups before them):
+    // they stay where they are, untouched. The first whose reading looked beyond its text is read again.
+    let (mut kept, mut kept_chunks, mut broken, mut counts) = (0, 0, 0, [0; 4]);
+    for g in old.groups.iter().take_while(|g| !g.read_beyond && alignment.ends_unchanged(g.range.end)) {
+        kept += 1;
+        kept_chunks += 1 + g.joints.len();
+        broken += usize::from(!g.direct);
+        counts.iter_mut().zip(g.counts).for_each(|(c, n)| *c += n);
+    }
+    let [blocks, attributes, comments, problems] = counts;
+    let moved = Moved {
+        groups: old.groups.split_off(kept).into_iter().peekable(),
+        blocks: old.blocks.split_off(blocks).into_iter(),
+        ids: old.ids.split_off(blocks).into_iter(),
+        attributes: old.attributes.split_off(attributes).into_iter(),
+        comments: old.comments.split_off(comments).into_iter(),
+        problems: old.problems.split_off(problems).into_iter(),
+        broken,
+        alignment,
+    };
+    read_chunks(text, &starts, kept_chunks, old, broken, Some(moved), parsers)
+}
+
+/// Reads the chunks of `text` (which start at `starts`) from the `first` on, after the groups `out` holds
+/// (`broken` of them not read directly), moving from `moved` the previous groups a fresh reading reads the same.
+fn read_chunks(
+    text: &str,
+    starts: &[usize],
+    first: usize,
+    mut out: Reading,
+    mut broken: usize,
+    mut moved: Option<Moved>,
+    parsers: &mut Parsers,
+) -> Reading {
     let end_of = |i: usize| starts.get(i + 1).copied().unwrap_or(text.len());
     // Where chunks i+1..=j start within the group of chunks i..=j.
     let joints = |i: usize, j: usize| -> Vec<usize> { starts[i + 1..=j].iter().map(|s| s - starts[i]).collect() };
-    let mut reuse = Reusable::new(previous);
-    let mut out = Reading::default();
-    let mut broken = 0;
+    // (The groups before `first` never tried the whole text: that marks a group `read_beyond`, never kept.)
     let mut whole_tried = false;
-    let mut i = 0;
+    let mut i = first;
     while i < starts.len() {
         let start = starts[i];
-        // A group of chunks i..=j that read directly before, with the same text and joints, reads so again.
-        let reused = (i..starts.len().min(i + 1 + MAX_JOIN)).find_map(|j| {
-            let joints = joints(i, j);
-            let parts = reuse.take(&text[start..end_of(j)], &joints)?;
-            Some((j, joints, parts))
-        });
-        if let Some((j, joints, parts)) = reused {
-            out.push(text, TextRange::new(start, end_of(j)), joints, true, parts);
-            i = j + 1;
+        if let Some((chunks, direct)) = moved.as_mut().and_then(|m| m.move_group(start, broken, &mut out)) {
+            broken += usize::from(!direct);
+            i += chunks;
             continue;
         }
         match direct::read_or_stop(&text[start..end_of(i)]) {
             Ok(file) => {
-                out.push(text, TextRange::new(start, end_of(i)), Vec::new(), true, Parts::from(file));
+                out.push(TextRange::new(start, end_of(i)), Vec::new(), true, false, Parts::from(file));
                 i += 1;
                 continue;
             }
@@ -220,7 +279,7 @@ pub fn read(text: &str, previous: Option<(&str, Reading)>, parsers: &mut Parsers
                     .filter(|_| unfinished)
                     .find_map(|j| Some((j, direct::read(&text[start..end_of(j)])?)));
                 if let Some((j, file)) = joined {
-                    out.push(text, TextRange::new(start, end_of(j)), joints(i, j), true, Parts::from(file));
+                    out.push(TextRange::new(start, end_of(j)), joints(i, j), true, false, Parts::from(file));
                     i = j + 1;
                     continue;
                 }
@@ -230,7 +289,7 @@ pub fn read(text: &str, previous: Option<(&str, Reading)>, parsers: &mut Parsers
                         let mut whole = Reading::default();
                         // (Fresh identities: the whole text was read anew.)
                         let all = joints(0, starts.len() - 1);
-                        whole.push(text, TextRange::new(0, text.len()), all, true, Parts::from(file));
+                        whole.push(TextRange::new(0, text.len()), all, true, true, Parts::from(file));
                         return whole;
                     }
                 }
@@ -244,7 +303,7 @@ pub fn read(text: &str, previous: Option<(&str, Reading)>, parsers: &mut Parsers
                     );
                     Parts::problem(TextRange::empty(stop), "syntax-error", message)
                 };
-                out.push(text, TextRange::new(start, end_of(i)), Vec::new(), false, parts);
+                out.push(TextRange::new(start, end_of(i)), Vec::new(), false, unfinished, parts);
                 i += 1;
             }
         }
@@ -252,19 +311,13 @@ pub fn read(text: &str, previous: Option<(&str, Reading)>, parsers: &mut Parsers
     out
 }
 
-/// One group's parts, with ranges relative to `at`: 0 for a chunk just read (its ranges are within it), the
-/// group's former start for parts moved from the previous reading.
+/// A chunk's parts as just read, with ranges relative to the chunk.
 #[derive(Default)]
 struct Parts {
     blocks: Vec<Block>,
-    /// The blocks' identities, when moved from the previous reading (else fresh ones are given).
-    ids: Vec<BlockId>,
     attributes: Vec<Attribute>,
     comments: Vec<Comment>,
     problems: Vec<Problem>,
-    at: usize,
-    /// The hash of the text, when known (parts moved from the previous reading).
-    hash: Option<u64>,
 }
 
 impl Parts {
@@ -280,29 +333,26 @@ impl From<HclFile> for Parts {
     }
 }
 
+impl Problem {
+    fn shift(&mut self, delta: isize) {
+        self.range =
+            TextRange::new(self.range.start.saturating_add_signed(delta), self.range.end.saturating_add_signed(delta));
+    }
+}
+
 impl Reading {
-    fn push(&mut self, text: &str, range: TextRange, joints: Vec<usize>, direct: bool, mut parts: Parts) {
-        // Only the parts after an edit move (those before it are where they were).
-        let delta = range.start as isize - parts.at as isize;
+    /// Appends a group just read (its blocks get fresh identities).
+    fn push(&mut self, range: TextRange, joints: Vec<usize>, direct: bool, read_beyond: bool, mut parts: Parts) {
+        let delta = range.start as isize;
         if delta != 0 {
             parts.blocks.iter_mut().for_each(|b| b.shift(delta));
             parts.attributes.iter_mut().for_each(|a| a.shift(delta));
             parts.comments.iter_mut().for_each(|c| c.shift(delta));
-            for p in &mut parts.problems {
-                p.range = TextRange::new(
-                    p.range.start.saturating_add_signed(delta),
-                    p.range.end.saturating_add_signed(delta),
-                );
-            }
+            parts.problems.iter_mut().for_each(|p| p.shift(delta));
         }
         let counts = [parts.blocks.len(), parts.attributes.len(), parts.comments.len(), parts.problems.len()];
-        let hash = parts.hash.unwrap_or_else(|| hash(&text[range.start..range.end]));
-        self.groups.push(Group { range, joints, direct, counts, hash });
-        if parts.ids.len() == parts.blocks.len() {
-            self.ids.extend(parts.ids);
-        } else {
-            self.ids.extend(parts.blocks.iter().map(|_| BlockId::fresh()));
-        }
+        self.groups.push(Group { range, joints, direct, read_beyond, counts });
+        self.ids.extend(parts.blocks.iter().map(|_| BlockId::fresh()));
         self.blocks.extend(parts.blocks);
         self.attributes.extend(parts.attributes);
         self.comments.extend(parts.comments);
@@ -310,61 +360,211 @@ impl Reading {
     }
 }
 
-/// A previous group: its text, its joints and its parts.
-type Previous<'p> = (&'p str, Vec<usize>, Parts);
-
-/// The previous reading's directly read groups, by the hash of their text, to move into the new reading.
-struct Reusable<'p> {
-    by_hash: HashMap<u64, Vec<Previous<'p>>>,
+/// How the new text differs from the previous one: one contiguous change between a common prefix and a common
+/// suffix (which do not overlap in either text).
+struct Change {
+    prefix: usize,
+    suffix: usize,
 }
 
-/// A fast hash of a chunk's text (FxHash's mixing, 8 bytes at a time): every keystroke hashes the whole file,
-/// and equal hashes are confirmed by comparing the texts.
-fn hash(text: &str) -> u64 {
-    let mix = |h: u64, word: u64| (h.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    let mut words = text.as_bytes().chunks_exact(8);
-    let mut h =
-        words.by_ref().fold(text.len() as u64, |h, w| mix(h, u64::from_le_bytes(w.try_into().expect("8 bytes"))));
-    for &b in words.remainder() {
-        h = mix(h, u64::from(b));
-    }
-    h
-}
-
-impl<'p> Reusable<'p> {
-    fn new(previous: Option<(&'p str, Reading)>) -> Self {
-        let mut by_hash: HashMap<u64, Vec<_>> = HashMap::new();
-        let Some((text, reading)) = previous else { return Reusable { by_hash } };
-        let mut blocks = reading.blocks.into_iter();
-        let mut ids = reading.ids.into_iter();
-        let mut attributes = reading.attributes.into_iter();
-        let mut comments = reading.comments.into_iter();
-        let mut problems = reading.problems.into_iter();
-        for g in reading.groups {
-            let [nb, na, nc, np] = g.counts;
-            let parts = Parts {
-                blocks: blocks.by_ref().take(nb).collect(),
-                ids: ids.by_ref().take(nb).collect(),
-                attributes: attributes.by_ref().take(na).collect(),
-                comments: comments.by_ref().take(nc).collect(),
-                problems: problems.by_ref().take(np).collect(),
-                at: g.range.start,
-                hash: Some(g.hash),
-            };
-            let Some(group_text) = text.get(g.range.start..g.range.end).filter(|_| g.direct) else { continue };
-            by_hash.entry(g.hash).or_default().push((group_text, g.joints, parts));
+impl Change {
+    fn between(old: &str, new: &str) -> Change {
+        let (old, new) = (old.as_bytes(), new.as_bytes());
+        let prefix = common_prefix(old, new);
+        let suffix = common_suffix(&old[prefix..], &new[prefix..]);
+        // Text inserted or deleted may be placed further back where the text before it repeats its end (a block
+        // inserted before one whose header starts the same): start it at its line's start if it can, so that the
+        // line before it is in the prefix and the line after it, a header, in the suffix.
+        let (shorter, longer) = if old.len() < new.len() { (old, new) } else { (new, old) };
+        let line_start = old[..prefix].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let moved = longer.len() - shorter.len();
+        if moved > 0
+            && prefix + suffix == shorter.len()
+            && shorter[line_start..prefix] == longer[line_start + moved..prefix + moved]
+        {
+            return Change { prefix: line_start, suffix: suffix + prefix - line_start };
         }
-        Reusable { by_hash }
+        Change { prefix, suffix }
     }
+}
 
-    /// The parts of a previous group with this text and these joints, moved out.
-    fn take(&mut self, text: &str, joints: &[usize]) -> Option<Parts> {
-        if self.by_hash.is_empty() {
+/// The length of the common prefix of `a` and `b`: compared a page at a time (memcmp), then closer in the page
+/// that differs.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut same = 0;
+    for step in [4096, 64, 1] {
+        while same + step <= n && a[same..same + step] == b[same..same + step] {
+            same += step;
+        }
+    }
+    same
+}
+
+/// The length of the common suffix of `a` and `b` (as [`common_prefix`], from the end).
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[a.len() - n..], &b[b.len() - n..]);
+    let mut same = 0;
+    for step in [4096, 64, 1] {
+        while same + step <= n && a[n - same - step..n - same] == b[n - same - step..n - same] {
+            same += step;
+        }
+    }
+    same
+}
+
+/// Where the chunks of the new text are those of the previous one.
+#[derive(Clone, Copy)]
+struct Alignment {
+    /// The new text was scanned for headers from this previous chunk start, the last at or before the change;
+    /// every previous chunk start before it is one of the new text.
+    rescanned_from: usize,
+    /// Whether `rescanned_from` is still a chunk start (its line may be the changed one).
+    rescanned_from_starts: bool,
+    /// From this position of the new text on (a chunk start in the unchanged suffix), the chunk starts and the
+    /// text are the previous ones shifted by `delta`.
+    synced_from: Option<usize>,
+    delta: isize,
+}
+
+impl Alignment {
+    /// Whether a previous group before the change that ends at `end` ends where a chunk of the new text ends (its
+    /// text and chunk starts being then unchanged too).
+    fn ends_unchanged(&self, end: usize) -> bool {
+        end < self.rescanned_from || (end == self.rescanned_from && self.rescanned_from_starts)
+    }
+}
+
+/// The chunk starts of `text`, which `change` made from `old_text`, found from the previous chunk starts (those
+/// of `groups`, the previous reading's): the new text is scanned only from the last previous start at or before
+/// the change to the first header after it that was a previous start (shifted) in the unchanged suffix. The
+/// scanner's state is the same in both texts at such a start (nothing open: it was found as a header), and what
+/// follows is the same text, so the starts after it are the previous ones shifted.
+fn starts_after(text: &str, old_text: &str, groups: &[Group], change: &Change) -> (Vec<usize>, Alignment) {
+    let delta = text.len() as isize - old_text.len() as isize;
+    let first = groups.partition_point(|g| g.range.start <= change.prefix) - 1;
+    let rescanned_from = groups[first].chunk_starts().take_while(|&s| s <= change.prefix).last().unwrap_or(0);
+    let mut starts = Vec::with_capacity(groups.len() + 8);
+    starts.extend(groups[..first].iter().flat_map(Group::chunk_starts));
+    starts.extend(groups[first].chunk_starts().take_while(|&s| s < rescanned_from));
+    let rescanned = starts.len();
+    if rescanned_from == 0 {
+        starts.push(0);
+    }
+    let suffix_start = text.len() - change.suffix;
+    let mut synced = None;
+    scan_headers(text, rescanned_from, |start| {
+        // A header line wholly in the unchanged suffix, at a previous chunk start.
+        if start >= suffix_start {
+            let old_start = start + old_text.len() - text.len();
+            if let Some(g) = group_starting_chunk(groups, old_start) {
+                synced = Some((start, old_start, g));
+                return false;
+            }
+        }
+        starts.push(start);
+        true
+    });
+    let rescanned_from_starts = starts.get(rescanned) == Some(&rescanned_from);
+    if let Some((_, old_start, g)) = synced {
+        starts.extend(
+            groups[g..]
+                .iter()
+                .flat_map(Group::chunk_starts)
+                .filter(|&s| s >= old_start)
+                .map(|s| s.wrapping_add_signed(delta)),
+        );
+    }
+    let synced_from = synced.map(|(start, ..)| start);
+    (starts, Alignment { rescanned_from, rescanned_from_starts, synced_from, delta })
+}
+
+/// The index of the group with a chunk starting at `at`, if there is one.
+fn group_starting_chunk(groups: &[Group], at: usize) -> Option<usize> {
+    let g = groups.partition_point(|g| g.range.start <= at).checked_sub(1)?;
+    let offset = at - groups[g].range.start;
+    (offset == 0 || groups[g].joints.binary_search(&offset).is_ok()).then_some(g)
+}
+
+/// The previous reading's groups after those kept in place, with their parts in file order, to move into the
+/// new reading where it reads the same chunks the same way.
+struct Moved {
+    groups: std::iter::Peekable<std::vec::IntoIter<Group>>,
+    blocks: std::vec::IntoIter<Block>,
+    ids: std::vec::IntoIter<BlockId>,
+    attributes: std::vec::IntoIter<Attribute>,
+    comments: std::vec::IntoIter<Comment>,
+    problems: std::vec::IntoIter<Problem>,
+    /// How many of the previous groups before the next of `groups` were not read directly.
+    broken: usize,
+    alignment: Alignment,
+}
+
+impl Moved {
+    /// Moves into `out` the previous group a fresh reading reads at `start` (a chunk start of the new text,
+    /// after `broken` groups not read directly), if there is one; returns how many chunks it spans and whether
+    /// it was read directly.
+    ///
+    /// That is a previous group starting at the same chunk (the same one before the change, shifted after it),
+    /// with the same text and the same chunks, whose reading depended on nothing else: not on the text after it
+    /// (`read_beyond`), nor, for a group the direct reader declined, on which side of [`MAX_BROKEN_CHUNKS`] the
+    /// groups before it put it.
+    fn move_group(&mut self, start: usize, broken: usize, out: &mut Reading) -> Option<(usize, bool)> {
+        let a = self.alignment;
+        let (old_start, delta) = if start < a.rescanned_from {
+            (start, 0)
+        } else if a.synced_from.is_some_and(|s| start >= s) {
+            (start.checked_add_signed(-a.delta)?, a.delta)
+        } else {
+            return None;
+        };
+        // The previous groups before it are not in the new reading.
+        while let Some(g) = self.groups.next_if(|g| g.range.start < old_start) {
+            self.drop_parts(&g);
+        }
+        let g = self.groups.peek().filter(|g| g.range.start == old_start)?;
+        let same_chunks = start >= a.rescanned_from || a.ends_unchanged(g.range.end);
+        let same_limit = g.direct || (self.broken < MAX_BROKEN_CHUNKS) == (broken < MAX_BROKEN_CHUNKS);
+        if g.read_beyond || !same_chunks || !same_limit {
             return None;
         }
-        let same = self.by_hash.get_mut(&hash(text))?;
-        let i = same.iter().position(|(t, j, _)| *t == text && j == joints)?;
-        Some(same.swap_remove(i).2)
+        let g = self.groups.next()?;
+        let [blocks, attributes, comments, problems] = g.counts;
+        let shift = |mut b: Block| {
+            b.shift(delta);
+            b
+        };
+        out.blocks.extend(self.blocks.by_ref().take(blocks).map(shift));
+        out.ids.extend(self.ids.by_ref().take(blocks));
+        out.attributes.extend(self.attributes.by_ref().take(attributes).map(|mut a| {
+            a.shift(delta);
+            a
+        }));
+        out.comments.extend(self.comments.by_ref().take(comments).map(|mut c| {
+            c.shift(delta);
+            c
+        }));
+        out.problems.extend(self.problems.by_ref().take(problems).map(|mut p| {
+            p.shift(delta);
+            p
+        }));
+        self.broken += usize::from(!g.direct);
+        let range = TextRange::new(g.range.start.wrapping_add_signed(delta), g.range.end.wrapping_add_signed(delta));
+        let (chunks, direct) = (1 + g.joints.len(), g.direct);
+        out.groups.push(Group { range, ..g });
+        Some((chunks, direct))
+    }
+
+    /// Drops a previous group's parts (the new reading reads its text otherwise).
+    fn drop_parts(&mut self, g: &Group) {
+        let [blocks, attributes, comments, problems] = g.counts;
+        self.blocks.by_ref().take(blocks).for_each(drop);
+        self.ids.by_ref().take(blocks).for_each(drop);
+        self.attributes.by_ref().take(attributes).for_each(drop);
+        self.comments.by_ref().take(comments).for_each(drop);
+        self.problems.by_ref().take(problems).for_each(drop);
+        self.broken += usize::from(!g.direct);
     }
 }
 
@@ -390,7 +590,7 @@ fn read_with_tree_sitter(chunk: &str, stop: usize, parsers: &mut Parsers) -> Par
         .map(|e| Problem { range: e.range, code: "syntax-error", message: e.message })
         .collect();
     let HclFile { blocks, attributes, comments } = super::read_tree(chunk, &tree);
-    Parts { blocks, attributes, comments, problems, ..Parts::default() }
+    Parts { blocks, attributes, comments, problems }
 }
 
 #[cfg(test)]
@@ -413,5 +613,118 @@ mod tests {
         let third = read(&inserted, Some((&edited, second.clone())), &mut parsers);
         assert_eq!((third.ids[0], third.ids[1], third.ids[3]), (second.ids[0], second.ids[1], second.ids[2]));
         assert!(!first.ids.contains(&third.ids[2]) && !second.ids.contains(&third.ids[2]));
+    }
+
+    /// Reads `new` from `old`'s reading, checks that a fresh reading reads the same, and returns the reading.
+    fn reread(old: &str, reading: &Reading, new: &str, parsers: &mut Parsers) -> Reading {
+        let updated = read(new, Some((old, reading.clone())), parsers);
+        assert_eq!(updated, read(new, None, parsers), "{old:?}\n->\n{new:?}");
+        assert_eq!(updated.ids.len(), updated.blocks.len());
+        updated
+    }
+
+    const THREE: &str =
+        "resource \"a\" \"x\" {\n  v = 1\n}\n\nresource \"b\" \"y\" {\n  v = 2\n}\n\nvariable \"z\" {}\n";
+
+    #[test]
+    fn an_edit_in_the_first_or_the_last_block_reads_only_that_block() {
+        let mut parsers = Parsers::new();
+        let first = read(THREE, None, &mut parsers);
+        let edited = THREE.replace("v = 1", "v = 11");
+        let second = reread(THREE, &first, &edited, &mut parsers);
+        assert_ne!(second.ids[0], first.ids[0]);
+        assert_eq!(second.ids[1..], first.ids[1..]);
+        let appended = format!("{edited}output \"o\" {{}}\n");
+        let third = reread(&edited, &second, &appended, &mut parsers);
+        assert_eq!(third.ids[..2], second.ids[..2]);
+        // The last chunk is read again: it runs to the end of the text.
+        assert!(!second.ids.contains(&third.ids[2]) && !second.ids.contains(&third.ids[3]));
+    }
+
+    #[test]
+    fn a_block_comment_or_a_heredoc_opened_makes_the_rest_one_chunk_until_closed() {
+        let mut parsers = Parsers::new();
+        let first = read(THREE, None, &mut parsers);
+        for opener in ["/*\n", "x = <<EOF\n"] {
+            let at = THREE.find("  v = 2").unwrap();
+            let opened = format!("{}{opener}{}", &THREE[..at], &THREE[at..]);
+            let second = reread(THREE, &first, &opened, &mut parsers);
+            assert_eq!(second.ids[0], first.ids[0]);
+            assert_eq!(second.groups.len(), 2, "{opener:?}");
+            let closed = reread(&opened, &second, THREE, &mut parsers);
+            assert_eq!(closed.ids[0], first.ids[0]);
+            assert_eq!(closed.groups.len(), 3);
+        }
+    }
+
+    #[test]
+    fn a_header_deleted_or_typed_merges_or_splits_chunks() {
+        let mut parsers = Parsers::new();
+        let first = read(THREE, None, &mut parsers);
+        // The header of `b` deleted: its body joins `a`'s chunk (which no longer reads directly).
+        let deleted = THREE.replace("resource \"b\" \"y\" {\n", "");
+        let second = reread(THREE, &first, &deleted, &mut parsers);
+        assert_eq!(second.groups.len(), 2);
+        assert_eq!(second.ids.last(), first.ids.last());
+        // Its brace deleted: the line is no header any more.
+        let unbraced = THREE.replace("\"y\" {", "\"y\" ");
+        let third = reread(THREE, &first, &unbraced, &mut parsers);
+        assert_eq!(third.ids.last(), first.ids.last());
+        // Typed again.
+        let typed = reread(&unbraced, &third, THREE, &mut parsers);
+        assert_eq!(typed.ids.last(), first.ids.last());
+        assert_eq!(typed.groups.len(), 3);
+    }
+
+    #[test]
+    fn a_group_that_read_beyond_its_text_is_read_again_after_an_edit_after_it() {
+        let mut parsers = Parsers::new();
+        // `a` runs out of text: joined with `b` it still does, and so does the whole text.
+        let text = "resource \"a\" \"x\" {\n  v = 1\n\nresource \"b\" \"y\" {\n  v = 2\n}\n";
+        let first = read(text, None, &mut parsers);
+        assert!(first.groups[0].read_beyond && !first.groups[0].direct);
+        // A `}` at the end: `a` joined with `b` reads now (`b` nested in it).
+        let closed = format!("{text}}}\n");
+        let second = reread(text, &first, &closed, &mut parsers);
+        assert_eq!(second.groups.len(), 1);
+        assert!(second.groups[0].direct);
+        // A block split more than `MAX_JOIN` times reads as the whole text; an edit anywhere reads it again.
+        let split: String = std::iter::once("resource \"a\" \"x\" {\n".to_string())
+            .chain((0..MAX_JOIN + 2).map(|i| format!("dynamic \"d{i}\" {{\n}}\ndata \"e\" {{\n}}\n")))
+            .chain(std::iter::once("}\n".to_string()))
+            .collect();
+        let whole = read(&split, None, &mut parsers);
+        assert!(whole.groups.len() == 1 && whole.groups[0].read_beyond && whole.problems.is_empty());
+        let edited = split.replacen("}\ndata", "}\n\ndata", 1);
+        reread(&split, &whole, &edited, &mut parsers);
+        reread(&split, &whole, &split.replace("resource \"a\"", "resource \"b\""), &mut parsers);
+    }
+
+    #[test]
+    fn groups_beyond_the_limit_of_broken_ones_are_read_again_when_an_edit_moves_them_across_it() {
+        let mut parsers = Parsers::new();
+        let broken: String =
+            (0..MAX_BROKEN_CHUNKS + 3).map(|i| format!("resource \"r\" \"i{i}\" {{\n  v = \n}}\n")).collect();
+        let first = read(&broken, None, &mut parsers);
+        assert_eq!(first.groups.iter().filter(|g| !g.direct).count(), MAX_BROKEN_CHUNKS + 3);
+        // The first one fixed: the first beyond the limit is now parsed.
+        let fixed = broken.replacen("v = \n", "v = 1\n", 1);
+        let second = reread(&broken, &first, &fixed, &mut parsers);
+        // Broken again: back beyond the limit.
+        reread(&fixed, &second, &broken, &mut parsers);
+        // An edit that keeps the count: the blocks after it keep their identities.
+        let renamed = broken.replacen("\"i0\"", "\"j0\"", 1);
+        let third = reread(&broken, &first, &renamed, &mut parsers);
+        assert_eq!(third.ids[1..], first.ids[1..]);
+    }
+
+    #[test]
+    fn an_insertion_that_repeats_the_text_before_it_is_placed_at_its_line_start() {
+        let change = Change::between("a\nresource \"b\" {}\n", "a\nresource \"c\" {}\nresource \"b\" {}\n");
+        assert_eq!((change.prefix, change.suffix), (2, 16));
+        let change = Change::between("ab\ncd", "ab\ncxd");
+        assert_eq!((change.prefix, change.suffix), (4, 1));
+        let change = Change::between("same", "same");
+        assert_eq!((change.prefix, change.suffix), (4, 0));
     }
 }
