@@ -64,7 +64,7 @@ pub struct Problem {
     pub message: String,
 }
 
-/// A run of chunks read together: where it is, how it was read, and how many of the file's blocks, attributes,
+/// A run of chunks read together: where it is, how it was read, and which of the file's blocks, attributes,
 /// comments and problems are its own (they are stored in file order).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Group {
@@ -77,7 +77,12 @@ pub struct Group {
     /// Its reading depended on text beyond its own: it is the whole text read at once, or its chunk ran out of
     /// text, so the chunks after it and the whole text were tried with it. Such a group is read again.
     read_beyond: bool,
-    counts: [usize; 4],
+    /// Where its blocks, attributes, comments and problems end in the reading's vectors (its own run from the
+    /// previous group's ends), and how many groups up to it were not read directly and read beyond their text:
+    /// counted from the file's start, so that an edit finds what it keeps by a binary search.
+    parts_end: [usize; 4],
+    broken_through: usize,
+    read_beyond_through: usize,
 }
 
 impl Group {
@@ -209,23 +214,22 @@ fn scan_line(line: &str) -> (Option<&str>, bool) {
 /// read them the same.
 pub fn read(text: &str, previous: Option<(&str, Reading)>, parsers: &mut Parsers) -> Reading {
     let Some((old_text, mut old)) = previous.filter(|(t, r)| !t.is_empty() && !r.groups.is_empty()) else {
-        return read_chunks(text, &chunk_starts(text), 0, Reading::default(), 0, None, parsers);
+        return read_chunks(text, &chunk_starts(text), Reading::default(), 0, None, parsers);
     };
     let change = Change::between(old_text, text);
     if change.prefix == old_text.len() && old_text.len() == text.len() {
         return old;
     }
-    let (starts, alignment) = starts_after(text, old_text, &old.groups, &change);
+    let rescan = Rescan::new(text, old_text, &old.groups, &change);
+    let alignment = rescan.alignment;
     // The groups before the change read the same afresh (same chunks, same text, the same groups before them):
     // they stay where they are, untouched. The first whose reading looked beyond its text is read again.
-    let (mut kept, mut kept_chunks, mut broken, mut counts) = (0, 0, 0, [0; 4]);
-    for g in old.groups.iter().take_while(|g| !g.read_beyond && alignment.ends_unchanged(g.range.end)) {
-        kept += 1;
-        kept_chunks += 1 + g.joints.len();
-        broken += usize::from(!g.direct);
-        counts.iter_mut().zip(g.counts).for_each(|(c, n)| *c += n);
-    }
-    let [blocks, attributes, comments, problems] = counts;
+    let kept = old.groups.partition_point(|g| alignment.ends_unchanged(g.range.end));
+    let kept = kept.min(old.groups.partition_point(|g| g.read_beyond_through == 0));
+    let (parts_end, broken) =
+        kept.checked_sub(1).map_or(([0; 4], 0), |k| (old.groups[k].parts_end, old.groups[k].broken_through));
+    let starts = rescan.starts(&old.groups, kept);
+    let [blocks, attributes, comments, problems] = parts_end;
     let moved = Moved {
         groups: old.groups.split_off(kept).into_iter().peekable(),
         blocks: old.blocks.split_off(blocks).into_iter(),
@@ -233,18 +237,18 @@ pub fn read(text: &str, previous: Option<(&str, Reading)>, parsers: &mut Parsers
         attributes: old.attributes.split_off(attributes).into_iter(),
         comments: old.comments.split_off(comments).into_iter(),
         problems: old.problems.split_off(problems).into_iter(),
-        broken,
+        parts_end,
         alignment,
     };
-    read_chunks(text, &starts, kept_chunks, old, broken, Some(moved), parsers)
+    read_chunks(text, &starts, old, broken, Some(moved), parsers)
 }
 
-/// Reads the chunks of `text` (which start at `starts`) from the `first` on, after the groups `out` holds
-/// (`broken` of them not read directly), moving from `moved` the previous groups a fresh reading reads the same.
+/// Reads the chunks of `text` that start at `starts` (all of them from some chunk on) after the groups `out`
+/// holds (`broken` of them not read directly), moving from `moved` the previous groups a fresh reading reads the
+/// same.
 fn read_chunks(
     text: &str,
     starts: &[usize],
-    first: usize,
     mut out: Reading,
     mut broken: usize,
     mut moved: Option<Moved>,
@@ -253,9 +257,11 @@ fn read_chunks(
     let end_of = |i: usize| starts.get(i + 1).copied().unwrap_or(text.len());
     // Where chunks i+1..=j start within the group of chunks i..=j.
     let joints = |i: usize, j: usize| -> Vec<usize> { starts[i + 1..=j].iter().map(|s| s - starts[i]).collect() };
-    // (The groups before `first` never tried the whole text: that marks a group `read_beyond`, never kept.)
+    // (The groups in `out` never tried the whole text: that marks a group `read_beyond`, never kept.)
     let mut whole_tried = false;
-    let mut i = first;
+    // More than one chunk: some before `starts`, or more than one in it.
+    let chunked = starts[0] > 0 || starts.len() > 1;
+    let mut i = 0;
     while i < starts.len() {
         let start = starts[i];
         if let Some((chunks, direct)) = moved.as_mut().and_then(|m| m.move_group(start, broken, &mut out)) {
@@ -283,12 +289,13 @@ fn read_chunks(
                     i = j + 1;
                     continue;
                 }
-                if unfinished && !whole_tried && starts.len() > 1 {
+                if unfinished && !whole_tried && chunked {
                     whole_tried = true;
                     if let Some(file) = direct::read(text) {
                         let mut whole = Reading::default();
                         // (Fresh identities: the whole text was read anew.)
-                        let all = joints(0, starts.len() - 1);
+                        let all =
+                            if starts[0] == 0 { joints(0, starts.len() - 1) } else { chunk_starts(text)[1..].to_vec() };
                         whole.push(TextRange::new(0, text.len()), all, true, true, Parts::from(file));
                         return whole;
                     }
@@ -350,13 +357,26 @@ impl Reading {
             parts.comments.iter_mut().for_each(|c| c.shift(delta));
             parts.problems.iter_mut().for_each(|p| p.shift(delta));
         }
-        let counts = [parts.blocks.len(), parts.attributes.len(), parts.comments.len(), parts.problems.len()];
-        self.groups.push(Group { range, joints, direct, read_beyond, counts });
         self.ids.extend(parts.blocks.iter().map(|_| BlockId::fresh()));
         self.blocks.extend(parts.blocks);
         self.attributes.extend(parts.attributes);
         self.comments.extend(parts.comments);
         self.problems.extend(parts.problems);
+        self.close_group(range, joints, direct, read_beyond);
+    }
+
+    /// Appends the group whose parts were just appended.
+    fn close_group(&mut self, range: TextRange, joints: Vec<usize>, direct: bool, read_beyond: bool) {
+        let (broken, beyond) = self.groups.last().map_or((0, 0), |g| (g.broken_through, g.read_beyond_through));
+        self.groups.push(Group {
+            range,
+            joints,
+            direct,
+            read_beyond,
+            parts_end: [self.blocks.len(), self.attributes.len(), self.comments.len(), self.problems.len()],
+            broken_through: broken + usize::from(!direct),
+            read_beyond_through: beyond + usize::from(read_beyond),
+        });
     }
 }
 
@@ -436,48 +456,73 @@ impl Alignment {
     }
 }
 
-/// The chunk starts of `text`, which `change` made from `old_text`, found from the previous chunk starts (those
-/// of `groups`, the previous reading's): the new text is scanned only from the last previous start at or before
-/// the change to the first header after it that was a previous start (shifted) in the unchanged suffix. The
-/// scanner's state is the same in both texts at such a start (nothing open: it was found as a header), and what
-/// follows is the same text, so the starts after it are the previous ones shifted.
-fn starts_after(text: &str, old_text: &str, groups: &[Group], change: &Change) -> (Vec<usize>, Alignment) {
-    let delta = text.len() as isize - old_text.len() as isize;
-    let first = groups.partition_point(|g| g.range.start <= change.prefix) - 1;
-    let rescanned_from = groups[first].chunk_starts().take_while(|&s| s <= change.prefix).last().unwrap_or(0);
-    let mut starts = Vec::with_capacity(groups.len() + 8);
-    starts.extend(groups[..first].iter().flat_map(Group::chunk_starts));
-    starts.extend(groups[first].chunk_starts().take_while(|&s| s < rescanned_from));
-    let rescanned = starts.len();
-    if rescanned_from == 0 {
-        starts.push(0);
-    }
-    let suffix_start = text.len() - change.suffix;
-    let mut synced = None;
-    scan_headers(text, rescanned_from, |start| {
-        // A header line wholly in the unchanged suffix, at a previous chunk start.
-        if start >= suffix_start {
-            let old_start = start + old_text.len() - text.len();
-            if let Some(g) = group_starting_chunk(groups, old_start) {
-                synced = Some((start, old_start, g));
-                return false;
-            }
+/// The chunk starts of the new text around the change, found from the previous ones (those of the previous
+/// reading's groups): the new text is scanned only from the last previous start at or before the change to the
+/// first header after it that was a previous start (shifted) in the unchanged suffix. The scanner's state is the
+/// same in both texts at such a start (nothing open: it was found as a header), and what follows is the same
+/// text, so the starts after it are the previous ones shifted.
+struct Rescan {
+    /// The chunk starts found by scanning, from `alignment.rescanned_from` to the synced one.
+    starts: Vec<usize>,
+    /// The previous group with the chunk `alignment.rescanned_from`.
+    first: usize,
+    /// The previous group with the chunk `alignment.synced_from`, and where that chunk started.
+    synced: Option<(usize, usize)>,
+    alignment: Alignment,
+}
+
+impl Rescan {
+    fn new(text: &str, old_text: &str, groups: &[Group], change: &Change) -> Rescan {
+        let first = groups.partition_point(|g| g.range.start <= change.prefix) - 1;
+        let rescanned_from = groups[first].chunk_starts().take_while(|&s| s <= change.prefix).last().unwrap_or(0);
+        let mut starts = Vec::new();
+        if rescanned_from == 0 {
+            starts.push(0);
         }
-        starts.push(start);
-        true
-    });
-    let rescanned_from_starts = starts.get(rescanned) == Some(&rescanned_from);
-    if let Some((_, old_start, g)) = synced {
-        starts.extend(
-            groups[g..]
-                .iter()
-                .flat_map(Group::chunk_starts)
-                .filter(|&s| s >= old_start)
-                .map(|s| s.wrapping_add_signed(delta)),
-        );
+        let suffix_start = text.len() - change.suffix;
+        let mut synced = None;
+        scan_headers(text, rescanned_from, |start| {
+            // A header line wholly in the unchanged suffix, at a previous chunk start.
+            if start >= suffix_start {
+                let old_start = start + old_text.len() - text.len();
+                if let Some(g) = group_starting_chunk(groups, old_start) {
+                    synced = Some((start, old_start, g));
+                    return false;
+                }
+            }
+            starts.push(start);
+            true
+        });
+        let alignment = Alignment {
+            rescanned_from,
+            rescanned_from_starts: starts.first() == Some(&rescanned_from),
+            synced_from: synced.map(|(start, ..)| start),
+            delta: text.len() as isize - old_text.len() as isize,
+        };
+        Rescan { starts, first, synced: synced.map(|(_, old_start, g)| (g, old_start)), alignment }
     }
-    let synced_from = synced.map(|(start, ..)| start);
-    (starts, Alignment { rescanned_from, rescanned_from_starts, synced_from, delta })
+
+    /// The chunk starts of the new text from the start of the previous group `from` on (one before the change).
+    fn starts(self, groups: &[Group], from: usize) -> Vec<usize> {
+        let rescanned_from = self.alignment.rescanned_from;
+        let mut starts: Vec<usize> = groups[from..=self.first]
+            .iter()
+            .flat_map(Group::chunk_starts)
+            .take_while(|&s| s < rescanned_from)
+            .collect();
+        starts.extend(self.starts);
+        if let Some((g, old_start)) = self.synced {
+            let delta = self.alignment.delta;
+            starts.extend(
+                groups[g..]
+                    .iter()
+                    .flat_map(Group::chunk_starts)
+                    .skip_while(|&s| s < old_start)
+                    .map(|s| s.wrapping_add_signed(delta)),
+            );
+        }
+        starts
+    }
 }
 
 /// The index of the group with a chunk starting at `at`, if there is one.
@@ -496,8 +541,8 @@ struct Moved {
     attributes: std::vec::IntoIter<Attribute>,
     comments: std::vec::IntoIter<Comment>,
     problems: std::vec::IntoIter<Problem>,
-    /// How many of the previous groups before the next of `groups` were not read directly.
-    broken: usize,
+    /// Where the parts of the previous groups moved or dropped so far end (as `Group::parts_end`).
+    parts_end: [usize; 4],
     alignment: Alignment,
 }
 
@@ -525,12 +570,13 @@ impl Moved {
         }
         let g = self.groups.peek().filter(|g| g.range.start == old_start)?;
         let same_chunks = start >= a.rescanned_from || a.ends_unchanged(g.range.end);
-        let same_limit = g.direct || (self.broken < MAX_BROKEN_CHUNKS) == (broken < MAX_BROKEN_CHUNKS);
+        let broken_before = g.broken_through - usize::from(!g.direct);
+        let same_limit = g.direct || (broken_before < MAX_BROKEN_CHUNKS) == (broken < MAX_BROKEN_CHUNKS);
         if g.read_beyond || !same_chunks || !same_limit {
             return None;
         }
         let g = self.groups.next()?;
-        let [blocks, attributes, comments, problems] = g.counts;
+        let [blocks, attributes, comments, problems] = self.counts(&g);
         let shift = |mut b: Block| {
             b.shift(delta);
             b
@@ -549,22 +595,27 @@ impl Moved {
             p.shift(delta);
             p
         }));
-        self.broken += usize::from(!g.direct);
         let range = TextRange::new(g.range.start.wrapping_add_signed(delta), g.range.end.wrapping_add_signed(delta));
         let (chunks, direct) = (1 + g.joints.len(), g.direct);
-        out.groups.push(Group { range, ..g });
+        out.close_group(range, g.joints, direct, false);
         Some((chunks, direct))
+    }
+
+    /// How many blocks, attributes, comments and problems are the next previous group's own.
+    fn counts(&mut self, g: &Group) -> [usize; 4] {
+        let counts = std::array::from_fn(|k| g.parts_end[k] - self.parts_end[k]);
+        self.parts_end = g.parts_end;
+        counts
     }
 
     /// Drops a previous group's parts (the new reading reads its text otherwise).
     fn drop_parts(&mut self, g: &Group) {
-        let [blocks, attributes, comments, problems] = g.counts;
+        let [blocks, attributes, comments, problems] = self.counts(g);
         self.blocks.by_ref().take(blocks).for_each(drop);
         self.ids.by_ref().take(blocks).for_each(drop);
         self.attributes.by_ref().take(attributes).for_each(drop);
         self.comments.by_ref().take(comments).for_each(drop);
         self.problems.by_ref().take(problems).for_each(drop);
-        self.broken += usize::from(!g.direct);
     }
 }
 
