@@ -208,8 +208,9 @@ fn random_edit(text: &str, rng: &mut Rng) -> String {
     format!("{}{insert}{}", &text[..start], &text[end..])
 }
 
-/// Chains of random edits, each reading from the previous reading: it equals a fresh reading every time, and
-/// every block has an identity no other block of the reading has.
+/// Chains of random edits, each reading from the previous reading: it equals a fresh reading every time (the
+/// change found by comparing the texts, or by editing the previous text from a rope), and every block has an
+/// identity no other block of the reading has.
 #[test]
 fn readings_after_chains_of_random_edits_equal_fresh_ones() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
@@ -234,6 +235,13 @@ fn readings_after_chains_of_random_edits_equal_fresh_ones() {
                 let new = random_edit(&previous.0, &mut rng);
                 let fresh = chunked::read(&new, None, &mut parsers);
                 let (old_text, old_reading) = previous;
+                // As the workspace reads: the previous text edited in place from the document's rope.
+                let mut edited = old_text.clone();
+                let change = chunked::Change::apply(&mut edited, &ropey::Rope::from_str(&new));
+                assert_eq!(edited, new, "{name}: the text edited from the rope");
+                assert_eq!(change, chunked::Change::between(&old_text, &new), "{name}");
+                let from_rope = chunked::read_changed(&new, change, old_reading.clone(), &mut parsers);
+                assert_eq!(from_rope, fresh, "{name}, chain {chain}, edit {step}: {old_text:?}\n->\n{new:?}");
                 let updated = chunked::read(&new, Some((&old_text, old_reading)), &mut parsers);
                 assert_eq!(updated, fresh, "{name}, chain {chain}, edit {step}: {old_text:?}\n->\n{new:?}");
                 assert_eq!(updated.ids.len(), updated.blocks.len(), "{name}");

@@ -12,7 +12,8 @@
 //! ([`MAX_JOIN`]), then the whole text is read once, before tree-sitter is asked.
 //!
 //! A reading after an edit costs what the edit touches. The previous and the new text differ in one run of
-//! bytes, between a common prefix and a common suffix (compared at memcmp speed). The chunk starts before the
+//! bytes, between a common prefix and a common suffix (compared at memcmp speed; [`Change::apply`] also edits
+//! the previous text into the new one in place, from the document's rope). The chunk starts before the
 //! change are the previous ones; the new text is scanned for headers from the last of them only until a header
 //! in the unchanged suffix that was a chunk start before: the scanner has nothing open there in either text, so
 //! the chunk starts after it are the previous ones, shifted. The previous groups before the change stay in
@@ -213,14 +214,21 @@ fn scan_line(line: &str) -> (Option<&str>, bool) {
 /// touches is read: the groups before it are kept in place and those after it moved, where a fresh reading would
 /// read them the same.
 pub fn read(text: &str, previous: Option<(&str, Reading)>, parsers: &mut Parsers) -> Reading {
-    let Some((old_text, mut old)) = previous.filter(|(t, r)| !t.is_empty() && !r.groups.is_empty()) else {
-        return read_chunks(text, &chunk_starts(text), Reading::default(), 0, None, parsers);
-    };
-    let change = Change::between(old_text, text);
-    if change.prefix == old_text.len() && old_text.len() == text.len() {
+    match previous {
+        Some((old_text, old)) => read_changed(text, Change::between(old_text, text), old, parsers),
+        None => read_chunks(text, &chunk_starts(text), Reading::default(), 0, None, parsers),
+    }
+}
+
+/// Reads `text`, which `change` made from the text `previous` is a reading of (as [`read`]).
+pub fn read_changed(text: &str, change: Change, mut old: Reading, parsers: &mut Parsers) -> Reading {
+    if change.old_len == 0 || old.groups.is_empty() {
+        return read(text, None, parsers);
+    }
+    if change.prefix == change.old_len && change.old_len == text.len() {
         return old;
     }
-    let rescan = Rescan::new(text, old_text, &old.groups, &change);
+    let rescan = Rescan::new(text, &old.groups, &change);
     let alignment = rescan.alignment;
     // The groups before the change read the same afresh (same chunks, same text, the same groups before them):
     // they stay where they are, untouched. The first whose reading looked beyond its text is read again.
@@ -380,31 +388,101 @@ impl Reading {
     }
 }
 
-/// How the new text differs from the previous one: one contiguous change between a common prefix and a common
-/// suffix (which do not overlap in either text).
-struct Change {
+/// How a text was edited into another: one run of bytes changed between a common prefix and a common suffix
+/// (which do not overlap in either text, and end and start at character boundaries).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Change {
     prefix: usize,
     suffix: usize,
+    old_len: usize,
 }
 
 impl Change {
-    fn between(old: &str, new: &str) -> Change {
-        let (old, new) = (old.as_bytes(), new.as_bytes());
-        let prefix = common_prefix(old, new);
-        let suffix = common_suffix(&old[prefix..], &new[prefix..]);
-        // Text inserted or deleted may be placed further back where the text before it repeats its end (a block
-        // inserted before one whose header starts the same): start it at its line's start if it can, so that the
-        // line before it is in the prefix and the line after it, a header, in the suffix.
-        let (shorter, longer) = if old.len() < new.len() { (old, new) } else { (new, old) };
-        let line_start = old[..prefix].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let moved = longer.len() - shorter.len();
-        if moved > 0
-            && prefix + suffix == shorter.len()
-            && shorter[line_start..prefix] == longer[line_start + moved..prefix + moved]
-        {
-            return Change { prefix: line_start, suffix: suffix + prefix - line_start };
+    /// The change from `old` to `new`.
+    pub fn between(old: &str, new: &str) -> Change {
+        let (old_bytes, new_bytes) = (old.as_bytes(), new.as_bytes());
+        let prefix = common_prefix(old_bytes, new_bytes);
+        let suffix = common_suffix(&old_bytes[prefix..], &new_bytes[prefix..]);
+        Change { prefix, suffix, old_len: old.len() }
+            .placed(old, new.len(), |at, bytes| new.as_bytes()[at..].starts_with(bytes))
+    }
+
+    /// Edits `old` in place into the text of `new`, and returns the change: only the run that differs is
+    /// copied from the rope (and the text after it moved), where making a string of the rope copies it all.
+    pub fn apply(old: &mut String, new: &ropey::Rope) -> Change {
+        let (old_bytes, new_len) = (old.as_bytes(), new.len_bytes());
+        let shortest = old_bytes.len().min(new_len);
+        let mut prefix = 0;
+        for chunk in new.chunks().map(str::as_bytes) {
+            let part = &chunk[..chunk.len().min(shortest - prefix)];
+            let old_part = &old_bytes[prefix..prefix + part.len()];
+            // (Mostly the same: one comparison per chunk.)
+            let same = if part == old_part { part.len() } else { common_prefix(part, old_part) };
+            prefix += same;
+            if same < chunk.len() {
+                break;
+            }
         }
-        Change { prefix, suffix }
+        let mut suffix = 0;
+        let (mut chunks, ..) = new.chunks_at_byte(new_len);
+        while let Some(chunk) = chunks.prev().map(str::as_bytes) {
+            let part = &chunk[chunk.len() - chunk.len().min(shortest - prefix - suffix)..];
+            let end = old_bytes.len() - suffix;
+            let old_part = &old_bytes[end - part.len()..end];
+            let same = if part == old_part { part.len() } else { common_suffix(part, old_part) };
+            suffix += same;
+            if same < chunk.len() {
+                break;
+            }
+        }
+        let change = Change { prefix, suffix, old_len: old.len() }.placed(old, new_len, |at, bytes| {
+            let (mut chunks, chunk_start, ..) = new.chunks_at_byte(at);
+            let mut skip = at - chunk_start;
+            let mut rest = bytes;
+            while let (false, Some(chunk)) = (rest.is_empty(), chunks.next()) {
+                let part = &chunk.as_bytes()[skip..];
+                let n = part.len().min(rest.len());
+                if part[..n] != rest[..n] {
+                    return false;
+                }
+                (skip, rest) = (0, &rest[n..]);
+            }
+            rest.is_empty()
+        });
+        let changed = new.byte_slice(change.prefix..new_len - change.suffix);
+        let mut changed_text = String::with_capacity(changed.len_bytes());
+        changed.chunks().for_each(|c| changed_text.push_str(c));
+        old.replace_range(change.prefix..change.old_len - change.suffix, &changed_text);
+        change
+    }
+
+    /// The change placed where it reads best: at character boundaries, and, for text inserted or deleted where
+    /// the text before it repeats its end (a block inserted before one whose header starts the same), at its
+    /// line's start if it can be, so that the line before it is in the prefix and the line after it, a header, in
+    /// the suffix. `new_has(at, bytes)`: whether the new text has `bytes` at `at`.
+    fn placed(mut self, old: &str, new_len: usize, new_has: impl Fn(usize, &[u8]) -> bool) -> Change {
+        // (The prefix and the suffix are the same bytes in both texts: a boundary in one is one in the other.)
+        while !old.is_char_boundary(self.prefix) {
+            self.prefix -= 1;
+        }
+        while !old.is_char_boundary(self.old_len - self.suffix) {
+            self.suffix -= 1;
+        }
+        let line_start = old[..self.prefix].rfind('\n').map_or(0, |i| i + 1);
+        let repeated = &old.as_bytes()[line_start..self.prefix];
+        let pure = self.prefix + self.suffix == self.old_len.min(new_len);
+        let slides = match new_len.checked_sub(self.old_len) {
+            Some(0) => false,
+            // Inserted: the new text repeats the line's start where the insertion ends.
+            Some(inserted) => pure && new_has(line_start + inserted, repeated),
+            // Deleted: the old text did.
+            None => pure && old.as_bytes()[line_start + self.old_len - new_len..].starts_with(repeated),
+        };
+        if slides {
+            self.suffix += self.prefix - line_start;
+            self.prefix = line_start;
+        }
+        self
     }
 }
 
@@ -413,12 +491,12 @@ impl Change {
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
     let n = a.len().min(b.len());
     let mut same = 0;
-    for step in [4096, 64, 1] {
+    for step in [4096, 64] {
         while same + step <= n && a[same..same + step] == b[same..same + step] {
             same += step;
         }
     }
-    same
+    same + a[same..n].iter().zip(&b[same..n]).take_while(|(x, y)| x == y).count()
 }
 
 /// The length of the common suffix of `a` and `b` (as [`common_prefix`], from the end).
@@ -426,12 +504,12 @@ fn common_suffix(a: &[u8], b: &[u8]) -> usize {
     let n = a.len().min(b.len());
     let (a, b) = (&a[a.len() - n..], &b[b.len() - n..]);
     let mut same = 0;
-    for step in [4096, 64, 1] {
+    for step in [4096, 64] {
         while same + step <= n && a[n - same - step..n - same] == b[n - same - step..n - same] {
             same += step;
         }
     }
-    same
+    same + a[..n - same].iter().rev().zip(b[..n - same].iter().rev()).take_while(|(x, y)| x == y).count()
 }
 
 /// Where the chunks of the new text are those of the previous one.
@@ -472,7 +550,7 @@ struct Rescan {
 }
 
 impl Rescan {
-    fn new(text: &str, old_text: &str, groups: &[Group], change: &Change) -> Rescan {
+    fn new(text: &str, groups: &[Group], change: &Change) -> Rescan {
         let first = groups.partition_point(|g| g.range.start <= change.prefix) - 1;
         let rescanned_from = groups[first].chunk_starts().take_while(|&s| s <= change.prefix).last().unwrap_or(0);
         let mut starts = Vec::new();
@@ -484,7 +562,7 @@ impl Rescan {
         scan_headers(text, rescanned_from, |start| {
             // A header line wholly in the unchanged suffix, at a previous chunk start.
             if start >= suffix_start {
-                let old_start = start + old_text.len() - text.len();
+                let old_start = start + change.old_len - text.len();
                 if let Some(g) = group_starting_chunk(groups, old_start) {
                     synced = Some((start, old_start, g));
                     return false;
@@ -497,7 +575,7 @@ impl Rescan {
             rescanned_from,
             rescanned_from_starts: starts.first() == Some(&rescanned_from),
             synced_from: synced.map(|(start, ..)| start),
-            delta: text.len() as isize - old_text.len() as isize,
+            delta: text.len() as isize - change.old_len as isize,
         };
         Rescan { starts, first, synced: synced.map(|(_, old_start, g)| (g, old_start)), alignment }
     }
@@ -777,5 +855,11 @@ mod tests {
         assert_eq!((change.prefix, change.suffix), (4, 1));
         let change = Change::between("same", "same");
         assert_eq!((change.prefix, change.suffix), (4, 0));
+        // At character boundaries (`é` and `è` share their first byte).
+        let change = Change::between("aéb", "aèb");
+        assert_eq!((change.prefix, change.suffix), (1, 1));
+        let mut text = "aéb".to_string();
+        assert_eq!(Change::apply(&mut text, &ropey::Rope::from_str("aèb")), change);
+        assert_eq!(text, "aèb");
     }
 }
