@@ -238,6 +238,8 @@ pub fn read_changed(text: &str, change: Change, mut old: Reading, parsers: &mut 
         kept.checked_sub(1).map_or(([0; 4], 0), |k| (old.groups[k].parts_end, old.groups[k].broken_through));
     let starts = rescan.starts(&old.groups, kept);
     let [blocks, attributes, comments, problems] = parts_end;
+    let (broken_in_all, read_beyond_in_all) =
+        old.groups.last().map_or((0, 0), |g| (g.broken_through, g.read_beyond_through));
     let moved = Moved {
         groups: old.groups.split_off(kept).into_iter().peekable(),
         blocks: old.blocks.split_off(blocks).into_iter(),
@@ -246,6 +248,8 @@ pub fn read_changed(text: &str, change: Change, mut old: Reading, parsers: &mut 
         comments: old.comments.split_off(comments).into_iter(),
         problems: old.problems.split_off(problems).into_iter(),
         parts_end,
+        broken: broken_in_all,
+        read_beyond: read_beyond_in_all,
         alignment,
     };
     read_chunks(text, &starts, old, broken, Some(moved), parsers)
@@ -621,6 +625,10 @@ struct Moved {
     problems: std::vec::IntoIter<Problem>,
     /// Where the parts of the previous groups moved or dropped so far end (as `Group::parts_end`).
     parts_end: [usize; 4],
+    /// The previous reading's groups not read directly, and read beyond their text (as `Group::broken_through`
+    /// and `Group::read_beyond_through` of its last group).
+    broken: usize,
+    read_beyond: usize,
     alignment: Alignment,
 }
 
@@ -653,6 +661,12 @@ impl Moved {
         if g.read_beyond || !same_chunks || !same_limit {
             return None;
         }
+        // After the change, where every group left reads directly, all of them move.
+        let direct_to_end = g.broken_through - usize::from(!g.direct) == self.broken
+            && g.read_beyond_through - usize::from(g.read_beyond) == self.read_beyond;
+        if start >= a.rescanned_from && direct_to_end {
+            return Some((self.move_rest(delta, out), true));
+        }
         let g = self.groups.next()?;
         let [blocks, attributes, comments, problems] = self.counts(&g);
         let shift = |mut b: Block| {
@@ -677,6 +691,33 @@ impl Moved {
         let (chunks, direct) = (1 + g.joints.len(), g.direct);
         out.close_group(range, g.joints, direct, false);
         Some((chunks, direct))
+    }
+
+    /// Moves every previous group left into `out`, shifted by `delta` (in bulk: a copy of each vector's rest
+    /// and a pass over it); returns how many chunks they span.
+    fn move_rest(&mut self, delta: isize, out: &mut Reading) -> usize {
+        let from = [out.blocks.len(), out.attributes.len(), out.comments.len(), out.problems.len()];
+        out.blocks.extend(std::mem::take(&mut self.blocks));
+        out.ids.extend(std::mem::take(&mut self.ids));
+        out.attributes.extend(std::mem::take(&mut self.attributes));
+        out.comments.extend(std::mem::take(&mut self.comments));
+        out.problems.extend(std::mem::take(&mut self.problems));
+        if delta != 0 {
+            out.blocks[from[0]..].iter_mut().for_each(|b| b.shift(delta));
+            out.attributes[from[1]..].iter_mut().for_each(|a| a.shift(delta));
+            out.comments[from[2]..].iter_mut().for_each(|c| c.shift(delta));
+            out.problems[from[3]..].iter_mut().for_each(|p| p.shift(delta));
+        }
+        let (broken, read_beyond) = out.groups.last().map_or((0, 0), |g| (g.broken_through, g.read_beyond_through));
+        let mut chunks = 0;
+        for g in self.groups.by_ref() {
+            chunks += 1 + g.joints.len();
+            let range =
+                TextRange::new(g.range.start.wrapping_add_signed(delta), g.range.end.wrapping_add_signed(delta));
+            let parts_end = std::array::from_fn(|k| g.parts_end[k] - self.parts_end[k] + from[k]);
+            out.groups.push(Group { range, parts_end, broken_through: broken, read_beyond_through: read_beyond, ..g });
+        }
+        chunks
     }
 
     /// How many blocks, attributes, comments and problems are the next previous group's own.
