@@ -224,6 +224,9 @@ fn readings_after_chains_of_random_edits_equal_fresh_ones() {
         .collect();
     texts.push(("generated 300 lines".into(), generate::generate(300)));
     texts.push(("generated 1500 lines".into(), generate::generate(1500)));
+    // Top-level attributes and comments between the blocks (as in `.tfvars` files).
+    let between = generate::generate(300).replace("}\n\nresource", "}\nflag = true # on\n\nresource");
+    texts.push(("generated with top-level attributes".into(), between));
     let mut rng = Rng(0x6f6e_7573);
     let mut parsers = Parsers::new();
     let mut checked = 0;

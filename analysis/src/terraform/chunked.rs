@@ -17,14 +17,15 @@
 //! change are the previous ones; the new text is scanned for headers from the last of them only until a header
 //! in the unchanged suffix that was a chunk start before: the scanner has nothing open there in either text, so
 //! the chunk starts after it are the previous ones, shifted. The previous groups before the change stay in
-//! place, untouched; those after it are moved, their ranges shifted (the one cost that grows with the text after
-//! the edit); the chunks in between are read. A group is kept or moved only where a fresh reading reads the same
-//! chunks the same way (see [`Moved::move_group`]), so the reading of a text is a function of the text alone
+//! place, untouched; those after it stay in the previous reading's vectors too, their ranges shifted in place
+//! (with the comparison, what grows with the file); the groups read in between are spliced in. A group
+//! is kept or moved only where a fresh reading reads the same chunks the same way (see
+//! [`Moved::move_group`]), so the reading of a text is a function of the text alone
 //! (`analysis/tests/hcl_reading.rs`, the incremental property test and the hcl fuzzer hold a reading after edits
 //! equal to a fresh one). Kept and moved blocks keep their [`BlockId`].
 
 use super::direct::{self, HclFile};
-use super::model::{Attribute, Block, Comment};
+use super::model::{Attribute, Block, Comment, Expr, ExprKind};
 use crate::document::{Parsers, MAX_TREE_DEPTH};
 use crate::file_kind::Syntax;
 use crate::text::TextRange;
@@ -78,12 +79,34 @@ pub struct Group {
     /// Its reading depended on text beyond its own: it is the whole text read at once, or its chunk ran out of
     /// text, so the chunks after it and the whole text were tried with it. Such a group is read again.
     read_beyond: bool,
-    /// Where its blocks, attributes, comments and problems end in the reading's vectors (its own run from the
-    /// previous group's ends), and how many groups up to it were not read directly and read beyond their text:
-    /// counted from the file's start, so that an edit finds what it keeps by a binary search.
+    /// Counted from the file's start through this group (so that an edit finds what it keeps by a binary
+    /// search); its own parts run from the previous group's `parts_end` to its own.
+    through: Tally,
+}
+
+/// What the groups from the file's start through one hold: where their blocks, attributes, comments and
+/// problems end in the reading's vectors, and how many were not read directly and read beyond their text.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct Tally {
     parts_end: [usize; 4],
-    broken_through: usize,
-    read_beyond_through: usize,
+    broken: usize,
+    read_beyond: usize,
+}
+
+impl Tally {
+    /// Counted through the group before `groups[i]` (nothing before the first).
+    fn before(groups: &[Group], i: usize) -> Tally {
+        i.checked_sub(1).map_or(Tally::default(), |k| groups[k].through)
+    }
+
+    /// This tally, counted from `from` (a tally before it) on and then after `to`.
+    fn moved(self, from: Tally, to: Tally) -> Tally {
+        Tally {
+            parts_end: std::array::from_fn(|k| self.parts_end[k] - from.parts_end[k] + to.parts_end[k]),
+            broken: self.broken - from.broken + to.broken,
+            read_beyond: self.read_beyond - from.read_beyond + to.read_beyond,
+        }
+    }
 }
 
 impl Group {
@@ -216,12 +239,14 @@ fn scan_line(line: &str) -> (Option<&str>, bool) {
 pub fn read(text: &str, previous: Option<(&str, Reading)>, parsers: &mut Parsers) -> Reading {
     match previous {
         Some((old_text, old)) => read_changed(text, Change::between(old_text, text), old, parsers),
-        None => read_chunks(text, &chunk_starts(text), Reading::default(), 0, None, parsers),
+        None => match read_chunks(text, &chunk_starts(text), 0, None, parsers) {
+            Chunks::Groups(reading) | Chunks::Whole(reading) => reading,
+        },
     }
 }
 
 /// Reads `text`, which `change` made from the text `previous` is a reading of (as [`read`]).
-pub fn read_changed(text: &str, change: Change, mut old: Reading, parsers: &mut Parsers) -> Reading {
+pub fn read_changed(text: &str, change: Change, old: Reading, parsers: &mut Parsers) -> Reading {
     if change.old_len == 0 || old.groups.is_empty() {
         return read(text, None, parsers);
     }
@@ -233,53 +258,52 @@ pub fn read_changed(text: &str, change: Change, mut old: Reading, parsers: &mut 
     // The groups before the change read the same afresh (same chunks, same text, the same groups before them):
     // they stay where they are, untouched. The first whose reading looked beyond its text is read again.
     let kept = old.groups.partition_point(|g| alignment.ends_unchanged(g.range.end));
-    let kept = kept.min(old.groups.partition_point(|g| g.read_beyond_through == 0));
-    let (parts_end, broken) =
-        kept.checked_sub(1).map_or(([0; 4], 0), |k| (old.groups[k].parts_end, old.groups[k].broken_through));
+    let kept = kept.min(old.groups.partition_point(|g| g.through.read_beyond == 0));
     let starts = rescan.starts(&old.groups, kept);
-    let [blocks, attributes, comments, problems] = parts_end;
-    let (broken_in_all, read_beyond_in_all) =
-        old.groups.last().map_or((0, 0), |g| (g.broken_through, g.read_beyond_through));
-    let moved = Moved {
-        groups: old.groups.split_off(kept).into_iter().peekable(),
-        blocks: old.blocks.split_off(blocks).into_iter(),
-        ids: old.ids.split_off(blocks).into_iter(),
-        attributes: old.attributes.split_off(attributes).into_iter(),
-        comments: old.comments.split_off(comments).into_iter(),
-        problems: old.problems.split_off(problems).into_iter(),
-        parts_end,
-        broken: broken_in_all,
-        read_beyond: read_beyond_in_all,
-        alignment,
-    };
-    read_chunks(text, &starts, old, broken, Some(moved), parsers)
+    let broken = Tally::before(&old.groups, kept).broken;
+    let mut moved = Moved { next: kept, rest: None, alignment, old };
+    match read_chunks(text, &starts, broken, Some(&mut moved), parsers) {
+        Chunks::Whole(whole) => whole,
+        Chunks::Groups(read) => moved.assemble(kept, read),
+    }
 }
 
-/// Reads the chunks of `text` that start at `starts` (all of them from some chunk on) after the groups `out`
-/// holds (`broken` of them not read directly), moving from `moved` the previous groups a fresh reading reads the
-/// same.
+/// What reading chunks gave.
+enum Chunks {
+    /// The groups read (and moved) from the first chunk read on.
+    Groups(Reading),
+    /// The whole text, read at once.
+    Whole(Reading),
+}
+
+/// Reads the chunks of `text` that start at `starts` (all of them from some chunk on, after groups of which
+/// `broken` were not read directly), moving from `moved` the previous groups a fresh reading reads the same.
 fn read_chunks(
     text: &str,
     starts: &[usize],
-    mut out: Reading,
     mut broken: usize,
-    mut moved: Option<Moved>,
+    mut moved: Option<&mut Moved>,
     parsers: &mut Parsers,
-) -> Reading {
+) -> Chunks {
+    let mut out = Reading::default();
     let end_of = |i: usize| starts.get(i + 1).copied().unwrap_or(text.len());
     // Where chunks i+1..=j start within the group of chunks i..=j.
     let joints = |i: usize, j: usize| -> Vec<usize> { starts[i + 1..=j].iter().map(|s| s - starts[i]).collect() };
-    // (The groups in `out` never tried the whole text: that marks a group `read_beyond`, never kept.)
+    // (The groups before `starts` never tried the whole text: that marks a group `read_beyond`, never kept.)
     let mut whole_tried = false;
     // More than one chunk: some before `starts`, or more than one in it.
     let chunked = starts[0] > 0 || starts.len() > 1;
     let mut i = 0;
     while i < starts.len() {
         let start = starts[i];
-        if let Some((chunks, direct)) = moved.as_mut().and_then(|m| m.move_group(start, broken, &mut out)) {
-            broken += usize::from(!direct);
-            i += chunks;
-            continue;
+        match moved.as_mut().and_then(|m| m.move_group(start, broken, &mut out)) {
+            Some(Move::Group { chunks, direct }) => {
+                broken += usize::from(!direct);
+                i += chunks;
+                continue;
+            }
+            Some(Move::Rest) => break,
+            None => {}
         }
         match direct::read_or_stop(&text[start..end_of(i)]) {
             Ok(file) => {
@@ -309,7 +333,7 @@ fn read_chunks(
                         let all =
                             if starts[0] == 0 { joints(0, starts.len() - 1) } else { chunk_starts(text)[1..].to_vec() };
                         whole.push(TextRange::new(0, text.len()), all, true, true, Parts::from(file));
-                        return whole;
+                        return Chunks::Whole(whole);
                     }
                 }
                 broken += 1;
@@ -327,7 +351,7 @@ fn read_chunks(
             }
         }
     }
-    out
+    Chunks::Groups(out)
 }
 
 /// A chunk's parts as just read, with ranges relative to the chunk.
@@ -379,16 +403,13 @@ impl Reading {
 
     /// Appends the group whose parts were just appended.
     fn close_group(&mut self, range: TextRange, joints: Vec<usize>, direct: bool, read_beyond: bool) {
-        let (broken, beyond) = self.groups.last().map_or((0, 0), |g| (g.broken_through, g.read_beyond_through));
-        self.groups.push(Group {
-            range,
-            joints,
-            direct,
-            read_beyond,
+        let before = Tally::before(&self.groups, self.groups.len());
+        let through = Tally {
             parts_end: [self.blocks.len(), self.attributes.len(), self.comments.len(), self.problems.len()],
-            broken_through: broken + usize::from(!direct),
-            read_beyond_through: beyond + usize::from(read_beyond),
-        });
+            broken: before.broken + usize::from(!direct),
+            read_beyond: before.read_beyond + usize::from(read_beyond),
+        };
+        self.groups.push(Group { range, joints, direct, read_beyond, through });
     }
 }
 
@@ -614,34 +635,35 @@ fn group_starting_chunk(groups: &[Group], at: usize) -> Option<usize> {
     (offset == 0 || groups[g].joints.binary_search(&offset).is_ok()).then_some(g)
 }
 
-/// The previous reading's groups after those kept in place, with their parts in file order, to move into the
-/// new reading where it reads the same chunks the same way.
+/// The previous reading, from which the new one takes its groups: those before the change stay in place; of
+/// the others, those a fresh reading reads the same are moved, their ranges shifted, and the rest dropped.
 struct Moved {
-    groups: std::iter::Peekable<std::vec::IntoIter<Group>>,
-    blocks: std::vec::IntoIter<Block>,
-    ids: std::vec::IntoIter<BlockId>,
-    attributes: std::vec::IntoIter<Attribute>,
-    comments: std::vec::IntoIter<Comment>,
-    problems: std::vec::IntoIter<Problem>,
-    /// Where the parts of the previous groups moved or dropped so far end (as `Group::parts_end`).
-    parts_end: [usize; 4],
-    /// The previous reading's groups not read directly, and read beyond their text (as `Group::broken_through`
-    /// and `Group::read_beyond_through` of its last group).
-    broken: usize,
-    read_beyond: usize,
+    old: Reading,
+    /// The next previous group (those before it are moved or dropped).
+    next: usize,
+    /// Every previous group from this one on is moved, shifted by this much.
+    rest: Option<(usize, isize)>,
     alignment: Alignment,
+}
+
+/// A previous group moved into the new reading.
+enum Move {
+    /// One group, of `chunks` chunks, read directly or not.
+    Group { chunks: usize, direct: bool },
+    /// Every group left: nothing remains to read.
+    Rest,
 }
 
 impl Moved {
     /// Moves into `out` the previous group a fresh reading reads at `start` (a chunk start of the new text,
-    /// after `broken` groups not read directly), if there is one; returns how many chunks it spans and whether
-    /// it was read directly.
+    /// after `broken` groups not read directly), if there is one.
     ///
     /// That is a previous group starting at the same chunk (the same one before the change, shifted after it),
     /// with the same text and the same chunks, whose reading depended on nothing else: not on the text after it
     /// (`read_beyond`), nor, for a group the direct reader declined, on which side of [`MAX_BROKEN_CHUNKS`] the
-    /// groups before it put it.
-    fn move_group(&mut self, start: usize, broken: usize, out: &mut Reading) -> Option<(usize, bool)> {
+    /// groups before it put it. After the change, where every group left reads directly, all of them are moved:
+    /// they stay in the previous reading's vectors, which the new reading is assembled in.
+    fn move_group(&mut self, start: usize, broken: usize, out: &mut Reading) -> Option<Move> {
         let a = self.alignment;
         let (old_start, delta) = if start < a.rescanned_from {
             (start, 0)
@@ -651,91 +673,110 @@ impl Moved {
             return None;
         };
         // The previous groups before it are not in the new reading.
-        while let Some(g) = self.groups.next_if(|g| g.range.start < old_start) {
-            self.drop_parts(&g);
-        }
-        let g = self.groups.peek().filter(|g| g.range.start == old_start)?;
+        let groups = &self.old.groups;
+        self.next += groups[self.next..].partition_point(|g| g.range.start < old_start);
+        let g = groups.get(self.next).filter(|g| g.range.start == old_start)?;
+        let before = Tally::before(groups, self.next);
         let same_chunks = start >= a.rescanned_from || a.ends_unchanged(g.range.end);
-        let broken_before = g.broken_through - usize::from(!g.direct);
-        let same_limit = g.direct || (broken_before < MAX_BROKEN_CHUNKS) == (broken < MAX_BROKEN_CHUNKS);
+        let same_limit = g.direct || (before.broken < MAX_BROKEN_CHUNKS) == (broken < MAX_BROKEN_CHUNKS);
         if g.read_beyond || !same_chunks || !same_limit {
             return None;
         }
-        // After the change, where every group left reads directly, all of them move.
-        let direct_to_end = g.broken_through - usize::from(!g.direct) == self.broken
-            && g.read_beyond_through - usize::from(g.read_beyond) == self.read_beyond;
-        if start >= a.rescanned_from && direct_to_end {
-            return Some((self.move_rest(delta, out), true));
+        let all = groups.last().map_or(before, |g| g.through);
+        if start >= a.rescanned_from && (all.broken, all.read_beyond) == (before.broken, before.read_beyond) {
+            self.rest = Some((self.next, delta));
+            return Some(Move::Rest);
         }
-        let g = self.groups.next()?;
-        let [blocks, attributes, comments, problems] = self.counts(&g);
-        let shift = |mut b: Block| {
-            b.shift(delta);
-            b
-        };
-        out.blocks.extend(self.blocks.by_ref().take(blocks).map(shift));
-        out.ids.extend(self.ids.by_ref().take(blocks));
-        out.attributes.extend(self.attributes.by_ref().take(attributes).map(|mut a| {
+        // Its parts are taken out of the previous reading (which keeps empty ones, dropped when it is assembled).
+        let [blocks, attributes, comments, problems] =
+            std::array::from_fn(|k| before.parts_end[k]..g.through.parts_end[k]);
+        let old = &mut self.old;
+        out.ids.extend_from_slice(&old.ids[blocks.clone()]);
+        out.blocks.extend(old.blocks[blocks].iter_mut().map(|b| shifted(std::mem::replace(b, empty_block()), delta)));
+        out.attributes.extend(old.attributes[attributes].iter_mut().map(|a| {
+            let mut a = std::mem::replace(a, empty_attribute());
             a.shift(delta);
             a
         }));
-        out.comments.extend(self.comments.by_ref().take(comments).map(|mut c| {
+        out.comments.extend(old.comments[comments].iter_mut().map(|c| {
+            let mut c = std::mem::replace(c, Comment { range: TextRange::empty(0), text: String::new() });
             c.shift(delta);
             c
         }));
-        out.problems.extend(self.problems.by_ref().take(problems).map(|mut p| {
+        out.problems.extend(old.problems[problems].iter_mut().map(|p| {
+            let mut p = std::mem::replace(p, Problem { range: TextRange::empty(0), code: "", message: String::new() });
             p.shift(delta);
             p
         }));
+        let g = &mut old.groups[self.next];
         let range = TextRange::new(g.range.start.wrapping_add_signed(delta), g.range.end.wrapping_add_signed(delta));
-        let (chunks, direct) = (1 + g.joints.len(), g.direct);
-        out.close_group(range, g.joints, direct, false);
-        Some((chunks, direct))
+        let (joints, direct) = (std::mem::take(&mut g.joints), g.direct);
+        let chunks = 1 + joints.len();
+        out.close_group(range, joints, direct, false);
+        self.next += 1;
+        Some(Move::Group { chunks, direct })
     }
 
-    /// Moves every previous group left into `out`, shifted by `delta` (in bulk: a copy of each vector's rest
-    /// and a pass over it); returns how many chunks they span.
-    fn move_rest(&mut self, delta: isize, out: &mut Reading) -> usize {
-        let from = [out.blocks.len(), out.attributes.len(), out.comments.len(), out.problems.len()];
-        out.blocks.extend(std::mem::take(&mut self.blocks));
-        out.ids.extend(std::mem::take(&mut self.ids));
-        out.attributes.extend(std::mem::take(&mut self.attributes));
-        out.comments.extend(std::mem::take(&mut self.comments));
-        out.problems.extend(std::mem::take(&mut self.problems));
+    /// The new reading: the previous groups kept (the first `kept`), then those `read` (and moved one by one)
+    /// after them, then the rest moved, shifted in place. A keystroke that leaves as many blocks as it found
+    /// moves nothing in memory.
+    fn assemble(self, kept: usize, mut read: Reading) -> Reading {
+        let Moved { mut old, rest, .. } = self;
+        let kept_through = Tally::before(&old.groups, kept);
+        read.groups.iter_mut().for_each(|g| g.through = g.through.moved(Tally::default(), kept_through));
+        let read_through = read.groups.last().map_or(kept_through, |g| g.through);
+        let (rest, delta) = rest.unwrap_or((old.groups.len(), 0));
+        let rest_from = Tally::before(&old.groups, rest);
+        let [blocks, attributes, comments, problems] =
+            std::array::from_fn(|k| kept_through.parts_end[k]..rest_from.parts_end[k]);
+        let read_groups = read.groups.len();
+        old.ids.splice(blocks.clone(), read.ids);
+        old.blocks.splice(blocks, read.blocks);
+        old.attributes.splice(attributes, read.attributes);
+        old.comments.splice(comments, read.comments);
+        old.problems.splice(problems, read.problems);
+        old.groups.splice(kept..rest, read.groups);
+        let [blocks, attributes, comments, problems] = read_through.parts_end;
         if delta != 0 {
-            out.blocks[from[0]..].iter_mut().for_each(|b| b.shift(delta));
-            out.attributes[from[1]..].iter_mut().for_each(|a| a.shift(delta));
-            out.comments[from[2]..].iter_mut().for_each(|c| c.shift(delta));
-            out.problems[from[3]..].iter_mut().for_each(|p| p.shift(delta));
+            old.blocks[blocks..].iter_mut().for_each(|b| b.shift(delta));
+            old.attributes[attributes..].iter_mut().for_each(|a| a.shift(delta));
+            old.comments[comments..].iter_mut().for_each(|c| c.shift(delta));
+            old.problems[problems..].iter_mut().for_each(|p| p.shift(delta));
         }
-        let (broken, read_beyond) = out.groups.last().map_or((0, 0), |g| (g.broken_through, g.read_beyond_through));
-        let mut chunks = 0;
-        for g in self.groups.by_ref() {
-            chunks += 1 + g.joints.len();
-            let range =
-                TextRange::new(g.range.start.wrapping_add_signed(delta), g.range.end.wrapping_add_signed(delta));
-            let parts_end = std::array::from_fn(|k| g.parts_end[k] - self.parts_end[k] + from[k]);
-            out.groups.push(Group { range, parts_end, broken_through: broken, read_beyond_through: read_beyond, ..g });
+        for g in &mut old.groups[kept + read_groups..] {
+            g.range = TextRange::new(g.range.start.wrapping_add_signed(delta), g.range.end.wrapping_add_signed(delta));
+            g.through = g.through.moved(rest_from, read_through);
         }
-        chunks
+        old
     }
+}
 
-    /// How many blocks, attributes, comments and problems are the next previous group's own.
-    fn counts(&mut self, g: &Group) -> [usize; 4] {
-        let counts = std::array::from_fn(|k| g.parts_end[k] - self.parts_end[k]);
-        self.parts_end = g.parts_end;
-        counts
-    }
+/// `block` shifted by `delta`.
+fn shifted(mut block: Block, delta: isize) -> Block {
+    block.shift(delta);
+    block
+}
 
-    /// Drops a previous group's parts (the new reading reads its text otherwise).
-    fn drop_parts(&mut self, g: &Group) {
-        let [blocks, attributes, comments, problems] = self.counts(g);
-        self.blocks.by_ref().take(blocks).for_each(drop);
-        self.ids.by_ref().take(blocks).for_each(drop);
-        self.attributes.by_ref().take(attributes).for_each(drop);
-        self.comments.by_ref().take(comments).for_each(drop);
-        self.problems.by_ref().take(problems).for_each(drop);
+/// What a block moved out of the previous reading leaves there (it allocates nothing).
+fn empty_block() -> Block {
+    let range = TextRange::empty(0);
+    let (attributes, blocks) = (Vec::new(), Vec::new());
+    Block {
+        kind: String::new(),
+        labels: Vec::new(),
+        range,
+        header: range,
+        open_brace_end: 0,
+        close_brace_start: 0,
+        attributes,
+        blocks,
     }
+}
+
+/// What an attribute moved out of the previous reading leaves there.
+fn empty_attribute() -> Attribute {
+    let range = TextRange::empty(0);
+    Attribute { name: String::new(), name_range: range, range, expr: Expr { range, kind: ExprKind::Null } }
 }
 
 /// A chunk the direct reader stopped in (at `stop`): tree-sitter parses it alone.
