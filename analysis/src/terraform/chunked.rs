@@ -99,8 +99,8 @@ impl Tally {
         i.checked_sub(1).map_or(Tally::default(), |k| groups[k].through)
     }
 
-    /// This tally, counted from `from` (a tally before it) on and then after `to`.
-    fn moved(self, from: Tally, to: Tally) -> Tally {
+    /// This tally of groups that come after those tallied in `from`, recounted as coming after those in `to`.
+    fn rebased(self, from: Tally, to: Tally) -> Tally {
         Tally {
             parts_end: std::array::from_fn(|k| self.parts_end[k] - from.parts_end[k] + to.parts_end[k]),
             broken: self.broken - from.broken + to.broken,
@@ -548,6 +548,7 @@ struct Alignment {
     /// From this position of the new text on (a chunk start in the unchanged suffix), the chunk starts and the
     /// text are the previous ones shifted by `delta`.
     synced_from: Option<usize>,
+    /// The new text's length minus the previous one's.
     delta: isize,
 }
 
@@ -723,7 +724,7 @@ impl Moved {
     fn assemble(self, kept: usize, mut read: Reading) -> Reading {
         let Moved { mut old, rest, .. } = self;
         let kept_through = Tally::before(&old.groups, kept);
-        read.groups.iter_mut().for_each(|g| g.through = g.through.moved(Tally::default(), kept_through));
+        read.groups.iter_mut().for_each(|g| g.through = g.through.rebased(Tally::default(), kept_through));
         let read_through = read.groups.last().map_or(kept_through, |g| g.through);
         let (rest, delta) = rest.unwrap_or((old.groups.len(), 0));
         let rest_from = Tally::before(&old.groups, rest);
@@ -745,7 +746,7 @@ impl Moved {
         }
         for g in &mut old.groups[kept + read_groups..] {
             g.range = TextRange::new(g.range.start.wrapping_add_signed(delta), g.range.end.wrapping_add_signed(delta));
-            g.through = g.through.moved(rest_from, read_through);
+            g.through = g.through.rebased(rest_from, read_through);
         }
         old
     }
