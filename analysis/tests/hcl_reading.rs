@@ -139,3 +139,123 @@ fn reading_after_an_edit_equals_reading_afresh() {
     }
     assert!(checked > 400, "{checked} edits checked");
 }
+
+#[path = "../../bench/generate.rs"]
+mod generate;
+
+/// A tiny deterministic PRNG (SplitMix64): the same edits on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// One random edit of `text`: what a keystroke or a small paste does, at a random place or a line start,
+/// with more of those that move chunk boundaries (braces, comment and heredoc openers, header lines).
+fn random_edit(text: &str, rng: &mut Rng) -> String {
+    let floor = |at: usize| onus_analysis::fix::floor_boundary(text, at.min(text.len()));
+    let line_starts: Vec<usize> =
+        std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).filter(|&i| i <= text.len()).collect();
+    let at =
+        if rng.below(3) == 0 { line_starts[rng.below(line_starts.len())] } else { floor(rng.below(text.len() + 1)) };
+    let next_char = |at: usize| text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+    let (start, end, insert): (usize, usize, String) = match rng.below(12) {
+        // One character typed.
+        0 | 1 => {
+            let c = ["x", " ", "\"", "{", "}", "\n", "=", "*", "/", "<", "#", "é"][rng.below(12)];
+            (at, at, c.to_string())
+        }
+        // One character deleted.
+        2 | 3 => (at, next_char(at), String::new()),
+        // The next brace deleted.
+        4 => match text[at..].find(['{', '}']) {
+            Some(i) => (at + i, at + i + 1, String::new()),
+            None => (at, at, String::new()),
+        },
+        // A comment, a block comment or a heredoc opened or closed.
+        5 => (at, at, ["/*", "*/", "#", "//"][rng.below(4)].to_string()),
+        6 => (at, at, ["<<EOF\n", "<<-EOT\n", "EOF\n", "x = <<EOF\n"][rng.below(4)].to_string()),
+        // A line deleted, or repeated elsewhere (the same text before and after: the change is ambiguous).
+        7 => {
+            let i = rng.below(line_starts.len());
+            let end = line_starts.get(i + 1).copied().unwrap_or(text.len());
+            (line_starts[i], end, String::new())
+        }
+        8 => {
+            let i = rng.below(line_starts.len());
+            let line = &text[line_starts[i]..line_starts.get(i + 1).copied().unwrap_or(text.len())];
+            let to = line_starts[rng.below(line_starts.len())];
+            (to, to, line.to_string())
+        }
+        // A header or a whole block typed or pasted.
+        9 => (at, at, "resource \"aws_s3_bucket\" \"n\" {\n".to_string()),
+        10 => (at, at, "\nresource \"aws_s3_bucket\" \"n\" {\n  bucket = \"x\"\n}\n".to_string()),
+        // A newline typed or joined.
+        _ => match text[at..].find('\n') {
+            Some(i) if rng.below(2) == 0 => (at + i, at + i + 1, String::new()),
+            _ => (at, at, "\n".to_string()),
+        },
+    };
+    format!("{}{insert}{}", &text[..start], &text[end..])
+}
+
+/// Chains of random edits, each reading from the previous reading: it equals a fresh reading every time (the
+/// change found by comparing the texts, or by editing the previous text from a rope), and every block has an
+/// identity no other block of the reading has.
+#[test]
+fn readings_after_chains_of_random_edits_equal_fresh_ones() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+    let mut files = Vec::new();
+    walk(&root, &mut files);
+    files.sort();
+    let mut texts: Vec<(String, String)> = files
+        .iter()
+        .step_by(25)
+        .filter_map(|p| Some((p.display().to_string(), std::fs::read_to_string(p).ok()?)))
+        .collect();
+    texts.push(("generated 300 lines".into(), generate::generate(300)));
+    texts.push(("generated 1500 lines".into(), generate::generate(1500)));
+    // Top-level attributes and comments between the blocks (as in `.tfvars` files).
+    let between = generate::generate(300).replace("}\n\nresource", "}\nflag = true # on\n\nresource");
+    texts.push(("generated with top-level attributes".into(), between));
+    let mut rng = Rng(0x6f6e_7573);
+    let mut parsers = Parsers::new();
+    let mut checked = 0;
+    for (name, text) in &texts {
+        let chains = if text.len() > 20_000 { 6 } else { 2 };
+        for chain in 0..chains {
+            let mut previous = (text.clone(), chunked::read(text, None, &mut parsers));
+            for step in 0..8 {
+                let new = random_edit(&previous.0, &mut rng);
+                let fresh = chunked::read(&new, None, &mut parsers);
+                let (old_text, old_reading) = previous;
+                // As the workspace reads: the previous text edited in place from the document's rope.
+                let mut edited = old_text.clone();
+                let change = chunked::Change::apply(&mut edited, &ropey::Rope::from_str(&new));
+                assert_eq!(edited, new, "{name}: the text edited from the rope");
+                assert_eq!(change, chunked::Change::between(&old_text, &new), "{name}");
+                let from_rope = chunked::read_changed(&new, change, old_reading.clone(), &mut parsers);
+                assert_eq!(from_rope, fresh, "{name}, chain {chain}, edit {step}: {old_text:?}\n->\n{new:?}");
+                let updated = chunked::read(&new, Some((&old_text, old_reading)), &mut parsers);
+                assert_eq!(updated, fresh, "{name}, chain {chain}, edit {step}: {old_text:?}\n->\n{new:?}");
+                assert_eq!(updated.ids.len(), updated.blocks.len(), "{name}");
+                let mut ids = updated.ids.clone();
+                ids.sort();
+                ids.dedup();
+                assert_eq!(ids.len(), updated.ids.len(), "{name}: an identity given twice");
+                previous = (new, updated);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 600, "{checked} edits checked");
+}

@@ -52,16 +52,23 @@ impl TfFile {
         let path = doc.path().to_string();
         match doc.kind() {
             FileKind::Terraform | FileKind::TerraformVars => {
-                let source = doc.text();
-                let reading = match previous.filter(|p| p.kind == doc.kind()) {
+                let (source, reading) = match previous.filter(|p| p.kind == doc.kind()) {
                     Some(p) => {
                         let TfFile {
-                            source: old, blocks, block_ids: ids, attributes, comments, problems, groups, ..
+                            mut source, blocks, block_ids: ids, attributes, comments, problems, groups, ..
                         } = p;
+                        // The previous text edited into the document's: a keystroke copies what it changed, not
+                        // the whole text.
+                        let change = chunked::Change::apply(&mut source, doc.rope());
                         let reading = chunked::Reading { blocks, ids, attributes, comments, problems, groups };
-                        chunked::read(&source, Some((&old, reading)), parsers)
+                        let reading = chunked::read_changed(&source, change, reading, parsers);
+                        (source, reading)
                     }
-                    None => chunked::read(&source, None, parsers),
+                    None => {
+                        let source = doc.text();
+                        let reading = chunked::read(&source, None, parsers);
+                        (source, reading)
+                    }
                 };
                 let chunked::Reading { blocks, ids: block_ids, attributes, comments, problems, groups } = reading;
                 Some(TfFile {
