@@ -92,7 +92,8 @@ fn main() {
         let parse = time(runs, || {
             std::hint::black_box(parsers.get(Syntax::Hcl).parse(&text, None));
         });
-        let at = text.find(&format!("app-{}", lines / 60)).unwrap() + 4;
+        // In the middle of the file (a group is about 60 lines): half the blocks move.
+        let at = text.find(&format!("app-{}", lines / 120)).unwrap() + 4;
         let tree = parsers.get(Syntax::Hcl).parse(&text, None).unwrap();
         let typed = format!("{}x{}", &text[..at], &text[at..]);
         let reparse = time(runs * 3, || {
@@ -147,7 +148,7 @@ fn main() {
             }
         }
         // A keystroke in a resource (a database's identifier) rather than in a variable the buckets' names read.
-        let in_db = text.find(&format!("\"db-{}\"", lines / 60)).unwrap() + 3;
+        let in_db = text.find(&format!("\"db-{}\"", lines / 120)).unwrap() + 3;
         let resource_keystroke = time(runs * 3, || {
             version += 1;
             let edit = if version % 2 == 0 { change(&rope, in_db, false, "x") } else { change(&rope, in_db, true, "") };

@@ -48,9 +48,41 @@ struct FileState {
     /// The reading last seen ([`super::TfFile::stamp`]).
     stamp: u64,
     ids: Vec<BlockId>,
+    /// Where each block starts.
+    starts: Vec<usize>,
     /// What each block defines, as fingerprints.
     defines: Vec<Box<[u64]>>,
     style: (&'static str, String),
+}
+
+/// A file read again: its blocks before (identities and starts) and now, and how many at its start and end
+/// kept their identities.
+struct Edited<'m> {
+    old_ids: Vec<BlockId>,
+    old_starts: Vec<usize>,
+    prefix: usize,
+    suffix: usize,
+    file: &'m super::TfFile,
+}
+
+impl Edited<'_> {
+    /// Where the block `anchor`, which started at `at`, starts now (`None`: it is gone).
+    fn start_of(&self, anchor: BlockId, at: usize) -> Option<usize> {
+        let i = match self.old_starts.binary_search(&at) {
+            Ok(i) if self.old_ids[i] == anchor => i,
+            _ => self.old_ids.iter().position(|&id| id == anchor)?,
+        };
+        let (old_len, new_len) = (self.old_ids.len(), self.file.block_ids.len());
+        let now = if i < self.prefix {
+            i
+        } else if i >= old_len - self.suffix {
+            i + new_len - old_len
+        } else {
+            // (Between the edits: kept only if the reading moved it there.)
+            (self.prefix..new_len - self.suffix).find(|&j| self.file.block_ids[j] == anchor)?
+        };
+        Some(self.file.blocks[now].range.start)
+    }
 }
 
 /// The kept analysis of one module (a folder), for one set of enabled rules.
@@ -118,8 +150,8 @@ impl ModuleAnalysis {
         // What changed: the blocks gone and new, by file; the files gone; the values.
         let mut changed: FastSet<u64> = FastSet::default();
         let mut gone: FastSet<BlockId> = FastSet::default();
-        // Where the blocks of the files that changed start now.
-        let mut starts: IdMap<usize> = IdMap::default();
+        // The files read again, with their blocks before: where kept findings find their blocks.
+        let mut edited: FastMap<&str, Edited> = FastMap::default();
         let mut restyled = false;
         let paths: HashSet<&str> = module.files.iter().map(|f| f.path.as_str()).collect();
         self.files.retain(|path, state| {
@@ -138,28 +170,41 @@ impl ModuleAnalysis {
             // Fixes are written in the file's style: a file whose style changed has every rule run again.
             let style = (crate::fix::line_ending(&file.source), crate::fix::indent_unit(&file.source));
             restyled |= state.is_some_and(|s| s.style != style);
-            // The blocks kept keep what they define; the new ones define theirs, and what they define changed.
-            let mut before: IdMap<Box<[u64]>> = IdMap::default();
-            if let Some(old) = self.files.remove(&file.path) {
-                before = old.ids.into_iter().zip(old.defines).collect();
-            }
-            let mut defines = Vec::with_capacity(file.blocks.len());
-            for (id, block) in file.block_ids.iter().zip(&file.blocks) {
-                starts.insert(*id, block.range.start);
-                match before.remove(id) {
-                    Some(kept) => defines.push(kept),
+            let old = self.files.remove(&file.path).unwrap_or(FileState {
+                stamp: 0,
+                ids: Vec::new(),
+                starts: Vec::new(),
+                defines: Vec::new(),
+                style: style.clone(),
+            });
+            // A reading keeps the identities of the blocks before and after an edit: only those between differ.
+            let (old_ids, new_ids) = (&old.ids, &file.block_ids);
+            let prefix = old_ids.iter().zip(new_ids).take_while(|(a, b)| a == b).count();
+            let most = old_ids.len().min(new_ids.len()) - prefix;
+            let suffix = old_ids.iter().rev().zip(new_ids.iter().rev()).take(most).take_while(|(a, b)| a == b).count();
+            let (old_end, new_end) = (old_ids.len() - suffix, new_ids.len() - suffix);
+            let mut defines = old.defines;
+            let mut between: IdMap<Box<[u64]>> =
+                old_ids[prefix..old_end].iter().copied().zip(defines.drain(prefix..old_end)).collect();
+            let mut new_between = Vec::with_capacity(new_end - prefix);
+            for (id, block) in new_ids[prefix..new_end].iter().zip(&file.blocks[prefix..new_end]) {
+                match between.remove(id) {
+                    Some(kept) => new_between.push(kept),
                     None => {
                         let new = self::defines(block);
                         changed.extend(new.iter());
-                        defines.push(new);
+                        new_between.push(new);
                     }
                 }
             }
-            for (id, old) in before {
+            for (id, old) in between {
                 gone.insert(id);
                 changed.extend(old.iter());
             }
-            let state = FileState { stamp: file.stamp, ids: file.block_ids.clone(), defines, style };
+            defines.splice(prefix..prefix, new_between);
+            let starts = file.blocks.iter().map(|b| b.range.start).collect();
+            edited.insert(&file.path, Edited { old_ids: old.ids, old_starts: old.starts, prefix, suffix, file });
+            let state = FileState { stamp: file.stamp, ids: file.block_ids.clone(), starts, defines, style };
             self.files.insert(file.path.clone(), state);
         }
         changed_values(&mut self.variables, &module.scope.variables, |n| Dep::Variable(n), &mut changed);
@@ -181,7 +226,12 @@ impl ModuleAnalysis {
                     restyled
                         || !run.movable
                         || run.deps.iter().any(|d| changed.contains(d))
-                        || run.kept.iter().any(|k| k.anchor.is_some_and(|a| gone.contains(&a)))
+                        || run.kept.iter().any(|k| match (k.anchor, edited.get(k.path.as_str())) {
+                            // (A block gone, or one that cannot be found again: the findings cannot move.)
+                            (Some(anchor), Some(edit)) => edit.start_of(anchor, k.at).is_none(),
+                            (Some(anchor), None) => gone.contains(&anchor),
+                            (None, _) => false,
+                        })
                 }
             };
             if stale {
@@ -189,7 +239,8 @@ impl ModuleAnalysis {
             }
             let run = self.runs[rule].as_mut().expect("run above");
             for kept in &mut run.kept {
-                if let Some(&start) = kept.anchor.and_then(|a| starts.get(&a)) {
+                let edit = edited.get(kept.path.as_str());
+                if let Some(start) = kept.anchor.zip(edit).and_then(|(anchor, edit)| edit.start_of(anchor, kept.at)) {
                     let delta = start as isize - kept.at as isize;
                     if delta != 0 {
                         kept.finding.shift(delta);

@@ -165,22 +165,28 @@ pub type LinkIndex = HashMap<LinkTarget, Vec<(usize, usize)>>;
 
 impl<'m> Module<'m> {
     pub fn new(files: Vec<&'m TfFile>) -> Module<'m> {
+        // One pass over the blocks (an analysis of an edited module makes this again): the indexes by kind and
+        // type, and the scope's names.
+        let mut by_kind: FastMap<&str, Vec<(usize, &Block)>> = FastMap::default();
+        let mut by_type: FastMap<(&str, &str), Vec<Indexed>> = FastMap::default();
         let mut scope = Scope::default();
         let empty = Scope::default();
-        for file in &files {
-            for block in &file.blocks {
-                match (block.kind.as_str(), block.label(0)) {
-                    ("variable", Some(name)) => {
-                        // Without a default Terraform asks for the value: unknown here.
-                        let value = block.attr("default").map_or(crate::value::Value::Unknown, |a| empty.eval(&a.expr));
-                        scope.variables.insert(name, value);
+        for (i, file) in files.iter().enumerate() {
+            for (j, block) in file.blocks.iter().enumerate() {
+                by_kind.entry(&block.kind).or_default().push((i, block));
+                let Some(label) = block.label(0) else {
+                    if block.kind == "locals" {
+                        scope.locals.extend(block.attributes.iter().map(|a| (a.name.as_str(), &a.expr)));
                     }
-                    ("locals", _) => {
-                        for a in &block.attributes {
-                            scope.locals.insert(&a.name, &a.expr);
-                        }
-                    }
-                    _ => {}
+                    continue;
+                };
+                by_type.entry((&block.kind, label)).or_default().push((i, j, block));
+                if block.kind == "variable" {
+                    // Without a default Terraform asks for the value: unknown here.
+                    let value = block.attr("default").map_or(crate::value::Value::Unknown, |a| empty.eval(&a.expr));
+                    scope.variables.insert(label, value);
+                } else if block.kind == "locals" {
+                    scope.locals.extend(block.attributes.iter().map(|a| (a.name.as_str(), &a.expr)));
                 }
             }
         }
@@ -190,24 +196,14 @@ impl<'m> Module<'m> {
                 scope.variables.insert(&a.name, empty.eval(&a.expr));
             }
         }
-        let documents: Vec<(&str, String)> = files
-            .iter()
-            .flat_map(|f| f.blocks.iter())
-            .filter(|b| b.kind == "data" && b.label(0) == Some("aws_iam_policy_document"))
-            .filter_map(|b| Some((b.label(1)?, render_policy_document(&scope, b).to_string())))
+        let documents: Vec<(&str, String)> = by_type
+            .get(&("data", "aws_iam_policy_document"))
+            .into_iter()
+            .flatten()
+            .filter_map(|&(_, _, b)| Some((b.label(1)?, render_policy_document(&scope, b).to_string())))
             .collect();
         for (name, json) in documents {
             scope.policy_documents.insert(name, crate::value::Value::String(json));
-        }
-        let mut by_kind: FastMap<&str, Vec<(usize, &Block)>> = FastMap::default();
-        let mut by_type: FastMap<(&str, &str), Vec<Indexed>> = FastMap::default();
-        for (i, file) in files.iter().enumerate() {
-            for (j, block) in file.blocks.iter().enumerate() {
-                by_kind.entry(&block.kind).or_default().push((i, block));
-                if let Some(label) = block.label(0) {
-                    by_type.entry((&block.kind, label)).or_default().push((i, j, block));
-                }
-            }
         }
         Module { files, by_kind, by_type, scope, today: None, memos: Default::default() }
     }
