@@ -149,8 +149,11 @@ impl Workspace {
 
     /// What day it is, for rules keyed by AWS's support dates (the caller reads the clock).
     pub fn set_today(&mut self, today: crate::date::Date) {
-        self.today = Some(today);
-        self.analyses.clear();
+        // (A server says so before each analysis: the kept analyses hold until the day changes.)
+        if self.today != Some(today) {
+            self.today = Some(today);
+            self.analyses.clear();
+        }
     }
 
     /// Findings will not carry suppression edits (see the field).
@@ -680,6 +683,27 @@ mod tests {
         let r = Range { start: crate::text::Position::new(5, 21), end: crate::text::Position::new(5, 31) };
         ws.change("/t0/t.yaml", 2, &[(Some(r), "Private".into())], PositionEncoding::Utf16).unwrap();
         assert!(ws.diagnostics("/t0/t.yaml").iter().all(|d| d.code != "s3-public-acl"));
+    }
+
+    #[test]
+    fn a_module_keeps_its_analysis_until_the_day_or_the_configuration_changes() {
+        let mut ws = workspace();
+        let day = crate::date::Date::new(2026, 11, 29);
+        ws.set_today(day);
+        ws.open("/k/main.tf", "resource \"aws_s3_bucket\" \"b\" {\n  acl = \"public-read\"\n}\n", 1);
+        assert_eq!(ws.diagnostics("/k/main.tf").len(), 1);
+        assert_eq!(ws.analyses.len(), 1);
+        // A server says what day it is before every analysis.
+        ws.set_today(day);
+        assert_eq!(ws.analyses.len(), 1);
+        ws.set_today(crate::date::Date::new(2026, 11, 30));
+        assert!(ws.analyses.is_empty());
+        assert_eq!(ws.diagnostics("/k/main.tf").len(), 1);
+        ws.set_config(ws.config().clone());
+        assert!(ws.analyses.is_empty());
+        ws.close("/k/main.tf", None);
+        ws.diagnostics("/k/main.tf");
+        assert!(ws.analyses.is_empty(), "a module with no file left keeps no analysis");
     }
 
     #[test]
