@@ -181,3 +181,23 @@ fn the_kept_analysis_after_random_edits_equals_an_analysis_afresh() {
     }
     assert!(edits > 1000, "{edits} edits");
 }
+
+/// A rule that finds more than the analysis keeps (a generated file) runs at every analysis: its findings are
+/// all there after an edit, where they are.
+#[test]
+fn a_rule_with_too_many_findings_to_keep_still_reports_them_all() {
+    let bucket = |i: usize| format!("resource \"aws_s3_bucket\" \"b{i}\" {{\n  acl = \"public-read\"\n}}\n\n");
+    let text: String = (0..5_100).map(bucket).collect();
+    let path = "/many/main.tf".to_string();
+    let mut ws = workspace(&[(path.clone(), text.clone())], false);
+    let count = |ws: &mut Workspace| ws.diagnostics(&path).iter().filter(|d| d.code == "s3-public-acl").count();
+    assert_eq!(count(&mut ws), 5_100);
+    // A block inserted at the top moves every finding.
+    let range =
+        onus_analysis::Range { start: onus_analysis::Position::new(0, 0), end: onus_analysis::Position::new(0, 0) };
+    ws.change(&path, 2, &[(Some(range), bucket(9_999))], PositionEncoding::Utf8).unwrap();
+    let edited = format!("{}{text}", bucket(9_999));
+    let kept = reports(&mut ws, &[(path.clone(), edited.clone())]);
+    let afresh = reports(&mut workspace(&[(path.clone(), edited.clone())], true), &[(path, edited)]);
+    assert!(kept == afresh, "{}", first_difference(&kept, &afresh));
+}

@@ -24,6 +24,11 @@ use crate::value::Value;
 
 type IdMap<V> = FastMap<BlockId, V>;
 
+/// A rule that finds more than this in one module (a generated file with a public bucket in every block) is
+/// not kept: copying its findings at every analysis would cost more than finding them (an editor is shown
+/// 5,000 diagnostics per file at most anyway).
+const MAX_KEPT_FINDINGS: usize = 5_000;
+
 /// A finding kept from an earlier run, with the block it lies in.
 struct Kept {
     finding: Finding,
@@ -235,7 +240,9 @@ impl ModuleAnalysis {
                 }
             };
             if stale {
-                self.runs[rule] = Some(self.run(module, rule));
+                let (run, unkept) = self.run(module, rule);
+                self.runs[rule] = Some(run);
+                out.extend(unkept);
             }
             let run = self.runs[rule].as_mut().expect("run above");
             for kept in &mut run.kept {
@@ -254,10 +261,15 @@ impl ModuleAnalysis {
         out
     }
 
-    fn run(&self, module: &Module, rule: usize) -> Run {
+    /// Runs a rule; returns the run to keep, and the findings not kept (a run with more than
+    /// [`MAX_KEPT_FINDINGS`] is made again at every analysis rather than copied).
+    fn run(&self, module: &Module, rule: usize) -> (Run, Vec<Finding>) {
         let check = self.rules[rule].terraform.expect("Terraform rules only");
         let mut findings = Vec::new();
         let ((), deps) = module.reads().frame(|| check(&mut TfContext::new(module, self.rules[rule], &mut findings)));
+        if findings.len() > MAX_KEPT_FINDINGS {
+            return (Run { kept: Vec::new(), deps: deps.into(), movable: false }, findings);
+        }
         let mut movable = true;
         let mut kept = Vec::with_capacity(findings.len());
         for finding in findings {
@@ -275,6 +287,6 @@ impl ModuleAnalysis {
                 }
             }
         }
-        Run { kept, deps: deps.into(), movable }
+        (Run { kept, deps: deps.into(), movable }, Vec::new())
     }
 }
