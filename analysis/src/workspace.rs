@@ -374,9 +374,13 @@ impl Workspace {
             } else {
                 let config = &self.config;
                 let enabled = || rules::all().iter().copied().filter(|r| config.is_enabled(r.id));
-                let analysis =
-                    self.analyses.entry(folder_of(path).to_string()).or_insert_with(|| ModuleAnalysis::new(enabled()));
-                analysis.analyse(&module)
+                // Out of the table while it runs: a rule that panics (the server carries on) leaves no half-updated
+                // analysis behind, and the next one starts afresh.
+                let folder = folder_of(path).to_string();
+                let mut analysis = self.analyses.remove(&folder).unwrap_or_else(|| ModuleAnalysis::new(enabled()));
+                let findings = analysis.analyse(&module);
+                self.analyses.insert(folder, analysis);
+                findings
             };
             for finding in all {
                 findings[finding.file].push(finding);

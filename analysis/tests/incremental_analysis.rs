@@ -201,3 +201,50 @@ fn a_rule_with_too_many_findings_to_keep_still_reports_them_all() {
     let afresh = reports(&mut workspace(&[(path.clone(), edited.clone())], true), &[(path, edited)]);
     assert!(kept == afresh, "{}", first_difference(&kept, &afresh));
 }
+
+/// The kept analysis of `files` after each text of `edits` replaces the first file's, against an analysis afresh.
+fn assert_kept_equals_afresh(files: &[(&str, &str)], edits: &[&str]) {
+    let mut files: Vec<(String, String)> = files.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect();
+    let mut ws = workspace(&files, false);
+    reports(&mut ws, &files);
+    for (i, text) in edits.iter().enumerate() {
+        let version = i as i32 + 2;
+        ws.change(&files[0].0, version, &[(None, text.to_string())], PositionEncoding::Utf8).unwrap();
+        files[0].1 = text.to_string();
+        let kept = reports(&mut ws, &files);
+        let afresh = reports(&mut workspace(&files, false), &files);
+        assert!(kept == afresh, "after edit {i}: {}", first_difference(&kept, &afresh));
+    }
+}
+
+/// A local read while the policy documents are rendered (before any rule runs) still makes the rules that read
+/// it depend on what it reads.
+#[test]
+fn a_local_a_policy_document_reads_keeps_its_dependencies() {
+    let main = |acl: &str| {
+        format!(
+            "variable \"acl\" {{\n  default = \"{acl}\"\n}}\n\nlocals {{\n  acl = var.acl\n}}\n\n\
+             data \"aws_iam_policy_document\" \"p\" {{\n  statement {{\n    sid       = local.acl\n    \
+             actions   = [\"s3:GetObject\"]\n    resources = [\"*\"]\n  }}\n}}\n\n\
+             resource \"aws_s3_bucket\" \"b\" {{\n  acl = local.acl\n}}\n"
+        )
+    };
+    assert_kept_equals_afresh(&[("/local-doc/main.tf", &main("private"))], &[&main("public-read"), &main("private")]);
+}
+
+/// A local read both leniently (a policy) and strictly (a bucket's name) gives each reader its own value, whoever
+/// reads it first.
+#[test]
+fn a_local_read_leniently_and_strictly_does_not_depend_on_who_reads_first() {
+    let main = |status: &str| {
+        format!(
+            "variable \"env\" {{}}\n\nlocals {{\n  bucket = \"${{var.env}}-logs\"\n}}\n\n\
+             resource \"aws_iam_policy\" \"p\" {{\n  policy = jsonencode({{ Statement = [{{ Effect = \"Allow\", \
+             Action = \"s3:*\", Resource = \"arn:aws:s3:::${{local.bucket}}/*\" }}] }})\n}}\n\n\
+             resource \"aws_s3_bucket\" \"b\" {{\n  bucket = local.bucket\n}}\n\n\
+             resource \"aws_s3_bucket_versioning\" \"v\" {{\n  bucket = \"${{local.bucket}}\"\n  \
+             versioning_configuration {{\n    status = \"{status}\"\n  }}\n}}\n"
+        )
+    };
+    assert_kept_equals_afresh(&[("/local-modes/main.tf", &main("Enabled"))], &[&main("Enabledx"), &main("Enabled")]);
+}

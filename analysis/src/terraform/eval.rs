@@ -21,8 +21,11 @@ pub struct Scope<'m> {
     pub policy_documents: FastMap<&'m str, Value>,
     /// What the evaluations of a rule's run read (variables, locals, policy documents).
     pub reads: Reads,
-    /// Each local's value (a memo of [`Scope::reads`]).
-    local_values: RefCell<HashMap<String, Value>>,
+    /// Each local's value, strict and lenient (memos of [`Scope::reads`]).
+    local_values: RefCell<HashMap<(String, bool), Value>>,
+    /// Set when an evaluation was cut short (a reference cycle, the depth limit): its value depends on where it
+    /// started, so the locals it went through are not kept.
+    cut_short: std::cell::Cell<bool>,
     /// Locals being evaluated: a reference cycle is unknown, not a stack overflow.
     in_progress: RefCell<Vec<String>>,
     lenient: std::cell::Cell<bool>,
@@ -43,14 +46,15 @@ impl<'m> Scope<'m> {
     /// [`UNKNOWN_PART`] instead of making the whole value unknown: a policy whose `Resource` is
     /// `${aws_s3_bucket.b.arn}/*` still has a known `Action` and `Principal`.
     pub fn eval_lenient(&self, expr: &Expr) -> Value {
-        self.lenient.set(true);
+        let outer = self.lenient.replace(true);
         let v = self.eval_at(expr, 0);
-        self.lenient.set(false);
+        self.lenient.set(outer);
         v
     }
 
     fn eval_at(&self, expr: &Expr, depth: usize) -> Value {
         if depth > MAX_DEPTH {
+            self.cut_short.set(true);
             return Value::Unknown;
         }
         let depth = depth + 1;
@@ -136,21 +140,36 @@ impl<'m> Scope<'m> {
 
     fn local(&self, name: &str, depth: usize) -> Value {
         self.reads.record(Dep::Local(name));
-        // A local is evaluated once per analysis; who reads it reads what it reads.
-        let memo = super::reads::fingerprint(&("local", name));
-        if let Some(value) = self.local_values.borrow().get(name) {
+        // A local is evaluated once per analysis and way of evaluating (strict or lenient); who reads it reads
+        // what it reads. Its value must not depend on which rule reads it first: a value cut short (a reference
+        // cycle, the depth limit) depends on where it was read from, and is not kept.
+        let lenient = self.lenient.get();
+        let memo = super::reads::fingerprint(&("local", name, lenient));
+        if let Some(value) = self.local_values.borrow().get(&(name.to_string(), lenient)) {
             self.reads.record_memo(memo);
             return value.clone();
         }
         let Some(expr) = self.locals.get(name) else { return Value::Unknown };
         if self.in_progress.borrow().iter().any(|n| n == name) {
+            self.cut_short.set(true);
             return Value::Unknown;
         }
         self.in_progress.borrow_mut().push(name.to_string());
+        let outer_cut = self.cut_short.replace(false);
         let value = self.reads.memo(memo, || self.eval_at(expr, depth));
+        let cut = self.cut_short.get();
+        self.cut_short.set(outer_cut || cut);
         self.in_progress.borrow_mut().pop();
-        self.local_values.borrow_mut().insert(name.to_string(), value.clone());
+        if !cut {
+            self.local_values.borrow_mut().insert((name.to_string(), lenient), value.clone());
+        }
         value
+    }
+
+    /// Forgets the locals' values: the policy documents are rendered before the rules run, with locals that
+    /// may read documents not rendered yet.
+    pub(crate) fn forget_local_values(&self) {
+        self.local_values.borrow_mut().clear();
     }
 
     /// The expression of `local.<name>`, for rules that follow references through locals.

@@ -225,38 +225,37 @@ impl ModuleAnalysis {
         let file_index: HashMap<&str, usize> =
             module.files.iter().enumerate().map(|(i, f)| (f.path.as_str(), i)).collect();
         for rule in 0..self.rules.len() {
-            let stale = match &self.runs[rule] {
-                None => true,
-                Some(run) => {
-                    restyled
-                        || !run.movable
-                        || run.deps.iter().any(|d| changed.contains(d))
-                        || run.kept.iter().any(|k| match (k.anchor, edited.get(k.path.as_str())) {
-                            // (A block gone, or one that cannot be found again: the findings cannot move.)
-                            (Some(anchor), Some(edit)) => edit.start_of(anchor, k.at).is_none(),
-                            (Some(anchor), None) => gone.contains(&anchor),
-                            (None, _) => false,
-                        })
-                }
-            };
+            // Where each kept finding's block is now (`None`: gone, or not to be found again).
+            let moved: Option<Vec<Option<usize>>> = self.runs[rule].as_ref().filter(|run| run.movable).map(|run| {
+                run.kept
+                    .iter()
+                    .map(|k| match (k.anchor, edited.get(k.path.as_str())) {
+                        (Some(anchor), Some(edit)) => edit.start_of(anchor, k.at),
+                        (Some(anchor), None) => (!gone.contains(&anchor)).then_some(k.at),
+                        (None, _) => None,
+                    })
+                    .collect()
+            });
+            let stale = restyled
+                || match (&self.runs[rule], &moved) {
+                    (Some(run), Some(moved)) => run.deps.iter().any(|d| changed.contains(d)) || moved.contains(&None),
+                    _ => true,
+                };
             if stale {
                 let (run, unkept) = self.run(module, rule);
                 self.runs[rule] = Some(run);
                 out.extend(unkept);
-            }
-            let run = self.runs[rule].as_mut().expect("run above");
-            for kept in &mut run.kept {
-                let edit = edited.get(kept.path.as_str());
-                if let Some(start) = kept.anchor.zip(edit).and_then(|(anchor, edit)| edit.start_of(anchor, kept.at)) {
-                    let delta = start as isize - kept.at as isize;
-                    if delta != 0 {
-                        kept.finding.shift(delta);
+            } else if let (Some(run), Some(moved)) = (self.runs[rule].as_mut(), moved) {
+                for (kept, start) in run.kept.iter_mut().zip(moved) {
+                    let start = start.expect("not stale: every block found");
+                    if start != kept.at {
+                        kept.finding.shift(start as isize - kept.at as isize);
                         kept.at = start;
                     }
                 }
-                let file = file_index[kept.path.as_str()];
-                out.push(Finding { file, ..kept.finding.clone() });
             }
+            let run = self.runs[rule].as_ref().expect("run above");
+            out.extend(run.kept.iter().map(|k| Finding { file: file_index[k.path.as_str()], ..k.finding.clone() }));
         }
         out
     }

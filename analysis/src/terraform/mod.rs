@@ -205,6 +205,8 @@ impl<'m> Module<'m> {
         for (name, json) in documents {
             scope.policy_documents.insert(name, crate::value::Value::String(json));
         }
+        // Locals read while rendering were evaluated before every document was known.
+        scope.forget_local_values();
         Module { files, by_kind, by_type, scope, today: None, memos: Default::default() }
     }
 

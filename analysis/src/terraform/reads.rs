@@ -67,14 +67,13 @@ impl Reads {
         }
     }
 
-    /// Computes the memo `name`: what `compute` reads is kept under the name, and a read of the memo is
-    /// recorded.
+    /// Computes the memo `name`: what `compute` reads is kept under the name (recorded even outside any frame:
+    /// the value may be read later by a run that records), and a read of the memo is recorded. Two memos whose
+    /// names' fingerprints collide share their dependencies: a run may be made again when it need not, never
+    /// the other way.
     pub fn memo<T>(&self, name: u64, compute: impl FnOnce() -> T) -> T {
-        if !self.is_recording() {
-            return compute();
-        }
         let (value, deps) = self.frame(compute);
-        self.memos.borrow_mut().insert(name, deps);
+        self.memos.borrow_mut().entry(name).or_default().extend(deps);
         self.record_memo(name);
         value
     }
