@@ -718,6 +718,11 @@ mod tests {
         assert!(ws.diagnostics("/m/main.tf").is_empty());
         ws.add_disk_file("/m/terraform.tfvars", "acl = \"public-read-write\"\n");
         assert_eq!(ws.diagnostics("/m/main.tf").len(), 1);
+        // `*.auto.tfvars` override `terraform.tfvars`, whatever their names sort as.
+        ws.add_disk_file("/m/a.auto.tfvars", "acl = \"private\"\n");
+        assert!(ws.diagnostics("/m/main.tf").is_empty());
+        ws.add_disk_file("/m/b.auto.tfvars", "acl = \"public-read\"\n");
+        assert_eq!(ws.diagnostics("/m/main.tf").len(), 1);
         // Another folder is another module.
         ws.open("/other/main.tf", "resource \"aws_s3_bucket\" \"b\" {\n  acl = var.acl\n}\n", 1);
         assert!(ws.diagnostics("/other/main.tf").is_empty());

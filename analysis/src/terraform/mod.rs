@@ -110,8 +110,17 @@ impl TfFile {
 
     /// Whether Terraform loads this file's values for `var.x` (`terraform.tfvars`, `*.auto.tfvars`).
     pub fn is_auto_loaded_vars(&self) -> bool {
-        let name = self.path.rsplit(['/', '\\']).next().unwrap_or(&self.path);
-        self.kind == FileKind::TerraformVars && (name == "terraform.tfvars" || name.ends_with(".auto.tfvars"))
+        self.kind == FileKind::TerraformVars
+            && (self.is_terraform_tfvars() || self.file_name().ends_with(".auto.tfvars"))
+    }
+
+    fn is_terraform_tfvars(&self) -> bool {
+        self.kind == FileKind::TerraformVars && self.file_name() == "terraform.tfvars"
+    }
+
+    /// The file's name, without its folder.
+    fn file_name(&self) -> &str {
+        self.path.rsplit(['/', '\\']).next().unwrap_or(&self.path)
     }
 }
 
@@ -190,8 +199,11 @@ impl<'m> Module<'m> {
                 }
             }
         }
-        // Values given by tfvars files override the defaults.
-        for file in files.iter().filter(|f| f.is_auto_loaded_vars()) {
+        // Values given by tfvars files override the defaults: `terraform.tfvars` first, then the
+        // `*.auto.tfvars` in lexical order, each overriding the ones before (as Terraform loads them).
+        let mut vars_files: Vec<&&TfFile> = files.iter().filter(|f| f.is_auto_loaded_vars()).collect();
+        vars_files.sort_by_key(|f| (!f.is_terraform_tfvars(), f.file_name()));
+        for file in vars_files {
             for a in &file.attributes {
                 scope.variables.insert(&a.name, empty.eval(&a.expr));
             }
