@@ -67,6 +67,8 @@ struct Edited<'m> {
     old_starts: Vec<usize>,
     prefix: usize,
     suffix: usize,
+    /// The blocks between those kept at the start and the end, by identity: where each is now.
+    between: IdMap<usize>,
     file: &'m super::TfFile,
 }
 
@@ -84,7 +86,7 @@ impl Edited<'_> {
             i + new_len - old_len
         } else {
             // (Between the edits: kept only if the reading moved it there.)
-            (self.prefix..new_len - self.suffix).find(|&j| self.file.block_ids[j] == anchor)?
+            *self.between.get(&anchor)?
         };
         Some(self.file.blocks[now].range.start)
     }
@@ -208,7 +210,9 @@ impl ModuleAnalysis {
             }
             defines.splice(prefix..prefix, new_between);
             let starts = file.blocks.iter().map(|b| b.range.start).collect();
-            edited.insert(&file.path, Edited { old_ids: old.ids, old_starts: old.starts, prefix, suffix, file });
+            let between = (prefix..new_end).map(|j| (file.block_ids[j], j)).collect();
+            edited
+                .insert(&file.path, Edited { old_ids: old.ids, old_starts: old.starts, prefix, suffix, between, file });
             let state = FileState { stamp: file.stamp, ids: file.block_ids.clone(), starts, defines, style };
             self.files.insert(file.path.clone(), state);
         }
@@ -225,22 +229,21 @@ impl ModuleAnalysis {
         let file_index: HashMap<&str, usize> =
             module.files.iter().enumerate().map(|(i, f)| (f.path.as_str(), i)).collect();
         for rule in 0..self.rules.len() {
-            // Where each kept finding's block is now (`None`: gone, or not to be found again).
-            let moved: Option<Vec<Option<usize>>> = self.runs[rule].as_ref().filter(|run| run.movable).map(|run| {
-                run.kept
-                    .iter()
-                    .map(|k| match (k.anchor, edited.get(k.path.as_str())) {
-                        (Some(anchor), Some(edit)) => edit.start_of(anchor, k.at),
-                        (Some(anchor), None) => (!gone.contains(&anchor)).then_some(k.at),
-                        (None, _) => None,
-                    })
-                    .collect()
-            });
-            let stale = restyled
-                || match (&self.runs[rule], &moved) {
-                    (Some(run), Some(moved)) => run.deps.iter().any(|d| changed.contains(d)) || moved.contains(&None),
-                    _ => true,
-                };
+            let read_changed = |run: &Run| restyled || !run.movable || run.deps.iter().any(|d| changed.contains(d));
+            // Where each kept finding's block is now (`None`: gone, or not to be found again), for a run that
+            // read nothing that changed.
+            let moved: Option<Vec<Option<usize>>> =
+                self.runs[rule].as_ref().filter(|run| !read_changed(run)).map(|run| {
+                    run.kept
+                        .iter()
+                        .map(|k| match (k.anchor, edited.get(k.path.as_str())) {
+                            (Some(anchor), Some(edit)) => edit.start_of(anchor, k.at),
+                            (Some(anchor), None) => (!gone.contains(&anchor)).then_some(k.at),
+                            (None, _) => None,
+                        })
+                        .collect()
+                });
+            let stale = moved.as_ref().is_none_or(|moved| moved.contains(&None));
             if stale {
                 let (run, unkept) = self.run(module, rule);
                 self.runs[rule] = Some(run);
