@@ -49,63 +49,46 @@ impl TfFile {
         if !doc.is_parsed() || doc.is_too_large() {
             return None;
         }
-        let path = doc.path().to_string();
-        match doc.kind() {
-            FileKind::Terraform | FileKind::TerraformVars => {
-                let (source, reading) = match previous.filter(|p| p.kind == doc.kind()) {
-                    Some(p) => {
-                        let TfFile {
-                            mut source, blocks, block_ids: ids, attributes, comments, problems, groups, ..
-                        } = p;
-                        // The previous text edited into the document's: a keystroke copies what it changed, not
-                        // the whole text.
-                        let change = chunked::Change::apply(&mut source, doc.rope());
-                        let reading = chunked::Reading { blocks, ids, attributes, comments, problems, groups };
-                        let reading = chunked::read_changed(&source, change, reading, parsers);
-                        (source, reading)
-                    }
-                    None => {
-                        let source = doc.text();
-                        let reading = chunked::read(&source, None, parsers);
-                        (source, reading)
-                    }
-                };
-                let chunked::Reading { blocks, ids: block_ids, attributes, comments, problems, groups } = reading;
-                Some(TfFile {
-                    stamp: next_stamp(),
-                    path,
-                    kind: doc.kind(),
-                    source,
-                    blocks,
-                    block_ids,
-                    attributes,
-                    comments,
-                    problems,
-                    groups,
-                })
-            }
+        let (source, reading) = match doc.kind() {
+            FileKind::Terraform | FileKind::TerraformVars => match previous.filter(|p| p.kind == doc.kind()) {
+                Some(p) => {
+                    let TfFile { mut source, blocks, block_ids: ids, attributes, comments, problems, groups, .. } = p;
+                    // The previous text edited into the document's: a keystroke copies what it changed, not the
+                    // whole text.
+                    let change = chunked::Change::apply(&mut source, doc.rope());
+                    let reading = chunked::Reading { blocks, ids, attributes, comments, problems, groups };
+                    let reading = chunked::read_changed(&source, change, reading, parsers);
+                    (source, reading)
+                }
+                None => {
+                    let source = doc.text();
+                    let reading = chunked::read(&source, None, parsers);
+                    (source, reading)
+                }
+            },
             FileKind::TerraformJson => {
                 let tree = doc.tree()?;
                 let source = doc.text();
                 let blocks = json::JsonReader::new(source.as_bytes()).file(tree.root_node());
                 // Read whole each time: every block is new.
-                let block_ids = blocks.iter().map(|_| chunked::BlockId::fresh()).collect();
-                let (attributes, comments, problems, groups) = Default::default();
-                Some(TfFile {
-                    stamp: next_stamp(),
-                    path,
-                    kind: doc.kind(),
-                    source,
-                    blocks,
-                    block_ids,
-                    attributes,
-                    comments,
-                    problems,
-                    groups,
-                })
+                let ids = blocks.iter().map(|_| chunked::BlockId::fresh()).collect();
+                (source, chunked::Reading { blocks, ids, ..Default::default() })
             }
-            _ => None,
-        }
+            _ => return None,
+        };
+        let chunked::Reading { blocks, ids: block_ids, attributes, comments, problems, groups } = reading;
+        Some(TfFile {
+            stamp: next_stamp(),
+            path: doc.path().to_string(),
+            kind: doc.kind(),
+            source,
+            blocks,
+            block_ids,
+            attributes,
+            comments,
+            problems,
+            groups,
+        })
     }
 
     /// Whether Terraform loads this file's values for `var.x` (`terraform.tfvars`, `*.auto.tfvars`).
