@@ -124,11 +124,11 @@ impl<'a, 'm> TfContext<'a, 'm> {
     /// The blocks declared at `address` (`aws_s3_bucket.logs`, `data.x.y`, `module.db`): one in a valid module.
     pub fn at_address(&self, address: &str) -> Vec<Resource<'m>> {
         // Which blocks have this address depends on the blocks of its type.
-        let (kind, ty) = match address.split('.').collect::<Vec<_>>()[..] {
-            ["module", name, ..] => ("module", name),
-            ["data", ty, ..] => ("data", ty),
-            [ty, ..] => ("resource", ty),
-            [] => ("resource", ""),
+        let mut parts = address.split('.');
+        let (kind, ty) = match (parts.next().unwrap_or(""), parts.next().unwrap_or("")) {
+            ("module", name) => ("module", name),
+            ("data", ty) => ("data", ty),
+            (ty, _) => ("resource", ty),
         };
         self.module.reads().record(Dep::Type(kind, ty));
         self.resources_at(self.module.address_index().get(address).map_or(&[][..], Vec::as_slice))

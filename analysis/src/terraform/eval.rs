@@ -3,7 +3,7 @@
 //! functions (`jsonencode`, `tostring`, ...). Everything else is `Unknown`.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use super::model::{Expr, ExprKind, Step, TemplatePart};
 use super::reads::{Dep, Reads};
@@ -21,8 +21,9 @@ pub struct Scope<'m> {
     pub policy_documents: FastMap<&'m str, Value>,
     /// What the evaluations of a rule's run read (variables, locals, policy documents).
     pub reads: Reads,
-    /// Each local's value, strict and lenient (memos of [`Scope::reads`]).
-    local_values: RefCell<HashMap<(String, bool), Value>>,
+    /// Each local's value, strict (`[0]`) and lenient (`[1]`): memos of [`Scope::reads`]. (Owned keys: a
+    /// `RefCell` of borrowed ones would make the scope, and the module, invariant in `'m`.)
+    local_values: [RefCell<FastMap<String, Value>>; 2],
     /// Set when an evaluation was cut short (a reference cycle, the depth limit): its value depends on where it
     /// started, so the locals it went through are not kept.
     cut_short: std::cell::Cell<bool>,
@@ -143,13 +144,14 @@ impl<'m> Scope<'m> {
         // A local is evaluated once per analysis and way of evaluating (strict or lenient); who reads it reads
         // what it reads. Its value must not depend on which rule reads it first: a value cut short (a reference
         // cycle, the depth limit) depends on where it was read from, and is not kept.
+        let Some(&expr) = self.locals.get(name) else { return Value::Unknown };
         let lenient = self.lenient.get();
         let memo = super::reads::fingerprint(&("local", name, lenient));
-        if let Some(value) = self.local_values.borrow().get(&(name.to_string(), lenient)) {
+        let values = &self.local_values[usize::from(lenient)];
+        if let Some(value) = values.borrow().get(name) {
             self.reads.record_memo(memo);
             return value.clone();
         }
-        let Some(expr) = self.locals.get(name) else { return Value::Unknown };
         if self.in_progress.borrow().iter().any(|n| n == name) {
             self.cut_short.set(true);
             return Value::Unknown;
@@ -161,7 +163,7 @@ impl<'m> Scope<'m> {
         self.cut_short.set(outer_cut || cut);
         self.in_progress.borrow_mut().pop();
         if !cut {
-            self.local_values.borrow_mut().insert((name.to_string(), lenient), value.clone());
+            values.borrow_mut().insert(name.to_string(), value.clone());
         }
         value
     }
@@ -169,7 +171,7 @@ impl<'m> Scope<'m> {
     /// Forgets the locals' values: the policy documents are rendered before the rules run, with locals that
     /// may read documents not rendered yet.
     pub(crate) fn forget_local_values(&self) {
-        self.local_values.borrow_mut().clear();
+        self.local_values.iter().for_each(|values| values.borrow_mut().clear());
     }
 
     /// The expression of `local.<name>`, for rules that follow references through locals.
