@@ -10,6 +10,14 @@ use onus_analysis::document::Parsers;
 use onus_analysis::file_kind::Syntax;
 use onus_analysis::terraform::{chunked, direct, read_tree};
 
+/// The `.tf`/`.tfvars` files under `../shared/<under>`, in path order.
+fn corpus_files(under: &str) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared").join(under), &mut files);
+    files.sort();
+    files
+}
+
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
@@ -55,10 +63,8 @@ fn compare(name: &str, text: &str, parsers: &mut Parsers) -> Option<bool> {
 
 #[test]
 fn the_direct_reader_reads_the_corpus_as_tree_sitter_does() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
-    let mut files = Vec::new();
-    walk(&root, &mut files);
-    assert!(files.len() > 2000, "the corpus is missing: {} files under {}", files.len(), root.display());
+    let files = corpus_files("corpus");
+    assert!(files.len() > 2000, "the corpus is missing: {} files under ../shared/corpus", files.len());
     let mut parsers = Parsers::new();
     let (mut read, mut declined) = (0, Vec::new());
     for path in &files {
@@ -110,10 +116,7 @@ fn the_direct_reader_mirrors_tree_sitter_quirks() {
 /// Edits of real files, valid and breaking: the reading from the previous reading equals a fresh one.
 #[test]
 fn reading_after_an_edit_equals_reading_afresh() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/real");
-    let mut files = Vec::new();
-    walk(&root, &mut files);
-    files.sort();
+    let files = corpus_files("corpus/real");
     let mut parsers = Parsers::new();
     let mut checked = 0;
     for path in files.iter().step_by(7) {
@@ -213,10 +216,7 @@ fn random_edit(text: &str, rng: &mut Rng) -> String {
 /// identity no other block of the reading has.
 #[test]
 fn readings_after_chains_of_random_edits_equal_fresh_ones() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
-    let mut files = Vec::new();
-    walk(&root, &mut files);
-    files.sort();
+    let files = corpus_files("corpus");
     let mut texts: Vec<(String, String)> = files
         .iter()
         .step_by(25)
