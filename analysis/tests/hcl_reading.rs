@@ -259,3 +259,36 @@ fn readings_after_chains_of_random_edits_equal_fresh_ones() {
     }
     assert!(checked > 600, "{checked} edits checked");
 }
+
+/// The index of blocks by kind and type a file's reading keeps up to date (see `terraform::block_index`) equals
+/// the index of a fresh reading, after every edit of chains of random ones.
+#[test]
+fn the_block_index_kept_by_a_reading_equals_a_fresh_one() {
+    use onus_analysis::document::Document;
+    use onus_analysis::terraform::{block_index::BlockIndex, TfFile};
+    let mut texts: Vec<(String, String)> = corpus_files("corpus")
+        .iter()
+        .step_by(40)
+        .filter_map(|p| Some((p.display().to_string(), std::fs::read_to_string(p).ok()?)))
+        .collect();
+    texts.push(("generated 600 lines".into(), generate::generate(600)));
+    let mut rng = Rng(0x6964_7873);
+    let mut parsers = Parsers::new();
+    let mut checked = 0;
+    for (name, text) in &texts {
+        let path = if name.ends_with(".tfvars") { "/m/terraform.tfvars" } else { "/m/main.tf" };
+        let mut doc = Document::new(path, text, 1).expect("a Terraform path");
+        doc.parse_fully(&mut parsers);
+        let mut file = TfFile::read(&doc, None, &mut parsers);
+        for step in 0..8 {
+            let new = random_edit(&doc.text(), &mut rng);
+            doc = Document::new(path, &new, step + 2).expect("a Terraform path");
+            doc.parse_fully(&mut parsers);
+            file = TfFile::read(&doc, file, &mut parsers);
+            let Some(read) = &file else { continue };
+            assert_eq!(read.index, BlockIndex::new(&read.blocks), "{name}, edit {step}: {new:?}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 300, "{checked} edits checked");
+}

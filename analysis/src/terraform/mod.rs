@@ -1,6 +1,7 @@
 //! Terraform: the typed model of `.tf`, `.tfvars` and `.tf.json` files, the module they form (a folder), and
 //! the evaluator rules read values through.
 
+pub mod block_index;
 pub mod check;
 pub mod chunked;
 pub mod direct;
@@ -38,6 +39,8 @@ pub struct TfFile {
     pub problems: Vec<chunked::Problem>,
     /// The chunks the file was read in (empty for `.tf.json`).
     groups: Vec<chunked::Group>,
+    /// The blocks by kind and type, and the variables' defaults.
+    pub index: block_index::BlockIndex,
 }
 
 impl TfFile {
@@ -49,10 +52,22 @@ impl TfFile {
         if !doc.is_parsed() || doc.is_too_large() {
             return None;
         }
+        let mut previous_index = None;
         let (source, reading) = match doc.kind() {
             FileKind::Terraform | FileKind::TerraformVars => match previous.filter(|p| p.kind == doc.kind()) {
                 Some(p) => {
-                    let TfFile { mut source, blocks, block_ids: ids, attributes, comments, problems, groups, .. } = p;
+                    let TfFile {
+                        mut source,
+                        blocks,
+                        block_ids: ids,
+                        attributes,
+                        comments,
+                        problems,
+                        groups,
+                        index,
+                        ..
+                    } = p;
+                    previous_index = Some((index, ids.clone()));
                     // The previous text edited into the document's: a keystroke copies what it changed, not the
                     // whole text.
                     let change = chunked::Change::apply(&mut source, doc.rope());
@@ -77,6 +92,17 @@ impl TfFile {
             _ => return None,
         };
         let chunked::Reading { blocks, ids: block_ids, attributes, comments, problems, groups } = reading;
+        let index = match previous_index {
+            // The blocks the reading kept (the same identities at the start and at the end) keep their entries.
+            Some((index, old_ids)) => {
+                let start = old_ids.iter().zip(&block_ids).take_while(|(a, b)| a == b).count();
+                let most = old_ids.len().min(block_ids.len()) - start;
+                let same_end = |(a, b): &(&chunked::BlockId, &chunked::BlockId)| a == b;
+                let end = old_ids.iter().rev().zip(block_ids.iter().rev()).take(most).take_while(same_end).count();
+                index.update(&blocks, start, old_ids.len() - end, block_ids.len() - end)
+            }
+            None => block_index::BlockIndex::new(&blocks),
+        };
         Some(TfFile {
             stamp: next_stamp(),
             path: doc.path().to_string(),
@@ -88,6 +114,7 @@ impl TfFile {
             comments,
             problems,
             groups,
+            index,
         })
     }
 
@@ -133,53 +160,39 @@ type Indexed<'m> = (usize, usize, &'m Block);
 /// A module: the Terraform files of one folder, analysed together.
 pub struct Module<'m> {
     pub files: Vec<&'m TfFile>,
-    /// Top-level blocks by kind, and by kind and first label (`resource`/`aws_s3_bucket`): matchers ask for
-    /// blocks by type many times per analysis, and must not scan the whole module each time.
-    by_kind: FastMap<&'m str, Vec<(usize, &'m Block)>>,
-    by_type: FastMap<(&'m str, &'m str), Vec<Indexed<'m>>>,
     pub scope: Scope<'m>,
     /// What day it is, for rules keyed by support dates; `None` when the caller did not say.
     pub today: Option<crate::date::Date>,
-    /// Indexes built on first use and shared by every matcher of this analysis (see [`Module::memo`]).
-    memos: std::cell::RefCell<HashMap<String, std::rc::Rc<dyn std::any::Any>>>,
+    /// Indexes built on first use and shared by every matcher of this analysis, by the fingerprint of their key
+    /// (see [`Module::memo`]).
+    memos: std::cell::RefCell<FastMap<u64, MemoEntry>>,
 }
 
-/// What a companion's link attribute designates: a resource by reference, or a name as a literal.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum LinkTarget {
-    Reference(String, String),
-    Literal(String),
-}
+/// An index kept by [`Module::memo`], with its key.
+type MemoEntry = ([String; 3], std::rc::Rc<dyn std::any::Any>);
 
-/// Companions of one type by the target of one link attribute: (file index, block index in the file), in
-/// module order.
-pub type LinkIndex = HashMap<LinkTarget, Vec<(usize, usize)>>;
+/// Companions of one type by what one link attribute designates: (file index, block index in the file), in
+/// module order. Looked up by borrowed names (a lookup per checked block builds no string).
+#[derive(Default)]
+pub struct LinkIndex {
+    /// By reference: resource type, then name (`aws_s3_bucket`, `b` for `aws_s3_bucket.b.id`).
+    pub references: FastMap<String, FastMap<String, Vec<(usize, usize)>>>,
+    /// By the literal's value (a bucket given by its name).
+    pub literals: FastMap<String, Vec<(usize, usize)>>,
+}
 
 impl<'m> Module<'m> {
     pub fn new(files: Vec<&'m TfFile>) -> Module<'m> {
-        // One pass over the blocks (an analysis of an edited module makes this again): the indexes by kind and
-        // type, and the scope's names.
-        let mut by_kind: FastMap<&str, Vec<(usize, &Block)>> = FastMap::default();
-        let mut by_type: FastMap<(&str, &str), Vec<Indexed>> = FastMap::default();
+        // From each file's index (which a reading keeps up to date): the scope's names, not a walk of every block.
         let mut scope = Scope::default();
         let empty = Scope::default();
-        for (i, file) in files.iter().enumerate() {
-            for (j, block) in file.blocks.iter().enumerate() {
-                by_kind.entry(&block.kind).or_default().push((i, block));
-                let Some(label) = block.label(0) else {
-                    if block.kind == "locals" {
-                        scope.locals.extend(block.attributes.iter().map(|a| (a.name.as_str(), &a.expr)));
-                    }
-                    continue;
-                };
-                by_type.entry((&block.kind, label)).or_default().push((i, j, block));
-                if block.kind == "variable" {
-                    // Without a default Terraform asks for the value: unknown here.
-                    let value = block.attr("default").map_or(crate::value::Value::Unknown, |a| empty.eval(&a.expr));
-                    scope.variables.insert(label, value);
-                } else if block.kind == "locals" {
-                    scope.locals.extend(block.attributes.iter().map(|a| (a.name.as_str(), &a.expr)));
-                }
+        for file in &files {
+            for (i, value) in file.index.defaults() {
+                let name = file.blocks[*i].label(0).expect("indexed by its label");
+                scope.variables.insert(name, value.clone());
+            }
+            for &i in file.index.of_kind("locals") {
+                scope.locals.extend(file.blocks[i].attributes.iter().map(|a| (a.name.as_str(), &a.expr)));
             }
         }
         // Values given by tfvars files override the defaults: `terraform.tfvars` first, then the
@@ -191,18 +204,17 @@ impl<'m> Module<'m> {
                 scope.variables.insert(&a.name, empty.eval(&a.expr));
             }
         }
-        let documents: Vec<(&str, String)> = by_type
-            .get(&("data", "aws_iam_policy_document"))
-            .into_iter()
-            .flatten()
-            .filter_map(|&(_, _, b)| Some((b.label(1)?, render_policy_document(&scope, b).to_string())))
+        let documents: Vec<(&str, String)> = files
+            .iter()
+            .flat_map(|f| f.index.of_type("data", "aws_iam_policy_document").iter().map(|&i| &f.blocks[i]))
+            .filter_map(|b| Some((b.label(1)?, render_policy_document(&scope, b).to_string())))
             .collect();
         for (name, json) in documents {
             scope.policy_documents.insert(name, crate::value::Value::String(json));
         }
         // Locals read while rendering were evaluated before every document was known.
         scope.forget_local_values();
-        Module { files, by_kind, by_type, scope, today: None, memos: Default::default() }
+        Module { files, scope, today: None, memos: Default::default() }
     }
 
     /// Every resource block of type `ty`, with the index of its file.
@@ -218,39 +230,48 @@ impl<'m> Module<'m> {
 
     /// An index matchers share, built by `build` on first use and kept for the rest of the analysis: asking
     /// "which versioning resource names this bucket" for every bucket must not scan every companion, or a large
-    /// module costs the square of its size. `key` names what the index holds; it must not be reused for another
-    /// type. Indexes hold owned keys and (file, block) indices, so that the module stays covariant in `'m`.
+    /// module costs the square of its size. `key` names what the index holds (`["link", ty, attr]`); it must not
+    /// be reused for another type. Indexes hold owned keys and (file, block) indices, so that the module stays
+    /// covariant in `'m`.
     ///
     /// Whoever uses an index reads what building it read (a memo of [`Module::reads`]).
-    pub fn memo<T: 'static>(&self, key: &str, build: impl FnOnce() -> T) -> std::rc::Rc<T> {
+    pub fn memo<T: 'static>(&self, key: [&str; 3], build: impl FnOnce() -> T) -> std::rc::Rc<T> {
+        // Looked up by the key's fingerprint, then compared: no string is built per lookup (a rule asks for an
+        // index once per block it checks).
         let name = reads::fingerprint(&("index", key));
-        if let Some(index) = self.memos.borrow().get(key) {
-            self.reads().record_memo(name);
-            return index.clone().downcast().expect("one type per memo key");
+        if let Some((kept_key, index)) = self.memos.borrow().get(&name) {
+            if kept_key.iter().zip(key).all(|(k, part)| k == part) {
+                self.reads().record_memo(name);
+                return index.clone().downcast().expect("one type per memo key");
+            }
         }
         // Built with no borrow held: an index may be built from others.
         let index = std::rc::Rc::new(self.reads().memo(name, build));
-        self.memos.borrow_mut().insert(key.to_string(), index.clone());
+        // (Two keys of one fingerprint: the first keeps its place, the second is built at each use.)
+        self.memos.borrow_mut().entry(name).or_insert_with(|| (key.map(str::to_string), index.clone()));
         index
     }
 
-    /// The resources of type `ty` by what their `link` attribute designates (see [`LinkTarget`]).
+    /// The resources of type `ty` by what their `link` attribute designates: another resource by reference
+    /// (`aws_s3_bucket.b.id`), or a name as a literal.
     pub fn link_index(&self, ty: &str, link: &str) -> std::rc::Rc<LinkIndex> {
-        self.memo(&format!("link {ty} {link}"), || {
-            let mut index = LinkIndex::new();
+        self.memo(["link", ty, link], || {
+            let mut index = LinkIndex::default();
             for (file, i, block) in self.indexed(ty) {
                 let Some(attr) = block.attr(link) else { continue };
-                let target = match &attr.expr.kind {
+                let entry = match &attr.expr.kind {
                     model::ExprKind::Traversal(root, steps) => match steps.first() {
-                        Some(model::Step::Attr(name)) => LinkTarget::Reference(root.clone(), name.clone()),
+                        Some(model::Step::Attr(name)) => {
+                            index.references.entry(root.clone()).or_default().entry(name.clone()).or_default()
+                        }
                         _ => continue,
                     },
                     _ => match self.scope.eval(&attr.expr) {
-                        crate::value::Value::String(s) => LinkTarget::Literal(s),
+                        crate::value::Value::String(s) => index.literals.entry(s).or_default(),
                         _ => continue,
                     },
                 };
-                index.entry(target).or_default().push((file, i));
+                entry.push((file, i));
             }
             index
         })
@@ -259,7 +280,7 @@ impl<'m> Module<'m> {
     /// The resources of type `ty` by the string value of their attribute `attr` (buckets by `bucket`), in module
     /// order.
     pub fn name_index(&self, ty: &str, attr: &str) -> std::rc::Rc<HashMap<String, Vec<(usize, usize)>>> {
-        self.memo(&format!("name {ty} {attr}"), || {
+        self.memo(["name", ty, attr], || {
             let mut index: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
             for (file, i, block) in self.indexed(ty) {
                 if let Some(crate::value::Value::String(name)) = block.attr(attr).map(|a| self.scope.eval(&a.expr)) {
@@ -276,7 +297,7 @@ impl<'m> Module<'m> {
     /// Reads nothing by itself: who looks an address up reads the blocks of its type (see
     /// [`check::TfContext::at_address`]).
     pub fn address_index(&self) -> std::rc::Rc<HashMap<String, Vec<(usize, usize)>>> {
-        self.memo("addresses", || {
+        self.memo(["addresses", "", ""], || {
             let mut index: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
             for (file, f) in self.files.iter().enumerate() {
                 for (i, block) in f.blocks.iter().enumerate() {
@@ -300,20 +321,25 @@ impl<'m> Module<'m> {
 
     /// The resources of type `ty` with their (file, block) index, in module order.
     pub fn indexed<'a>(&'a self, ty: &'a str) -> impl Iterator<Item = Indexed<'m>> + 'a {
-        self.reads().record(reads::Dep::Type("resource", ty));
-        self.by_type.get(&("resource", ty)).into_iter().flatten().copied()
+        self.typed_indexed("resource", ty)
     }
 
     /// Top-level blocks of kind `kind` whose first label is `ty` (`data`, `aws_iam_policy_document`).
     pub fn typed<'a>(&'a self, kind: &'a str, ty: &'a str) -> impl Iterator<Item = (usize, &'m Block)> + 'a {
+        self.typed_indexed(kind, ty).map(|(file, _, block)| (file, block))
+    }
+
+    fn typed_indexed<'a>(&'a self, kind: &'a str, ty: &'a str) -> impl Iterator<Item = Indexed<'m>> + 'a {
         self.reads().record(reads::Dep::Type(kind, ty));
-        self.by_type.get(&(kind, ty)).into_iter().flatten().map(|&(file, _, block)| (file, block))
+        let files = self.files.iter().copied().enumerate();
+        files.flat_map(move |(i, f)| f.index.of_type(kind, ty).iter().map(move |&j| (i, j, &f.blocks[j])))
     }
 
     /// Every top-level block of kind `kind` (`resource`, `data`, `module`, ...), in file order.
     pub fn blocks<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = (usize, &'m Block)> + 'a {
         self.reads().record(reads::Dep::Kind(kind));
-        self.by_kind.get(kind).into_iter().flatten().copied()
+        let files = self.files.iter().copied().enumerate();
+        files.flat_map(move |(i, f)| f.index.of_kind(kind).iter().map(move |&j| (i, &f.blocks[j])))
     }
 }
 

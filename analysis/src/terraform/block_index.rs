@@ -1,0 +1,111 @@
+//! A file's top-level blocks by kind and by type, and its variables' defaults, kept up to date by each reading:
+//! a keystroke updates the entries of the blocks it replaced (and moves the indices after them), so a module
+//! built on the file does not walk every block again.
+
+use super::eval::Scope;
+use super::model::Block;
+use crate::fast_hash::FastMap;
+use crate::value::Value;
+
+/// Indices into a file's `blocks`, ascending, by what the blocks are.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct BlockIndex {
+    /// By kind (`resource`, `variable`, `locals`).
+    by_kind: FastMap<String, Vec<usize>>,
+    /// By kind, then first label (`resource`, then `aws_s3_bucket`).
+    by_type: FastMap<String, FastMap<String, Vec<usize>>>,
+    /// The value of each `variable` block's `default` (unknown without one: Terraform asks for it).
+    defaults: Vec<(usize, Value)>,
+}
+
+impl BlockIndex {
+    /// The index of `blocks`.
+    pub fn new(blocks: &[Block]) -> BlockIndex {
+        let mut index = BlockIndex::default();
+        index.insert(blocks, 0..blocks.len());
+        index
+    }
+
+    /// The index after a reading replaced the blocks `start..old_end` of the previous one by the blocks
+    /// `start..new_end` of `blocks` (the blocks before and after are the same, moved).
+    pub fn update(mut self, blocks: &[Block], start: usize, old_end: usize, new_end: usize) -> BlockIndex {
+        let delta = new_end as isize - old_end as isize;
+        let respan = |indices: &mut Vec<usize>| {
+            let from = indices.partition_point(|&i| i < start);
+            let to = indices.partition_point(|&i| i < old_end);
+            indices.drain(from..to);
+            if delta != 0 {
+                indices[from..].iter_mut().for_each(|i| *i = i.wrapping_add_signed(delta));
+            }
+        };
+        self.by_kind.values_mut().for_each(respan);
+        self.by_type.values_mut().flat_map(|by_label| by_label.values_mut()).for_each(respan);
+        let from = self.defaults.partition_point(|(i, _)| *i < start);
+        let to = self.defaults.partition_point(|(i, _)| *i < old_end);
+        self.defaults.drain(from..to);
+        self.defaults[from..].iter_mut().for_each(|(i, _)| *i = i.wrapping_add_signed(delta));
+        // (A block of a kind or type none is left of: absent, as in a fresh index.)
+        self.by_kind.retain(|_, indices| !indices.is_empty());
+        self.by_type.retain(|_, by_label| {
+            by_label.retain(|_, indices| !indices.is_empty());
+            !by_label.is_empty()
+        });
+        self.insert(blocks, start..new_end);
+        self
+    }
+
+    /// Adds the blocks `range` of `blocks`, in order (after those before them, before those after).
+    fn insert(&mut self, blocks: &[Block], range: std::ops::Range<usize>) {
+        fn put(indices: &mut Vec<usize>, i: usize) {
+            match indices.last() {
+                Some(&last) if last > i => {
+                    let at = indices.partition_point(|&j| j < i);
+                    indices.insert(at, i);
+                }
+                _ => indices.push(i),
+            }
+        }
+        let at = self.defaults.partition_point(|(i, _)| *i < range.start);
+        let mut defaults = Vec::new();
+        for i in range {
+            let block = &blocks[i];
+            put(self.by_kind.entry_ref(&block.kind), i);
+            let Some(label) = block.label(0) else { continue };
+            put(self.by_type.entry_ref(&block.kind).entry_ref(label), i);
+            if block.kind == "variable" {
+                let value = block.attr("default").map_or(Value::Unknown, |a| Scope::default().eval(&a.expr));
+                defaults.push((i, value));
+            }
+        }
+        self.defaults.splice(at..at, defaults);
+    }
+
+    /// The blocks of kind `kind`.
+    pub fn of_kind(&self, kind: &str) -> &[usize] {
+        self.by_kind.get(kind).map_or(&[], Vec::as_slice)
+    }
+
+    /// The blocks of kind `kind` whose first label is `ty`.
+    pub fn of_type(&self, kind: &str, ty: &str) -> &[usize] {
+        self.by_type.get(kind).and_then(|by_label| by_label.get(ty)).map_or(&[], Vec::as_slice)
+    }
+
+    /// The `variable` blocks with the value of their default.
+    pub fn defaults(&self) -> &[(usize, Value)] {
+        &self.defaults
+    }
+}
+
+/// `entry` by a borrowed key, allocating the owned one only for a key not there yet.
+trait EntryRef<V> {
+    fn entry_ref(&mut self, key: &str) -> &mut V;
+}
+
+impl<V: Default> EntryRef<V> for FastMap<String, V> {
+    fn entry_ref(&mut self, key: &str) -> &mut V {
+        if !self.contains_key(key) {
+            self.insert(key.to_string(), V::default());
+        }
+        self.get_mut(key).expect("inserted above")
+    }
+}
