@@ -88,7 +88,7 @@ fn analyse(path: &str, text: &str) {
             let _ = fix.apply(text);
         }
     }
-    for r in &report.resources {
+    for r in &ws.resources(path) {
         assert!(r.range.end <= text.len() && r.header.end <= text.len());
     }
 }

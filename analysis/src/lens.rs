@@ -99,9 +99,9 @@ pub fn hover_resource(resource: &ResourceInfo, report: &FileReport) -> Option<St
 
 /// The hover at `offset`: on a resource's header, the responsibility lens (its findings are listed in it);
 /// elsewhere, the finding under the cursor.
-pub fn hover(report: &FileReport, offset: usize) -> Option<(TextRange, String)> {
+pub fn hover(report: &FileReport, resources: &[ResourceInfo], offset: usize) -> Option<(TextRange, String)> {
     let at = |r: &TextRange| r.start <= offset && offset <= r.end;
-    if let Some(resource) = report.resources.iter().find(|r| at(&r.header)) {
+    if let Some(resource) = resources.iter().find(|r| at(&r.header)) {
         if let Some(md) = hover_resource(resource, report) {
             return Some((resource.header, md));
         }

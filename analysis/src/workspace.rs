@@ -46,10 +46,10 @@ pub struct FileReport {
     pub diagnostics: Vec<Diagnostic>,
     /// Findings silenced by a suppression comment.
     pub suppressed: Vec<Diagnostic>,
-    /// The resources of the file (top-level `resource` blocks and registry module calls): type, header, range.
-    pub resources: Vec<ResourceInfo>,
 }
 
+/// A resource of a file (a top-level `resource` block, a registry module call, a template's resource), for the
+/// responsibility lens: see [`Workspace::resources`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResourceInfo {
     pub ty: String,
@@ -358,10 +358,6 @@ impl Workspace {
                         let res = t.resources().find(|r| r.entry.range == f.resource)?;
                         cfn_suppress::suppress_fix(&t, res, f.rule)
                     });
-                    report.resources = t
-                        .resources()
-                        .map(|r| ResourceInfo { ty: r.ty.to_string(), header: r.entry.key_range, range: r.entry.range })
-                        .collect();
                 }
             }
         }
@@ -388,7 +384,6 @@ impl Workspace {
             for ((path, model), findings) in models.iter().zip(findings) {
                 let report = out.entry(path.clone()).or_default();
                 apply_suppressions(model, findings, report, !self.no_suppression_edits);
-                report.resources = resources_of(model);
             }
         }
         // Trees of the files nobody is working on are freed; what was derived from them is cached.
@@ -422,6 +417,22 @@ impl Workspace {
     /// The report of one file.
     pub fn report(&mut self, path: &str) -> FileReport {
         self.reports_of_module(path).remove(path).unwrap_or_default()
+    }
+
+    /// The resources of one file, for the responsibility lens: asked for apart from the report, which a
+    /// keystroke recomputes (listing them costs one string per resource of the file).
+    pub fn resources(&mut self, path: &str) -> Vec<ResourceInfo> {
+        let Some(kind) = self.entries.get(path).map(|e| e.doc.kind()) else { return Vec::new() };
+        if kind.is_terraform() {
+            self.model(path).map(|model| resources_of(&model)).unwrap_or_default()
+        } else if kind.is_cloudformation() {
+            let Some(t) = self.template(path) else { return Vec::new() };
+            t.resources()
+                .map(|r| ResourceInfo { ty: r.ty.to_string(), header: r.entry.key_range, range: r.entry.range })
+                .collect()
+        } else {
+            Vec::new()
+        }
     }
 }
 
@@ -630,11 +641,12 @@ mod tests {
         let mut ws = workspace();
         ws.open("/h/main.tf", "resource \"aws_s3_bucket\" \"b\" {\n  acl = \"public-read\"\n}\n", 1);
         let report = ws.report("/h/main.tf");
-        let lens = crate::lens::code_lens(&report.resources[0], &report).unwrap();
+        let resources = ws.resources("/h/main.tf");
+        let lens = crate::lens::code_lens(&resources[0], &report).unwrap();
         assert!(lens.starts_with("onus: 1 of "), "{lens}");
-        let (_, on_type) = crate::lens::hover(&report, 12).unwrap();
+        let (_, on_type) = crate::lens::hover(&report, &resources, 12).unwrap();
         assert!(on_type.contains("abstracted service") && on_type.contains("✗ S3 bucket ACL"), "{on_type}");
-        let (_, on_finding) = crate::lens::hover(&report, 40).unwrap();
+        let (_, on_finding) = crate::lens::hover(&report, &resources, 40).unwrap();
         assert!(on_finding.contains("data-sharing") && on_finding.contains("quick-fix"), "{on_finding}");
     }
 
@@ -661,8 +673,9 @@ mod tests {
         let codes: Vec<_> = report.diagnostics.iter().map(|d| d.code).collect();
         assert_eq!(codes, ["s3-public-acl", "unused-suppression"]);
         assert_eq!(report.suppressed.len(), 1);
-        assert_eq!(report.resources.len(), 3);
-        assert!(crate::lens::code_lens(&report.resources[0], &report).unwrap().contains("open"));
+        let resources = ws.resources("/c/template.yaml");
+        assert_eq!(resources.len(), 3);
+        assert!(crate::lens::code_lens(&resources[0], &report).unwrap().contains("open"));
         // The suppression edit writes Metadata in the template's style, and it works.
         let fix = report.diagnostics[0].suppression.clone().unwrap();
         ws.open("/c/template.yaml", &fix.apply(yaml), 2);

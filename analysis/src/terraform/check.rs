@@ -3,7 +3,7 @@
 use super::model::{Attribute, Block, Expr, ExprKind, Step};
 use super::reads::Dep;
 use super::view::{Config, Field};
-use super::{LinkTarget, Module, TfFile};
+use super::{Module, TfFile};
 use crate::finding::Finding;
 use crate::fix::Fix;
 use crate::policy::Policy;
@@ -106,14 +106,13 @@ impl<'a, 'm> TfContext<'a, 'm> {
     /// The resources of type `ty` whose `link` attribute refers to `target` (see [`TfContext::refers_to`]).
     pub fn companions(&self, target: Resource<'m>, ty: &str, link: &str, name_attrs: &[&str]) -> Vec<Resource<'m>> {
         let index = self.module.link_index(ty, link);
-        let reference = LinkTarget::Reference(target.ty().to_string(), target.name().to_string());
-        let mut found: Vec<(usize, usize)> = index.get(&reference).cloned().unwrap_or_default();
+        let by_reference = index.references.get(target.ty()).and_then(|names| names.get(target.name()));
+        let mut found: Vec<(usize, usize)> = by_reference.cloned().unwrap_or_default();
         for attr in name_attrs {
-            let Some(name) = target.block.attr(attr).and_then(|a| self.eval(&a.expr).as_str().map(str::to_string))
-            else {
-                continue;
-            };
-            found.extend(index.get(&LinkTarget::Literal(name)).into_iter().flatten().copied());
+            let Some(a) = target.block.attr(attr) else { continue };
+            if let Some(name) = self.eval(&a.expr).as_str() {
+                found.extend(index.literals.get(name).into_iter().flatten().copied());
+            }
         }
         // In module order, each once (a companion may name its target both ways).
         found.sort_unstable();
@@ -147,7 +146,8 @@ impl<'a, 'm> TfContext<'a, 'm> {
     /// The IAM policy an expression of the module holds (JSON string, heredoc, `jsonencode`, policy document
     /// data source). Read once per analysis: several rules read every policy.
     pub fn policy(&self, expr: &'m Expr) -> Option<Rc<Policy>> {
-        let policies = self.module.memo("policies", || RefCell::new(HashMap::<usize, Option<Rc<Policy>>>::new()));
+        let policies =
+            self.module.memo(["policies", "", ""], || RefCell::new(HashMap::<usize, Option<Rc<Policy>>>::new()));
         let key = expr as *const Expr as usize;
         // Who reads a policy reads what evaluating it read.
         let memo = super::reads::fingerprint(&("policy", key));

@@ -208,7 +208,7 @@ fn analyse_folder(files: &[&String], config: &Config) -> Results {
             };
             out.reports.extend(report.diagnostics.into_iter().map(place));
             out.suppressed.extend(report.suppressed.into_iter().map(place));
-            out.resource_types.extend(report.resources.into_iter().map(|r| r.ty));
+            out.resource_types.extend(ws.resources(&p).into_iter().map(|r| r.ty));
             done.insert(p);
         }
     }

@@ -166,9 +166,10 @@ impl LanguageServer for Backend {
         self.ask(move |state| {
             state.workspace.document(&path)?;
             let report = state.workspace.report(&path);
+            let resources = state.workspace.resources(&path);
             let doc = state.workspace.document(&path)?;
             let offset = text::offset_at(doc.rope(), convert::position(pos), state.encoding);
-            let (range, markdown) = onus_analysis::lens::hover(&report, offset)?;
+            let (range, markdown) = onus_analysis::lens::hover(&report, &resources, offset)?;
             Some(Hover {
                 contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: markdown }),
                 range: Some(convert::to_lsp_range(doc.rope(), range, state.encoding)),
@@ -182,9 +183,9 @@ impl LanguageServer for Backend {
         self.ask(move |state| {
             state.workspace.document(&path)?;
             let report = state.workspace.report(&path);
+            let resources = state.workspace.resources(&path);
             let doc = state.workspace.document(&path)?;
-            let lenses = report
-                .resources
+            let lenses = resources
                 .iter()
                 .filter_map(|r| {
                     let title = onus_analysis::lens::code_lens(r, &report)?;
