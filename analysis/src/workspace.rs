@@ -398,8 +398,10 @@ impl Workspace {
             for d in report.diagnostics.iter_mut().chain(report.suppressed.iter_mut()) {
                 d.severity = self.config.severity_of(d.code, d.severity);
             }
-            report.diagnostics.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
-            report.suppressed.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
+            // In one order whichever way they were found (a rule run over the whole module, or block by block).
+            let order = |d: &Diagnostic| (d.range.start, d.code, d.range.end, d.message.clone());
+            report.diagnostics.sort_by_cached_key(order);
+            report.suppressed.sort_by_cached_key(order);
         }
         out
     }

@@ -2,6 +2,8 @@
 //! modules of `../shared/corpus`:
 //! - a workspace that keeps each module's analysis (the editor's) reports what one that analyses each module
 //!   once reports (the CLI's), with the rules' reads recorded or not;
+//! - every rule run block by block (as the kept analysis runs a rule once something it read changed) finds
+//!   what it finds on the whole module at once;
 //! - after each of a series of random edits to a module's files, the kept analysis reports what a new
 //!   workspace reports on the same texts.
 
@@ -81,6 +83,47 @@ fn the_kept_analysis_of_a_module_equals_a_single_pass() {
         let once = reports(&mut workspace(files, true), files);
         assert!(kept == once, "{}: {}", dir.display(), first_difference(&kept, &once));
     }
+}
+
+#[test]
+fn every_rule_run_block_by_block_finds_what_it_finds_on_the_whole_module() {
+    use onus_analysis::document::{Document, Parsers};
+    use onus_analysis::terraform::{check::TfContext, incremental::ModuleAnalysis, Module, TfFile};
+    let modules = modules();
+    let rules: Vec<_> = onus_analysis::rules::all().iter().copied().filter(|r| r.terraform.is_some()).collect();
+    let mut parsers = Parsers::new();
+    let mut findings = 0;
+    for (dir, files) in &modules {
+        let read: Vec<TfFile> = files
+            .iter()
+            .filter_map(|(path, text)| {
+                let mut doc = Document::new(path.as_str(), text, 1)?;
+                doc.parse_fully(&mut parsers);
+                TfFile::read(&doc, None, &mut parsers)
+            })
+            .collect();
+        let mut module = Module::new(read.iter().collect());
+        module.today = Some(onus_analysis::date::Date::new(2026, 11, 29));
+        let key = |f: &onus_analysis::finding::Finding| {
+            (f.rule.id, f.file, f.range.start, f.range.end, f.message.clone(), format!("{:?}", f.fixes))
+        };
+        let mut at_once = Vec::new();
+        for rule in &rules {
+            let mut found = Vec::new();
+            (rule.terraform.unwrap())(&mut TfContext::new(&module, rule, &mut found));
+            at_once.extend(found.iter().map(key));
+        }
+        let mut by_block: Vec<_> =
+            ModuleAnalysis::by_subject(rules.iter().copied()).analyse(&module).iter().map(key).collect();
+        at_once.sort();
+        by_block.sort();
+        findings += at_once.len();
+        if by_block != at_once {
+            let differs = by_block.iter().zip(&at_once).find(|(a, b)| a != b);
+            panic!("{}: block by block differs from at once: {differs:#?}", dir.display());
+        }
+    }
+    assert!(findings > 500, "{findings} findings compared");
 }
 
 /// A small deterministic generator (xorshift).
@@ -247,4 +290,38 @@ fn a_local_read_leniently_and_strictly_does_not_depend_on_who_reads_first() {
         )
     };
     assert_kept_equals_afresh(&[("/local-modes/main.tf", &main("Enabled"))], &[&main("Enabledx"), &main("Enabled")]);
+}
+
+/// Once a rule runs block by block, a block's run is made again when what it read changes elsewhere: a
+/// variable, a companion resource, the bucket a logging target names, a block added or removed before it.
+#[test]
+fn runs_block_by_block_are_made_again_when_what_they_read_changes() {
+    let main = |top: &str, acl: &str, status: &str, target: &str, tag: &str| {
+        format!(
+            "{top}variable \"acl\" {{\n  default = \"{acl}\"\n}}\n\n\
+             resource \"aws_s3_bucket\" \"a\" {{\n  bucket = \"a-data\"\n  acl    = var.acl\n  tags = {{ Name = \"{tag}\" }}\n}}\n\n\
+             resource \"aws_s3_bucket\" \"b\" {{\n  bucket = \"b-data\"\n}}\n\n\
+             resource \"aws_s3_bucket_versioning\" \"b\" {{\n  bucket = aws_s3_bucket.b.id\n  \
+             versioning_configuration {{\n    status = \"{status}\"\n  }}\n}}\n\n\
+             resource \"aws_s3_bucket_logging\" \"b\" {{\n  bucket        = aws_s3_bucket.b.id\n  \
+             target_bucket = \"{target}\"\n  target_prefix = \"b/\"\n}}\n\n\
+             resource \"aws_db_instance\" \"db\" {{\n  engine            = \"postgres\"\n  \
+             storage_encrypted = {}\n}}\n",
+            acl == "private"
+        )
+    };
+    let start = main("", "private", "Enabled", "a-data", "one");
+    let edits = [
+        // Every rule that read the buckets runs block by block from here on.
+        main("", "private", "Enabled", "a-data", "two"),
+        main("", "public-read", "Enabled", "a-data", "two"),
+        main("", "public-read", "Suspended", "a-data", "two"),
+        main("", "public-read", "Suspended", "nowhere", "two"),
+        main("", "public-read", "Suspended", "a-data", "three"),
+        main("locals {\n  x = 1\n}\n\n", "public-read", "Suspended", "a-data", "three"),
+        main("locals {\n  x = 1\n}\n\n", "private", "Enabled", "a-data", "three"),
+        main("", "private", "Enabled", "a-data", "three"),
+    ];
+    let edits: Vec<&str> = edits.iter().map(String::as_str).collect();
+    assert_kept_equals_afresh(&[("/by-block/main.tf", &start)], &edits);
 }

@@ -181,7 +181,7 @@ pub fn ingress_rules<'m>(ctx: &TfContext<'_, 'm>) -> Vec<Ingress<'m>> {
     for res in ctx.resources("aws_vpc_security_group_ingress_rule") {
         out.push(from_config(ctx, res, res.config(), &["cidr_ipv4", "cidr_ipv6"]));
     }
-    for (file, block) in ctx.module.blocks("module") {
+    for crate::terraform::check::Resource { file, block } in ctx.blocks("module") {
         if !is_registry_module(block, "security-group") {
             continue;
         }

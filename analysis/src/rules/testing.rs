@@ -30,6 +30,18 @@ pub fn run_files(rule: &'static Rule, files: &[(&str, &str)]) -> Vec<Finding> {
     module.today = Some(TEST_TODAY);
     let mut findings = Vec::new();
     (rule.terraform.expect("a Terraform matcher"))(&mut TfContext::new(&module, rule, &mut findings));
+    // The rule checks one block at a time as it checks the whole module (what the editor's analysis relies on).
+    let by_block = crate::terraform::incremental::ModuleAnalysis::by_subject([rule]).analyse(&module);
+    let key = |f: &Finding| (f.file, f.range.start, f.range.end, f.message.clone(), format!("{:?}", f.fixes));
+    let (mut at_once, mut one_by_one) =
+        (findings.iter().map(key).collect::<Vec<_>>(), by_block.iter().map(key).collect::<Vec<_>>());
+    at_once.sort();
+    one_by_one.sort();
+    assert_eq!(
+        one_by_one, at_once,
+        "{}: checking one block at a time differs from checking the module at once",
+        rule.id
+    );
     findings
 }
 

@@ -56,35 +56,117 @@ pub fn is_registry_module(block: &Block, name: &str) -> bool {
     source.starts_with(&format!("terraform-aws-modules/{name}/aws"))
 }
 
+/// Which blocks a rule's run checks (reports findings on).
+#[derive(Clone, Copy, Debug)]
+pub enum Subjects<'m> {
+    /// Every block of the module: the CLI's single pass, or a run over the whole module kept by the editor's
+    /// analysis (which then depends on every block of the types it checks).
+    All,
+    /// One block: the run's findings and what it read are kept for that block alone (see
+    /// [`crate::terraform::incremental`]).
+    One(Resource<'m>),
+    /// None: the run only says which blocks it would check ([`TfContext::into_selectors`]).
+    Probe,
+}
+
+/// The blocks a rule checks, as it asks for them: a kind, and a first label unless any will do.
+pub type Selector = (String, Option<String>);
+
 pub struct TfContext<'a, 'm> {
     pub module: &'a Module<'m>,
     rule: &'static Rule,
     findings: &'a mut Vec<Finding>,
+    subjects: Subjects<'m>,
+    /// In a probe, the selectors asked for.
+    selectors: RefCell<Vec<Selector>>,
 }
 
 impl<'a, 'm> TfContext<'a, 'm> {
     pub fn new(module: &'a Module<'m>, rule: &'static Rule, findings: &'a mut Vec<Finding>) -> Self {
-        TfContext { module, rule, findings }
+        Self::checking(module, rule, findings, Subjects::All)
     }
 
-    pub fn resources(&self, ty: &'a str) -> impl Iterator<Item = Resource<'m>> + 'a {
-        self.module.resources(ty).map(|(file, block)| Resource { file, block })
+    pub fn checking(
+        module: &'a Module<'m>,
+        rule: &'static Rule,
+        findings: &'a mut Vec<Finding>,
+        subjects: Subjects<'m>,
+    ) -> Self {
+        TfContext { module, rule, findings, subjects, selectors: RefCell::default() }
+    }
+
+    /// What a probe asked for.
+    pub fn into_selectors(self) -> Vec<Selector> {
+        self.selectors.into_inner()
+    }
+
+    /// The blocks of kind `kind` (and first label `ty`) this run checks.
+    fn subjects(&self, kind: &'a str, ty: Option<&'a str>) -> std::vec::IntoIter<Resource<'m>> {
+        let found: Vec<Resource<'m>> = match self.subjects {
+            Subjects::All => match ty {
+                Some(ty) => self.module.typed(kind, ty).map(|(file, block)| Resource { file, block }).collect(),
+                None => self.module.blocks(kind).map(|(file, block)| Resource { file, block }).collect(),
+            },
+            // (Reads nothing: a change of the block gives it a new identity, and the run is made again.)
+            Subjects::One(res) => {
+                let matches = res.block.kind == kind && ty.is_none_or(|ty| res.block.label(0) == Some(ty));
+                if matches {
+                    vec![res]
+                } else {
+                    Vec::new()
+                }
+            }
+            Subjects::Probe => {
+                self.selectors.borrow_mut().push((kind.to_string(), ty.map(str::to_string)));
+                Vec::new()
+            }
+        };
+        found.into_iter()
+    }
+
+    /// The resources of type `ty` this run checks: what a rule reports on. To look at other resources (a
+    /// bucket's versioning resource), use [`TfContext::all_resources`] or a lookup such as
+    /// [`TfContext::companions`]: a run on one block sees only that block here.
+    pub fn resources(&self, ty: &'a str) -> std::vec::IntoIter<Resource<'m>> {
+        self.subjects("resource", Some(ty))
     }
 
     /// Resources of type `ty`, and calls of the registry module `terraform-aws-modules/<module>/aws`, whose
-    /// inputs carry the same settings.
+    /// inputs carry the same settings, that this run checks (see [`TfContext::resources`]).
     pub fn resources_like(&self, ty: &'a str, module: &'a str) -> impl Iterator<Item = Resource<'m>> + 'a {
+        let modules = self.subjects("module", None).filter(move |r| is_registry_module(r.block, module));
+        self.resources(ty).chain(modules)
+    }
+
+    /// `data` sources of type `ty` this run checks.
+    pub fn data_sources(&self, ty: &'a str) -> std::vec::IntoIter<Resource<'m>> {
+        self.subjects("data", Some(ty))
+    }
+
+    /// Top-level blocks of kind `kind` (`provider`, `module`, `resource`) this run checks.
+    pub fn blocks(&self, kind: &'a str) -> std::vec::IntoIter<Resource<'m>> {
+        self.subjects(kind, None)
+    }
+
+    /// Every resource of type `ty` in the module: a lookup (what the run finds then depends on all of them).
+    pub fn all_resources(&self, ty: &'a str) -> impl Iterator<Item = Resource<'m>> + 'a {
+        self.module.resources(ty).map(|(file, block)| Resource { file, block })
+    }
+
+    /// Every resource of type `ty`, and every call of the registry module `terraform-aws-modules/<module>/aws`:
+    /// a lookup.
+    pub fn all_resources_like(&self, ty: &'a str, module: &'a str) -> impl Iterator<Item = Resource<'m>> + 'a {
         let modules = self
             .module
             .blocks("module")
             .filter(move |(_, b)| is_registry_module(b, module))
             .map(|(file, block)| Resource { file, block });
-        self.resources(ty).chain(modules)
+        self.all_resources(ty).chain(modules)
     }
 
-    /// `data` sources of type `ty`.
-    pub fn data_sources(&self, ty: &'a str) -> impl Iterator<Item = Resource<'m>> + 'a {
-        self.module.typed("data", ty).map(|(file, block)| Resource { file, block })
+    /// Every top-level block of kind `kind`: a lookup.
+    pub fn all_blocks(&self, kind: &'a str) -> impl Iterator<Item = Resource<'m>> + 'a {
+        self.module.blocks(kind).map(|(file, block)| Resource { file, block })
     }
 
     /// Whether `expr` refers to `target`: a reference (`aws_s3_bucket.b.id`), or a literal equal to the value of
@@ -146,18 +228,19 @@ impl<'a, 'm> TfContext<'a, 'm> {
     /// The IAM policy an expression of the module holds (JSON string, heredoc, `jsonencode`, policy document
     /// data source). Read once per analysis: several rules read every policy.
     pub fn policy(&self, expr: &'m Expr) -> Option<Rc<Policy>> {
-        let policies =
-            self.module.memo(["policies", "", ""], || RefCell::new(HashMap::<usize, Option<Rc<Policy>>>::new()));
+        type Policies = RefCell<HashMap<usize, (Option<Rc<Policy>>, Vec<u64>)>>;
+        let policies = self.module.memo(["policies", "", ""], Policies::default);
+        // Keyed by the expression's address, which holds for this analysis only: who reads a policy reads what
+        // evaluating it read, itself (a policy is read by the runs of its own block, mostly).
         let key = expr as *const Expr as usize;
-        // Who reads a policy reads what evaluating it read.
-        let memo = super::reads::fingerprint(&("policy", key));
-        if let Some(policy) = policies.borrow().get(&key) {
-            self.module.reads().record_memo(memo);
+        let reads = self.module.reads();
+        if let Some((policy, deps)) = policies.borrow().get(&key) {
+            reads.record_all(deps);
             return policy.clone();
         }
-        let reads = self.module.reads();
-        let policy = reads.memo(memo, || Policy::from_value(&self.module.scope.eval_lenient(expr)).map(Rc::new));
-        policies.borrow_mut().insert(key, policy.clone());
+        let (policy, deps) = reads.frame(|| Policy::from_value(&self.module.scope.eval_lenient(expr)).map(Rc::new));
+        reads.record_all(&deps);
+        policies.borrow_mut().insert(key, (policy.clone(), deps));
         policy
     }
 

@@ -1,17 +1,23 @@
-//! The analysis of a module kept between analyses: a keystroke reruns only the rules that read what it changed.
+//! The analysis of a module kept between analyses: a keystroke reruns only what read what it changed.
 //!
-//! Each rule's run over the module records what it read ([`Dep`]: the blocks of a kind or type, variables,
-//! locals, policy documents). The next analysis knows what changed: the blocks a reading gave a new identity
-//! ([`BlockId`]: an edited block is new, a moved one is not), the blocks gone, the values of variables and
-//! policy documents, and each edited file's style (which fixes are written in). A rule that read none of it
-//! keeps its findings, moved with the blocks they are about; the others run again.
+//! A rule first runs over the whole module, recording what it read ([`Dep`]: the blocks of a kind or type,
+//! variables, locals, policy documents). The next analysis knows what changed: the blocks a reading gave a new
+//! identity ([`BlockId`]: an edited block is new, a moved one is not), the blocks gone, the values of variables
+//! and policy documents, and each edited file's style (which fixes are written in). A rule that read none of it
+//! keeps its findings, moved with the blocks they are about.
+//!
+//! A rule whose run over the whole module read something that changed runs from then on one block at a time
+//! (its *subjects*, [`Subjects::One`]): each run is kept with what it read, so a keystroke in one database
+//! reruns the database rules on that database, not on all of them. Which blocks a rule checks, a probe says
+//! ([`Subjects::Probe`]), kept with what it read too.
 //!
 //! The result equals an analysis afresh: `analysis/tests/incremental_analysis.rs` holds the two equal over
-//! the corpus after random edits, and the workspace's property tests after random edit sequences.
+//! the corpus after random edits, and the workspace's property tests after random edit sequences; every rule's
+//! tests check that its runs block by block find what its run over the whole module finds.
 
 use std::collections::{HashMap, HashSet};
 
-use super::check::TfContext;
+use super::check::{Resource, Selector, Subjects, TfContext};
 use super::chunked::BlockId;
 use super::model::Block;
 use super::reads::Dep;
@@ -46,6 +52,8 @@ struct Run {
     /// What it read, as [`Dep::fingerprint`]s (kept for every rule of every module open: small matters).
     deps: Box<[u64]>,
     movable: bool,
+    /// It found more than [`MAX_KEPT_FINDINGS`]: nothing is kept, and it runs over the whole module each time.
+    too_many: bool,
 }
 
 /// A file as the last analysis saw it: its blocks' identities and what each defines for others.
@@ -79,26 +87,77 @@ impl Edited<'_> {
             Ok(i) if self.old_ids[i] == anchor => i,
             _ => self.old_ids.iter().position(|&id| id == anchor)?,
         };
+        Some(self.file.blocks[self.index_now(anchor, i)?].range.start)
+    }
+
+    /// The index now of the block `anchor`, which was the `i`th (`None`: it is gone).
+    fn index_of(&self, anchor: BlockId, i: usize) -> Option<usize> {
+        let i = match self.old_ids.get(i) {
+            Some(&id) if id == anchor => i,
+            _ => self.old_ids.iter().position(|&id| id == anchor)?,
+        };
+        self.index_now(anchor, i)
+    }
+
+    fn index_now(&self, anchor: BlockId, i: usize) -> Option<usize> {
         let (old_len, new_len) = (self.old_ids.len(), self.file.block_ids.len());
-        let now = if i < self.prefix {
-            i
+        if i < self.prefix {
+            Some(i)
         } else if i >= old_len - self.suffix {
-            i + new_len - old_len
+            Some(i + new_len - old_len)
         } else {
             // (Between the edits: kept only if the reading moved it there.)
-            *self.between.get(&anchor)?
-        };
-        Some(self.file.blocks[now].range.start)
+            self.between.get(&anchor).copied()
+        }
     }
+}
+
+/// How a rule's findings are kept.
+enum RuleRuns {
+    /// One run over the whole module (the first analysis: the cheapest to make).
+    Whole(Run),
+    /// One run per block the rule checks, from the first time something the whole run read changed.
+    BySubject(SubjectRuns),
+}
+
+/// A rule's runs block by block.
+struct SubjectRuns {
+    /// Which blocks the rule checks, and what the probe that said so read.
+    selectors: Vec<Selector>,
+    probe_deps: Box<[u64]>,
+    runs: IdMap<SubjectRun>,
+    /// Which subjects' runs read a dependency. The entries of runs made again stay until there are too many
+    /// ([`SubjectRuns::compact`]); a subject found here is checked against its run's dependencies.
+    readers: FastMap<u64, Vec<BlockId>>,
+    readers_len: usize,
+    /// The subjects whose runs found something (what is moved and reported at each analysis).
+    with_findings: FastSet<BlockId>,
+    /// The subjects whose runs are not movable: made again at every analysis.
+    volatile: FastSet<BlockId>,
+}
+
+/// A rule's run on one block: the run, and where the block was.
+struct SubjectRun {
+    run: Run,
+    path: String,
+    index: usize,
 }
 
 /// The kept analysis of one module (a folder), for one set of enabled rules.
 pub struct ModuleAnalysis {
     rules: Vec<&'static Rule>,
-    runs: Vec<Option<Run>>,
+    runs: Vec<Option<RuleRuns>>,
     files: HashMap<String, FileState>,
     variables: HashMap<String, Value>,
     policy_documents: HashMap<String, Value>,
+    /// What each memo (an index, a local's value, a policy; see [`super::reads::Reads::memo`]) read when last
+    /// computed, and, for each dependency, the memos that read it (entries of memos computed again stay: checked
+    /// on use).
+    memos: FastMap<u64, Box<[u64]>>,
+    memo_readers: FastMap<u64, Vec<u64>>,
+    memo_readers_len: usize,
+    /// Every rule runs block by block from the start (what the rules' tests check).
+    by_subject: bool,
 }
 
 /// What a block defines for others to read: its kind and type, and the names of the `locals` it declares.
@@ -149,7 +208,17 @@ impl ModuleAnalysis {
             files: HashMap::new(),
             variables: HashMap::new(),
             policy_documents: HashMap::new(),
+            memos: FastMap::default(),
+            memo_readers: FastMap::default(),
+            memo_readers_len: 0,
+            by_subject: false,
         }
+    }
+
+    /// An analysis whose rules run block by block from the first analysis on (rather than once over the whole
+    /// module first): what every rule's tests compare with its run over the whole module.
+    pub fn by_subject(rules: impl IntoIterator<Item = &'static Rule>) -> ModuleAnalysis {
+        ModuleAnalysis { by_subject: true, ..ModuleAnalysis::new(rules) }
     }
 
     /// The findings of every rule on `module`, in rule order.
@@ -160,6 +229,8 @@ impl ModuleAnalysis {
         // The files read again, with their blocks before: where kept findings find their blocks.
         let mut edited: FastMap<&str, Edited> = FastMap::default();
         let mut restyled = false;
+        // The blocks new since the last analysis: (file, index).
+        let mut new_blocks: Vec<(usize, usize)> = Vec::new();
         let paths: HashSet<&str> = module.files.iter().map(|f| f.path.as_str()).collect();
         self.files.retain(|path, state| {
             let kept = paths.contains(path.as_str());
@@ -169,7 +240,7 @@ impl ModuleAnalysis {
             }
             kept
         });
-        for file in &module.files {
+        for (file_index, file) in module.files.iter().enumerate() {
             let state = self.files.get(&file.path);
             if state.is_some_and(|s| s.stamp == file.stamp) {
                 continue;
@@ -194,10 +265,11 @@ impl ModuleAnalysis {
             let mut between: IdMap<Box<[u64]>> =
                 old_ids[prefix..old_end].iter().copied().zip(defines.drain(prefix..old_end)).collect();
             let mut new_between = Vec::with_capacity(new_end - prefix);
-            for (id, block) in new_ids[prefix..new_end].iter().zip(&file.blocks[prefix..new_end]) {
+            for (j, (id, block)) in new_ids[prefix..new_end].iter().zip(&file.blocks[prefix..new_end]).enumerate() {
                 match between.remove(id) {
                     Some(kept) => new_between.push(kept),
                     None => {
+                        new_blocks.push((file_index, prefix + j));
                         let new = self::defines(block);
                         changed.extend(new.iter());
                         new_between.push(new);
@@ -224,53 +296,100 @@ impl ModuleAnalysis {
             &mut changed,
         );
 
+        self.memos_changed(&mut changed);
+
         // Rerun the rules that read what changed (or whose findings lie in a block gone); move the others'.
         let mut out = Vec::new();
         let file_index: HashMap<&str, usize> =
             module.files.iter().enumerate().map(|(i, f)| (f.path.as_str(), i)).collect();
+        let what = Changes { changed: &changed, gone: &gone, edited: &edited, new_blocks: &new_blocks, file_index };
         for rule in 0..self.rules.len() {
-            let read_changed = |run: &Run| restyled || !run.movable || run.deps.iter().any(|d| changed.contains(d));
-            // Where each kept finding's block is now (`None`: gone, or not to be found again), for a run that
-            // read nothing that changed.
-            let moved: Option<Vec<Option<usize>>> =
-                self.runs[rule].as_ref().filter(|run| !read_changed(run)).map(|run| {
-                    run.kept
-                        .iter()
-                        .map(|k| match (k.anchor, edited.get(k.path.as_str())) {
-                            (Some(anchor), Some(edit)) => edit.start_of(anchor, k.at),
-                            (Some(anchor), None) => (!gone.contains(&anchor)).then_some(k.at),
-                            (None, _) => None,
-                        })
-                        .collect()
-                });
-            let stale = moved.as_ref().is_none_or(|moved| moved.contains(&None));
-            if stale {
-                let (run, unkept) = self.run(module, rule);
-                self.runs[rule] = Some(run);
-                out.extend(unkept);
-            } else if let (Some(run), Some(moved)) = (self.runs[rule].as_mut(), moved) {
-                for (kept, start) in run.kept.iter_mut().zip(moved) {
-                    let start = start.expect("not stale: every block found");
-                    if start != kept.at {
-                        kept.finding.shift(start as isize - kept.at as isize);
-                        kept.at = start;
+            let runs = match self.runs[rule].take() {
+                Some(RuleRuns::BySubject(mut runs)) if !restyled => {
+                    runs.update(self, module, rule, &what);
+                    RuleRuns::BySubject(runs)
+                }
+                Some(RuleRuns::Whole(mut run)) if !restyled => {
+                    match run.moved(&what) {
+                        Some(moved) => {
+                            run.move_to(moved);
+                            RuleRuns::Whole(run)
+                        }
+                        // Something the run over the whole module read changed: from now on, block by block
+                        // (unless it finds too many to keep).
+                        None if !run.too_many => RuleRuns::BySubject(SubjectRuns::start(self, module, rule)),
+                        None => self.whole(module, rule, &mut out),
                     }
                 }
+                None if self.by_subject => RuleRuns::BySubject(SubjectRuns::start(self, module, rule)),
+                // The first analysis, or a file's style changed (rare: every rule runs over the whole module).
+                _ => self.whole(module, rule, &mut out),
+            };
+            match &runs {
+                RuleRuns::Whole(run) => out.extend(run.findings(&what.file_index)),
+                RuleRuns::BySubject(runs) => runs.findings(&what.file_index, &mut out),
             }
-            let run = self.runs[rule].as_ref().expect("run above");
-            out.extend(run.kept.iter().map(|k| Finding { file: file_index[k.path.as_str()], ..k.finding.clone() }));
+            self.runs[rule] = Some(runs);
         }
+        self.keep_memos(module);
         out
     }
 
-    /// Runs a rule; returns the run to keep, and the findings not kept (a run with more than
+    /// Adds to `changed` the memos that read something in it, and those that read them, and so on.
+    fn memos_changed(&self, changed: &mut FastSet<u64>) {
+        let mut work: Vec<u64> = changed.iter().copied().collect();
+        while let Some(dep) = work.pop() {
+            for memo in self.memo_readers.get(&dep).into_iter().flatten() {
+                if !changed.contains(memo) && self.memos.get(memo).is_some_and(|deps| deps.contains(&dep)) {
+                    changed.insert(*memo);
+                    work.push(*memo);
+                }
+            }
+        }
+    }
+
+    /// Keeps what the memos computed in this analysis read (the others read what they read before).
+    fn keep_memos(&mut self, module: &Module) {
+        for (&memo, deps) in module.reads().memo_deps().iter() {
+            let mut deps = deps.clone();
+            deps.sort_unstable();
+            deps.dedup();
+            if self.memos.get(&memo).is_some_and(|old| **old == *deps) {
+                continue;
+            }
+            for &dep in &deps {
+                self.memo_readers.entry(dep).or_default().push(memo);
+            }
+            self.memo_readers_len += deps.len();
+            self.memos.insert(memo, deps.into());
+        }
+        let live: usize = self.memos.values().map(|deps| deps.len()).sum();
+        if self.memo_readers_len > READERS_SLACK * live + 1024 {
+            self.memo_readers.clear();
+            for (&memo, deps) in &self.memos {
+                deps.iter().for_each(|&dep| self.memo_readers.entry(dep).or_default().push(memo));
+            }
+            self.memo_readers_len = live;
+        }
+    }
+
+    /// A rule's run over the whole module; the findings not kept go to `out`.
+    fn whole(&self, module: &Module, rule: usize, out: &mut Vec<Finding>) -> RuleRuns {
+        let (run, unkept) = self.run(module, rule, Subjects::All);
+        out.extend(unkept);
+        RuleRuns::Whole(run)
+    }
+
+    /// Runs a rule on `subjects`; returns the run to keep, and the findings not kept (a run with more than
     /// [`MAX_KEPT_FINDINGS`] is made again at every analysis rather than copied).
-    fn run(&self, module: &Module, rule: usize) -> (Run, Vec<Finding>) {
+    fn run(&self, module: &Module, rule: usize, subjects: Subjects) -> (Run, Vec<Finding>) {
         let check = self.rules[rule].terraform.expect("Terraform rules only");
         let mut findings = Vec::new();
-        let ((), deps) = module.reads().frame(|| check(&mut TfContext::new(module, self.rules[rule], &mut findings)));
+        let ((), deps) = module.reads().frame(|| {
+            check(&mut TfContext::checking(module, self.rules[rule], &mut findings, subjects));
+        });
         if findings.len() > MAX_KEPT_FINDINGS {
-            return (Run { kept: Vec::new(), deps: deps.into(), movable: false }, findings);
+            return (Run { kept: Vec::new(), deps: deps.into(), movable: false, too_many: true }, findings);
         }
         let mut movable = true;
         let mut kept = Vec::with_capacity(findings.len());
@@ -289,6 +408,224 @@ impl ModuleAnalysis {
                 }
             }
         }
-        (Run { kept, deps: deps.into(), movable }, Vec::new())
+        (Run { kept, deps: deps.into(), movable, too_many: false }, Vec::new())
+    }
+
+    /// Which blocks a rule checks, and what finding that out read.
+    fn probe(&self, module: &Module, rule: usize) -> (Vec<Selector>, Box<[u64]>) {
+        let check = self.rules[rule].terraform.expect("Terraform rules only");
+        let mut findings = Vec::new();
+        let (selectors, deps) = module.reads().frame(|| {
+            let mut ctx = TfContext::checking(module, self.rules[rule], &mut findings, Subjects::Probe);
+            check(&mut ctx);
+            ctx.into_selectors()
+        });
+        debug_assert!(findings.is_empty(), "{}: a probe found something", self.rules[rule].id);
+        (selectors, deps.into())
+    }
+}
+
+/// What changed since the last analysis, as the rules' runs see it.
+struct Changes<'a, 'm> {
+    changed: &'a FastSet<u64>,
+    gone: &'a FastSet<BlockId>,
+    edited: &'a FastMap<&'m str, Edited<'m>>,
+    /// The blocks new since the last analysis: (file, index).
+    new_blocks: &'a [(usize, usize)],
+    file_index: HashMap<&'m str, usize>,
+}
+
+impl Changes<'_, '_> {
+    /// Where a kept finding's block starts now (`None`: gone, or not to be found again).
+    fn start_of(&self, kept: &Kept) -> Option<usize> {
+        match (kept.anchor, self.edited.get(kept.path.as_str())) {
+            (Some(anchor), Some(edit)) => edit.start_of(anchor, kept.at),
+            (Some(anchor), None) => (!self.gone.contains(&anchor)).then_some(kept.at),
+            (None, _) => None,
+        }
+    }
+}
+
+impl Run {
+    fn read_changed(&self, changed: &FastSet<u64>) -> bool {
+        !self.movable || self.deps.iter().any(|d| changed.contains(d))
+    }
+
+    /// Where each kept finding's block starts now; `None` when the run must be made again (it read something
+    /// that changed, or a block of its findings is gone).
+    fn moved(&self, what: &Changes) -> Option<Vec<usize>> {
+        if self.read_changed(what.changed) {
+            return None;
+        }
+        self.kept.iter().map(|k| what.start_of(k)).collect()
+    }
+
+    fn move_to(&mut self, starts: Vec<usize>) {
+        for (kept, start) in self.kept.iter_mut().zip(starts) {
+            if start != kept.at {
+                kept.finding.shift(start as isize - kept.at as isize);
+                kept.at = start;
+            }
+        }
+    }
+
+    fn findings<'a>(&'a self, file_index: &'a HashMap<&str, usize>) -> impl Iterator<Item = Finding> + 'a {
+        self.kept.iter().map(|k| Finding { file: file_index[k.path.as_str()], ..k.finding.clone() })
+    }
+}
+
+fn matches(selectors: &[Selector], block: &Block) -> bool {
+    selectors.iter().any(|(kind, ty)| *kind == block.kind && ty.as_deref().is_none_or(|ty| block.label(0) == Some(ty)))
+}
+
+/// Past this many reader entries per live one, the readers are listed again.
+const READERS_SLACK: usize = 4;
+
+impl SubjectRuns {
+    /// A rule's runs on every block it checks.
+    fn start(analysis: &ModuleAnalysis, module: &Module, rule: usize) -> SubjectRuns {
+        let (selectors, probe_deps) = analysis.probe(module, rule);
+        let mut runs = SubjectRuns {
+            selectors,
+            probe_deps,
+            runs: IdMap::default(),
+            readers: FastMap::default(),
+            readers_len: 0,
+            with_findings: FastSet::default(),
+            volatile: FastSet::default(),
+        };
+        runs.run_all(analysis, module, rule);
+        runs
+    }
+
+    /// Runs the rule on every block its selectors match.
+    fn run_all(&mut self, analysis: &ModuleAnalysis, module: &Module, rule: usize) {
+        for (file, f) in module.files.iter().enumerate() {
+            for (i, block) in f.blocks.iter().enumerate() {
+                if matches(&self.selectors, block) {
+                    self.run_on(analysis, module, rule, (file, i));
+                }
+            }
+        }
+    }
+
+    /// Runs the rule on the block `i` of file `file`, and keeps the run.
+    fn run_on(&mut self, analysis: &ModuleAnalysis, module: &Module, rule: usize, (file, i): (usize, usize)) {
+        let f = module.files[file];
+        let subject = Resource { file, block: &f.blocks[i] };
+        let (run, unkept) = analysis.run(module, rule, Subjects::One(subject));
+        debug_assert!(unkept.is_empty(), "one block has more than {MAX_KEPT_FINDINGS} findings");
+        let id = f.block_ids[i];
+        for &dep in run.deps.iter() {
+            self.readers.entry(dep).or_default().push(id);
+        }
+        self.readers_len += run.deps.len();
+        let _ = if run.kept.is_empty() { self.with_findings.remove(&id) } else { self.with_findings.insert(id) };
+        let _ = if run.movable { self.volatile.remove(&id) } else { self.volatile.insert(id) };
+        self.runs.insert(id, SubjectRun { run, path: f.path.clone(), index: i });
+    }
+
+    fn forget(&mut self, id: BlockId) {
+        self.runs.remove(&id);
+        self.with_findings.remove(&id);
+        self.volatile.remove(&id);
+    }
+
+    /// Brings the runs up to date with `what` changed: runs again those on blocks new, on blocks whose runs
+    /// read something that changed, and on blocks whose findings cannot be found again; moves the others'.
+    fn update(&mut self, analysis: &ModuleAnalysis, module: &Module, rule: usize, what: &Changes) {
+        if self.probe_deps.iter().any(|d| what.changed.contains(d)) {
+            let (selectors, probe_deps) = analysis.probe(module, rule);
+            self.probe_deps = probe_deps;
+            if selectors != self.selectors {
+                // It checks other blocks now: every run is made again.
+                self.selectors = selectors;
+                self.runs.clear();
+                self.readers.clear();
+                self.readers_len = 0;
+                self.with_findings.clear();
+                self.volatile.clear();
+                return self.run_all(analysis, module, rule);
+            }
+        }
+        for id in what.gone {
+            self.forget(*id);
+        }
+        // The subjects to run again (by identity), and where they are now.
+        let mut dirty: FastSet<BlockId> = FastSet::default();
+        for dep in what.changed {
+            let Some(readers) = self.readers.get(dep) else { continue };
+            for id in readers {
+                if self.runs.get(id).is_some_and(|r| r.run.deps.contains(dep)) {
+                    dirty.insert(*id);
+                }
+            }
+        }
+        dirty.extend(self.volatile.iter().copied());
+        // Findings move with their blocks; a run with a finding not found again is made again.
+        let mut moves = Vec::new();
+        for id in &self.with_findings {
+            if dirty.contains(id) {
+                continue;
+            }
+            let kept = &self.runs[id].run.kept;
+            match kept.iter().map(|k| what.start_of(k)).collect::<Option<Vec<usize>>>() {
+                Some(starts) if kept.iter().zip(&starts).any(|(k, &s)| k.at != s) => moves.push((*id, starts)),
+                Some(_) => {}
+                None => {
+                    dirty.insert(*id);
+                }
+            }
+        }
+        for (id, starts) in moves {
+            self.runs.get_mut(&id).expect("a run with findings").run.move_to(starts);
+        }
+        let mut again: Vec<(usize, usize)> = Vec::with_capacity(dirty.len());
+        for id in dirty {
+            let subject = self.runs.remove(&id).expect("a kept run");
+            self.with_findings.remove(&id);
+            self.volatile.remove(&id);
+            let Some(&file) = what.file_index.get(subject.path.as_str()) else { continue };
+            let index = match what.edited.get(subject.path.as_str()) {
+                Some(edit) => edit.index_of(id, subject.index),
+                None => Some(subject.index),
+            };
+            // (A block not found again is gone, or new: new blocks are run below.)
+            if let Some(i) = index.filter(|&i| module.files[file].block_ids.get(i) == Some(&id)) {
+                again.push((file, i));
+            }
+        }
+        for &(file, i) in what.new_blocks {
+            if matches(&self.selectors, &module.files[file].blocks[i]) {
+                again.push((file, i));
+            }
+        }
+        for at in again {
+            self.run_on(analysis, module, rule, at);
+        }
+        if self.readers_len > READERS_SLACK * self.runs.values().map(|r| r.run.deps.len()).sum::<usize>() + 1024 {
+            self.compact();
+        }
+    }
+
+    /// Lists the readers again from the runs kept.
+    fn compact(&mut self) {
+        self.readers.clear();
+        self.readers_len = 0;
+        for (id, subject) in &self.runs {
+            for &dep in subject.run.deps.iter() {
+                self.readers.entry(dep).or_default().push(*id);
+            }
+            self.readers_len += subject.run.deps.len();
+        }
+    }
+
+    /// The findings of every run, by file and position.
+    fn findings(&self, file_index: &HashMap<&str, usize>, out: &mut Vec<Finding>) {
+        let start = out.len();
+        for id in &self.with_findings {
+            out.extend(self.runs[id].run.findings(file_index));
+        }
+        out[start..].sort_by_key(|f| (f.file, f.range.start, f.range.end));
     }
 }

@@ -37,33 +37,34 @@ pub fn fingerprint(value: &impl std::hash::Hash) -> u64 {
 /// runs. Outside any frame nothing is recorded (an analysis done once records nothing and pays next to nothing).
 ///
 /// A value computed once and read many times (an index of the module, a local's value, a policy) is a *memo*:
-/// what computing it read is kept under its name, and a read of it records the name, expanded when the frame
-/// ends (an index read for each of a thousand blocks would otherwise add its thousand dependencies a thousand
-/// times).
+/// what computing it read is kept under its name ([`Reads::memo_deps`]), and a read of it records the name
+/// alone. Whoever keeps runs finds out which memos changed from what they read (an index read by each of a
+/// thousand blocks' runs would otherwise add its thousand dependencies to each).
 #[derive(Default)]
 pub struct Reads {
-    frames: RefCell<Vec<Frame>>,
+    frames: RefCell<Vec<FastSet<u64>>>,
     memos: RefCell<FastMap<u64, Vec<u64>>>,
-}
-
-#[derive(Default)]
-struct Frame {
-    deps: FastSet<u64>,
-    memos: FastSet<u64>,
 }
 
 impl Reads {
     /// Records a dependency of the running frame.
     pub fn record(&self, dep: Dep) {
         if let Some(frame) = self.frames.borrow_mut().last_mut() {
-            frame.deps.insert(dep.fingerprint());
+            frame.insert(dep.fingerprint());
+        }
+    }
+
+    /// Records dependencies (what a frame read) in the running frame.
+    pub fn record_all(&self, deps: &[u64]) {
+        if let Some(frame) = self.frames.borrow_mut().last_mut() {
+            frame.extend(deps);
         }
     }
 
     /// Records a read of the memo `name` (a [`fingerprint`]; see [`Reads::memo`]).
     pub fn record_memo(&self, name: u64) {
         if let Some(frame) = self.frames.borrow_mut().last_mut() {
-            frame.memos.insert(name);
+            frame.insert(name);
         }
     }
 
@@ -78,25 +79,23 @@ impl Reads {
         value
     }
 
+    /// The memos computed so far, with what each read (other memos by name).
+    pub fn memo_deps(&self) -> std::cell::Ref<'_, FastMap<u64, Vec<u64>>> {
+        self.memos.borrow()
+    }
+
     pub fn is_recording(&self) -> bool {
         !self.frames.borrow().is_empty()
     }
 
-    /// Runs `f` and returns what it read (fingerprints, sorted); the enclosing frame, if any, read it too.
+    /// Runs `f` and returns what it read (fingerprints, sorted): dependencies, and memos by name. A frame
+    /// inside another (a memo's) is its own: the outer one reads the memo.
     pub fn frame<T>(&self, f: impl FnOnce() -> T) -> (T, Vec<u64>) {
-        self.frames.borrow_mut().push(Frame::default());
+        self.frames.borrow_mut().push(FastSet::default());
         let out = f();
         let frame = self.frames.borrow_mut().pop().expect("pushed above");
-        let mut deps = frame.deps;
-        let memos = self.memos.borrow();
-        for name in &frame.memos {
-            deps.extend(memos.get(name).into_iter().flatten());
-        }
-        let mut deps: Vec<u64> = deps.into_iter().collect();
+        let mut deps: Vec<u64> = frame.into_iter().collect();
         deps.sort_unstable();
-        if let Some(outer) = self.frames.borrow_mut().last_mut() {
-            outer.deps.extend(&deps);
-        }
         (out, deps)
     }
 }
@@ -106,7 +105,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn frames_nest_memos_expand_and_nothing_is_recorded_outside_frames() {
+    fn frames_nest_memos_are_read_by_name_and_nothing_is_recorded_outside_frames() {
         let reads = Reads::default();
         let (a, b, module) = (Dep::Variable("a"), Dep::Local("b"), Dep::Kind("module"));
         reads.record(a);
@@ -117,12 +116,13 @@ mod tests {
             reads.memo(fingerprint(&"index"), || reads.record(module));
             reads.record(a);
         });
-        let mut expected = vec![a.fingerprint(), b.fingerprint(), module.fingerprint()];
+        // The inner frame is its own; the memo is read by name, and what computing it read is kept under it.
+        let mut expected = vec![a.fingerprint(), fingerprint(&"index")];
         expected.sort_unstable();
         assert_eq!(outer, expected);
-        // A later read of the memo reads what computing it read.
+        assert_eq!(reads.memo_deps()[&fingerprint(&"index")], [module.fingerprint()]);
         let ((), later) = reads.frame(|| reads.record_memo(fingerprint(&"index")));
-        assert_eq!(later, [module.fingerprint()]);
+        assert_eq!(later, [fingerprint(&"index")]);
         assert!(!reads.is_recording());
         assert_ne!(Dep::Variable("a").fingerprint(), Dep::Local("a").fingerprint());
     }

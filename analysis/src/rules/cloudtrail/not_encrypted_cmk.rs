@@ -92,7 +92,7 @@ fn check_cfn(ctx: &mut CfnContext) {
 
 fn check(ctx: &mut TfContext) {
     // The module's own KMS key, if it has exactly one, is the likely candidate; else a placeholder to create.
-    let keys: Vec<String> = ctx.resources("aws_kms_key").map(|k| k.address()).collect();
+    let keys: Vec<String> = ctx.all_resources("aws_kms_key").map(|k| k.address()).collect();
     let key = match keys.as_slice() {
         [one] => one.clone(),
         _ => "aws_kms_key.cloudtrail".to_string(),

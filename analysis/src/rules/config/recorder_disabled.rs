@@ -120,7 +120,7 @@ fn check(ctx: &mut TfContext) {
             ctx.report_with_fix(res, attr.range, format!("`{}` stops the configuration recorder", res.address()), fix);
         }
     }
-    let statuses: Vec<Resource> = ctx.resources(STATUS).collect();
+    let statuses: Vec<Resource> = ctx.all_resources(STATUS).collect();
     // A status whose `name` cannot be resolved may start any recorder.
     let unresolved = statuses.iter().any(|s| match s.block.attr("name") {
         Some(a) => {
@@ -128,7 +128,7 @@ fn check(ctx: &mut TfContext) {
         }
         None => true,
     });
-    let channels: Vec<String> = ctx.resources("aws_config_delivery_channel").map(|c| c.address()).collect();
+    let channels: Vec<String> = ctx.all_resources("aws_config_delivery_channel").map(|c| c.address()).collect();
     for res in ctx.resources(RECORDER).collect::<Vec<_>>() {
         let file = ctx.file(res);
         if !unresolved && !statuses.iter().any(|s| starts(ctx, *s, res)) {

@@ -262,7 +262,7 @@ fn provisioner_secret(ctx: &TfContext, p: &Block) -> Option<Secret> {
 }
 
 fn provisioners(ctx: &mut TfContext) {
-    for (file, block) in ctx.module.blocks("resource").collect::<Vec<_>>() {
+    for crate::terraform::check::Resource { file, block } in ctx.blocks("resource") {
         for p in block.blocks("provisioner") {
             if let Some(secret) = provisioner_secret(ctx, p) {
                 let place = format!("`{}` provisioner", p.label(0).unwrap_or(""));
@@ -322,7 +322,7 @@ fn lambda_environment(ctx: &mut TfContext) {
 /// `provider "aws" { access_key = "..." secret_key = "..." }`, except test setups (LocalStack, mocks) that skip
 /// the credentials' validation.
 fn provider_keys(ctx: &mut TfContext) {
-    for (file, block) in ctx.module.blocks("provider").collect::<Vec<_>>() {
+    for crate::terraform::check::Resource { file, block } in ctx.blocks("provider") {
         if block.label(0) != Some("aws") {
             continue;
         }

@@ -57,18 +57,19 @@ fn check(ctx: &mut TfContext) {
         let fix = Fix::unsafe_("Remove the public launch permission", vec![delete_lines(source, res.block.range)]);
         ctx.report_with_fix(*res, attr.range, format!("`{}` makes the image public", res.address()), fix);
     }
-    let mut by_account: Vec<(String, Resource)> = Vec::new();
-    for res in &permissions {
+    // Shares to single accounts, by image: every permission of the module counts.
+    let to_one_account = |res: Resource| {
         let account = ctx.attr(res.block, "account_id").map(|(_, v)| v);
         if !account.is_some_and(|a| a.is_known() && a != crate::value::Value::Null) {
-            continue;
+            return None;
         }
-        if let Some(key) = image_key(ctx, *res) {
-            by_account.push((key, *res));
-        }
-    }
+        image_key(ctx, res)
+    };
+    let all_shares: Vec<String> = ctx.all_resources("aws_ami_launch_permission").filter_map(&to_one_account).collect();
+    let by_account: Vec<(String, Resource)> =
+        permissions.iter().filter_map(|res| Some((to_one_account(*res)?, *res))).collect();
     for (key, res) in &by_account {
-        let count = by_account.iter().filter(|(k, _)| k == key).count();
+        let count = all_shares.iter().filter(|k| *k == key).count();
         if count < 2 {
             continue;
         }

@@ -50,7 +50,7 @@ resource "aws_ebs_snapshot" "data" {
 /// The unencrypted `aws_ebs_volume` a resource's `link` attribute refers to, and whether it says so explicitly.
 fn unencrypted_volume<'m>(ctx: &TfContext<'_, 'm>, res: Resource<'m>, link: &str) -> Option<(Resource<'m>, bool)> {
     let expr = &res.block.attr(link)?.expr;
-    let volume = ctx.resources("aws_ebs_volume").find(|v| ctx.refers_to(expr, *v, &[]))?;
+    let volume = ctx.all_resources("aws_ebs_volume").find(|v| ctx.refers_to(expr, *v, &[]))?;
     match ctx.attr(volume.block, "encrypted") {
         None => Some((volume, false)),
         Some((_, v)) if v.as_bool() == Some(false) => Some((volume, true)),
@@ -62,32 +62,37 @@ fn check(ctx: &mut TfContext) {
     if ebs_encrypted_by_default(ctx) {
         return;
     }
-    let mut reported_volumes = Vec::new();
-    let snapshots: Vec<Resource> = ctx.resources("aws_ebs_snapshot").collect();
-    for snap in &snapshots {
-        let Some((volume, explicit)) = unencrypted_volume(ctx, *snap, "volume_id") else { continue };
+    let snapshots: Vec<Resource> = ctx.all_resources("aws_ebs_snapshot").collect();
+    // A volume that says `encrypted = false` is reported once, on itself, naming its first snapshot.
+    for volume in ctx.resources("aws_ebs_volume") {
+        let Some(attr) = volume.block.attr("encrypted") else { continue };
+        if ctx.eval(&attr.expr).as_bool() != Some(false) {
+            continue;
+        }
+        let of_volume = |s: &&Resource| {
+            unencrypted_volume(ctx, **s, "volume_id").is_some_and(|(v, _)| std::ptr::eq(v.block, volume.block))
+        };
+        let Some(snap) = snapshots.iter().find(of_volume) else { continue };
         let file = ctx.file(volume);
         let fix =
             Fix::new("Encrypt the source volume", vec![edit::set_attribute(file, volume.block, "encrypted", "true")]);
-        if explicit {
-            if reported_volumes.contains(&volume.block.range) {
-                continue;
-            }
-            reported_volumes.push(volume.block.range);
-            let Some(attr) = volume.block.attr("encrypted") else { continue };
-            let message = format!(
-                "`{}` sets `encrypted = false`, so its snapshot `{}` is not encrypted",
-                volume.address(),
-                snap.address()
-            );
-            ctx.report_with_fix(volume, attr.range, message, fix);
-        } else {
-            let message =
-                format!("`{}` is a snapshot of `{}`, which is not encrypted", snap.address(), volume.address());
-            let finding = ctx.report(*snap, snap.block.header, message);
-            if volume.file == snap.file {
-                finding.fixes.push(fix);
-            }
+        let message = format!(
+            "`{}` sets `encrypted = false`, so its snapshot `{}` is not encrypted",
+            volume.address(),
+            snap.address()
+        );
+        ctx.report_with_fix(volume, attr.range, message, fix);
+    }
+    // A volume that says nothing: the snapshot is reported.
+    for snap in ctx.resources("aws_ebs_snapshot") {
+        let Some((volume, false)) = unencrypted_volume(ctx, snap, "volume_id") else { continue };
+        let file = ctx.file(volume);
+        let fix =
+            Fix::new("Encrypt the source volume", vec![edit::set_attribute(file, volume.block, "encrypted", "true")]);
+        let message = format!("`{}` is a snapshot of `{}`, which is not encrypted", snap.address(), volume.address());
+        let finding = ctx.report(snap, snap.block.header, message);
+        if volume.file == snap.file {
+            finding.fixes.push(fix);
         }
     }
     for copy in ctx.resources("aws_ebs_snapshot_copy").collect::<Vec<_>>() {

@@ -53,7 +53,7 @@ fn in_private_subnet(ctx: &TfContext, res: Resource) -> bool {
                 if output.ends_with("_subnets") && output != "public_subnets");
         }
     }
-    let subnets: Vec<Resource> = ctx.resources("aws_subnet").collect();
+    let subnets: Vec<Resource> = ctx.all_resources("aws_subnet").collect();
     subnets.into_iter().find(|s| ctx.refers_to(&attr.expr, *s, &[])).is_some_and(|s| {
         match ctx.attr(s.block, "map_public_ip_on_launch") {
             None => true,

@@ -57,7 +57,7 @@ const TYPES: [&str; 3] = ["aws_instance", "aws_launch_template", "aws_launch_con
 
 /// Whether the configuration sets the region's default to require tokens.
 fn account_requires_tokens(ctx: &TfContext) -> bool {
-    ctx.resources("aws_ec2_instance_metadata_defaults")
+    ctx.all_resources("aws_ec2_instance_metadata_defaults")
         .any(|r| ctx.attr(r.block, "http_tokens").is_some_and(|(_, v)| v.as_str() == Some("required")))
 }
 
@@ -65,10 +65,8 @@ fn check(ctx: &mut TfContext) {
     let defaults_required = account_requires_tokens(ctx);
     let mut targets: Vec<Resource> = TYPES.iter().flat_map(|ty| ctx.resources(ty)).collect();
     let modules: Vec<Resource> = ctx
-        .module
         .blocks("module")
-        .filter(|(_, b)| is_registry_module(b, "ec2-instance") || is_registry_module(b, "autoscaling"))
-        .map(|(file, block)| Resource { file, block })
+        .filter(|r| is_registry_module(r.block, "ec2-instance") || is_registry_module(r.block, "autoscaling"))
         .collect();
     targets.extend(modules);
     for res in targets {

@@ -114,12 +114,8 @@ fn check(ctx: &mut TfContext) {
         let fix = narrow_world_fix(ctx, ingress);
         ctx.report(ingress.resource, range, message).fixes.extend(fix);
     }
-    let modules: Vec<Resource> = ctx
-        .module
-        .blocks("module")
-        .filter(|(_, b)| is_registry_module(b, "security-group"))
-        .map(|(file, block)| Resource { file, block })
-        .collect();
+    let modules: Vec<Resource> =
+        ctx.blocks("module").filter(|r| is_registry_module(r.block, "security-group")).collect();
     for res in modules {
         // The shared ranges apply to every named rule; when all of them are web ports the exposure is intended.
         let shared: Vec<&Ingress> =

@@ -15,7 +15,7 @@ use crate::text::TextRange;
 /// Whether the configuration turns EBS encryption by default on (`aws_ebs_encryption_by_default` with
 /// `enabled` absent or `true`): AWS then encrypts every new volume and snapshot copy of the region.
 pub fn ebs_encrypted_by_default(ctx: &TfContext) -> bool {
-    ctx.resources("aws_ebs_encryption_by_default").any(|r| match ctx.attr(r.block, "enabled") {
+    ctx.all_resources("aws_ebs_encryption_by_default").any(|r| match ctx.attr(r.block, "enabled") {
         None => true,
         Some((_, v)) => v.as_bool() == Some(true),
     })
@@ -126,7 +126,7 @@ pub fn nacl_inbound_allows<'m>(ctx: &TfContext<'_, 'm>) -> Vec<NaclEntry<'m>> {
             out.extend(entry(ctx, res, res.config()));
         }
     }
-    for (file, block) in ctx.module.blocks("module") {
+    for crate::terraform::check::Resource { file, block } in ctx.blocks("module") {
         if !is_registry_module(block, "vpc") {
             continue;
         }

@@ -125,7 +125,7 @@ fn check_cfn(ctx: &mut CfnContext) {
 }
 
 fn check(ctx: &mut TfContext) {
-    let flow_logs: Vec<Resource> = ctx.resources("aws_flow_log").collect();
+    let flow_logs: Vec<Resource> = ctx.all_resources("aws_flow_log").collect();
     let vpcs: Vec<Resource> = ctx.resources("aws_vpc").chain(ctx.resources("aws_default_vpc")).collect();
     for vpc in vpcs {
         let covered =
@@ -143,19 +143,14 @@ fn check(ctx: &mut TfContext) {
         let message = format!("`{}` has no flow log", vpc.address());
         ctx.report_with_fix(vpc, vpc.block.header, message, fix);
     }
-    for log in flow_logs {
+    for log in ctx.resources("aws_flow_log") {
         if ATTACHMENTS.iter().any(|a| log.block.attr(a).is_some()) {
             continue;
         }
         let message = format!("`{}` is attached to no VPC, subnet, interface or transit gateway", log.address());
         ctx.report(log, log.block.header, message);
     }
-    let modules: Vec<Resource> = ctx
-        .module
-        .blocks("module")
-        .filter(|(_, b)| is_registry_module(b, "vpc"))
-        .map(|(file, block)| Resource { file, block })
-        .collect();
+    let modules: Vec<Resource> = ctx.blocks("module").filter(|r| is_registry_module(r.block, "vpc")).collect();
     for res in modules {
         let file = ctx.file(res);
         let fix = Fix::unsafe_(

@@ -138,7 +138,7 @@ fn wildcard_match(pattern: &str, name: &str) -> bool {
 
 /// Whether a registry scanning configuration covers the repository (named `name`, when known).
 fn registry_scans(ctx: &TfContext, name: Option<&str>) -> bool {
-    ctx.resources("aws_ecr_registry_scanning_configuration").any(|reg| {
+    ctx.all_resources("aws_ecr_registry_scanning_configuration").any(|reg| {
         reg.config().nested("rule").iter().any(|rule| {
             rule.nested("repository_filter").iter().any(|filter| {
                 let Some(field) = filter.attr("filter") else { return false };

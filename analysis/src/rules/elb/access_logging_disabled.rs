@@ -135,10 +135,9 @@ fn check(ctx: &mut TfContext) {
         }
     }
     let modules: Vec<(Resource, bool)> = ctx
-        .module
         .blocks("module")
-        .filter(|(_, b)| is_registry_module(b, "elb") || is_registry_module(b, "alb"))
-        .map(|(file, block)| (Resource { file, block }, true))
+        .filter(|r| is_registry_module(r.block, "elb") || is_registry_module(r.block, "alb"))
+        .map(|r| (r, true))
         .collect();
     targets.extend(modules);
     for (res, enabled_by_default) in targets {

@@ -236,12 +236,7 @@ fn module_redirects_to_https(ctx: &TfContext, listener: Config) -> Option<bool> 
 }
 
 fn check_modules(ctx: &mut TfContext) {
-    let modules: Vec<Resource> = ctx
-        .module
-        .blocks("module")
-        .filter(|(_, b)| is_registry_module(b, "alb"))
-        .map(|(file, block)| Resource { file, block })
-        .collect();
+    let modules: Vec<Resource> = ctx.blocks("module").filter(|r| is_registry_module(r.block, "alb")).collect();
     for res in modules {
         let mut listeners = res.config().nested("http_tcp_listeners");
         // v9: `listeners = { name = { ... } }`.

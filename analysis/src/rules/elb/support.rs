@@ -11,7 +11,7 @@ use crate::value::Value;
 /// The `aws_lb` / `aws_alb` a listener's `load_balancer_arn` refers to, if it is in the configuration.
 pub fn listener_lb<'m>(ctx: &TfContext<'_, 'm>, listener: Resource<'m>) -> Option<Resource<'m>> {
     let expr = &listener.block.attr("load_balancer_arn")?.expr;
-    ctx.resources("aws_lb").chain(ctx.resources("aws_alb")).find(|lb| ctx.refers_to(expr, *lb, &[]))
+    ctx.all_resources("aws_lb").chain(ctx.all_resources("aws_alb")).find(|lb| ctx.refers_to(expr, *lb, &[]))
 }
 
 /// The type of a load balancer: `application` unless it says otherwise (`None` when unknown).

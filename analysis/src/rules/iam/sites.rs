@@ -80,7 +80,7 @@ pub fn policy_sites<'m>(ctx: &TfContext<'_, 'm>, trust: bool) -> Vec<PolicySite<
             }
         }
     }
-    for (file, block) in ctx.module.blocks("module") {
+    for crate::terraform::check::Resource { file, block } in ctx.blocks("module") {
         if is_registry_module(block, "iam") {
             if let Some(a) = block.attr("policy") {
                 push(Resource { file, block }, a.range, SiteKind::Identity, &a.expr);

@@ -72,7 +72,8 @@ fn check(ctx: &mut TfContext) {
     for (ty, link, source_ty, name_attr) in pairs {
         for snapshot in ctx.resources(ty).collect::<Vec<_>>() {
             let Some(link) = snapshot.block.attr(link) else { continue };
-            let Some(source) = ctx.resources(source_ty).find(|s| ctx.refers_to(&link.expr, *s, &[name_attr])) else {
+            let Some(source) = ctx.all_resources(source_ty).find(|s| ctx.refers_to(&link.expr, *s, &[name_attr]))
+            else {
                 continue;
             };
             if !unencrypted(ctx, source) {

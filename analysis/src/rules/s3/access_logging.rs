@@ -76,19 +76,19 @@ const COMPANION: &str = "aws_s3_bucket_logging";
 /// `log-delivery-write` ACL. Logging them too would only log the log deliveries.
 fn log_buckets(ctx: &TfContext) -> HashSet<String> {
     let mut out = HashSet::new();
-    for res in ctx.resources(COMPANION) {
+    for res in ctx.all_resources(COMPANION) {
         if let Some(id) = res.block.attr("target_bucket").and_then(|a| common::bucket_id(ctx, &a.expr)) {
             out.insert(id);
         }
     }
-    for bucket in common::buckets(ctx) {
+    for bucket in common::all_buckets(ctx) {
         for cfg in bucket.config().nested("logging") {
             if let Some(id) = cfg.attr("target_bucket").and_then(|f| common::bucket_id(ctx, f.expr)) {
                 out.insert(id);
             }
         }
     }
-    for res in common::buckets(ctx).into_iter().chain(ctx.resources("aws_s3_bucket_acl")) {
+    for res in common::all_buckets(ctx).into_iter().chain(ctx.all_resources("aws_s3_bucket_acl")) {
         if ctx.attr(res.block, "acl").is_some_and(|(_, v)| v.as_str() == Some("log-delivery-write")) {
             let id = if res.ty() == "aws_s3_bucket_acl" {
                 res.block.attr("bucket").and_then(|a| common::bucket_id(ctx, &a.expr))
@@ -102,13 +102,18 @@ fn log_buckets(ctx: &TfContext) -> HashSet<String> {
 }
 
 fn check(ctx: &mut TfContext) {
-    let logs = log_buckets(ctx);
-    // A log bucket of this module to point the fix at.
-    let target = common::buckets(ctx)
-        .into_iter()
-        .find(|b| !b.is_module() && logs.contains(&b.address()))
-        .map(|b| format!("{}.id", b.address()))
-        .unwrap_or_else(|| "\"<access-log-bucket>\"".to_string());
+    // Once per analysis, whichever bucket is checked (a run per bucket must not scan every bucket).
+    let shared = ctx.module.memo(["s3 access logging", "", ""], || {
+        let logs = log_buckets(ctx);
+        // A log bucket of this module to point the fix at.
+        let target = common::all_buckets(ctx)
+            .into_iter()
+            .find(|b| !b.is_module() && logs.contains(&b.address()))
+            .map(|b| format!("{}.id", b.address()))
+            .unwrap_or_else(|| "\"<access-log-bucket>\"".to_string());
+        (logs, target)
+    });
+    let (logs, target) = (&shared.0, &shared.1);
     let provider_v3 = versions::aws_provider_constraints(ctx).iter().any(|c| versions::all_below(c, &[4, 0]));
     for bucket in common::buckets(ctx) {
         let address = bucket.address();
@@ -136,7 +141,7 @@ fn check(ctx: &mut TfContext) {
             let block = format!("logging {{\n  target_bucket = {target}\n  target_prefix = \"{prefix}\"\n}}");
             edit::insert_in_block(file, bucket.block, &block)
         } else {
-            edit::insert_after(file, bucket.block, &companion_text(ctx, bucket, &target, &prefix))
+            edit::insert_after(file, bucket.block, &companion_text(ctx, bucket, target, &prefix))
         };
         let (range, message) = match written {
             Some(a) => (a.range, format!("`{address}` sets `logging` without a target bucket")),

@@ -31,6 +31,11 @@ pub fn buckets<'m>(ctx: &TfContext<'_, 'm>) -> Vec<Resource<'m>> {
     ctx.resources_like(BUCKET, MODULE).collect()
 }
 
+/// Every bucket of the module (resources and module calls): a lookup (see [`TfContext::all_resources`]).
+pub fn all_buckets<'m>(ctx: &TfContext<'_, 'm>) -> Vec<Resource<'m>> {
+    ctx.all_resources_like(BUCKET, MODULE).collect()
+}
+
 /// Which bucket an expression (a companion's `bucket`) designates: `aws_s3_bucket.x` or `module.x` for a
 /// reference, the address of the first bucket of that name for a literal (`name:<literal>` when no bucket has
 /// it), `None` when unknown.
@@ -83,7 +88,7 @@ pub fn pabs_of<'m>(ctx: &TfContext<'_, 'm>, id: &str) -> Vec<Resource<'m>> {
 /// An s3-bucket module call applies its own inputs.
 pub fn flag_on(ctx: &TfContext, id: &str, flag: &str) -> bool {
     let is_true = |r: Resource| ctx.attr(r.block, flag).is_some_and(|(_, v)| v.as_bool() == Some(true));
-    if ctx.resources(ACCOUNT_PAB).any(is_true) {
+    if ctx.all_resources(ACCOUNT_PAB).any(is_true) {
         return true;
     }
     if id.starts_with("module.") {

@@ -50,7 +50,7 @@ const ROTATION: &str = "aws_secretsmanager_secret_rotation";
 const MAX_DAYS: f64 = 90.0;
 
 fn check(ctx: &mut TfContext) {
-    let rotations: Vec<Resource> = ctx.resources(ROTATION).collect();
+    let rotations: Vec<Resource> = ctx.all_resources(ROTATION).collect();
     // A rotation whose secret cannot be resolved may rotate any secret.
     let unresolved = rotations.iter().any(|r| match r.block.attr("secret_id") {
         Some(a) => {
@@ -58,7 +58,7 @@ fn check(ctx: &mut TfContext) {
         }
         None => true,
     });
-    let lambdas: Vec<String> = ctx.resources("aws_lambda_function").map(|l| l.address()).collect();
+    let lambdas: Vec<String> = ctx.all_resources("aws_lambda_function").map(|l| l.address()).collect();
     for res in ctx.resources(SECRET).collect::<Vec<_>>() {
         let inline = res.block.attr("rotation_lambda_arn").is_some() || res.block.block("rotation_rules").is_some();
         if inline || unresolved {
@@ -90,7 +90,7 @@ fn check(ctx: &mut TfContext) {
             fix,
         );
     }
-    for res in rotations {
+    for res in ctx.resources(ROTATION) {
         let file = ctx.file(res);
         for rules in res.config().nested("rotation_rules") {
             let Some(field) = rules.attr("automatically_after_days") else { continue };
@@ -112,7 +112,7 @@ fn check(ctx: &mut TfContext) {
             }
         }
     }
-    for (file, block) in ctx.module.blocks("module").collect::<Vec<_>>() {
+    for crate::terraform::check::Resource { file, block } in ctx.blocks("module") {
         if !is_registry_module(block, "secrets-manager") {
             continue;
         }
