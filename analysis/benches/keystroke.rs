@@ -161,4 +161,95 @@ fn main() {
             median(broken)
         );
     }
+    interleaved();
+}
+
+/// A file of one size, open in a workspace, with where its keystrokes go.
+struct Subject {
+    lines: usize,
+    ws: Workspace,
+    rope: ropey::Rope,
+    version: i32,
+    in_variable: usize,
+    in_db: usize,
+    docs: [Document; 2],
+    model: Option<TfFile>,
+    toggle: usize,
+}
+
+impl Subject {
+    fn new(lines: usize, parsers: &mut Parsers) -> Subject {
+        let text = generate(lines);
+        let rope = ropey::Rope::from_str(&text);
+        let mut ws = Workspace::new();
+        ws.open("/bench/main.tf", &text, 1);
+        ws.diagnostics("/bench/main.tf");
+        let in_variable = text.find(&format!("app-{}", lines / 120)).unwrap() + 4;
+        let in_db = text.find(&format!("\"db-{}\"", lines / 120)).unwrap() + 3;
+        let typed = format!("{}x{}", &text[..in_variable], &text[in_variable..]);
+        let mut docs =
+            [Document::new("/bench/main.tf", &typed, 2).unwrap(), Document::new("/bench/main.tf", &text, 1).unwrap()];
+        docs.iter_mut().for_each(|d| d.parse_fully(parsers));
+        let model = TfFile::read(&docs[1], None, parsers);
+        Subject { lines, ws, rope, version: 1, in_variable, in_db, docs, model, toggle: 0 }
+    }
+
+    /// One keystroke at `at` (typing, then deleting, a character), timed from the change to the diagnostics.
+    fn keystroke(&mut self, at: usize) -> Duration {
+        self.version += 1;
+        let delete = self.version % 2 == 1;
+        let edit = change(&self.rope, at, delete, if delete { "" } else { "x" });
+        let t = Instant::now();
+        self.ws.change("/bench/main.tf", self.version, &[edit], Utf16).unwrap();
+        std::hint::black_box(self.ws.diagnostics("/bench/main.tf"));
+        t.elapsed()
+    }
+
+    /// The reading alone after the variable keystroke.
+    fn read(&mut self, parsers: &mut Parsers) -> Duration {
+        self.toggle ^= 1;
+        let t = Instant::now();
+        self.model = TfFile::read(&self.docs[self.toggle ^ 1], self.model.take(), parsers);
+        let elapsed = t.elapsed();
+        assert!(self.model.is_some());
+        elapsed
+    }
+}
+
+/// The keystrokes again, the sizes taking turns (a burst of keystrokes each, as a person types into one file):
+/// every size is timed over the same stretch of time, so a busy spell of this shared machine weighs on all of
+/// them alike, and the ratios between sizes hold.
+fn interleaved() {
+    let mut parsers = Parsers::new();
+    let mut subjects: Vec<Subject> = [5_000, 20_000].into_iter().map(|n| Subject::new(n, &mut parsers)).collect();
+    let (rounds, burst) = (40, 8);
+    let mut samples = vec![[Vec::new(), Vec::new(), Vec::new()]; subjects.len()];
+    for _ in 0..rounds {
+        for (s, samples) in subjects.iter_mut().zip(&mut samples) {
+            let (in_variable, in_db) = (s.in_variable, s.in_db);
+            for _ in 0..burst {
+                samples[0].push(s.keystroke(in_variable));
+            }
+            for _ in 0..burst {
+                samples[1].push(s.read(&mut parsers));
+            }
+            for _ in 0..burst {
+                samples[2].push(s.keystroke(in_db));
+            }
+        }
+    }
+    println!("\ninterleaved ({rounds} rounds of {burst} keystrokes per size, medians):");
+    println!("{:>7} {:>10} {:>11} {:>9} {:>12}", "lines", "keystroke", "  read", "analyse", "resource ks");
+    let medians: Vec<[Duration; 4]> = samples
+        .into_iter()
+        .map(|[ks, read, resource]| {
+            let (ks, read, resource) = (median(ks), median(read), median(resource));
+            [ks, read, ks.saturating_sub(read), resource]
+        })
+        .collect();
+    for (s, m) in subjects.iter().zip(&medians) {
+        println!("{:>7} {:>10.2?} {:>11.2?} {:>9.2?} {:>12.2?}", s.lines, m[0], m[1], m[2], m[3]);
+    }
+    let ratio = |i: usize| medians[1][i].as_secs_f64() / medians[0][i].as_secs_f64();
+    println!("{:>7} {:>9.2}x {:>10.2}x {:>8.2}x {:>11.2}x", "20k/5k", ratio(0), ratio(1), ratio(2), ratio(3));
 }

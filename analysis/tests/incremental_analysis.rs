@@ -325,3 +325,57 @@ fn runs_block_by_block_are_made_again_when_what_they_read_changes() {
     let edits: Vec<&str> = edits.iter().map(String::as_str).collect();
     assert_kept_equals_afresh(&[("/by-block/main.tf", &start)], &edits);
 }
+
+/// A keystroke in a variable compares only that variable's value; a variable added, gone, renamed or declared
+/// twice (the later one wins) still reaches every bucket that reads it.
+#[test]
+fn variables_edited_renamed_and_declared_twice_reach_their_readers() {
+    let main = |first: &str, second: &str| {
+        format!(
+            "{first}\n\n{second}\n\nresource \"aws_s3_bucket\" \"a\" {{\n  bucket = \"a\"\n  acl    = var.acl\n}}\n\n\
+             resource \"aws_s3_bucket\" \"b\" {{\n  bucket = \"b\"\n  acl    = var.other\n}}\n"
+        )
+    };
+    let var = |name: &str, acl: &str| format!("variable \"{name}\" {{\n  default = \"{acl}\"\n}}");
+    let texts = [
+        main(&var("acl", "private"), &var("other", "private")),
+        main(&var("acl", "public-read"), &var("other", "private")),
+        main(&var("acl", "public-read"), &var("acl", "private")),
+        main(&var("acl", "public-read"), &var("acl", "public-read")),
+        main(&var("acl", "private"), &var("acl", "public-read")),
+        main(&var("other", "private"), &var("acl", "public-read")),
+        main(&var("other", "public-read"), &var("acl", "private")),
+        main("", &var("acl", "private")),
+        main(&var("other", "public-read"), &var("acl", "private")),
+    ];
+    let edits: Vec<&str> = texts[1..].iter().map(String::as_str).collect();
+    assert_kept_equals_afresh(&[("/variables/main.tf", &texts[0])], &edits);
+}
+
+/// The indexes an analysis carries to the next hold blocks by position: after blocks are added or removed
+/// before them, they are built again, not read where the blocks were.
+#[test]
+fn indexes_carried_between_analyses_follow_blocks_added_and_removed() {
+    let main = |top: &str, tag: &str, status: &str| {
+        format!(
+            "{top}resource \"aws_s3_bucket\" \"b\" {{\n  bucket = \"b\"\n  tags   = {{ Name = \"{tag}\" }}\n}}\n\n\
+             resource \"aws_s3_bucket_logging\" \"b\" {{\n  bucket        = aws_s3_bucket.b.id\n  \
+             target_bucket = \"logs\"\n}}\n\n\
+             resource \"aws_s3_bucket_versioning\" \"b\" {{\n  bucket = aws_s3_bucket.b.id\n  \
+             versioning_configuration {{\n    status = \"{status}\"\n  }}\n}}\n"
+        )
+    };
+    let sg = "resource \"aws_security_group\" \"s\" {\n  description = \"x\"\n}\n\n";
+    let texts = [
+        main("", "one", "Suspended"),
+        main("", "two", "Suspended"),
+        main(sg, "two", "Suspended"),
+        main(sg, "three", "Suspended"),
+        main(sg, "three", "Enabled"),
+        main("", "three", "Enabled"),
+        main("", "four", "Enabled"),
+        main("", "four", "Suspended"),
+    ];
+    let edits: Vec<&str> = texts[1..].iter().map(String::as_str).collect();
+    assert_kept_equals_afresh(&[("/carried/main.tf", &texts[0])], &edits);
+}

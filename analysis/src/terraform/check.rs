@@ -14,6 +14,20 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+/// The policies read in an analysis, by the address of their expression, with what evaluating each read.
+#[derive(Default)]
+struct Policies(RefCell<HashMap<usize, ReadPolicy>>);
+
+/// A policy, and what evaluating it read.
+type ReadPolicy = (Option<Rc<Policy>>, Vec<u64>);
+
+impl super::reads::MemoValue for Policies {
+    /// (A cache of this analysis, built empty: it reads nothing, and never changes.)
+    fn fingerprint(&self) -> u64 {
+        0
+    }
+}
+
 /// A top-level block of a module (a `resource`, a `data` source or a `module` call), with its file.
 #[derive(Clone, Copy, Debug)]
 pub struct Resource<'m> {
@@ -228,19 +242,18 @@ impl<'a, 'm> TfContext<'a, 'm> {
     /// The IAM policy an expression of the module holds (JSON string, heredoc, `jsonencode`, policy document
     /// data source). Read once per analysis: several rules read every policy.
     pub fn policy(&self, expr: &'m Expr) -> Option<Rc<Policy>> {
-        type Policies = RefCell<HashMap<usize, (Option<Rc<Policy>>, Vec<u64>)>>;
-        let policies = self.module.memo(["policies", "", ""], Policies::default);
+        let policies = self.module.analysis_memo(["policies", "", ""], Policies::default);
         // Keyed by the expression's address, which holds for this analysis only: who reads a policy reads what
         // evaluating it read, itself (a policy is read by the runs of its own block, mostly).
         let key = expr as *const Expr as usize;
         let reads = self.module.reads();
-        if let Some((policy, deps)) = policies.borrow().get(&key) {
+        if let Some((policy, deps)) = policies.0.borrow().get(&key) {
             reads.record_all(deps);
             return policy.clone();
         }
         let (policy, deps) = reads.frame(|| Policy::from_value(&self.module.scope.eval_lenient(expr)).map(Rc::new));
         reads.record_all(&deps);
-        policies.borrow_mut().insert(key, (policy.clone(), deps));
+        policies.0.borrow_mut().insert(key, (policy.clone(), deps));
         policy
     }
 

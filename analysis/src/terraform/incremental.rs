@@ -66,6 +66,8 @@ struct FileState {
     /// What each block defines, as fingerprints.
     defines: Vec<Box<[u64]>>,
     style: (&'static str, String),
+    /// A `.tfvars` file: its values are variables'.
+    vars: bool,
 }
 
 /// A file read again: its blocks before (identities and starts) and now, and how many at its start and end
@@ -130,6 +132,11 @@ struct SubjectRuns {
     /// ([`SubjectRuns::compact`]); a subject found here is checked against its run's dependencies.
     readers: FastMap<u64, Vec<BlockId>>,
     readers_len: usize,
+    /// How many dependencies the runs kept read, together (against which `readers_len` is compared).
+    deps_len: usize,
+    /// The subjects run in this analysis (the second pass of [`ModuleAnalysis::analyse`] does not run them
+    /// again).
+    ran: FastSet<BlockId>,
     /// The subjects whose runs found something (what is moved and reported at each analysis).
     with_findings: FastSet<BlockId>,
     /// The subjects whose runs are not movable: made again at every analysis.
@@ -156,6 +163,12 @@ pub struct ModuleAnalysis {
     memos: FastMap<u64, Box<[u64]>>,
     memo_readers: FastMap<u64, Vec<u64>>,
     memo_readers_len: usize,
+    /// The fingerprint of each memo's value when last computed (see [`super::reads::Reads::memo_values`]).
+    memo_values: FastMap<u64, u64>,
+    /// The memos of the last analysis that may serve the next (see [`Module::take_memos`]), and the files it
+    /// was of, in order.
+    carried: FastMap<u64, super::LastingMemo>,
+    paths: Vec<String>,
     /// Every rule runs block by block from the start (what the rules' tests check).
     by_subject: bool,
 }
@@ -170,7 +183,16 @@ fn defines(block: &Block) -> Box<[u64]> {
     if block.kind == "locals" {
         out.extend(block.attributes.iter().map(|a| Dep::Local(&a.name).fingerprint()));
     }
+    if let ("variable", Some(name)) = (block.kind.as_str(), block.label(0)) {
+        out.push(variable_block(name));
+    }
     out.into()
+}
+
+/// A mark of a `variable` block named `name` among what it defines (no run reads it: it tells which variables'
+/// values to compare when variable blocks are replaced).
+fn variable_block(name: &str) -> u64 {
+    super::reads::fingerprint(&("variable block", name))
 }
 
 /// The names whose values differ between `old` and `new`, as dependencies; `old` becomes `new`.
@@ -211,6 +233,9 @@ impl ModuleAnalysis {
             memos: FastMap::default(),
             memo_readers: FastMap::default(),
             memo_readers_len: 0,
+            memo_values: FastMap::default(),
+            carried: FastMap::default(),
+            paths: Vec::new(),
             by_subject: false,
         }
     }
@@ -232,9 +257,19 @@ impl ModuleAnalysis {
         // The blocks new since the last analysis: (file, index).
         let mut new_blocks: Vec<(usize, usize)> = Vec::new();
         let paths: HashSet<&str> = module.files.iter().map(|f| f.path.as_str()).collect();
+        let mut vars_changed = false;
+        // The variable blocks gone from the files read again (their marks, see [`variable_block`]).
+        let kind_variable = Dep::Kind("variable").fingerprint();
+        let mut gone_variables: Vec<u64> = Vec::new();
+        // Whether every block kept is where it was (the same files, in order, and, in each file read again, the
+        // same number of blocks, with none kept between the blocks an edit replaced): what the memos carried
+        // from the last analysis need (they hold blocks by position).
+        let mut layout_kept =
+            self.paths.len() == module.files.len() && self.paths.iter().zip(&module.files).all(|(p, f)| *p == f.path);
         self.files.retain(|path, state| {
             let kept = paths.contains(path.as_str());
             if !kept {
+                vars_changed |= state.vars || state.defines.iter().any(|d| d.first() == Some(&kind_variable));
                 changed.extend(state.defines.iter().flatten());
                 gone.extend(&state.ids);
             }
@@ -245,6 +280,7 @@ impl ModuleAnalysis {
             if state.is_some_and(|s| s.stamp == file.stamp) {
                 continue;
             }
+            vars_changed |= file.kind == crate::file_kind::FileKind::TerraformVars;
             // Fixes are written in the file's style: a file whose style changed has every rule run again.
             let style = (crate::fix::line_ending(&file.source), crate::fix::indent_unit(&file.source));
             restyled |= state.is_some_and(|s| s.style != style);
@@ -254,6 +290,7 @@ impl ModuleAnalysis {
                 starts: Vec::new(),
                 defines: Vec::new(),
                 style: style.clone(),
+                vars: false,
             });
             // A reading keeps the identities of the blocks before and after an edit: only those between differ.
             let (old_ids, new_ids) = (&old.ids, &file.block_ids);
@@ -265,9 +302,13 @@ impl ModuleAnalysis {
             let mut between: IdMap<Box<[u64]>> =
                 old_ids[prefix..old_end].iter().copied().zip(defines.drain(prefix..old_end)).collect();
             let mut new_between = Vec::with_capacity(new_end - prefix);
+            layout_kept &= old_ids.len() == new_ids.len();
             for (j, (id, block)) in new_ids[prefix..new_end].iter().zip(&file.blocks[prefix..new_end]).enumerate() {
                 match between.remove(id) {
-                    Some(kept) => new_between.push(kept),
+                    Some(kept) => {
+                        layout_kept = false;
+                        new_between.push(kept);
+                    }
                     None => {
                         new_blocks.push((file_index, prefix + j));
                         let new = self::defines(block);
@@ -279,16 +320,53 @@ impl ModuleAnalysis {
             for (id, old) in between {
                 gone.insert(id);
                 changed.extend(old.iter());
+                if let [kind, _, mark] = old[..] {
+                    if kind == kind_variable {
+                        gone_variables.push(mark);
+                    }
+                }
             }
             defines.splice(prefix..prefix, new_between);
             let starts = file.blocks.iter().map(|b| b.range.start).collect();
             let between = (prefix..new_end).map(|j| (file.block_ids[j], j)).collect();
             edited
                 .insert(&file.path, Edited { old_ids: old.ids, old_starts: old.starts, prefix, suffix, between, file });
-            let state = FileState { stamp: file.stamp, ids: file.block_ids.clone(), starts, defines, style };
+            let vars = file.kind == crate::file_kind::FileKind::TerraformVars;
+            let state = FileState { stamp: file.stamp, ids: file.block_ids.clone(), starts, defines, style, vars };
             self.files.insert(file.path.clone(), state);
         }
-        changed_values(&mut self.variables, &module.scope.variables, |n| Dep::Variable(n), &mut changed);
+        // Variables change with a `variable` block (new or gone) or a `.tfvars` file: only then are the values
+        // compared (there may be thousands), and, when the variable blocks new are all that changed (a keystroke
+        // in one), only theirs.
+        if vars_changed {
+            changed_values(&mut self.variables, &module.scope.variables, |n| Dep::Variable(n), &mut changed);
+        } else if changed.contains(&kind_variable) {
+            let names: Vec<&str> = new_blocks
+                .iter()
+                .map(|&(file, i)| &module.files[file].blocks[i])
+                .filter(|b| b.kind == "variable")
+                .filter_map(|b| b.label(0))
+                .collect();
+            // Variable blocks replaced by blocks of the same names (a keystroke in one): only those names'
+            // values can have changed. Otherwise (a variable added, gone or renamed) all are compared.
+            let mut new_marks: Vec<u64> = names.iter().map(|n| variable_block(n)).collect();
+            new_marks.sort_unstable();
+            gone_variables.sort_unstable();
+            if new_marks == gone_variables {
+                let variables = &module.scope.variables;
+                for name in names {
+                    if self.variables.get(name) != variables.get(name) {
+                        changed.insert(Dep::Variable(name).fingerprint());
+                        match variables.get(name) {
+                            Some(value) => self.variables.insert(name.to_string(), value.clone()),
+                            None => self.variables.remove(name),
+                        };
+                    }
+                }
+            } else {
+                changed_values(&mut self.variables, &module.scope.variables, |n| Dep::Variable(n), &mut changed);
+            }
+        }
         changed_values(
             &mut self.policy_documents,
             &module.scope.policy_documents,
@@ -296,14 +374,30 @@ impl ModuleAnalysis {
             &mut changed,
         );
 
-        self.memos_changed(&mut changed);
+        // The memos that read something that changed may have changed: those computed again in the first pass
+        // (by the runs made again, or a probe) and found equal (by their values' fingerprints) did not, and
+        // their readers need not run again; the readers of the others run in a second pass.
+        let suspect = self.memos_reading(&changed);
+        // The memos carried from the last analysis that read nothing that changed serve this one as they are.
+        let carried = std::mem::take(&mut self.carried);
+        if layout_kept {
+            module.give_memos(carried.into_iter().filter(|(name, _)| !suspect.contains(name)));
+        }
 
         // Rerun the rules that read what changed (or whose findings lie in a block gone); move the others'.
         let mut out = Vec::new();
         let file_index: HashMap<&str, usize> =
             module.files.iter().enumerate().map(|(i, f)| (f.path.as_str(), i)).collect();
-        let what = Changes { changed: &changed, gone: &gone, edited: &edited, new_blocks: &new_blocks, file_index };
-        for rule in 0..self.rules.len() {
+        let what = Changes {
+            changed: &changed,
+            suspect: &suspect,
+            gone: &gone,
+            edited: &edited,
+            new_blocks: &new_blocks,
+            file_index,
+        };
+        let mut unkept: Vec<Vec<Finding>> = vec![Vec::new(); self.rules.len()];
+        for (rule, unkept) in unkept.iter_mut().enumerate() {
             let runs = match self.runs[rule].take() {
                 Some(RuleRuns::BySubject(mut runs)) if !restyled => {
                     runs.update(self, module, rule, &what);
@@ -318,38 +412,91 @@ impl ModuleAnalysis {
                         // Something the run over the whole module read changed: from now on, block by block
                         // (unless it finds too many to keep).
                         None if !run.too_many => RuleRuns::BySubject(SubjectRuns::start(self, module, rule)),
-                        None => self.whole(module, rule, &mut out),
+                        None => self.whole(module, rule, unkept),
                     }
                 }
                 None if self.by_subject => RuleRuns::BySubject(SubjectRuns::start(self, module, rule)),
                 // The first analysis, or a file's style changed (rare: every rule runs over the whole module).
-                _ => self.whole(module, rule, &mut out),
+                _ => self.whole(module, rule, unkept),
             };
-            match &runs {
+            self.runs[rule] = Some(runs);
+        }
+
+        // The second pass: the memos that did change, and the runs that read them.
+        let computed = module.reads().memo_values();
+        let differs = |memo: u64| match (computed.get(&memo), self.memo_values.get(&memo)) {
+            (Some(now), Some(before)) => now != before,
+            // (Not computed again: whether it changed depends on what it read.)
+            (None, _) => false,
+            (Some(_), None) => true,
+        };
+        let mut memos_changed: FastSet<u64> = suspect.iter().copied().filter(|&m| differs(m)).collect();
+        let uncomputed: Vec<u64> = suspect.iter().copied().filter(|m| !computed.contains_key(m)).collect();
+        loop {
+            let reached: Vec<u64> = uncomputed
+                .iter()
+                .copied()
+                .filter(|m| !memos_changed.contains(m))
+                .filter(|m| self.memos[m].iter().any(|d| changed.contains(d) || memos_changed.contains(d)))
+                .collect();
+            if reached.is_empty() {
+                break;
+            }
+            memos_changed.extend(reached);
+        }
+        drop(computed);
+        if !memos_changed.is_empty() {
+            for (rule, unkept) in unkept.iter_mut().enumerate() {
+                match self.runs[rule].take().expect("made above") {
+                    RuleRuns::BySubject(mut runs) => {
+                        runs.rerun_readers(self, module, rule, &memos_changed, &what);
+                        self.runs[rule] = Some(RuleRuns::BySubject(runs));
+                    }
+                    RuleRuns::Whole(run) if run.deps.iter().any(|d| memos_changed.contains(d)) => {
+                        let runs = if run.too_many {
+                            unkept.clear();
+                            self.whole(module, rule, unkept)
+                        } else {
+                            RuleRuns::BySubject(SubjectRuns::start(self, module, rule))
+                        };
+                        self.runs[rule] = Some(runs);
+                    }
+                    runs => self.runs[rule] = Some(runs),
+                }
+            }
+        }
+
+        for (rule, unkept) in unkept.into_iter().enumerate() {
+            out.extend(unkept);
+            match self.runs[rule].as_ref().expect("made above") {
                 RuleRuns::Whole(run) => out.extend(run.findings(&what.file_index)),
                 RuleRuns::BySubject(runs) => runs.findings(&what.file_index, &mut out),
             }
-            self.runs[rule] = Some(runs);
         }
         self.keep_memos(module);
+        self.carried = module.take_memos();
+        self.paths = module.files.iter().map(|f| f.path.clone()).collect();
         out
     }
 
-    /// Adds to `changed` the memos that read something in it, and those that read them, and so on.
-    fn memos_changed(&self, changed: &mut FastSet<u64>) {
+    /// The memos that read something in `changed`, and those that read them, and so on.
+    fn memos_reading(&self, changed: &FastSet<u64>) -> FastSet<u64> {
+        let mut out = FastSet::default();
         let mut work: Vec<u64> = changed.iter().copied().collect();
         while let Some(dep) = work.pop() {
             for memo in self.memo_readers.get(&dep).into_iter().flatten() {
-                if !changed.contains(memo) && self.memos.get(memo).is_some_and(|deps| deps.contains(&dep)) {
-                    changed.insert(*memo);
+                if !out.contains(memo) && self.memos.get(memo).is_some_and(|deps| deps.contains(&dep)) {
+                    out.insert(*memo);
                     work.push(*memo);
                 }
             }
         }
+        out
     }
 
     /// Keeps what the memos computed in this analysis read (the others read what they read before).
     fn keep_memos(&mut self, module: &Module) {
+        self.memo_values.extend(module.reads().memo_values().iter());
         for (&memo, deps) in module.reads().memo_deps().iter() {
             let mut deps = deps.clone();
             deps.sort_unstable();
@@ -428,6 +575,8 @@ impl ModuleAnalysis {
 /// What changed since the last analysis, as the rules' runs see it.
 struct Changes<'a, 'm> {
     changed: &'a FastSet<u64>,
+    /// The memos that read something that changed (see [`ModuleAnalysis::analyse`]).
+    suspect: &'a FastSet<u64>,
     gone: &'a FastSet<BlockId>,
     edited: &'a FastMap<&'m str, Edited<'m>>,
     /// The blocks new since the last analysis: (file, index).
@@ -491,6 +640,8 @@ impl SubjectRuns {
             runs: IdMap::default(),
             readers: FastMap::default(),
             readers_len: 0,
+            deps_len: 0,
+            ran: FastSet::default(),
             with_findings: FastSet::default(),
             volatile: FastSet::default(),
         };
@@ -520,21 +671,29 @@ impl SubjectRuns {
             self.readers.entry(dep).or_default().push(id);
         }
         self.readers_len += run.deps.len();
+        self.deps_len += run.deps.len();
+        self.ran.insert(id);
         let _ = if run.kept.is_empty() { self.with_findings.remove(&id) } else { self.with_findings.insert(id) };
         let _ = if run.movable { self.volatile.remove(&id) } else { self.volatile.insert(id) };
         self.runs.insert(id, SubjectRun { run, path: f.path.clone(), index: i });
     }
 
-    fn forget(&mut self, id: BlockId) {
-        self.runs.remove(&id);
+    fn forget(&mut self, id: BlockId) -> Option<SubjectRun> {
+        let subject = self.runs.remove(&id)?;
+        self.deps_len -= subject.run.deps.len();
         self.with_findings.remove(&id);
         self.volatile.remove(&id);
+        Some(subject)
     }
 
     /// Brings the runs up to date with `what` changed: runs again those on blocks new, on blocks whose runs
     /// read something that changed, and on blocks whose findings cannot be found again; moves the others'.
+    /// The memos that may have changed are left to [`SubjectRuns::rerun_readers`] (but a probe that read one
+    /// is made again: it computes the memo, whose new value then tells whether it changed).
     fn update(&mut self, analysis: &ModuleAnalysis, module: &Module, rule: usize, what: &Changes) {
-        if self.probe_deps.iter().any(|d| what.changed.contains(d)) {
+        self.ran.clear();
+        let probe_stale = |d: &u64| what.changed.contains(d) || what.suspect.contains(d);
+        if self.probe_deps.iter().any(probe_stale) {
             let (selectors, probe_deps) = analysis.probe(module, rule);
             self.probe_deps = probe_deps;
             if selectors != self.selectors {
@@ -543,6 +702,7 @@ impl SubjectRuns {
                 self.runs.clear();
                 self.readers.clear();
                 self.readers_len = 0;
+                self.deps_len = 0;
                 self.with_findings.clear();
                 self.volatile.clear();
                 return self.run_all(analysis, module, rule);
@@ -552,15 +712,7 @@ impl SubjectRuns {
             self.forget(*id);
         }
         // The subjects to run again (by identity), and where they are now.
-        let mut dirty: FastSet<BlockId> = FastSet::default();
-        for dep in what.changed {
-            let Some(readers) = self.readers.get(dep) else { continue };
-            for id in readers {
-                if self.runs.get(id).is_some_and(|r| r.run.deps.contains(dep)) {
-                    dirty.insert(*id);
-                }
-            }
-        }
+        let mut dirty = self.readers_of(what.changed);
         dirty.extend(self.volatile.iter().copied());
         // Findings move with their blocks; a run with a finding not found again is made again.
         let mut moves = Vec::new();
@@ -580,11 +732,56 @@ impl SubjectRuns {
         for (id, starts) in moves {
             self.runs.get_mut(&id).expect("a run with findings").run.move_to(starts);
         }
+        let mut again = self.take(dirty, module, what);
+        for &(file, i) in what.new_blocks {
+            if matches(&self.selectors, &module.files[file].blocks[i]) {
+                again.push((file, i));
+            }
+        }
+        for at in again {
+            self.run_on(analysis, module, rule, at);
+        }
+        if self.readers_len > READERS_SLACK * self.deps_len + 1024 {
+            self.compact();
+        }
+    }
+
+    /// The subjects whose runs read one of `deps`.
+    fn readers_of(&self, deps: &FastSet<u64>) -> FastSet<BlockId> {
+        let mut out = FastSet::default();
+        for dep in deps {
+            let Some(readers) = self.readers.get(dep) else { continue };
+            for id in readers {
+                if self.runs.get(id).is_some_and(|r| r.run.deps.contains(dep)) {
+                    out.insert(*id);
+                }
+            }
+        }
+        out
+    }
+
+    /// Runs again, on the blocks they were on, the runs that read one of the memos `changed` (and were not run
+    /// in this analysis already).
+    fn rerun_readers(
+        &mut self,
+        analysis: &ModuleAnalysis,
+        module: &Module,
+        rule: usize,
+        changed: &FastSet<u64>,
+        what: &Changes,
+    ) {
+        let mut dirty = self.readers_of(changed);
+        dirty.retain(|id| !self.ran.contains(id));
+        for at in self.take(dirty, module, what) {
+            self.run_on(analysis, module, rule, at);
+        }
+    }
+
+    /// Takes the runs of `dirty` out, and says where their blocks are now: (file, index).
+    fn take(&mut self, dirty: FastSet<BlockId>, module: &Module, what: &Changes) -> Vec<(usize, usize)> {
         let mut again: Vec<(usize, usize)> = Vec::with_capacity(dirty.len());
         for id in dirty {
-            let subject = self.runs.remove(&id).expect("a kept run");
-            self.with_findings.remove(&id);
-            self.volatile.remove(&id);
+            let subject = self.forget(id).expect("a kept run");
             let Some(&file) = what.file_index.get(subject.path.as_str()) else { continue };
             let index = match what.edited.get(subject.path.as_str()) {
                 Some(edit) => edit.index_of(id, subject.index),
@@ -595,17 +792,7 @@ impl SubjectRuns {
                 again.push((file, i));
             }
         }
-        for &(file, i) in what.new_blocks {
-            if matches(&self.selectors, &module.files[file].blocks[i]) {
-                again.push((file, i));
-            }
-        }
-        for at in again {
-            self.run_on(analysis, module, rule, at);
-        }
-        if self.readers_len > READERS_SLACK * self.runs.values().map(|r| r.run.deps.len()).sum::<usize>() + 1024 {
-            self.compact();
-        }
+        again
     }
 
     /// Lists the readers again from the runs kept.

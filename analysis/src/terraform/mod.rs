@@ -169,7 +169,30 @@ pub struct Module<'m> {
 }
 
 /// An index kept by [`Module::memo`], with its key.
-type MemoEntry = ([String; 3], std::rc::Rc<dyn std::any::Any>);
+struct MemoEntry {
+    key: [String; 3],
+    value: MemoRef,
+}
+
+/// A memo that may serve a later analysis (see [`Module::take_memos`]).
+pub struct LastingMemo {
+    key: [String; 3],
+    value: std::sync::Arc<dyn std::any::Any + Send + Sync>,
+}
+
+/// A memo's value: shared with later analyses (and the threads they run on), or for this analysis only.
+#[derive(Clone)]
+enum MemoRef {
+    Lasting(std::sync::Arc<dyn std::any::Any + Send + Sync>),
+    ThisAnalysis(std::rc::Rc<dyn std::any::Any>),
+}
+
+impl reads::MemoValue for LinkIndex {
+    fn fingerprint(&self) -> u64 {
+        let references = self.references.iter().map(|(ty, names)| (ty, names.fingerprint()));
+        reads::fingerprint(&(reads::unordered(references), self.literals.fingerprint()))
+    }
+}
 
 /// Companions of one type by what one link attribute designates: (file index, block index in the file), in
 /// module order. Looked up by borrowed names (a lookup per checked block builds no string).
@@ -234,27 +257,78 @@ impl<'m> Module<'m> {
     /// be reused for another type. Indexes hold owned keys and (file, block) indices, so that the module stays
     /// covariant in `'m`.
     ///
-    /// Whoever uses an index reads what building it read (a memo of [`Module::reads`]).
-    pub fn memo<T: 'static>(&self, key: [&str; 3], build: impl FnOnce() -> T) -> std::rc::Rc<T> {
+    /// Whoever uses an index reads what building it read (a memo of [`Module::reads`]). What it read must be
+    /// all its value depends on: a later analysis may use it again (see [`Module::take_memos`]).
+    pub fn memo<T: reads::MemoValue + Send + Sync + 'static>(
+        &self,
+        key: [&str; 3],
+        build: impl FnOnce() -> T,
+    ) -> std::sync::Arc<T> {
+        let found = self.memo_ref(key, || {
+            let value = build();
+            (value.fingerprint(), MemoRef::Lasting(std::sync::Arc::new(value)))
+        });
+        let MemoRef::Lasting(value) = found else { panic!("one kind of memo per key") };
+        value.downcast().expect("one type per memo key")
+    }
+
+    /// A memo that serves this analysis only: its value depends on more than it records (every block's address,
+    /// the addresses of expressions).
+    pub fn analysis_memo<T: reads::MemoValue + 'static>(
+        &self,
+        key: [&str; 3],
+        build: impl FnOnce() -> T,
+    ) -> std::rc::Rc<T> {
+        let found = self.memo_ref(key, || {
+            let value = build();
+            (value.fingerprint(), MemoRef::ThisAnalysis(std::rc::Rc::new(value)))
+        });
+        let MemoRef::ThisAnalysis(value) = found else { panic!("one kind of memo per key") };
+        value.downcast().expect("one type per memo key")
+    }
+
+    /// The memo `key`, built by `build` (which gives its value's fingerprint too) unless this analysis has it.
+    fn memo_ref(&self, key: [&str; 3], build: impl FnOnce() -> (u64, MemoRef)) -> MemoRef {
         // Looked up by the key's fingerprint, then compared: no string is built per lookup (a rule asks for an
         // index once per block it checks).
         let name = reads::fingerprint(&("index", key));
-        if let Some((kept_key, index)) = self.memos.borrow().get(&name) {
-            if kept_key.iter().zip(key).all(|(k, part)| k == part) {
+        if let Some(entry) = self.memos.borrow().get(&name) {
+            if entry.key.iter().zip(key).all(|(k, part)| k == part) {
                 self.reads().record_memo(name);
-                return index.clone().downcast().expect("one type per memo key");
+                return entry.value.clone();
             }
         }
         // Built with no borrow held: an index may be built from others.
-        let index = std::rc::Rc::new(self.reads().memo(name, build));
+        let (fingerprint, value) = self.reads().memo(name, build);
+        self.reads().set_memo_value(name, fingerprint);
         // (Two keys of one fingerprint: the first keeps its place, the second is built at each use.)
-        self.memos.borrow_mut().entry(name).or_insert_with(|| (key.map(str::to_string), index.clone()));
-        index
+        let entry = || MemoEntry { key: key.map(str::to_string), value: value.clone() };
+        self.memos.borrow_mut().entry(name).or_insert_with(entry);
+        value
+    }
+
+    /// The memos of this analysis that may serve a later one, by name: one whose dependencies have not changed
+    /// has the same value then, as long as the blocks it indexes are where they were (see
+    /// [`Module::give_memos`]).
+    pub fn take_memos(&self) -> FastMap<u64, LastingMemo> {
+        let lasting = |(name, entry): (u64, MemoEntry)| match entry.value {
+            MemoRef::Lasting(value) => Some((name, LastingMemo { key: entry.key, value })),
+            MemoRef::ThisAnalysis(_) => None,
+        };
+        self.memos.take().into_iter().filter_map(lasting).collect()
+    }
+
+    /// Memos of an earlier analysis of the module, for this one to use rather than build (see
+    /// [`Module::take_memos`]).
+    pub fn give_memos(&self, memos: impl IntoIterator<Item = (u64, LastingMemo)>) {
+        let entries =
+            memos.into_iter().map(|(name, m)| (name, MemoEntry { key: m.key, value: MemoRef::Lasting(m.value) }));
+        self.memos.borrow_mut().extend(entries);
     }
 
     /// The resources of type `ty` by what their `link` attribute designates: another resource by reference
     /// (`aws_s3_bucket.b.id`), or a name as a literal.
-    pub fn link_index(&self, ty: &str, link: &str) -> std::rc::Rc<LinkIndex> {
+    pub fn link_index(&self, ty: &str, link: &str) -> std::sync::Arc<LinkIndex> {
         self.memo(["link", ty, link], || {
             let mut index = LinkIndex::default();
             for (file, i, block) in self.indexed(ty) {
@@ -279,7 +353,7 @@ impl<'m> Module<'m> {
 
     /// The resources of type `ty` by the string value of their attribute `attr` (buckets by `bucket`), in module
     /// order.
-    pub fn name_index(&self, ty: &str, attr: &str) -> std::rc::Rc<HashMap<String, Vec<(usize, usize)>>> {
+    pub fn name_index(&self, ty: &str, attr: &str) -> std::sync::Arc<HashMap<String, Vec<(usize, usize)>>> {
         self.memo(["name", ty, attr], || {
             let mut index: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
             for (file, i, block) in self.indexed(ty) {
@@ -297,7 +371,7 @@ impl<'m> Module<'m> {
     /// Reads nothing by itself: who looks an address up reads the blocks of its type (see
     /// [`check::TfContext::at_address`]).
     pub fn address_index(&self) -> std::rc::Rc<HashMap<String, Vec<(usize, usize)>>> {
-        self.memo(["addresses", "", ""], || {
+        self.analysis_memo(["addresses", "", ""], || {
             let mut index: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
             for (file, f) in self.files.iter().enumerate() {
                 for (i, block) in f.blocks.iter().enumerate() {

@@ -27,6 +27,34 @@ impl Dep<'_> {
     }
 }
 
+/// The fingerprint of a memo's value: equal values, equal fingerprints (see [`Reads::set_memo_value`]).
+pub trait MemoValue {
+    fn fingerprint(&self) -> u64;
+}
+
+/// The fingerprint of unordered entries (a hash map's): the same whatever the order.
+pub fn unordered<T: std::hash::Hash>(entries: impl IntoIterator<Item = T>) -> u64 {
+    entries.into_iter().fold(0u64, |sum, e| sum.wrapping_add(fingerprint(&e)))
+}
+
+impl<K: std::hash::Hash, V: std::hash::Hash, S> MemoValue for std::collections::HashMap<K, V, S> {
+    fn fingerprint(&self) -> u64 {
+        unordered(self.iter())
+    }
+}
+
+impl<K: std::hash::Hash, S> MemoValue for std::collections::HashSet<K, S> {
+    fn fingerprint(&self) -> u64 {
+        unordered(self.iter())
+    }
+}
+
+impl<A: MemoValue, B: std::hash::Hash> MemoValue for (A, B) {
+    fn fingerprint(&self) -> u64 {
+        fingerprint(&(self.0.fingerprint(), &self.1))
+    }
+}
+
 /// The fingerprint of anything hashable (dependencies, memo names).
 pub fn fingerprint(value: &impl std::hash::Hash) -> u64 {
     use std::hash::BuildHasher;
@@ -44,6 +72,8 @@ pub fn fingerprint(value: &impl std::hash::Hash) -> u64 {
 pub struct Reads {
     frames: RefCell<Vec<FastSet<u64>>>,
     memos: RefCell<FastMap<u64, Vec<u64>>>,
+    /// The fingerprints of the memos' values, for those that have one (see [`Reads::memo_values`]).
+    values: RefCell<FastMap<u64, u64>>,
 }
 
 impl Reads {
@@ -77,6 +107,17 @@ impl Reads {
         self.memos.borrow_mut().entry(name).or_default().extend(deps);
         self.record_memo(name);
         value
+    }
+
+    /// Keeps the fingerprint of the value of the memo `name`: a memo computed again to an equal value has not
+    /// changed, and whoever read it need not run again.
+    pub fn set_memo_value(&self, name: u64, fingerprint: u64) {
+        self.values.borrow_mut().insert(name, fingerprint);
+    }
+
+    /// The fingerprints of the values of the memos computed so far (those that have one).
+    pub fn memo_values(&self) -> std::cell::Ref<'_, FastMap<u64, u64>> {
+        self.values.borrow()
     }
 
     /// The memos computed so far, with what each read (other memos by name).

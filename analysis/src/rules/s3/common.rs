@@ -58,7 +58,7 @@ pub fn bucket_id(ctx: &TfContext, expr: &Expr) -> Option<String> {
 
 /// The resources of type `ty` by the bucket their `bucket` designates (see [`bucket_id`]), built once per
 /// analysis: asked for every bucket, a scan of every companion would be quadratic in a large module.
-fn by_bucket(ctx: &TfContext, ty: &'static str) -> std::rc::Rc<HashMap<String, Vec<(usize, usize)>>> {
+fn by_bucket(ctx: &TfContext, ty: &'static str) -> std::sync::Arc<HashMap<String, Vec<(usize, usize)>>> {
     ctx.module.memo(["s3 by bucket", ty, ""], || {
         let mut index: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
         for (file, i, block) in ctx.module.indexed(ty) {
