@@ -172,7 +172,9 @@ struct Subject {
     version: i32,
     in_variable: usize,
     in_db: usize,
-    docs: [Document; 2],
+    /// The text with a character typed in the variable, and in the database, then the text itself: what the
+    /// reading alone is timed on.
+    docs: [Document; 3],
     model: Option<TfFile>,
     toggle: usize,
 }
@@ -186,11 +188,14 @@ impl Subject {
         ws.diagnostics("/bench/main.tf");
         let in_variable = text.find(&format!("app-{}", lines / 120)).unwrap() + 4;
         let in_db = text.find(&format!("\"db-{}\"", lines / 120)).unwrap() + 3;
-        let typed = format!("{}x{}", &text[..in_variable], &text[in_variable..]);
-        let mut docs =
-            [Document::new("/bench/main.tf", &typed, 2).unwrap(), Document::new("/bench/main.tf", &text, 1).unwrap()];
+        let typed = |at: usize| format!("{}x{}", &text[..at], &text[at..]);
+        let mut docs = [
+            Document::new("/bench/main.tf", &typed(in_variable), 2).unwrap(),
+            Document::new("/bench/main.tf", &typed(in_db), 2).unwrap(),
+            Document::new("/bench/main.tf", &text, 1).unwrap(),
+        ];
         docs.iter_mut().for_each(|d| d.parse_fully(parsers));
-        let model = TfFile::read(&docs[1], None, parsers);
+        let model = TfFile::read(&docs[2], None, parsers);
         Subject { lines, ws, rope, version: 1, in_variable, in_db, docs, model, toggle: 0 }
     }
 
@@ -205,11 +210,12 @@ impl Subject {
         t.elapsed()
     }
 
-    /// The reading alone after the variable keystroke.
-    fn read(&mut self, parsers: &mut Parsers) -> Duration {
+    /// The reading alone after a keystroke (`which`: 0 in the variable, 1 in the database), or after its undo.
+    fn read(&mut self, which: usize, parsers: &mut Parsers) -> Duration {
         self.toggle ^= 1;
+        let doc = if self.toggle == 1 { &self.docs[which] } else { &self.docs[2] };
         let t = Instant::now();
-        self.model = TfFile::read(&self.docs[self.toggle ^ 1], self.model.take(), parsers);
+        self.model = TfFile::read(doc, self.model.take(), parsers);
         let elapsed = t.elapsed();
         assert!(self.model.is_some());
         elapsed
@@ -223,7 +229,7 @@ fn interleaved() {
     let mut parsers = Parsers::new();
     let mut subjects: Vec<Subject> = [5_000, 20_000].into_iter().map(|n| Subject::new(n, &mut parsers)).collect();
     let (rounds, burst) = (40, 8);
-    let mut samples = vec![[Vec::new(), Vec::new(), Vec::new()]; subjects.len()];
+    let mut samples = vec![[Vec::new(), Vec::new(), Vec::new(), Vec::new()]; subjects.len()];
     for _ in 0..rounds {
         for (s, samples) in subjects.iter_mut().zip(&mut samples) {
             let (in_variable, in_db) = (s.in_variable, s.in_db);
@@ -231,25 +237,40 @@ fn interleaved() {
                 samples[0].push(s.keystroke(in_variable));
             }
             for _ in 0..burst {
-                samples[1].push(s.read(&mut parsers));
+                samples[1].push(s.read(0, &mut parsers));
             }
             for _ in 0..burst {
                 samples[2].push(s.keystroke(in_db));
             }
+            for _ in 0..burst {
+                samples[3].push(s.read(1, &mut parsers));
+            }
         }
     }
     println!("\ninterleaved ({rounds} rounds of {burst} keystrokes per size, medians):");
-    println!("{:>7} {:>10} {:>11} {:>9} {:>12}", "lines", "keystroke", "  read", "analyse", "resource ks");
-    let medians: Vec<[Duration; 4]> = samples
+    println!("{:>7} {:>10} {:>9} {:>9} {:>12} {:>9} {:>9}", "", "variable", "", "", "resource", "", "");
+    println!(
+        "{:>7} {:>10} {:>9} {:>9} {:>12} {:>9} {:>9}",
+        "lines", "keystroke", "read", "analyse", "keystroke", "read", "analyse"
+    );
+    let medians: Vec<[Duration; 6]> = samples
         .into_iter()
-        .map(|[ks, read, resource]| {
-            let (ks, read, resource) = (median(ks), median(read), median(resource));
-            [ks, read, ks.saturating_sub(read), resource]
+        .map(|[ks, read, resource, resource_read]| {
+            let (ks, read) = (median(ks), median(read));
+            let (resource, resource_read) = (median(resource), median(resource_read));
+            [ks, read, ks.saturating_sub(read), resource, resource_read, resource.saturating_sub(resource_read)]
         })
         .collect();
     for (s, m) in subjects.iter().zip(&medians) {
-        println!("{:>7} {:>10.2?} {:>11.2?} {:>9.2?} {:>12.2?}", s.lines, m[0], m[1], m[2], m[3]);
+        println!(
+            "{:>7} {:>10.2?} {:>9.2?} {:>9.2?} {:>12.2?} {:>9.2?} {:>9.2?}",
+            s.lines, m[0], m[1], m[2], m[3], m[4], m[5]
+        );
     }
     let ratio = |i: usize| medians[1][i].as_secs_f64() / medians[0][i].as_secs_f64();
-    println!("{:>7} {:>9.2}x {:>10.2}x {:>8.2}x {:>11.2}x", "20k/5k", ratio(0), ratio(1), ratio(2), ratio(3));
+    let ratios: Vec<String> = (0..6).map(|i| format!("{:.2}x", ratio(i))).collect();
+    println!(
+        "{:>7} {:>10} {:>9} {:>9} {:>12} {:>9} {:>9}",
+        "20k/5k", ratios[0], ratios[1], ratios[2], ratios[3], ratios[4], ratios[5]
+    );
 }

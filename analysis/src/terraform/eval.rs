@@ -13,8 +13,8 @@ use crate::value::{format_number, Value};
 /// The names a module's expressions can refer to.
 #[derive(Default)]
 pub struct Scope<'m> {
-    /// `var.x`: the variable's value, when it has a default or a tfvars value.
-    pub variables: FastMap<&'m str, Value>,
+    /// `var.x`: the variable's value, when it has a default (borrowed from its file's index) or a tfvars value.
+    pub variables: FastMap<&'m str, std::borrow::Cow<'m, Value>>,
     /// `local.x`: evaluated on first use.
     pub locals: FastMap<&'m str, &'m Expr>,
     /// `data.aws_iam_policy_document.<name>.json`, rendered to a JSON string.
@@ -114,7 +114,7 @@ impl<'m> Scope<'m> {
         let (base, rest) = match (root, steps) {
             ("var", [Step::Attr(name), rest @ ..]) => {
                 self.reads.record(Dep::Variable(name));
-                (self.variables.get(name.as_str()).cloned().unwrap_or(Value::Unknown), rest)
+                (self.variables.get(name.as_str()).map_or(Value::Unknown, |v| Value::clone(v)), rest)
             }
             ("local", [Step::Attr(name), rest @ ..]) => (self.local(name, depth), rest),
             ("data", [Step::Attr(ty), Step::Attr(name), Step::Attr(attr), rest @ ..])

@@ -39,10 +39,11 @@ const MAX_KEPT_FINDINGS: usize = 5_000;
 struct Kept {
     finding: Finding,
     path: String,
-    /// The top-level block every range of the finding lies in (none: the run is not movable), and where it
-    /// started then.
+    /// The top-level block every range of the finding lies in (none: the run is not movable), where it started
+    /// then, and its index in its file then.
     anchor: Option<BlockId>,
     at: usize,
+    index: usize,
 }
 
 /// One rule's last run: its findings and what it read. A run some finding of which does not lie in one block
@@ -61,8 +62,6 @@ struct FileState {
     /// The reading last seen ([`super::TfFile::stamp`]).
     stamp: u64,
     ids: Vec<BlockId>,
-    /// Where each block starts.
-    starts: Vec<usize>,
     /// What each block defines, as fingerprints.
     defines: Vec<Box<[u64]>>,
     style: (&'static str, String),
@@ -74,7 +73,6 @@ struct FileState {
 /// kept their identities.
 struct Edited<'m> {
     old_ids: Vec<BlockId>,
-    old_starts: Vec<usize>,
     prefix: usize,
     suffix: usize,
     /// The blocks between those kept at the start and the end, by identity: where each is now.
@@ -83,13 +81,10 @@ struct Edited<'m> {
 }
 
 impl Edited<'_> {
-    /// Where the block `anchor`, which started at `at`, starts now (`None`: it is gone).
-    fn start_of(&self, anchor: BlockId, at: usize) -> Option<usize> {
-        let i = match self.old_starts.binary_search(&at) {
-            Ok(i) if self.old_ids[i] == anchor => i,
-            _ => self.old_ids.iter().position(|&id| id == anchor)?,
-        };
-        Some(self.file.blocks[self.index_now(anchor, i)?].range.start)
+    /// The index and start now of the block `anchor`, which was the `i`th (`None`: it is gone).
+    fn locate(&self, anchor: BlockId, i: usize) -> Option<(usize, usize)> {
+        let now = self.index_of(anchor, i)?;
+        Some((now, self.file.blocks[now].range.start))
     }
 
     /// The index now of the block `anchor`, which was the `i`th (`None`: it is gone).
@@ -196,20 +191,21 @@ fn variable_block(name: &str) -> u64 {
 }
 
 /// The names whose values differ between `old` and `new`, as dependencies; `old` becomes `new`.
-fn changed_values(
+fn changed_values<V: std::borrow::Borrow<Value>>(
     old: &mut HashMap<String, Value>,
-    new: &FastMap<&str, Value>,
+    new: &FastMap<&str, V>,
     dep: fn(&str) -> Dep,
     changed: &mut FastSet<u64>,
 ) {
-    let differs = old.len() != new.len() || new.iter().any(|(name, value)| old.get(*name) != Some(value));
+    let same = |name: &str, value: &V| old.get(name) == Some(value.borrow());
+    let differs = old.len() != new.len() || new.iter().any(|(name, value)| !same(name, value));
     if !differs {
         return;
     }
     let fingerprint = |name: &str| dep(name).fingerprint();
-    changed.extend(new.iter().filter(|(n, v)| old.get(**n) != Some(*v)).map(|(n, _)| fingerprint(n)));
+    changed.extend(new.iter().filter(|(n, v)| !same(n, v)).map(|(n, _)| fingerprint(n)));
     changed.extend(old.keys().filter(|n| !new.contains_key(n.as_str())).map(|n| fingerprint(n)));
-    *old = new.iter().map(|(n, v)| (n.to_string(), v.clone())).collect();
+    *old = new.iter().map(|(n, v)| (n.to_string(), v.borrow().clone())).collect();
 }
 
 /// The index of the block of `blocks` (sorted, disjoint) that holds all of `ranges`.
@@ -287,7 +283,6 @@ impl ModuleAnalysis {
             let old = self.files.remove(&file.path).unwrap_or(FileState {
                 stamp: 0,
                 ids: Vec::new(),
-                starts: Vec::new(),
                 defines: Vec::new(),
                 style: style.clone(),
                 vars: false,
@@ -327,12 +322,10 @@ impl ModuleAnalysis {
                 }
             }
             defines.splice(prefix..prefix, new_between);
-            let starts = file.blocks.iter().map(|b| b.range.start).collect();
             let between = (prefix..new_end).map(|j| (file.block_ids[j], j)).collect();
-            edited
-                .insert(&file.path, Edited { old_ids: old.ids, old_starts: old.starts, prefix, suffix, between, file });
+            edited.insert(&file.path, Edited { old_ids: old.ids, prefix, suffix, between, file });
             let vars = file.kind == crate::file_kind::FileKind::TerraformVars;
-            let state = FileState { stamp: file.stamp, ids: file.block_ids.clone(), starts, defines, style, vars };
+            let state = FileState { stamp: file.stamp, ids: file.block_ids.clone(), defines, style, vars };
             self.files.insert(file.path.clone(), state);
         }
         // Variables change with a `variable` block (new or gone) or a `.tfvars` file: only then are the values
@@ -355,10 +348,10 @@ impl ModuleAnalysis {
             if new_marks == gone_variables {
                 let variables = &module.scope.variables;
                 for name in names {
-                    if self.variables.get(name) != variables.get(name) {
+                    if self.variables.get(name) != variables.get(name).map(|v| v.as_ref()) {
                         changed.insert(Dep::Variable(name).fingerprint());
                         match variables.get(name) {
-                            Some(value) => self.variables.insert(name.to_string(), value.clone()),
+                            Some(value) => self.variables.insert(name.to_string(), Value::clone(value)),
                             None => self.variables.remove(name),
                         };
                     }
@@ -547,11 +540,11 @@ impl ModuleAnalysis {
             match block_holding(&file.blocks, &ranges) {
                 Some(i) => {
                     let (anchor, at) = (Some(file.block_ids[i]), file.blocks[i].range.start);
-                    kept.push(Kept { finding, path: file.path.clone(), anchor, at });
+                    kept.push(Kept { finding, path: file.path.clone(), anchor, at, index: i });
                 }
                 None => {
                     movable = false;
-                    kept.push(Kept { finding, path: file.path.clone(), anchor: None, at: 0 });
+                    kept.push(Kept { finding, path: file.path.clone(), anchor: None, at: 0, index: 0 });
                 }
             }
         }
@@ -585,11 +578,11 @@ struct Changes<'a, 'm> {
 }
 
 impl Changes<'_, '_> {
-    /// Where a kept finding's block starts now (`None`: gone, or not to be found again).
-    fn start_of(&self, kept: &Kept) -> Option<usize> {
+    /// Where a kept finding's block is now, (index, start) (`None`: gone, or not to be found again).
+    fn locate(&self, kept: &Kept) -> Option<(usize, usize)> {
         match (kept.anchor, self.edited.get(kept.path.as_str())) {
-            (Some(anchor), Some(edit)) => edit.start_of(anchor, kept.at),
-            (Some(anchor), None) => (!self.gone.contains(&anchor)).then_some(kept.at),
+            (Some(anchor), Some(edit)) => edit.locate(anchor, kept.index),
+            (Some(anchor), None) => (!self.gone.contains(&anchor)).then_some((kept.index, kept.at)),
             (None, _) => None,
         }
     }
@@ -600,21 +593,22 @@ impl Run {
         !self.movable || self.deps.iter().any(|d| changed.contains(d))
     }
 
-    /// Where each kept finding's block starts now; `None` when the run must be made again (it read something
-    /// that changed, or a block of its findings is gone).
-    fn moved(&self, what: &Changes) -> Option<Vec<usize>> {
+    /// Where each kept finding's block is now, (index, start); `None` when the run must be made again (it read
+    /// something that changed, or a block of its findings is gone).
+    fn moved(&self, what: &Changes) -> Option<Vec<(usize, usize)>> {
         if self.read_changed(what.changed) {
             return None;
         }
-        self.kept.iter().map(|k| what.start_of(k)).collect()
+        self.kept.iter().map(|k| what.locate(k)).collect()
     }
 
-    fn move_to(&mut self, starts: Vec<usize>) {
-        for (kept, start) in self.kept.iter_mut().zip(starts) {
+    fn move_to(&mut self, places: Vec<(usize, usize)>) {
+        for (kept, (index, start)) in self.kept.iter_mut().zip(places) {
             if start != kept.at {
                 kept.finding.shift(start as isize - kept.at as isize);
                 kept.at = start;
             }
+            kept.index = index;
         }
     }
 
@@ -721,16 +715,18 @@ impl SubjectRuns {
                 continue;
             }
             let kept = &self.runs[id].run.kept;
-            match kept.iter().map(|k| what.start_of(k)).collect::<Option<Vec<usize>>>() {
-                Some(starts) if kept.iter().zip(&starts).any(|(k, &s)| k.at != s) => moves.push((*id, starts)),
+            match kept.iter().map(|k| what.locate(k)).collect::<Option<Vec<(usize, usize)>>>() {
+                Some(places) if kept.iter().zip(&places).any(|(k, &p)| (k.index, k.at) != p) => {
+                    moves.push((*id, places))
+                }
                 Some(_) => {}
                 None => {
                     dirty.insert(*id);
                 }
             }
         }
-        for (id, starts) in moves {
-            self.runs.get_mut(&id).expect("a run with findings").run.move_to(starts);
+        for (id, places) in moves {
+            self.runs.get_mut(&id).expect("a run with findings").run.move_to(places);
         }
         let mut again = self.take(dirty, module, what);
         for &(file, i) in what.new_blocks {

@@ -49,6 +49,12 @@ impl<K: std::hash::Hash, S> MemoValue for std::collections::HashSet<K, S> {
     }
 }
 
+impl MemoValue for String {
+    fn fingerprint(&self) -> u64 {
+        fingerprint(self)
+    }
+}
+
 impl<A: MemoValue, B: std::hash::Hash> MemoValue for (A, B) {
     fn fingerprint(&self) -> u64 {
         fingerprint(&(self.0.fingerprint(), &self.1))

@@ -72,52 +72,76 @@ resource "aws_s3_bucket_logging" "data" {
 
 const COMPANION: &str = "aws_s3_bucket_logging";
 
-/// The buckets that receive access logs: targets of a logging configuration, or with the
-/// `log-delivery-write` ACL. Logging them too would only log the log deliveries.
-fn log_buckets(ctx: &TfContext) -> HashSet<String> {
-    let mut out = HashSet::new();
-    for res in ctx.all_resources(COMPANION) {
-        if let Some(id) = res.block.attr("target_bucket").and_then(|a| common::bucket_id(ctx, &a.expr)) {
-            out.insert(id);
-        }
+/// Whether `bucket` receives access logs: it is the target of a logging configuration, or it (or an
+/// `aws_s3_bucket_acl` of it) has the `log-delivery-write` ACL. Logging it too would only log the log
+/// deliveries. Asked bucket by bucket, through indexes: a keystroke in one bucket reads what designates it, not
+/// every logging configuration of the module.
+fn is_log_bucket(ctx: &TfContext, bucket: Resource) -> bool {
+    let delivery_acl =
+        |r: Resource| ctx.attr(r.block, "acl").is_some_and(|(_, v)| v.as_str() == Some("log-delivery-write"));
+    (!bucket.is_module() && delivery_acl(bucket))
+        || designated(ctx, bucket, COMPANION, "target_bucket", |_| true)
+        || designated(ctx, bucket, "aws_s3_bucket_acl", "bucket", delivery_acl)
+        || nested_log_targets(ctx).contains(&bucket.address())
+}
+
+/// Whether a resource of type `ty` whose `link` designates `bucket` passes `test`. A link designates a bucket
+/// as [`common::bucket_id`] reads it: by reference (`aws_s3_bucket.b.id`, `module.b.s3_bucket_id`), or by a
+/// name, that of the first bucket resource of that name.
+fn designated(ctx: &TfContext, bucket: Resource, ty: &str, link: &str, test: impl Fn(Resource) -> bool) -> bool {
+    let index = ctx.module.link_index(ty, link);
+    let root = if bucket.is_module() { "module" } else { common::BUCKET };
+    let by_reference = index.references.get(root).and_then(|names| names.get(bucket.name()));
+    if by_reference.is_some_and(|at| ctx.resources_at(at).into_iter().any(&test)) {
+        return true;
     }
-    for bucket in common::all_buckets(ctx) {
-        for cfg in bucket.config().nested("logging") {
-            if let Some(id) = cfg.attr("target_bucket").and_then(|f| common::bucket_id(ctx, f.expr)) {
-                out.insert(id);
+    if bucket.is_module() {
+        return false;
+    }
+    let Some(attr) = bucket.block.attr("bucket") else { return false };
+    let value = ctx.eval(&attr.expr);
+    let Some(name) = value.as_str() else { return false };
+    let Some(at) = index.literals.get(name) else { return false };
+    if !ctx.resources_at(at).into_iter().any(test) {
+        return false;
+    }
+    // (Two buckets of one name: the name designates the first.)
+    let first = ctx.module.name_index(common::BUCKET, "bucket").get(name).and_then(|at| at.first().copied());
+    first.is_some_and(|at| std::ptr::eq(ctx.module.block_at(at), bucket.block))
+}
+
+/// The buckets targeted by the `logging` blocks of buckets (provider v3) and s3-bucket module inputs, by
+/// address ([`common::bucket_id`]).
+fn nested_log_targets(ctx: &TfContext) -> std::sync::Arc<HashSet<String>> {
+    ctx.module.memo(["s3 nested log targets", "", ""], || {
+        let mut out = HashSet::new();
+        for bucket in common::all_buckets(ctx) {
+            for cfg in bucket.config().nested("logging") {
+                if let Some(id) = cfg.attr("target_bucket").and_then(|f| common::bucket_id(ctx, f.expr)) {
+                    out.insert(id);
+                }
             }
         }
-    }
-    for res in common::all_buckets(ctx).into_iter().chain(ctx.all_resources("aws_s3_bucket_acl")) {
-        if ctx.attr(res.block, "acl").is_some_and(|(_, v)| v.as_str() == Some("log-delivery-write")) {
-            let id = if res.ty() == "aws_s3_bucket_acl" {
-                res.block.attr("bucket").and_then(|a| common::bucket_id(ctx, &a.expr))
-            } else {
-                Some(res.address())
-            };
-            out.extend(id);
-        }
-    }
-    out
+        out
+    })
+}
+
+/// A log bucket of this module to point the fix at (the first), as a reference.
+fn fix_target(ctx: &TfContext) -> std::sync::Arc<String> {
+    ctx.module.memo(["s3 access logging target", "", ""], || {
+        common::all_buckets(ctx)
+            .into_iter()
+            .find(|b| !b.is_module() && is_log_bucket(ctx, *b))
+            .map(|b| format!("{}.id", b.address()))
+            .unwrap_or_else(|| "\"<access-log-bucket>\"".to_string())
+    })
 }
 
 fn check(ctx: &mut TfContext) {
-    // Once per analysis, whichever bucket is checked (a run per bucket must not scan every bucket).
-    let shared = ctx.module.memo(["s3 access logging", "", ""], || {
-        let logs = log_buckets(ctx);
-        // A log bucket of this module to point the fix at.
-        let target = common::all_buckets(ctx)
-            .into_iter()
-            .find(|b| !b.is_module() && logs.contains(&b.address()))
-            .map(|b| format!("{}.id", b.address()))
-            .unwrap_or_else(|| "\"<access-log-bucket>\"".to_string());
-        (logs, target)
-    });
-    let (logs, target) = (&shared.0, &shared.1);
     let provider_v3 = versions::aws_provider_constraints(ctx).iter().any(|c| versions::all_below(c, &[4, 0]));
     for bucket in common::buckets(ctx) {
         let address = bucket.address();
-        if logs.contains(&address) || !common::companions(ctx, bucket, COMPANION).is_empty() {
+        if !common::companions(ctx, bucket, COMPANION).is_empty() || is_log_bucket(ctx, bucket) {
             continue;
         }
         let configs = bucket.config().nested("logging");
@@ -132,6 +156,7 @@ fn check(ctx: &mut TfContext) {
         if written.is_some_and(|a| ctx.eval(&a.expr).as_map().is_some_and(|m| m.contains_key("target_bucket"))) {
             continue;
         }
+        let target = fix_target(ctx);
         let file = ctx.file(bucket);
         let prefix = format!("s3/{}/", bucket.name());
         let edit = if bucket.is_module() {
@@ -141,7 +166,7 @@ fn check(ctx: &mut TfContext) {
             let block = format!("logging {{\n  target_bucket = {target}\n  target_prefix = \"{prefix}\"\n}}");
             edit::insert_in_block(file, bucket.block, &block)
         } else {
-            edit::insert_after(file, bucket.block, &companion_text(ctx, bucket, target, &prefix))
+            edit::insert_after(file, bucket.block, &companion_text(ctx, bucket, &target, &prefix))
         };
         let (range, message) = match written {
             Some(a) => (a.range, format!("`{address}` sets `logging` without a target bucket")),
