@@ -14,8 +14,11 @@ pub struct BlockIndex {
     by_kind: FastMap<String, Vec<usize>>,
     /// By kind, then first label (`resource`, then `aws_s3_bucket`).
     by_type: FastMap<String, FastMap<String, Vec<usize>>>,
-    /// The value of each `variable` block's `default` (unknown without one: Terraform asks for it).
-    defaults: Vec<(usize, Value)>,
+    /// The value of each `variable` block's `default` (unknown without one: Terraform asks for it), with the
+    /// variable's name.
+    defaults: Vec<(usize, String, Value)>,
+    /// The `variable` blocks by name (more than one in a file being edited: the last one counts).
+    by_name: FastMap<String, Vec<usize>>,
 }
 
 impl BlockIndex {
@@ -40,10 +43,23 @@ impl BlockIndex {
         };
         self.by_kind.values_mut().for_each(respan);
         self.by_type.values_mut().flat_map(|by_label| by_label.values_mut()).for_each(respan);
-        let from = self.defaults.partition_point(|(i, _)| *i < start);
-        let to = self.defaults.partition_point(|(i, _)| *i < old_end);
-        self.defaults.drain(from..to);
-        self.defaults[from..].iter_mut().for_each(|(i, _)| *i = i.wrapping_add_signed(delta));
+        let from = self.defaults.partition_point(|(i, ..)| *i < start);
+        let to = self.defaults.partition_point(|(i, ..)| *i < old_end);
+        for (_, name, _) in self.defaults.drain(from..to) {
+            if let Some(indices) = self.by_name.get_mut(&name) {
+                indices.retain(|&i| i < start || i >= old_end);
+            }
+        }
+        self.defaults[from..].iter_mut().for_each(|(i, ..)| *i = i.wrapping_add_signed(delta));
+        if delta != 0 {
+            let after = |i: &mut usize| {
+                if *i >= old_end {
+                    *i = i.wrapping_add_signed(delta);
+                }
+            };
+            self.by_name.values_mut().for_each(|indices| indices.iter_mut().for_each(after));
+        }
+        self.by_name.retain(|_, indices| !indices.is_empty());
         // (A block of a kind or type none is left of: absent, as in a fresh index.)
         self.by_kind.retain(|_, indices| !indices.is_empty());
         self.by_type.retain(|_, by_label| {
@@ -65,7 +81,7 @@ impl BlockIndex {
                 _ => indices.push(i),
             }
         }
-        let at = self.defaults.partition_point(|(i, _)| *i < range.start);
+        let at = self.defaults.partition_point(|(i, ..)| *i < range.start);
         let mut defaults = Vec::new();
         for i in range {
             let block = &blocks[i];
@@ -74,7 +90,8 @@ impl BlockIndex {
             put(self.by_type.entry_ref(&block.kind).entry_ref(label), i);
             if block.kind == "variable" {
                 let value = block.attr("default").map_or(Value::Unknown, |a| Scope::default().eval(&a.expr));
-                defaults.push((i, value));
+                put(self.by_name.entry_ref(label), i);
+                defaults.push((i, label.to_string(), value));
             }
         }
         self.defaults.splice(at..at, defaults);
@@ -90,9 +107,16 @@ impl BlockIndex {
         self.by_type.get(kind).and_then(|by_label| by_label.get(ty)).map_or(&[], Vec::as_slice)
     }
 
-    /// The `variable` blocks with the value of their default.
-    pub fn defaults(&self) -> &[(usize, Value)] {
+    /// The `variable` blocks with their names and the values of their defaults, in order.
+    pub fn defaults(&self) -> &[(usize, String, Value)] {
         &self.defaults
+    }
+
+    /// The default of the variable `name` (of the last block of that name).
+    pub fn default_of(&self, name: &str) -> Option<&Value> {
+        let &i = self.by_name.get(name)?.last()?;
+        let at = self.defaults.binary_search_by_key(&i, |(j, ..)| *j).ok()?;
+        Some(&self.defaults[at].2)
     }
 }
 

@@ -13,8 +13,12 @@ use crate::value::{format_number, Value};
 /// The names a module's expressions can refer to.
 #[derive(Default)]
 pub struct Scope<'m> {
-    /// `var.x`: the variable's value, when it has a default (borrowed from its file's index) or a tfvars value.
-    pub variables: FastMap<&'m str, std::borrow::Cow<'m, Value>>,
+    /// `var.x` given by tfvars files (`terraform.tfvars`, then `*.auto.tfvars`, later ones winning), before any
+    /// default.
+    pub tfvars: FastMap<&'m str, Value>,
+    /// Each file's variable defaults, in module order (a later file's winning): looked up by name, so that an
+    /// analysis does not gather every variable of the module (see [`Scope::variable`]).
+    pub defaults: Vec<&'m super::block_index::BlockIndex>,
     /// `local.x`: evaluated on first use.
     pub locals: FastMap<&'m str, &'m Expr>,
     /// `data.aws_iam_policy_document.<name>.json`, rendered to a JSON string.
@@ -39,6 +43,21 @@ const MAX_DEPTH: usize = 64;
 pub const UNKNOWN_PART: &str = "__onus_unknown__";
 
 impl<'m> Scope<'m> {
+    /// The value of `var.<name>`: from a tfvars file, or the variable's default.
+    pub fn variable(&self, name: &str) -> Option<&Value> {
+        self.tfvars.get(name).or_else(|| self.defaults.iter().rev().find_map(|index| index.default_of(name)))
+    }
+
+    /// Every variable with its value, each name once.
+    pub fn variables(&self) -> FastMap<&str, &Value> {
+        let mut out = FastMap::default();
+        for index in &self.defaults {
+            out.extend(index.defaults().iter().map(|(_, name, value)| (name.as_str(), value)));
+        }
+        out.extend(self.tfvars.iter().map(|(name, value)| (*name, value)));
+        out
+    }
+
     pub fn eval(&self, expr: &Expr) -> Value {
         self.eval_at(expr, 0)
     }
@@ -114,7 +133,7 @@ impl<'m> Scope<'m> {
         let (base, rest) = match (root, steps) {
             ("var", [Step::Attr(name), rest @ ..]) => {
                 self.reads.record(Dep::Variable(name));
-                (self.variables.get(name.as_str()).map_or(Value::Unknown, |v| Value::clone(v)), rest)
+                (self.variable(name).cloned().unwrap_or(Value::Unknown), rest)
             }
             ("local", [Step::Attr(name), rest @ ..]) => (self.local(name, depth), rest),
             ("data", [Step::Attr(ty), Step::Attr(name), Step::Attr(attr), rest @ ..])

@@ -332,7 +332,7 @@ impl ModuleAnalysis {
         // compared (there may be thousands), and, when the variable blocks new are all that changed (a keystroke
         // in one), only theirs.
         if vars_changed {
-            changed_values(&mut self.variables, &module.scope.variables, |n| Dep::Variable(n), &mut changed);
+            changed_values(&mut self.variables, &module.scope.variables(), |n| Dep::Variable(n), &mut changed);
         } else if changed.contains(&kind_variable) {
             let names: Vec<&str> = new_blocks
                 .iter()
@@ -346,18 +346,18 @@ impl ModuleAnalysis {
             new_marks.sort_unstable();
             gone_variables.sort_unstable();
             if new_marks == gone_variables {
-                let variables = &module.scope.variables;
                 for name in names {
-                    if self.variables.get(name) != variables.get(name).map(|v| v.as_ref()) {
+                    let now = module.scope.variable(name);
+                    if self.variables.get(name) != now {
                         changed.insert(Dep::Variable(name).fingerprint());
-                        match variables.get(name) {
-                            Some(value) => self.variables.insert(name.to_string(), Value::clone(value)),
+                        match now {
+                            Some(value) => self.variables.insert(name.to_string(), value.clone()),
                             None => self.variables.remove(name),
                         };
                     }
                 }
             } else {
-                changed_values(&mut self.variables, &module.scope.variables, |n| Dep::Variable(n), &mut changed);
+                changed_values(&mut self.variables, &module.scope.variables(), |n| Dep::Variable(n), &mut changed);
             }
         }
         changed_values(

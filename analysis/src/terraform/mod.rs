@@ -209,12 +209,8 @@ impl<'m> Module<'m> {
         // From each file's index (which a reading keeps up to date): the scope's names, not a walk of every block.
         let mut scope = Scope::default();
         let empty = Scope::default();
-        scope.variables.reserve(files.iter().map(|f| f.index.defaults().len()).sum());
+        scope.defaults = files.iter().map(|f| &f.index).collect();
         for file in &files {
-            for (i, value) in file.index.defaults() {
-                let name = file.blocks[*i].label(0).expect("indexed by its label");
-                scope.variables.insert(name, std::borrow::Cow::Borrowed(value));
-            }
             for &i in file.index.of_kind("locals") {
                 scope.locals.extend(file.blocks[i].attributes.iter().map(|a| (a.name.as_str(), &a.expr)));
             }
@@ -225,7 +221,7 @@ impl<'m> Module<'m> {
         vars_files.sort_by_key(|f| (!f.is_terraform_tfvars(), f.file_name()));
         for file in vars_files {
             for a in &file.attributes {
-                scope.variables.insert(&a.name, std::borrow::Cow::Owned(empty.eval(&a.expr)));
+                scope.tfvars.insert(&a.name, empty.eval(&a.expr));
             }
         }
         let documents: Vec<(&str, String)> = files
