@@ -11,6 +11,12 @@
 //! reruns the database rules on that database, not on all of them. Which blocks a rule checks, a probe says
 //! ([`Subjects::Probe`]), kept with what it read too.
 //!
+//! Runs read memos (indexes, locals) by name. A memo that read something that changed may have changed: the
+//! first pass reruns what read the changes themselves (computing such memos again on the way), and a second
+//! pass reruns the readers of the memos whose values' fingerprints differ, or that were not computed again and
+//! read something that changed. Memos that read nothing that changed are carried to the next analysis, as long
+//! as every block kept is where it was (they hold blocks by position).
+//!
 //! The result equals an analysis afresh: `analysis/tests/incremental_analysis.rs` holds the two equal over
 //! the corpus after random edits, and the workspace's property tests after random edit sequences; every rule's
 //! tests check that its runs block by block find what its run over the whole module finds.
@@ -69,7 +75,7 @@ struct FileState {
     vars: bool,
 }
 
-/// A file read again: its blocks before (identities and starts) and now, and how many at its start and end
+/// A file read again: its blocks before (identities) and now, and how many at its start and end
 /// kept their identities.
 struct Edited<'m> {
     old_ids: Vec<BlockId>,
@@ -244,128 +250,9 @@ impl ModuleAnalysis {
 
     /// The findings of every rule on `module`, in rule order.
     pub fn analyse(&mut self, module: &Module) -> Vec<Finding> {
-        // What changed: the blocks gone and new, by file; the files gone; the values.
-        let mut changed: FastSet<u64> = FastSet::default();
-        let mut gone: FastSet<BlockId> = FastSet::default();
-        // The files read again, with their blocks before: where kept findings find their blocks.
-        let mut edited: FastMap<&str, Edited> = FastMap::default();
-        let mut restyled = false;
-        // The blocks new since the last analysis: (file, index).
-        let mut new_blocks: Vec<(usize, usize)> = Vec::new();
-        let paths: HashSet<&str> = module.files.iter().map(|f| f.path.as_str()).collect();
-        let mut vars_changed = false;
-        // The variable blocks gone from the files read again (their marks, see [`variable_block`]).
-        let kind_variable = Dep::Kind("variable").fingerprint();
-        let mut gone_variables: Vec<u64> = Vec::new();
-        // Whether every block kept is where it was (the same files, in order, and, in each file read again, the
-        // same number of blocks, with none kept between the blocks an edit replaced): what the memos carried
-        // from the last analysis need (they hold blocks by position).
-        let mut layout_kept =
-            self.paths.len() == module.files.len() && self.paths.iter().zip(&module.files).all(|(p, f)| *p == f.path);
-        self.files.retain(|path, state| {
-            let kept = paths.contains(path.as_str());
-            if !kept {
-                vars_changed |= state.vars || state.defines.iter().any(|d| d.first() == Some(&kind_variable));
-                changed.extend(state.defines.iter().flatten());
-                gone.extend(&state.ids);
-            }
-            kept
-        });
-        for (file_index, file) in module.files.iter().enumerate() {
-            let state = self.files.get(&file.path);
-            if state.is_some_and(|s| s.stamp == file.stamp) {
-                continue;
-            }
-            vars_changed |= file.kind == crate::file_kind::FileKind::TerraformVars;
-            // Fixes are written in the file's style: a file whose style changed has every rule run again.
-            let style = (crate::fix::line_ending(&file.source), crate::fix::indent_unit(&file.source));
-            restyled |= state.is_some_and(|s| s.style != style);
-            let old = self.files.remove(&file.path).unwrap_or(FileState {
-                stamp: 0,
-                ids: Vec::new(),
-                defines: Vec::new(),
-                style: style.clone(),
-                vars: false,
-            });
-            // A reading keeps the identities of the blocks before and after an edit: only those between differ.
-            let (old_ids, new_ids) = (&old.ids, &file.block_ids);
-            let prefix = old_ids.iter().zip(new_ids).take_while(|(a, b)| a == b).count();
-            let most = old_ids.len().min(new_ids.len()) - prefix;
-            let suffix = old_ids.iter().rev().zip(new_ids.iter().rev()).take(most).take_while(|(a, b)| a == b).count();
-            let (old_end, new_end) = (old_ids.len() - suffix, new_ids.len() - suffix);
-            let mut defines = old.defines;
-            let mut between: IdMap<Box<[u64]>> =
-                old_ids[prefix..old_end].iter().copied().zip(defines.drain(prefix..old_end)).collect();
-            let mut new_between = Vec::with_capacity(new_end - prefix);
-            layout_kept &= old_ids.len() == new_ids.len();
-            for (j, (id, block)) in new_ids[prefix..new_end].iter().zip(&file.blocks[prefix..new_end]).enumerate() {
-                match between.remove(id) {
-                    Some(kept) => {
-                        layout_kept = false;
-                        new_between.push(kept);
-                    }
-                    None => {
-                        new_blocks.push((file_index, prefix + j));
-                        let new = self::defines(block);
-                        changed.extend(new.iter());
-                        new_between.push(new);
-                    }
-                }
-            }
-            for (id, old) in between {
-                gone.insert(id);
-                changed.extend(old.iter());
-                if let [kind, _, mark] = old[..] {
-                    if kind == kind_variable {
-                        gone_variables.push(mark);
-                    }
-                }
-            }
-            defines.splice(prefix..prefix, new_between);
-            let between = (prefix..new_end).map(|j| (file.block_ids[j], j)).collect();
-            edited.insert(&file.path, Edited { old_ids: old.ids, prefix, suffix, between, file });
-            let vars = file.kind == crate::file_kind::FileKind::TerraformVars;
-            let state = FileState { stamp: file.stamp, ids: file.block_ids.clone(), defines, style, vars };
-            self.files.insert(file.path.clone(), state);
-        }
-        // Variables change with a `variable` block (new or gone) or a `.tfvars` file: only then are the values
-        // compared (there may be thousands), and, when the variable blocks new are all that changed (a keystroke
-        // in one), only theirs.
-        if vars_changed {
-            changed_values(&mut self.variables, &module.scope.variables(), |n| Dep::Variable(n), &mut changed);
-        } else if changed.contains(&kind_variable) {
-            let names: Vec<&str> = new_blocks
-                .iter()
-                .map(|&(file, i)| &module.files[file].blocks[i])
-                .filter(|b| b.kind == "variable")
-                .filter_map(|b| b.label(0))
-                .collect();
-            // Variable blocks replaced by blocks of the same names (a keystroke in one): only those names'
-            // values can have changed. Otherwise (a variable added, gone or renamed) all are compared.
-            let mut new_marks: Vec<u64> = names.iter().map(|n| variable_block(n)).collect();
-            new_marks.sort_unstable();
-            gone_variables.sort_unstable();
-            if new_marks == gone_variables {
-                for name in names {
-                    let now = module.scope.variable(name);
-                    if self.variables.get(name) != now {
-                        changed.insert(Dep::Variable(name).fingerprint());
-                        match now {
-                            Some(value) => self.variables.insert(name.to_string(), value.clone()),
-                            None => self.variables.remove(name),
-                        };
-                    }
-                }
-            } else {
-                changed_values(&mut self.variables, &module.scope.variables(), |n| Dep::Variable(n), &mut changed);
-            }
-        }
-        changed_values(
-            &mut self.policy_documents,
-            &module.scope.policy_documents,
-            |n| Dep::PolicyDocument(n),
-            &mut changed,
-        );
+        let mut files = self.compare_files(module);
+        self.compare_values(module, &mut files);
+        let FileChanges { changed, gone, edited, new_blocks, restyled, layout_kept, .. } = files;
 
         // The memos that read something that changed may have changed: those computed again in the first pass
         // (by the runs made again, or a probe) and found equal (by their values' fingerprints) did not, and
@@ -377,8 +264,7 @@ impl ModuleAnalysis {
             module.give_memos(carried.into_iter().filter(|(name, _)| !suspect.contains(name)));
         }
 
-        // Rerun the rules that read what changed (or whose findings lie in a block gone); move the others'.
-        let mut out = Vec::new();
+        // The first pass: rerun what read what changed (or whose findings lie in a block gone); move the rest.
         let file_index: HashMap<&str, usize> =
             module.files.iter().enumerate().map(|(i, f)| (f.path.as_str(), i)).collect();
         let what = Changes {
@@ -416,28 +302,7 @@ impl ModuleAnalysis {
         }
 
         // The second pass: the memos that did change, and the runs that read them.
-        let computed = module.reads().memo_values();
-        let differs = |memo: u64| match (computed.get(&memo), self.memo_values.get(&memo)) {
-            (Some(now), Some(before)) => now != before,
-            // (Not computed again: whether it changed depends on what it read.)
-            (None, _) => false,
-            (Some(_), None) => true,
-        };
-        let mut memos_changed: FastSet<u64> = suspect.iter().copied().filter(|&m| differs(m)).collect();
-        let uncomputed: Vec<u64> = suspect.iter().copied().filter(|m| !computed.contains_key(m)).collect();
-        loop {
-            let reached: Vec<u64> = uncomputed
-                .iter()
-                .copied()
-                .filter(|m| !memos_changed.contains(m))
-                .filter(|m| self.memos[m].iter().any(|d| changed.contains(d) || memos_changed.contains(d)))
-                .collect();
-            if reached.is_empty() {
-                break;
-            }
-            memos_changed.extend(reached);
-        }
-        drop(computed);
+        let memos_changed = self.memos_changed(module, &suspect, &changed);
         if !memos_changed.is_empty() {
             for (rule, unkept) in unkept.iter_mut().enumerate() {
                 match self.runs[rule].take().expect("made above") {
@@ -459,6 +324,7 @@ impl ModuleAnalysis {
             }
         }
 
+        let mut out = Vec::new();
         for (rule, unkept) in unkept.into_iter().enumerate() {
             out.extend(unkept);
             match self.runs[rule].as_ref().expect("made above") {
@@ -470,6 +336,150 @@ impl ModuleAnalysis {
         self.carried = module.take_memos();
         self.paths = module.files.iter().map(|f| f.path.clone()).collect();
         out
+    }
+
+    /// What changed in the files since the last analysis: blocks gone and new (and what they defined), the
+    /// files read again, styles, and whether the blocks kept are where they were. The state kept of each file
+    /// becomes this analysis's.
+    fn compare_files<'m>(&mut self, module: &'m Module) -> FileChanges<'m> {
+        let kind_variable = Dep::Kind("variable").fingerprint();
+        let mut out = FileChanges {
+            // (The same files in the same order; each file read again below must keep its blocks' places.)
+            layout_kept: self.paths.len() == module.files.len()
+                && self.paths.iter().zip(&module.files).all(|(p, f)| *p == f.path),
+            ..FileChanges::default()
+        };
+        let paths: HashSet<&str> = module.files.iter().map(|f| f.path.as_str()).collect();
+        self.files.retain(|path, state| {
+            let kept = paths.contains(path.as_str());
+            if !kept {
+                out.vars_changed |= state.vars || state.defines.iter().any(|d| d.first() == Some(&kind_variable));
+                out.changed.extend(state.defines.iter().flatten());
+                out.gone.extend(&state.ids);
+            }
+            kept
+        });
+        for (file_index, file) in module.files.iter().enumerate() {
+            let state = self.files.get(&file.path);
+            if state.is_some_and(|s| s.stamp == file.stamp) {
+                continue;
+            }
+            out.vars_changed |= file.kind == crate::file_kind::FileKind::TerraformVars;
+            // Fixes are written in the file's style: a file whose style changed has every rule run again.
+            let style = (crate::fix::line_ending(&file.source), crate::fix::indent_unit(&file.source));
+            out.restyled |= state.is_some_and(|s| s.style != style);
+            let old = self.files.remove(&file.path).unwrap_or(FileState {
+                stamp: 0,
+                ids: Vec::new(),
+                defines: Vec::new(),
+                style: style.clone(),
+                vars: false,
+            });
+            // A reading keeps the identities of the blocks before and after an edit: only those between differ.
+            let (old_ids, new_ids) = (&old.ids, &file.block_ids);
+            let prefix = old_ids.iter().zip(new_ids).take_while(|(a, b)| a == b).count();
+            let most = old_ids.len().min(new_ids.len()) - prefix;
+            let suffix = old_ids.iter().rev().zip(new_ids.iter().rev()).take(most).take_while(|(a, b)| a == b).count();
+            let (old_end, new_end) = (old_ids.len() - suffix, new_ids.len() - suffix);
+            let mut defines = old.defines;
+            let mut between: IdMap<Box<[u64]>> =
+                old_ids[prefix..old_end].iter().copied().zip(defines.drain(prefix..old_end)).collect();
+            let mut new_between = Vec::with_capacity(new_end - prefix);
+            out.layout_kept &= old_ids.len() == new_ids.len();
+            for (j, (id, block)) in new_ids[prefix..new_end].iter().zip(&file.blocks[prefix..new_end]).enumerate() {
+                match between.remove(id) {
+                    Some(kept) => {
+                        // (Moved among the blocks an edit replaced: no longer where it was.)
+                        out.layout_kept = false;
+                        new_between.push(kept);
+                    }
+                    None => {
+                        out.new_blocks.push((file_index, prefix + j));
+                        let new = self::defines(block);
+                        out.changed.extend(new.iter());
+                        new_between.push(new);
+                    }
+                }
+            }
+            for (id, old) in between {
+                out.gone.insert(id);
+                out.changed.extend(old.iter());
+                if let [kind, _, mark] = old[..] {
+                    if kind == kind_variable {
+                        out.gone_variables.push(mark);
+                    }
+                }
+            }
+            defines.splice(prefix..prefix, new_between);
+            let between = (prefix..new_end).map(|j| (file.block_ids[j], j)).collect();
+            out.edited.insert(&file.path, Edited { old_ids: old.ids, prefix, suffix, between, file });
+            let vars = file.kind == crate::file_kind::FileKind::TerraformVars;
+            let state = FileState { stamp: file.stamp, ids: file.block_ids.clone(), defines, style, vars };
+            self.files.insert(file.path.clone(), state);
+        }
+        out
+    }
+
+    /// Adds to what changed the variables and policy documents whose values changed. Variables change with a
+    /// `variable` block (new or gone) or a `.tfvars` file: only then are they compared (there may be thousands),
+    /// and, when the variable blocks new replaced blocks of the same names (a keystroke in one), only theirs.
+    fn compare_values(&mut self, module: &Module, files: &mut FileChanges) {
+        let changed = &mut files.changed;
+        if files.vars_changed {
+            changed_values(&mut self.variables, &module.scope.variables(), |n| Dep::Variable(n), changed);
+        } else if changed.contains(&Dep::Kind("variable").fingerprint()) {
+            let names: Vec<&str> = files
+                .new_blocks
+                .iter()
+                .map(|&(file, i)| &module.files[file].blocks[i])
+                .filter(|b| b.kind == "variable")
+                .filter_map(|b| b.label(0))
+                .collect();
+            let mut new_marks: Vec<u64> = names.iter().map(|n| variable_block(n)).collect();
+            new_marks.sort_unstable();
+            files.gone_variables.sort_unstable();
+            if new_marks == files.gone_variables {
+                for name in names {
+                    let now = module.scope.variable(name);
+                    if self.variables.get(name) != now {
+                        changed.insert(Dep::Variable(name).fingerprint());
+                        match now {
+                            Some(value) => self.variables.insert(name.to_string(), value.clone()),
+                            None => self.variables.remove(name),
+                        };
+                    }
+                }
+            } else {
+                // (A variable added, gone or renamed: all are compared.)
+                changed_values(&mut self.variables, &module.scope.variables(), |n| Dep::Variable(n), changed);
+            }
+        }
+        changed_values(&mut self.policy_documents, &module.scope.policy_documents, |n| Dep::PolicyDocument(n), changed);
+    }
+
+    /// Of the memos `suspect` (they read something in `changed`), those that changed: computed again in this
+    /// analysis to a value of another fingerprint, or not computed again and reading something that changed.
+    fn memos_changed(&self, module: &Module, suspect: &FastSet<u64>, changed: &FastSet<u64>) -> FastSet<u64> {
+        let computed = module.reads().memo_values();
+        let differs = |memo: u64| match (computed.get(&memo), self.memo_values.get(&memo)) {
+            (Some(now), Some(before)) => now != before,
+            (None, _) => false,
+            (Some(_), None) => true,
+        };
+        let mut out: FastSet<u64> = suspect.iter().copied().filter(|&m| differs(m)).collect();
+        let uncomputed: Vec<u64> = suspect.iter().copied().filter(|m| !computed.contains_key(m)).collect();
+        loop {
+            let reached: Vec<u64> = uncomputed
+                .iter()
+                .copied()
+                .filter(|m| !out.contains(m))
+                .filter(|m| self.memos[m].iter().any(|d| changed.contains(d) || out.contains(d)))
+                .collect();
+            if reached.is_empty() {
+                return out;
+            }
+            out.extend(reached);
+        }
     }
 
     /// The memos that read something in `changed`, and those that read them, and so on.
@@ -563,6 +573,28 @@ impl ModuleAnalysis {
         debug_assert!(findings.is_empty(), "{}: a probe found something", self.rules[rule].id);
         (selectors, deps.into())
     }
+}
+
+/// What changed in a module's files since the last analysis (see [`ModuleAnalysis::compare_files`]).
+#[derive(Default)]
+struct FileChanges<'m> {
+    /// What changed, as dependencies (what blocks new and gone defined; then the values that changed).
+    changed: FastSet<u64>,
+    gone: FastSet<BlockId>,
+    /// The files read again, with their blocks before: where kept findings find their blocks.
+    edited: FastMap<&'m str, Edited<'m>>,
+    /// The blocks new since the last analysis: (file, index).
+    new_blocks: Vec<(usize, usize)>,
+    /// A file's style (which fixes are written in) changed.
+    restyled: bool,
+    /// A `.tfvars` file was read again, added or removed (or a file with variable blocks removed).
+    vars_changed: bool,
+    /// The variable blocks gone from the files read again (their marks, see [`variable_block`]).
+    gone_variables: Vec<u64>,
+    /// Every block kept is where it was: the same files in the same order and, in each file read again, the
+    /// same number of blocks, none kept among those an edit replaced (what carried memos need: they hold
+    /// blocks by position).
+    layout_kept: bool,
 }
 
 /// What changed since the last analysis, as the rules' runs see it.
