@@ -129,6 +129,15 @@ impl BlockId {
     }
 }
 
+/// How many blocks at the start and at the end of `new` kept their identities from `old` (the two never
+/// overlap): a reading after an edit keeps those before and after it, and only the blocks between differ.
+pub fn kept_at_ends(old: &[BlockId], new: &[BlockId]) -> (usize, usize) {
+    let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let most = old.len().min(new.len()) - prefix;
+    let suffix = old.iter().rev().zip(new.iter().rev()).take(most).take_while(|(a, b)| a == b).count();
+    (prefix, suffix)
+}
+
 /// A reading: the model's parts in file order, its problems, and the groups they came from.
 #[derive(Clone, Debug, Default)]
 pub struct Reading {

@@ -164,6 +164,8 @@ pub struct ModuleAnalysis {
     memos: FastMap<u64, Box<[u64]>>,
     memo_readers: FastMap<u64, Vec<u64>>,
     memo_readers_len: usize,
+    /// How many dependencies the memos kept read, together (against which `memo_readers_len` is compared).
+    memo_deps_len: usize,
     /// The fingerprint of each memo's value when last computed (see [`super::reads::Reads::memo_values`]).
     memo_values: FastMap<u64, u64>,
     /// The memos of the last analysis that may serve the next (see [`Module::take_memos`]), and the files it
@@ -235,6 +237,7 @@ impl ModuleAnalysis {
             memos: FastMap::default(),
             memo_readers: FastMap::default(),
             memo_readers_len: 0,
+            memo_deps_len: 0,
             memo_values: FastMap::default(),
             carried: FastMap::default(),
             paths: Vec::new(),
@@ -377,9 +380,7 @@ impl ModuleAnalysis {
             });
             // A reading keeps the identities of the blocks before and after an edit: only those between differ.
             let (old_ids, new_ids) = (&old.ids, &file.block_ids);
-            let prefix = old_ids.iter().zip(new_ids).take_while(|(a, b)| a == b).count();
-            let most = old_ids.len().min(new_ids.len()) - prefix;
-            let suffix = old_ids.iter().rev().zip(new_ids.iter().rev()).take(most).take_while(|(a, b)| a == b).count();
+            let (prefix, suffix) = super::chunked::kept_at_ends(old_ids, new_ids);
             let (old_end, new_end) = (old_ids.len() - suffix, new_ids.len() - suffix);
             let mut defines = old.defines;
             let mut between: IdMap<Box<[u64]>> =
@@ -511,15 +512,17 @@ impl ModuleAnalysis {
                 self.memo_readers.entry(dep).or_default().push(memo);
             }
             self.memo_readers_len += deps.len();
-            self.memos.insert(memo, deps.into());
+            self.memo_deps_len += deps.len();
+            if let Some(old) = self.memos.insert(memo, deps.into()) {
+                self.memo_deps_len -= old.len();
+            }
         }
-        let live: usize = self.memos.values().map(|deps| deps.len()).sum();
-        if self.memo_readers_len > READERS_SLACK * live + 1024 {
+        if self.memo_readers_len > READERS_SLACK * self.memo_deps_len + 1024 {
             self.memo_readers.clear();
             for (&memo, deps) in &self.memos {
                 deps.iter().for_each(|&dep| self.memo_readers.entry(dep).or_default().push(memo));
             }
-            self.memo_readers_len = live;
+            self.memo_readers_len = self.memo_deps_len;
         }
     }
 

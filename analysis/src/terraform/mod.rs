@@ -95,10 +95,7 @@ impl TfFile {
         let index = match previous_index {
             // The blocks the reading kept (the same identities at the start and at the end) keep their entries.
             Some((index, old_ids)) => {
-                let start = old_ids.iter().zip(&block_ids).take_while(|(a, b)| a == b).count();
-                let most = old_ids.len().min(block_ids.len()) - start;
-                let same_end = |(a, b): &(&chunked::BlockId, &chunked::BlockId)| a == b;
-                let end = old_ids.iter().rev().zip(block_ids.iter().rev()).take(most).take_while(same_end).count();
+                let (start, end) = chunked::kept_at_ends(&old_ids, &block_ids);
                 index.update(&blocks, start, old_ids.len() - end, block_ids.len() - end)
             }
             None => block_index::BlockIndex::new(&blocks),

@@ -55,12 +55,6 @@ impl MemoValue for String {
     }
 }
 
-impl<A: MemoValue, B: std::hash::Hash> MemoValue for (A, B) {
-    fn fingerprint(&self) -> u64 {
-        fingerprint(&(self.0.fingerprint(), &self.1))
-    }
-}
-
 /// The fingerprint of anything hashable (dependencies, memo names).
 pub fn fingerprint(value: &impl std::hash::Hash) -> u64 {
     use std::hash::BuildHasher;
