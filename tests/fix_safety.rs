@@ -79,7 +79,7 @@ fn units() -> Vec<Vec<(String, String)>> {
 }
 
 fn workspace(files: &[(String, String)]) -> Workspace {
-    let mut ws = Workspace::new();
+    let mut ws = Workspace::new(onus_analysis::catalog::rules());
     ws.set_today(onus_analysis::date::Date { year: 2026, month: 1, day: 1 });
     for (path, text) in files {
         ws.add_disk_file(path, text);

@@ -42,7 +42,7 @@ fn time(runs: usize, mut f: impl FnMut()) -> Duration {
 fn profile() {
     let lines = std::env::var("ONUS_BENCH_LINES").ok().and_then(|v| v.parse().ok()).unwrap_or(5_000);
     let text = generate(lines);
-    let mut ws = Workspace::new();
+    let mut ws = Workspace::new(onus_analysis::catalog::rules());
     ws.open("/bench/main.tf", &text, 1);
     ws.diagnostics("/bench/main.tf");
     let rope = ropey::Rope::from_str(&text);
@@ -110,11 +110,11 @@ fn main() {
         });
         // onus: opening the file, and a keystroke (type a character into a string, then delete it).
         let open = time(runs, || {
-            let mut ws = Workspace::new();
+            let mut ws = Workspace::new(onus_analysis::catalog::rules());
             ws.open("/bench/main.tf", &text, 1);
             std::hint::black_box(ws.diagnostics("/bench/main.tf"));
         });
-        let mut ws = Workspace::new();
+        let mut ws = Workspace::new(onus_analysis::catalog::rules());
         ws.open("/bench/main.tf", &text, 1);
         ws.diagnostics("/bench/main.tf");
         let mut version = 1;
@@ -183,7 +183,7 @@ impl Subject {
     fn new(lines: usize, parsers: &mut Parsers) -> Subject {
         let text = generate(lines);
         let rope = ropey::Rope::from_str(&text);
-        let mut ws = Workspace::new();
+        let mut ws = Workspace::new(onus_analysis::catalog::rules());
         ws.open("/bench/main.tf", &text, 1);
         ws.diagnostics("/bench/main.tf");
         let in_variable = text.find(&format!("app-{}", lines / 120)).unwrap() + 4;

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::rules::{self, Severity};
+use crate::rule::{Rules, Severity};
 use crate::text::TextRange;
 
 pub const FILE_NAME: &str = ".onus.toml";
@@ -48,8 +48,8 @@ struct RawConfig {
 }
 
 impl Config {
-    /// Parses the file's text. `root` is the folder that holds it.
-    pub fn parse(text: &str, root: &str) -> (Config, Vec<ConfigError>) {
+    /// Parses the file's text. `root` is the folder that holds it; `rules` are the rules it may name.
+    pub fn parse(text: &str, root: &str, rules: Rules) -> (Config, Vec<ConfigError>) {
         let mut config = Config { root: root.trim_end_matches(['/', '\\']).to_string(), ..Config::default() };
         let raw: RawConfig = match toml::from_str(text) {
             Ok(raw) => raw,
@@ -61,7 +61,7 @@ impl Config {
         };
         let mut errors = Vec::new();
         let known = |id: &toml::Spanned<String>, errors: &mut Vec<ConfigError>| {
-            let ok = rules::by_id(id.get_ref()).is_some();
+            let ok = rules.by_id(id.get_ref()).is_some();
             if !ok {
                 let span = id.span();
                 errors.push(ConfigError {
@@ -109,21 +109,21 @@ impl Config {
     /// Applies an editor's settings on top of the file: `{"disable": [ids], "severity": {id: level}}` (the
     /// `rules` object of the VS Code extension's settings). Rules disabled in either are off; an editor severity
     /// wins over the file's. Returns the problems found (unknown ids, bad levels), which the caller logs.
-    pub fn with_editor_settings(mut self, rules: &serde_json::Value) -> (Config, Vec<String>) {
+    pub fn with_editor_settings(mut self, settings: &serde_json::Value, rules: Rules) -> (Config, Vec<String>) {
         let mut problems = Vec::new();
         let known = |id: &str, problems: &mut Vec<String>| {
-            let ok = rules::by_id(id).is_some();
+            let ok = rules.by_id(id).is_some();
             if !ok {
                 problems.push(format!("editor settings: no onus rule `{id}`"));
             }
             ok
         };
-        for id in rules.get("disable").and_then(|d| d.as_array()).into_iter().flatten().filter_map(|v| v.as_str()) {
+        for id in settings.get("disable").and_then(|d| d.as_array()).into_iter().flatten().filter_map(|v| v.as_str()) {
             if known(id, &mut problems) && self.is_enabled(id) {
                 self.disabled.push(id.to_string());
             }
         }
-        for (id, level) in rules.get("severity").and_then(|s| s.as_object()).into_iter().flatten() {
+        for (id, level) in settings.get("severity").and_then(|s| s.as_object()).into_iter().flatten() {
             if !known(id, &mut problems) {
                 continue;
             }
@@ -164,7 +164,7 @@ mod tests {
     #[test]
     fn a_good_file() {
         let text = "disable = [\"s3-public-acl\"]\nexclude = [\"examples/**\"]\n[severity]\nrds-storage-unencrypted = \"critical\"\n";
-        let (config, errors) = Config::parse(text, "/w");
+        let (config, errors) = Config::parse(text, "/w", crate::catalog::rules());
         assert!(errors.is_empty(), "{errors:?}");
         assert!(!config.is_enabled("s3-public-acl"));
         assert_eq!(config.severity_of("rds-storage-unencrypted", Severity::High), Severity::Critical);
@@ -174,10 +174,13 @@ mod tests {
 
     #[test]
     fn editor_settings_apply_on_top_of_the_file() {
-        let (file, _) =
-            Config::parse("disable = [\"s3-public-acl\"]\n[severity]\nrds-storage-unencrypted = \"low\"\n", "/w");
+        let (file, _) = Config::parse(
+            "disable = [\"s3-public-acl\"]\n[severity]\nrds-storage-unencrypted = \"low\"\n",
+            "/w",
+            crate::catalog::rules(),
+        );
         let settings = serde_json::json!({"disable": ["sg-ssh-open-to-world", "nope"], "severity": {"rds-storage-unencrypted": "critical"}});
-        let (config, problems) = file.with_editor_settings(&settings);
+        let (config, problems) = file.with_editor_settings(&settings, crate::catalog::rules());
         assert!(!config.is_enabled("s3-public-acl") && !config.is_enabled("sg-ssh-open-to-world"));
         assert_eq!(config.severity_of("rds-storage-unencrypted", Severity::High), Severity::Critical);
         assert_eq!(problems, ["editor settings: no onus rule `nope`"]);
@@ -186,14 +189,14 @@ mod tests {
     #[test]
     fn mistakes_are_located() {
         let text = "disable = [\"nope\"]\n[severity]\ns3-public-acl = \"urgent\"\n";
-        let (config, errors) = Config::parse(text, "/w");
+        let (config, errors) = Config::parse(text, "/w", crate::catalog::rules());
         assert_eq!(errors.len(), 2);
         assert_eq!(&text[errors[0].range.start..errors[0].range.end], "\"nope\"");
         assert!(errors[1].message.contains("urgent"));
         assert!(config.is_enabled("s3-public-acl"));
-        let (_, errors) = Config::parse("disable = [\n", "/w");
+        let (_, errors) = Config::parse("disable = [\n", "/w", crate::catalog::rules());
         assert_eq!(errors.len(), 1);
-        let (_, errors) = Config::parse("colour = 1\n", "/w");
+        let (_, errors) = Config::parse("colour = 1\n", "/w", crate::catalog::rules());
         assert!(errors[0].message.contains("colour"), "{errors:?}");
     }
 }

@@ -1,7 +1,7 @@
 //! A finding: a rule's verdict on one place of one file.
 
 use crate::fix::Fix;
-use crate::rules::Rule;
+use crate::rule::Rule;
 use crate::text::TextRange;
 
 #[derive(Clone, Debug, PartialEq)]

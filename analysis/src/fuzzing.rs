@@ -68,7 +68,7 @@ fn direct_reads_as_tree_sitter(text: &str) {
 }
 
 fn analyse(path: &str, text: &str) {
-    let mut ws = Workspace::new();
+    let mut ws = Workspace::new(crate::catalog::rules());
     ws.set_today(crate::date::Date { year: 2026, month: 1, day: 1 });
     if !ws.open(path, text, 1) {
         return;
@@ -130,7 +130,7 @@ pub fn edit_sequence(data: &[u8]) {
     let enc = if enc & 1 == 0 { PositionEncoding::Utf16 } else { PositionEncoding::Utf8 };
     let Some(len) = input.u16() else { return };
     let initial = input.text(usize::from(len));
-    let mut ws = Workspace::new();
+    let mut ws = Workspace::new(crate::catalog::rules());
     ws.set_today(crate::date::Date { year: 2026, month: 1, day: 1 });
     if !ws.open(path, &initial, 1) {
         return;
@@ -183,7 +183,7 @@ pub fn edit_sequence(data: &[u8]) {
         }
     }
     let incremental = ws.diagnostics(path);
-    let mut fresh = Workspace::new();
+    let mut fresh = Workspace::new(crate::catalog::rules());
     fresh.set_today(crate::date::Date { year: 2026, month: 1, day: 1 });
     fresh.open(path, &model, 1);
     let fresh = fresh.diagnostics(path);

@@ -5,13 +5,14 @@
 use std::fmt::Write;
 
 use crate::responsibility::{Row, ServiceModel};
-use crate::rules::{self, Rule};
+use crate::rule::{Rule, Rules};
 use crate::text::TextRange;
 use crate::workspace::{Diagnostic, FileReport, ResourceInfo};
 
 /// The rules that inspect a resource type: the customer duties onus checks for it.
-pub fn duties_of(ty: &str) -> Vec<&'static Rule> {
-    rules::all()
+pub fn duties_of(rules: Rules, ty: &str) -> Vec<&'static Rule> {
+    rules
+        .all()
         .iter()
         .copied()
         .filter(|r| {
@@ -21,8 +22,8 @@ pub fn duties_of(ty: &str) -> Vec<&'static Rule> {
 }
 
 /// The service a resource type belongs to, as the rules name it.
-pub fn service_of(ty: &str) -> Option<&'static str> {
-    duties_of(ty).first().map(|r| r.service)
+pub fn service_of(rules: Rules, ty: &str) -> Option<&'static str> {
+    duties_of(rules, ty).first().map(|r| r.service)
 }
 
 /// How one duty stands for one resource.
@@ -45,8 +46,8 @@ fn state_of(rule: &Rule, resource: &ResourceInfo, report: &FileReport) -> DutySt
 }
 
 /// The code lens of a resource: `2 of 6 customer duties open`; `None` when onus checks nothing for it.
-pub fn code_lens(resource: &ResourceInfo, report: &FileReport) -> Option<String> {
-    let duties = duties_of(&resource.ty);
+pub fn code_lens(rules: Rules, resource: &ResourceInfo, report: &FileReport) -> Option<String> {
+    let duties = duties_of(rules, &resource.ty);
     if duties.is_empty() {
         return None;
     }
@@ -76,9 +77,9 @@ pub fn hover_finding(d: &Diagnostic) -> Option<String> {
 }
 
 /// Hover on a resource: the shared-responsibility split for its service and the state of each duty.
-pub fn hover_resource(resource: &ResourceInfo, report: &FileReport) -> Option<String> {
-    let duties = duties_of(&resource.ty);
-    let service = service_of(&resource.ty)?;
+pub fn hover_resource(rules: Rules, resource: &ResourceInfo, report: &FileReport) -> Option<String> {
+    let duties = duties_of(rules, &resource.ty);
+    let service = service_of(rules, &resource.ty)?;
     let model = ServiceModel::of_service(service);
     let mut md = String::new();
     let _ = writeln!(md, "**{}** · {service}, an {}\n", resource.ty, model.name());
@@ -99,10 +100,15 @@ pub fn hover_resource(resource: &ResourceInfo, report: &FileReport) -> Option<St
 
 /// The hover at `offset`: on a resource's header, the responsibility lens (its findings are listed in it);
 /// elsewhere, the finding under the cursor.
-pub fn hover(report: &FileReport, resources: &[ResourceInfo], offset: usize) -> Option<(TextRange, String)> {
+pub fn hover(
+    rules: Rules,
+    report: &FileReport,
+    resources: &[ResourceInfo],
+    offset: usize,
+) -> Option<(TextRange, String)> {
     let at = |r: &TextRange| r.start <= offset && offset <= r.end;
     if let Some(resource) = resources.iter().find(|r| at(&r.header)) {
-        if let Some(md) = hover_resource(resource, report) {
+        if let Some(md) = hover_resource(rules, resource, report) {
             return Some((resource.header, md));
         }
     }

@@ -1,7 +1,8 @@
-//! onus's analysis: documents, the resource model of each format, the rule catalog, fixes and the
-//! responsibility catalog. Pure: no I/O, no async. The server and the CLI convert its types to the protocol
+//! onus's analysis: documents, the resource model of each format, the evaluator, the rule type, the rule kit
+//! and the rule catalog, fixes and the responsibility catalog. Pure: no I/O, no async. The server and the CLI convert its types to the protocol
 //! and to their outputs, and do nothing else.
 
+pub mod catalog;
 pub mod cloudformation;
 pub mod config;
 pub mod date;
@@ -12,10 +13,11 @@ pub mod finding;
 pub mod fix;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod kit;
 pub mod lens;
 pub mod policy;
 pub mod responsibility;
-pub mod rules;
+pub mod rule;
 pub mod suppress;
 pub mod syntax_errors;
 pub mod terraform;
@@ -24,6 +26,6 @@ pub mod value;
 pub mod workspace;
 
 pub use document::{Cancelled, Document};
-pub use rules::{Rule, Severity};
+pub use rule::{Rule, Rules, Severity};
 pub use text::{Position, PositionEncoding, Range, TextRange};
 pub use workspace::{ChangeError, Diagnostic, FileReport, Workspace};

@@ -8,7 +8,7 @@
 //! - `# kics-scan ignore-line` / `ignore-block` silence everything on the next line / in the next block;
 //!   `# kics-scan disable=<query id>` and `# kics-scan ignore` at the top of a file act on the whole file.
 
-use crate::rules::{self, Rule};
+use crate::rule::{Rule, Rules};
 use crate::terraform::model::Block;
 use crate::terraform::TfFile;
 use crate::text::TextRange;
@@ -50,9 +50,9 @@ impl Suppression {
     }
 
     /// For onus's own comments: the ids that name no rule.
-    pub fn unknown_ids(&self) -> Vec<&str> {
+    pub fn unknown_ids(&self, rules: Rules) -> Vec<&str> {
         match &self.matcher {
-            Matcher::Onus(ids) => ids.iter().filter(|id| rules::by_id(id).is_none()).map(String::as_str).collect(),
+            Matcher::Onus(ids) => ids.iter().filter(|id| rules.by_id(id).is_none()).map(String::as_str).collect(),
             _ => Vec::new(),
         }
     }
@@ -200,7 +200,7 @@ pub fn suppress_fix(file: &TfFile, rule: &Rule, block: TextRange) -> crate::fix:
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::testing::module_files;
+    use crate::kit::testing::module_files;
 
     fn targets(text: &str) -> Vec<(Matcher, String)> {
         let files = module_files(&[("main.tf", text)]);

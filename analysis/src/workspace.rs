@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::document::{Cancelled, Document, Parsers};
 use crate::finding::Finding;
 use crate::fix::Fix;
-use crate::rules::{self, Rule, Severity};
+use crate::rule::{Rule, Rules, Severity};
 use crate::suppress;
 use crate::syntax_errors::syntax_errors;
 use crate::terraform::check::TfContext;
@@ -117,8 +117,9 @@ pub enum ChangeError {
     },
 }
 
-#[derive(Default)]
 pub struct Workspace {
+    /// The rules it runs.
+    rules: Rules,
     parsers: Parsers,
     entries: BTreeMap<String, Entry>,
     /// The documents edited or opened last, most recent at the back (see [`HOT_TREES`]).
@@ -143,8 +144,24 @@ pub fn folder_of(path: &str) -> &str {
 }
 
 impl Workspace {
-    pub fn new() -> Workspace {
-        Workspace::default()
+    /// A workspace running `rules` (the whole catalog: [`crate::catalog::rules`]).
+    pub fn new(rules: Rules) -> Workspace {
+        Workspace {
+            rules,
+            parsers: Parsers::default(),
+            entries: BTreeMap::new(),
+            hot: Default::default(),
+            config: Config::default(),
+            today: None,
+            no_suppression_edits: false,
+            analyses: Default::default(),
+            once: false,
+        }
+    }
+
+    /// The rules it runs.
+    pub fn rules(&self) -> Rules {
+        self.rules
     }
 
     /// What day it is, for rules keyed by AWS's support dates (the caller reads the clock).
@@ -348,10 +365,10 @@ impl Workspace {
             } else if entry.doc.kind().is_cloudformation() {
                 if let Some(t) = self.template(p) {
                     let report = out.entry(p.clone()).or_default();
-                    let findings = check_template_at(&t, &self.config, self.today);
+                    let findings = check_template_at(&t, self.rules, &self.config, self.today);
                     let suppressions = cfn_suppress::suppressions(&t);
                     let no_edits = self.no_suppression_edits;
-                    split_findings(findings, &suppressions, report, |f| {
+                    split_findings(findings, &suppressions, self.rules, report, |f| {
                         if no_edits {
                             return None;
                         }
@@ -366,10 +383,10 @@ impl Workspace {
             module.today = self.today;
             let mut findings: Vec<Vec<Finding>> = vec![Vec::new(); models.len()];
             let all = if self.once {
-                check_module(&module, &self.config)
+                check_module(&module, self.rules, &self.config)
             } else {
                 let config = &self.config;
-                let enabled = || rules::all().iter().copied().filter(|r| config.is_enabled(r.id));
+                let enabled = || self.rules.all().iter().copied().filter(|r| config.is_enabled(r.id));
                 // Out of the table while it runs: a rule that panics (the server carries on) leaves no half-updated
                 // analysis behind, and the next one starts afresh.
                 let folder = folder_of(path).to_string();
@@ -383,7 +400,7 @@ impl Workspace {
             }
             for ((path, model), findings) in models.iter().zip(findings) {
                 let report = out.entry(path.clone()).or_default();
-                apply_suppressions(model, findings, report, !self.no_suppression_edits);
+                apply_suppressions(model, findings, self.rules, report, !self.no_suppression_edits);
             }
         }
         // Trees of the files nobody is working on are freed; what was derived from them is cached.
@@ -468,17 +485,17 @@ fn problem_diagnostics(problems: &[crate::terraform::chunked::Problem]) -> Vec<D
 }
 
 /// Splits a Terraform file's findings into shown and suppressed (see [`split_findings`]).
-fn apply_suppressions(file: &TfFile, findings: Vec<Finding>, report: &mut FileReport, edits: bool) {
+fn apply_suppressions(file: &TfFile, findings: Vec<Finding>, rules: Rules, report: &mut FileReport, edits: bool) {
     let suppressions = suppress::suppressions(file);
     if !edits {
-        return split_findings(findings, &suppressions, report, |_| None);
+        return split_findings(findings, &suppressions, rules, report, |_| None);
     }
     if file.kind == crate::file_kind::FileKind::TerraformJson {
         // Fixes write HCL, and JSON has no comments: `.tf.json` (mostly generated) gets neither.
         let findings = findings.into_iter().map(|f| Finding { fixes: Vec::new(), ..f }).collect();
-        return split_findings(findings, &suppressions, report, |_| None);
+        return split_findings(findings, &suppressions, rules, report, |_| None);
     }
-    split_findings(findings, &suppressions, report, |f| Some(suppress::suppress_fix(file, f.rule, f.resource)));
+    split_findings(findings, &suppressions, rules, report, |f| Some(suppress::suppress_fix(file, f.rule, f.resource)));
 }
 
 /// Splits findings into shown and suppressed, gives each shown one its suppression edit, and notes the
@@ -486,6 +503,7 @@ fn apply_suppressions(file: &TfFile, findings: Vec<Finding>, report: &mut FileRe
 fn split_findings(
     findings: Vec<Finding>,
     suppressions: &[suppress::Suppression],
+    rules: Rules,
     report: &mut FileReport,
     suppress_fix: impl Fn(&Finding) -> Option<Fix>,
 ) {
@@ -506,7 +524,7 @@ fn split_findings(
         }
     }
     for (s, used) in suppressions.iter().zip(used) {
-        let unknown = s.unknown_ids();
+        let unknown = s.unknown_ids(rules);
         if !unknown.is_empty() {
             let msg = format!("no onus rule `{}` (see `onus rules`)", unknown.join("`, `"));
             report.diagnostics.push(Diagnostic::note(s.comment, "unknown-rule", msg));
@@ -564,16 +582,21 @@ fn file_diagnostics(doc: &Document) -> Vec<Diagnostic> {
 }
 
 /// Runs every enabled CloudFormation rule over a template.
-pub fn check_template(t: &Template, config: &Config) -> Vec<Finding> {
-    check_template_at(t, config, None)
+pub fn check_template(t: &Template, rules: Rules, config: &Config) -> Vec<Finding> {
+    check_template_at(t, rules, config, None)
 }
 
 /// Runs every enabled CloudFormation rule over a template, on the day `today` (date-keyed rules flag
 /// nothing without it).
-pub fn check_template_at(t: &Template, config: &Config, today: Option<crate::date::Date>) -> Vec<Finding> {
+pub fn check_template_at(
+    t: &Template,
+    rules: Rules,
+    config: &Config,
+    today: Option<crate::date::Date>,
+) -> Vec<Finding> {
     let scope = CfnScope::new(t);
     let mut findings = Vec::new();
-    for rule in rules::all().iter().filter(|r| config.is_enabled(r.id)) {
+    for rule in rules.all().iter().filter(|r| config.is_enabled(r.id)) {
         if let Some(m) = &rule.cloudformation {
             (m.check)(&mut CfnContext::new(t, &scope, rule, &mut findings).with_today(today));
         }
@@ -582,9 +605,9 @@ pub fn check_template_at(t: &Template, config: &Config, today: Option<crate::dat
 }
 
 /// Runs every enabled Terraform rule over a module.
-pub fn check_module(module: &Module, config: &Config) -> Vec<Finding> {
+pub fn check_module(module: &Module, rules: Rules, config: &Config) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for rule in rules::all().iter().filter(|r| config.is_enabled(r.id)) {
+    for rule in rules.all().iter().filter(|r| config.is_enabled(r.id)) {
         if let Some(check) = rule.terraform {
             check(&mut TfContext::new(module, rule, &mut findings));
         }
@@ -600,12 +623,12 @@ mod tests {
     /// about the workspace, not about the other rules.
     fn workspace() -> Workspace {
         let mut config = Config::default();
-        config.disabled = rules::all()
+        config.disabled = crate::catalog::all()
             .iter()
             .filter(|r| !["s3-public-acl", "s3-public-write-acl", "rds-storage-unencrypted"].contains(&r.id))
             .map(|r| r.id.to_string())
             .collect();
-        let mut ws = Workspace::new();
+        let mut ws = Workspace::new(crate::catalog::rules());
         ws.set_config(config);
         ws
     }
@@ -646,11 +669,11 @@ mod tests {
         ws.open("/h/main.tf", "resource \"aws_s3_bucket\" \"b\" {\n  acl = \"public-read\"\n}\n", 1);
         let report = ws.report("/h/main.tf");
         let resources = ws.resources("/h/main.tf");
-        let lens = crate::lens::code_lens(&resources[0], &report).unwrap();
+        let lens = crate::lens::code_lens(ws.rules(), &resources[0], &report).unwrap();
         assert!(lens.starts_with("onus: 1 of "), "{lens}");
-        let (_, on_type) = crate::lens::hover(&report, &resources, 12).unwrap();
+        let (_, on_type) = crate::lens::hover(ws.rules(), &report, &resources, 12).unwrap();
         assert!(on_type.contains("abstracted service") && on_type.contains("✗ S3 bucket ACL"), "{on_type}");
-        let (_, on_finding) = crate::lens::hover(&report, &resources, 40).unwrap();
+        let (_, on_finding) = crate::lens::hover(ws.rules(), &report, &resources, 40).unwrap();
         assert!(on_finding.contains("data-sharing") && on_finding.contains("quick-fix"), "{on_finding}");
     }
 
@@ -679,7 +702,7 @@ mod tests {
         assert_eq!(report.suppressed.len(), 1);
         let resources = ws.resources("/c/template.yaml");
         assert_eq!(resources.len(), 3);
-        assert!(crate::lens::code_lens(&resources[0], &report).unwrap().contains("open"));
+        assert!(crate::lens::code_lens(ws.rules(), &resources[0], &report).unwrap().contains("open"));
         // The suppression edit writes Metadata in the template's style, and it works.
         let fix = report.diagnostics[0].suppression.clone().unwrap();
         ws.open("/c/template.yaml", &fix.apply(yaml), 2);

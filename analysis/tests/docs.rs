@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use onus_analysis::rules;
+use onus_analysis::catalog as rules;
 
 fn expected_pages() -> BTreeMap<String, String> {
     let mut pages = BTreeMap::new();

@@ -51,7 +51,7 @@ fn reports(ws: &mut Workspace, files: &[(String, String)]) -> Said {
 }
 
 fn workspace(files: &[(String, String)], once: bool) -> Workspace {
-    let mut ws = Workspace::new();
+    let mut ws = Workspace::new(onus_analysis::catalog::rules());
     ws.set_today(onus_analysis::date::Date::new(2026, 11, 29));
     if once {
         ws.analyse_each_module_once();
@@ -90,7 +90,7 @@ fn every_rule_run_block_by_block_finds_what_it_finds_on_the_whole_module() {
     use onus_analysis::document::{Document, Parsers};
     use onus_analysis::terraform::{check::TfContext, incremental::ModuleAnalysis, Module, TfFile};
     let modules = modules();
-    let rules: Vec<_> = onus_analysis::rules::all().iter().copied().filter(|r| r.terraform.is_some()).collect();
+    let rules: Vec<_> = onus_analysis::catalog::all().iter().copied().filter(|r| r.terraform.is_some()).collect();
     let mut parsers = Parsers::new();
     let mut findings = 0;
     for (dir, files) in &modules {

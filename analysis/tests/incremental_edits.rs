@@ -74,7 +74,7 @@ proptest! {
     ) {
         let enc = if utf8 { PositionEncoding::Utf8 } else { PositionEncoding::Utf16 };
         let path = "/p/main.tf";
-        let mut ws = Workspace::new();
+        let mut ws = Workspace::new(onus_analysis::catalog::rules());
         ws.open(path, BASE, 1);
         let mut model = BASE.to_string();
         for (version, (at, len, piece, parse_now)) in edits.into_iter().enumerate() {
@@ -91,7 +91,7 @@ proptest! {
             }
         }
         let incremental = ws.diagnostics(path);
-        let mut fresh = Workspace::new();
+        let mut fresh = Workspace::new(onus_analysis::catalog::rules());
         fresh.open(path, &model, 1);
         prop_assert_eq!(incremental, fresh.diagnostics(path));
     }

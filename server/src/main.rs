@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use onus_analysis::{rules, Severity};
+use onus_analysis::{catalog, Severity};
 
 /// onus: the AWS Shared Responsibility Model, checked as you type Terraform and CloudFormation.
 #[derive(Parser)]
@@ -91,7 +91,7 @@ fn main() -> ExitCode {
             check::run(&check::Options { paths, format, fail_on, config, summary })
         }
         Command::Rules { format } => print_rules(format),
-        Command::Explain { rule } => match rules::by_id(&rule) {
+        Command::Explain { rule } => match catalog::by_id(&rule) {
             Some(rule) => {
                 print!("{}", rule.markdown());
                 0
@@ -111,7 +111,7 @@ fn print_rules(format: CatalogFormat) -> i32 {
             println!("{}", serde_json::to_string_pretty(&check::rules_json()).expect("serialisable"))
         }
         CatalogFormat::Text => {
-            for r in rules::all() {
+            for r in catalog::all() {
                 println!("{:<32} {:<9} {:<24} {}", r.id, r.severity.name(), r.row.slug(), r.title);
             }
         }

@@ -5,7 +5,7 @@ use super::tree::Node;
 use super::{CfnResource, Template};
 use crate::finding::Finding;
 use crate::policy::Policy;
-use crate::rules::Rule;
+use crate::rule::Rule;
 use crate::text::TextRange;
 use crate::value::Value;
 

@@ -10,7 +10,7 @@ use super::edit;
 use super::tree::{Node, NodeKind};
 use super::{CfnResource, Template};
 use crate::fix::Fix;
-use crate::rules::Rule;
+use crate::rule::Rule;
 use crate::suppress::{Matcher, Suppression};
 
 fn strings(node: &Node) -> Vec<(&str, &Node)> {

@@ -7,7 +7,7 @@ use super::{Module, TfFile};
 use crate::finding::Finding;
 use crate::fix::Fix;
 use crate::policy::Policy;
-use crate::rules::Rule;
+use crate::rule::Rule;
 use crate::text::TextRange;
 use crate::value::Value;
 use std::cell::RefCell;

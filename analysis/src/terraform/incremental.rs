@@ -30,7 +30,7 @@ use super::reads::Dep;
 use super::Module;
 use crate::fast_hash::{FastMap, FastSet};
 use crate::finding::Finding;
-use crate::rules::Rule;
+use crate::rule::Rule;
 use crate::text::TextRange;
 use crate::value::Value;
 

@@ -60,7 +60,7 @@ fn load_config(explicit: Option<&PathBuf>) -> Result<Config, String> {
         Err(e) => return Err(format!("{}: {e}", path.display())),
     };
     let root = path.parent().map(|p| p.to_string_lossy().into_owned()).filter(|p| !p.is_empty());
-    let (config, errors) = Config::parse(&text, root.as_deref().unwrap_or("."));
+    let (config, errors) = Config::parse(&text, root.as_deref().unwrap_or("."), onus_analysis::catalog::rules());
     let lines = text::LineIndex::new(&text);
     for e in errors {
         let (line, col) = lines.line_col(e.range.start);
@@ -161,7 +161,7 @@ fn load_module_context(ws: &mut Workspace, files: &[&String]) {
 }
 
 fn analyse_folder(files: &[&String], config: &Config) -> Results {
-    let mut ws = Workspace::new();
+    let mut ws = Workspace::new(onus_analysis::catalog::rules());
     // Findings are printed, never applied: no suppression edits to compute.
     ws.skip_suppression_edits();
     ws.analyse_each_module_once();

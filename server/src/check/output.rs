@@ -2,7 +2,8 @@
 
 use std::io::{IsTerminal, Write};
 
-use onus_analysis::rules::{self, Rule};
+use onus_analysis::catalog;
+use onus_analysis::Rule;
 use onus_analysis::Severity;
 use serde_json::{json, Value};
 
@@ -122,7 +123,7 @@ fn json_report(r: &Report) -> JsonReport<'_> {
 
 /// The rule catalog as JSON: the contract other tools map onus's rules through. Keep it stable.
 pub fn rules_json() -> Value {
-    Value::Array(rules::all().iter().map(|r| rule_json(r)).collect())
+    Value::Array(catalog::all().iter().map(|r| rule_json(r)).collect())
 }
 
 fn rule_json(r: &Rule) -> Value {
@@ -154,8 +155,8 @@ fn sarif_level(s: Severity) -> &'static str {
 /// SARIF 2.1.0: every rule in `tool.driver.rules` (with the syntax-error pseudo-rule), a result per finding
 /// (written as it is built).
 fn sarif(reports: &[Report]) -> impl serde::Serialize + '_ {
-    let mut rule_ids: Vec<&str> = rules::all().iter().map(|r| r.id).collect();
-    let mut driver_rules: Vec<Value> = rules::all()
+    let mut rule_ids: Vec<&str> = catalog::all().iter().map(|r| r.id).collect();
+    let mut driver_rules: Vec<Value> = catalog::all()
         .iter()
         .map(|r| {
             json!({
@@ -241,8 +242,11 @@ pub fn summary(out: &mut impl Write, format: Format, results: &Results) -> std::
         format_args!("\n{:<24} {:>9} {:>6} {:>10}  {}\n", "responsibility", "resources", "open", "suppressed", "duty"),
     );
     for row in Row::CUSTOMER {
-        let checked =
-            results.resource_types.iter().filter(|ty| duties_of(ty).iter().any(|rule| rule.row == row)).count();
+        let checked = results
+            .resource_types
+            .iter()
+            .filter(|ty| duties_of(catalog::rules(), ty).iter().any(|rule| rule.row == row))
+            .count();
         let count = |reports: &[Report]| {
             reports.iter().filter(|r| r.diagnostic.rule.is_some_and(|rule| rule.row == row)).count()
         };

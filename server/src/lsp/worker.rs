@@ -121,7 +121,8 @@ impl WorkerState {
     pub fn reload_config(&mut self) {
         let Some(path) = self.config_path() else {
             // No workspace root: no file, but the editor's settings still apply.
-            let (config, problems) = Config::default().with_editor_settings(&self.editor_rules);
+            let (config, problems) =
+                Config::default().with_editor_settings(&self.editor_rules, onus_analysis::catalog::rules());
             problems.into_iter().for_each(|p| self.log(lsp::MessageType::WARNING, p));
             self.workspace.set_config(config);
             self.pending.extend(self.uris.keys().cloned());
@@ -133,10 +134,10 @@ impl WorkerState {
             None => (std::fs::read_to_string(&path).ok(), lsp::Url::from_file_path(&path).ok()),
         };
         let (config, errors) = match &text {
-            Some(text) => Config::parse(text, &root),
+            Some(text) => Config::parse(text, &root, onus_analysis::catalog::rules()),
             None => (Config::default(), Vec::new()),
         };
-        let (config, problems) = config.with_editor_settings(&self.editor_rules);
+        let (config, problems) = config.with_editor_settings(&self.editor_rules, onus_analysis::catalog::rules());
         problems.into_iter().for_each(|p| self.log(lsp::MessageType::WARNING, p));
         self.workspace.set_config(config);
         if let (Some(uri), Some(text)) = (uri, text) {
@@ -321,7 +322,7 @@ pub fn spawn(
         // Deeply nested input recurses deeply (parsers, the model, the evaluator): room beyond the 2 MiB default.
         .stack_size(WORKER_STACK_BYTES)
         .spawn(move || {
-            let mut workspace = Workspace::new();
+            let mut workspace = Workspace::new(onus_analysis::catalog::rules());
             workspace.set_today(crate::today());
             let mut state = WorkerState {
                 workspace,

@@ -1,0 +1,7 @@
+pub mod aggregator_not_all_regions;
+pub mod recorder_disabled;
+
+use crate::rule::Rule;
+
+/// This service's rules, in catalog order.
+pub static RULES: &[&Rule] = &[&recorder_disabled::RULE, &aggregator_not_all_regions::RULE];

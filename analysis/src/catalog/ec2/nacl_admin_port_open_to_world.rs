@@ -1,0 +1,187 @@
+use crate::kit::ec2::nacl_inbound_allows;
+use crate::kit::network::narrow_world_field_fix;
+use crate::responsibility::Row;
+use crate::rule::{Equivalents, Rule, Severity};
+use crate::terraform::check::TfContext;
+
+pub static RULE: Rule = Rule {
+    id: "nacl-admin-port-open-to-world",
+    title: "Network ACL allows SSH or RDP from the whole internet",
+    severity: Severity::High,
+    row: Row::NetworkSecurity,
+    service: "VPC",
+    what: "Flags inbound `allow` entries of network ACLs (`aws_network_acl`, `aws_default_network_acl`, \
+           `aws_network_acl_rule` and the VPC module's ACL inputs) that let TCP port 22 (SSH) or 3389 (RDP) in \
+           from `0.0.0.0/0` or `::/0`. A TCP entry written `0`-`0` is read as every port, as the VPC module's \
+           examples use it. Entries for all protocols are left to `nacl-all-traffic-open-to-world`.",
+    why: "Network ACLs are the subnet-wide layer behind security groups. An explicit rule admitting SSH or RDP \
+          from anywhere removes that second layer for the most attacked administration ports: one permissive \
+          security group is then enough to expose every host of the subnet.",
+    aws_side: "AWS evaluates network ACL entries in rule-number order at the subnet boundary. Which entries \
+               exist, and what they admit, is the customer's configuration.",
+    fix: "Narrow the entry's `cidr_block` to the administration ranges (VPN, bastion), or add a lower-numbered \
+          `deny` entry for 22 and 3389; reach instances through Session Manager instead.",
+    example: r#"resource "aws_network_acl_rule" "ssh" {
+  network_acl_id = aws_network_acl.main.id
+  rule_number    = 100
+  egress         = false
+  protocol       = "tcp"
+  rule_action    = "allow"
+  from_port      = 22
+  to_port        = 22
+  cidr_block     = "0.0.0.0/0"
+}"#,
+    fixed_example: r#"resource "aws_network_acl_rule" "ssh" {
+  network_acl_id = aws_network_acl.main.id
+  rule_number    = 100
+  egress         = false
+  protocol       = "tcp"
+  rule_action    = "allow"
+  from_port      = 22
+  to_port        = 22
+  cidr_block     = "10.0.0.0/8"
+}"#,
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_232", "CKV_AWS_231"],
+        kics: &["3af7f2fd-06e6-4dab-b996-2912bea19ba4", "a20be318-cac7-457b-911d-04cc6e812c25"],
+        trivy: &["AVD-AWS-0105", "aws-ec2-no-public-ingress-acl"],
+    },
+    resource_types: &["aws_network_acl", "aws_default_network_acl", "aws_network_acl_rule"],
+    terraform: Some(check),
+    cloudformation: None,
+    has_fix: true,
+};
+
+fn check(ctx: &mut TfContext) {
+    for entry in nacl_inbound_allows(ctx) {
+        let Some((cidr, field)) = &entry.world else { continue };
+        let ports: Vec<&str> = [(22.0, "SSH (22)"), (3389.0, "RDP (3389)")]
+            .iter()
+            .filter(|(p, _)| entry.tcp_covers(*p))
+            .map(|(_, name)| *name)
+            .collect();
+        if ports.is_empty() {
+            continue;
+        }
+        let zero = entry.from_port == Some(0.0) && entry.to_port == Some(0.0);
+        let mut message = format!(
+            "`{}` has a network ACL entry allowing {} from {cidr}",
+            entry.resource.address(),
+            ports.join(" and ")
+        );
+        if zero {
+            message.push_str(" (TCP ports 0-0, meant as every port; AWS reads it as port 0: write the range you mean)");
+        }
+        let fix = narrow_world_field_fix(ctx, entry.resource, *field);
+        ctx.report(entry.resource, field.range, message).fixes.extend(fix);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::kit::testing::{check_fixes, lines};
+
+    #[test]
+    fn flags_admin_ports_in_every_form() {
+        let text = r#"resource "aws_network_acl" "a" {
+  ingress = [
+    {
+      protocol   = "tcp"
+      rule_no    = 100
+      action     = "allow"
+      cidr_block = "0.0.0.0/0"
+      from_port  = 22
+      to_port    = 22
+    }
+  ]
+  ingress {
+    protocol        = 6
+    rule_no         = 110
+    action          = "allow"
+    ipv6_cidr_block = "::/0"
+    from_port       = 3000
+    to_port         = 4000
+  }
+}
+resource "aws_network_acl_rule" "b" {
+  network_acl_id = aws_network_acl.a.id
+  rule_number    = 100
+  protocol       = "tcp"
+  rule_action    = "allow"
+  from_port      = 3389
+  to_port        = 3389
+  cidr_block     = "0.0.0.0/0"
+}
+module "vpc" {
+  source = "terraform-aws-modules/vpc/aws"
+  default_network_acl_ingress = [
+    {
+      "action" : "allow",
+      "cidr_block" : "0.0.0.0/0",
+      "from_port" : 0,
+      "protocol" : "tcp",
+      "rule_no" : 22,
+      "to_port" : 0
+    }
+  ]
+}
+"#;
+        assert_eq!(lines(&RULE, text), vec![16, 7, 28, 35]);
+        assert_eq!(check_fixes(&RULE, text), 4);
+    }
+
+    #[test]
+    fn ignores_denies_egress_private_all_protocols_and_unknowns() {
+        let text = r#"resource "aws_network_acl" "a" {
+  egress {
+    protocol   = "tcp"
+    rule_no    = 100
+    action     = "allow"
+    cidr_block = "0.0.0.0/0"
+    from_port  = 22
+    to_port    = 22
+  }
+  ingress {
+    protocol   = "tcp"
+    rule_no    = 100
+    action     = "deny"
+    cidr_block = "0.0.0.0/0"
+    from_port  = 22
+    to_port    = 22
+  }
+  ingress {
+    protocol   = "tcp"
+    rule_no    = 110
+    action     = "allow"
+    cidr_block = "10.3.0.0/18"
+    from_port  = 22
+    to_port    = 22
+  }
+  ingress {
+    protocol   = "tcp"
+    rule_no    = 120
+    action     = var.action
+    cidr_block = "0.0.0.0/0"
+    from_port  = 22
+    to_port    = 22
+  }
+}
+resource "aws_network_acl_rule" "egress" {
+  egress      = true
+  protocol    = "tcp"
+  rule_action = "allow"
+  from_port   = 22
+  to_port     = 22
+  cidr_block  = "0.0.0.0/0"
+}
+module "vpc" {
+  source = "terraform-aws-modules/vpc/aws"
+  default_network_acl_ingress = [
+    { "action" : "allow", "cidr_block" : "0.0.0.0/0", "from_port" : 0, "protocol" : "-1", "rule_no" : 100, "to_port" : 0 }
+  ]
+}
+"#;
+        assert!(lines(&RULE, text).is_empty());
+    }
+}

@@ -1,0 +1,147 @@
+use crate::fix::Fix;
+use crate::responsibility::Row;
+use crate::rule::{Equivalents, Rule, Severity};
+use crate::terraform::check::{Resource, TfContext};
+use crate::terraform::edit;
+
+pub static RULE: Rule = Rule {
+    id: "lb-outdated-tls-policy",
+    title: "HTTPS/TLS listener accepts TLS versions older than 1.2",
+    severity: Severity::High,
+    row: Row::NetworkSecurity,
+    service: "ELB",
+    what: "Flags `aws_lb_listener` / `aws_alb_listener` resources with protocol `HTTPS` or `TLS` whose \
+           `ssl_policy` is absent (the API then applies `ELBSecurityPolicy-2016-08`, which accepts TLS 1.0) or \
+           names a policy that still accepts TLS 1.0 or 1.1.",
+    why: "TLS 1.0 and 1.1 are deprecated (RFC 8996): they rely on weak constructions (CBC with SHA-1, no AEAD) \
+          and have known attacks such as BEAST and POODLE variants. PCI DSS forbids them for cardholder data. \
+          A listener that accepts them lets a downgrade expose traffic.",
+    aws_side: "AWS maintains the predefined security policies and keeps older ones available for old clients. \
+               Choosing a policy that drops TLS below 1.2 is the customer's decision.",
+    fix: "Set `ssl_policy = \"ELBSecurityPolicy-TLS13-1-2-2021-06\"` (TLS 1.3 and 1.2), or another \
+          `ELBSecurityPolicy-TLS13-1-2-*` / `-TLS-1-2-*` / `-FS-1-2-*` policy.",
+    example: r#"resource "aws_lb_listener" "https" {
+  load_balancer_arn = aws_lb.web.arn
+  port              = 443
+  protocol          = "HTTPS"
+  certificate_arn   = aws_acm_certificate.web.arn
+  ssl_policy        = "ELBSecurityPolicy-2016-08"
+
+  default_action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.web.arn
+  }
+}"#,
+    fixed_example: r#"resource "aws_lb_listener" "https" {
+  load_balancer_arn = aws_lb.web.arn
+  port              = 443
+  protocol          = "HTTPS"
+  certificate_arn   = aws_acm_certificate.web.arn
+  ssl_policy        = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+
+  default_action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.web.arn
+  }
+}"#,
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_103"],
+        kics: &[],
+        trivy: &["AVD-AWS-0047", "aws-elb-use-secure-tls-policy"],
+    },
+    resource_types: &["aws_lb_listener", "aws_alb_listener"],
+    terraform: Some(check),
+    cloudformation: None,
+    has_fix: true,
+};
+
+const SECURE_POLICY: &str = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+/// Whether a predefined policy accepts nothing older than TLS 1.2.
+fn modern(policy: &str) -> bool {
+    [
+        "ELBSecurityPolicy-TLS13-1-2-",
+        "ELBSecurityPolicy-TLS13-1-3-",
+        "ELBSecurityPolicy-TLS-1-2-",
+        "ELBSecurityPolicy-FS-1-2-",
+    ]
+    .iter()
+    .any(|p| policy.starts_with(p))
+}
+
+fn check(ctx: &mut TfContext) {
+    let listeners: Vec<Resource> = ctx.resources("aws_lb_listener").chain(ctx.resources("aws_alb_listener")).collect();
+    for res in listeners {
+        let Some((_, protocol)) = ctx.attr(res.block, "protocol") else { continue };
+        let Some(protocol) = protocol.as_str().map(str::to_ascii_uppercase) else { continue };
+        if protocol != "HTTPS" && protocol != "TLS" {
+            continue;
+        }
+        let file = ctx.file(res);
+        let fix = Fix::new(
+            "Use a TLS 1.2+ security policy",
+            vec![edit::set_attribute(file, res.block, "ssl_policy", &format!("\"{SECURE_POLICY}\""))],
+        );
+        match ctx.attr(res.block, "ssl_policy") {
+            None => {
+                let message = format!(
+                    "`{}` does not set `ssl_policy`, so it gets the API default ELBSecurityPolicy-2016-08, which accepts TLS 1.0 and 1.1",
+                    res.address()
+                );
+                ctx.report_with_fix(res, res.block.header, message, fix);
+            }
+            Some((attr, v)) => {
+                let Some(policy) = v.as_str() else { continue };
+                if modern(policy) {
+                    continue;
+                }
+                let message = format!("`{}` uses {policy}, which accepts TLS versions older than 1.2", res.address());
+                ctx.report_with_fix(res, attr.range, message, fix);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::kit::testing::{check_fixes, lines};
+
+    #[test]
+    fn flags_absent_and_old_policies() {
+        let text = r#"resource "aws_lb_listener" "a" {
+  protocol = "HTTPS"
+}
+resource "aws_alb_listener" "b" {
+  protocol   = "TLS"
+  ssl_policy = "ELBSecurityPolicy-TLS-1-1-2017-01"
+}
+"#;
+        assert_eq!(lines(&RULE, text), vec![1, 6]);
+        assert_eq!(check_fixes(&RULE, text), 2);
+    }
+
+    #[test]
+    fn ignores_modern_policies_http_and_unknowns() {
+        let text = r#"resource "aws_lb_listener" "a" {
+  protocol   = "HTTPS"
+  ssl_policy = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
+}
+resource "aws_lb_listener" "b" {
+  protocol   = "HTTPS"
+  ssl_policy = "ELBSecurityPolicy-FS-1-2-Res-2020-10"
+}
+resource "aws_lb_listener" "c" {
+  protocol = "HTTP"
+}
+resource "aws_lb_listener" "d" {
+  protocol   = "HTTPS"
+  ssl_policy = var.policy
+}
+resource "aws_lb_listener" "e" {
+  protocol = var.protocol
+}
+"#;
+        assert!(lines(&RULE, text).is_empty());
+    }
+}

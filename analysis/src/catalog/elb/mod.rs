@@ -1,0 +1,45 @@
+pub mod access_logging_disabled;
+pub mod alb_http_listener;
+pub mod classic_weak_ssl_policy;
+pub mod lb_deletion_protection_disabled;
+pub mod lb_outdated_tls_policy;
+
+use crate::rule::Rule;
+
+/// This service's rules, in catalog order.
+pub static RULES: &[&Rule] = &[
+    &alb_http_listener::RULE,
+    &lb_outdated_tls_policy::RULE,
+    &classic_weak_ssl_policy::RULE,
+    &lb_deletion_protection_disabled::RULE,
+    &access_logging_disabled::RULE,
+];
+
+#[cfg(test)]
+mod tests {
+    use crate::kit::testing::run;
+
+    /// Half-written blocks, wrong types and unresolved references raise nothing and do not panic.
+    #[test]
+    fn half_written_configurations_do_not_crash() {
+        let text = r#"resource "%s" "a" {
+  ingress {}
+  egress = "x"
+  ingress = [1, "two", { protocol = 6 }]
+  metadata_options = 3
+  default_action {}
+  viewer_certificate {}
+  access_logs = null
+  policy_attribute { name = 3 }
+  root_block_device = "x"
+  vpc_id = var.vpc
+}
+resource "%s" "b" {
+"#;
+        for rule in super::RULES {
+            for ty in rule.resource_types {
+                let _ = run(rule, &text.replace("%s", ty));
+            }
+        }
+    }
+}

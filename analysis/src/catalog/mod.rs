@@ -1,0 +1,114 @@
+//! The rule catalog: every rule onus has, one file each under `catalog/<service>/`, holding a [`Rule`] (its
+//! id, title, responsibility row, severity, documentation, the peers' equivalent checks and its matchers).
+//! Service folders hold rules only: what several rules share is in the rule kit ([`crate::kit`]).
+//! Documentation (`onus explain`, `docs/rules/*.md`) is generated from the rules' metadata alone.
+
+use crate::rule::{Rule, Rules};
+
+mod cloudfront;
+mod cloudtrail;
+mod config;
+mod credentials;
+mod dynamodb;
+mod ec2;
+mod ecr;
+mod efs;
+mod eks;
+mod elasticache;
+mod elb;
+mod guardduty;
+mod iam;
+mod kms;
+mod lambda;
+mod opensearch;
+mod rds;
+mod redshift;
+mod s3;
+mod secretsmanager;
+mod sns;
+mod sqs;
+
+/// Every rule, in catalog order (by service, then as each service lists them).
+pub fn all() -> &'static [&'static Rule] {
+    static ALL: std::sync::OnceLock<Vec<&'static Rule>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        [
+            cloudfront::RULES,
+            cloudtrail::RULES,
+            config::RULES,
+            credentials::RULES,
+            dynamodb::RULES,
+            ec2::RULES,
+            ecr::RULES,
+            efs::RULES,
+            eks::RULES,
+            elasticache::RULES,
+            elb::RULES,
+            guardduty::RULES,
+            iam::RULES,
+            kms::RULES,
+            lambda::RULES,
+            opensearch::RULES,
+            rds::RULES,
+            redshift::RULES,
+            s3::RULES,
+            secretsmanager::RULES,
+            sns::RULES,
+            sqs::RULES,
+        ]
+        .concat()
+    })
+}
+
+pub fn by_id(id: &str) -> Option<&'static Rule> {
+    rules().by_id(id)
+}
+
+/// The whole catalog, as the engine takes it.
+pub fn rules() -> Rules {
+    Rules::new(all())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kit::testing;
+
+    #[test]
+    fn the_catalog_is_well_formed() {
+        let mut ids = std::collections::HashSet::new();
+        for rule in all() {
+            assert!(ids.insert(rule.id), "duplicate id {}", rule.id);
+            assert!(rule.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "{}", rule.id);
+            assert!(rule.row.party() == crate::responsibility::Party::Customer, "{} flags an AWS row", rule.id);
+            assert!(!rule.why.is_empty() && !rule.what.is_empty() && !rule.fix.is_empty() && !rule.aws_side.is_empty());
+            assert!(!rule.formats().is_empty(), "{} has no matcher", rule.id);
+            for kics in rule.equivalents.kics {
+                assert_eq!(kics.len(), 36, "{}: KICS ids are UUIDs", rule.id);
+            }
+            assert!(!rule.resource_types.is_empty(), "{}: which resource types does it inspect?", rule.id);
+        }
+    }
+
+    /// The documented examples are real: the insecure one is flagged and its fixes work; the fixed one is not.
+    #[test]
+    fn every_rule_example_is_flagged_and_its_fixed_form_is_not() {
+        for rule in all() {
+            if rule.terraform.is_none() {
+                continue;
+            }
+            let found = testing::run(rule, rule.example);
+            assert!(!found.is_empty(), "{}: its example raises nothing", rule.id);
+            let fixed = testing::run(rule, rule.fixed_example);
+            assert!(fixed.is_empty(), "{}: its fixed example still raises {:?}", rule.id, fixed);
+            let fixes = testing::check_fixes(rule, rule.example);
+            assert_eq!(
+                fixes > 0,
+                rule.has_fix,
+                "{}: has_fix is {} but the example has {fixes} fixes",
+                rule.id,
+                rule.has_fix
+            );
+        }
+    }
+}

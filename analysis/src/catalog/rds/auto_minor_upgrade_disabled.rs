@@ -1,0 +1,138 @@
+use crate::cloudformation::check::CfnContext;
+use crate::kit::rds::{self, CLUSTER_INSTANCE};
+use crate::kit::setting;
+use crate::kit::setting::BoolCheck;
+use crate::responsibility::Row;
+use crate::rule::CfnMatcher;
+use crate::rule::{Equivalents, Rule, Severity};
+use crate::terraform::check::TfContext;
+
+pub static RULE: Rule = Rule {
+    id: "rds-auto-minor-upgrade-disabled",
+    title: "RDS does not let AWS apply minor engine upgrades",
+    severity: Severity::Medium,
+    row: Row::DatabasePatching,
+    service: "RDS",
+    what: "Flags `aws_db_instance`, `aws_rds_cluster_instance`, `aws_rds_cluster` and rds / rds-aurora module \
+           calls with `auto_minor_version_upgrade = false`.",
+    why: "Minor engine versions carry security fixes. With automatic minor upgrades off, the database keeps \
+          running a version with known vulnerabilities until someone upgrades it by hand, which in practice \
+          means months.",
+    aws_side: "AWS builds, tests and rolls out the engine's minor versions, and applies them in the maintenance \
+               window, but only where the customer allows it. Allowing it (or patching by hand) is the \
+               customer's duty.",
+    fix: "Set `auto_minor_version_upgrade = true` and choose a `maintenance_window` that suits the workload.",
+    example: r#"resource "aws_db_instance" "db" {
+  engine                     = "postgres"
+  instance_class             = "db.t3.micro"
+  auto_minor_version_upgrade = false
+}"#,
+    fixed_example: r#"resource "aws_db_instance" "db" {
+  engine                     = "postgres"
+  instance_class             = "db.t3.micro"
+  auto_minor_version_upgrade = true
+}"#,
+    equivalents: Equivalents { checkov: &["CKV_AWS_226"], kics: &["3b6d777b-76e3-4133-80a3-0d6f667ade7f"], trivy: &[] },
+    resource_types: &["aws_db_instance", "aws_rds_cluster_instance", "aws_rds_cluster"],
+    terraform: Some(check),
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"],
+        check: check_cfn,
+        example: r#"Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      AutoMinorVersionUpgrade: false
+"#,
+        fixed_example: r#"Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      AutoMinorVersionUpgrade: true
+"#,
+    }),
+    has_fix: true,
+};
+
+static CHECK: BoolCheck = BoolCheck {
+    attr: "auto_minor_version_upgrade",
+    secure: true,
+    absent_insecure: false,
+    absent: "",
+    insecure: "sets `auto_minor_version_upgrade = false`: AWS will not apply minor engine patches",
+    fix: "Allow automatic minor upgrades",
+};
+
+fn check(ctx: &mut TfContext) {
+    let mut targets = rds::instances(ctx);
+    targets.extend(rds::clusters(ctx));
+    targets.extend(ctx.resources(CLUSTER_INSTANCE));
+    for res in targets {
+        setting::check_bool(ctx, res, &CHECK);
+    }
+}
+
+static CFN_CHECK: setting::CfnBoolCheck = setting::CfnBoolCheck {
+    prop: "AutoMinorVersionUpgrade",
+    secure: true,
+    absent_insecure: false,
+    absent: "",
+    insecure: "sets `AutoMinorVersionUpgrade: false`: AWS will not apply minor engine patches",
+    fix: "Allow automatic minor upgrades",
+};
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for ty in [rds::CFN_INSTANCE, rds::CFN_CLUSTER] {
+        for res in ctx.resources(ty).collect::<Vec<_>>() {
+            setting::check_cfn_bool(ctx, res, &CFN_CHECK);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kit::testing::{check_fixes, lines};
+
+    #[test]
+    fn flags_disabled_minor_upgrades() {
+        let tf = r#"resource "aws_db_instance" "a" {
+  auto_minor_version_upgrade = false
+}
+module "db" {
+  source                     = "terraform-aws-modules/rds/aws"
+  auto_minor_version_upgrade = false
+}
+resource "aws_rds_cluster_instance" "b" {
+  auto_minor_version_upgrade = false
+}
+"#;
+        assert_eq!(lines(&RULE, tf), [2, 6, 9]);
+        assert_eq!(check_fixes(&RULE, tf), 3);
+    }
+
+    #[test]
+    fn enabled_default_and_unknown_are_not_flagged() {
+        let tf = r#"variable "up" {}
+resource "aws_db_instance" "a" {
+  auto_minor_version_upgrade = true
+}
+resource "aws_db_instance" "b" {
+}
+resource "aws_db_instance" "c" {
+  auto_minor_version_upgrade = var.up
+}
+"#;
+        assert!(lines(&RULE, tf).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_blocked_upgrades_only() {
+        use crate::kit::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      AutoMinorVersionUpgrade: false\n  B:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: mysql\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [5]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 1);
+    }
+}

@@ -1,0 +1,164 @@
+use crate::cloudformation::check::CfnContext;
+use crate::kit::rds;
+use crate::kit::setting;
+use crate::kit::setting::BoolCheck;
+use crate::responsibility::Row;
+use crate::rule::CfnMatcher;
+use crate::rule::{Equivalents, Rule, Severity};
+use crate::terraform::check::TfContext;
+
+pub static RULE: Rule = Rule {
+    id: "rds-not-multi-az",
+    title: "RDS instance runs in a single Availability Zone",
+    severity: Severity::Medium,
+    row: Row::BusinessContinuity,
+    service: "RDS",
+    what: "Flags `aws_db_instance` and rds module calls whose `multi_az` is `false` or not set (the default is \
+           `false`). Aurora members, read replicas and engines without Multi-AZ (SQL Server Express and Web) \
+           are skipped.",
+    why: "A single-AZ instance goes down with its Availability Zone or its host, and stays down until AWS \
+          repairs it or you restore a backup. Multi-AZ keeps a synchronous standby in another zone and fails \
+          over to it automatically, in a minute or two.",
+    aws_side: "AWS runs the standby and performs the failover, for instances where the customer asked for \
+               Multi-AZ. Choosing the availability the workload needs is the customer's duty.",
+    fix: "Set `multi_az = true` for production databases.",
+    example: r#"resource "aws_db_instance" "db" {
+  engine         = "postgres"
+  instance_class = "db.t3.micro"
+}"#,
+    fixed_example: r#"resource "aws_db_instance" "db" {
+  engine         = "postgres"
+  instance_class = "db.t3.micro"
+  multi_az       = true
+}"#,
+    equivalents: Equivalents { checkov: &["CKV_AWS_157"], kics: &[], trivy: &[] },
+    resource_types: &["aws_db_instance"],
+    terraform: Some(check),
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::RDS::DBInstance"],
+        check: check_cfn,
+        example: r#"Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      DBInstanceClass: db.m7g.large
+"#,
+        fixed_example: r#"Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      DBInstanceClass: db.m7g.large
+      MultiAZ: true
+"#,
+    }),
+    has_fix: true,
+};
+
+static CHECK: BoolCheck = BoolCheck {
+    attr: "multi_az",
+    secure: true,
+    absent_insecure: true,
+    absent: "does not set `multi_az` (default `false`), so it runs in a single Availability Zone",
+    insecure: "sets `multi_az = false`, so it runs in a single Availability Zone",
+    fix: "Run a Multi-AZ standby",
+};
+
+fn check(ctx: &mut TfContext) {
+    for res in rds::instances(ctx) {
+        if setting::has_any(res, &["replicate_source_db"]) {
+            continue;
+        }
+        let engine = rds::engine(ctx, res);
+        let supported = match engine.as_str() {
+            Some(e) => !e.starts_with("aurora") && e != "sqlserver-ex" && e != "sqlserver-web",
+            // The rds module's engine may come later; an unknown engine is not judged.
+            None => false,
+        };
+        if supported {
+            setting::check_bool(ctx, res, &CHECK);
+        }
+    }
+}
+
+static CFN_CHECK: setting::CfnBoolCheck = setting::CfnBoolCheck {
+    prop: "MultiAZ",
+    secure: true,
+    absent_insecure: true,
+    absent: "does not set `MultiAZ` (default `false`), so it runs in a single Availability Zone",
+    insecure: "sets `MultiAZ: false`, so it runs in a single Availability Zone",
+    fix: "Run a Multi-AZ standby",
+};
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources(rds::CFN_INSTANCE).collect::<Vec<_>>() {
+        if rds::cfn_is_replica(res) || setting::cfn_has_any(res, &["DBClusterIdentifier"]) {
+            continue;
+        }
+        // An unknown engine is not judged (a replica's engine comes from its source).
+        let supported = match setting::cfn_lower(ctx, res, "Engine").as_str() {
+            Some(e) => !e.starts_with("aurora") && e != "sqlserver-ex" && e != "sqlserver-web",
+            None => false,
+        };
+        if supported {
+            setting::check_cfn_bool(ctx, res, &CFN_CHECK);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kit::testing::{check_fixes, lines};
+
+    #[test]
+    fn flags_single_az_instances() {
+        let tf = r#"resource "aws_db_instance" "a" {
+  engine = "postgres"
+}
+resource "aws_db_instance" "b" {
+  engine   = "mysql"
+  multi_az = false
+}
+module "db" {
+  source = "terraform-aws-modules/rds/aws"
+  engine = "mysql"
+}
+"#;
+        assert_eq!(lines(&RULE, tf), [1, 6, 8]);
+        assert_eq!(check_fixes(&RULE, tf), 3);
+    }
+
+    #[test]
+    fn multi_az_unsupported_and_unknown_are_not_flagged() {
+        let tf = r#"variable "engine" {}
+resource "aws_db_instance" "a" {
+  engine   = "postgres"
+  multi_az = true
+}
+resource "aws_db_instance" "ex" {
+  engine = "sqlserver-ex"
+}
+resource "aws_db_instance" "member" {
+  engine = "aurora-mysql"
+}
+resource "aws_db_instance" "replica" {
+  engine              = "postgres"
+  replicate_source_db = "a"
+}
+resource "aws_db_instance" "v" {
+  engine = var.engine
+}
+"#;
+        assert!(lines(&RULE, tf).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_single_az_instances() {
+        use crate::kit::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: MySQL\n  B:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: postgres\n      MultiAZ: false\n  R:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      SourceDBInstanceIdentifier: !Ref A\n  X:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: sqlserver-ex\n  Y:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: mysql\n      MultiAZ: true\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [2, 10]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
+    }
+}

@@ -1,0 +1,228 @@
+use crate::cloudformation::check::CfnContext;
+use crate::kit::rds;
+use crate::kit::setting;
+use crate::kit::setting::BoolCheck;
+use crate::kit::versions;
+use crate::responsibility::Row;
+use crate::rule::CfnMatcher;
+use crate::rule::{Equivalents, Rule, Severity};
+use crate::terraform::check::TfContext;
+
+pub static RULE: Rule = Rule {
+    id: "rds-storage-unencrypted",
+    title: "RDS instance or cluster storage is not encrypted",
+    severity: Severity::High,
+    row: Row::ManagedServiceConfig,
+    service: "RDS",
+    what: "Flags `aws_db_instance`, `aws_rds_cluster` and rds / rds-aurora module calls without \
+           `storage_encrypted = true` (the provider's default is unencrypted; the rds module encrypts by default \
+           since 4.0), unless a KMS key or a source to inherit encryption from is given.",
+    why: "Unencrypted database storage, its automated backups, read replicas and snapshots can be read by \
+          anyone who obtains a copy of the volume or a shared snapshot. Encryption cannot be turned on later \
+          without copying the data to a new instance.",
+    aws_side: "AWS runs the database engine, the host and its disks, and encrypts with AES-256 when asked. \
+               Asking is the customer's duty: RDS encrypts nothing unless `storage_encrypted` is set (Aurora \
+               Serverless v1 is the exception: always encrypted).",
+    fix: "Set `storage_encrypted = true`, ideally with a customer-managed `kms_key_id`. An existing database \
+          must be restored from an encrypted snapshot copy: changing the setting replaces it.",
+    example: r#"resource "aws_db_instance" "db" {
+  engine         = "postgres"
+  instance_class = "db.t3.micro"
+}"#,
+    fixed_example: r#"resource "aws_db_instance" "db" {
+  engine            = "postgres"
+  instance_class    = "db.t3.micro"
+  storage_encrypted = true
+}"#,
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_16", "CKV_AWS_96"],
+        kics: &[
+            "08bd0760-8752-44e1-9779-7bb369b2b4e4",
+            "3199c26c-7871-4cb3-99c2-10a59244ce7f",
+            "1a690d1d-0ae7-49fa-b2db-b75ae0dd1d3e",
+            "65844ba3-03a1-40a8-b3dd-919f122e8c95",
+        ],
+        trivy: &[
+            "AVD-AWS-0080",
+            "aws-rds-encrypt-instance-storage-data",
+            "AVD-AWS-0079",
+            "aws-rds-encrypt-cluster-storage-data",
+        ],
+    },
+    resource_types: &["aws_db_instance", "aws_rds_cluster"],
+    terraform: Some(check),
+    cloudformation: Some(CfnMatcher {
+        resource_types: &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"],
+        check: check_cfn,
+        example: r#"Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      DBInstanceClass: db.t3.micro
+"#,
+        fixed_example: r#"Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      DBInstanceClass: db.t3.micro
+      StorageEncrypted: true
+"#,
+    }),
+    has_fix: true,
+};
+
+const ABSENT: &str = "does not set `storage_encrypted`, so its storage is not encrypted";
+const INSECURE: &str = "disables storage encryption";
+const FIX: &str = "Encrypt the storage";
+
+fn check(ctx: &mut TfContext) {
+    for res in rds::instances(ctx) {
+        // A KMS key, a replica's source or a snapshot decide the encryption themselves; Aurora members follow
+        // their cluster.
+        if setting::has_any(res, &["kms_key_id", "replicate_source_db", "snapshot_identifier"])
+            || rds::is_aurora_member(ctx, res)
+        {
+            continue;
+        }
+        // Since 4.0 the rds module encrypts by default.
+        let message = format!(
+            "uses rds module {}, whose `storage_encrypted` defaults to `false`, so its storage is not encrypted",
+            versions::module_version(res).unwrap_or("< 4.0")
+        );
+        let (absent_insecure, absent) =
+            if res.is_module() { (versions::module_below(res, &[4, 0]), message.as_str()) } else { (true, ABSENT) };
+        let check = BoolCheck {
+            attr: "storage_encrypted",
+            secure: true,
+            absent_insecure,
+            absent,
+            insecure: INSECURE,
+            fix: FIX,
+        };
+        setting::check_bool(ctx, res, &check);
+    }
+    for res in rds::clusters(ctx) {
+        if setting::has_any(res, &["kms_key_id", "snapshot_identifier", "replication_source_identifier"]) {
+            continue;
+        }
+        // Aurora Serverless v1 is always encrypted.
+        let Some(false) = rds::is_serverless_v1(ctx, res) else { continue };
+        // The rds-aurora module encrypts by default.
+        let check = BoolCheck {
+            attr: "storage_encrypted",
+            secure: true,
+            absent_insecure: !res.is_module(),
+            absent: ABSENT,
+            insecure: INSECURE,
+            fix: FIX,
+        };
+        setting::check_bool(ctx, res, &check);
+    }
+}
+
+fn check_cfn(ctx: &mut CfnContext) {
+    let check = |absent_insecure| setting::CfnBoolCheck {
+        prop: "StorageEncrypted",
+        secure: true,
+        absent_insecure,
+        absent: "does not set `StorageEncrypted`, so its storage is not encrypted",
+        insecure: "disables storage encryption",
+        fix: FIX,
+    };
+    for res in ctx.resources(rds::CFN_INSTANCE).collect::<Vec<_>>() {
+        // Aurora members follow their cluster.
+        if rds::cfn_is_aurora_member(ctx, res) {
+            continue;
+        }
+        // A KMS key, a replica's source or a snapshot decide the encryption when the property is left out.
+        let inherits = rds::cfn_is_replica(res)
+            || setting::cfn_has_any(res, &["KmsKeyId", "DBSnapshotIdentifier", "SourceDBInstanceAutomatedBackupsArn"]);
+        setting::check_cfn_bool(ctx, res, &check(!inherits));
+    }
+    for res in ctx.resources(rds::CFN_CLUSTER).collect::<Vec<_>>() {
+        // Aurora Serverless v1 is always encrypted.
+        if rds::cfn_is_serverless_v1(ctx, res) != Some(false) {
+            continue;
+        }
+        let inherits = setting::cfn_has_any(
+            res,
+            &["KmsKeyId", "SnapshotIdentifier", "SourceDBClusterIdentifier", "ReplicationSourceIdentifier"],
+        );
+        setting::check_cfn_bool(ctx, res, &check(!inherits));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kit::testing::{check_fixes, lines};
+
+    #[test]
+    fn flags_unencrypted_instances_clusters_and_modules() {
+        let tf = r#"resource "aws_db_instance" "a" {
+  engine            = "mysql"
+  storage_encrypted = false
+}
+resource "aws_db_instance" "b" {
+  engine = "mysql"
+}
+resource "aws_rds_cluster" "c" {
+  engine = "aurora-mysql"
+}
+module "old" {
+  source  = "terraform-aws-modules/rds/aws"
+  version = "~> 3.0"
+}
+module "aurora" {
+  source            = "terraform-aws-modules/rds-aurora/aws"
+  storage_encrypted = false
+}
+"#;
+        assert_eq!(lines(&RULE, tf), [3, 5, 11, 8, 17]);
+        assert_eq!(check_fixes(&RULE, tf), 5);
+    }
+
+    #[test]
+    fn encrypted_inherited_and_unknown_are_not_flagged() {
+        let tf = r#"variable "enc" {}
+resource "aws_db_instance" "kms" {
+  engine     = "mysql"
+  kms_key_id = aws_kms_key.k.arn
+}
+resource "aws_db_instance" "replica" {
+  replicate_source_db = aws_db_instance.kms.identifier
+}
+resource "aws_db_instance" "member" {
+  engine = "aurora-postgresql"
+}
+resource "aws_db_instance" "v" {
+  engine            = "mysql"
+  storage_encrypted = var.enc
+}
+resource "aws_rds_cluster" "serverless" {
+  engine_mode = "serverless"
+}
+module "new" {
+  source  = "terraform-aws-modules/rds/aws"
+  version = "~> 6.0"
+}
+module "latest" {
+  source = "terraform-aws-modules/rds/aws"
+}
+module "aurora" {
+  source = "terraform-aws-modules/rds-aurora/aws"
+}
+"#;
+        assert!(lines(&RULE, tf).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_unencrypted_storage() {
+        use crate::kit::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:\n  A:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: mysql\n  B:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      Engine: aurora\n      StorageEncrypted: false\n  C:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      SourceDBInstanceIdentifier: src\n      KmsKeyId: !Ref Key\n  D:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: aurora\n      DBClusterIdentifier: !Ref B\n  E:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      EngineMode: serverless\n  F:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      KmsKeyId: !Ref Key\n      StorageEncrypted: false\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [2, 29, 10]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 3);
+    }
+}

@@ -1,0 +1,154 @@
+use crate::kit::s3;
+use crate::responsibility::Row;
+use crate::rule::{Equivalents, Rule, Severity};
+use crate::terraform::check::TfContext;
+
+pub static RULE: Rule = Rule {
+    id: "s3-bucket-policy-public-principal",
+    title: "S3 bucket policy allows any principal",
+    severity: Severity::Critical,
+    row: Row::DataSharing,
+    service: "S3",
+    what: "Flags bucket policies (`aws_s3_bucket_policy`, the legacy `aws_s3_bucket.policy`, the s3-bucket \
+           module's `policy`) with an `Allow` statement whose principal is `*` or `{\"AWS\": \"*\"}`, however \
+           the policy is written (JSON, heredoc, `jsonencode`, `aws_iam_policy_document`).",
+    why: "`Principal: \"*\"` grants the statement's actions to anyone, signed in or not: an anonymous request \
+          from the internet can read, overwrite or delete objects as the actions allow. Conditions such as \
+          `aws:SourceIp` narrow where requests may come from, not who may make them.",
+    aws_side: "AWS evaluates the bucket policy exactly as written and can block public policies with Block \
+               Public Access. Writing the policy, and choosing its principals, is the customer's duty.",
+    fix: "Name the principals that need access (account, role or service ARNs), or add a condition on \
+          `aws:PrincipalOrgID`/`aws:SourceVpce`; serve public content through CloudFront with an origin access \
+          control instead of a public bucket.",
+    example: r#"resource "aws_s3_bucket_policy" "site" {
+  bucket = "my-site"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = "*"
+      Action    = "s3:GetObject"
+      Resource  = "arn:aws:s3:::my-site/*"
+    }]
+  })
+}"#,
+    fixed_example: r#"resource "aws_s3_bucket_policy" "site" {
+  bucket = "my-site"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "cloudfront.amazonaws.com" }
+      Action    = "s3:GetObject"
+      Resource  = "arn:aws:s3:::my-site/*"
+    }]
+  })
+}"#,
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_70"],
+        kics: &[
+            "7af43613-6bb9-4a0e-8c4d-1314b799425e",
+            "1df37f4b-7197-45ce-83f8-9994d2fcf885",
+            "d24c0755-c028-44b1-b503-8e719c898832",
+            "ffdf4b37-7703-4dfe-a682-9d2e99bc6c09",
+            "66c6f96f-2d9e-417e-a998-9058aeeecd44",
+        ],
+        trivy: &[],
+    },
+    resource_types: &["aws_s3_bucket_policy", "aws_s3_bucket"],
+    terraform: Some(check),
+    cloudformation: None,
+    has_fix: false,
+};
+
+fn check(ctx: &mut TfContext) {
+    for site in s3::policy_sites(ctx) {
+        let Some(policy) = ctx.policy(&site.attr.expr) else { continue };
+        let statements: Vec<_> = s3::public_statements(&policy).collect();
+        if statements.is_empty() {
+            continue;
+        }
+        let mut actions: Vec<&str> = statements
+            .iter()
+            .flat_map(|s| s.actions.iter().map(String::as_str))
+            .filter(|a| *a != crate::terraform::eval::UNKNOWN_PART)
+            .collect();
+        actions.dedup();
+        let actions =
+            if actions.is_empty() { "its actions".to_string() } else { format!("to use `{}`", actions.join("`, `")) };
+        let mut message =
+            format!("`{}` has a bucket policy that allows any principal (`*`) {actions}", site.res.address());
+        if statements.iter().all(|s| !s.conditions.is_empty()) {
+            let mut keys: Vec<&str> =
+                statements.iter().flat_map(|s| s.conditions.iter().map(|(_, k, _)| k.as_str())).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            message.push_str(&format!(" (only under conditions on `{}`)", keys.join("`, `")));
+        }
+        ctx.report(site.res, site.attr.range, message);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kit::testing::lines;
+
+    #[test]
+    fn flags_allow_statements_open_to_anyone() {
+        let tf = r#"resource "aws_s3_bucket_policy" "a" {
+  bucket = aws_s3_bucket.b.id
+  policy = <<POLICY
+{
+  "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:*", "Resource": "*",
+    "Condition": {"IpAddress": {"aws:SourceIp": "8.8.8.8/32"}}}]
+}
+POLICY
+}
+resource "aws_s3_bucket" "b" {
+  policy = data.aws_iam_policy_document.d.json
+}
+data "aws_iam_policy_document" "d" {
+  statement {
+    actions = ["s3:GetObject"]
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+  }
+}
+module "m" {
+  source = "terraform-aws-modules/s3-bucket/aws"
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:PutObject" }] })
+}
+"#;
+        assert_eq!(lines(&RULE, tf), [3, 11, 24]);
+    }
+
+    #[test]
+    fn denies_named_principals_and_unknowns_are_not_flagged() {
+        let tf = r#"variable "principal" {}
+resource "aws_s3_bucket_policy" "a" {
+  bucket = "x"
+  policy = jsonencode({ Statement = [
+    { Effect = "Deny", Principal = "*", Action = "s3:*" },
+    { Effect = "Allow", Principal = { AWS = "arn:aws:iam::123456789012:root" }, Action = "s3:*" },
+    { Effect = "Allow", Principal = { AWS = var.principal }, Action = "s3:*" },
+  ] })
+}
+resource "aws_s3_bucket_policy" "b" {
+  bucket = "x"
+  policy = file("policy.json")
+}
+module "m" {
+  source        = "terraform-aws-modules/s3-bucket/aws"
+  attach_policy = false
+  policy        = jsonencode({ Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:*" }] })
+}
+resource "aws_s3_bucket_policy" "half" {
+  policy =
+}
+"#;
+        assert!(lines(&RULE, tf).is_empty());
+    }
+}

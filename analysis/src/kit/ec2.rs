@@ -1,0 +1,179 @@
+//! What the EC2/VPC rules share: the account's EBS encryption default, whole-line deletions, network ACL
+//! entries however they are written, and registry module versions.
+
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
+use crate::cloudformation::tree::Node;
+use crate::cloudformation::CfnResource;
+use crate::fix::{line_end, line_start, Edit, Fix};
+use crate::kit::network::{field_strings, is_world_cidr, CfnSgRule, Protocol};
+use crate::terraform::check::{is_registry_module, Resource, TfContext};
+use crate::terraform::model::Block;
+use crate::terraform::view::{Config, Field};
+use crate::text::TextRange;
+
+/// Whether the configuration turns EBS encryption by default on (`aws_ebs_encryption_by_default` with
+/// `enabled` absent or `true`): AWS then encrypts every new volume and snapshot copy of the region.
+pub fn ebs_encrypted_by_default(ctx: &TfContext) -> bool {
+    ctx.all_resources("aws_ebs_encryption_by_default").any(|r| match ctx.attr(r.block, "enabled") {
+        None => true,
+        Some((_, v)) => v.as_bool() == Some(true),
+    })
+}
+
+/// An edit deleting `range` with its whole lines when nothing else shares them.
+pub fn delete_lines(source: &str, range: TextRange) -> Edit {
+    let start = line_start(source, range.start);
+    let end = line_end(source, range.end);
+    let alone = source[start..range.start].trim().is_empty() && source[range.end..end].trim().is_empty();
+    if alone {
+        Edit { range: TextRange::new(start, end), text: String::new() }
+    } else {
+        Edit { range, text: String::new() }
+    }
+}
+
+/// The major version a module call pins (`version = "~> 3.0"` is 3), if written.
+pub fn module_major_version(block: &Block) -> Option<u32> {
+    let text = block.attr("version")?.expr.as_literal_str()?;
+    let digits: String = text.chars().skip_while(|c| !c.is_ascii_digit()).take_while(|c| c.is_ascii_digit()).collect();
+    digits.parse().ok()
+}
+
+/// An inbound `allow` entry of a network ACL, wherever it was written.
+pub struct NaclEntry<'m> {
+    /// The top-level block that holds it (the ACL, the rule resource, or the VPC module call).
+    pub resource: Resource<'m>,
+    pub protocol: Option<Protocol>,
+    pub from_port: Option<f64>,
+    pub to_port: Option<f64>,
+    /// The source range attribute when it is the whole internet.
+    pub world: Option<(String, Field<'m>)>,
+}
+
+impl NaclEntry<'_> {
+    /// Whether a TCP entry's range covers `port`. `0`-`0` is read as every port, as the VPC module's examples
+    /// (and KICS) write it: AWS itself reads it as port 0, so such an entry is at best ambiguous.
+    pub fn tcp_covers(&self, port: f64) -> bool {
+        self.protocol == Some(Protocol::Tcp)
+            && match (self.from_port, self.to_port) {
+                (Some(f), Some(t)) if f == 0.0 && t == 0.0 => true,
+                (Some(f), Some(t)) => f <= port && port <= t,
+                _ => false,
+            }
+    }
+
+    /// Whether the entry lets every protocol and port in (`-1`/`all`, or TCP/UDP `0`-`65535`).
+    pub fn all_traffic(&self) -> bool {
+        match self.protocol {
+            Some(Protocol::All) => true,
+            Some(Protocol::Tcp | Protocol::Udp) => {
+                matches!((self.from_port, self.to_port), (Some(f), Some(t)) if f <= 0.0 && t >= 65535.0)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The VPC module inputs that list inbound network ACL entries.
+const VPC_MODULE_INBOUND: &[&str] = &[
+    "default_network_acl_ingress",
+    "public_inbound_acl_rules",
+    "private_inbound_acl_rules",
+    "database_inbound_acl_rules",
+    "intra_inbound_acl_rules",
+    "elasticache_inbound_acl_rules",
+    "redshift_inbound_acl_rules",
+    "outpost_inbound_acl_rules",
+];
+
+/// An entry from its configuration; the action is `action` (ACL blocks, `default_network_acl_ingress`) or
+/// `rule_action` (rule resources, the module's `*_inbound_acl_rules`).
+fn entry<'m>(ctx: &TfContext<'_, 'm>, resource: Resource<'m>, config: Config<'m>) -> Option<NaclEntry<'m>> {
+    let get = |name: &str| config.attr(name).map(|f| ctx.value(f));
+    if !get("action").or_else(|| get("rule_action"))?.as_str()?.eq_ignore_ascii_case("allow") {
+        return None;
+    }
+    let world = ["cidr_block", "ipv6_cidr_block"].iter().find_map(|name| {
+        let field = config.attr(name)?;
+        field_strings(ctx, Some(field)).into_iter().find(|c| is_world_cidr(c)).map(|c| (c, field))
+    });
+    Some(NaclEntry {
+        resource,
+        protocol: get("protocol").and_then(|v| Protocol::from_value(&v)),
+        from_port: get("from_port").and_then(|v| v.as_f64()),
+        to_port: get("to_port").and_then(|v| v.as_f64()),
+        world,
+    })
+}
+
+/// Every inbound `allow` entry: `ingress` of `aws_network_acl` and `aws_default_network_acl` (blocks or
+/// list), `aws_network_acl_rule` with `egress` absent or false, and the VPC module's inbound rule inputs.
+/// Entries whose action is not known are left out.
+pub fn nacl_inbound_allows<'m>(ctx: &TfContext<'_, 'm>) -> Vec<NaclEntry<'m>> {
+    let mut out = Vec::new();
+    for ty in ["aws_network_acl", "aws_default_network_acl"] {
+        for res in ctx.resources(ty) {
+            out.extend(res.config().nested("ingress").into_iter().filter_map(|c| entry(ctx, res, c)));
+        }
+    }
+    for res in ctx.resources("aws_network_acl_rule") {
+        let egress = match ctx.attr(res.block, "egress") {
+            None => Some(false),
+            Some((_, v)) => v.as_bool(),
+        };
+        if egress == Some(false) {
+            out.extend(entry(ctx, res, res.config()));
+        }
+    }
+    for crate::terraform::check::Resource { file, block } in ctx.blocks("module") {
+        if !is_registry_module(block, "vpc") {
+            continue;
+        }
+        let res = Resource { file, block };
+        for input in VPC_MODULE_INBOUND {
+            out.extend(res.config().nested(input).into_iter().filter_map(|c| entry(ctx, res, c)));
+        }
+    }
+    out
+}
+
+/// Whether a template's security group rule belongs to a VPC's default security group: a rule resource whose
+/// `GroupId` is `!GetAtt Vpc.DefaultSecurityGroup` or whose `GroupName` is `default` (the default VPC's
+/// group), or a group declared with the name `default` (which EC2 reserves: the template tries to manage the
+/// default group).
+pub fn cfn_in_default_group(ctx: &CfnContext, rule: &CfnSgRule) -> bool {
+    let named_default = |node: Option<&Node>| node.is_some_and(|n| ctx.eval(n).as_str() == Some("default"));
+    let props = rule.resource.properties;
+    let group_name = props.and_then(|p| p.get("GroupName"));
+    if rule.resource.ty == "AWS::EC2::SecurityGroup" {
+        return named_default(group_name);
+    }
+    let default_attr = rule.group_id.and_then(|g| g.intrinsic()).is_some_and(|(f, arg)| {
+        f == "Fn::GetAtt"
+            && match arg.as_str() {
+                Some(s) => s.ends_with(".DefaultSecurityGroup"),
+                None => arg.items().get(1).and_then(Node::as_str) == Some("DefaultSecurityGroup"),
+            }
+    });
+    default_attr || (rule.group_id.is_none() && named_default(group_name))
+}
+
+/// A template's boolean property that must be `true` and whose absence means `false`: reports it absent (at
+/// the logical id, with a fix inserting it) or false (at the entry, with a fix replacing it). `absent` and
+/// `off` are the messages' endings after the logical id. Unknown values are not reported.
+pub fn cfn_require_true(ctx: &mut CfnContext, res: CfnResource, key: &str, absent: &str, off: &str, fix_title: &str) {
+    let edit = cfn_edit::set_property(ctx.template, res, key, &serde_json::json!(true));
+    let fix = Fix::new(fix_title.to_string(), vec![edit]);
+    match ctx.prop(res, key) {
+        None => {
+            let range = ctx.header(res);
+            ctx.report(res, range, format!("`{}` {absent}", res.logical_id)).fixes.push(fix);
+        }
+        Some((node, v)) if v.as_bool() == Some(false) => {
+            let range = ctx.prop_range(res, key).unwrap_or(node.range);
+            ctx.report(res, range, format!("`{}` {off}", res.logical_id)).fixes.push(fix);
+        }
+        Some(_) => {}
+    }
+}

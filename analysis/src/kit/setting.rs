@@ -1,0 +1,137 @@
+//! Settings: an attribute (Terraform) or property (CloudFormation) that must hold a secure value, with the
+//! quick-fix that writes it. Absent (or `!Ref AWS::NoValue`) is judged by the provider's default; an unknown
+//! value is never a finding.
+
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
+use crate::cloudformation::tree::NodeKind;
+use crate::cloudformation::{CfnResource, Template};
+use crate::fix::{Edit, Fix};
+use crate::terraform::check::{Resource, TfContext};
+use crate::terraform::edit;
+use crate::value::Value;
+use serde_json::json;
+
+/// Whether any of `attrs` is written (whatever its value).
+pub fn has_any(res: Resource, attrs: &[&str]) -> bool {
+    attrs.iter().any(|a| res.block.attr(a).is_some())
+}
+
+/// A boolean setting with a secure value.
+pub struct BoolCheck<'a> {
+    pub attr: &'a str,
+    pub secure: bool,
+    /// Whether leaving the attribute out is insecure (the default is the insecure value).
+    pub absent_insecure: bool,
+    /// After the resource's address, when the attribute is absent: "does not set `x` (default `false`), so ...".
+    pub absent: &'a str,
+    /// After the resource's address, when the attribute has the insecure value.
+    pub insecure: &'a str,
+    /// The fix's title.
+    pub fix: &'a str,
+}
+
+/// Reports `res` when the setting is absent (and that is insecure) or has the insecure value; never on an
+/// unknown value. Returns whether it reported.
+pub fn check_bool(ctx: &mut TfContext, res: Resource, c: &BoolCheck) -> bool {
+    let file = ctx.file(res);
+    let secure = if c.secure { "true" } else { "false" };
+    match ctx.attr(res.block, c.attr) {
+        None if c.absent_insecure => {
+            let fix = Fix::new(c.fix, vec![edit::set_attribute(file, res.block, c.attr, secure)]);
+            ctx.report_with_fix(res, res.block.header, format!("`{}` {}", res.address(), c.absent), fix);
+            true
+        }
+        Some((attr, v)) if v.as_bool() == Some(!c.secure) => {
+            let fix = Fix::new(c.fix, vec![Edit { range: attr.expr.range, text: secure.into() }]);
+            ctx.report_with_fix(res, attr.range, format!("`{}` {}", res.address(), c.insecure), fix);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// A boolean property with a secure value (the CloudFormation side of [`BoolCheck`]).
+pub struct CfnBoolCheck<'a> {
+    /// The property, a dotted path below `Properties` (`PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled`).
+    pub prop: &'a str,
+    pub secure: bool,
+    /// Whether leaving the property out is insecure (the default is the insecure value).
+    pub absent_insecure: bool,
+    /// After the logical id, when the property is absent.
+    pub absent: &'a str,
+    /// After the logical id, when the property has the insecure value.
+    pub insecure: &'a str,
+    /// The fix's title.
+    pub fix: &'a str,
+}
+
+/// Reports `res` when the property is absent (or `!Ref AWS::NoValue`) and that is insecure, or has the insecure
+/// value; never on an unknown value. Returns whether it reported.
+pub fn check_cfn_bool(ctx: &mut CfnContext, res: CfnResource, c: &CfnBoolCheck) -> bool {
+    let secure = json!(c.secure);
+    match ctx.prop(res, c.prop) {
+        None | Some((_, Value::Null)) if c.absent_insecure => {
+            let edit = set_cfn_path(ctx.template, res, c.prop, &secure);
+            let range = ctx.header(res);
+            ctx.report(res, range, format!("`{}` {}", res.logical_id, c.absent))
+                .fixes
+                .push(Fix::new(c.fix, vec![edit]));
+            true
+        }
+        Some((node, v)) if v.as_bool() == Some(!c.secure) => {
+            let range = ctx.prop_range(res, c.prop).unwrap_or(node.range);
+            let edit = cfn_edit::replace_value(ctx.template, node, &secure);
+            ctx.report(res, range, format!("`{}` {}", res.logical_id, c.insecure))
+                .fixes
+                .push(Fix::new(c.fix, vec![edit]));
+            true
+        }
+        _ => false,
+    }
+}
+
+/// The edit setting a property at a dotted path below `Properties`, creating the missing maps on the way.
+pub fn set_cfn_path(t: &Template, res: CfnResource, path: &str, value: &serde_json::Value) -> Edit {
+    let keys: Vec<&str> = path.split('.').collect();
+    // The deepest existing map on the path.
+    let mut node = res.properties.filter(|p| matches!(p.kind, NodeKind::Map(_)));
+    let mut depth = 0;
+    while let Some(n) = node {
+        if depth + 1 >= keys.len() {
+            break;
+        }
+        match n.get(keys[depth]) {
+            Some(next) if matches!(next.kind, NodeKind::Map(_)) => {
+                node = Some(next);
+                depth += 1;
+            }
+            _ => break,
+        }
+    }
+    // The value to write at `keys[depth]`: the rest of the path nested.
+    let mut v = value.clone();
+    for key in keys[depth + 1..].iter().rev() {
+        let mut m = serde_json::Map::new();
+        m.insert(key.to_string(), v);
+        v = serde_json::Value::Object(m);
+    }
+    match node {
+        Some(map) if depth > 0 => cfn_edit::set_key(t, map, keys[depth], &v),
+        _ => cfn_edit::set_property(t, res, keys[0], &v),
+    }
+}
+
+/// A property's string value, lower-cased: `Null` when absent, `Unknown` when not known.
+pub fn cfn_lower(ctx: &CfnContext, res: CfnResource, prop: &str) -> Value {
+    match ctx.prop(res, prop) {
+        None | Some((_, Value::Null)) => Value::Null,
+        Some((_, Value::String(s))) => Value::String(s.to_ascii_lowercase()),
+        Some(_) => Value::Unknown,
+    }
+}
+
+/// Whether any of `props` is written (whatever its value).
+pub fn cfn_has_any(res: CfnResource, props: &[&str]) -> bool {
+    res.properties.is_some_and(|p| props.iter().any(|k| p.get(k).is_some()))
+}

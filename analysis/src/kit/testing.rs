@@ -1,0 +1,138 @@
+//! Test helpers for rules: run one rule on some Terraform, and check that its fixes work.
+
+use crate::document::{Document, Parsers};
+use crate::finding::Finding;
+use crate::rule::Rule;
+use crate::syntax_errors::syntax_errors;
+use crate::terraform::check::TfContext;
+use crate::terraform::{Module, TfFile};
+
+/// The day rule tests run on, pinned so that date-keyed rules test the same forever.
+pub const TEST_TODAY: crate::date::Date = crate::date::Date::new(2026, 11, 29);
+
+/// Parses `files` (path, text) as one module.
+pub fn module_files(files: &[(&str, &str)]) -> Vec<TfFile> {
+    let mut parsers = Parsers::new();
+    files
+        .iter()
+        .map(|(path, text)| {
+            let mut doc = Document::new(format!("/test/{path}"), text, 0).expect("a Terraform path");
+            doc.parse_fully(&mut parsers);
+            TfFile::read(&doc, None, &mut parsers).expect("parsed")
+        })
+        .collect()
+}
+
+/// The findings of `rule` on a module made of `files`.
+pub fn run_files(rule: &'static Rule, files: &[(&str, &str)]) -> Vec<Finding> {
+    let tf = module_files(files);
+    let mut module = Module::new(tf.iter().collect());
+    module.today = Some(TEST_TODAY);
+    let mut findings = Vec::new();
+    (rule.terraform.expect("a Terraform matcher"))(&mut TfContext::new(&module, rule, &mut findings));
+    // The rule checks one block at a time as it checks the whole module (what the editor's analysis relies on).
+    let by_block = crate::terraform::incremental::ModuleAnalysis::by_subject([rule]).analyse(&module);
+    let key = |f: &Finding| (f.file, f.range.start, f.range.end, f.message.clone(), format!("{:?}", f.fixes));
+    let (mut at_once, mut one_by_one) =
+        (findings.iter().map(key).collect::<Vec<_>>(), by_block.iter().map(key).collect::<Vec<_>>());
+    at_once.sort();
+    one_by_one.sort();
+    assert_eq!(
+        one_by_one, at_once,
+        "{}: checking one block at a time differs from checking the module at once",
+        rule.id
+    );
+    findings
+}
+
+/// The findings of `rule` on one `main.tf`.
+pub fn run(rule: &'static Rule, text: &str) -> Vec<Finding> {
+    run_files(rule, &[("main.tf", text)])
+}
+
+/// The 1-based lines the findings of `rule` start on.
+pub fn lines(rule: &'static Rule, text: &str) -> Vec<usize> {
+    run(rule, text).iter().map(|f| text[..f.range.start].matches('\n').count() + 1).collect()
+}
+
+fn syntax_error_count(text: &str) -> usize {
+    let mut parsers = Parsers::new();
+    let tree = parsers.get(crate::file_kind::Syntax::Hcl).parse(text, None).expect("no cancellation");
+    syntax_errors(&tree, &ropey::Rope::from_str(text)).len()
+}
+
+/// Applies every fix of every finding of `rule` on `text`, one at a time, and checks that the result parses
+/// without new errors and has one finding fewer. Returns the number of fixes checked.
+pub fn check_fixes(rule: &'static Rule, text: &str) -> usize {
+    let findings = run(rule, text);
+    let errors_before = syntax_error_count(text);
+    let mut checked = 0;
+    for finding in &findings {
+        for fix in &finding.fixes {
+            let fixed = fix.apply(text);
+            assert_eq!(
+                syntax_error_count(&fixed),
+                errors_before,
+                "{}: fix `{}` breaks the syntax:\n{fixed}",
+                rule.id,
+                fix.title
+            );
+            let after = run(rule, &fixed);
+            assert!(
+                after.len() < findings.len(),
+                "{}: fix `{}` does not remove its finding:\n{fixed}",
+                rule.id,
+                fix.title
+            );
+            checked += 1;
+        }
+    }
+    checked
+}
+
+/// The findings of `rule`'s CloudFormation matcher on a template (YAML, or JSON if it starts with `{`).
+pub fn run_cfn(rule: &'static Rule, text: &str) -> Vec<Finding> {
+    let path = if text.trim_start().starts_with('{') { "/test/template.json" } else { "/test/template.yaml" };
+    let mut doc = Document::new(path, text, 0).expect("a template path");
+    doc.parse_fully(&mut Parsers::new());
+    let template = crate::cloudformation::Template::from_document(&doc).expect("a CloudFormation template");
+    let scope = crate::cloudformation::eval::CfnScope::new(&template);
+    let mut findings = Vec::new();
+    let matcher = rule.cloudformation.as_ref().expect("a CloudFormation matcher");
+    let mut ctx = crate::cloudformation::check::CfnContext::new(&template, &scope, rule, &mut findings)
+        .with_today(Some(TEST_TODAY));
+    (matcher.check)(&mut ctx);
+    findings
+}
+
+/// The 1-based lines the CloudFormation findings of `rule` start on.
+pub fn cfn_lines(rule: &'static Rule, text: &str) -> Vec<usize> {
+    run_cfn(rule, text).iter().map(|f| text[..f.range.start].matches('\n').count() + 1).collect()
+}
+
+/// Like [`check_fixes`], for templates. Returns the number of fixes checked.
+pub fn check_cfn_fixes(rule: &'static Rule, text: &str) -> usize {
+    let findings = run_cfn(rule, text);
+    let path = if text.trim_start().starts_with('{') { "/test/t.json" } else { "/test/t.yaml" };
+    let errors = |t: &str| {
+        let mut doc = Document::new(path, t, 0).unwrap();
+        doc.parse_fully(&mut Parsers::new());
+        syntax_errors(doc.tree().unwrap(), doc.rope()).len()
+    };
+    let before = errors(text);
+    let mut checked = 0;
+    for finding in &findings {
+        for fix in &finding.fixes {
+            let fixed = fix.apply(text);
+            assert_eq!(errors(&fixed), before, "{}: fix `{}` breaks the syntax:\n{fixed}", rule.id, fix.title);
+            assert!(
+                run_cfn(rule, &fixed).len() < findings.len(),
+                "{}: fix `{}` does not remove its finding:\n{fixed}",
+                rule.id,
+                fix.title
+            );
+            checked += 1;
+        }
+    }
+    checked
+}

@@ -1,7 +1,0 @@
-pub mod aggregator_not_all_regions;
-pub mod recorder_disabled;
-
-use crate::rules::Rule;
-
-/// This service's rules, in catalog order.
-pub static RULES: &[&Rule] = &[&recorder_disabled::RULE, &aggregator_not_all_regions::RULE];

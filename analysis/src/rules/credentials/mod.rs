@@ -1,6 +1,0 @@
-pub mod hardcoded_credentials;
-
-use crate::rules::Rule;
-
-/// This service's rules, in catalog order.
-pub static RULES: &[&Rule] = &[&hardcoded_credentials::RULE];

@@ -1,6 +1,0 @@
-pub mod pitr_disabled;
-
-use crate::rules::Rule;
-
-/// This service's rules, in catalog order.
-pub static RULES: &[&Rule] = &[&pitr_disabled::RULE];

@@ -1,6 +1,0 @@
-pub mod detector_disabled;
-
-use crate::rules::Rule;
-
-/// This service's rules, in catalog order.
-pub static RULES: &[&Rule] = &[&detector_disabled::RULE];

@@ -1,6 +1,0 @@
-pub mod rotation_disabled;
-
-use crate::rules::Rule;
-
-/// This service's rules, in catalog order.
-pub static RULES: &[&Rule] = &[&rotation_disabled::RULE];

@@ -1,7 +1,0 @@
-pub mod policy_public;
-pub mod topic_unencrypted;
-
-use crate::rules::Rule;
-
-/// This service's rules, in catalog order.
-pub static RULES: &[&Rule] = &[&topic_unencrypted::RULE, &policy_public::RULE];

@@ -1,0 +1,94 @@
+//! The layering the crate's layout shows, held: the engine (documents, models, evaluators, findings,
+//! suppressions, the workspace) never imports the rule kit or the catalog; the kit never imports the catalog;
+//! and a rule imports no other service's folder (what two services share belongs in the kit).
+//!
+//! Test code is exempt (an engine test may run real rules); so is `fuzzing.rs`, the fuzz targets' harness.
+
+use std::path::{Path, PathBuf};
+
+fn src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A file's code without its tests (from the first `#[cfg(test)]` on) and without comments.
+fn code_of(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap();
+    let code = text.split("#[cfg(test)]").next().unwrap_or("");
+    code.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n")
+}
+
+fn relative(path: &Path) -> String {
+    path.strip_prefix(src()).unwrap().to_string_lossy().replace('\\', "/")
+}
+
+#[test]
+fn the_engine_imports_neither_the_kit_nor_the_catalog() {
+    let mut offences = Vec::new();
+    for path in rust_files(&src()) {
+        let rel = relative(&path);
+        if rel.starts_with("catalog/") || rel.starts_with("kit/") || rel == "fuzzing.rs" || rel == "lib.rs" {
+            continue;
+        }
+        let code = code_of(&path);
+        for layer in ["crate::catalog", "crate::kit"] {
+            if code.contains(layer) {
+                offences.push(format!("{rel} uses {layer}"));
+            }
+        }
+    }
+    assert!(offences.is_empty(), "{offences:#?}");
+}
+
+#[test]
+fn the_kit_does_not_import_the_catalog() {
+    let offences: Vec<String> = rust_files(&src().join("kit"))
+        .iter()
+        .filter(|p| code_of(p).contains("crate::catalog"))
+        .map(|p| relative(p))
+        .collect();
+    assert!(offences.is_empty(), "{offences:#?}");
+}
+
+#[test]
+fn rules_import_no_other_service_and_service_folders_hold_only_rules() {
+    let catalog = src().join("catalog");
+    let mut offences = Vec::new();
+    for path in rust_files(&catalog) {
+        let rel = relative(&path);
+        let parts: Vec<&str> = rel.split('/').collect();
+        let [_, service, file] = parts.as_slice() else { continue };
+        let code = code_of(&path);
+        for (i, _) in code.match_indices("crate::catalog::") {
+            let other = code[i + "crate::catalog::".len()..].split(|c: char| !c.is_alphanumeric() && c != '_').next();
+            if other != Some(service) {
+                offences.push(format!("{rel} uses crate::catalog::{}", other.unwrap_or("")));
+            }
+        }
+        if code.contains("super::super") {
+            offences.push(format!("{rel} reaches into another service through super::super"));
+        }
+        // A service's `mod.rs` lists its rules; every other file is one rule, with its `RULE`.
+        if *file == "mod.rs" {
+            if code.contains("fn ") {
+                offences.push(format!("{rel} defines functions: shared matchers belong in the kit"));
+            }
+        } else if !code.contains("pub static RULE: Rule") {
+            offences.push(format!("{rel} is not a rule (no `pub static RULE: Rule`)"));
+        }
+    }
+    assert!(offences.is_empty(), "{offences:#?}");
+}
