@@ -11,14 +11,7 @@ use crate::workspace::{Diagnostic, FileReport, ResourceInfo};
 
 /// The rules that inspect a resource type: the customer duties onus checks for it.
 pub fn duties_of(rules: Rules, ty: &str) -> Vec<&'static Rule> {
-    rules
-        .all()
-        .iter()
-        .copied()
-        .filter(|r| {
-            r.resource_types.contains(&ty) || r.cloudformation.as_ref().is_some_and(|m| m.resource_types.contains(&ty))
-        })
-        .collect()
+    rules.all().iter().copied().filter(|r| r.inspects(ty)).collect()
 }
 
 /// The service a resource type belongs to, as the rules name it.
@@ -69,7 +62,7 @@ pub fn hover_finding(d: &Diagnostic) -> Option<String> {
     let _ = writeln!(md, "Customer duty: **{}** ({}).\n", rule.row.slug(), rule.row.duty());
     let _ = writeln!(md, "{}\n", rule.why);
     let _ = writeln!(md, "**Whose duty?** {}\n", rule.aws_side);
-    let _ = writeln!(md, "**Fix:** {}", rule.fix);
+    let _ = writeln!(md, "**Fix:** {}", rule.docs().fix);
     if !d.fixes.is_empty() {
         let _ = writeln!(md, "\nA quick-fix is available.");
     }

@@ -3,6 +3,8 @@
 //! which rules exist: the catalog (`crate::catalog`) holds them, and its caller hands them to the engine as
 //! [`Rules`].
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::cloudformation::check::CfnContext;
@@ -50,19 +52,117 @@ pub struct Equivalents {
     pub trivy: &'static [&'static str],
 }
 
+impl Equivalents {
+    pub const NONE: Equivalents = Equivalents { checkov: &[], kics: &[], trivy: &[] };
+
+    pub fn is_empty(&self) -> bool {
+        self.checkov.is_empty() && self.kics.is_empty() && self.trivy.is_empty()
+    }
+
+    /// Every id, the peers' together.
+    pub fn ids(&self) -> impl Iterator<Item = &'static str> {
+        self.checkov.iter().chain(self.kics).chain(self.trivy).copied()
+    }
+}
+
 /// A Terraform matcher: reports the rule's findings in a module.
 pub type TerraformCheck = fn(&mut TfContext);
 
 /// A CloudFormation matcher: reports the rule's findings in a template.
 pub type CloudFormationCheck = fn(&mut CfnContext);
 
-/// The CloudFormation side of a rule: the types it inspects, its matcher, and its documented examples.
+/// What a rule's documentation says of its matchers: what they flag, the fix in words, and examples.
+pub struct Docs {
+    /// What it does: one or two sentences.
+    pub what: Cow<'static, str>,
+    /// The fix, in words.
+    pub fix: Cow<'static, str>,
+    /// An insecure Terraform example and its fixed form.
+    pub terraform: Option<(Cow<'static, str>, Cow<'static, str>)>,
+    /// An insecure template (YAML) and its fixed form.
+    pub cloudformation: Option<(Cow<'static, str>, Cow<'static, str>)>,
+}
+
+/// A rule's matchers, one per format it supports: written by hand ([`Custom`]) or declared with the rule kit,
+/// whose declarations give their documentation too.
+pub trait Matcher: Sync {
+    /// The Terraform resource types it inspects (the duties hover and the code lens count for them); empty when
+    /// it has no Terraform matcher.
+    fn terraform_types(&self) -> &'static [&'static str];
+    fn cloudformation_types(&self) -> &'static [&'static str];
+    fn has_terraform(&self) -> bool;
+    fn has_cloudformation(&self) -> bool;
+    /// Reports the findings of a module (nothing without a Terraform matcher).
+    fn check_terraform(&self, ctx: &mut TfContext);
+    /// Reports the findings of a template (nothing without a CloudFormation matcher).
+    fn check_cloudformation(&self, ctx: &mut CfnContext);
+    /// Whether its findings offer a quick-fix.
+    fn has_fix(&self) -> bool;
+    fn docs(&self) -> Docs;
+}
+
+/// Matchers written by hand, with their documentation.
+pub struct Custom {
+    pub what: &'static str,
+    pub fix: &'static str,
+    pub has_fix: bool,
+    pub terraform: Option<TfMatcher>,
+    pub cloudformation: Option<CfnMatcher>,
+}
+
+/// The Terraform side of a hand-written rule: the types it inspects, its matcher, and its documented examples.
+pub struct TfMatcher {
+    pub resource_types: &'static [&'static str],
+    pub check: TerraformCheck,
+    /// An insecure example and its fixed form.
+    pub example: &'static str,
+    pub fixed_example: &'static str,
+}
+
+/// The CloudFormation side of a hand-written rule: the types it inspects, its matcher, and its documented
+/// examples.
 pub struct CfnMatcher {
     pub resource_types: &'static [&'static str],
     pub check: CloudFormationCheck,
     /// An insecure template (YAML) and its fixed form.
     pub example: &'static str,
     pub fixed_example: &'static str,
+}
+
+impl Matcher for Custom {
+    fn terraform_types(&self) -> &'static [&'static str] {
+        self.terraform.as_ref().map_or(&[], |m| m.resource_types)
+    }
+    fn cloudformation_types(&self) -> &'static [&'static str] {
+        self.cloudformation.as_ref().map_or(&[], |m| m.resource_types)
+    }
+    fn has_terraform(&self) -> bool {
+        self.terraform.is_some()
+    }
+    fn has_cloudformation(&self) -> bool {
+        self.cloudformation.is_some()
+    }
+    fn check_terraform(&self, ctx: &mut TfContext) {
+        if let Some(m) = &self.terraform {
+            (m.check)(ctx)
+        }
+    }
+    fn check_cloudformation(&self, ctx: &mut CfnContext) {
+        if let Some(m) = &self.cloudformation {
+            (m.check)(ctx)
+        }
+    }
+    fn has_fix(&self) -> bool {
+        self.has_fix
+    }
+    fn docs(&self) -> Docs {
+        Docs {
+            what: self.what.into(),
+            fix: self.fix.into(),
+            terraform: self.terraform.as_ref().map(|m| (m.example.into(), m.fixed_example.into())),
+            cloudformation: self.cloudformation.as_ref().map(|m| (m.example.into(), m.fixed_example.into())),
+        }
+    }
 }
 
 pub struct Rule {
@@ -73,36 +173,42 @@ pub struct Rule {
     pub row: Row,
     /// The AWS service, as named in hover and docs (`S3`, `EC2`, `RDS`).
     pub service: &'static str,
-    /// What it does: one sentence.
-    pub what: &'static str,
     /// Why is this bad: one paragraph.
     pub why: &'static str,
     /// What AWS does here and what it leaves to the customer.
     pub aws_side: &'static str,
-    /// The fix, in words.
-    pub fix: &'static str,
-    /// An insecure example and its fixed form, in Terraform.
-    pub example: &'static str,
-    pub fixed_example: &'static str,
+    /// The peers' checks that flag exactly what this rule flags, as their sources implement them: users'
+    /// suppressions (`#checkov:skip=...`) and mapping tables go through these.
     pub equivalents: Equivalents,
-    /// The Terraform resource types the rule inspects: the duties the hover and code lens count for them.
-    pub resource_types: &'static [&'static str],
-    pub terraform: Option<TerraformCheck>,
-    pub cloudformation: Option<CfnMatcher>,
-    /// Whether the matchers offer a quick-fix.
-    pub has_fix: bool,
+    /// The peers' checks about the same duty that flag something else (onus is stricter, narrower, or looks at
+    /// other resources): listed for reference, never used to suppress. The rule's docs say how they differ.
+    pub related: Equivalents,
+    pub matcher: &'static dyn Matcher,
 }
 
 impl Rule {
     pub fn formats(&self) -> Vec<&'static str> {
         let mut out = Vec::new();
-        if self.terraform.is_some() {
+        if self.matcher.has_terraform() {
             out.push("terraform");
         }
-        if self.cloudformation.is_some() {
+        if self.matcher.has_cloudformation() {
             out.push("cloudformation");
         }
         out
+    }
+
+    /// Whether the rule inspects resources of type `ty` (Terraform or CloudFormation).
+    pub fn inspects(&self, ty: &str) -> bool {
+        self.matcher.terraform_types().contains(&ty) || self.matcher.cloudformation_types().contains(&ty)
+    }
+
+    pub fn has_fix(&self) -> bool {
+        self.matcher.has_fix()
+    }
+
+    pub fn docs(&self) -> Docs {
+        self.matcher.docs()
     }
 
     /// The rule's documentation page, relative to the repository.
@@ -113,6 +219,18 @@ impl Rule {
     /// The documentation in Markdown: the source of `onus explain` and `docs/rules/<id>.md`.
     pub fn markdown(&self) -> String {
         let eq = |ids: &[&str]| if ids.is_empty() { "none".to_string() } else { ids.join(", ") };
+        let docs = self.docs();
+        let example = |lang: &str, (bad, good): &(Cow<str>, Cow<str>)| {
+            format!("```{lang}\n{}\n```\n\nUse instead:\n```{lang}\n{}\n```\n\n", bad.trim_end(), good.trim_end())
+        };
+        let related = if self.related.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "\nRelated, not equivalent (they flag something else; never used to suppress): {}\n",
+                self.related.ids().collect::<Vec<_>>().join(", ")
+            )
+        };
         format!(
             "# {id}: {title}\n\n\
              | severity | responsibility row | service | formats | quick-fix |\n\
@@ -122,8 +240,8 @@ impl Rule {
              ## Why is this bad?\n{why}\n\n\
              ## Whose duty is it?\n{aws}\n\n\
              ## How to fix it\n{fixtext}\n\n\
-             ## Example\n```hcl\n{example}\n```\n\nUse instead:\n```hcl\n{fixed}\n```\n\n{cfn}\
-             ## Equivalents in other tools\n- Checkov: {checkov}\n- KICS: {kics}\n- Trivy/tfsec: {trivy}\n\n\
+             {tf}{cfn}\
+             ## Equivalents in other tools\n- Checkov: {checkov}\n- KICS: {kics}\n- Trivy/tfsec: {trivy}\n{related}\n\
              ## Suppressing it\n`# onus:ignore:{id} <reason>` on the line above the resource or attribute; in \
              CloudFormation, `Metadata: {{onus: {{ignore: [{id}]}}}}` on the resource.\n",
             id = self.id,
@@ -133,21 +251,17 @@ impl Rule {
             duty = self.row.duty(),
             service = self.service,
             formats = self.formats().join(", "),
-            fix = if self.has_fix { "yes" } else { "no" },
-            what = self.what,
+            fix = if self.has_fix() { "yes" } else { "no" },
+            what = docs.what,
             why = self.why,
             aws = self.aws_side,
-            fixtext = self.fix,
-            example = self.example.trim_end(),
-            fixed = self.fixed_example.trim_end(),
-            cfn = match &self.cloudformation {
-                Some(m) => format!(
-                    "In CloudFormation:\n```yaml\n{}\n```\n\nUse instead:\n```yaml\n{}\n```\n\n",
-                    m.example.trim_end(),
-                    m.fixed_example.trim_end()
-                ),
-                None => String::new(),
-            },
+            fixtext = docs.fix,
+            tf = docs.terraform.as_ref().map(|e| format!("## Example\n{}", example("hcl", e))).unwrap_or_default(),
+            cfn = docs
+                .cloudformation
+                .as_ref()
+                .map(|e| format!("In CloudFormation:\n{}", example("yaml", e)))
+                .unwrap_or_default(),
             checkov = eq(self.equivalents.checkov),
             kics = eq(self.equivalents.kics),
             trivy = eq(self.equivalents.trivy),

@@ -597,8 +597,8 @@ pub fn check_template_at(
     let scope = CfnScope::new(t);
     let mut findings = Vec::new();
     for rule in rules.all().iter().filter(|r| config.is_enabled(r.id)) {
-        if let Some(m) = &rule.cloudformation {
-            (m.check)(&mut CfnContext::new(t, &scope, rule, &mut findings).with_today(today));
+        if rule.matcher.has_cloudformation() {
+            rule.matcher.check_cloudformation(&mut CfnContext::new(t, &scope, rule, &mut findings).with_today(today));
         }
     }
     findings
@@ -608,8 +608,8 @@ pub fn check_template_at(
 pub fn check_module(module: &Module, rules: Rules, config: &Config) -> Vec<Finding> {
     let mut findings = Vec::new();
     for rule in rules.all().iter().filter(|r| config.is_enabled(r.id)) {
-        if let Some(check) = rule.terraform {
-            check(&mut TfContext::new(module, rule, &mut findings));
+        if rule.matcher.has_terraform() {
+            rule.matcher.check_terraform(&mut TfContext::new(module, rule, &mut findings));
         }
     }
     findings

@@ -21,7 +21,7 @@ fn expected_pages() -> BTreeMap<String, String> {
             rule.row.slug(),
             rule.service,
             rule.formats().join(", "),
-            if rule.has_fix { "yes" } else { "no" },
+            if rule.has_fix() { "yes" } else { "no" },
             id = rule.id,
         ));
     }

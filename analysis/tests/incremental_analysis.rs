@@ -90,7 +90,7 @@ fn every_rule_run_block_by_block_finds_what_it_finds_on_the_whole_module() {
     use onus_analysis::document::{Document, Parsers};
     use onus_analysis::terraform::{check::TfContext, incremental::ModuleAnalysis, Module, TfFile};
     let modules = modules();
-    let rules: Vec<_> = onus_analysis::catalog::all().iter().copied().filter(|r| r.terraform.is_some()).collect();
+    let rules: Vec<_> = onus_analysis::catalog::all().iter().copied().filter(|r| r.matcher.has_terraform()).collect();
     let mut parsers = Parsers::new();
     let mut findings = 0;
     for (dir, files) in &modules {
@@ -110,7 +110,7 @@ fn every_rule_run_block_by_block_finds_what_it_finds_on_the_whole_module() {
         let mut at_once = Vec::new();
         for rule in &rules {
             let mut found = Vec::new();
-            (rule.terraform.unwrap())(&mut TfContext::new(&module, rule, &mut found));
+            rule.matcher.check_terraform(&mut TfContext::new(&module, rule, &mut found));
             at_once.extend(found.iter().map(key));
         }
         let mut by_block: Vec<_> =

@@ -81,12 +81,21 @@ mod tests {
             assert!(ids.insert(rule.id), "duplicate id {}", rule.id);
             assert!(rule.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "{}", rule.id);
             assert!(rule.row.party() == crate::responsibility::Party::Customer, "{} flags an AWS row", rule.id);
-            assert!(!rule.why.is_empty() && !rule.what.is_empty() && !rule.fix.is_empty() && !rule.aws_side.is_empty());
+            let docs = rule.docs();
+            assert!(!rule.why.is_empty() && !docs.what.is_empty() && !docs.fix.is_empty() && !rule.aws_side.is_empty());
             assert!(!rule.formats().is_empty(), "{} has no matcher", rule.id);
             for kics in rule.equivalents.kics {
                 assert_eq!(kics.len(), 36, "{}: KICS ids are UUIDs", rule.id);
             }
-            assert!(!rule.resource_types.is_empty(), "{}: which resource types does it inspect?", rule.id);
+            let types = [rule.matcher.terraform_types(), rule.matcher.cloudformation_types()];
+            assert!(!types.concat().is_empty(), "{}: which resource types does it inspect?", rule.id);
+            assert_eq!(rule.matcher.has_terraform(), !types[0].is_empty(), "{}: Terraform types and matcher", rule.id);
+            assert_eq!(
+                rule.matcher.has_cloudformation(),
+                !types[1].is_empty(),
+                "{}: template types and matcher",
+                rule.id
+            );
         }
     }
 
@@ -94,20 +103,21 @@ mod tests {
     #[test]
     fn every_rule_example_is_flagged_and_its_fixed_form_is_not() {
         for rule in all() {
-            if rule.terraform.is_none() {
+            if !rule.matcher.has_terraform() {
                 continue;
             }
-            let found = testing::run(rule, rule.example);
+            let (example, fixed_example) = testing::tf_example(rule);
+            let found = testing::run(rule, &example);
             assert!(!found.is_empty(), "{}: its example raises nothing", rule.id);
-            let fixed = testing::run(rule, rule.fixed_example);
+            let fixed = testing::run(rule, &fixed_example);
             assert!(fixed.is_empty(), "{}: its fixed example still raises {:?}", rule.id, fixed);
-            let fixes = testing::check_fixes(rule, rule.example);
+            let fixes = testing::check_fixes(rule, &example);
             assert_eq!(
                 fixes > 0,
-                rule.has_fix,
+                rule.has_fix(),
                 "{}: has_fix is {} but the example has {fixes} fixes",
                 rule.id,
-                rule.has_fix
+                rule.has_fix()
             );
         }
     }

@@ -29,7 +29,8 @@ pub fn run_files(rule: &'static Rule, files: &[(&str, &str)]) -> Vec<Finding> {
     let mut module = Module::new(tf.iter().collect());
     module.today = Some(TEST_TODAY);
     let mut findings = Vec::new();
-    (rule.terraform.expect("a Terraform matcher"))(&mut TfContext::new(&module, rule, &mut findings));
+    assert!(rule.matcher.has_terraform(), "{}: no Terraform matcher", rule.id);
+    rule.matcher.check_terraform(&mut TfContext::new(&module, rule, &mut findings));
     // The rule checks one block at a time as it checks the whole module (what the editor's analysis relies on).
     let by_block = crate::terraform::incremental::ModuleAnalysis::by_subject([rule]).analyse(&module);
     let key = |f: &Finding| (f.file, f.range.start, f.range.end, f.message.clone(), format!("{:?}", f.fixes));
@@ -98,10 +99,10 @@ pub fn run_cfn(rule: &'static Rule, text: &str) -> Vec<Finding> {
     let template = crate::cloudformation::Template::from_document(&doc).expect("a CloudFormation template");
     let scope = crate::cloudformation::eval::CfnScope::new(&template);
     let mut findings = Vec::new();
-    let matcher = rule.cloudformation.as_ref().expect("a CloudFormation matcher");
+    assert!(rule.matcher.has_cloudformation(), "{}: no CloudFormation matcher", rule.id);
     let mut ctx = crate::cloudformation::check::CfnContext::new(&template, &scope, rule, &mut findings)
         .with_today(Some(TEST_TODAY));
-    (matcher.check)(&mut ctx);
+    rule.matcher.check_cloudformation(&mut ctx);
     findings
 }
 
@@ -135,4 +136,16 @@ pub fn check_cfn_fixes(rule: &'static Rule, text: &str) -> usize {
         }
     }
     checked
+}
+
+/// A rule's documented Terraform example and its fixed form.
+pub fn tf_example(rule: &Rule) -> (String, String) {
+    let (bad, good) = rule.docs().terraform.unwrap_or_else(|| panic!("{}: no Terraform example", rule.id));
+    (bad.into_owned(), good.into_owned())
+}
+
+/// A rule's documented CloudFormation example and its fixed form.
+pub fn cfn_example(rule: &Rule) -> (String, String) {
+    let (bad, good) = rule.docs().cloudformation.unwrap_or_else(|| panic!("{}: no CloudFormation example", rule.id));
+    (bad.into_owned(), good.into_owned())
 }

@@ -227,7 +227,7 @@ fn block_holding(blocks: &[Block], ranges: &[TextRange]) -> Option<usize> {
 impl ModuleAnalysis {
     /// An analysis that runs `rules` (their Terraform matchers).
     pub fn new(rules: impl IntoIterator<Item = &'static Rule>) -> ModuleAnalysis {
-        let rules: Vec<&'static Rule> = rules.into_iter().filter(|r| r.terraform.is_some()).collect();
+        let rules: Vec<&'static Rule> = rules.into_iter().filter(|r| r.matcher.has_terraform()).collect();
         ModuleAnalysis {
             runs: rules.iter().map(|_| None).collect(),
             rules,
@@ -536,10 +536,10 @@ impl ModuleAnalysis {
     /// Runs a rule on `subjects`; returns the run to keep, and the findings not kept (a run with more than
     /// [`MAX_KEPT_FINDINGS`] is made again at every analysis rather than copied).
     fn run(&self, module: &Module, rule: usize, subjects: Subjects) -> (Run, Vec<Finding>) {
-        let check = self.rules[rule].terraform.expect("Terraform rules only");
+        let rule = self.rules[rule];
         let mut findings = Vec::new();
         let ((), deps) = module.reads().frame(|| {
-            check(&mut TfContext::checking(module, self.rules[rule], &mut findings, subjects));
+            rule.matcher.check_terraform(&mut TfContext::checking(module, rule, &mut findings, subjects));
         });
         if findings.len() > MAX_KEPT_FINDINGS {
             return (Run { kept: Vec::new(), deps: deps.into(), movable: false, too_many: true }, findings);
@@ -566,14 +566,14 @@ impl ModuleAnalysis {
 
     /// Which blocks a rule checks, and what finding that out read.
     fn probe(&self, module: &Module, rule: usize) -> (Vec<Selector>, Box<[u64]>) {
-        let check = self.rules[rule].terraform.expect("Terraform rules only");
+        let rule = self.rules[rule];
         let mut findings = Vec::new();
         let (selectors, deps) = module.reads().frame(|| {
-            let mut ctx = TfContext::checking(module, self.rules[rule], &mut findings, Subjects::Probe);
-            check(&mut ctx);
+            let mut ctx = TfContext::checking(module, rule, &mut findings, Subjects::Probe);
+            rule.matcher.check_terraform(&mut ctx);
             ctx.into_selectors()
         });
-        debug_assert!(findings.is_empty(), "{}: a probe found something", self.rules[rule].id);
+        debug_assert!(findings.is_empty(), "{}: a probe found something", rule.id);
         (selectors, deps.into())
     }
 }

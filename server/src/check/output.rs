@@ -127,6 +127,8 @@ pub fn rules_json() -> Value {
 }
 
 fn rule_json(r: &Rule) -> Value {
+    let peers =
+        |e: &onus_analysis::rule::Equivalents| json!({ "checkov": e.checkov, "kics": e.kics, "trivy": e.trivy });
     json!({
         "id": r.id,
         "title": r.title,
@@ -134,13 +136,10 @@ fn rule_json(r: &Rule) -> Value {
         "row": r.row.slug(),
         "service": r.service,
         "formats": r.formats(),
-        "fix": r.has_fix,
-        "equivalents": {
-            "checkov": r.equivalents.checkov,
-            "kics": r.equivalents.kics,
-            "trivy": r.equivalents.trivy,
-        },
-        "description": r.what,
+        "fix": r.has_fix(),
+        "equivalents": peers(&r.equivalents),
+        "related": peers(&r.related),
+        "description": r.docs().what,
     })
 }
 
@@ -159,12 +158,13 @@ fn sarif(reports: &[Report]) -> impl serde::Serialize + '_ {
     let mut driver_rules: Vec<Value> = catalog::all()
         .iter()
         .map(|r| {
+            let docs = r.docs();
             json!({
                 "id": r.id,
                 "name": r.title,
                 "shortDescription": { "text": r.title },
-                "fullDescription": { "text": r.what },
-                "help": { "text": format!("{}\n\nFix: {}", r.why, r.fix), "markdown": r.markdown() },
+                "fullDescription": { "text": docs.what },
+                "help": { "text": format!("{}\n\nFix: {}", r.why, docs.fix), "markdown": r.markdown() },
                 "defaultConfiguration": { "level": sarif_level(r.severity) },
                 "properties": {
                     "severity": r.severity.name(),

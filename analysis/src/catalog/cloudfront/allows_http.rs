@@ -3,7 +3,7 @@ use crate::cloudformation::edit as cfn_edit;
 use crate::fix::{Edit, Fix};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 
 pub static RULE: Rule = Rule {
@@ -12,15 +12,26 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::NetworkSecurity,
     service: "CloudFront",
-    what: "Flags `aws_cloudfront_distribution` cache behaviours (`default_cache_behavior` and every \
-           `ordered_cache_behavior`) whose `viewer_protocol_policy` is `allow-all`.",
     why: "With `allow-all`, viewers can fetch the site over plain HTTP: cookies, tokens and pages travel in \
           clear and can be read or altered on the way (injected scripts, ads, malware), and users who type the \
           bare domain never reach HTTPS.",
     aws_side: "AWS serves HTTPS on every distribution at no cost, but honours the viewer protocol policy the \
                customer chooses for each cache behaviour.",
-    fix: "Set `viewer_protocol_policy = \"redirect-to-https\"` (or `https-only`) on every cache behaviour.",
-    example: r#"resource "aws_cloudfront_distribution" "site" {
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_34"],
+        kics: &["55af1353-2f62-4fa0-a8e1-a210ca2708f5", "31733ee2-fef0-4e87-9778-65da22a8ecf1"],
+        trivy: &["AVD-AWS-0012", "aws-cloudfront-enforce-https"],
+    },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_cloudfront_distribution` cache behaviours (`default_cache_behavior` and every \
+               `ordered_cache_behavior`) whose `viewer_protocol_policy` is `allow-all`.",
+        fix: "Set `viewer_protocol_policy = \"redirect-to-https\"` (or `https-only`) on every cache behaviour.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_cloudfront_distribution"],
+            check: check,
+            example: r#"resource "aws_cloudfront_distribution" "site" {
   enabled = true
 
   default_cache_behavior {
@@ -30,7 +41,7 @@ pub static RULE: Rule = Rule {
     viewer_protocol_policy = "allow-all"
   }
 }"#,
-    fixed_example: r#"resource "aws_cloudfront_distribution" "site" {
+            fixed_example: r#"resource "aws_cloudfront_distribution" "site" {
   enabled = true
 
   default_cache_behavior {
@@ -40,17 +51,11 @@ pub static RULE: Rule = Rule {
     viewer_protocol_policy = "redirect-to-https"
   }
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_34"],
-        kics: &["55af1353-2f62-4fa0-a8e1-a210ca2708f5", "31733ee2-fef0-4e87-9778-65da22a8ecf1"],
-        trivy: &["AVD-AWS-0012", "aws-cloudfront-enforce-https"],
-    },
-    resource_types: &["aws_cloudfront_distribution"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::CloudFront::Distribution"],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::CloudFront::Distribution"],
+            check: check_cfn,
+            example: r#"Resources:
   Cdn:
     Type: AWS::CloudFront::Distribution
     Properties:
@@ -60,7 +65,7 @@ pub static RULE: Rule = Rule {
           TargetOriginId: site
           ViewerProtocolPolicy: allow-all
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Cdn:
     Type: AWS::CloudFront::Distribution
     Properties:
@@ -70,8 +75,8 @@ pub static RULE: Rule = Rule {
           TargetOriginId: site
           ViewerProtocolPolicy: redirect-to-https
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 fn check_cfn(ctx: &mut CfnContext) {

@@ -3,7 +3,7 @@ use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 
@@ -13,21 +13,32 @@ pub static RULE: Rule = Rule {
     severity: Severity::Low,
     row: Row::Compliance,
     service: "CloudFront",
-    what: "Flags `aws_cloudfront_distribution` resources without a `logging_config` block (standard logging to \
-           S3) and without a CloudWatch log delivery source (`aws_cloudwatch_log_delivery_source`) for the \
-           distribution.",
     why: "Viewer request logs are the record of who fetched what from the edge: client IPs, URIs, status codes, \
           TLS versions. Without them, abuse, scraping, credential stuffing against the origin or data \
           exfiltration through the CDN cannot be investigated, and audits cannot show request logging.",
     aws_side: "AWS can deliver a log line for every viewer request, to S3 or CloudWatch, but delivers none until \
                the customer configures logging. Enabling, retaining and reviewing the logs is the customer's \
                duty.",
-    fix: "Add `logging_config { bucket = <bucket>.bucket_domain_name  prefix = \"cloudfront/\" }` (the bucket \
-          needs ACLs enabled for CloudFront's log delivery), or set up CloudWatch log delivery.",
-    example: r#"resource "aws_cloudfront_distribution" "site" {
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_86"],
+        kics: &["94690d79-b3b0-43de-b656-84ebef5753e5", "de77cd9f-0e8b-46cc-b4a4-b6b436838642"],
+        trivy: &["AVD-AWS-0010", "aws-cloudfront-enable-logging"],
+    },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_cloudfront_distribution` resources without a `logging_config` block (standard logging to \
+               S3) and without a CloudWatch log delivery source (`aws_cloudwatch_log_delivery_source`) for the \
+               distribution.",
+        fix: "Add `logging_config { bucket = <bucket>.bucket_domain_name  prefix = \"cloudfront/\" }` (the bucket \
+              needs ACLs enabled for CloudFront's log delivery), or set up CloudWatch log delivery.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_cloudfront_distribution"],
+            check: check,
+            example: r#"resource "aws_cloudfront_distribution" "site" {
   enabled = true
 }"#,
-    fixed_example: r#"resource "aws_cloudfront_distribution" "site" {
+            fixed_example: r#"resource "aws_cloudfront_distribution" "site" {
   enabled = true
 
   logging_config {
@@ -35,24 +46,18 @@ pub static RULE: Rule = Rule {
     prefix = "cloudfront/"
   }
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_86"],
-        kics: &["94690d79-b3b0-43de-b656-84ebef5753e5", "de77cd9f-0e8b-46cc-b4a4-b6b436838642"],
-        trivy: &["AVD-AWS-0010", "aws-cloudfront-enable-logging"],
-    },
-    resource_types: &["aws_cloudfront_distribution"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::CloudFront::Distribution"],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::CloudFront::Distribution"],
+            check: check_cfn,
+            example: r#"Resources:
   Cdn:
     Type: AWS::CloudFront::Distribution
     Properties:
       DistributionConfig:
         Enabled: true
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Cdn:
     Type: AWS::CloudFront::Distribution
     Properties:
@@ -62,8 +67,8 @@ pub static RULE: Rule = Rule {
           Bucket: my-logs.s3.amazonaws.com
           Prefix: cloudfront/
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 fn check_cfn(ctx: &mut CfnContext) {

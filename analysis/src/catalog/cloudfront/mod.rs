@@ -29,7 +29,7 @@ mod tests {
 resource "%s" "b" {
 "#;
         for rule in super::RULES {
-            for ty in rule.resource_types {
+            for ty in rule.matcher.terraform_types() {
                 let _ = run(rule, &text.replace("%s", ty));
             }
         }

@@ -3,7 +3,7 @@ use crate::cloudformation::edit as cfn_edit;
 use crate::fix::{Edit, Fix};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 
@@ -13,18 +13,29 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::NetworkSecurity,
     service: "CloudFront",
-    what: "Flags `aws_cloudfront_distribution` resources whose viewer certificate allows TLS below 1.2: no \
-           `viewer_certificate`, the default `*.cloudfront.net` certificate (which always accepts TLS 1.0), or \
-           a `minimum_protocol_version` absent (`TLSv1`) or older than `TLSv1.2_2018`.",
     why: "TLS 1.0 and 1.1 are deprecated (RFC 8996) and have known weaknesses; a viewer that can be \
           downgraded to them exposes its session. PCI DSS and most compliance baselines require TLS 1.2 or \
           later for anything carrying credentials or personal data.",
     aws_side: "AWS offers security policies from SSLv3 to TLS 1.3 and applies the one the distribution names; \
                with the default CloudFront certificate it keeps TLS 1.0 for compatibility. Choosing a custom \
                certificate and a modern policy is the customer's duty.",
-    fix: "Use your own certificate (ACM) with `ssl_support_method = \"sni-only\"` and \
-          `minimum_protocol_version = \"TLSv1.2_2021\"`.",
-    example: r#"resource "aws_cloudfront_distribution" "site" {
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_174"],
+        kics: &["00e5e55e-c2ff-46b3-a757-a7a1cd802456", "dc17ee4b-ddf2-4e23-96e8-7a36abad1303"],
+        trivy: &["AVD-AWS-0013", "aws-cloudfront-use-secure-tls-policy"],
+    },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_cloudfront_distribution` resources whose viewer certificate allows TLS below 1.2: no \
+               `viewer_certificate`, the default `*.cloudfront.net` certificate (which always accepts TLS 1.0), or \
+               a `minimum_protocol_version` absent (`TLSv1`) or older than `TLSv1.2_2018`.",
+        fix: "Use your own certificate (ACM) with `ssl_support_method = \"sni-only\"` and \
+              `minimum_protocol_version = \"TLSv1.2_2021\"`.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_cloudfront_distribution"],
+            check: check,
+            example: r#"resource "aws_cloudfront_distribution" "site" {
   enabled = true
 
   viewer_certificate {
@@ -33,7 +44,7 @@ pub static RULE: Rule = Rule {
     minimum_protocol_version = "TLSv1_2016"
   }
 }"#,
-    fixed_example: r#"resource "aws_cloudfront_distribution" "site" {
+            fixed_example: r#"resource "aws_cloudfront_distribution" "site" {
   enabled = true
 
   viewer_certificate {
@@ -42,17 +53,11 @@ pub static RULE: Rule = Rule {
     minimum_protocol_version = "TLSv1.2_2021"
   }
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_174"],
-        kics: &["00e5e55e-c2ff-46b3-a757-a7a1cd802456", "dc17ee4b-ddf2-4e23-96e8-7a36abad1303"],
-        trivy: &["AVD-AWS-0013", "aws-cloudfront-use-secure-tls-policy"],
-    },
-    resource_types: &["aws_cloudfront_distribution"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::CloudFront::Distribution"],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::CloudFront::Distribution"],
+            check: check_cfn,
+            example: r#"Resources:
   Cdn:
     Type: AWS::CloudFront::Distribution
     Properties:
@@ -63,7 +68,7 @@ pub static RULE: Rule = Rule {
           SslSupportMethod: sni-only
           MinimumProtocolVersion: TLSv1.1_2016
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Cdn:
     Type: AWS::CloudFront::Distribution
     Properties:
@@ -74,8 +79,8 @@ pub static RULE: Rule = Rule {
           SslSupportMethod: sni-only
           MinimumProtocolVersion: TLSv1.2_2021
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 const MODERN: [&str; 5] = ["TLSv1.2_2018", "TLSv1.2_2019", "TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"];

@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use serde_json::json;
@@ -13,41 +13,46 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::AccountCompromise,
     service: "CloudTrail",
-    what: "Flags `aws_cloudtrail` trails without `enable_log_file_validation = true` (the provider's default is \
-           off).",
     why: "Without digest files, nobody can prove that a log file was not modified or deleted after CloudTrail \
           delivered it. An intruder with write access to the log bucket can then erase or rewrite the record of \
           what they did, and the logs lose their value as evidence.",
     aws_side: "AWS signs hourly digest files with SHA-256 and RSA when validation is on, and the AWS CLI checks \
                them. Turning validation on, and protecting the log bucket, is the customer's duty.",
-    fix: "Set `enable_log_file_validation = true`.",
-    example: r#"resource "aws_cloudtrail" "main" {
-  name           = "main"
-  s3_bucket_name = "audit-logs"
-}"#,
-    fixed_example: r#"resource "aws_cloudtrail" "main" {
-  name                       = "main"
-  s3_bucket_name             = "audit-logs"
-  enable_log_file_validation = true
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_36"],
         kics: &["52ffcfa6-6c70-4ea6-8376-d828d3961669", "2a3560fe-52ca-4443-b34f-bf0ed5eb74c8"],
         trivy: &["AVD-AWS-0016", "aws-cloudtrail-enable-log-validation"],
     },
-    resource_types: &["aws_cloudtrail"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::CloudTrail::Trail"],
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_cloudtrail` trails without `enable_log_file_validation = true` (the provider's default is \
+               off).",
+        fix: "Set `enable_log_file_validation = true`.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_cloudtrail"],
+            check: check,
+            example: r#"resource "aws_cloudtrail" "main" {
+  name           = "main"
+  s3_bucket_name = "audit-logs"
+}"#,
+            fixed_example: r#"resource "aws_cloudtrail" "main" {
+  name                       = "main"
+  s3_bucket_name             = "audit-logs"
+  enable_log_file_validation = true
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::CloudTrail::Trail"],
+            check: check_cfn,
+            example: r#"Resources:
   Trail:
     Type: AWS::CloudTrail::Trail
     Properties:
       S3BucketName: audit-logs
       IsLogging: true
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Trail:
     Type: AWS::CloudTrail::Trail
     Properties:
@@ -55,8 +60,8 @@ pub static RULE: Rule = Rule {
       IsLogging: true
       EnableLogFileValidation: true
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 fn check_cfn(ctx: &mut CfnContext) {

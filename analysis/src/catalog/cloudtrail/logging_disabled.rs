@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use serde_json::json;
@@ -13,7 +13,6 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::AccountCompromise,
     service: "CloudTrail",
-    what: "Flags `aws_cloudtrail` trails with `enable_logging = false`.",
     why: "A trail that does not log records nothing: API calls made with stolen credentials, privilege \
           escalations and the deletion of resources leave no trace to alert on or to investigate afterwards. \
           Stopping a trail is one of the first things an intruder does, so a trail declared stopped in code \
@@ -21,28 +20,34 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS records the last 90 days of management events in the Event history of each account and runs \
                the trail when asked. Keeping a trail on, with its logs retained beyond 90 days, is the \
                customer's duty: a stopped trail delivers nothing.",
-    fix: "Set `enable_logging = true` (or remove the attribute: trails log by default).",
-    example: r#"resource "aws_cloudtrail" "main" {
-  name           = "main"
-  s3_bucket_name = "audit-logs"
-  enable_logging = false
-}"#,
-    fixed_example: r#"resource "aws_cloudtrail" "main" {
-  name           = "main"
-  s3_bucket_name = "audit-logs"
-  enable_logging = true
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_251"],
         kics: &["4bb76f17-3d63-4529-bdca-2b454529d774", "5c0b06d5-b7a4-484c-aeb0-75a836269ff0"],
         trivy: &[],
     },
-    resource_types: &["aws_cloudtrail"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::CloudTrail::Trail"],
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_cloudtrail` trails with `enable_logging = false`.",
+        fix: "Set `enable_logging = true` (or remove the attribute: trails log by default).",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_cloudtrail"],
+            check: check,
+            example: r#"resource "aws_cloudtrail" "main" {
+  name           = "main"
+  s3_bucket_name = "audit-logs"
+  enable_logging = false
+}"#,
+            fixed_example: r#"resource "aws_cloudtrail" "main" {
+  name           = "main"
+  s3_bucket_name = "audit-logs"
+  enable_logging = true
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::CloudTrail::Trail"],
+            check: check_cfn,
+            example: r#"Resources:
   Trail:
     Type: AWS::CloudTrail::Trail
     Properties:
@@ -50,7 +55,7 @@ pub static RULE: Rule = Rule {
       IsLogging: false
       IsMultiRegionTrail: true
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Trail:
     Type: AWS::CloudTrail::Trail
     Properties:
@@ -58,8 +63,8 @@ pub static RULE: Rule = Rule {
       IsLogging: true
       IsMultiRegionTrail: true
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 /// `IsLogging` is required in CloudFormation: only an explicit `false` is a finding.

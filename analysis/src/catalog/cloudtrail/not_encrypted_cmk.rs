@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use serde_json::json;
@@ -13,43 +13,48 @@ pub static RULE: Rule = Rule {
     severity: Severity::Low,
     row: Row::AccountCompromise,
     service: "CloudTrail",
-    what: "Flags `aws_cloudtrail` trails without a `kms_key_id`: their log files are encrypted only with the \
-           bucket's S3-managed keys.",
     why: "With SSE-S3 anyone who may read the log bucket reads the logs. Encrypting them with a customer-managed \
           KMS key adds a second, separately audited permission (`kms:Decrypt`), so that a too-broad bucket \
           policy or a leaked read-only role does not expose the account's whole activity history, and access to \
           the logs can be revoked by disabling the key.",
     aws_side: "AWS encrypts the log files at rest in any case (SSE-S3) and uses the KMS key you name. Creating the \
                key, granting CloudTrail the use of it and deciding who may decrypt is the customer's duty.",
-    fix: "Create an `aws_kms_key` whose key policy lets `cloudtrail.amazonaws.com` call `kms:GenerateDataKey*`, \
-          and set the trail's `kms_key_id` to its ARN.",
-    example: r#"resource "aws_cloudtrail" "main" {
-  name           = "main"
-  s3_bucket_name = "audit-logs"
-}"#,
-    fixed_example: r#"resource "aws_cloudtrail" "main" {
-  name           = "main"
-  s3_bucket_name = "audit-logs"
-  kms_key_id     = aws_kms_key.cloudtrail.arn
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_35"],
         kics: &["5d9e3164-9265-470c-9a10-57ae454ac0c7", "050a9ba8-d1cb-4c61-a5e8-8805a70d3b85"],
         trivy: &["AVD-AWS-0015", "aws-cloudtrail-encryption-customer-key"],
     },
-    resource_types: &["aws_cloudtrail"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::CloudTrail::Trail"],
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_cloudtrail` trails without a `kms_key_id`: their log files are encrypted only with the \
+               bucket's S3-managed keys.",
+        fix: "Create an `aws_kms_key` whose key policy lets `cloudtrail.amazonaws.com` call `kms:GenerateDataKey*`, \
+              and set the trail's `kms_key_id` to its ARN.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_cloudtrail"],
+            check: check,
+            example: r#"resource "aws_cloudtrail" "main" {
+  name           = "main"
+  s3_bucket_name = "audit-logs"
+}"#,
+            fixed_example: r#"resource "aws_cloudtrail" "main" {
+  name           = "main"
+  s3_bucket_name = "audit-logs"
+  kms_key_id     = aws_kms_key.cloudtrail.arn
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::CloudTrail::Trail"],
+            check: check_cfn,
+            example: r#"Resources:
   Trail:
     Type: AWS::CloudTrail::Trail
     Properties:
       S3BucketName: audit-logs
       IsLogging: true
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Trail:
     Type: AWS::CloudTrail::Trail
     Properties:
@@ -57,8 +62,8 @@ pub static RULE: Rule = Rule {
       IsLogging: true
       KMSKeyId: !Ref TrailKey
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 fn check_cfn(ctx: &mut CfnContext) {

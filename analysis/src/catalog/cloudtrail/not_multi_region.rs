@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use serde_json::json;
@@ -13,8 +13,6 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::AccountCompromise,
     service: "CloudTrail",
-    what: "Flags `aws_cloudtrail` trails without `is_multi_region_trail = true` (the provider's default is a \
-           single-region trail) and trails with `include_global_service_events = false`.",
     why: "A single-region trail records nothing in the other regions: an intruder who launches instances or \
           creates keys in a region you do not use goes unseen. Global services (IAM, STS, CloudFront) log their \
           events to us-east-1 only when global service events are included, so turning them off hides the \
@@ -22,34 +20,41 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS delivers the events of every region to one trail when it is a multi-region trail, and keeps \
                90 days of Event history per region. Choosing a trail that covers every region and the global \
                services is the customer's duty.",
-    fix: "Set `is_multi_region_trail = true` and keep `include_global_service_events` at its default `true`.",
-    example: r#"resource "aws_cloudtrail" "main" {
-  name           = "main"
-  s3_bucket_name = "audit-logs"
-}"#,
-    fixed_example: r#"resource "aws_cloudtrail" "main" {
-  name                  = "main"
-  s3_bucket_name        = "audit-logs"
-  is_multi_region_trail = true
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_67"],
         kics: &["8173d5eb-96b5-4aa6-a71b-ecfa153c123d", "058ac855-989f-4378-ba4d-52d004020da7"],
         trivy: &["AVD-AWS-0014", "aws-cloudtrail-enable-all-regions"],
     },
-    resource_types: &["aws_cloudtrail"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::CloudTrail::Trail"],
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_cloudtrail` trails without `is_multi_region_trail = true` (the provider's default is a \
+               single-region trail) and trails with `include_global_service_events = false`.",
+        fix: "Set `is_multi_region_trail = true` and keep `include_global_service_events` at its default `true`.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_cloudtrail"],
+            check: check,
+            example: r#"resource "aws_cloudtrail" "main" {
+  name           = "main"
+  s3_bucket_name = "audit-logs"
+}"#,
+            fixed_example: r#"resource "aws_cloudtrail" "main" {
+  name                  = "main"
+  s3_bucket_name        = "audit-logs"
+  is_multi_region_trail = true
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::CloudTrail::Trail"],
+            check: check_cfn,
+            example: r#"Resources:
   Trail:
     Type: AWS::CloudTrail::Trail
     Properties:
       S3BucketName: audit-logs
       IsLogging: true
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Trail:
     Type: AWS::CloudTrail::Trail
     Properties:
@@ -57,8 +62,8 @@ pub static RULE: Rule = Rule {
       IsLogging: true
       IsMultiRegionTrail: true
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 fn check_cfn(ctx: &mut CfnContext) {

@@ -3,7 +3,7 @@ use crate::cloudformation::edit as cfn_edit;
 use crate::cloudformation::tree::{Entry, Node, NodeKind, Style};
 use crate::fix::{line_end, line_start, Edit, Fix};
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use crate::text::TextRange;
@@ -15,16 +15,27 @@ pub static RULE: Rule = Rule {
     severity: Severity::Low,
     row: Row::AccountCompromise,
     service: "AWS Config",
-    what: "Flags `aws_config_configuration_aggregator` sources (`account_aggregation_source`, \
-           `organization_aggregation_source`) without `all_regions = true`, including those that list regions.",
     why: "An aggregator gives one view of the configuration and compliance of many accounts. One that lists \
           regions misses the others, including regions enabled later, and those are where unexpected resources \
           (an intruder's instances, a forgotten test stack) are least likely to be noticed.",
     aws_side: "AWS collects the configuration and compliance data of the accounts and regions an aggregator \
                names, and adds new regions automatically when it is set to all regions. Choosing that scope is \
                the customer's duty.",
-    fix: "Set `all_regions = true` in the source block and remove its `regions` list.",
-    example: r#"resource "aws_config_configuration_aggregator" "org" {
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_121"],
+        kics: &["ac5a0bc0-a54c-45aa-90c3-15f7703b9132", "9f3cf08e-72a2-4eb1-8007-e3b1b0e10d4d"],
+        trivy: &["AVD-AWS-0019", "aws-config-aggregate-all-regions"],
+    },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_config_configuration_aggregator` sources (`account_aggregation_source`, \
+               `organization_aggregation_source`) without `all_regions = true`, including those that list regions.",
+        fix: "Set `all_regions = true` in the source block and remove its `regions` list.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_config_configuration_aggregator"],
+            check: check,
+            example: r#"resource "aws_config_configuration_aggregator" "org" {
   name = "org"
 
   account_aggregation_source {
@@ -32,7 +43,7 @@ pub static RULE: Rule = Rule {
     regions     = ["us-east-1", "eu-west-1"]
   }
 }"#,
-    fixed_example: r#"resource "aws_config_configuration_aggregator" "org" {
+            fixed_example: r#"resource "aws_config_configuration_aggregator" "org" {
   name = "org"
 
   account_aggregation_source {
@@ -40,17 +51,11 @@ pub static RULE: Rule = Rule {
     all_regions = true
   }
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_121"],
-        kics: &["ac5a0bc0-a54c-45aa-90c3-15f7703b9132", "9f3cf08e-72a2-4eb1-8007-e3b1b0e10d4d"],
-        trivy: &["AVD-AWS-0019", "aws-config-aggregate-all-regions"],
-    },
-    resource_types: &["aws_config_configuration_aggregator"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::Config::ConfigurationAggregator"],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::Config::ConfigurationAggregator"],
+            check: check_cfn,
+            example: r#"Resources:
   Aggregator:
     Type: AWS::Config::ConfigurationAggregator
     Properties:
@@ -58,7 +63,7 @@ pub static RULE: Rule = Rule {
         - AccountIds: ['123456789012']
           AwsRegions: [us-east-1, eu-west-1]
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Aggregator:
     Type: AWS::Config::ConfigurationAggregator
     Properties:
@@ -66,8 +71,8 @@ pub static RULE: Rule = Rule {
         - AccountIds: ['123456789012']
           AllAwsRegions: true
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 fn check_cfn(ctx: &mut CfnContext) {
@@ -214,9 +219,9 @@ resource "aws_config_configuration_aggregator" "unknown" {
 
     #[test]
     fn the_fix_replaces_the_region_list() {
-        let found = run(&RULE, RULE.example);
-        let fixed = found[0].fixes[0].apply(RULE.example);
-        assert_eq!(fixed, RULE.fixed_example);
+        let found = run(&RULE, &crate::kit::testing::tf_example(&RULE).0);
+        let fixed = found[0].fixes[0].apply(&crate::kit::testing::tf_example(&RULE).0);
+        assert_eq!(fixed, crate::kit::testing::tf_example(&RULE).1);
     }
 
     #[test]
@@ -237,8 +242,8 @@ resource "aws_config_configuration_aggregator" "unknown" {
 
     #[test]
     fn the_cloudformation_fix_replaces_the_region_list() {
-        let m = RULE.cloudformation.as_ref().unwrap();
-        let found = crate::kit::testing::run_cfn(&RULE, m.example);
-        assert_eq!(found[0].fixes[0].apply(m.example), m.fixed_example);
+        let m = crate::kit::testing::cfn_example(&RULE);
+        let found = crate::kit::testing::run_cfn(&RULE, &m.0);
+        assert_eq!(found[0].fixes[0].apply(&m.0), m.1);
     }
 }

@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 use crate::terraform::model::ExprKind;
@@ -15,10 +15,6 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::AccountCompromise,
     service: "AWS Config",
-    what: "Flags an `aws_config_configuration_recorder_status` with `is_enabled = false`, a configuration \
-           recorder that no recorder status turns on, and a recorder whose `recording_group` leaves out \
-           resource types (`all_supported = false`) or the global resources (`include_global_resource_types = \
-           false`).",
     why: "AWS Config keeps the history of every resource's configuration: who opened a security group, when a \
           bucket became public, which role gained a policy. A recorder that is stopped, or that skips resource \
           types, leaves gaps in exactly the record an investigation or an audit needs, and Config rules and \
@@ -26,9 +22,20 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS records the configuration items and evaluates the rules once a recorder is created and \
                started. Creating the recorder, starting it (a recorder is created stopped) and choosing what it \
                records is the customer's duty. Global resources such as IAM need recording in one region only.",
-    fix: "Start the recorder with an `aws_config_configuration_recorder_status` (`is_enabled = true`) and record \
-          all supported resource types, including the global ones in one region.",
-    example: r#"resource "aws_config_configuration_recorder" "main" {
+    equivalents: Equivalents { checkov: &["CKV2_AWS_45", "CKV2_AWS_48"], kics: &[], trivy: &[] },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags an `aws_config_configuration_recorder_status` with `is_enabled = false`, a configuration \
+               recorder that no recorder status turns on, and a recorder whose `recording_group` leaves out \
+               resource types (`all_supported = false`) or the global resources (`include_global_resource_types = \
+               false`).",
+        fix: "Start the recorder with an `aws_config_configuration_recorder_status` (`is_enabled = true`) and record \
+              all supported resource types, including the global ones in one region.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_config_configuration_recorder", "aws_config_configuration_recorder_status"],
+            check: check,
+            example: r#"resource "aws_config_configuration_recorder" "main" {
   name     = "main"
   role_arn = aws_iam_role.config.arn
 }
@@ -37,7 +44,7 @@ resource "aws_config_configuration_recorder_status" "main" {
   name       = aws_config_configuration_recorder.main.name
   is_enabled = false
 }"#,
-    fixed_example: r#"resource "aws_config_configuration_recorder" "main" {
+            fixed_example: r#"resource "aws_config_configuration_recorder" "main" {
   name     = "main"
   role_arn = aws_iam_role.config.arn
 }
@@ -46,13 +53,11 @@ resource "aws_config_configuration_recorder_status" "main" {
   name       = aws_config_configuration_recorder.main.name
   is_enabled = true
 }"#,
-    equivalents: Equivalents { checkov: &["CKV2_AWS_45", "CKV2_AWS_48"], kics: &[], trivy: &[] },
-    resource_types: &["aws_config_configuration_recorder", "aws_config_configuration_recorder_status"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::Config::ConfigurationRecorder"],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::Config::ConfigurationRecorder"],
+            check: check_cfn,
+            example: r#"Resources:
   Recorder:
     Type: AWS::Config::ConfigurationRecorder
     Properties:
@@ -61,7 +66,7 @@ resource "aws_config_configuration_recorder_status" "main" {
         AllSupported: true
         IncludeGlobalResourceTypes: false
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Recorder:
     Type: AWS::Config::ConfigurationRecorder
     Properties:
@@ -70,8 +75,8 @@ resource "aws_config_configuration_recorder_status" "main" {
         AllSupported: true
         IncludeGlobalResourceTypes: true
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 /// CloudFormation starts a recorder once its delivery channel exists: only the recording group is judged.
@@ -213,8 +218,8 @@ mod tests {
 
     #[test]
     fn flags_a_stopped_status() {
-        assert_eq!(lines(&RULE, RULE.example), [8]);
-        assert_eq!(check_fixes(&RULE, RULE.example), 1);
+        assert_eq!(lines(&RULE, &crate::kit::testing::tf_example(&RULE).0), [8]);
+        assert_eq!(check_fixes(&RULE, &crate::kit::testing::tf_example(&RULE).0), 1);
     }
 
     #[test]

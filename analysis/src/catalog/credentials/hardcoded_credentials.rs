@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::tree::{Node, NodeKind};
 use crate::cloudformation::CfnResource;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::eval::{base64_decode, UNKNOWN_PART};
 use crate::terraform::model::{Block, ExprKind};
@@ -16,12 +16,6 @@ pub static RULE: Rule = Rule {
     severity: Severity::Critical,
     row: Row::DataSharing,
     service: "EC2, Lambda, IAM",
-    what: "Flags AWS access key ids, secret-key-like tokens, `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY` \
-           assignments, writes to `~/.aws/credentials` and PEM private keys in instance user data (plain or \
-           base64, launch templates and configurations, the ec2-instance and autoscaling modules), provisioners, \
-           Lambda environment variables and the `aws` provider's `access_key`/`secret_key`; in CloudFormation, \
-           the same in `UserData` and Lambda (and SAM) `Environment.Variables`, and console passwords written \
-           in an IAM user's `LoginProfile`.",
     why: "Everything in Terraform code ends up in version control, in the state file, in CI logs and, for user \
           data and Lambda environment variables, readable through the EC2 and Lambda APIs and from inside the \
           instance by any process. A key written there is shared with everyone who can read any of those; it \
@@ -30,23 +24,6 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS provides instance profiles, Lambda execution roles and IAM Roles Anywhere, which hand \
                workloads short-lived credentials that rotate on their own, and Secrets Manager and SSM \
                Parameter Store for other secrets. Using them instead of long-lived keys is the customer's duty.",
-    fix: "Remove the credentials (and deactivate them: they have leaked). Give instances an \
-          `iam_instance_profile` and functions an execution role; read other secrets at run time from Secrets \
-          Manager or SSM Parameter Store; configure the provider through the environment, a profile or \
-          `assume_role`.",
-    example: r#"resource "aws_instance" "app" {
-  ami           = "ami-0123456789abcdef0"
-  instance_type = "t3.micro"
-  user_data     = <<-EOT
-    #!/bin/bash
-    export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE
-  EOT
-}"#,
-    fixed_example: r#"resource "aws_instance" "app" {
-  ami                  = "ami-0123456789abcdef0"
-  instance_type        = "t3.micro"
-  iam_instance_profile = aws_iam_instance_profile.app.name
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_46", "CKV_AWS_45", "CKV_AWS_41"],
         kics: &[
@@ -65,25 +42,53 @@ pub static RULE: Rule = Rule {
             "aws-ec2-no-secrets-in-launch-template-user-data",
         ],
     },
-    resource_types: &[
-        "aws_instance",
-        "aws_launch_template",
-        "aws_launch_configuration",
-        "aws_spot_instance_request",
-        "aws_lambda_function",
-    ],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &[
-            "AWS::EC2::Instance",
-            "AWS::EC2::LaunchTemplate",
-            "AWS::AutoScaling::LaunchConfiguration",
-            "AWS::Lambda::Function",
-            "AWS::Serverless::Function",
-            "AWS::IAM::User",
-        ],
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags AWS access key ids, secret-key-like tokens, `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY` \
+               assignments, writes to `~/.aws/credentials` and PEM private keys in instance user data (plain or \
+               base64, launch templates and configurations, the ec2-instance and autoscaling modules), provisioners, \
+               Lambda environment variables and the `aws` provider's `access_key`/`secret_key`; in CloudFormation, \
+               the same in `UserData` and Lambda (and SAM) `Environment.Variables`, and console passwords written \
+               in an IAM user's `LoginProfile`.",
+        fix: "Remove the credentials (and deactivate them: they have leaked). Give instances an \
+              `iam_instance_profile` and functions an execution role; read other secrets at run time from Secrets \
+              Manager or SSM Parameter Store; configure the provider through the environment, a profile or \
+              `assume_role`.",
+        has_fix: false,
+        terraform: Some(TfMatcher {
+            resource_types: &[
+                "aws_instance",
+                "aws_launch_template",
+                "aws_launch_configuration",
+                "aws_spot_instance_request",
+                "aws_lambda_function",
+            ],
+            check: check,
+            example: r#"resource "aws_instance" "app" {
+  ami           = "ami-0123456789abcdef0"
+  instance_type = "t3.micro"
+  user_data     = <<-EOT
+    #!/bin/bash
+    export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE
+  EOT
+}"#,
+            fixed_example: r#"resource "aws_instance" "app" {
+  ami                  = "ami-0123456789abcdef0"
+  instance_type        = "t3.micro"
+  iam_instance_profile = aws_iam_instance_profile.app.name
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &[
+                "AWS::EC2::Instance",
+                "AWS::EC2::LaunchTemplate",
+                "AWS::AutoScaling::LaunchConfiguration",
+                "AWS::Lambda::Function",
+                "AWS::Serverless::Function",
+                "AWS::IAM::User",
+            ],
+            check: check_cfn,
+            example: r#"Resources:
   App:
     Type: AWS::Lambda::Function
     Properties:
@@ -95,7 +100,7 @@ pub static RULE: Rule = Rule {
         Variables:
           AWS_ACCESS_KEY_ID: AKIAIOSFODNN7EXAMPLE
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   App:
     Type: AWS::Lambda::Function
     Properties:
@@ -104,8 +109,8 @@ pub static RULE: Rule = Rule {
       Role: !GetAtt AppRole.Arn
       Code: {S3Bucket: code, S3Key: app.zip}
 "#,
-    }),
-    has_fix: false,
+        }),
+    },
 };
 
 /// A kind of secret found in a text.

@@ -3,7 +3,7 @@ use crate::fix::{Edit, Fix};
 use crate::kit::setting::{check_cfn_bool, CfnBoolCheck};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use crate::terraform::view::Config;
@@ -14,16 +14,27 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::BusinessContinuity,
     service: "DynamoDB",
-    what: "Flags `aws_dynamodb_table` resources without a `point_in_time_recovery` block, or whose block does not \
-           set `enabled = true` (the default is off).",
     why: "Point-in-time recovery keeps continuous backups for 35 days, so a table can be restored to any second \
           before a bad deploy, a runaway script or a malicious delete. Without it, only on-demand backups you \
           remembered to take can bring the data back.",
     aws_side: "AWS replicates the table across Availability Zones and runs the continuous backups, but only \
                when the customer turns point-in-time recovery on. Deciding what must be recoverable is the \
                customer's duty.",
-    fix: "Add `point_in_time_recovery { enabled = true }` to the table.",
-    example: r#"resource "aws_dynamodb_table" "orders" {
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_28"],
+        kics: &["741f1291-47ac-4a85-a07b-3d32a9d6bd3e", "0f04217d-488f-4e7a-bec8-f16159686cd6"],
+        trivy: &["AVD-AWS-0024", "aws-dynamodb-enable-recovery"],
+    },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_dynamodb_table` resources without a `point_in_time_recovery` block, or whose block does not \
+               set `enabled = true` (the default is off).",
+        fix: "Add `point_in_time_recovery { enabled = true }` to the table.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_dynamodb_table"],
+            check: check,
+            example: r#"resource "aws_dynamodb_table" "orders" {
   name         = "orders"
   billing_mode = "PAY_PER_REQUEST"
   hash_key     = "id"
@@ -33,7 +44,7 @@ pub static RULE: Rule = Rule {
     type = "S"
   }
 }"#,
-    fixed_example: r#"resource "aws_dynamodb_table" "orders" {
+            fixed_example: r#"resource "aws_dynamodb_table" "orders" {
   name         = "orders"
   billing_mode = "PAY_PER_REQUEST"
   hash_key     = "id"
@@ -47,17 +58,11 @@ pub static RULE: Rule = Rule {
     enabled = true
   }
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_28"],
-        kics: &["741f1291-47ac-4a85-a07b-3d32a9d6bd3e", "0f04217d-488f-4e7a-bec8-f16159686cd6"],
-        trivy: &["AVD-AWS-0024", "aws-dynamodb-enable-recovery"],
-    },
-    resource_types: &["aws_dynamodb_table"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable"],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable"],
+            check: check_cfn,
+            example: r#"Resources:
   Orders:
     Type: AWS::DynamoDB::Table
     Properties:
@@ -69,7 +74,7 @@ pub static RULE: Rule = Rule {
         - AttributeName: id
           AttributeType: S
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Orders:
     Type: AWS::DynamoDB::Table
     Properties:
@@ -83,8 +88,8 @@ pub static RULE: Rule = Rule {
       PointInTimeRecoverySpecification:
         PointInTimeRecoveryEnabled: true
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 const BLOCK: &str = "point_in_time_recovery";

@@ -1,7 +1,7 @@
 use crate::fix::Fix;
 use crate::kit::ec2::delete_lines;
 use crate::responsibility::Row;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 
 pub static RULE: Rule = Rule {
@@ -10,30 +10,35 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::DataSharing,
     service: "EC2",
-    what: "Flags `aws_ami_launch_permission` resources that make an image public (`group = \"all\"`), and \
-           images given launch permissions for more than one account one by one. Sharing with an organization \
-           or organizational unit is not flagged.",
     why: "An AMI carries the whole disk of the machine it was made from: application code, configuration, and \
           often forgotten keys, tokens and data. A public image can be launched and read by anyone; images \
           shared account by account drift out of anyone's sight as accounts change hands.",
     aws_side: "AWS keeps AMIs private to the owning account until the owner grants launch permissions, and \
                blocks public sharing for new accounts by default. Whom the customer shares images with is the \
                customer's decision.",
-    fix: "Remove the public permission. Share with an AWS Organization or OU (`organization_arn`, \
-          `organizational_unit_arn`) instead of individual accounts, and keep secrets out of images.",
-    example: r#"resource "aws_ami_launch_permission" "public" {
+    equivalents: Equivalents { checkov: &["CKV_AWS_205"], kics: &["ba4e0031-3e9d-4d7d-b0d6-bd8f003f8698"], trivy: &[] },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_ami_launch_permission` resources that make an image public (`group = \"all\"`), and \
+               images given launch permissions for more than one account one by one. Sharing with an organization \
+               or organizational unit is not flagged.",
+        fix: "Remove the public permission. Share with an AWS Organization or OU (`organization_arn`, \
+              `organizational_unit_arn`) instead of individual accounts, and keep secrets out of images.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_ami_launch_permission"],
+            check: check,
+            example: r#"resource "aws_ami_launch_permission" "public" {
   image_id = "ami-12345678"
   group    = "all"
 }"#,
-    fixed_example: r#"resource "aws_ami_launch_permission" "org" {
+            fixed_example: r#"resource "aws_ami_launch_permission" "org" {
   image_id         = "ami-12345678"
   organization_arn = "arn:aws:organizations::111122223333:organization/o-abc123"
 }"#,
-    equivalents: Equivalents { checkov: &["CKV_AWS_205"], kics: &["ba4e0031-3e9d-4d7d-b0d6-bd8f003f8698"], trivy: &[] },
-    resource_types: &["aws_ami_launch_permission"],
-    terraform: Some(check),
-    cloudformation: None,
-    has_fix: true,
+        }),
+        cloudformation: None,
+    },
 };
 
 /// The image a permission is about, as written: a literal id or the text of the reference.

@@ -5,7 +5,7 @@ use crate::kit::ec2::delete_lines;
 use crate::kit::network::cfn_sg_rules;
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::view::Config;
 
@@ -15,16 +15,27 @@ pub static RULE: Rule = Rule {
     severity: Severity::Low,
     row: Row::NetworkSecurity,
     service: "VPC",
-    what: "Flags `aws_default_security_group` resources that keep any `ingress` or `egress` rule, whatever its \
-           source (CIS AWS Foundations 5.4: the default security group restricts all traffic).",
     why: "Resources launched without an explicit security group join the VPC's default group, often by \
           mistake. Any rule left there (even the default \"members talk to each other, everything goes out\") \
           grants those forgotten resources network access nobody reviewed.",
     aws_side: "AWS creates each VPC's default security group with a self-referencing inbound rule and an \
                allow-all outbound rule, and cannot delete the group. Emptying it is the customer's duty.",
-    fix: "Remove every `ingress` and `egress` rule: an `aws_default_security_group` without rules strips the \
-          group empty. Give workloads dedicated security groups.",
-    example: r#"resource "aws_default_security_group" "default" {
+    equivalents: Equivalents {
+        checkov: &["CKV2_AWS_12"],
+        kics: &["9a4ef195-74b9-4c58-b8ed-2b2fe4353a75"],
+        trivy: &["AVD-AWS-0173", "aws-ec2-restrict-all-in-default-sg"],
+    },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_default_security_group` resources that keep any `ingress` or `egress` rule, whatever its \
+               source (CIS AWS Foundations 5.4: the default security group restricts all traffic).",
+        fix: "Remove every `ingress` and `egress` rule: an `aws_default_security_group` without rules strips the \
+              group empty. Give workloads dedicated security groups.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_default_security_group"],
+            check: check,
+            example: r#"resource "aws_default_security_group" "default" {
   vpc_id = aws_vpc.main.id
 
   ingress {
@@ -34,20 +45,14 @@ pub static RULE: Rule = Rule {
     to_port   = 0
   }
 }"#,
-    fixed_example: r#"resource "aws_default_security_group" "default" {
+            fixed_example: r#"resource "aws_default_security_group" "default" {
   vpc_id = aws_vpc.main.id
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV2_AWS_12"],
-        kics: &["9a4ef195-74b9-4c58-b8ed-2b2fe4353a75"],
-        trivy: &["AVD-AWS-0173", "aws-ec2-restrict-all-in-default-sg"],
-    },
-    resource_types: &["aws_default_security_group"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress"],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress"],
+            check: check_cfn,
+            example: r#"Resources:
   DefaultIn:
     Type: AWS::EC2::SecurityGroupIngress
     Properties:
@@ -57,7 +62,7 @@ pub static RULE: Rule = Rule {
       ToPort: 443
       CidrIp: 10.0.0.0/16
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   AppSg:
     Type: AWS::EC2::SecurityGroup
     Properties:
@@ -69,8 +74,8 @@ pub static RULE: Rule = Rule {
           ToPort: 443
           CidrIp: 10.0.0.0/16
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 /// Rule resources attached to a VPC's default group (a group declared as `default` is left to

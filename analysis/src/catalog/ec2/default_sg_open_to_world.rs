@@ -6,7 +6,7 @@ use crate::kit::network::{cfn_narrow_world_fix, cfn_sg_rules};
 use crate::kit::network::{field_strings, is_world_cidr};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::view::Config;
 
@@ -16,17 +16,28 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::NetworkSecurity,
     service: "VPC",
-    what: "Flags `aws_default_security_group` resources with an `ingress` or `egress` rule whose range is \
-           `0.0.0.0/0` or `::/0`.",
     why: "Every instance, interface or database launched without an explicit security group lands in the VPC's \
           default group. Internet-wide rules there silently expose, or let exfiltrate, whatever someone forgets \
           to place in a dedicated group.",
     aws_side: "AWS creates each VPC's default security group (members may talk to each other, all outbound is \
                allowed) and cannot delete it. What rules it holds afterwards is the customer's decision; CIS \
                recommends that it allows nothing.",
-    fix: "Remove the internet-wide rules (ideally all rules: an `aws_default_security_group` without `ingress` \
-          and `egress` strips the group empty) and give workloads dedicated security groups.",
-    example: r#"resource "aws_default_security_group" "default" {
+    equivalents: Equivalents {
+        checkov: &["CKV2_AWS_12"],
+        kics: &["46883ce1-dc3e-4b17-9195-c6a601624c73", "ea33fcf7-394b-4d11-a228-985c5d08f205"],
+        trivy: &["AVD-AWS-0173", "aws-ec2-restrict-all-in-default-sg"],
+    },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_default_security_group` resources with an `ingress` or `egress` rule whose range is \
+               `0.0.0.0/0` or `::/0`.",
+        fix: "Remove the internet-wide rules (ideally all rules: an `aws_default_security_group` without `ingress` \
+              and `egress` strips the group empty) and give workloads dedicated security groups.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_default_security_group"],
+            check: check,
+            example: r#"resource "aws_default_security_group" "default" {
   vpc_id = aws_vpc.main.id
 
   ingress {
@@ -36,20 +47,18 @@ pub static RULE: Rule = Rule {
     cidr_blocks = ["0.0.0.0/0"]
   }
 }"#,
-    fixed_example: r#"resource "aws_default_security_group" "default" {
+            fixed_example: r#"resource "aws_default_security_group" "default" {
   vpc_id = aws_vpc.main.id
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV2_AWS_12"],
-        kics: &["46883ce1-dc3e-4b17-9195-c6a601624c73", "ea33fcf7-394b-4d11-a228-985c5d08f205"],
-        trivy: &["AVD-AWS-0173", "aws-ec2-restrict-all-in-default-sg"],
-    },
-    resource_types: &["aws_default_security_group"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress", "AWS::EC2::SecurityGroup"],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &[
+                "AWS::EC2::SecurityGroupIngress",
+                "AWS::EC2::SecurityGroupEgress",
+                "AWS::EC2::SecurityGroup",
+            ],
+            check: check_cfn,
+            example: r#"Resources:
   DefaultSshIn:
     Type: AWS::EC2::SecurityGroupIngress
     Properties:
@@ -59,7 +68,7 @@ pub static RULE: Rule = Rule {
       ToPort: 22
       CidrIp: 0.0.0.0/0
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   DefaultSshIn:
     Type: AWS::EC2::SecurityGroupIngress
     Properties:
@@ -69,8 +78,8 @@ pub static RULE: Rule = Rule {
       ToPort: 22
       CidrIp: 10.0.0.0/8
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 fn check_cfn(ctx: &mut CfnContext) {

@@ -1,6 +1,6 @@
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 
@@ -10,24 +10,29 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::ManagedServiceConfig,
     service: "EC2",
-    what: "Flags `aws_ebs_encryption_by_default` resources with `enabled = false`.",
     why: "Encryption by default is the safety net that encrypts every new EBS volume and snapshot copy of the \
           region, including those created by tools, autoscaling groups and other teams that forget to ask for \
           it. Turning it off explicitly lets unencrypted disks appear silently.",
     aws_side: "AWS offers encryption by default per account and region, and leaves it off until the customer \
                turns it on. Managing it is the customer's setting.",
-    fix: "Set `enabled = true` (or remove the attribute: it defaults to `true`).",
-    example: r#"resource "aws_ebs_encryption_by_default" "this" {
+    equivalents: Equivalents { checkov: &["CKV_AWS_106"], kics: &["3d3f6270-546b-443c-adb4-bb6fb2187ca6"], trivy: &[] },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_ebs_encryption_by_default` resources with `enabled = false`.",
+        fix: "Set `enabled = true` (or remove the attribute: it defaults to `true`).",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_ebs_encryption_by_default"],
+            check: check,
+            example: r#"resource "aws_ebs_encryption_by_default" "this" {
   enabled = false
 }"#,
-    fixed_example: r#"resource "aws_ebs_encryption_by_default" "this" {
+            fixed_example: r#"resource "aws_ebs_encryption_by_default" "this" {
   enabled = true
 }"#,
-    equivalents: Equivalents { checkov: &["CKV_AWS_106"], kics: &["3d3f6270-546b-443c-adb4-bb6fb2187ca6"], trivy: &[] },
-    resource_types: &["aws_ebs_encryption_by_default"],
-    terraform: Some(check),
-    cloudformation: None,
-    has_fix: true,
+        }),
+        cloudformation: None,
+    },
 };
 
 fn check(ctx: &mut TfContext) {

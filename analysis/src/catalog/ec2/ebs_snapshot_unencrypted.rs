@@ -1,7 +1,7 @@
 use crate::fix::Fix;
 use crate::kit::ec2::ebs_encrypted_by_default;
 use crate::responsibility::Row;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 
@@ -11,18 +11,25 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::ManagedServiceConfig,
     service: "EC2",
-    what: "Flags `aws_ebs_snapshot` resources whose volume (an `aws_ebs_volume` of the same configuration) is \
-           not encrypted, and `aws_ebs_snapshot_copy` resources that copy such a snapshot without \
-           `encrypted = true`. When the volume says `encrypted = false` the finding sits on that attribute; \
-           when it says nothing, on the snapshot.",
     why: "A snapshot holds a full copy of the disk. Snapshots are shared, copied across regions and accounts \
           and kept long after the volume is gone; an unencrypted one can be made public or shared with a \
           single API call, exposing everything the disk held.",
     aws_side: "A snapshot inherits the encryption of its volume, and AWS encrypts volumes only when asked (per \
                volume, or by turning on encryption by default). Asking is the customer's duty.",
-    fix: "Encrypt the source volume (`encrypted = true`), turn on `aws_ebs_encryption_by_default`, or set \
-          `encrypted = true` on the snapshot copy.",
-    example: r#"resource "aws_ebs_volume" "data" {
+    equivalents: Equivalents { checkov: &[], kics: &["e6b4b943-6883-47a9-9739-7ada9568f8ca"], trivy: &[] },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_ebs_snapshot` resources whose volume (an `aws_ebs_volume` of the same configuration) is \
+               not encrypted, and `aws_ebs_snapshot_copy` resources that copy such a snapshot without \
+               `encrypted = true`. When the volume says `encrypted = false` the finding sits on that attribute; \
+               when it says nothing, on the snapshot.",
+        fix: "Encrypt the source volume (`encrypted = true`), turn on `aws_ebs_encryption_by_default`, or set \
+              `encrypted = true` on the snapshot copy.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_ebs_snapshot", "aws_ebs_snapshot_copy", "aws_ebs_volume"],
+            check: check,
+            example: r#"resource "aws_ebs_volume" "data" {
   availability_zone = "us-west-2a"
   size              = 40
   encrypted         = false
@@ -31,7 +38,7 @@ pub static RULE: Rule = Rule {
 resource "aws_ebs_snapshot" "data" {
   volume_id = aws_ebs_volume.data.id
 }"#,
-    fixed_example: r#"resource "aws_ebs_volume" "data" {
+            fixed_example: r#"resource "aws_ebs_volume" "data" {
   availability_zone = "us-west-2a"
   size              = 40
   encrypted         = true
@@ -40,11 +47,9 @@ resource "aws_ebs_snapshot" "data" {
 resource "aws_ebs_snapshot" "data" {
   volume_id = aws_ebs_volume.data.id
 }"#,
-    equivalents: Equivalents { checkov: &[], kics: &["e6b4b943-6883-47a9-9739-7ada9568f8ca"], trivy: &[] },
-    resource_types: &["aws_ebs_snapshot", "aws_ebs_snapshot_copy", "aws_ebs_volume"],
-    terraform: Some(check),
-    cloudformation: None,
-    has_fix: true,
+        }),
+        cloudformation: None,
+    },
 };
 
 /// The unencrypted `aws_ebs_volume` a resource's `link` attribute refers to, and whether it says so explicitly.

@@ -4,7 +4,7 @@ use crate::kit::ec2::cfn_require_true;
 use crate::kit::ec2::ebs_encrypted_by_default;
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 
@@ -14,44 +14,49 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::ManagedServiceConfig,
     service: "EC2",
-    what: "Flags `aws_ebs_volume` resources with `encrypted` absent (the provider's default is unencrypted) or \
-           `false`, unless the same configuration turns on EBS encryption by default \
-           (`aws_ebs_encryption_by_default`).",
     why: "An unencrypted volume's data, and every snapshot taken of it, is stored in clear: a snapshot shared by \
           mistake or copied by someone with snapshot permissions exposes everything on the disk. Encryption \
           cannot be added to an existing volume without copying it.",
     aws_side: "AWS runs the storage and offers AES-256 encryption with KMS at no extra cost, but encrypts a \
                volume only when the volume asks for it or when the account turns on encryption by default in \
                the region. Both are the customer's settings.",
-    fix: "Set `encrypted = true` (with a customer-managed `kms_key_id` if you need key control), or turn on \
-          `aws_ebs_encryption_by_default` for the region.",
-    example: r#"resource "aws_ebs_volume" "data" {
-  availability_zone = "us-west-2a"
-  size              = 40
-}"#,
-    fixed_example: r#"resource "aws_ebs_volume" "data" {
-  availability_zone = "us-west-2a"
-  size              = 40
-  encrypted         = true
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_3"],
         kics: &["cc997676-481b-4e93-aa81-d19f8c5e9b12", "80b7ac3f-d2b7-4577-9b10-df7913497162"],
         trivy: &["AVD-AWS-0026", "aws-ec2-enable-volume-encryption"],
     },
-    resource_types: &["aws_ebs_volume"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::EC2::Volume"],
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_ebs_volume` resources with `encrypted` absent (the provider's default is unencrypted) or \
+               `false`, unless the same configuration turns on EBS encryption by default \
+               (`aws_ebs_encryption_by_default`).",
+        fix: "Set `encrypted = true` (with a customer-managed `kms_key_id` if you need key control), or turn on \
+              `aws_ebs_encryption_by_default` for the region.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_ebs_volume"],
+            check: check,
+            example: r#"resource "aws_ebs_volume" "data" {
+  availability_zone = "us-west-2a"
+  size              = 40
+}"#,
+            fixed_example: r#"resource "aws_ebs_volume" "data" {
+  availability_zone = "us-west-2a"
+  size              = 40
+  encrypted         = true
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::EC2::Volume"],
+            check: check_cfn,
+            example: r#"Resources:
   Data:
     Type: AWS::EC2::Volume
     Properties:
       AvailabilityZone: us-west-2a
       Size: 40
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Data:
     Type: AWS::EC2::Volume
     Properties:
@@ -59,8 +64,8 @@ pub static RULE: Rule = Rule {
       Size: 40
       Encrypted: true
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 /// Volumes restored from a snapshot take the snapshot's encryption: only those created empty are judged.

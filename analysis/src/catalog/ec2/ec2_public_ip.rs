@@ -1,6 +1,6 @@
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 use crate::terraform::model::{ExprKind, Step};
@@ -11,36 +11,41 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::NetworkSecurity,
     service: "EC2",
-    what: "Flags `aws_instance` resources (and ec2-instance module calls) with `associate_public_ip_address = \
-           true`, or without the attribute, without an explicit network interface and outside a subnet known \
-           to be private, where the subnet decides (default-VPC subnets assign public IPs); and launch \
-           templates and launch configurations that assign public IPs.",
     why: "A public address makes the instance directly reachable from the internet, so a single permissive \
           security group rule or a vulnerable listening service is enough to compromise it. Instances that do \
           not serve the internet themselves should stay private behind a load balancer or NAT.",
     aws_side: "AWS assigns the public address the launch asks for, or the subnet's default when the launch \
                says nothing. Whether an instance is internet-facing is the customer's design decision.",
-    fix: "Set `associate_public_ip_address = false` and reach the instance through a load balancer, Session \
-          Manager or a VPN.",
-    example: r#"resource "aws_instance" "web" {
-  ami                         = "ami-123456"
-  instance_type               = "t3.micro"
-  associate_public_ip_address = true
-}"#,
-    fixed_example: r#"resource "aws_instance" "web" {
-  ami                         = "ami-123456"
-  instance_type               = "t3.micro"
-  associate_public_ip_address = false
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_88"],
         kics: &["5a2486aa-facf-477d-a5c1-b010789459ce"],
         trivy: &["AVD-AWS-0009", "aws-autoscaling-no-public-ip"],
     },
-    resource_types: &["aws_instance", "aws_launch_template", "aws_launch_configuration"],
-    terraform: Some(check),
-    cloudformation: None,
-    has_fix: true,
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_instance` resources (and ec2-instance module calls) with `associate_public_ip_address = \
+               true`, or without the attribute, without an explicit network interface and outside a subnet known \
+               to be private, where the subnet decides (default-VPC subnets assign public IPs); and launch \
+               templates and launch configurations that assign public IPs.",
+        fix: "Set `associate_public_ip_address = false` and reach the instance through a load balancer, Session \
+              Manager or a VPN.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_instance", "aws_launch_template", "aws_launch_configuration"],
+            check: check,
+            example: r#"resource "aws_instance" "web" {
+  ami                         = "ami-123456"
+  instance_type               = "t3.micro"
+  associate_public_ip_address = true
+}"#,
+            fixed_example: r#"resource "aws_instance" "web" {
+  ami                         = "ami-123456"
+  instance_type               = "t3.micro"
+  associate_public_ip_address = false
+}"#,
+        }),
+        cloudformation: None,
+    },
 };
 
 /// Whether the instance's `subnet_id` is known not to assign public IPs: an `aws_subnet` of the configuration

@@ -1,6 +1,6 @@
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::{is_registry_module, Resource, TfContext};
 use crate::terraform::edit;
 
@@ -10,10 +10,6 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::OsPatching,
     service: "EC2",
-    what: "Flags `aws_instance`, `aws_launch_template` and `aws_launch_configuration` resources whose metadata \
-           service is enabled without `http_tokens = \"required\"`: `metadata_options` absent, `http_tokens` \
-           absent or `\"optional\"`. Absent values are not flagged when the configuration sets the account \
-           default to required (`aws_ec2_instance_metadata_defaults`). Also module inputs that say `optional`.",
     why: "IMDSv1 answers any plain HTTP GET from the instance. A server-side request forgery bug, an open proxy \
           or a misconfigured reverse proxy in the application is then enough to read the instance role's \
           temporary credentials, as in the 2019 Capital One breach. IMDSv2's session token defeats these \
@@ -21,22 +17,6 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS runs the metadata service and offers IMDSv2, but keeps IMDSv1 available unless the instance, \
                its AMI (`ImdsSupport = v2.0`) or the account default requires tokens. Requiring them, and \
                keeping the software on the instance compatible, is the customer's duty.",
-    fix: "Add `metadata_options { http_endpoint = \"enabled\"  http_tokens = \"required\" }` (with \
-          `http_put_response_hop_limit = 1`, or 2 for containers), or set the account default with \
-          `aws_ec2_instance_metadata_defaults`.",
-    example: r#"resource "aws_instance" "web" {
-  ami           = "ami-123456"
-  instance_type = "t3.micro"
-}"#,
-    fixed_example: r#"resource "aws_instance" "web" {
-  ami           = "ami-123456"
-  instance_type = "t3.micro"
-
-  metadata_options {
-    http_endpoint = "enabled"
-    http_tokens   = "required"
-  }
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_79"],
         kics: &[],
@@ -47,10 +27,35 @@ pub static RULE: Rule = Rule {
             "aws-ec2-enforce-launch-config-http-token-imds",
         ],
     },
-    resource_types: &["aws_instance", "aws_launch_template", "aws_launch_configuration"],
-    terraform: Some(check),
-    cloudformation: None,
-    has_fix: true,
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_instance`, `aws_launch_template` and `aws_launch_configuration` resources whose metadata \
+               service is enabled without `http_tokens = \"required\"`: `metadata_options` absent, `http_tokens` \
+               absent or `\"optional\"`. Absent values are not flagged when the configuration sets the account \
+               default to required (`aws_ec2_instance_metadata_defaults`). Also module inputs that say `optional`.",
+        fix: "Add `metadata_options { http_endpoint = \"enabled\"  http_tokens = \"required\" }` (with \
+              `http_put_response_hop_limit = 1`, or 2 for containers), or set the account default with \
+              `aws_ec2_instance_metadata_defaults`.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_instance", "aws_launch_template", "aws_launch_configuration"],
+            check: check,
+            example: r#"resource "aws_instance" "web" {
+  ami           = "ami-123456"
+  instance_type = "t3.micro"
+}"#,
+            fixed_example: r#"resource "aws_instance" "web" {
+  ami           = "ami-123456"
+  instance_type = "t3.micro"
+
+  metadata_options {
+    http_endpoint = "enabled"
+    http_tokens   = "required"
+  }
+}"#,
+        }),
+        cloudformation: None,
+    },
 };
 
 const TYPES: [&str; 3] = ["aws_instance", "aws_launch_template", "aws_launch_configuration"];

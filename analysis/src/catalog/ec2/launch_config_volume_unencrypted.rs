@@ -1,7 +1,7 @@
 use crate::fix::{Edit, Fix};
 use crate::kit::ec2::ebs_encrypted_by_default;
 use crate::responsibility::Row;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 use crate::terraform::view::Config;
@@ -12,17 +12,28 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::ManagedServiceConfig,
     service: "Auto Scaling",
-    what: "Flags `root_block_device` and `ebs_block_device` entries of `aws_launch_configuration` resources, and \
-           of the autoscaling registry module's inputs, whose `encrypted` is absent (unencrypted by default) or \
-           `false`, unless the configuration turns on EBS encryption by default. Ephemeral (instance store) \
-           devices are not EBS and are ignored.",
     why: "Every instance the group launches gets these volumes. Left unencrypted, their data and every snapshot \
           of them are stored in clear, across the whole fleet and for as long as the group scales.",
     aws_side: "AWS encrypts EBS volumes only when the block device mapping asks for it or when the account \
                turns on encryption by default in the region. Both are the customer's settings.",
-    fix: "Set `encrypted = true` in each `root_block_device` and `ebs_block_device`, or turn on \
-          `aws_ebs_encryption_by_default` for the region.",
-    example: r#"resource "aws_launch_configuration" "web" {
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_8"],
+        kics: &["4de9de27-254e-424f-bd70-4c1e95790838"],
+        trivy: &["AVD-AWS-0008", "aws-autoscaling-enable-at-rest-encryption"],
+    },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `root_block_device` and `ebs_block_device` entries of `aws_launch_configuration` resources, and \
+               of the autoscaling registry module's inputs, whose `encrypted` is absent (unencrypted by default) or \
+               `false`, unless the configuration turns on EBS encryption by default. Ephemeral (instance store) \
+               devices are not EBS and are ignored.",
+        fix: "Set `encrypted = true` in each `root_block_device` and `ebs_block_device`, or turn on \
+              `aws_ebs_encryption_by_default` for the region.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_launch_configuration"],
+            check: check,
+            example: r#"resource "aws_launch_configuration" "web" {
   image_id      = "ami-123456"
   instance_type = "t3.micro"
 
@@ -30,7 +41,7 @@ pub static RULE: Rule = Rule {
     volume_size = 20
   }
 }"#,
-    fixed_example: r#"resource "aws_launch_configuration" "web" {
+            fixed_example: r#"resource "aws_launch_configuration" "web" {
   image_id      = "ami-123456"
   instance_type = "t3.micro"
 
@@ -39,15 +50,9 @@ pub static RULE: Rule = Rule {
     encrypted   = true
   }
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_8"],
-        kics: &["4de9de27-254e-424f-bd70-4c1e95790838"],
-        trivy: &["AVD-AWS-0008", "aws-autoscaling-enable-at-rest-encryption"],
+        }),
+        cloudformation: None,
     },
-    resource_types: &["aws_launch_configuration"],
-    terraform: Some(check),
-    cloudformation: None,
-    has_fix: true,
 };
 
 fn check(ctx: &mut TfContext) {

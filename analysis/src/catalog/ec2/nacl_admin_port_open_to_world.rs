@@ -1,7 +1,7 @@
 use crate::kit::ec2::nacl_inbound_allows;
 use crate::kit::network::narrow_world_field_fix;
 use crate::responsibility::Row;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -10,18 +10,29 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::NetworkSecurity,
     service: "VPC",
-    what: "Flags inbound `allow` entries of network ACLs (`aws_network_acl`, `aws_default_network_acl`, \
-           `aws_network_acl_rule` and the VPC module's ACL inputs) that let TCP port 22 (SSH) or 3389 (RDP) in \
-           from `0.0.0.0/0` or `::/0`. A TCP entry written `0`-`0` is read as every port, as the VPC module's \
-           examples use it. Entries for all protocols are left to `nacl-all-traffic-open-to-world`.",
     why: "Network ACLs are the subnet-wide layer behind security groups. An explicit rule admitting SSH or RDP \
           from anywhere removes that second layer for the most attacked administration ports: one permissive \
           security group is then enough to expose every host of the subnet.",
     aws_side: "AWS evaluates network ACL entries in rule-number order at the subnet boundary. Which entries \
                exist, and what they admit, is the customer's configuration.",
-    fix: "Narrow the entry's `cidr_block` to the administration ranges (VPN, bastion), or add a lower-numbered \
-          `deny` entry for 22 and 3389; reach instances through Session Manager instead.",
-    example: r#"resource "aws_network_acl_rule" "ssh" {
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_232", "CKV_AWS_231"],
+        kics: &["3af7f2fd-06e6-4dab-b996-2912bea19ba4", "a20be318-cac7-457b-911d-04cc6e812c25"],
+        trivy: &["AVD-AWS-0105", "aws-ec2-no-public-ingress-acl"],
+    },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags inbound `allow` entries of network ACLs (`aws_network_acl`, `aws_default_network_acl`, \
+               `aws_network_acl_rule` and the VPC module's ACL inputs) that let TCP port 22 (SSH) or 3389 (RDP) in \
+               from `0.0.0.0/0` or `::/0`. A TCP entry written `0`-`0` is read as every port, as the VPC module's \
+               examples use it. Entries for all protocols are left to `nacl-all-traffic-open-to-world`.",
+        fix: "Narrow the entry's `cidr_block` to the administration ranges (VPN, bastion), or add a lower-numbered \
+              `deny` entry for 22 and 3389; reach instances through Session Manager instead.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_network_acl", "aws_default_network_acl", "aws_network_acl_rule"],
+            check: check,
+            example: r#"resource "aws_network_acl_rule" "ssh" {
   network_acl_id = aws_network_acl.main.id
   rule_number    = 100
   egress         = false
@@ -31,7 +42,7 @@ pub static RULE: Rule = Rule {
   to_port        = 22
   cidr_block     = "0.0.0.0/0"
 }"#,
-    fixed_example: r#"resource "aws_network_acl_rule" "ssh" {
+            fixed_example: r#"resource "aws_network_acl_rule" "ssh" {
   network_acl_id = aws_network_acl.main.id
   rule_number    = 100
   egress         = false
@@ -41,15 +52,9 @@ pub static RULE: Rule = Rule {
   to_port        = 22
   cidr_block     = "10.0.0.0/8"
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_232", "CKV_AWS_231"],
-        kics: &["3af7f2fd-06e6-4dab-b996-2912bea19ba4", "a20be318-cac7-457b-911d-04cc6e812c25"],
-        trivy: &["AVD-AWS-0105", "aws-ec2-no-public-ingress-acl"],
+        }),
+        cloudformation: None,
     },
-    resource_types: &["aws_network_acl", "aws_default_network_acl", "aws_network_acl_rule"],
-    terraform: Some(check),
-    cloudformation: None,
-    has_fix: true,
 };
 
 fn check(ctx: &mut TfContext) {

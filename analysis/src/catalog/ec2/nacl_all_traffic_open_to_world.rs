@@ -1,7 +1,7 @@
 use crate::kit::ec2::nacl_inbound_allows;
 use crate::kit::network::narrow_world_field_fix;
 use crate::responsibility::Row;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -10,17 +10,28 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::NetworkSecurity,
     service: "VPC",
-    what: "Flags explicit inbound `allow` entries of network ACLs (`aws_network_acl`, `aws_default_network_acl`, \
-           `aws_network_acl_rule`, the VPC module's ACL inputs) that admit every protocol (`-1`/`all`) or every \
-           TCP/UDP port from `0.0.0.0/0` or `::/0`.",
     why: "An allow-everything entry from the internet turns the subnet's network ACL into a no-op: security \
           groups become the only control, and a single permissive group then exposes every port of every host \
           in the subnet, admin and database ports included.",
     aws_side: "AWS evaluates network ACL entries in rule-number order at the subnet boundary. The entries, and \
                whether the ACL adds a real second layer of defence, are the customer's configuration.",
-    fix: "Replace the entry with the ports the subnet serves (for a public subnet, typically 443 and the \
-          ephemeral range 1024-65535 for return traffic), or narrow its `cidr_block`.",
-    example: r#"resource "aws_network_acl" "public" {
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_352"],
+        kics: &[],
+        trivy: &["AVD-AWS-0102", "aws-ec2-no-excessive-port-access"],
+    },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags explicit inbound `allow` entries of network ACLs (`aws_network_acl`, `aws_default_network_acl`, \
+               `aws_network_acl_rule`, the VPC module's ACL inputs) that admit every protocol (`-1`/`all`) or every \
+               TCP/UDP port from `0.0.0.0/0` or `::/0`.",
+        fix: "Replace the entry with the ports the subnet serves (for a public subnet, typically 443 and the \
+              ephemeral range 1024-65535 for return traffic), or narrow its `cidr_block`.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_network_acl", "aws_default_network_acl", "aws_network_acl_rule"],
+            check: check,
+            example: r#"resource "aws_network_acl" "public" {
   vpc_id = aws_vpc.main.id
 
   ingress {
@@ -32,7 +43,7 @@ pub static RULE: Rule = Rule {
     to_port    = 0
   }
 }"#,
-    fixed_example: r#"resource "aws_network_acl" "public" {
+            fixed_example: r#"resource "aws_network_acl" "public" {
   vpc_id = aws_vpc.main.id
 
   ingress {
@@ -44,15 +55,9 @@ pub static RULE: Rule = Rule {
     to_port    = 443
   }
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_352"],
-        kics: &[],
-        trivy: &["AVD-AWS-0102", "aws-ec2-no-excessive-port-access"],
+        }),
+        cloudformation: None,
     },
-    resource_types: &["aws_network_acl", "aws_default_network_acl", "aws_network_acl_rule"],
-    terraform: Some(check),
-    cloudformation: None,
-    has_fix: true,
 };
 
 fn check(ctx: &mut TfContext) {

@@ -4,7 +4,7 @@ use crate::kit::network::{field_strings, ingress_rules, is_world_cidr, narrow_wo
 use crate::kit::network::{Ingress, Protocol};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::{is_registry_module, Resource, TfContext};
 
 pub static RULE: Rule = Rule {
@@ -13,17 +13,33 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::NetworkSecurity,
     service: "EC2",
-    what: "Flags security group ingress rules whose source is `0.0.0.0/0` or `::/0`, on any port except public \
-           web traffic (TCP 80 and 443 only), and security-group module calls whose shared \
-           `ingress_cidr_blocks` / `ingress_ipv6_cidr_blocks` are the whole internet.",
     why: "Every port reachable from the internet is scanned within minutes. A database, cache, admin console or \
           internal API that answers on such a port is one weak password or unpatched bug away from a breach, \
           and security groups are the only thing standing in front of it.",
     aws_side: "AWS filters traffic exactly as the security group says and protects its own network fabric. \
                Which sources may reach which ports of your resources is the customer's decision.",
-    fix: "Restrict the source to the ranges that need access (VPC CIDR, VPN, partner ranges, another security \
-          group), or put the service behind a load balancer or PrivateLink.",
-    example: r#"resource "aws_security_group_rule" "mysql" {
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_260", "CKV_AWS_277"],
+        kics: &["4728cd65-a20c-49da-8b31-9c08b423e4db"],
+        trivy: &["AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"],
+    },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags security group ingress rules whose source is `0.0.0.0/0` or `::/0`, on any port except public \
+               web traffic (TCP 80 and 443 only), and security-group module calls whose shared \
+               `ingress_cidr_blocks` / `ingress_ipv6_cidr_blocks` are the whole internet.",
+        fix: "Restrict the source to the ranges that need access (VPC CIDR, VPN, partner ranges, another security \
+              group), or put the service behind a load balancer or PrivateLink.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &[
+                "aws_security_group",
+                "aws_default_security_group",
+                "aws_security_group_rule",
+                "aws_vpc_security_group_ingress_rule",
+            ],
+            check: check,
+            example: r#"resource "aws_security_group_rule" "mysql" {
   type              = "ingress"
   from_port         = 3306
   to_port           = 3306
@@ -31,7 +47,7 @@ pub static RULE: Rule = Rule {
   cidr_blocks       = ["0.0.0.0/0"]
   security_group_id = aws_security_group.db.id
 }"#,
-    fixed_example: r#"resource "aws_security_group_rule" "mysql" {
+            fixed_example: r#"resource "aws_security_group_rule" "mysql" {
   type              = "ingress"
   from_port         = 3306
   to_port           = 3306
@@ -39,22 +55,11 @@ pub static RULE: Rule = Rule {
   cidr_blocks       = ["10.0.0.0/16"]
   security_group_id = aws_security_group.db.id
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_260", "CKV_AWS_277"],
-        kics: &["4728cd65-a20c-49da-8b31-9c08b423e4db"],
-        trivy: &["AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"],
-    },
-    resource_types: &[
-        "aws_security_group",
-        "aws_default_security_group",
-        "aws_security_group_rule",
-        "aws_vpc_security_group_ingress_rule",
-    ],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress"],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress"],
+            check: check_cfn,
+            example: r#"Resources:
   Web:
     Type: AWS::EC2::SecurityGroup
     Properties:
@@ -65,7 +70,7 @@ pub static RULE: Rule = Rule {
           ToPort: 3306
           CidrIp: 0.0.0.0/0
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Web:
     Type: AWS::EC2::SecurityGroup
     Properties:
@@ -76,8 +81,8 @@ pub static RULE: Rule = Rule {
           ToPort: 3306
           CidrIp: 10.0.0.0/16
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 /// Public web traffic: TCP, and every port of the range is 80 or 443.

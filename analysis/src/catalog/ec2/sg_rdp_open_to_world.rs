@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::kit::network::{report_world_port, report_world_port_cfn, PortProtocols};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -11,31 +11,11 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::NetworkSecurity,
     service: "EC2",
-    what: "Flags ingress rules that open port 3389 (RDP, over TCP, UDP or all protocols) to `0.0.0.0/0` or \
-           `::/0`, in security groups, security group rule resources and the security-group registry module.",
     why: "Remote Desktop exposed to the internet is one of the most scanned and brute-forced services, and RDP \
           has a history of pre-authentication remote code execution bugs (BlueKeep). An exposed Windows host \
           is a common entry point for ransomware.",
     aws_side: "AWS protects its network fabric against DoS, spoofing and port scanning; the security groups you \
                write decide what reaches your instances. Opening a port is the customer's choice and duty.",
-    fix: "Allow RDP only from known ranges (a VPN, a bastion, the VPC's CIDR), or use Fleet Manager / Session \
-          Manager port forwarding instead of an open port.",
-    example: r#"resource "aws_security_group" "win" {
-  ingress {
-    from_port   = 3389
-    to_port     = 3389
-    protocol    = "tcp"
-    cidr_blocks = ["0.0.0.0/0"]
-  }
-}"#,
-    fixed_example: r#"resource "aws_security_group" "win" {
-  ingress {
-    from_port   = 3389
-    to_port     = 3389
-    protocol    = "tcp"
-    cidr_blocks = ["10.0.0.0/8"]
-  }
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_25"],
         kics: &[
@@ -45,17 +25,42 @@ pub static RULE: Rule = Rule {
         ],
         trivy: &["AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"],
     },
-    resource_types: &[
-        "aws_security_group",
-        "aws_default_security_group",
-        "aws_security_group_rule",
-        "aws_vpc_security_group_ingress_rule",
-    ],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress"],
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags ingress rules that open port 3389 (RDP, over TCP, UDP or all protocols) to `0.0.0.0/0` or \
+               `::/0`, in security groups, security group rule resources and the security-group registry module.",
+        fix: "Allow RDP only from known ranges (a VPN, a bastion, the VPC's CIDR), or use Fleet Manager / Session \
+              Manager port forwarding instead of an open port.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &[
+                "aws_security_group",
+                "aws_default_security_group",
+                "aws_security_group_rule",
+                "aws_vpc_security_group_ingress_rule",
+            ],
+            check: check,
+            example: r#"resource "aws_security_group" "win" {
+  ingress {
+    from_port   = 3389
+    to_port     = 3389
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}"#,
+            fixed_example: r#"resource "aws_security_group" "win" {
+  ingress {
+    from_port   = 3389
+    to_port     = 3389
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/8"]
+  }
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress"],
+            check: check_cfn,
+            example: r#"Resources:
   Web:
     Type: AWS::EC2::SecurityGroup
     Properties:
@@ -66,7 +71,7 @@ pub static RULE: Rule = Rule {
           ToPort: 3389
           CidrIp: 0.0.0.0/0
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Web:
     Type: AWS::EC2::SecurityGroup
     Properties:
@@ -77,8 +82,8 @@ pub static RULE: Rule = Rule {
           ToPort: 3389
           CidrIp: 10.0.0.0/8
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 fn check_cfn(ctx: &mut CfnContext) {

@@ -3,7 +3,7 @@ use crate::kit::network::{cfn_narrow_world_fix, cfn_sg_rules};
 use crate::kit::network::{ingress_rules, is_world_cidr, narrow_world_fix};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::value::format_number;
 
@@ -13,19 +13,35 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::NetworkSecurity,
     service: "EC2",
-    what: "Flags security group ingress rules open to `0.0.0.0/0` or `::/0` (TCP, UDP or all protocols) whose \
-           port range covers a well-known sensitive service: remote administration (SSH, Telnet, RDP, VNC, \
-           WinRM), file sharing (FTP, SMB, NetBIOS), directory services (LDAP), databases and caches (MySQL, \
-           PostgreSQL, SQL Server, Oracle, MongoDB, Redis, Memcached, Cassandra, Elasticsearch), Docker and \
-           Hadoop APIs, and similar.",
     why: "These services were built for trusted networks: many have weak or no authentication by default and a \
           long history of remote exploits. Search engines such as Shodan index them continuously, and exposed \
           databases and Docker daemons are found and abused within hours.",
     aws_side: "AWS protects the network fabric and filters traffic exactly as your security groups say. Which \
                ports of your resources are reachable from the internet is the customer's decision.",
-    fix: "Restrict the source to the ranges that need the service, or reach it through a VPN, a bastion, \
-          Session Manager port forwarding, a load balancer or PrivateLink.",
-    example: r#"resource "aws_security_group" "db" {
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_277"],
+        kics: &["381c3f2a-ef6f-4eff-99f7-b169cda3422c", "494b03d3-bf40-4464-8524-7c56ad0700ed"],
+        trivy: &["AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"],
+    },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags security group ingress rules open to `0.0.0.0/0` or `::/0` (TCP, UDP or all protocols) whose \
+               port range covers a well-known sensitive service: remote administration (SSH, Telnet, RDP, VNC, \
+               WinRM), file sharing (FTP, SMB, NetBIOS), directory services (LDAP), databases and caches (MySQL, \
+               PostgreSQL, SQL Server, Oracle, MongoDB, Redis, Memcached, Cassandra, Elasticsearch), Docker and \
+               Hadoop APIs, and similar.",
+        fix: "Restrict the source to the ranges that need the service, or reach it through a VPN, a bastion, \
+              Session Manager port forwarding, a load balancer or PrivateLink.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &[
+                "aws_security_group",
+                "aws_default_security_group",
+                "aws_security_group_rule",
+                "aws_vpc_security_group_ingress_rule",
+            ],
+            check: check,
+            example: r#"resource "aws_security_group" "db" {
   ingress {
     from_port   = 5432
     to_port     = 5432
@@ -33,7 +49,7 @@ pub static RULE: Rule = Rule {
     cidr_blocks = ["0.0.0.0/0"]
   }
 }"#,
-    fixed_example: r#"resource "aws_security_group" "db" {
+            fixed_example: r#"resource "aws_security_group" "db" {
   ingress {
     from_port   = 5432
     to_port     = 5432
@@ -41,22 +57,11 @@ pub static RULE: Rule = Rule {
     cidr_blocks = ["10.0.0.0/8"]
   }
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_277"],
-        kics: &["381c3f2a-ef6f-4eff-99f7-b169cda3422c", "494b03d3-bf40-4464-8524-7c56ad0700ed"],
-        trivy: &["AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"],
-    },
-    resource_types: &[
-        "aws_security_group",
-        "aws_default_security_group",
-        "aws_security_group_rule",
-        "aws_vpc_security_group_ingress_rule",
-    ],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress"],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress"],
+            check: check_cfn,
+            example: r#"Resources:
   Web:
     Type: AWS::EC2::SecurityGroup
     Properties:
@@ -67,7 +72,7 @@ pub static RULE: Rule = Rule {
           ToPort: 5432
           CidrIp: 0.0.0.0/0
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Web:
     Type: AWS::EC2::SecurityGroup
     Properties:
@@ -78,8 +83,8 @@ pub static RULE: Rule = Rule {
           ToPort: 5432
           CidrIp: 10.0.0.0/8
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 /// Well-known ports of services that must not face the internet (KICS's list, without the web ports 80/443).

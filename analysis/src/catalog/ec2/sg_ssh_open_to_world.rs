@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::kit::network::{report_world_port, report_world_port_cfn, PortProtocols};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -11,15 +11,31 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::NetworkSecurity,
     service: "EC2",
-    what: "Flags ingress rules that open TCP port 22 to `0.0.0.0/0` or `::/0`, inline in `aws_security_group` or \
-           as `aws_security_group_rule` / `aws_vpc_security_group_ingress_rule` resources.",
     why: "SSH open to the internet is scanned and brute-forced within minutes of an instance starting. One weak \
           key or an unpatched sshd then gives an attacker a shell inside your VPC.",
     aws_side: "AWS protects its network fabric against DoS, spoofing and port scanning; the security groups you \
                write decide what reaches your instances. Opening a port is the customer's choice and duty.",
-    fix: "Allow SSH only from known ranges (a bastion, a VPN, the VPC's CIDR), or drop SSH and use AWS Systems \
-          Manager Session Manager.",
-    example: r#"resource "aws_security_group" "web" {
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_24"],
+        kics: &["65905cec-d691-4320-b320-2000436cb696", "6e856af2-62d7-4ba2-adc1-73b62cef9cc1"],
+        trivy: &["AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"],
+    },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags ingress rules that open TCP port 22 to `0.0.0.0/0` or `::/0`, inline in `aws_security_group` or \
+               as `aws_security_group_rule` / `aws_vpc_security_group_ingress_rule` resources.",
+        fix: "Allow SSH only from known ranges (a bastion, a VPN, the VPC's CIDR), or drop SSH and use AWS Systems \
+              Manager Session Manager.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &[
+                "aws_security_group",
+                "aws_default_security_group",
+                "aws_security_group_rule",
+                "aws_vpc_security_group_ingress_rule",
+            ],
+            check: check,
+            example: r#"resource "aws_security_group" "web" {
   ingress {
     from_port   = 22
     to_port     = 22
@@ -27,7 +43,7 @@ pub static RULE: Rule = Rule {
     cidr_blocks = ["0.0.0.0/0"]
   }
 }"#,
-    fixed_example: r#"resource "aws_security_group" "web" {
+            fixed_example: r#"resource "aws_security_group" "web" {
   ingress {
     from_port   = 22
     to_port     = 22
@@ -35,22 +51,11 @@ pub static RULE: Rule = Rule {
     cidr_blocks = ["10.0.0.0/8"]
   }
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_24"],
-        kics: &["65905cec-d691-4320-b320-2000436cb696", "6e856af2-62d7-4ba2-adc1-73b62cef9cc1"],
-        trivy: &["AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"],
-    },
-    resource_types: &[
-        "aws_security_group",
-        "aws_default_security_group",
-        "aws_security_group_rule",
-        "aws_vpc_security_group_ingress_rule",
-    ],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress"],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress"],
+            check: check_cfn,
+            example: r#"Resources:
   Web:
     Type: AWS::EC2::SecurityGroup
     Properties:
@@ -61,7 +66,7 @@ pub static RULE: Rule = Rule {
           ToPort: 22
           CidrIp: 0.0.0.0/0
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Web:
     Type: AWS::EC2::SecurityGroup
     Properties:
@@ -72,8 +77,8 @@ pub static RULE: Rule = Rule {
           ToPort: 22
           CidrIp: 10.0.0.0/8
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 fn check_cfn(ctx: &mut CfnContext) {

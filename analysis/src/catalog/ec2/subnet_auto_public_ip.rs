@@ -4,7 +4,7 @@ use crate::fix::Fix;
 use crate::kit::ec2::module_major_version;
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use crate::value::Value;
@@ -15,37 +15,42 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::NetworkSecurity,
     service: "VPC",
-    what: "Flags `aws_subnet` resources with `map_public_ip_on_launch = true`, and VPC registry module calls that \
-           set it to `true`, or leave it to the module's default (`true` before v5) while creating public \
-           subnets.",
     why: "Every instance launched into such a subnet gets an internet-routable address, whether or not it is \
           meant to be reachable. One permissive security group then exposes it directly; workloads that do not \
           serve the internet should sit behind a load balancer or NAT instead.",
     aws_side: "AWS assigns public addresses exactly as the subnet (or the launch request) says, and its own \
                default-VPC subnets do so. Deciding which subnets hand out public IPs is the customer's design.",
-    fix: "Set `map_public_ip_on_launch = false`, and give public addresses only to the resources that need them \
-          (load balancers, NAT gateways, or an explicit `associate_public_ip_address`).",
-    example: r#"resource "aws_subnet" "app" {
-  vpc_id                  = aws_vpc.main.id
-  cidr_block              = "10.0.1.0/24"
-  map_public_ip_on_launch = true
-}"#,
-    fixed_example: r#"resource "aws_subnet" "app" {
-  vpc_id                  = aws_vpc.main.id
-  cidr_block              = "10.0.1.0/24"
-  map_public_ip_on_launch = false
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_130"],
         kics: &["b3de4e4c-14be-4159-b99d-9ad194365e4c", "52f04a44-6bfa-4c41-b1d3-4ae99a2de05c"],
         trivy: &["AVD-AWS-0164", "aws-ec2-no-public-ip-subnet"],
     },
-    resource_types: &["aws_subnet"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::EC2::Subnet"],
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_subnet` resources with `map_public_ip_on_launch = true`, and VPC registry module calls that \
+               set it to `true`, or leave it to the module's default (`true` before v5) while creating public \
+               subnets.",
+        fix: "Set `map_public_ip_on_launch = false`, and give public addresses only to the resources that need them \
+              (load balancers, NAT gateways, or an explicit `associate_public_ip_address`).",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_subnet"],
+            check: check,
+            example: r#"resource "aws_subnet" "app" {
+  vpc_id                  = aws_vpc.main.id
+  cidr_block              = "10.0.1.0/24"
+  map_public_ip_on_launch = true
+}"#,
+            fixed_example: r#"resource "aws_subnet" "app" {
+  vpc_id                  = aws_vpc.main.id
+  cidr_block              = "10.0.1.0/24"
+  map_public_ip_on_launch = false
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::EC2::Subnet"],
+            check: check_cfn,
+            example: r#"Resources:
   Public:
     Type: AWS::EC2::Subnet
     Properties:
@@ -53,7 +58,7 @@ pub static RULE: Rule = Rule {
       CidrBlock: 10.0.0.0/24
       MapPublicIpOnLaunch: true
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Public:
     Type: AWS::EC2::Subnet
     Properties:
@@ -61,8 +66,8 @@ pub static RULE: Rule = Rule {
       CidrBlock: 10.0.0.0/24
       MapPublicIpOnLaunch: false
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 fn check_cfn(ctx: &mut CfnContext) {

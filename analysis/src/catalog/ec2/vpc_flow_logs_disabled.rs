@@ -3,7 +3,7 @@ use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::{is_registry_module, Resource, TfContext};
 use crate::terraform::edit;
 use crate::terraform::model::{Expr, ExprKind, Step};
@@ -14,21 +14,32 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::Compliance,
     service: "VPC",
-    what: "Flags `aws_vpc` and `aws_default_vpc` resources that no `aws_flow_log` of the configuration attaches \
-           to, `aws_flow_log` resources attached to nothing (no VPC, subnet, interface or transit gateway), and \
-           VPC registry module calls without `enable_flow_log = true` (the module's default is off).",
     why: "Flow logs are the record of who talked to what inside the network. Without them there is no way to \
           investigate an intrusion, see data leaving, or prove to an auditor (PCI DSS, SOC 2, CIS 3.9) that \
           network traffic is monitored; they cannot be produced after the fact.",
     aws_side: "AWS can capture IP traffic metadata for every interface of a VPC and deliver it to CloudWatch \
                Logs, S3 or Firehose, but captures nothing until the customer creates a flow log. Turning it on, \
                retaining and reviewing the logs is the customer's duty.",
-    fix: "Add an `aws_flow_log` with `vpc_id` set to the VPC (traffic_type `ALL`, delivered to CloudWatch Logs \
-          or S3), or set `enable_flow_log = true` on the VPC module.",
-    example: r#"resource "aws_vpc" "main" {
+    equivalents: Equivalents {
+        checkov: &["CKV2_AWS_11"],
+        kics: &["f6d299d2-21eb-41cc-b1e1-fe12d857500b", "f83121ea-03da-434f-9277-9cd247ab3047"],
+        trivy: &["AVD-AWS-0178", "aws-ec2-require-vpc-flow-logs-for-all-vpcs"],
+    },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_vpc` and `aws_default_vpc` resources that no `aws_flow_log` of the configuration attaches \
+               to, `aws_flow_log` resources attached to nothing (no VPC, subnet, interface or transit gateway), and \
+               VPC registry module calls without `enable_flow_log = true` (the module's default is off).",
+        fix: "Add an `aws_flow_log` with `vpc_id` set to the VPC (traffic_type `ALL`, delivered to CloudWatch Logs \
+              or S3), or set `enable_flow_log = true` on the VPC module.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_vpc", "aws_default_vpc", "aws_flow_log"],
+            check: check,
+            example: r#"resource "aws_vpc" "main" {
   cidr_block = "10.0.0.0/16"
 }"#,
-    fixed_example: r#"resource "aws_vpc" "main" {
+            fixed_example: r#"resource "aws_vpc" "main" {
   cidr_block = "10.0.0.0/16"
 }
 
@@ -37,23 +48,17 @@ resource "aws_flow_log" "main" {
   traffic_type    = "ALL"
   log_destination = aws_s3_bucket.flow_logs.arn
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV2_AWS_11"],
-        kics: &["f6d299d2-21eb-41cc-b1e1-fe12d857500b", "f83121ea-03da-434f-9277-9cd247ab3047"],
-        trivy: &["AVD-AWS-0178", "aws-ec2-require-vpc-flow-logs-for-all-vpcs"],
-    },
-    resource_types: &["aws_vpc", "aws_default_vpc", "aws_flow_log"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::EC2::VPC", "AWS::EC2::FlowLog"],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::EC2::VPC", "AWS::EC2::FlowLog"],
+            check: check_cfn,
+            example: r#"Resources:
   Vpc:
     Type: AWS::EC2::VPC
     Properties:
       CidrBlock: 10.0.0.0/16
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Vpc:
     Type: AWS::EC2::VPC
     Properties:
@@ -67,8 +72,8 @@ resource "aws_flow_log" "main" {
       LogDestinationType: s3
       LogDestination: arn:aws:s3:::my-flow-logs
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 const ATTACHMENTS: [&str; 5] = ["vpc_id", "subnet_id", "eni_id", "transit_gateway_id", "transit_gateway_attachment_id"];

@@ -1,7 +1,7 @@
 use crate::cloudformation::check::CfnContext;
 use crate::kit::resource_policy::{check_cfn_policy_prop, check_policy_attr};
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -10,18 +10,30 @@ pub static RULE: Rule = Rule {
     severity: Severity::Critical,
     row: Row::AccessRestriction,
     service: "ECR",
-    what: "Flags `aws_ecr_repository_policy` policies (and the `repository_policy` input of \
-           `terraform-aws-modules/ecr`) with an `Allow` statement whose principal is `\"*\"` or \
-           `{\"AWS\": \"*\"}`, unless a condition pins the caller's account or organisation.",
     why: "A private repository policy open to every principal lets any AWS account pull the images (leaking code, \
           embedded configuration and secrets) and, with push or delete actions, replace or remove them: a direct \
           supply-chain compromise of everything that deploys from the repository.",
     aws_side: "AWS enforces the repository policy as written. Choosing who may pull and push is the customer's \
                duty; images meant for the public belong in ECR Public, not in a private repository opened to \
                `*`.",
-    fix: "Name the accounts or roles that need the repository (`{\"AWS\": \"arn:aws:iam::111122223333:root\"}`), or \
-          restrict `*` with an `aws:PrincipalOrgID` condition.",
-    example: r#"resource "aws_ecr_repository_policy" "app" {
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_32"],
+        kics: &["e86e26fc-489e-44f0-9bcd-97305e4ba69a", "75be209d-1948-41f6-a8c8-e22dd0121134"],
+        trivy: &["AVD-AWS-0032", "aws-ecr-no-public-access"],
+    },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_ecr_repository_policy` policies (and the `repository_policy` input of \
+               `terraform-aws-modules/ecr`) with an `Allow` statement whose principal is `\"*\"` or \
+               `{\"AWS\": \"*\"}`, unless a condition pins the caller's account or organisation.",
+        fix:
+            "Name the accounts or roles that need the repository (`{\"AWS\": \"arn:aws:iam::111122223333:root\"}`), or \
+             restrict `*` with an `aws:PrincipalOrgID` condition.",
+        has_fix: false,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_ecr_repository_policy"],
+            check: check,
+            example: r#"resource "aws_ecr_repository_policy" "app" {
   repository = aws_ecr_repository.app.name
   policy = jsonencode({
     Statement = [{
@@ -31,7 +43,7 @@ pub static RULE: Rule = Rule {
     }]
   })
 }"#,
-    fixed_example: r#"resource "aws_ecr_repository_policy" "app" {
+            fixed_example: r#"resource "aws_ecr_repository_policy" "app" {
   repository = aws_ecr_repository.app.name
   policy = jsonencode({
     Statement = [{
@@ -41,17 +53,11 @@ pub static RULE: Rule = Rule {
     }]
   })
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_32"],
-        kics: &["e86e26fc-489e-44f0-9bcd-97305e4ba69a", "75be209d-1948-41f6-a8c8-e22dd0121134"],
-        trivy: &["AVD-AWS-0032", "aws-ecr-no-public-access"],
-    },
-    resource_types: &["aws_ecr_repository_policy"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::ECR::Repository"],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::ECR::Repository"],
+            check: check_cfn,
+            example: r#"Resources:
   App:
     Type: AWS::ECR::Repository
     Properties:
@@ -62,7 +68,7 @@ pub static RULE: Rule = Rule {
             Principal: "*"
             Action: [ecr:BatchGetImage, ecr:GetDownloadUrlForLayer]
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   App:
     Type: AWS::ECR::Repository
     Properties:
@@ -73,8 +79,8 @@ pub static RULE: Rule = Rule {
             Principal: {AWS: "arn:aws:iam::111122223333:root"}
             Action: [ecr:BatchGetImage, ecr:GetDownloadUrlForLayer]
 "#,
-    }),
-    has_fix: false,
+        }),
+    },
 };
 
 fn check_cfn(ctx: &mut CfnContext) {

@@ -3,7 +3,7 @@ use crate::cloudformation::edit as cfn_edit;
 use crate::cloudformation::tree::NodeKind;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 use crate::value::Value;
@@ -15,43 +15,48 @@ pub static RULE: Rule = Rule {
     severity: Severity::Low,
     row: Row::OsPatching,
     service: "ECR",
-    what: "Flags ECR repositories without `image_scanning_configuration { scan_on_push = true }` (or the \
-           `terraform-aws-modules/ecr` input `repository_image_scan_on_push = false`), unless an \
-           `aws_ecr_registry_scanning_configuration` rule covers the repository.",
     why: "Container images bundle an operating system and libraries that collect known vulnerabilities. Without \
           scanning on push, vulnerable images are deployed without anyone being told, and nothing prompts the \
           team to rebuild them with patched packages.",
     aws_side: "AWS provides the registry and the scanners (basic, or enhanced with Amazon Inspector). Turning \
                scanning on, reading the findings and rebuilding the images are the customer's duty: \
                repositories do not scan unless configured to.",
-    fix: "Add `image_scanning_configuration { scan_on_push = true }`, or configure registry-wide scanning with \
-          `aws_ecr_registry_scanning_configuration` (enhanced scanning rescans continuously).",
-    example: r#"resource "aws_ecr_repository" "app" {
-  name = "app"
-}"#,
-    fixed_example: r#"resource "aws_ecr_repository" "app" {
-  name = "app"
-  image_scanning_configuration {
-    scan_on_push = true
-  }
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_163"],
         kics: &["9630336b-3fed-4096-8173-b9afdfe346a7", "9025b2b3-e554-4842-ba87-db7aeec36d35"],
         trivy: &["AVD-AWS-0030", "aws-ecr-enable-image-scans"],
     },
-    resource_types: &["aws_ecr_repository", "aws_ecr_registry_scanning_configuration"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::ECR::Repository", "AWS::ECR::RegistryScanningConfiguration"],
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags ECR repositories without `image_scanning_configuration { scan_on_push = true }` (or the \
+               `terraform-aws-modules/ecr` input `repository_image_scan_on_push = false`), unless an \
+               `aws_ecr_registry_scanning_configuration` rule covers the repository.",
+        fix: "Add `image_scanning_configuration { scan_on_push = true }`, or configure registry-wide scanning with \
+              `aws_ecr_registry_scanning_configuration` (enhanced scanning rescans continuously).",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_ecr_repository", "aws_ecr_registry_scanning_configuration"],
+            check: check,
+            example: r#"resource "aws_ecr_repository" "app" {
+  name = "app"
+}"#,
+            fixed_example: r#"resource "aws_ecr_repository" "app" {
+  name = "app"
+  image_scanning_configuration {
+    scan_on_push = true
+  }
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::ECR::Repository", "AWS::ECR::RegistryScanningConfiguration"],
+            check: check_cfn,
+            example: r#"Resources:
   App:
     Type: AWS::ECR::Repository
     Properties:
       RepositoryName: app
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   App:
     Type: AWS::ECR::Repository
     Properties:
@@ -59,8 +64,8 @@ pub static RULE: Rule = Rule {
       ImageScanningConfiguration:
         ScanOnPush: true
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 /// Whether an `AWS::ECR::RegistryScanningConfiguration` of the template scans the repository named `name`

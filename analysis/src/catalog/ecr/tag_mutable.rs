@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use serde_json::json;
@@ -13,50 +13,55 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::ManagedServiceConfig,
     service: "ECR",
-    what: "Flags ECR repositories whose `image_tag_mutability` is absent (the provider default is `MUTABLE`), \
-           `MUTABLE` or `MUTABLE_WITH_EXCLUSION`; for `terraform-aws-modules/ecr` (default `IMMUTABLE`), an \
-           explicit mutable setting.",
     why: "With mutable tags anyone who can push can silently replace the image behind `v1.4.2` or `prod`: \
           deployments then run code nobody reviewed or scanned, rollbacks are not reproducible, and a stolen \
           CI credential becomes a supply-chain attack on every service that pulls the tag.",
     aws_side: "AWS stores the images and enforces tag immutability when the repository is configured for it. \
                The setting is the customer's: repositories are created with mutable tags unless told otherwise.",
-    fix: "Set `image_tag_mutability = \"IMMUTABLE\"` (or `IMMUTABLE_WITH_EXCLUSION` with filters for the few \
-          tags, such as `latest`, that must move), and publish every build under a new tag.",
-    example: r#"resource "aws_ecr_repository" "app" {
-  name                 = "app"
-  image_tag_mutability = "MUTABLE"
-}"#,
-    fixed_example: r#"resource "aws_ecr_repository" "app" {
-  name                 = "app"
-  image_tag_mutability = "IMMUTABLE"
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_51"],
         kics: &["d1846b12-20c5-4d45-8798-fc35b79268eb", "33f41d31-86b1-46a4-81f7-9c9a671f59ac"],
         trivy: &["AVD-AWS-0031", "aws-ecr-enforce-immutable-repository"],
     },
-    resource_types: &["aws_ecr_repository"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::ECR::Repository"],
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags ECR repositories whose `image_tag_mutability` is absent (the provider default is `MUTABLE`), \
+               `MUTABLE` or `MUTABLE_WITH_EXCLUSION`; for `terraform-aws-modules/ecr` (default `IMMUTABLE`), an \
+               explicit mutable setting.",
+        fix: "Set `image_tag_mutability = \"IMMUTABLE\"` (or `IMMUTABLE_WITH_EXCLUSION` with filters for the few \
+              tags, such as `latest`, that must move), and publish every build under a new tag.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_ecr_repository"],
+            check: check,
+            example: r#"resource "aws_ecr_repository" "app" {
+  name                 = "app"
+  image_tag_mutability = "MUTABLE"
+}"#,
+            fixed_example: r#"resource "aws_ecr_repository" "app" {
+  name                 = "app"
+  image_tag_mutability = "IMMUTABLE"
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::ECR::Repository"],
+            check: check_cfn,
+            example: r#"Resources:
   App:
     Type: AWS::ECR::Repository
     Properties:
       RepositoryName: app
       ImageTagMutability: MUTABLE
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   App:
     Type: AWS::ECR::Repository
     Properties:
       RepositoryName: app
       ImageTagMutability: IMMUTABLE
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 fn check_cfn(ctx: &mut CfnContext) {

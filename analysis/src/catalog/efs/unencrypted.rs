@@ -3,7 +3,7 @@ use crate::kit::setting::{check_bool, BoolCheck};
 use crate::kit::setting::{check_cfn_bool, CfnBoolCheck};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -12,46 +12,51 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::ManagedServiceConfig,
     service: "EFS",
-    what: "Flags `aws_efs_file_system` resources whose `encrypted` is `false` or not set (the provider's default \
-           is unencrypted).",
     why: "An unencrypted file system stores every file, and its backups, in clear on AWS's disks. Encryption \
           at rest cannot be turned on later: the data must be copied to a new file system.",
     aws_side: "AWS runs the storage and encrypts it with KMS when asked at creation. Asking is the customer's \
                duty: the Terraform resource creates unencrypted file systems unless `encrypted = true`.",
-    fix: "Set `encrypted = true`, ideally with a customer-managed `kms_key_id`. An existing file system must be \
-          replaced (the setting forces a new one) and its data copied, for example with AWS DataSync.",
-    example: r#"resource "aws_efs_file_system" "shared" {
-  creation_token = "shared"
-}"#,
-    fixed_example: r#"resource "aws_efs_file_system" "shared" {
-  creation_token = "shared"
-  encrypted      = true
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_42"],
         kics: &["48207659-729f-4b5c-9402-f884257d794f", "2ff8e83c-90e1-4d68-a300-6d652112e622"],
         trivy: &["AVD-AWS-0037", "aws-efs-enable-at-rest-encryption"],
     },
-    resource_types: &["aws_efs_file_system"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::EFS::FileSystem"],
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_efs_file_system` resources whose `encrypted` is `false` or not set (the provider's default \
+               is unencrypted).",
+        fix: "Set `encrypted = true`, ideally with a customer-managed `kms_key_id`. An existing file system must be \
+              replaced (the setting forces a new one) and its data copied, for example with AWS DataSync.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_efs_file_system"],
+            check: check,
+            example: r#"resource "aws_efs_file_system" "shared" {
+  creation_token = "shared"
+}"#,
+            fixed_example: r#"resource "aws_efs_file_system" "shared" {
+  creation_token = "shared"
+  encrypted      = true
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::EFS::FileSystem"],
+            check: check_cfn,
+            example: r#"Resources:
   Main:
     Type: AWS::EFS::FileSystem
     Properties:
       PerformanceMode: generalPurpose
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Main:
     Type: AWS::EFS::FileSystem
     Properties:
       PerformanceMode: generalPurpose
       Encrypted: true
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 static CHECK: BoolCheck = BoolCheck {

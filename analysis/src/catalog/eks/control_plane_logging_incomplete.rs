@@ -4,7 +4,7 @@ use crate::cloudformation::tree::NodeKind;
 use crate::fix::Fix;
 use crate::kit::eks;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use serde_json::json;
@@ -15,37 +15,42 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::Compliance,
     service: "EKS",
-    what: "Flags `aws_eks_cluster` resources whose `enabled_cluster_log_types` is absent or misses one of `api`, \
-           `audit`, `authenticator`, `controllerManager`, `scheduler`; for `terraform-aws-modules/eks`, the \
-           module's default (`audit`, `api`, `authenticator`) or an explicit incomplete list.",
     why: "The control-plane logs are the only record of who called the Kubernetes API, how IAM identities were \
           mapped to Kubernetes users, and what the scheduler and controllers did. Without them an incident in \
           the cluster cannot be investigated, and audits (CIS EKS 2.1.1, PCI DSS 10) fail.",
     aws_side: "AWS runs the control plane and ships its logs to CloudWatch Logs when asked; none are sent by \
                default. Choosing the log types, their retention and who reads them is the customer's duty.",
-    fix: "Set `enabled_cluster_log_types = [\"api\", \"audit\", \"authenticator\", \"controllerManager\", \
-          \"scheduler\"]` and give the `/aws/eks/<cluster>/cluster` log group a retention period.",
-    example: r#"resource "aws_eks_cluster" "main" {
-  name                      = "main"
-  role_arn                  = aws_iam_role.cluster.arn
-  enabled_cluster_log_types = ["api", "audit"]
-}"#,
-    fixed_example: r#"resource "aws_eks_cluster" "main" {
-  name                      = "main"
-  role_arn                  = aws_iam_role.cluster.arn
-  enabled_cluster_log_types = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_37"],
         kics: &["37304d3f-f852-40b8-ae3f-725e87a7cedf", "66f130d9-b81d-4e8e-9b08-da74b9c891df"],
         trivy: &["AVD-AWS-0038", "aws-eks-enable-control-plane-logging"],
     },
-    resource_types: &["aws_eks_cluster"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &[eks::CFN_CLUSTER],
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_eks_cluster` resources whose `enabled_cluster_log_types` is absent or misses one of `api`, \
+               `audit`, `authenticator`, `controllerManager`, `scheduler`; for `terraform-aws-modules/eks`, the \
+               module's default (`audit`, `api`, `authenticator`) or an explicit incomplete list.",
+        fix: "Set `enabled_cluster_log_types = [\"api\", \"audit\", \"authenticator\", \"controllerManager\", \
+              \"scheduler\"]` and give the `/aws/eks/<cluster>/cluster` log group a retention period.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_eks_cluster"],
+            check: check,
+            example: r#"resource "aws_eks_cluster" "main" {
+  name                      = "main"
+  role_arn                  = aws_iam_role.cluster.arn
+  enabled_cluster_log_types = ["api", "audit"]
+}"#,
+            fixed_example: r#"resource "aws_eks_cluster" "main" {
+  name                      = "main"
+  role_arn                  = aws_iam_role.cluster.arn
+  enabled_cluster_log_types = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &[eks::CFN_CLUSTER],
+            check: check_cfn,
+            example: r#"Resources:
   Main:
     Type: AWS::EKS::Cluster
     Properties:
@@ -57,7 +62,7 @@ pub static RULE: Rule = Rule {
             - Type: api
             - Type: audit
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Main:
     Type: AWS::EKS::Cluster
     Properties:
@@ -72,8 +77,8 @@ pub static RULE: Rule = Rule {
             - Type: controllerManager
             - Type: scheduler
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 /// `EnabledTypes` as templates write it: `[{Type: api}, ...]`.

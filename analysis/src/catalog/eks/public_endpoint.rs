@@ -6,7 +6,7 @@ use crate::kit::eks;
 use crate::kit::lifecycle::module_major;
 use crate::kit::network::is_world_cidr;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 use crate::terraform::model::Attribute;
@@ -20,34 +20,12 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::AccessRestriction,
     service: "EKS",
-    what: "Flags `aws_eks_cluster` resources whose `vpc_config` leaves `endpoint_public_access` on (the default) \
-           with `public_access_cidrs` absent (the default is `0.0.0.0/0`) or containing a world CIDR, and \
-           `terraform-aws-modules/eks` calls that open the public endpoint to the world.",
     why: "A Kubernetes API server open to the internet is scanned and attacked continuously: every leaked \
           kubeconfig, token or IAM credential, and every API-server vulnerability, becomes directly exploitable \
           from anywhere. Restricting the endpoint to the private network or to known CIDRs removes that \
           exposure.",
     aws_side: "AWS runs and patches the API server and authenticates every request. Which networks can reach the \
                endpoint is the customer's choice, and the default is the whole internet.",
-    fix: "Set `endpoint_private_access = true` and `endpoint_public_access = false` (reach the API through the \
-          VPC, a VPN or a bastion), or keep the public endpoint but list the administrators' CIDRs in \
-          `public_access_cidrs`.",
-    example: r#"resource "aws_eks_cluster" "main" {
-  name     = "main"
-  role_arn = aws_iam_role.cluster.arn
-  vpc_config {
-    subnet_ids = var.subnet_ids
-  }
-}"#,
-    fixed_example: r#"resource "aws_eks_cluster" "main" {
-  name     = "main"
-  role_arn = aws_iam_role.cluster.arn
-  vpc_config {
-    subnet_ids              = var.subnet_ids
-    endpoint_private_access = true
-    endpoint_public_access  = false
-  }
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_39", "CKV_AWS_38"],
         kics: &["42f4b905-3736-4213-bfe9-c0660518cda8", "61cf9883-1752-4768-b18c-0d57f2737709"],
@@ -58,12 +36,39 @@ pub static RULE: Rule = Rule {
             "aws-eks-no-public-cluster-access-to-cidr",
         ],
     },
-    resource_types: &["aws_eks_cluster"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &[eks::CFN_CLUSTER],
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_eks_cluster` resources whose `vpc_config` leaves `endpoint_public_access` on (the default) \
+               with `public_access_cidrs` absent (the default is `0.0.0.0/0`) or containing a world CIDR, and \
+               `terraform-aws-modules/eks` calls that open the public endpoint to the world.",
+        fix: "Set `endpoint_private_access = true` and `endpoint_public_access = false` (reach the API through the \
+              VPC, a VPN or a bastion), or keep the public endpoint but list the administrators' CIDRs in \
+              `public_access_cidrs`.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_eks_cluster"],
+            check: check,
+            example: r#"resource "aws_eks_cluster" "main" {
+  name     = "main"
+  role_arn = aws_iam_role.cluster.arn
+  vpc_config {
+    subnet_ids = var.subnet_ids
+  }
+}"#,
+            fixed_example: r#"resource "aws_eks_cluster" "main" {
+  name     = "main"
+  role_arn = aws_iam_role.cluster.arn
+  vpc_config {
+    subnet_ids              = var.subnet_ids
+    endpoint_private_access = true
+    endpoint_public_access  = false
+  }
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &[eks::CFN_CLUSTER],
+            check: check_cfn,
+            example: r#"Resources:
   Main:
     Type: AWS::EKS::Cluster
     Properties:
@@ -72,7 +77,7 @@ pub static RULE: Rule = Rule {
       ResourcesVpcConfig:
         SubnetIds: !Ref SubnetIds
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Main:
     Type: AWS::EKS::Cluster
     Properties:
@@ -83,8 +88,8 @@ pub static RULE: Rule = Rule {
         EndpointPrivateAccess: true
         EndpointPublicAccess: false
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 fn check_cfn(ctx: &mut CfnContext) {

@@ -5,7 +5,7 @@ use crate::fix::Fix;
 use crate::kit::eks;
 use crate::kit::lifecycle::module_major;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 use crate::value::Value;
@@ -17,8 +17,6 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::ManagedServiceConfig,
     service: "EKS",
-    what: "Flags `aws_eks_cluster` resources without an `encryption_config` whose `resources` include \
-           `\"secrets\"`, and `terraform-aws-modules/eks` calls that turn the module's encryption config off.",
     why: "Kubernetes secrets hold database passwords, API tokens and TLS keys. Without envelope encryption with a \
           KMS key the customer controls, anyone with access to etcd data or its backups reads them, there is no \
           key policy to restrict or audit their decryption in CloudTrail, and access cannot be revoked by \
@@ -26,16 +24,29 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS runs and encrypts the control plane's etcd volumes (with an AWS-owned key by default). \
                Envelope encryption of secrets with a customer-managed KMS key, its key policy and its rotation \
                are the customer's to configure.",
-    fix: "Add `encryption_config { resources = [\"secrets\"] provider { key_arn = <KMS key ARN> } }` (for the \
-          module, keep the default `encryption_config`/`cluster_encryption_config`).",
-    example: r#"resource "aws_eks_cluster" "main" {
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_58"],
+        kics: &["63ebcb19-2739-4d3f-aa5c-e8bbb9b85281"],
+        trivy: &["AVD-AWS-0039", "aws-eks-encrypt-secrets"],
+    },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_eks_cluster` resources without an `encryption_config` whose `resources` include \
+               `\"secrets\"`, and `terraform-aws-modules/eks` calls that turn the module's encryption config off.",
+        fix: "Add `encryption_config { resources = [\"secrets\"] provider { key_arn = <KMS key ARN> } }` (for the \
+              module, keep the default `encryption_config`/`cluster_encryption_config`).",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_eks_cluster"],
+            check: check,
+            example: r#"resource "aws_eks_cluster" "main" {
   name     = "main"
   role_arn = aws_iam_role.cluster.arn
   vpc_config {
     subnet_ids = var.subnet_ids
   }
 }"#,
-    fixed_example: r#"resource "aws_eks_cluster" "main" {
+            fixed_example: r#"resource "aws_eks_cluster" "main" {
   name     = "main"
   role_arn = aws_iam_role.cluster.arn
   vpc_config {
@@ -48,17 +59,11 @@ pub static RULE: Rule = Rule {
     }
   }
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_58"],
-        kics: &["63ebcb19-2739-4d3f-aa5c-e8bbb9b85281"],
-        trivy: &["AVD-AWS-0039", "aws-eks-encrypt-secrets"],
-    },
-    resource_types: &["aws_eks_cluster"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &[eks::CFN_CLUSTER],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &[eks::CFN_CLUSTER],
+            check: check_cfn,
+            example: r#"Resources:
   Main:
     Type: AWS::EKS::Cluster
     Properties:
@@ -67,7 +72,7 @@ pub static RULE: Rule = Rule {
       ResourcesVpcConfig:
         SubnetIds: !Ref SubnetIds
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Main:
     Type: AWS::EKS::Cluster
     Properties:
@@ -80,8 +85,8 @@ pub static RULE: Rule = Rule {
           Provider:
             KeyArn: !GetAtt EksKey.Arn
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 fn check_cfn(ctx: &mut CfnContext) {

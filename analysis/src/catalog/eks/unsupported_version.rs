@@ -3,7 +3,7 @@ use crate::cloudformation::tree::NodeKind;
 use crate::kit::eks;
 use crate::kit::lifecycle::{version_parts, Date};
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -12,9 +12,6 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::OsPatching,
     service: "EKS",
-    what: "Flags `aws_eks_cluster` resources (and `terraform-aws-modules/eks` calls) pinned to a Kubernetes \
-           minor version whose EKS standard support has ended: it runs on paid extended support, or is past \
-           that too and gets upgraded by AWS.",
     why: "Outside standard support a version gets fewer fixes and costs extra per cluster hour; past extended \
           support AWS upgrades the control plane on its own schedule, which can break workloads that were never \
           tested on the new version, and the Terraform configuration then contradicts the cluster.",
@@ -25,25 +22,33 @@ pub static RULE: Rule = Rule {
                2025-11-26, 1.29 2025-03-23 / 2026-03-23, 1.30 2025-07-23 / 2026-07-23, 1.31 2025-11-26 / \
                2026-11-26, 1.32 2026-03-23 / 2027-03-23, 1.33 2026-07-29 / 2027-07-29, 1.34 2026-12-02 / \
                2027-12-02, 1.35 2027-03-27 / 2028-03-27.",
-    fix: "Upgrade one minor version at a time (EKS allows no skipping): set `version` to the next minor, apply, \
-          upgrade node groups and add-ons, and repeat until the version is in standard support.",
-    example: r#"resource "aws_eks_cluster" "main" {
+    equivalents: Equivalents { checkov: &["CKV_AWS_339"], kics: &[], trivy: &[] },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_eks_cluster` resources (and `terraform-aws-modules/eks` calls) pinned to a Kubernetes \
+               minor version whose EKS standard support has ended: it runs on paid extended support, or is past \
+               that too and gets upgraded by AWS.",
+        fix: "Upgrade one minor version at a time (EKS allows no skipping): set `version` to the next minor, apply, \
+              upgrade node groups and add-ons, and repeat until the version is in standard support.",
+        has_fix: false,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_eks_cluster"],
+            check: check,
+            example: r#"resource "aws_eks_cluster" "main" {
   name     = "main"
   role_arn = aws_iam_role.cluster.arn
   version  = "1.29"
 }"#,
-    fixed_example: r#"resource "aws_eks_cluster" "main" {
+            fixed_example: r#"resource "aws_eks_cluster" "main" {
   name     = "main"
   role_arn = aws_iam_role.cluster.arn
   # version omitted: the cluster is created on the latest version; pin a version in standard support
 }"#,
-    equivalents: Equivalents { checkov: &["CKV_AWS_339"], kics: &[], trivy: &[] },
-    resource_types: &["aws_eks_cluster"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &[eks::CFN_CLUSTER],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &[eks::CFN_CLUSTER],
+            check: check_cfn,
+            example: r#"Resources:
   Main:
     Type: AWS::EKS::Cluster
     Properties:
@@ -51,7 +56,7 @@ pub static RULE: Rule = Rule {
       RoleArn: !GetAtt ClusterRole.Arn
       Version: "1.29"
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Main:
     Type: AWS::EKS::Cluster
     Properties:
@@ -59,8 +64,8 @@ pub static RULE: Rule = Rule {
       RoleArn: !GetAtt ClusterRole.Arn
       Version: "1.35"
 "#,
-    }),
-    has_fix: false,
+        }),
+    },
 };
 
 fn check_cfn(ctx: &mut CfnContext) {

@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::fix::Fix;
 use crate::kit::elasticache;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 
@@ -12,38 +12,43 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::ManagedServiceConfig,
     service: "ElastiCache",
-    what: "Flags `aws_elasticache_replication_group` resources with `at_rest_encryption_enabled = false`, or \
-           without the attribute on Redis OSS (the API default is unencrypted for Redis OSS, encrypted for \
-           Valkey).",
     why: "Without at-rest encryption, the data on the nodes' disks, in swap and in every backup and exported \
           snapshot is stored in plain form. Caches frequently hold session tokens and personal data.",
     aws_side: "AWS runs the nodes and encrypts their storage and snapshots when asked; for Redis OSS the API does \
                not encrypt unless `AtRestEncryptionEnabled` is set. Asking for it, and choosing a \
                customer-managed key when needed, is the customer's duty.",
-    fix: "Set `at_rest_encryption_enabled = true` (optionally with `kms_key_id`). On an existing group this \
-          replaces it: migrate through a snapshot restore.",
-    example: r#"resource "aws_elasticache_replication_group" "cache" {
-  replication_group_id = "cache"
-  description          = "cache"
-  node_type            = "cache.m5.large"
-}"#,
-    fixed_example: r#"resource "aws_elasticache_replication_group" "cache" {
-  replication_group_id       = "cache"
-  description                = "cache"
-  node_type                  = "cache.m5.large"
-  at_rest_encryption_enabled = true
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_29"],
         kics: &["76976de7-c7b1-4f64-a94f-90c1345914c2", "e4ee3903-9225-4b6a-bdfb-e62dbadef821"],
         trivy: &["AVD-AWS-0045", "aws-elasticache-enable-at-rest-encryption"],
     },
-    resource_types: &["aws_elasticache_replication_group"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &[elasticache::CFN_GROUP],
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_elasticache_replication_group` resources with `at_rest_encryption_enabled = false`, or \
+               without the attribute on Redis OSS (the API default is unencrypted for Redis OSS, encrypted for \
+               Valkey).",
+        fix: "Set `at_rest_encryption_enabled = true` (optionally with `kms_key_id`). On an existing group this \
+              replaces it: migrate through a snapshot restore.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_elasticache_replication_group"],
+            check: check,
+            example: r#"resource "aws_elasticache_replication_group" "cache" {
+  replication_group_id = "cache"
+  description          = "cache"
+  node_type            = "cache.m5.large"
+}"#,
+            fixed_example: r#"resource "aws_elasticache_replication_group" "cache" {
+  replication_group_id       = "cache"
+  description                = "cache"
+  node_type                  = "cache.m5.large"
+  at_rest_encryption_enabled = true
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &[elasticache::CFN_GROUP],
+            check: check_cfn,
+            example: r#"Resources:
   Cache:
     Type: AWS::ElastiCache::ReplicationGroup
     Properties:
@@ -51,7 +56,7 @@ pub static RULE: Rule = Rule {
       CacheNodeType: cache.m5.large
       Engine: redis
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Cache:
     Type: AWS::ElastiCache::ReplicationGroup
     Properties:
@@ -60,8 +65,8 @@ pub static RULE: Rule = Rule {
       Engine: redis
       AtRestEncryptionEnabled: true
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 fn check_cfn(ctx: &mut CfnContext) {

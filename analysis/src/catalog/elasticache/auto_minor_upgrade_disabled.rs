@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::fix::Fix;
 use crate::kit::elasticache;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 
@@ -12,47 +12,52 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::DatabasePatching,
     service: "ElastiCache",
-    what: "Flags `aws_elasticache_cluster` and `aws_elasticache_replication_group` resources with \
-           `auto_minor_version_upgrade = false` (the default, `true`, is compliant).",
     why: "Minor engine versions carry security and bug fixes. With automatic minor upgrades off, the cache keeps \
           running a version with known vulnerabilities until someone upgrades it by hand, which is rarely \
           scheduled.",
     aws_side: "AWS builds and tests the engine patches and applies them in the maintenance window when allowed. \
                Allowing it (or upgrading on one's own schedule) is the customer's duty.",
-    fix: "Set `auto_minor_version_upgrade = true` (or remove it) and choose a `maintenance_window` that suits \
-          the workload.",
-    example: r#"resource "aws_elasticache_replication_group" "cache" {
+    equivalents: Equivalents { checkov: &["CKV_AWS_322"], kics: &[], trivy: &[] },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_elasticache_cluster` and `aws_elasticache_replication_group` resources with \
+               `auto_minor_version_upgrade = false` (the default, `true`, is compliant).",
+        fix: "Set `auto_minor_version_upgrade = true` (or remove it) and choose a `maintenance_window` that suits \
+              the workload.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_elasticache_cluster", "aws_elasticache_replication_group"],
+            check: check,
+            example: r#"resource "aws_elasticache_replication_group" "cache" {
   replication_group_id       = "cache"
   description                = "cache"
   auto_minor_version_upgrade = false
 }"#,
-    fixed_example: r#"resource "aws_elasticache_replication_group" "cache" {
+            fixed_example: r#"resource "aws_elasticache_replication_group" "cache" {
   replication_group_id       = "cache"
   description                = "cache"
   auto_minor_version_upgrade = true
 }"#,
-    equivalents: Equivalents { checkov: &["CKV_AWS_322"], kics: &[], trivy: &[] },
-    resource_types: &["aws_elasticache_cluster", "aws_elasticache_replication_group"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &[elasticache::CFN_CLUSTER, elasticache::CFN_GROUP],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &[elasticache::CFN_CLUSTER, elasticache::CFN_GROUP],
+            check: check_cfn,
+            example: r#"Resources:
   Cache:
     Type: AWS::ElastiCache::ReplicationGroup
     Properties:
       ReplicationGroupDescription: cache
       AutoMinorVersionUpgrade: false
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Cache:
     Type: AWS::ElastiCache::ReplicationGroup
     Properties:
       ReplicationGroupDescription: cache
       AutoMinorVersionUpgrade: true
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 fn check_cfn(ctx: &mut CfnContext) {

@@ -3,7 +3,7 @@ use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::kit::elasticache;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use serde_json::json;
@@ -14,41 +14,46 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::BusinessContinuity,
     service: "ElastiCache",
-    what: "Flags Redis OSS and Valkey `aws_elasticache_cluster` and `aws_elasticache_replication_group` \
-           resources whose `snapshot_retention_limit` is absent (default 0) or 0; Memcached, which cannot \
-           snapshot, is skipped.",
     why: "With no automatic snapshots, a bad deployment, a `FLUSHALL`, a corrupted dataset or a deleted cluster \
           loses every key for good. Caches that hold sessions, queues or leaderboards are often the only copy \
           of that data.",
     aws_side: "AWS takes and stores the daily snapshots and restores them on request, but only when a retention \
                period is set: the default is none. Choosing a retention period that fits the recovery \
                objectives is the customer's duty.",
-    fix: "Set `snapshot_retention_limit` to the number of days to keep (for example 7), and optionally a \
-          `snapshot_window` outside peak hours.",
-    example: r#"resource "aws_elasticache_cluster" "sessions" {
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_134"],
+        kics: &["8fdb08a0-a868-4fdf-9c27-ccab0237f1ab"],
+        trivy: &["AVD-AWS-0050", "aws-elasticache-enable-backup-retention"],
+    },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags Redis OSS and Valkey `aws_elasticache_cluster` and `aws_elasticache_replication_group` \
+               resources whose `snapshot_retention_limit` is absent (default 0) or 0; Memcached, which cannot \
+               snapshot, is skipped.",
+        fix: "Set `snapshot_retention_limit` to the number of days to keep (for example 7), and optionally a \
+              `snapshot_window` outside peak hours.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_elasticache_cluster", "aws_elasticache_replication_group"],
+            check: check,
+            example: r#"resource "aws_elasticache_cluster" "sessions" {
   cluster_id      = "sessions"
   engine          = "redis"
   node_type       = "cache.m5.large"
   num_cache_nodes = 1
 }"#,
-    fixed_example: r#"resource "aws_elasticache_cluster" "sessions" {
+            fixed_example: r#"resource "aws_elasticache_cluster" "sessions" {
   cluster_id               = "sessions"
   engine                   = "redis"
   node_type                = "cache.m5.large"
   num_cache_nodes          = 1
   snapshot_retention_limit = 7
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_134"],
-        kics: &["8fdb08a0-a868-4fdf-9c27-ccab0237f1ab"],
-        trivy: &["AVD-AWS-0050", "aws-elasticache-enable-backup-retention"],
-    },
-    resource_types: &["aws_elasticache_cluster", "aws_elasticache_replication_group"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &[elasticache::CFN_CLUSTER, elasticache::CFN_GROUP],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &[elasticache::CFN_CLUSTER, elasticache::CFN_GROUP],
+            check: check_cfn,
+            example: r#"Resources:
   Sessions:
     Type: AWS::ElastiCache::CacheCluster
     Properties:
@@ -56,7 +61,7 @@ pub static RULE: Rule = Rule {
       CacheNodeType: cache.m5.large
       NumCacheNodes: 1
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Sessions:
     Type: AWS::ElastiCache::CacheCluster
     Properties:
@@ -65,8 +70,8 @@ pub static RULE: Rule = Rule {
       NumCacheNodes: 1
       SnapshotRetentionLimit: 7
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 fn check_cfn(ctx: &mut CfnContext) {

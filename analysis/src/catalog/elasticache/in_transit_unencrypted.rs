@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::fix::Fix;
 use crate::kit::elasticache;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 
@@ -12,37 +12,42 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::ManagedServiceConfig,
     service: "ElastiCache",
-    what: "Flags `aws_elasticache_replication_group` resources without `transit_encryption_enabled = true` (the \
-           default is off), and clusters that set it to `false`.",
     why: "Without in-transit encryption, clients talk to the cache in clear text: anyone on the network path can \
           read the cached data and the AUTH token, and replay or alter commands. TLS is also a prerequisite for \
           AUTH tokens and RBAC to protect anything.",
     aws_side: "AWS provides TLS endpoints and certificates on the nodes when asked. Turning TLS on, and making the \
                clients use it, is the customer's duty: it is off unless configured.",
-    fix: "Set `transit_encryption_enabled = true` (for an existing group, go through `transit_encryption_mode = \
-          \"preferred\"` while clients move to TLS), and add an `auth_token` or RBAC user group.",
-    example: r#"resource "aws_elasticache_replication_group" "cache" {
-  replication_group_id = "cache"
-  description          = "cache"
-  node_type            = "cache.m5.large"
-}"#,
-    fixed_example: r#"resource "aws_elasticache_replication_group" "cache" {
-  replication_group_id       = "cache"
-  description                = "cache"
-  node_type                  = "cache.m5.large"
-  transit_encryption_enabled = true
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_30"],
         kics: &["1afbb3fa-cf6c-4a3d-b730-95e9f4df343e", "3b02569b-fc6f-4153-b3a3-ba91022fed68"],
         trivy: &["AVD-AWS-0051", "aws-elasticache-enable-in-transit-encryption"],
     },
-    resource_types: &["aws_elasticache_replication_group", "aws_elasticache_cluster"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &[elasticache::CFN_GROUP, elasticache::CFN_CLUSTER],
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_elasticache_replication_group` resources without `transit_encryption_enabled = true` (the \
+               default is off), and clusters that set it to `false`.",
+        fix: "Set `transit_encryption_enabled = true` (for an existing group, go through `transit_encryption_mode = \
+              \"preferred\"` while clients move to TLS), and add an `auth_token` or RBAC user group.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_elasticache_replication_group", "aws_elasticache_cluster"],
+            check: check,
+            example: r#"resource "aws_elasticache_replication_group" "cache" {
+  replication_group_id = "cache"
+  description          = "cache"
+  node_type            = "cache.m5.large"
+}"#,
+            fixed_example: r#"resource "aws_elasticache_replication_group" "cache" {
+  replication_group_id       = "cache"
+  description                = "cache"
+  node_type                  = "cache.m5.large"
+  transit_encryption_enabled = true
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &[elasticache::CFN_GROUP, elasticache::CFN_CLUSTER],
+            check: check_cfn,
+            example: r#"Resources:
   Cache:
     Type: AWS::ElastiCache::ReplicationGroup
     Properties:
@@ -50,7 +55,7 @@ pub static RULE: Rule = Rule {
       CacheNodeType: cache.m5.large
       TransitEncryptionEnabled: false
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Cache:
     Type: AWS::ElastiCache::ReplicationGroup
     Properties:
@@ -58,8 +63,8 @@ pub static RULE: Rule = Rule {
       CacheNodeType: cache.m5.large
       TransitEncryptionEnabled: true
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 fn check_cfn(ctx: &mut CfnContext) {

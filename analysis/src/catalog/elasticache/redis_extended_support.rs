@@ -4,7 +4,7 @@ use crate::fix::Fix;
 use crate::kit::elasticache;
 use crate::kit::lifecycle::Date;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use serde_json::json;
@@ -15,9 +15,6 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::DatabasePatching,
     service: "ElastiCache",
-    what: "Flags Redis OSS `aws_elasticache_cluster` and `aws_elasticache_replication_group` resources pinned \
-           to `engine_version` 4.x or 5.x once their ElastiCache standard support has ended (2026-01-31): they \
-           run on paid Extended Support until 2029-01-31, after which AWS upgrades them to Valkey.",
     why: "Redis OSS 4 and 5 reached community end of life in 2020 and 2022. On ElastiCache they now get only \
           critical and high CVE fixes, at an extra hourly charge, and the forced upgrade at the end of Extended \
           Support happens on AWS's schedule rather than the team's. Patch versions 5.0.0 to 5.0.5 are also \
@@ -25,40 +22,48 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS publishes the support calendar (standard support for Redis OSS 4 and 5 ended 2026-01-31; \
                Extended Support runs to 2029-01-31, per the ElastiCache Extended Support documentation) and \
                enrols such caches in paid Extended Support automatically. Upgrading is the customer's duty.",
-    fix: "Upgrade to Valkey or Redis OSS 7.x (`engine_version = \"7.1\"`, with a matching parameter group \
-          family) before the Extended Support deadline.",
-    example: r#"resource "aws_elasticache_replication_group" "cache" {
+    equivalents: Equivalents { checkov: &[], kics: &[], trivy: &[] },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags Redis OSS `aws_elasticache_cluster` and `aws_elasticache_replication_group` resources pinned \
+               to `engine_version` 4.x or 5.x once their ElastiCache standard support has ended (2026-01-31): they \
+               run on paid Extended Support until 2029-01-31, after which AWS upgrades them to Valkey.",
+        fix: "Upgrade to Valkey or Redis OSS 7.x (`engine_version = \"7.1\"`, with a matching parameter group \
+              family) before the Extended Support deadline.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_elasticache_cluster", "aws_elasticache_replication_group"],
+            check: check,
+            example: r#"resource "aws_elasticache_replication_group" "cache" {
   replication_group_id = "cache"
   description          = "cache"
   engine_version       = "5.0.6"
 }"#,
-    fixed_example: r#"resource "aws_elasticache_replication_group" "cache" {
+            fixed_example: r#"resource "aws_elasticache_replication_group" "cache" {
   replication_group_id = "cache"
   description          = "cache"
   engine_version       = "7.1"
 }"#,
-    equivalents: Equivalents { checkov: &[], kics: &[], trivy: &[] },
-    resource_types: &["aws_elasticache_cluster", "aws_elasticache_replication_group"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &[elasticache::CFN_CLUSTER, elasticache::CFN_GROUP],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &[elasticache::CFN_CLUSTER, elasticache::CFN_GROUP],
+            check: check_cfn,
+            example: r#"Resources:
   Cache:
     Type: AWS::ElastiCache::ReplicationGroup
     Properties:
       ReplicationGroupDescription: cache
       EngineVersion: "5.0.6"
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Cache:
     Type: AWS::ElastiCache::ReplicationGroup
     Properties:
       ReplicationGroupDescription: cache
       EngineVersion: "7.1"
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 /// What the end of support of Redis OSS 4 and 5 means on `today`; `None` while in standard support.

@@ -3,7 +3,7 @@ use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::kit::elasticache;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use serde_json::json;
@@ -14,38 +14,43 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::DatabasePatching,
     service: "ElastiCache",
-    what: "Flags Redis OSS `aws_elasticache_cluster` and `aws_elasticache_replication_group` resources whose \
-           `engine_version` is below 4.0.10: the 2.x and 3.x versions, past their ElastiCache end of life \
-           (2.x on 2023-01-13, 3.x on 2023-07-31) and unable to encrypt at rest or in transit.",
     why: "These engines get no security fixes, and they cannot encrypt data at rest or in transit nor use AUTH \
           with TLS, so they cannot meet PCI DSS or most data-protection requirements. AWS upgrades such caches \
           on its own schedule, which the Terraform configuration then contradicts.",
     aws_side: "AWS publishes the engine versions and their end-of-life dates and provides in-place upgrades. \
                Choosing a supported version and upgrading is the customer's duty (see the ElastiCache 'Redis \
                OSS versions end of life schedule').",
-    fix: "Upgrade to Valkey or Redis OSS 7.x (`engine_version = \"7.1\"`, with a matching parameter group \
-          family), then turn on at-rest and in-transit encryption.",
-    example: r#"resource "aws_elasticache_cluster" "legacy" {
+    equivalents: Equivalents { checkov: &[], kics: &["254c932d-e3bf-44b2-bc9d-eb5fdb09f8d4"], trivy: &[] },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags Redis OSS `aws_elasticache_cluster` and `aws_elasticache_replication_group` resources whose \
+               `engine_version` is below 4.0.10: the 2.x and 3.x versions, past their ElastiCache end of life \
+               (2.x on 2023-01-13, 3.x on 2023-07-31) and unable to encrypt at rest or in transit.",
+        fix: "Upgrade to Valkey or Redis OSS 7.x (`engine_version = \"7.1\"`, with a matching parameter group \
+              family), then turn on at-rest and in-transit encryption.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_elasticache_cluster", "aws_elasticache_replication_group"],
+            check: check,
+            example: r#"resource "aws_elasticache_cluster" "legacy" {
   cluster_id      = "legacy"
   engine          = "redis"
   engine_version  = "3.2.10"
   node_type       = "cache.m5.large"
   num_cache_nodes = 1
 }"#,
-    fixed_example: r#"resource "aws_elasticache_cluster" "legacy" {
+            fixed_example: r#"resource "aws_elasticache_cluster" "legacy" {
   cluster_id      = "legacy"
   engine          = "redis"
   engine_version  = "7.1"
   node_type       = "cache.m5.large"
   num_cache_nodes = 1
 }"#,
-    equivalents: Equivalents { checkov: &[], kics: &["254c932d-e3bf-44b2-bc9d-eb5fdb09f8d4"], trivy: &[] },
-    resource_types: &["aws_elasticache_cluster", "aws_elasticache_replication_group"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &[elasticache::CFN_CLUSTER, elasticache::CFN_GROUP],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &[elasticache::CFN_CLUSTER, elasticache::CFN_GROUP],
+            check: check_cfn,
+            example: r#"Resources:
   Legacy:
     Type: AWS::ElastiCache::CacheCluster
     Properties:
@@ -54,7 +59,7 @@ pub static RULE: Rule = Rule {
       CacheNodeType: cache.m5.large
       NumCacheNodes: 1
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Legacy:
     Type: AWS::ElastiCache::CacheCluster
     Properties:
@@ -63,8 +68,8 @@ pub static RULE: Rule = Rule {
       CacheNodeType: cache.m5.large
       NumCacheNodes: 1
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 fn check_cfn(ctx: &mut CfnContext) {

@@ -4,7 +4,7 @@ use crate::fix::{Edit, Fix};
 use crate::kit::elb::{cfn_lb_type_is, cfn_require_lb_attribute};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::{is_registry_module, Resource, TfContext};
 use crate::terraform::edit;
 
@@ -14,34 +14,11 @@ pub static RULE: Rule = Rule {
     severity: Severity::Low,
     row: Row::Compliance,
     service: "ELB",
-    what: "Flags classic `aws_elb` resources without `access_logs` or with `enabled = false` in it; `aws_lb` / \
-           `aws_alb` (application and network) without an `access_logs` block whose `enabled = true` (it \
-           defaults to false there, even with a bucket); and elb/alb registry module calls without \
-           `access_logs` or with `enabled = false`.",
     why: "Access logs are the only record of every request the load balancer received: client IPs, paths, \
           status codes, TLS versions. Without them an intrusion, a scraping campaign or an abusive client \
           cannot be investigated, and audits (PCI DSS 10, SOC 2) cannot show request logging.",
     aws_side: "AWS can write access logs to S3 for every request, but writes none until the customer turns \
                logging on and provides a bucket. Enabling, retaining and reviewing them is the customer's duty.",
-    fix: "Add `access_logs { bucket = <log bucket>  enabled = true }` (the bucket policy must let the regional \
-          ELB account write to it).",
-    example: r#"resource "aws_lb" "web" {
-  name    = "web"
-  subnets = var.public_subnets
-
-  access_logs {
-    bucket = aws_s3_bucket.lb_logs.id
-  }
-}"#,
-    fixed_example: r#"resource "aws_lb" "web" {
-  name    = "web"
-  subnets = var.public_subnets
-
-  access_logs {
-    bucket  = aws_s3_bucket.lb_logs.id
-    enabled = true
-  }
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_92", "CKV_AWS_91"],
         kics: &[
@@ -51,12 +28,40 @@ pub static RULE: Rule = Rule {
         ],
         trivy: &[],
     },
-    resource_types: &["aws_elb", "aws_lb", "aws_alb"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancing::LoadBalancer"],
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags classic `aws_elb` resources without `access_logs` or with `enabled = false` in it; `aws_lb` / \
+               `aws_alb` (application and network) without an `access_logs` block whose `enabled = true` (it \
+               defaults to false there, even with a bucket); and elb/alb registry module calls without \
+               `access_logs` or with `enabled = false`.",
+        fix: "Add `access_logs { bucket = <log bucket>  enabled = true }` (the bucket policy must let the regional \
+              ELB account write to it).",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_elb", "aws_lb", "aws_alb"],
+            check: check,
+            example: r#"resource "aws_lb" "web" {
+  name    = "web"
+  subnets = var.public_subnets
+
+  access_logs {
+    bucket = aws_s3_bucket.lb_logs.id
+  }
+}"#,
+            fixed_example: r#"resource "aws_lb" "web" {
+  name    = "web"
+  subnets = var.public_subnets
+
+  access_logs {
+    bucket  = aws_s3_bucket.lb_logs.id
+    enabled = true
+  }
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancing::LoadBalancer"],
+            check: check_cfn,
+            example: r#"Resources:
   Web:
     Type: AWS::ElasticLoadBalancingV2::LoadBalancer
     Properties:
@@ -65,7 +70,7 @@ pub static RULE: Rule = Rule {
         - Key: access_logs.s3.enabled
           Value: 'false'
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Web:
     Type: AWS::ElasticLoadBalancingV2::LoadBalancer
     Properties:
@@ -76,8 +81,8 @@ pub static RULE: Rule = Rule {
         - Key: access_logs.s3.bucket
           Value: my-lb-logs
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 /// v2 load balancers (not gateway) without `access_logs.s3.enabled: true`; classic ones without

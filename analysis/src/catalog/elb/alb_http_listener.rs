@@ -4,7 +4,7 @@ use crate::fix::{indent_unit, indentation_at, line_ending, Edit, Fix};
 use crate::kit::elb::listener_protocol;
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::{is_registry_module, Resource, TfContext};
 use crate::terraform::edit;
 use crate::terraform::model::ExprKind;
@@ -16,17 +16,33 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::NetworkSecurity,
     service: "ELB",
-    what: "Flags `aws_lb_listener` / `aws_alb_listener` resources that serve HTTP (explicitly, or by default on an \
-           application load balancer) without redirecting to HTTPS, including redirects that keep HTTP; and \
-           HTTP listeners of the alb registry module without an HTTPS redirect.",
     why: "Over plain HTTP, session cookies, credentials, tokens and page content cross the network in clear: \
           anyone on the path (public Wi-Fi, a compromised router, a proxy) can read and alter them. HTTP \
           listeners should only redirect to HTTPS.",
     aws_side: "AWS terminates TLS on the load balancer for free with ACM certificates, but serves whatever \
                listeners the customer defines. Choosing HTTPS and redirecting HTTP is the customer's duty.",
-    fix: "Serve the application on an HTTPS listener and make the HTTP listener's default action a redirect \
-          to HTTPS (`status_code = \"HTTP_301\"`).",
-    example: r#"resource "aws_lb_listener" "http" {
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_2", "CKV2_AWS_20", "CKV_AWS_378"],
+        kics: &[
+            "de7f5e83-da88-4046-871f-ea18504b1d43",
+            "275a3217-ca37-40c1-a6cf-bb57d245ab32",
+            "80908a75-586b-4c61-ab04-490f4f4525b8",
+        ],
+        trivy: &["AVD-AWS-0054", "aws-elb-http-not-used"],
+    },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what:
+            "Flags `aws_lb_listener` / `aws_alb_listener` resources that serve HTTP (explicitly, or by default on an \
+             application load balancer) without redirecting to HTTPS, including redirects that keep HTTP; and \
+             HTTP listeners of the alb registry module without an HTTPS redirect.",
+        fix: "Serve the application on an HTTPS listener and make the HTTP listener's default action a redirect \
+              to HTTPS (`status_code = \"HTTP_301\"`).",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_lb_listener", "aws_alb_listener"],
+            check: check,
+            example: r#"resource "aws_lb_listener" "http" {
   load_balancer_arn = aws_lb.web.arn
   port              = 80
   protocol          = "HTTP"
@@ -36,7 +52,7 @@ pub static RULE: Rule = Rule {
     target_group_arn = aws_lb_target_group.web.arn
   }
 }"#,
-    fixed_example: r#"resource "aws_lb_listener" "http" {
+            fixed_example: r#"resource "aws_lb_listener" "http" {
   load_balancer_arn = aws_lb.web.arn
   port              = 80
   protocol          = "HTTP"
@@ -51,21 +67,11 @@ pub static RULE: Rule = Rule {
     }
   }
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_2", "CKV2_AWS_20", "CKV_AWS_378"],
-        kics: &[
-            "de7f5e83-da88-4046-871f-ea18504b1d43",
-            "275a3217-ca37-40c1-a6cf-bb57d245ab32",
-            "80908a75-586b-4c61-ab04-490f4f4525b8",
-        ],
-        trivy: &["AVD-AWS-0054", "aws-elb-http-not-used"],
-    },
-    resource_types: &["aws_lb_listener", "aws_alb_listener"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::ElasticLoadBalancingV2::Listener", "AWS::ElasticLoadBalancing::LoadBalancer"],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::ElasticLoadBalancingV2::Listener", "AWS::ElasticLoadBalancing::LoadBalancer"],
+            check: check_cfn,
+            example: r#"Resources:
   HttpListener:
     Type: AWS::ElasticLoadBalancingV2::Listener
     Properties:
@@ -76,7 +82,7 @@ pub static RULE: Rule = Rule {
         - Type: forward
           TargetGroupArn: !Ref WebTargets
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   HttpListener:
     Type: AWS::ElasticLoadBalancingV2::Listener
     Properties:
@@ -90,8 +96,8 @@ pub static RULE: Rule = Rule {
             Port: '443'
             StatusCode: HTTP_301
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 /// HTTP listeners of a template: `AWS::ElasticLoadBalancingV2::Listener` with `Protocol: HTTP` whose default
@@ -346,9 +352,9 @@ resource "aws_lb_listener" "d" {
 
     #[test]
     fn the_redirect_fix_keeps_the_file_style() {
-        let found = crate::kit::testing::run(&RULE, RULE.example);
-        let fixed = found[0].fixes[0].apply(RULE.example);
-        assert_eq!(fixed, RULE.fixed_example);
+        let found = crate::kit::testing::run(&RULE, &crate::kit::testing::tf_example(&RULE).0);
+        let fixed = found[0].fixes[0].apply(&crate::kit::testing::tf_example(&RULE).0);
+        assert_eq!(fixed, crate::kit::testing::tf_example(&RULE).1);
     }
 
     #[test]

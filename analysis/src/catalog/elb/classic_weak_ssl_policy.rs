@@ -3,7 +3,7 @@ use crate::cloudformation::edit as cfn_edit;
 use crate::fix::{Edit, Fix};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 
 pub static RULE: Rule = Rule {
@@ -12,38 +12,12 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::NetworkSecurity,
     service: "ELB",
-    what: "Flags `aws_load_balancer_policy` resources of type `SSLNegotiationPolicyType` that enable an insecure \
-           protocol (SSLv2, SSLv3, TLS 1.0, TLS 1.1) or a weak or non-standard cipher (RC4, DES/3DES, MD5, \
-           NULL, export, anonymous, PSK/SRP, IDEA, SEED, Camellia, ARIA), or that reference a predefined \
-           policy from before 2017 (`ELBSecurityPolicy-2016-08` and older, `ELBSample-*`).",
     why: "SSLv3 and early TLS have practical attacks (POODLE, BEAST), and RC4, 3DES (Sweet32) and export or \
           anonymous suites let an attacker on the path decrypt or impersonate. A client that supports them can \
           be downgraded, exposing the traffic the load balancer is supposed to protect.",
     aws_side: "AWS maintains the predefined security policies and keeps legacy protocols and ciphers \
                available for old clients. Custom negotiation policies, and the choice of what to enable, are \
                the customer's.",
-    fix: "Replace the custom attributes with `Reference-Security-Policy = ELBSecurityPolicy-TLS-1-2-2017-01`, or \
-          set the insecure protocol or cipher to `false`.",
-    example: r#"resource "aws_load_balancer_policy" "ssl" {
-  load_balancer_name = aws_elb.web.name
-  policy_name        = "web-ssl"
-  policy_type_name   = "SSLNegotiationPolicyType"
-
-  policy_attribute {
-    name  = "Protocol-SSLv3"
-    value = "true"
-  }
-}"#,
-    fixed_example: r#"resource "aws_load_balancer_policy" "ssl" {
-  load_balancer_name = aws_elb.web.name
-  policy_name        = "web-ssl"
-  policy_type_name   = "SSLNegotiationPolicyType"
-
-  policy_attribute {
-    name  = "Reference-Security-Policy"
-    value = "ELBSecurityPolicy-TLS-1-2-2017-01"
-  }
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_213"],
         kics: &[
@@ -54,12 +28,43 @@ pub static RULE: Rule = Rule {
         ],
         trivy: &[],
     },
-    resource_types: &["aws_load_balancer_policy"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::ElasticLoadBalancing::LoadBalancer"],
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_load_balancer_policy` resources of type `SSLNegotiationPolicyType` that enable an insecure \
+               protocol (SSLv2, SSLv3, TLS 1.0, TLS 1.1) or a weak or non-standard cipher (RC4, DES/3DES, MD5, \
+               NULL, export, anonymous, PSK/SRP, IDEA, SEED, Camellia, ARIA), or that reference a predefined \
+               policy from before 2017 (`ELBSecurityPolicy-2016-08` and older, `ELBSample-*`).",
+        fix: "Replace the custom attributes with `Reference-Security-Policy = ELBSecurityPolicy-TLS-1-2-2017-01`, or \
+              set the insecure protocol or cipher to `false`.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_load_balancer_policy"],
+            check: check,
+            example: r#"resource "aws_load_balancer_policy" "ssl" {
+  load_balancer_name = aws_elb.web.name
+  policy_name        = "web-ssl"
+  policy_type_name   = "SSLNegotiationPolicyType"
+
+  policy_attribute {
+    name  = "Protocol-SSLv3"
+    value = "true"
+  }
+}"#,
+            fixed_example: r#"resource "aws_load_balancer_policy" "ssl" {
+  load_balancer_name = aws_elb.web.name
+  policy_name        = "web-ssl"
+  policy_type_name   = "SSLNegotiationPolicyType"
+
+  policy_attribute {
+    name  = "Reference-Security-Policy"
+    value = "ELBSecurityPolicy-TLS-1-2-2017-01"
+  }
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::ElasticLoadBalancing::LoadBalancer"],
+            check: check_cfn,
+            example: r#"Resources:
   Web:
     Type: AWS::ElasticLoadBalancing::LoadBalancer
     Properties:
@@ -70,7 +75,7 @@ pub static RULE: Rule = Rule {
             - Name: Protocol-SSLv3
               Value: 'true'
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Web:
     Type: AWS::ElasticLoadBalancing::LoadBalancer
     Properties:
@@ -81,8 +86,8 @@ pub static RULE: Rule = Rule {
             - Name: Protocol-SSLv3
               Value: 'false'
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 const INSECURE_PROTOCOLS: [&str; 4] = ["Protocol-SSLv2", "Protocol-SSLv3", "Protocol-TLSv1", "Protocol-TLSv1.1"];

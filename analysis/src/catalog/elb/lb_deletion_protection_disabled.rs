@@ -3,7 +3,7 @@ use crate::fix::Fix;
 use crate::kit::elb::cfn_require_lb_attribute;
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 
@@ -13,38 +13,43 @@ pub static RULE: Rule = Rule {
     severity: Severity::Low,
     row: Row::BusinessContinuity,
     service: "ELB",
-    what: "Flags `aws_lb` / `aws_alb` resources (application, network or gateway) and alb registry module calls \
-           whose `enable_deletion_protection` is absent (off by default) or `false`.",
     why: "Deleting a load balancer takes the service it fronts offline at once, and its DNS name cannot be \
           recovered: every CNAME, alias and client pinned to it breaks. A stray `terraform destroy`, a wrong \
           workspace or a compromised key is enough without deletion protection.",
     aws_side: "AWS keeps the load balancer highly available across zones, but deletes it on any authorised \
                request unless deletion protection is on. Turning it on is the customer's setting.",
-    fix: "Set `enable_deletion_protection = true` on production load balancers.",
-    example: r#"resource "aws_lb" "web" {
+    equivalents: Equivalents { checkov: &["CKV_AWS_150"], kics: &["afecd1f1-6378-4f7e-bb3b-60c35801fdd4"], trivy: &[] },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_lb` / `aws_alb` resources (application, network or gateway) and alb registry module calls \
+               whose `enable_deletion_protection` is absent (off by default) or `false`.",
+        fix: "Set `enable_deletion_protection = true` on production load balancers.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_lb", "aws_alb"],
+            check: check,
+            example: r#"resource "aws_lb" "web" {
   name               = "web"
   load_balancer_type = "application"
   subnets            = var.public_subnets
 }"#,
-    fixed_example: r#"resource "aws_lb" "web" {
+            fixed_example: r#"resource "aws_lb" "web" {
   name                       = "web"
   load_balancer_type         = "application"
   subnets                    = var.public_subnets
   enable_deletion_protection = true
 }"#,
-    equivalents: Equivalents { checkov: &["CKV_AWS_150"], kics: &["afecd1f1-6378-4f7e-bb3b-60c35801fdd4"], trivy: &[] },
-    resource_types: &["aws_lb", "aws_alb"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::ElasticLoadBalancingV2::LoadBalancer"],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::ElasticLoadBalancingV2::LoadBalancer"],
+            check: check_cfn,
+            example: r#"Resources:
   Web:
     Type: AWS::ElasticLoadBalancingV2::LoadBalancer
     Properties:
       Subnets: [subnet-1, subnet-2]
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Web:
     Type: AWS::ElasticLoadBalancingV2::LoadBalancer
     Properties:
@@ -53,8 +58,8 @@ pub static RULE: Rule = Rule {
         - Key: deletion_protection.enabled
           Value: 'true'
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 fn check_cfn(ctx: &mut CfnContext) {

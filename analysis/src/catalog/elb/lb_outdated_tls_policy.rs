@@ -1,6 +1,6 @@
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 
@@ -10,17 +10,28 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::NetworkSecurity,
     service: "ELB",
-    what: "Flags `aws_lb_listener` / `aws_alb_listener` resources with protocol `HTTPS` or `TLS` whose \
-           `ssl_policy` is absent (the API then applies `ELBSecurityPolicy-2016-08`, which accepts TLS 1.0) or \
-           names a policy that still accepts TLS 1.0 or 1.1.",
     why: "TLS 1.0 and 1.1 are deprecated (RFC 8996): they rely on weak constructions (CBC with SHA-1, no AEAD) \
           and have known attacks such as BEAST and POODLE variants. PCI DSS forbids them for cardholder data. \
           A listener that accepts them lets a downgrade expose traffic.",
     aws_side: "AWS maintains the predefined security policies and keeps older ones available for old clients. \
                Choosing a policy that drops TLS below 1.2 is the customer's decision.",
-    fix: "Set `ssl_policy = \"ELBSecurityPolicy-TLS13-1-2-2021-06\"` (TLS 1.3 and 1.2), or another \
-          `ELBSecurityPolicy-TLS13-1-2-*` / `-TLS-1-2-*` / `-FS-1-2-*` policy.",
-    example: r#"resource "aws_lb_listener" "https" {
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_103"],
+        kics: &[],
+        trivy: &["AVD-AWS-0047", "aws-elb-use-secure-tls-policy"],
+    },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_lb_listener` / `aws_alb_listener` resources with protocol `HTTPS` or `TLS` whose \
+               `ssl_policy` is absent (the API then applies `ELBSecurityPolicy-2016-08`, which accepts TLS 1.0) or \
+               names a policy that still accepts TLS 1.0 or 1.1.",
+        fix: "Set `ssl_policy = \"ELBSecurityPolicy-TLS13-1-2-2021-06\"` (TLS 1.3 and 1.2), or another \
+              `ELBSecurityPolicy-TLS13-1-2-*` / `-TLS-1-2-*` / `-FS-1-2-*` policy.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_lb_listener", "aws_alb_listener"],
+            check: check,
+            example: r#"resource "aws_lb_listener" "https" {
   load_balancer_arn = aws_lb.web.arn
   port              = 443
   protocol          = "HTTPS"
@@ -32,7 +43,7 @@ pub static RULE: Rule = Rule {
     target_group_arn = aws_lb_target_group.web.arn
   }
 }"#,
-    fixed_example: r#"resource "aws_lb_listener" "https" {
+            fixed_example: r#"resource "aws_lb_listener" "https" {
   load_balancer_arn = aws_lb.web.arn
   port              = 443
   protocol          = "HTTPS"
@@ -44,15 +55,9 @@ pub static RULE: Rule = Rule {
     target_group_arn = aws_lb_target_group.web.arn
   }
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_103"],
-        kics: &[],
-        trivy: &["AVD-AWS-0047", "aws-elb-use-secure-tls-policy"],
+        }),
+        cloudformation: None,
     },
-    resource_types: &["aws_lb_listener", "aws_alb_listener"],
-    terraform: Some(check),
-    cloudformation: None,
-    has_fix: true,
 };
 
 const SECURE_POLICY: &str = "ELBSecurityPolicy-TLS13-1-2-2021-06";

@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use serde_json::json;
@@ -13,9 +13,6 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::AccountCompromise,
     service: "GuardDuty",
-    what: "Flags `aws_guardduty_detector` resources with `enable = false`, and organization configurations that \
-           do not enable GuardDuty for member accounts (`auto_enable_organization_members = \"NONE\"` or \
-           `auto_enable = false`).",
     why: "GuardDuty is the managed threat detection that notices compromised credentials, crypto-mining \
           instances, calls from known-malicious addresses and unusual API activity. A suspended detector \
           analyses nothing, so an account compromise runs undetected; new organization members that are not \
@@ -23,38 +20,46 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS runs the detection models and the threat intelligence feeds, and analyses CloudTrail, VPC Flow \
                Logs and DNS logs for every account that turns GuardDuty on. Turning it on, in every account and \
                region, and acting on its findings is the customer's duty.",
-    fix: "Set `enable = true` on the detector (it is the default), and `auto_enable_organization_members = \
-          \"ALL\"` on the organization configuration.",
-    example: r#"resource "aws_guardduty_detector" "main" {
-  enable = false
-}"#,
-    fixed_example: r#"resource "aws_guardduty_detector" "main" {
-  enable = true
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_238", "CKV2_AWS_3"],
         kics: &["704dadd3-54fc-48ac-b6a0-02f170011473", "a25cd877-375c-4121-a640-730929936fac"],
         trivy: &[],
     },
-    resource_types: &["aws_guardduty_detector", "aws_guardduty_organization_configuration"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::GuardDuty::Detector"],
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_guardduty_detector` resources with `enable = false`, and organization configurations that \
+               do not enable GuardDuty for member accounts (`auto_enable_organization_members = \"NONE\"` or \
+               `auto_enable = false`).",
+        fix: "Set `enable = true` on the detector (it is the default), and `auto_enable_organization_members = \
+              \"ALL\"` on the organization configuration.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_guardduty_detector", "aws_guardduty_organization_configuration"],
+            check: check,
+            example: r#"resource "aws_guardduty_detector" "main" {
+  enable = false
+}"#,
+            fixed_example: r#"resource "aws_guardduty_detector" "main" {
+  enable = true
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::GuardDuty::Detector"],
+            check: check_cfn,
+            example: r#"Resources:
   Detector:
     Type: AWS::GuardDuty::Detector
     Properties:
       Enable: false
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Detector:
     Type: AWS::GuardDuty::Detector
     Properties:
       Enable: true
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 /// `Enable` is required in CloudFormation: only an explicit `false` is a finding.

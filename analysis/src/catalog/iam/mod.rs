@@ -80,7 +80,7 @@ resource "aws_iam_access_key" "k" {
 resource "aws_cloudtrail"
 "#;
         for rule in crate::catalog::all() {
-            if rule.terraform.is_some() {
+            if rule.matcher.has_terraform() {
                 run(rule, text);
             }
         }

@@ -1,6 +1,6 @@
 use crate::kit::password_policy::{check_setting, Bound};
 use crate::responsibility::Row;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::value::format_number;
 
@@ -10,30 +10,35 @@ pub static RULE: Rule = Rule {
     severity: Severity::Low,
     row: Row::UserBehaviour,
     service: "IAM",
-    what: "Flags `aws_iam_account_password_policy` without `max_password_age` (passwords never expire) or with a \
-           value above 90 days (CIS AWS Foundations 1.11 in its earlier versions).",
     why: "A password that never expires stays valid for as long as it has been leaked without anyone noticing. \
           NIST SP 800-63B now advises against forced periodic changes when passwords are long and MFA is used, \
           so this is low severity; it matters most where compliance frameworks still require rotation.",
     aws_side: "AWS expires IAM user passwords only when the account password policy sets a maximum age. Choosing \
                it is the customer's duty.",
-    fix: "Set `max_password_age = 90` (or less), or document why the account relies on length and MFA instead.",
-    example: r#"resource "aws_iam_account_password_policy" "strict" {
-  minimum_password_length = 14
-}"#,
-    fixed_example: r#"resource "aws_iam_account_password_policy" "strict" {
-  minimum_password_length = 14
-  max_password_age        = 90
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_9"],
         kics: &["ce60d060-efb8-4bfd-9cf7-ff8945d00d90"],
         trivy: &["AVD-AWS-0062", "aws-iam-set-max-password-age"],
     },
-    resource_types: &["aws_iam_account_password_policy"],
-    terraform: Some(check),
-    cloudformation: None,
-    has_fix: true,
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_iam_account_password_policy` without `max_password_age` (passwords never expire) or with a \
+               value above 90 days (CIS AWS Foundations 1.11 in its earlier versions).",
+        fix: "Set `max_password_age = 90` (or less), or document why the account relies on length and MFA instead.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_iam_account_password_policy"],
+            check: check,
+            example: r#"resource "aws_iam_account_password_policy" "strict" {
+  minimum_password_length = 14
+}"#,
+            fixed_example: r#"resource "aws_iam_account_password_policy" "strict" {
+  minimum_password_length = 14
+  max_password_age        = 90
+}"#,
+        }),
+        cloudformation: None,
+    },
 };
 
 fn check(ctx: &mut TfContext) {

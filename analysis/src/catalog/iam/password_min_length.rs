@@ -1,6 +1,6 @@
 use crate::kit::password_policy::{check_setting, Bound};
 use crate::responsibility::Row;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::value::format_number;
 
@@ -10,29 +10,34 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::UserBehaviour,
     service: "IAM",
-    what: "Flags `aws_iam_account_password_policy` without `minimum_password_length`, or with a value below 14 \
-           (CIS AWS Foundations 1.8).",
     why: "Short passwords fall to guessing and to cracking of leaked hashes; length is what makes a password \
           strong. A policy that omits the length lets IAM users choose passwords of 6 characters, the \
           API's default.",
     aws_side: "AWS stores console passwords securely and enforces the account password policy you set. Setting \
                a policy strong enough for your users is the customer's duty.",
-    fix: "Set `minimum_password_length = 14` (or more).",
-    example: r#"resource "aws_iam_account_password_policy" "strict" {
-  minimum_password_length = 8
-}"#,
-    fixed_example: r#"resource "aws_iam_account_password_policy" "strict" {
-  minimum_password_length = 14
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_10"],
         kics: &["1bc1c685-e593-450e-88fb-19db4c82aa1d"],
         trivy: &["AVD-AWS-0063", "aws-iam-set-minimum-password-length"],
     },
-    resource_types: &["aws_iam_account_password_policy"],
-    terraform: Some(check),
-    cloudformation: None,
-    has_fix: true,
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_iam_account_password_policy` without `minimum_password_length`, or with a value below 14 \
+               (CIS AWS Foundations 1.8).",
+        fix: "Set `minimum_password_length = 14` (or more).",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_iam_account_password_policy"],
+            check: check,
+            example: r#"resource "aws_iam_account_password_policy" "strict" {
+  minimum_password_length = 8
+}"#,
+            fixed_example: r#"resource "aws_iam_account_password_policy" "strict" {
+  minimum_password_length = 14
+}"#,
+        }),
+        cloudformation: None,
+    },
 };
 
 fn check(ctx: &mut TfContext) {

@@ -1,6 +1,6 @@
 use crate::kit::password_policy::{check_setting, Bound};
 use crate::responsibility::Row;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::value::format_number;
 
@@ -10,30 +10,35 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::UserBehaviour,
     service: "IAM",
-    what: "Flags `aws_iam_account_password_policy` without `password_reuse_prevention`, or with fewer than 24 \
-           remembered passwords.",
     why: "When users may go back to an old password, a password that leaked once (a breach, a phishing page, a \
           reused personal password) keeps working after it was changed. Remembering the last 24 makes a change \
           of password actually retire the old one.",
     aws_side: "AWS enforces the reuse prevention that the account password policy sets; without it IAM allows \
                any earlier password. Setting it is the customer's duty.",
-    fix: "Set `password_reuse_prevention = 24`.",
-    example: r#"resource "aws_iam_account_password_policy" "strict" {
-  minimum_password_length = 14
-}"#,
-    fixed_example: r#"resource "aws_iam_account_password_policy" "strict" {
-  minimum_password_length   = 14
-  password_reuse_prevention = 24
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_13"],
         kics: &["89806cdc-9c2e-4bd1-a0dc-53f339bcfb2a"],
         trivy: &["AVD-AWS-0056", "aws-iam-no-password-reuse"],
     },
-    resource_types: &["aws_iam_account_password_policy"],
-    terraform: Some(check),
-    cloudformation: None,
-    has_fix: true,
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_iam_account_password_policy` without `password_reuse_prevention`, or with fewer than 24 \
+               remembered passwords.",
+        fix: "Set `password_reuse_prevention = 24`.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_iam_account_password_policy"],
+            check: check,
+            example: r#"resource "aws_iam_account_password_policy" "strict" {
+  minimum_password_length = 14
+}"#,
+            fixed_example: r#"resource "aws_iam_account_password_policy" "strict" {
+  minimum_password_length   = 14
+  password_reuse_prevention = 24
+}"#,
+        }),
+        cloudformation: None,
+    },
 };
 
 fn check(ctx: &mut TfContext) {

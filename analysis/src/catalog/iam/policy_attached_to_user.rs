@@ -1,6 +1,6 @@
 use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::value::Value;
 
@@ -10,29 +10,11 @@ pub static RULE: Rule = Rule {
     severity: Severity::Low,
     row: Row::UserBehaviour,
     service: "IAM",
-    what: "Flags inline user policies (`aws_iam_user_policy`), managed policy attachments to users \
-           (`aws_iam_user_policy_attachment`, `aws_iam_policy_attachment` with `users`) and the exclusive \
-           user policy resources.",
     why: "Permissions granted user by user drift apart: nobody can tell who may do what, leavers keep rights \
           that were never written down elsewhere, and reviews must read every user. Granting them through \
           groups (or roles) keeps one place per job function to review and revoke.",
     aws_side: "AWS evaluates a user's policies however they are attached. Organising permissions so that they \
                can be reviewed and revoked is the customer's duty.",
-    fix: "Put the policy on an `aws_iam_group` (or a role the user assumes) and add the user to the group with \
-          `aws_iam_user_group_membership`; better, use IAM Identity Center permission sets instead of IAM users.",
-    example: r#"resource "aws_iam_user_policy_attachment" "dev" {
-  user       = aws_iam_user.dev.name
-  policy_arn = aws_iam_policy.dev.arn
-}"#,
-    fixed_example: r#"resource "aws_iam_group_policy_attachment" "dev" {
-  group      = aws_iam_group.developers.name
-  policy_arn = aws_iam_policy.dev.arn
-}
-
-resource "aws_iam_user_group_membership" "dev" {
-  user   = aws_iam_user.dev.name
-  groups = [aws_iam_group.developers.name]
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_40"],
         kics: &[
@@ -43,18 +25,41 @@ resource "aws_iam_user_group_membership" "dev" {
         ],
         trivy: &["AVD-AWS-0143", "aws-iam-no-user-attached-policies"],
     },
-    resource_types: &[
-        "aws_iam_user_policy",
-        "aws_iam_user_policy_attachment",
-        "aws_iam_policy_attachment",
-        "aws_iam_user_policies_exclusive",
-        "aws_iam_user_policy_attachments_exclusive",
-    ],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::IAM::User", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::UserPolicy"],
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags inline user policies (`aws_iam_user_policy`), managed policy attachments to users \
+               (`aws_iam_user_policy_attachment`, `aws_iam_policy_attachment` with `users`) and the exclusive \
+               user policy resources.",
+        fix: "Put the policy on an `aws_iam_group` (or a role the user assumes) and add the user to the group with \
+              `aws_iam_user_group_membership`; better, use IAM Identity Center permission sets instead of IAM users.",
+        has_fix: false,
+        terraform: Some(TfMatcher {
+            resource_types: &[
+                "aws_iam_user_policy",
+                "aws_iam_user_policy_attachment",
+                "aws_iam_policy_attachment",
+                "aws_iam_user_policies_exclusive",
+                "aws_iam_user_policy_attachments_exclusive",
+            ],
+            check: check,
+            example: r#"resource "aws_iam_user_policy_attachment" "dev" {
+  user       = aws_iam_user.dev.name
+  policy_arn = aws_iam_policy.dev.arn
+}"#,
+            fixed_example: r#"resource "aws_iam_group_policy_attachment" "dev" {
+  group      = aws_iam_group.developers.name
+  policy_arn = aws_iam_policy.dev.arn
+}
+
+resource "aws_iam_user_group_membership" "dev" {
+  user   = aws_iam_user.dev.name
+  groups = [aws_iam_group.developers.name]
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::IAM::User", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::UserPolicy"],
+            check: check_cfn,
+            example: r#"Resources:
   DevPolicy:
     Type: AWS::IAM::ManagedPolicy
     Properties:
@@ -63,7 +68,7 @@ resource "aws_iam_user_group_membership" "dev" {
         Statement:
           - {Effect: Allow, Action: 'ec2:Describe*', Resource: '*'}
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   DevPolicy:
     Type: AWS::IAM::ManagedPolicy
     Properties:
@@ -72,8 +77,8 @@ resource "aws_iam_user_group_membership" "dev" {
         Statement:
           - {Effect: Allow, Action: 'ec2:Describe*', Resource: '*'}
 "#,
-    }),
-    has_fix: false,
+        }),
+    },
 };
 
 /// Whether a list of users or policies is, or may be, non-empty.

@@ -3,7 +3,7 @@ use crate::kit::policy_sites::{policy_sites, SiteKind};
 use crate::kit::policy_sites_cfn::{cfn_managed_policy_arns, cfn_policy_sites};
 use crate::policy::{is_full_wildcard, Statement};
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::value::Value;
 
@@ -13,9 +13,6 @@ pub static RULE: Rule = Rule {
     severity: Severity::Critical,
     row: Row::AccessRestriction,
     service: "IAM",
-    what: "Flags IAM policies with an `Allow` statement whose `Action` is `*` and whose `Resource` is `*` (inline \
-           and managed policies, role inline policies, SSO permission sets, policy documents, and trust policies \
-           that allow `*`), and attachments of the `AdministratorAccess` managed policy.",
     why: "`*` on `*` is full administrator access: whoever holds it can read every secret and every bucket, \
           create users and keys for themselves, turn off CloudTrail and GuardDuty and delete everything. One \
           leaked credential or one exploited workload with such a policy is a compromise of the whole account. \
@@ -23,23 +20,6 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS evaluates every request against the policies you write and enforces them exactly. What a \
                principal may do is entirely the customer's choice: AWS does not narrow a policy that allows \
                everything.",
-    fix: "List the actions the principal needs and the ARNs of the resources it works on; keep administrator \
-          access for a few break-glass roles that require MFA. IAM Access Analyzer can generate a policy from \
-          the activity CloudTrail recorded.",
-    example: r#"resource "aws_iam_policy" "app" {
-  name = "app"
-  policy = jsonencode({
-    Version   = "2012-10-17"
-    Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }]
-  })
-}"#,
-    fixed_example: r#"resource "aws_iam_policy" "app" {
-  name = "app"
-  policy = jsonencode({
-    Version   = "2012-10-17"
-    Statement = [{ Effect = "Allow", Action = ["s3:GetObject"], Resource = "arn:aws:s3:::app-data/*" }]
-  })
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_62", "CKV_AWS_1", "CKV_AWS_63", "CKV_AWS_49", "CKV_AWS_274", "CKV2_AWS_40"],
         kics: &[
@@ -52,36 +32,61 @@ pub static RULE: Rule = Rule {
         ],
         trivy: &["AVD-AWS-0057", "aws-iam-no-policy-wildcards"],
     },
-    resource_types: &[
-        "aws_iam_policy",
-        "aws_iam_role_policy",
-        "aws_iam_user_policy",
-        "aws_iam_group_policy",
-        "aws_iam_role",
-        "aws_ssoadmin_permission_set_inline_policy",
-        "aws_iam_policy_document",
-        "aws_iam_role_policy_attachment",
-        "aws_iam_user_policy_attachment",
-        "aws_iam_group_policy_attachment",
-        "aws_iam_policy_attachment",
-        "aws_ssoadmin_managed_policy_attachment",
-    ],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &[
-            "AWS::IAM::Policy",
-            "AWS::IAM::ManagedPolicy",
-            "AWS::IAM::RolePolicy",
-            "AWS::IAM::UserPolicy",
-            "AWS::IAM::GroupPolicy",
-            "AWS::IAM::Role",
-            "AWS::IAM::User",
-            "AWS::IAM::Group",
-            "AWS::SSO::PermissionSet",
-            "AWS::Serverless::Function",
-        ],
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags IAM policies with an `Allow` statement whose `Action` is `*` and whose `Resource` is `*` (inline \
+               and managed policies, role inline policies, SSO permission sets, policy documents, and trust policies \
+               that allow `*`), and attachments of the `AdministratorAccess` managed policy.",
+        fix: "List the actions the principal needs and the ARNs of the resources it works on; keep administrator \
+              access for a few break-glass roles that require MFA. IAM Access Analyzer can generate a policy from \
+              the activity CloudTrail recorded.",
+        has_fix: false,
+        terraform: Some(TfMatcher {
+            resource_types: &[
+                "aws_iam_policy",
+                "aws_iam_role_policy",
+                "aws_iam_user_policy",
+                "aws_iam_group_policy",
+                "aws_iam_role",
+                "aws_ssoadmin_permission_set_inline_policy",
+                "aws_iam_policy_document",
+                "aws_iam_role_policy_attachment",
+                "aws_iam_user_policy_attachment",
+                "aws_iam_group_policy_attachment",
+                "aws_iam_policy_attachment",
+                "aws_ssoadmin_managed_policy_attachment",
+            ],
+            check: check,
+            example: r#"resource "aws_iam_policy" "app" {
+  name = "app"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }]
+  })
+}"#,
+            fixed_example: r#"resource "aws_iam_policy" "app" {
+  name = "app"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = ["s3:GetObject"], Resource = "arn:aws:s3:::app-data/*" }]
+  })
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &[
+                "AWS::IAM::Policy",
+                "AWS::IAM::ManagedPolicy",
+                "AWS::IAM::RolePolicy",
+                "AWS::IAM::UserPolicy",
+                "AWS::IAM::GroupPolicy",
+                "AWS::IAM::Role",
+                "AWS::IAM::User",
+                "AWS::IAM::Group",
+                "AWS::SSO::PermissionSet",
+                "AWS::Serverless::Function",
+            ],
+            check: check_cfn,
+            example: r#"Resources:
   AppPolicy:
     Type: AWS::IAM::ManagedPolicy
     Properties:
@@ -92,7 +97,7 @@ pub static RULE: Rule = Rule {
             Action: '*'
             Resource: '*'
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   AppPolicy:
     Type: AWS::IAM::ManagedPolicy
     Properties:
@@ -103,8 +108,8 @@ pub static RULE: Rule = Rule {
             Action: s3:GetObject
             Resource: arn:aws:s3:::app-data/*
 "#,
-    }),
-    has_fix: false,
+        }),
+    },
 };
 
 /// Whether a statement allows every action on every resource. A trust policy has no `Resource`: there, an

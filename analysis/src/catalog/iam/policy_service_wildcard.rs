@@ -3,7 +3,7 @@ use crate::kit::policy_sites::{policy_sites, SiteKind};
 use crate::kit::policy_sites_cfn::cfn_policy_sites;
 use crate::policy::{is_full_wildcard, Statement};
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -12,29 +12,12 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::AccessRestriction,
     service: "IAM",
-    what: "Flags identity policies (and policy documents without principals) with an `Allow` statement on \
-           `Resource = \"*\"` whose actions include a service-wide wildcard (`s3:*`, `kms:*`), an IAM write \
-           wildcard (`iam:Put*`, `iam:Attach*`, `iam:Create*`...) or `iam:PassRole`.",
     why: "`s3:*` on `*` lets the principal read, overwrite and delete every bucket of the account and change \
           their policies; `kms:*` lets it decrypt anything and schedule keys for deletion. IAM write wildcards \
           and `iam:PassRole` on every role are privilege escalation: the principal can attach an administrator \
           policy to itself, or hand an administrator role to a Lambda function or an instance it controls.",
     aws_side: "AWS enforces the policies exactly as written. Scoping actions and resources to what a workload \
                needs is the customer's duty.",
-    fix: "Name the actions the workload calls and scope `Resource` to the ARNs it uses (`iam:PassRole` to the \
-          roles it may hand over, with an `iam:PassedToService` condition).",
-    example: r#"resource "aws_iam_role_policy" "app" {
-  role = aws_iam_role.app.id
-  policy = jsonencode({
-    Statement = [{ Effect = "Allow", Action = "s3:*", Resource = "*" }]
-  })
-}"#,
-    fixed_example: r#"resource "aws_iam_role_policy" "app" {
-  role = aws_iam_role.app.id
-  policy = jsonencode({
-    Statement = [{ Effect = "Allow", Action = ["s3:GetObject", "s3:PutObject"], Resource = "arn:aws:s3:::app/*" }]
-  })
-}"#,
     equivalents: Equivalents {
         checkov: &[
             "CKV_AWS_355",
@@ -48,31 +31,53 @@ pub static RULE: Rule = Rule {
         kics: &["e39bee8c-fe54-4a3f-824d-e5e2d1cca40a"],
         trivy: &["AVD-AWS-0057", "aws-iam-no-policy-wildcards"],
     },
-    resource_types: &[
-        "aws_iam_policy",
-        "aws_iam_role_policy",
-        "aws_iam_user_policy",
-        "aws_iam_group_policy",
-        "aws_iam_role",
-        "aws_ssoadmin_permission_set_inline_policy",
-        "aws_iam_policy_document",
-    ],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &[
-            "AWS::IAM::Policy",
-            "AWS::IAM::ManagedPolicy",
-            "AWS::IAM::RolePolicy",
-            "AWS::IAM::UserPolicy",
-            "AWS::IAM::GroupPolicy",
-            "AWS::IAM::Role",
-            "AWS::IAM::User",
-            "AWS::IAM::Group",
-            "AWS::SSO::PermissionSet",
-            "AWS::Serverless::Function",
-        ],
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags identity policies (and policy documents without principals) with an `Allow` statement on \
+               `Resource = \"*\"` whose actions include a service-wide wildcard (`s3:*`, `kms:*`), an IAM write \
+               wildcard (`iam:Put*`, `iam:Attach*`, `iam:Create*`...) or `iam:PassRole`.",
+        fix: "Name the actions the workload calls and scope `Resource` to the ARNs it uses (`iam:PassRole` to the \
+              roles it may hand over, with an `iam:PassedToService` condition).",
+        has_fix: false,
+        terraform: Some(TfMatcher {
+            resource_types: &[
+                "aws_iam_policy",
+                "aws_iam_role_policy",
+                "aws_iam_user_policy",
+                "aws_iam_group_policy",
+                "aws_iam_role",
+                "aws_ssoadmin_permission_set_inline_policy",
+                "aws_iam_policy_document",
+            ],
+            check: check,
+            example: r#"resource "aws_iam_role_policy" "app" {
+  role = aws_iam_role.app.id
+  policy = jsonencode({
+    Statement = [{ Effect = "Allow", Action = "s3:*", Resource = "*" }]
+  })
+}"#,
+            fixed_example: r#"resource "aws_iam_role_policy" "app" {
+  role = aws_iam_role.app.id
+  policy = jsonencode({
+    Statement = [{ Effect = "Allow", Action = ["s3:GetObject", "s3:PutObject"], Resource = "arn:aws:s3:::app/*" }]
+  })
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &[
+                "AWS::IAM::Policy",
+                "AWS::IAM::ManagedPolicy",
+                "AWS::IAM::RolePolicy",
+                "AWS::IAM::UserPolicy",
+                "AWS::IAM::GroupPolicy",
+                "AWS::IAM::Role",
+                "AWS::IAM::User",
+                "AWS::IAM::Group",
+                "AWS::SSO::PermissionSet",
+                "AWS::Serverless::Function",
+            ],
+            check: check_cfn,
+            example: r#"Resources:
   AppPolicy:
     Type: AWS::IAM::Policy
     Properties:
@@ -84,7 +89,7 @@ pub static RULE: Rule = Rule {
             Action: s3:*
             Resource: '*'
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   AppPolicy:
     Type: AWS::IAM::Policy
     Properties:
@@ -96,8 +101,8 @@ pub static RULE: Rule = Rule {
             Action: [s3:GetObject, s3:PutObject]
             Resource: arn:aws:s3:::app/*
 "#,
-    }),
-    has_fix: false,
+        }),
+    },
 };
 
 /// IAM verbs that change permissions (privilege escalation), as action-name prefixes.
@@ -238,9 +243,9 @@ data "aws_iam_policy_document" "key" {
     #[test]
     fn cloudformation_in_yaml_and_json() {
         use crate::kit::testing::cfn_lines;
-        let m = RULE.cloudformation.as_ref().unwrap();
-        assert_eq!(cfn_lines(&RULE, m.example), [7]);
-        assert!(cfn_lines(&RULE, m.fixed_example).is_empty());
+        let m = crate::kit::testing::cfn_example(&RULE);
+        assert_eq!(cfn_lines(&RULE, &m.0), [7]);
+        assert!(cfn_lines(&RULE, &m.1).is_empty());
         let json = r#"{"Resources": {"U": {"Type": "AWS::IAM::User", "Properties": {"Policies": [{"PolicyName": "p",
   "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": ["iam:PassRole"], "Resource": ["*"]}]}}]}},
   "R": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "sts:*"}]}}}}}"#;

@@ -3,7 +3,7 @@ use crate::kit::policy_sites::{policy_sites, SiteKind};
 use crate::kit::policy_sites_cfn::cfn_policy_sites;
 use crate::policy::{Policy, Statement};
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -12,9 +12,6 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::AccessRestriction,
     service: "IAM",
-    what: "Flags role trust policies (`assume_role_policy`, CloudFormation `AssumeRolePolicyDocument`) with an \
-           `Allow` statement and no `Condition` whose AWS principal is `*` (anyone) or a whole account (`:root`, \
-           a bare account id).",
     why: "A trust policy decides who may become the role. `*` without a condition lets any AWS principal in any \
           account assume it; an account's root principal lets every user and role of that account that has \
           `sts:AssumeRole` permission assume it, which for another account means trusting all of its \
@@ -22,34 +19,42 @@ pub static RULE: Rule = Rule {
           `aws:PrincipalOrgID` or MFA conditions) keeps the role from becoming a way in.",
     aws_side: "AWS evaluates the trust policy on every `AssumeRole` call and hands out temporary credentials to \
                whoever it allows. Whom the role trusts is written by the customer alone.",
-    fix: "Name the roles or users that may assume it (`arn:aws:iam::111122223333:role/deployer`), or add a \
-          condition such as `sts:ExternalId` for third parties, `aws:PrincipalOrgID` for the organization, or \
-          `aws:MultiFactorAuthPresent` for people.",
-    example: r#"resource "aws_iam_role" "deploy" {
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_60", "CKV_AWS_61"],
+        kics: &["12b7e704-37f0-4d1e-911a-44bf60c48c21", "f80e3aa7-7b34-4185-954e-440a6894dde6"],
+        trivy: &[],
+    },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags role trust policies (`assume_role_policy`, CloudFormation `AssumeRolePolicyDocument`) with an \
+               `Allow` statement and no `Condition` whose AWS principal is `*` (anyone) or a whole account (`:root`, \
+               a bare account id).",
+        fix: "Name the roles or users that may assume it (`arn:aws:iam::111122223333:role/deployer`), or add a \
+              condition such as `sts:ExternalId` for third parties, `aws:PrincipalOrgID` for the organization, or \
+              `aws:MultiFactorAuthPresent` for people.",
+        has_fix: false,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_iam_role"],
+            check: check,
+            example: r#"resource "aws_iam_role" "deploy" {
   name = "deploy"
   assume_role_policy = jsonencode({
     Version   = "2012-10-17"
     Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "*" } }]
   })
 }"#,
-    fixed_example: r#"resource "aws_iam_role" "deploy" {
+            fixed_example: r#"resource "aws_iam_role" "deploy" {
   name = "deploy"
   assume_role_policy = jsonencode({
     Version   = "2012-10-17"
     Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "arn:aws:iam::111122223333:role/ci" } }]
   })
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_60", "CKV_AWS_61"],
-        kics: &["12b7e704-37f0-4d1e-911a-44bf60c48c21", "f80e3aa7-7b34-4185-954e-440a6894dde6"],
-        trivy: &[],
-    },
-    resource_types: &["aws_iam_role"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::IAM::Role"],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::IAM::Role"],
+            check: check_cfn,
+            example: r#"Resources:
   DeployRole:
     Type: AWS::IAM::Role
     Properties:
@@ -61,7 +66,7 @@ pub static RULE: Rule = Rule {
               AWS: '*'
             Action: sts:AssumeRole
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   DeployRole:
     Type: AWS::IAM::Role
     Properties:
@@ -73,8 +78,8 @@ pub static RULE: Rule = Rule {
               AWS: arn:aws:iam::111122223333:role/ci
             Action: sts:AssumeRole
 "#,
-    }),
-    has_fix: false,
+        }),
+    },
 };
 
 /// Whether an AWS principal is a whole account: `arn:<partition>:iam::<account>:root` (KICS's fixtures also
@@ -164,9 +169,9 @@ resource "aws_iam_role" "unknown" {
 
     #[test]
     fn cloudformation_in_yaml_and_json() {
-        let m = RULE.cloudformation.as_ref().unwrap();
-        assert_eq!(cfn_lines(&RULE, m.example), [5]);
-        assert!(cfn_lines(&RULE, m.fixed_example).is_empty());
+        let m = crate::kit::testing::cfn_example(&RULE);
+        assert_eq!(cfn_lines(&RULE, &m.0), [5]);
+        assert!(cfn_lines(&RULE, &m.1).is_empty());
         let json = r#"{"Resources": {"R": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument":
   "{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::111122223333:root\"}, \"Action\": \"sts:AssumeRole\"}]}"}}}}"#;
         assert_eq!(cfn_lines(&RULE, json), [1]);

@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use serde_json::json;
@@ -13,7 +13,6 @@ pub static RULE: Rule = Rule {
     severity: Severity::Critical,
     row: Row::AccountCompromise,
     service: "IAM",
-    what: "Flags `aws_iam_access_key` resources for the user `root` whose `status` is `Active` (the default).",
     why: "Long-lived access keys are the credentials most often leaked (source code, CI logs, laptops), and the \
           root user's keys cannot be limited by any IAM policy or permission boundary. Terraform cannot create \
           keys for the real root user (the IAM API has no such user), so a key for a user named `root` is either \
@@ -22,40 +21,46 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS lets only the root user itself create root access keys, and recommends that none exist. \
                Not creating or keeping such keys, and using roles with temporary credentials instead, is the \
                customer's duty.",
-    fix: "Remove the key and give the automation a role (or an IAM user with least privilege); as a stop-gap, \
-          set `status = \"Inactive\"`.",
-    example: r#"resource "aws_iam_access_key" "root" {
-  user = "root"
-}"#,
-    fixed_example: r#"resource "aws_iam_access_key" "root" {
-  user   = "root"
-  status = "Inactive"
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_348"],
         kics: &["970d224d-b42a-416b-81f9-8f4dfe70c4bc", "4c137350-7307-4803-8c04-17c09a7a9fcf"],
         trivy: &["AVD-AWS-0141", "aws-iam-no-root-access-keys"],
     },
-    resource_types: &["aws_iam_access_key"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::IAM::AccessKey"],
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_iam_access_key` resources for the user `root` whose `status` is `Active` (the default).",
+        fix: "Remove the key and give the automation a role (or an IAM user with least privilege); as a stop-gap, \
+              set `status = \"Inactive\"`.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_iam_access_key"],
+            check: check,
+            example: r#"resource "aws_iam_access_key" "root" {
+  user = "root"
+}"#,
+            fixed_example: r#"resource "aws_iam_access_key" "root" {
+  user   = "root"
+  status = "Inactive"
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::IAM::AccessKey"],
+            check: check_cfn,
+            example: r#"Resources:
   RootKey:
     Type: AWS::IAM::AccessKey
     Properties:
       UserName: root
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   RootKey:
     Type: AWS::IAM::AccessKey
     Properties:
       UserName: root
       Status: Inactive
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 fn check_cfn(ctx: &mut CfnContext) {

@@ -1,6 +1,6 @@
 use crate::policy::{Policy, Statement};
 use crate::responsibility::Row;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::eval::UNKNOWN_PART;
 
@@ -10,9 +10,6 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::UserBehaviour,
     service: "IAM",
-    what: "Flags `aws_iam_user_policy` and `aws_iam_group_policy` policies with an `Allow` statement that does not \
-           require MFA (`Bool`/`BoolIfExists` `aws:MultiFactorAuthPresent = true`, or an \
-           `aws:MultiFactorAuthAge` limit), unless the policy denies requests made without MFA.",
     why: "A password or an access key is one stolen secret away from an attacker: phishing, a leaked \
           `~/.aws/credentials`, a key committed to Git. Requiring MFA in the policies of human users means that \
           the secret alone does not grant the permissions.",
@@ -20,17 +17,32 @@ pub static RULE: Rule = Rule {
                request context of sessions that used one. Registering devices and making policies depend on \
                them is the customer's duty: IAM grants a policy's permissions with or without MFA unless the \
                policy says otherwise.",
-    fix: "Add `\"Condition\": {\"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"}}` to the statements, or a \
-          statement that denies everything except MFA self-management when \
-          `BoolIfExists aws:MultiFactorAuthPresent = false`. Better still, give people roles through IAM Identity \
-          Center, which requires MFA at sign-in.",
-    example: r#"resource "aws_iam_user_policy" "dev" {
+    equivalents: Equivalents {
+        checkov: &[],
+        kics: &["b5681959-6c09-4f55-b42b-c40fa12d03ec", "3ddfa124-6407-4845-a501-179f90c65097"],
+        trivy: &["AVD-AWS-0123", "aws-iam-enforce-group-mfa", "AVD-AWS-0145", "aws-iam-enforce-user-mfa"],
+    },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what:
+            "Flags `aws_iam_user_policy` and `aws_iam_group_policy` policies with an `Allow` statement that does not \
+             require MFA (`Bool`/`BoolIfExists` `aws:MultiFactorAuthPresent = true`, or an \
+             `aws:MultiFactorAuthAge` limit), unless the policy denies requests made without MFA.",
+        fix: "Add `\"Condition\": {\"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"}}` to the statements, or a \
+              statement that denies everything except MFA self-management when \
+              `BoolIfExists aws:MultiFactorAuthPresent = false`. Better still, give people roles through IAM Identity \
+              Center, which requires MFA at sign-in.",
+        has_fix: false,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_iam_user_policy", "aws_iam_group_policy"],
+            check: check,
+            example: r#"resource "aws_iam_user_policy" "dev" {
   user = aws_iam_user.dev.name
   policy = jsonencode({
     Statement = [{ Effect = "Allow", Action = "ec2:*", Resource = "*" }]
   })
 }"#,
-    fixed_example: r#"resource "aws_iam_user_policy" "dev" {
+            fixed_example: r#"resource "aws_iam_user_policy" "dev" {
   user = aws_iam_user.dev.name
   policy = jsonencode({
     Statement = [{
@@ -41,15 +53,9 @@ pub static RULE: Rule = Rule {
     }]
   })
 }"#,
-    equivalents: Equivalents {
-        checkov: &[],
-        kics: &["b5681959-6c09-4f55-b42b-c40fa12d03ec", "3ddfa124-6407-4845-a501-179f90c65097"],
-        trivy: &["AVD-AWS-0123", "aws-iam-enforce-group-mfa", "AVD-AWS-0145", "aws-iam-enforce-user-mfa"],
+        }),
+        cloudformation: None,
     },
-    resource_types: &["aws_iam_user_policy", "aws_iam_group_policy"],
-    terraform: Some(check),
-    cloudformation: None,
-    has_fix: false,
 };
 
 const PRESENT: &str = "aws:multifactorauthpresent";

@@ -1,7 +1,7 @@
 use crate::cloudformation::check::CfnContext;
 use crate::policy::{Policy, Statement};
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -10,39 +10,44 @@ pub static RULE: Rule = Rule {
     severity: Severity::Critical,
     row: Row::AccessRestriction,
     service: "KMS",
-    what: "Flags KMS key policies (`aws_kms_key` and `aws_kms_key_policy` `policy`, CloudFormation `KeyPolicy`) \
-           with an `Allow` statement whose principal is `*` (or `{\"AWS\": \"*\"}`) and that has no `Condition` \
-           narrowing it.",
     why: "The key policy is the primary control over a KMS key: a principal of `*` without a condition lets any \
           AWS principal, in any account, use the key as far as the statement's actions go: decrypt the data and \
           secrets it protects, or with `kms:*` change the policy and schedule the key for deletion, which makes \
           every ciphertext under it unrecoverable.",
     aws_side: "AWS enforces the key policy you write and keeps the key material in HSMs that no one, AWS \
                included, can export. Who may use and manage the key is decided by the customer's key policy alone.",
-    fix: "Name the principals: the account (`arn:aws:iam::111122223333:root`, which delegates to IAM policies), \
-          the key administrators' roles and the roles that use the key; or keep `*` only together with a \
-          condition such as `kms:CallerAccount`, `kms:ViaService` or `aws:PrincipalOrgID`.",
-    example: r#"resource "aws_kms_key" "data" {
+    equivalents: Equivalents { checkov: &["CKV_AWS_33"], kics: &["f6049677-ec4a-43af-8779-5190b6d03cba"], trivy: &[] },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags KMS key policies (`aws_kms_key` and `aws_kms_key_policy` `policy`, CloudFormation `KeyPolicy`) \
+               with an `Allow` statement whose principal is `*` (or `{\"AWS\": \"*\"}`) and that has no `Condition` \
+               narrowing it.",
+        fix: "Name the principals: the account (`arn:aws:iam::111122223333:root`, which delegates to IAM policies), \
+              the key administrators' roles and the roles that use the key; or keep `*` only together with a \
+              condition such as `kms:CallerAccount`, `kms:ViaService` or `aws:PrincipalOrgID`.",
+        has_fix: false,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_kms_key", "aws_kms_key_policy"],
+            check: check,
+            example: r#"resource "aws_kms_key" "data" {
   enable_key_rotation = true
   policy = jsonencode({
     Version   = "2012-10-17"
     Statement = [{ Effect = "Allow", Principal = "*", Action = "kms:*", Resource = "*" }]
   })
 }"#,
-    fixed_example: r#"resource "aws_kms_key" "data" {
+            fixed_example: r#"resource "aws_kms_key" "data" {
   enable_key_rotation = true
   policy = jsonencode({
     Version   = "2012-10-17"
     Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:root" }, Action = "kms:*", Resource = "*" }]
   })
 }"#,
-    equivalents: Equivalents { checkov: &["CKV_AWS_33"], kics: &["f6049677-ec4a-43af-8779-5190b6d03cba"], trivy: &[] },
-    resource_types: &["aws_kms_key", "aws_kms_key_policy"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::KMS::Key", "AWS::KMS::ReplicaKey"],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::KMS::Key", "AWS::KMS::ReplicaKey"],
+            check: check_cfn,
+            example: r#"Resources:
   DataKey:
     Type: AWS::KMS::Key
     Properties:
@@ -55,7 +60,7 @@ pub static RULE: Rule = Rule {
             Action: kms:*
             Resource: '*'
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   DataKey:
     Type: AWS::KMS::Key
     Properties:
@@ -69,8 +74,8 @@ pub static RULE: Rule = Rule {
             Action: kms:*
             Resource: '*'
 "#,
-    }),
-    has_fix: false,
+        }),
+    },
 };
 
 /// An `Allow` statement open to anyone, with no condition to narrow it.
@@ -144,9 +149,9 @@ resource "aws_kms_key" "none" {}
 
     #[test]
     fn cloudformation_in_yaml_and_json() {
-        let m = RULE.cloudformation.as_ref().unwrap();
-        assert_eq!(cfn_lines(&RULE, m.example), [6]);
-        assert!(cfn_lines(&RULE, m.fixed_example).is_empty());
+        let m = crate::kit::testing::cfn_example(&RULE);
+        assert_eq!(cfn_lines(&RULE, &m.0), [6]);
+        assert!(cfn_lines(&RULE, &m.1).is_empty());
         let json = r#"{"Resources": {"A": {"Type": "AWS::KMS::ReplicaKey", "Properties": {"KeyPolicy":
   "{\"Statement\": {\"Effect\": \"Allow\", \"Principal\": {\"AWS\": [\"*\"]}, \"Action\": \"kms:Decrypt\"}}"}},
   "B": {"Type": "AWS::KMS::Key", "Properties": {"KeyPolicy": {"Ref": "Policy"}}}}}"#;

@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use serde_json::json;
@@ -13,8 +13,6 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::ManagedServiceConfig,
     service: "KMS",
-    what: "Flags enabled symmetric `aws_kms_key` resources without `enable_key_rotation = true` (the provider's \
-           default is off), and asymmetric or HMAC keys that ask for rotation, which KMS does not support.",
     why: "Rotation limits how much data one key version protects and how long a compromised key version stays \
           useful, and most compliance frameworks (CIS, PCI DSS) require it. KMS rotation is transparent: old \
           versions keep decrypting, so there is rarely a reason to leave it off. Asking for rotation on a key \
@@ -22,15 +20,6 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS generates new key material every year (or the period you set), keeps the old versions to \
                decrypt, and protects all of it in FIPS-validated HSMs. Turning rotation on for customer-managed \
                keys is the customer's duty; AWS-managed keys rotate on their own.",
-    fix: "Set `enable_key_rotation = true` on symmetric keys (optionally `rotation_period_in_days`); remove it \
-          from asymmetric and HMAC keys.",
-    example: r#"resource "aws_kms_key" "data" {
-  description = "data"
-}"#,
-    fixed_example: r#"resource "aws_kms_key" "data" {
-  description         = "data"
-  enable_key_rotation = true
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_7"],
         kics: &[
@@ -40,26 +29,42 @@ pub static RULE: Rule = Rule {
         ],
         trivy: &["AVD-AWS-0065", "aws-kms-auto-rotate-keys"],
     },
-    resource_types: &["aws_kms_key"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::KMS::Key"],
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags enabled symmetric `aws_kms_key` resources without `enable_key_rotation = true` (the provider's \
+               default is off), and asymmetric or HMAC keys that ask for rotation, which KMS does not support.",
+        fix: "Set `enable_key_rotation = true` on symmetric keys (optionally `rotation_period_in_days`); remove it \
+              from asymmetric and HMAC keys.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_kms_key"],
+            check: check,
+            example: r#"resource "aws_kms_key" "data" {
+  description = "data"
+}"#,
+            fixed_example: r#"resource "aws_kms_key" "data" {
+  description         = "data"
+  enable_key_rotation = true
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::KMS::Key"],
+            check: check_cfn,
+            example: r#"Resources:
   DataKey:
     Type: AWS::KMS::Key
     Properties:
       Description: data
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   DataKey:
     Type: AWS::KMS::Key
     Properties:
       Description: data
       EnableKeyRotation: true
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 fn check_cfn(ctx: &mut CfnContext) {

@@ -3,7 +3,7 @@ use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::kit::lifecycle::Date;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 use serde_json::json;
@@ -14,10 +14,6 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::OsPatching,
     service: "Lambda",
-    what: "Flags `aws_lambda_function` runtimes (also the `runtime` input of `terraform-aws-modules/lambda` and \
-           `aws_lambda_layer_version.compatible_runtimes`; in templates, `AWS::Lambda::Function` and AWS SAM \
-           functions, their `Globals` included) that AWS has deprecated, or will deprecate within \
-           120 days, according to the Lambda runtime table (dates below).",
     why: "A deprecated runtime no longer receives security patches for the language runtime or the operating \
           system under it, and is not eligible for technical support; soon after, functions using it can no \
           longer be created or updated, so even an urgent code fix cannot be deployed without a migration.",
@@ -30,29 +26,38 @@ pub static RULE: Rule = Rule {
                Linux 2 runtimes (java8.al2, java11, java17, python3.10, python3.11, provided.al2) are not \
                listed: AWS keeps patching them past Amazon Linux 2's end of life (2026-06-30) until dates this \
                table does not yet carry.",
-    fix: "Move the function to the latest runtime of its language (`nodejs24.x`, `python3.14`, `java25`, \
-          `dotnet10`, `ruby3.4`, `provided.al2023`) and test it: major versions are not backward compatible.",
-    example: r#"resource "aws_lambda_function" "worker" {
+    equivalents: Equivalents { checkov: &["CKV_AWS_363"], kics: &[], trivy: &[] },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_lambda_function` runtimes (also the `runtime` input of `terraform-aws-modules/lambda` and \
+               `aws_lambda_layer_version.compatible_runtimes`; in templates, `AWS::Lambda::Function` and AWS SAM \
+               functions, their `Globals` included) that AWS has deprecated, or will deprecate within \
+               120 days, according to the Lambda runtime table (dates below).",
+        fix: "Move the function to the latest runtime of its language (`nodejs24.x`, `python3.14`, `java25`, \
+              `dotnet10`, `ruby3.4`, `provided.al2023`) and test it: major versions are not backward compatible.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_lambda_function", "aws_lambda_layer_version"],
+            check: check,
+            example: r#"resource "aws_lambda_function" "worker" {
   function_name = "worker"
   role          = aws_iam_role.worker.arn
   handler       = "app.handler"
   runtime       = "python3.8"
   filename      = "worker.zip"
 }"#,
-    fixed_example: r#"resource "aws_lambda_function" "worker" {
+            fixed_example: r#"resource "aws_lambda_function" "worker" {
   function_name = "worker"
   role          = aws_iam_role.worker.arn
   handler       = "app.handler"
   runtime       = "python3.14"
   filename      = "worker.zip"
 }"#,
-    equivalents: Equivalents { checkov: &["CKV_AWS_363"], kics: &[], trivy: &[] },
-    resource_types: &["aws_lambda_function", "aws_lambda_layer_version"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &CFN_FUNCTIONS,
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &CFN_FUNCTIONS,
+            check: check_cfn,
+            example: r#"Resources:
   Worker:
     Type: AWS::Lambda::Function
     Properties:
@@ -61,7 +66,7 @@ pub static RULE: Rule = Rule {
       Runtime: python3.8
       Code: {S3Bucket: my-code, S3Key: worker.zip}
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Worker:
     Type: AWS::Lambda::Function
     Properties:
@@ -70,8 +75,8 @@ pub static RULE: Rule = Rule {
       Runtime: python3.14
       Code: {S3Bucket: my-code, S3Key: worker.zip}
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 /// The function and layer types of templates (AWS SAM's included).

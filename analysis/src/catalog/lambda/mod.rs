@@ -24,17 +24,17 @@ mod tests {
             crate::catalog::eks::RULES,
         ];
         for rule in services.concat() {
-            let Some(m) = &rule.cloudformation else { panic!("{}: no CloudFormation matcher", rule.id) };
-            assert!(!run_cfn(rule, m.example).is_empty(), "{}: its template example raises nothing", rule.id);
-            let fixed = run_cfn(rule, m.fixed_example);
+            let m = crate::kit::testing::cfn_example(rule);
+            assert!(!run_cfn(rule, &m.0).is_empty(), "{}: its template example raises nothing", rule.id);
+            let fixed = run_cfn(rule, &m.1);
             assert!(fixed.is_empty(), "{}: its fixed template still raises {fixed:?}", rule.id);
-            let fixes = check_cfn_fixes(rule, m.example);
+            let fixes = check_cfn_fixes(rule, &m.0);
             assert_eq!(
                 fixes > 0,
-                rule.has_fix,
+                rule.has_fix(),
                 "{}: has_fix is {} but the template has {fixes} fixes",
                 rule.id,
-                rule.has_fix
+                rule.has_fix()
             );
         }
     }

@@ -1,6 +1,6 @@
 use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -9,42 +9,47 @@ pub static RULE: Rule = Rule {
     severity: Severity::Critical,
     row: Row::AccessRestriction,
     service: "Lambda",
-    what: "Flags `aws_lambda_permission` resources whose `principal` is `\"*\"`, unless `principal_org_id` \
-           restricts it to an AWS Organization.",
     why: "A wildcard principal adds a statement to the function's resource policy that lets any AWS account (or, \
           for function URLs with auth type NONE, anyone on the internet) invoke the function. A `source_arn` or \
           `source_account` narrows only the callers that present one: attackers can run the function at will, \
           drive its costs, and reach whatever its role can reach.",
     aws_side: "AWS enforces the function's resource policy as written. Choosing who may invoke the function is \
                the customer's duty: AWS does not block a wildcard principal.",
-    fix: "Set `principal` to the service or account that invokes the function (`events.amazonaws.com`, \
-          `s3.amazonaws.com`, `arn:aws:iam::111122223333:root`) and keep `source_arn`/`source_account` to \
-          pin the exact resource.",
-    example: r#"resource "aws_lambda_permission" "events" {
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_301"],
+        kics: &["e08ed7eb-f3ef-494d-9d22-2e3db756a347", "1d6e16f1-5d8a-4379-bfb3-2dadd38ed5a7"],
+        trivy: &["AVD-AWS-0067", "aws-lambda-restrict-source-arn"],
+    },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_lambda_permission` resources whose `principal` is `\"*\"`, unless `principal_org_id` \
+               restricts it to an AWS Organization.",
+        fix: "Set `principal` to the service or account that invokes the function (`events.amazonaws.com`, \
+              `s3.amazonaws.com`, `arn:aws:iam::111122223333:root`) and keep `source_arn`/`source_account` to \
+              pin the exact resource.",
+        has_fix: false,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_lambda_permission"],
+            check: check,
+            example: r#"resource "aws_lambda_permission" "events" {
   statement_id  = "AllowExecutionFromEvents"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.worker.function_name
   principal     = "*"
   source_arn    = aws_cloudwatch_event_rule.daily.arn
 }"#,
-    fixed_example: r#"resource "aws_lambda_permission" "events" {
+            fixed_example: r#"resource "aws_lambda_permission" "events" {
   statement_id  = "AllowExecutionFromEvents"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.worker.function_name
   principal     = "events.amazonaws.com"
   source_arn    = aws_cloudwatch_event_rule.daily.arn
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_301"],
-        kics: &["e08ed7eb-f3ef-494d-9d22-2e3db756a347", "1d6e16f1-5d8a-4379-bfb3-2dadd38ed5a7"],
-        trivy: &["AVD-AWS-0067", "aws-lambda-restrict-source-arn"],
-    },
-    resource_types: &["aws_lambda_permission"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::Lambda::Permission"],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::Lambda::Permission"],
+            check: check_cfn,
+            example: r#"Resources:
   EventsPermission:
     Type: AWS::Lambda::Permission
     Properties:
@@ -53,7 +58,7 @@ pub static RULE: Rule = Rule {
       Principal: "*"
       SourceArn: !GetAtt Daily.Arn
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   EventsPermission:
     Type: AWS::Lambda::Permission
     Properties:
@@ -62,8 +67,8 @@ pub static RULE: Rule = Rule {
       Principal: events.amazonaws.com
       SourceArn: !GetAtt Daily.Arn
 "#,
-    }),
-    has_fix: false,
+        }),
+    },
 };
 
 fn check_cfn(ctx: &mut CfnContext) {

@@ -1,7 +1,7 @@
 use crate::cloudformation::check::CfnContext;
 use crate::kit::opensearch;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -10,37 +10,42 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::ManagedServiceConfig,
     service: "OpenSearch",
-    what: "Flags `aws_opensearch_domain` and `aws_elasticsearch_domain` resources without an `encrypt_at_rest` \
-           block, or with `enabled = false` in it.",
     why: "Search domains index logs, documents and customer records. Without encryption at rest, the indices, \
           swap, logs and automated snapshots are stored in plain form, and the domain fails most \
           data-protection requirements. Encryption cannot be turned off later, and on older domains it cannot \
           be turned on without a migration.",
     aws_side: "AWS runs the domain's nodes and storage and encrypts them with KMS when the domain asks for it. \
                Asking for it, and choosing the key, is the customer's duty.",
-    fix: "Add `encrypt_at_rest { enabled = true }` (optionally with `kms_key_id`).",
-    example: r#"resource "aws_opensearch_domain" "search" {
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_5"],
+        kics: &["24e16922-4330-4e9d-be8a-caa90299466a", "86a248ab-0e01-4564-a82a-878303e253bb"],
+        trivy: &["AVD-AWS-0048", "aws-elastic-search-enable-domain-encryption"],
+    },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_opensearch_domain` and `aws_elasticsearch_domain` resources without an `encrypt_at_rest` \
+               block, or with `enabled = false` in it.",
+        fix: "Add `encrypt_at_rest { enabled = true }` (optionally with `kms_key_id`).",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_opensearch_domain", "aws_elasticsearch_domain"],
+            check: check,
+            example: r#"resource "aws_opensearch_domain" "search" {
   domain_name    = "search"
   engine_version = "OpenSearch_2.13"
 }"#,
-    fixed_example: r#"resource "aws_opensearch_domain" "search" {
+            fixed_example: r#"resource "aws_opensearch_domain" "search" {
   domain_name    = "search"
   engine_version = "OpenSearch_2.13"
   encrypt_at_rest {
     enabled = true
   }
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_5"],
-        kics: &["24e16922-4330-4e9d-be8a-caa90299466a", "86a248ab-0e01-4564-a82a-878303e253bb"],
-        trivy: &["AVD-AWS-0048", "aws-elastic-search-enable-domain-encryption"],
-    },
-    resource_types: &["aws_opensearch_domain", "aws_elasticsearch_domain"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &opensearch::CFN_DOMAINS,
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &opensearch::CFN_DOMAINS,
+            check: check_cfn,
+            example: r#"Resources:
   Search:
     Type: AWS::OpenSearchService::Domain
     Properties:
@@ -48,7 +53,7 @@ pub static RULE: Rule = Rule {
       EncryptionAtRestOptions:
         Enabled: false
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Search:
     Type: AWS::OpenSearchService::Domain
     Properties:
@@ -56,8 +61,8 @@ pub static RULE: Rule = Rule {
       EncryptionAtRestOptions:
         Enabled: true
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 fn check_cfn(ctx: &mut CfnContext) {

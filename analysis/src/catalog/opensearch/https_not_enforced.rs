@@ -4,7 +4,7 @@ use crate::cloudformation::tree::NodeKind;
 use crate::fix::Fix;
 use crate::kit::opensearch;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use serde_json::json;
@@ -15,30 +15,11 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::ManagedServiceConfig,
     service: "OpenSearch",
-    what: "Flags `aws_opensearch_domain` and `aws_elasticsearch_domain` resources without a \
-           `domain_endpoint_options` block (the API default does not enforce HTTPS), with `enforce_https = \
-           false`, or with the TLS 1.0 policy `Policy-Min-TLS-1-0-2019-07` (in templates, also \
-           `DomainEndpointOptions` without `EnforceHTTPS: true`).",
     why: "An endpoint that accepts plain HTTP sends queries, documents and credentials (basic auth of \
           fine-grained access control, signed requests' payloads) in clear text; TLS 1.0 and 1.1 have known \
           weaknesses and fail PCI DSS.",
     aws_side: "AWS terminates TLS on the domain endpoint and offers the TLS security policies. Requiring HTTPS and \
                choosing a modern policy is the customer's duty.",
-    fix: "Add `domain_endpoint_options { enforce_https = true, tls_security_policy = \
-          \"Policy-Min-TLS-1-2-2019-07\" }`.",
-    example: r#"resource "aws_opensearch_domain" "search" {
-  domain_name = "search"
-  domain_endpoint_options {
-    enforce_https = false
-  }
-}"#,
-    fixed_example: r#"resource "aws_opensearch_domain" "search" {
-  domain_name = "search"
-  domain_endpoint_options {
-    enforce_https       = true
-    tls_security_policy = "Policy-Min-TLS-1-2-2019-07"
-  }
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_83", "CKV_AWS_228"],
         kics: &["2e9e0729-66d5-4148-9d39-5e6fb4bf2a4e", "4cdc88e6-c0c8-4081-a639-bb3a557cbedf"],
@@ -49,12 +30,36 @@ pub static RULE: Rule = Rule {
             "aws-elastic-search-use-secure-tls-policy",
         ],
     },
-    resource_types: &["aws_opensearch_domain", "aws_elasticsearch_domain"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &opensearch::CFN_DOMAINS,
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_opensearch_domain` and `aws_elasticsearch_domain` resources without a \
+               `domain_endpoint_options` block (the API default does not enforce HTTPS), with `enforce_https = \
+               false`, or with the TLS 1.0 policy `Policy-Min-TLS-1-0-2019-07` (in templates, also \
+               `DomainEndpointOptions` without `EnforceHTTPS: true`).",
+        fix: "Add `domain_endpoint_options { enforce_https = true, tls_security_policy = \
+              \"Policy-Min-TLS-1-2-2019-07\" }`.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_opensearch_domain", "aws_elasticsearch_domain"],
+            check: check,
+            example: r#"resource "aws_opensearch_domain" "search" {
+  domain_name = "search"
+  domain_endpoint_options {
+    enforce_https = false
+  }
+}"#,
+            fixed_example: r#"resource "aws_opensearch_domain" "search" {
+  domain_name = "search"
+  domain_endpoint_options {
+    enforce_https       = true
+    tls_security_policy = "Policy-Min-TLS-1-2-2019-07"
+  }
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &opensearch::CFN_DOMAINS,
+            check: check_cfn,
+            example: r#"Resources:
   Search:
     Type: AWS::OpenSearchService::Domain
     Properties:
@@ -62,7 +67,7 @@ pub static RULE: Rule = Rule {
       DomainEndpointOptions:
         EnforceHTTPS: false
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Search:
     Type: AWS::OpenSearchService::Domain
     Properties:
@@ -71,8 +76,8 @@ pub static RULE: Rule = Rule {
         EnforceHTTPS: true
         TLSSecurityPolicy: Policy-Min-TLS-1-2-2019-07
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 /// In templates, `EnforceHTTPS` is off unless set (the API default), also when `DomainEndpointOptions` is

@@ -1,7 +1,7 @@
 use crate::cloudformation::check::CfnContext;
 use crate::kit::opensearch;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -10,42 +10,47 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::ManagedServiceConfig,
     service: "OpenSearch",
-    what: "Flags `aws_opensearch_domain` and `aws_elasticsearch_domain` resources without a \
-           `node_to_node_encryption` block, or with `enabled = false` in it.",
     why: "Without node-to-node encryption, shard replication, search requests and results travel between the \
           domain's nodes in clear text inside the VPC, where a compromised host or a traffic mirror can read \
           them. Fine-grained access control requires it too.",
     aws_side: "AWS runs the nodes and their network and provides TLS between them when the domain asks for it. \
                Asking for it is the customer's duty.",
-    fix: "Add `node_to_node_encryption { enabled = true }`.",
-    example: r#"resource "aws_opensearch_domain" "search" {
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_6"],
+        kics: &["967eb3e6-26fc-497d-8895-6428beb6e8e2"],
+        trivy: &["AVD-AWS-0043", "aws-elastic-search-enable-in-transit-encryption"],
+    },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_opensearch_domain` and `aws_elasticsearch_domain` resources without a \
+               `node_to_node_encryption` block, or with `enabled = false` in it.",
+        fix: "Add `node_to_node_encryption { enabled = true }`.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_opensearch_domain", "aws_elasticsearch_domain"],
+            check: check,
+            example: r#"resource "aws_opensearch_domain" "search" {
   domain_name    = "search"
   engine_version = "OpenSearch_2.13"
 }"#,
-    fixed_example: r#"resource "aws_opensearch_domain" "search" {
+            fixed_example: r#"resource "aws_opensearch_domain" "search" {
   domain_name    = "search"
   engine_version = "OpenSearch_2.13"
   node_to_node_encryption {
     enabled = true
   }
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_6"],
-        kics: &["967eb3e6-26fc-497d-8895-6428beb6e8e2"],
-        trivy: &["AVD-AWS-0043", "aws-elastic-search-enable-in-transit-encryption"],
-    },
-    resource_types: &["aws_opensearch_domain", "aws_elasticsearch_domain"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &opensearch::CFN_DOMAINS,
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &opensearch::CFN_DOMAINS,
+            check: check_cfn,
+            example: r#"Resources:
   Search:
     Type: AWS::OpenSearchService::Domain
     Properties:
       DomainName: search
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Search:
     Type: AWS::OpenSearchService::Domain
     Properties:
@@ -53,8 +58,8 @@ pub static RULE: Rule = Rule {
       NodeToNodeEncryptionOptions:
         Enabled: true
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 fn check_cfn(ctx: &mut CfnContext) {

@@ -4,7 +4,7 @@ use crate::kit::setting;
 use crate::kit::setting::BoolCheck;
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -13,47 +13,52 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::DatabasePatching,
     service: "RDS",
-    what: "Flags `aws_db_instance`, `aws_rds_cluster_instance`, `aws_rds_cluster` and rds / rds-aurora module \
-           calls with `auto_minor_version_upgrade = false`.",
     why: "Minor engine versions carry security fixes. With automatic minor upgrades off, the database keeps \
           running a version with known vulnerabilities until someone upgrades it by hand, which in practice \
           means months.",
     aws_side: "AWS builds, tests and rolls out the engine's minor versions, and applies them in the maintenance \
                window, but only where the customer allows it. Allowing it (or patching by hand) is the \
                customer's duty.",
-    fix: "Set `auto_minor_version_upgrade = true` and choose a `maintenance_window` that suits the workload.",
-    example: r#"resource "aws_db_instance" "db" {
+    equivalents: Equivalents { checkov: &["CKV_AWS_226"], kics: &["3b6d777b-76e3-4133-80a3-0d6f667ade7f"], trivy: &[] },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_db_instance`, `aws_rds_cluster_instance`, `aws_rds_cluster` and rds / rds-aurora module \
+               calls with `auto_minor_version_upgrade = false`.",
+        fix: "Set `auto_minor_version_upgrade = true` and choose a `maintenance_window` that suits the workload.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_db_instance", "aws_rds_cluster_instance", "aws_rds_cluster"],
+            check: check,
+            example: r#"resource "aws_db_instance" "db" {
   engine                     = "postgres"
   instance_class             = "db.t3.micro"
   auto_minor_version_upgrade = false
 }"#,
-    fixed_example: r#"resource "aws_db_instance" "db" {
+            fixed_example: r#"resource "aws_db_instance" "db" {
   engine                     = "postgres"
   instance_class             = "db.t3.micro"
   auto_minor_version_upgrade = true
 }"#,
-    equivalents: Equivalents { checkov: &["CKV_AWS_226"], kics: &["3b6d777b-76e3-4133-80a3-0d6f667ade7f"], trivy: &[] },
-    resource_types: &["aws_db_instance", "aws_rds_cluster_instance", "aws_rds_cluster"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"],
+            check: check_cfn,
+            example: r#"Resources:
   Db:
     Type: AWS::RDS::DBInstance
     Properties:
       Engine: postgres
       AutoMinorVersionUpgrade: false
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Db:
     Type: AWS::RDS::DBInstance
     Properties:
       Engine: postgres
       AutoMinorVersionUpgrade: true
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 static CHECK: BoolCheck = BoolCheck {

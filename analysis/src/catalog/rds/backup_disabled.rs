@@ -5,7 +5,7 @@ use crate::kit::rds;
 use crate::kit::setting;
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use crate::value::Value;
@@ -17,26 +17,12 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::BusinessContinuity,
     service: "RDS",
-    what: "Flags `aws_db_instance`, `aws_rds_cluster` and rds module calls whose `backup_retention_period` is \
-           `0` (automated backups off) or not set (AWS keeps automated backups for 1 day only). Read replicas, \
-           Aurora cluster members and Aurora Serverless v1 are skipped.",
     why: "Automated backups are what point-in-time recovery restores from. With retention 0 there is nothing to \
           restore after a bad migration, a deleted table or ransomware; with the 1-day default, a problem \
           noticed after a weekend is already past recovery.",
     aws_side: "AWS takes the snapshots, stores the transaction logs and performs the restore, for as many days \
                as the customer asks. Choosing a retention period that matches the recovery objectives is the \
                customer's duty.",
-    fix: "Set `backup_retention_period` to the number of days you need to be able to go back (7 or more).",
-    example: r#"resource "aws_db_instance" "db" {
-  engine                  = "postgres"
-  instance_class          = "db.t3.micro"
-  backup_retention_period = 0
-}"#,
-    fixed_example: r#"resource "aws_db_instance" "db" {
-  engine                  = "postgres"
-  instance_class          = "db.t3.micro"
-  backup_retention_period = 7
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_133"],
         kics: &[
@@ -46,27 +32,46 @@ pub static RULE: Rule = Rule {
         ],
         trivy: &["AVD-AWS-0077", "aws-rds-specify-backup-retention"],
     },
-    resource_types: &["aws_db_instance", "aws_rds_cluster"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"],
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_db_instance`, `aws_rds_cluster` and rds module calls whose `backup_retention_period` is \
+               `0` (automated backups off) or not set (AWS keeps automated backups for 1 day only). Read replicas, \
+               Aurora cluster members and Aurora Serverless v1 are skipped.",
+        fix: "Set `backup_retention_period` to the number of days you need to be able to go back (7 or more).",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_db_instance", "aws_rds_cluster"],
+            check: check,
+            example: r#"resource "aws_db_instance" "db" {
+  engine                  = "postgres"
+  instance_class          = "db.t3.micro"
+  backup_retention_period = 0
+}"#,
+            fixed_example: r#"resource "aws_db_instance" "db" {
+  engine                  = "postgres"
+  instance_class          = "db.t3.micro"
+  backup_retention_period = 7
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"],
+            check: check_cfn,
+            example: r#"Resources:
   Db:
     Type: AWS::RDS::DBInstance
     Properties:
       Engine: postgres
       BackupRetentionPeriod: 0
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Db:
     Type: AWS::RDS::DBInstance
     Properties:
       Engine: postgres
       BackupRetentionPeriod: 7
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 const ATTR: &str = "backup_retention_period";

@@ -2,7 +2,7 @@ use crate::fix::Fix;
 use crate::kit::rds::{self, CLUSTER, INSTANCE};
 use crate::kit::setting;
 use crate::responsibility::Row;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 
@@ -12,17 +12,24 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::ManagedServiceConfig,
     service: "RDS",
-    what: "Flags `aws_db_cluster_snapshot` (and `aws_db_snapshot`) resources whose source `aws_rds_cluster` \
-           (`aws_db_instance`) in the same module has unencrypted storage: a snapshot always has the encryption \
-           of its source.",
     why: "A manual snapshot is a full copy of the database that lives until someone deletes it, and snapshots \
           are what gets copied to other accounts and regions. Taken from an unencrypted database, it is an \
           unencrypted copy of all the data.",
     aws_side: "AWS stores snapshots durably and encrypts them exactly when their source is encrypted. \
                Encrypting the source database (or copying the snapshot with a KMS key) is the customer's duty.",
-    fix: "Encrypt the source (`storage_encrypted = true`, which replaces an existing database), or copy existing \
-          snapshots with `aws_db_cluster_snapshot_copy` and a `kms_key_id`.",
-    example: r#"resource "aws_rds_cluster" "db" {
+    equivalents: Equivalents { checkov: &["CKV_AWS_146"], kics: &["656880aa-1388-488f-a6d4-8f73c23149b2"], trivy: &[] },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_db_cluster_snapshot` (and `aws_db_snapshot`) resources whose source `aws_rds_cluster` \
+               (`aws_db_instance`) in the same module has unencrypted storage: a snapshot always has the encryption \
+               of its source.",
+        fix: "Encrypt the source (`storage_encrypted = true`, which replaces an existing database), or copy existing \
+              snapshots with `aws_db_cluster_snapshot_copy` and a `kms_key_id`.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_db_cluster_snapshot", "aws_db_snapshot"],
+            check: check,
+            example: r#"resource "aws_rds_cluster" "db" {
   cluster_identifier = "db"
   engine             = "aurora-postgresql"
 }
@@ -31,7 +38,7 @@ resource "aws_db_cluster_snapshot" "db" {
   db_cluster_identifier          = aws_rds_cluster.db.id
   db_cluster_snapshot_identifier = "db-snapshot"
 }"#,
-    fixed_example: r#"resource "aws_rds_cluster" "db" {
+            fixed_example: r#"resource "aws_rds_cluster" "db" {
   cluster_identifier = "db"
   engine             = "aurora-postgresql"
   storage_encrypted  = true
@@ -41,11 +48,9 @@ resource "aws_db_cluster_snapshot" "db" {
   db_cluster_identifier          = aws_rds_cluster.db.id
   db_cluster_snapshot_identifier = "db-snapshot"
 }"#,
-    equivalents: Equivalents { checkov: &["CKV_AWS_146"], kics: &["656880aa-1388-488f-a6d4-8f73c23149b2"], trivy: &[] },
-    resource_types: &["aws_db_cluster_snapshot", "aws_db_snapshot"],
-    terraform: Some(check),
-    cloudformation: None,
-    has_fix: true,
+        }),
+        cloudformation: None,
+    },
 };
 
 /// Whether a source database is known to be unencrypted.

@@ -4,7 +4,7 @@ use crate::kit::setting;
 use crate::kit::setting::BoolCheck;
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -13,41 +13,46 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::BusinessContinuity,
     service: "RDS",
-    what: "Flags `aws_db_instance`, `aws_rds_cluster` and rds / rds-aurora module calls whose \
-           `deletion_protection` is `false` or not set (the default is `false`). Aurora cluster members are \
-           skipped: the cluster holds the setting.",
     why: "Without deletion protection, one `DeleteDBInstance` call, a mistaken `terraform destroy` or a renamed \
           resource removes the database; its automated backups go with it unless a final snapshot is kept.",
     aws_side: "AWS refuses to delete a protected database, but only if the customer turned protection on. \
                Deciding which databases must not disappear is the customer's duty.",
-    fix: "Set `deletion_protection = true`.",
-    example: r#"resource "aws_db_instance" "db" {
-  engine         = "postgres"
-  instance_class = "db.t3.micro"
-}"#,
-    fixed_example: r#"resource "aws_db_instance" "db" {
-  engine              = "postgres"
-  instance_class      = "db.t3.micro"
-  deletion_protection = true
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_293", "CKV_AWS_139"],
         kics: &["2c161e58-cb52-454f-abea-6470c37b5e6e"],
         trivy: &["AVD-AWS-0177", "aws-rds-enable-deletion-protection", "AVD-AWS-0343"],
     },
-    resource_types: &["aws_db_instance", "aws_rds_cluster"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"],
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_db_instance`, `aws_rds_cluster` and rds / rds-aurora module calls whose \
+               `deletion_protection` is `false` or not set (the default is `false`). Aurora cluster members are \
+               skipped: the cluster holds the setting.",
+        fix: "Set `deletion_protection = true`.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_db_instance", "aws_rds_cluster"],
+            check: check,
+            example: r#"resource "aws_db_instance" "db" {
+  engine         = "postgres"
+  instance_class = "db.t3.micro"
+}"#,
+            fixed_example: r#"resource "aws_db_instance" "db" {
+  engine              = "postgres"
+  instance_class      = "db.t3.micro"
+  deletion_protection = true
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"],
+            check: check_cfn,
+            example: r#"Resources:
   Db:
     Type: AWS::RDS::DBInstance
     Properties:
       Engine: postgres
       DBInstanceClass: db.t3.micro
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Db:
     Type: AWS::RDS::DBInstance
     Properties:
@@ -55,8 +60,8 @@ pub static RULE: Rule = Rule {
       DBInstanceClass: db.t3.micro
       DeletionProtection: true
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 static CHECK: BoolCheck = BoolCheck {

@@ -5,7 +5,7 @@ use crate::kit::setting::BoolCheck;
 use crate::kit::versions;
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::value::Value;
 
@@ -15,43 +15,48 @@ pub static RULE: Rule = Rule {
     severity: Severity::Low,
     row: Row::AccessRestriction,
     service: "RDS",
-    what: "Flags `aws_db_instance`, `aws_rds_cluster` and rds module calls of an engine that supports IAM \
-           database authentication (MySQL, PostgreSQL, Aurora, MariaDB 10.6+) whose \
-           `iam_database_authentication_enabled` is `false` or not set (the default is `false`).",
     why: "Without IAM authentication, every application and person connects with long-lived database passwords \
           that get copied into configuration, shared and rarely rotated. IAM authentication issues 15-minute \
           tokens to IAM identities, so access is granted, audited and revoked in one place.",
     aws_side: "AWS verifies IAM tokens at the database endpoint for engines that support it, when the customer \
                turns it on. Managing who can connect, and how, is the customer's duty.",
-    fix: "Set `iam_database_authentication_enabled = true` and grant `rds-db:connect` to the identities that need \
-          a connection.",
-    example: r#"resource "aws_db_instance" "db" {
-  engine         = "postgres"
-  instance_class = "db.t3.micro"
-}"#,
-    fixed_example: r#"resource "aws_db_instance" "db" {
-  engine                              = "postgres"
-  instance_class                      = "db.t3.micro"
-  iam_database_authentication_enabled = true
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_161", "CKV_AWS_162"],
         kics: &["88fd05e0-ac0e-43d2-ba6d-fc0ba60ae1a6", "9fcd0a0a-9b6f-4670-a215-d94e6bf3f184"],
         trivy: &["AVD-AWS-0176", "aws-rds-enable-iam-auth"],
     },
-    resource_types: &["aws_db_instance", "aws_rds_cluster"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"],
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_db_instance`, `aws_rds_cluster` and rds module calls of an engine that supports IAM \
+               database authentication (MySQL, PostgreSQL, Aurora, MariaDB 10.6+) whose \
+               `iam_database_authentication_enabled` is `false` or not set (the default is `false`).",
+        fix: "Set `iam_database_authentication_enabled = true` and grant `rds-db:connect` to the identities that need \
+              a connection.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_db_instance", "aws_rds_cluster"],
+            check: check,
+            example: r#"resource "aws_db_instance" "db" {
+  engine         = "postgres"
+  instance_class = "db.t3.micro"
+}"#,
+            fixed_example: r#"resource "aws_db_instance" "db" {
+  engine                              = "postgres"
+  instance_class                      = "db.t3.micro"
+  iam_database_authentication_enabled = true
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"],
+            check: check_cfn,
+            example: r#"Resources:
   Db:
     Type: AWS::RDS::DBInstance
     Properties:
       Engine: postgres
       DBInstanceClass: db.t3.micro
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Db:
     Type: AWS::RDS::DBInstance
     Properties:
@@ -59,8 +64,8 @@ pub static RULE: Rule = Rule {
       DBInstanceClass: db.t3.micro
       EnableIAMDatabaseAuthentication: true
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 static CHECK: BoolCheck = BoolCheck {

@@ -1,7 +1,7 @@
 use crate::fix::{Edit, Fix};
 use crate::kit::rds;
 use crate::responsibility::Row;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use crate::value::Value;
@@ -12,36 +12,41 @@ pub static RULE: Rule = Rule {
     severity: Severity::Low,
     row: Row::Compliance,
     service: "RDS",
-    what: "Flags `aws_db_instance`, `aws_rds_cluster` and rds / rds-aurora module calls whose \
-           `enabled_cloudwatch_logs_exports` is not set or empty. Aurora cluster members (the cluster exports) \
-           and Aurora Serverless v1 are skipped.",
     why: "Without exported logs, the database's error, audit and slow-query logs stay on the instance, rotate \
           away within days, and disappear with it: failed logins, privilege changes and suspicious queries \
           leave no durable trace for an investigation or an audit.",
     aws_side: "AWS produces the engine logs and publishes them to CloudWatch Logs when asked. Choosing the logs \
                to export, their retention and who reviews them is the customer's duty.",
-    fix: "Set `enabled_cloudwatch_logs_exports` to the engine's logs: `[\"postgresql\", \"upgrade\"]` for \
-          PostgreSQL, `[\"error\", \"general\", \"slowquery\"]` for MySQL/MariaDB (plus `audit` with the audit \
-          plugin), `[\"audit\", \"error\", \"general\", \"slowquery\"]` for Aurora MySQL, `[\"agent\", \
-          \"error\"]` for SQL Server, `[\"alert\", \"audit\", \"listener\", \"trace\"]` for Oracle.",
-    example: r#"resource "aws_db_instance" "db" {
-  engine         = "postgres"
-  instance_class = "db.t3.micro"
-}"#,
-    fixed_example: r#"resource "aws_db_instance" "db" {
-  engine                          = "postgres"
-  instance_class                  = "db.t3.micro"
-  enabled_cloudwatch_logs_exports = ["postgresql", "upgrade"]
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_129", "CKV_AWS_324"],
         kics: &["8d7f7b8c-6c7c-40f8-baa6-62006c6c7b56"],
         trivy: &[],
     },
-    resource_types: &["aws_db_instance", "aws_rds_cluster"],
-    terraform: Some(check),
-    cloudformation: None,
-    has_fix: true,
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_db_instance`, `aws_rds_cluster` and rds / rds-aurora module calls whose \
+               `enabled_cloudwatch_logs_exports` is not set or empty. Aurora cluster members (the cluster exports) \
+               and Aurora Serverless v1 are skipped.",
+        fix: "Set `enabled_cloudwatch_logs_exports` to the engine's logs: `[\"postgresql\", \"upgrade\"]` for \
+              PostgreSQL, `[\"error\", \"general\", \"slowquery\"]` for MySQL/MariaDB (plus `audit` with the audit \
+              plugin), `[\"audit\", \"error\", \"general\", \"slowquery\"]` for Aurora MySQL, `[\"agent\", \
+              \"error\"]` for SQL Server, `[\"alert\", \"audit\", \"listener\", \"trace\"]` for Oracle.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_db_instance", "aws_rds_cluster"],
+            check: check,
+            example: r#"resource "aws_db_instance" "db" {
+  engine         = "postgres"
+  instance_class = "db.t3.micro"
+}"#,
+            fixed_example: r#"resource "aws_db_instance" "db" {
+  engine                          = "postgres"
+  instance_class                  = "db.t3.micro"
+  enabled_cloudwatch_logs_exports = ["postgresql", "upgrade"]
+}"#,
+        }),
+        cloudformation: None,
+    },
 };
 
 const ATTR: &str = "enabled_cloudwatch_logs_exports";

@@ -4,7 +4,7 @@ use crate::kit::setting;
 use crate::kit::setting::BoolCheck;
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -13,38 +13,43 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::BusinessContinuity,
     service: "RDS",
-    what: "Flags `aws_db_instance` and rds module calls whose `multi_az` is `false` or not set (the default is \
-           `false`). Aurora members, read replicas and engines without Multi-AZ (SQL Server Express and Web) \
-           are skipped.",
     why: "A single-AZ instance goes down with its Availability Zone or its host, and stays down until AWS \
           repairs it or you restore a backup. Multi-AZ keeps a synchronous standby in another zone and fails \
           over to it automatically, in a minute or two.",
     aws_side: "AWS runs the standby and performs the failover, for instances where the customer asked for \
                Multi-AZ. Choosing the availability the workload needs is the customer's duty.",
-    fix: "Set `multi_az = true` for production databases.",
-    example: r#"resource "aws_db_instance" "db" {
+    equivalents: Equivalents { checkov: &["CKV_AWS_157"], kics: &[], trivy: &[] },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_db_instance` and rds module calls whose `multi_az` is `false` or not set (the default is \
+               `false`). Aurora members, read replicas and engines without Multi-AZ (SQL Server Express and Web) \
+               are skipped.",
+        fix: "Set `multi_az = true` for production databases.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_db_instance"],
+            check: check,
+            example: r#"resource "aws_db_instance" "db" {
   engine         = "postgres"
   instance_class = "db.t3.micro"
 }"#,
-    fixed_example: r#"resource "aws_db_instance" "db" {
+            fixed_example: r#"resource "aws_db_instance" "db" {
   engine         = "postgres"
   instance_class = "db.t3.micro"
   multi_az       = true
 }"#,
-    equivalents: Equivalents { checkov: &["CKV_AWS_157"], kics: &[], trivy: &[] },
-    resource_types: &["aws_db_instance"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::RDS::DBInstance"],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::RDS::DBInstance"],
+            check: check_cfn,
+            example: r#"Resources:
   Db:
     Type: AWS::RDS::DBInstance
     Properties:
       Engine: postgres
       DBInstanceClass: db.m7g.large
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Db:
     Type: AWS::RDS::DBInstance
     Properties:
@@ -52,8 +57,8 @@ pub static RULE: Rule = Rule {
       DBInstanceClass: db.m7g.large
       MultiAZ: true
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 static CHECK: BoolCheck = BoolCheck {

@@ -4,7 +4,7 @@ use crate::kit::setting;
 use crate::kit::setting::BoolCheck;
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -13,51 +13,56 @@ pub static RULE: Rule = Rule {
     severity: Severity::Critical,
     row: Row::AccessRestriction,
     service: "RDS",
-    what: "Flags `aws_db_instance`, `aws_rds_cluster_instance`, `aws_rds_cluster` and rds / rds-aurora module \
-           calls with `publicly_accessible = true`.",
     why: "A publicly accessible database gets a DNS name that resolves to a public IP: the database port is then \
           one security-group rule away from the whole internet, where it is scanned and brute-forced \
           continuously. Databases belong in private subnets, reached through the application or a bastion.",
     aws_side: "AWS assigns the public address and routes to it when asked; the default is private. Choosing \
                the database's exposure (and its security groups) is the customer's duty.",
-    fix: "Set `publicly_accessible = false` and reach the database from inside the VPC (application, VPN, \
-          Session Manager port forwarding).",
-    example: r#"resource "aws_db_instance" "db" {
-  engine              = "postgres"
-  instance_class      = "db.t3.micro"
-  publicly_accessible = true
-}"#,
-    fixed_example: r#"resource "aws_db_instance" "db" {
-  engine              = "postgres"
-  instance_class      = "db.t3.micro"
-  publicly_accessible = false
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_17"],
         kics: &["35113e6f-2c6b-414d-beec-7a9482d3b2d1", "de38e1d5-54cb-4111-a868-6f7722695007"],
         trivy: &["AVD-AWS-0180", "aws-rds-no-public-db-access"],
     },
-    resource_types: &["aws_db_instance", "aws_rds_cluster_instance", "aws_rds_cluster"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"],
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_db_instance`, `aws_rds_cluster_instance`, `aws_rds_cluster` and rds / rds-aurora module \
+               calls with `publicly_accessible = true`.",
+        fix: "Set `publicly_accessible = false` and reach the database from inside the VPC (application, VPN, \
+              Session Manager port forwarding).",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_db_instance", "aws_rds_cluster_instance", "aws_rds_cluster"],
+            check: check,
+            example: r#"resource "aws_db_instance" "db" {
+  engine              = "postgres"
+  instance_class      = "db.t3.micro"
+  publicly_accessible = true
+}"#,
+            fixed_example: r#"resource "aws_db_instance" "db" {
+  engine              = "postgres"
+  instance_class      = "db.t3.micro"
+  publicly_accessible = false
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"],
+            check: check_cfn,
+            example: r#"Resources:
   Db:
     Type: AWS::RDS::DBInstance
     Properties:
       Engine: postgres
       PubliclyAccessible: true
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Db:
     Type: AWS::RDS::DBInstance
     Properties:
       Engine: postgres
       PubliclyAccessible: false
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 static CHECK: BoolCheck = BoolCheck {

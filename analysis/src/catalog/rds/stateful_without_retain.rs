@@ -3,7 +3,7 @@ use crate::cloudformation::edit as cfn_edit;
 use crate::cloudformation::CfnResource;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity};
 use serde_json::json;
 
 /// Resources that hold data, and whether CloudFormation can snapshot them on deletion.
@@ -53,11 +53,6 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::BusinessContinuity,
     service: "CloudFormation",
-    what: "Flags CloudFormation resources that hold data (S3 buckets, DynamoDB tables including SAM simple tables, \
-           EFS and FSx file systems, RDS, DocumentDB and Neptune databases, Redshift clusters, EBS volumes, \
-           ElastiCache replication groups, OpenSearch domains, KMS keys, Cognito user pools) whose \
-           `DeletionPolicy` is left out or `Delete`. RDS instances outside a cluster and RDS clusters default to \
-           `Snapshot`, so only an explicit `Delete` is flagged for them. The same check as cfn-lint's I3011.",
     why: "Without a `DeletionPolicy`, CloudFormation deletes the resource, and its data, when the resource is \
           removed from the template, when the logical id is renamed, or when the stack is deleted: one edit or \
           one `aws cloudformation delete-stack` destroys a database, a table, or the key that decrypts them, \
@@ -65,18 +60,24 @@ pub static RULE: Rule = Rule {
     aws_side: "CloudFormation does what the template says: it deletes resources that leave the stack unless their \
                `DeletionPolicy` says `Retain` (or `Snapshot` where the service supports it), and snapshots only \
                RDS instances and clusters by default. Deciding what must outlive the stack is the customer's duty.",
-    fix: "Add `DeletionPolicy: Retain` (and `UpdateReplacePolicy: Retain`) to the resource, or `Snapshot` for \
-          databases, clusters and volumes that support it. In Terraform the equivalent is \
-          `lifecycle { prevent_destroy = true }`.",
-    example: "# CloudFormation only: Terraform's equivalent is `lifecycle { prevent_destroy = true }`.\n",
-    fixed_example: "# CloudFormation only.\n",
     equivalents: Equivalents { checkov: &[], kics: &[], trivy: &[] },
-    resource_types: TYPES,
-    terraform: None,
-    cloudformation: Some(CfnMatcher {
-        resource_types: TYPES,
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what:
+            "Flags CloudFormation resources that hold data (S3 buckets, DynamoDB tables including SAM simple tables, \
+             EFS and FSx file systems, RDS, DocumentDB and Neptune databases, Redshift clusters, EBS volumes, \
+             ElastiCache replication groups, OpenSearch domains, KMS keys, Cognito user pools) whose \
+             `DeletionPolicy` is left out or `Delete`. RDS instances outside a cluster and RDS clusters default to \
+             `Snapshot`, so only an explicit `Delete` is flagged for them. The same check as cfn-lint's I3011.",
+        fix: "Add `DeletionPolicy: Retain` (and `UpdateReplacePolicy: Retain`) to the resource, or `Snapshot` for \
+              databases, clusters and volumes that support it. In Terraform the equivalent is \
+              `lifecycle { prevent_destroy = true }`.",
+        has_fix: true,
+        terraform: None,
+        cloudformation: Some(CfnMatcher {
+            resource_types: TYPES,
+            check: check_cfn,
+            example: r#"Resources:
   Orders:
     Type: AWS::DynamoDB::Table
     Properties:
@@ -88,7 +89,7 @@ pub static RULE: Rule = Rule {
         - AttributeName: id
           AttributeType: S
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Orders:
     Type: AWS::DynamoDB::Table
     DeletionPolicy: Retain
@@ -102,8 +103,8 @@ pub static RULE: Rule = Rule {
         - AttributeName: id
           AttributeType: S
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 /// Whether CloudFormation snapshots the resource by default when it leaves the stack.
@@ -177,9 +178,9 @@ mod tests {
 
     #[test]
     fn the_example_is_flagged_and_fixed() {
-        let m = RULE.cloudformation.as_ref().unwrap();
-        assert_eq!(cfn_lines(&RULE, m.example).len(), 1);
-        assert_eq!(check_cfn_fixes(&RULE, m.example), 1);
-        assert!(cfn_lines(&RULE, m.fixed_example).is_empty());
+        let m = crate::kit::testing::cfn_example(&RULE);
+        assert_eq!(cfn_lines(&RULE, &m.0).len(), 1);
+        assert_eq!(check_cfn_fixes(&RULE, &m.0), 1);
+        assert!(cfn_lines(&RULE, &m.1).is_empty());
     }
 }

@@ -5,7 +5,7 @@ use crate::kit::setting::BoolCheck;
 use crate::kit::versions;
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -14,26 +14,12 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::ManagedServiceConfig,
     service: "RDS",
-    what: "Flags `aws_db_instance`, `aws_rds_cluster` and rds / rds-aurora module calls without \
-           `storage_encrypted = true` (the provider's default is unencrypted; the rds module encrypts by default \
-           since 4.0), unless a KMS key or a source to inherit encryption from is given.",
     why: "Unencrypted database storage, its automated backups, read replicas and snapshots can be read by \
           anyone who obtains a copy of the volume or a shared snapshot. Encryption cannot be turned on later \
           without copying the data to a new instance.",
     aws_side: "AWS runs the database engine, the host and its disks, and encrypts with AES-256 when asked. \
                Asking is the customer's duty: RDS encrypts nothing unless `storage_encrypted` is set (Aurora \
                Serverless v1 is the exception: always encrypted).",
-    fix: "Set `storage_encrypted = true`, ideally with a customer-managed `kms_key_id`. An existing database \
-          must be restored from an encrypted snapshot copy: changing the setting replaces it.",
-    example: r#"resource "aws_db_instance" "db" {
-  engine         = "postgres"
-  instance_class = "db.t3.micro"
-}"#,
-    fixed_example: r#"resource "aws_db_instance" "db" {
-  engine            = "postgres"
-  instance_class    = "db.t3.micro"
-  storage_encrypted = true
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_16", "CKV_AWS_96"],
         kics: &[
@@ -49,19 +35,38 @@ pub static RULE: Rule = Rule {
             "aws-rds-encrypt-cluster-storage-data",
         ],
     },
-    resource_types: &["aws_db_instance", "aws_rds_cluster"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"],
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_db_instance`, `aws_rds_cluster` and rds / rds-aurora module calls without \
+               `storage_encrypted = true` (the provider's default is unencrypted; the rds module encrypts by default \
+               since 4.0), unless a KMS key or a source to inherit encryption from is given.",
+        fix: "Set `storage_encrypted = true`, ideally with a customer-managed `kms_key_id`. An existing database \
+              must be restored from an encrypted snapshot copy: changing the setting replaces it.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_db_instance", "aws_rds_cluster"],
+            check: check,
+            example: r#"resource "aws_db_instance" "db" {
+  engine         = "postgres"
+  instance_class = "db.t3.micro"
+}"#,
+            fixed_example: r#"resource "aws_db_instance" "db" {
+  engine            = "postgres"
+  instance_class    = "db.t3.micro"
+  storage_encrypted = true
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"],
+            check: check_cfn,
+            example: r#"Resources:
   Db:
     Type: AWS::RDS::DBInstance
     Properties:
       Engine: postgres
       DBInstanceClass: db.t3.micro
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Db:
     Type: AWS::RDS::DBInstance
     Properties:
@@ -69,8 +74,8 @@ pub static RULE: Rule = Rule {
       DBInstanceClass: db.t3.micro
       StorageEncrypted: true
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 const ABSENT: &str = "does not set `storage_encrypted`, so its storage is not encrypted";

@@ -4,7 +4,7 @@ use crate::kit::setting::{check_bool, BoolCheck};
 use crate::kit::setting::{check_cfn_bool, CfnBoolCheck};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -13,33 +13,38 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::AccessRestriction,
     service: "Redshift",
-    what: "Flags `aws_redshift_cluster` resources with `publicly_accessible = true`, or without \
-           `publicly_accessible` unless the configuration requires AWS provider 6 or later (older providers \
-           default to public). \
-           In CloudFormation only `PubliclyAccessible: true` is flagged: left out, the API default is private since January 2025.",
     why: "A publicly accessible cluster gets a public IP address: the warehouse's port is then one \
           security-group rule away from the internet, where database endpoints are scanned and brute-forced \
           continuously.",
     aws_side: "AWS assigns the public address when asked; new clusters are private by default in the AWS API \
                since January 2025, but AWS provider versions before 6 send `publicly_accessible = true` when \
                the attribute is left out. Choosing the cluster's exposure is the customer's duty.",
-    fix: "Set `publicly_accessible = false` and reach the cluster from inside the VPC.",
-    example: r#"resource "aws_redshift_cluster" "dw" {
+    equivalents: Equivalents { checkov: &["CKV_AWS_87"], kics: &["af173fde-95ea-4584-b904-bb3923ac4bda"], trivy: &[] },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_redshift_cluster` resources with `publicly_accessible = true`, or without \
+               `publicly_accessible` unless the configuration requires AWS provider 6 or later (older providers \
+               default to public). \
+               In CloudFormation only `PubliclyAccessible: true` is flagged: left out, the API default is private since January 2025.",
+        fix: "Set `publicly_accessible = false` and reach the cluster from inside the VPC.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_redshift_cluster"],
+            check: check,
+            example: r#"resource "aws_redshift_cluster" "dw" {
   cluster_identifier = "dw"
   node_type          = "ra3.xlplus"
 }"#,
-    fixed_example: r#"resource "aws_redshift_cluster" "dw" {
+            fixed_example: r#"resource "aws_redshift_cluster" "dw" {
   cluster_identifier  = "dw"
   node_type           = "ra3.xlplus"
   publicly_accessible = false
 }"#,
-    equivalents: Equivalents { checkov: &["CKV_AWS_87"], kics: &["af173fde-95ea-4584-b904-bb3923ac4bda"], trivy: &[] },
-    resource_types: &["aws_redshift_cluster"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::Redshift::Cluster"],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::Redshift::Cluster"],
+            check: check_cfn,
+            example: r#"Resources:
   Main:
     Type: AWS::Redshift::Cluster
     Properties:
@@ -47,7 +52,7 @@ pub static RULE: Rule = Rule {
       ClusterType: single-node
       PubliclyAccessible: true
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Main:
     Type: AWS::Redshift::Cluster
     Properties:
@@ -55,8 +60,8 @@ pub static RULE: Rule = Rule {
       ClusterType: single-node
       PubliclyAccessible: false
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 fn check(ctx: &mut TfContext) {

@@ -4,7 +4,7 @@ use crate::kit::setting::{check_bool, BoolCheck};
 use crate::kit::setting::{check_cfn_bool, CfnBoolCheck};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -13,35 +13,40 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::ManagedServiceConfig,
     service: "Redshift",
-    what: "Flags `aws_redshift_cluster` resources with `encrypted = false`, or without `encrypted` unless the \
-           configuration requires AWS provider 6 or later (older providers defaulted to unencrypted). \
-           In CloudFormation only `Encrypted: false` is flagged: left out, the API encrypts by default since January 2025.",
     why: "An unencrypted warehouse stores its tables, backups and snapshots in clear on AWS's disks, and \
           snapshots shared or copied to other accounts carry the data with them.",
     aws_side: "AWS encrypts the cluster's blocks and snapshots with KMS when asked, and encrypts new clusters by \
                default since January 2025; older clusters and older provider versions that send \
                `encrypted = false` stay unencrypted. Asking for encryption is the customer's duty.",
-    fix: "Set `encrypted = true`, ideally with a customer-managed `kms_key_id`.",
-    example: r#"resource "aws_redshift_cluster" "dw" {
-  cluster_identifier = "dw"
-  node_type          = "ra3.xlplus"
-}"#,
-    fixed_example: r#"resource "aws_redshift_cluster" "dw" {
-  cluster_identifier = "dw"
-  node_type          = "ra3.xlplus"
-  encrypted          = true
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_64"],
         kics: &["cfdcabb0-fc06-427c-865b-c59f13e898ce"],
         trivy: &["AVD-AWS-0084", "aws-redshift-encryption-customer-key"],
     },
-    resource_types: &["aws_redshift_cluster"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::Redshift::Cluster"],
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_redshift_cluster` resources with `encrypted = false`, or without `encrypted` unless the \
+               configuration requires AWS provider 6 or later (older providers defaulted to unencrypted). \
+               In CloudFormation only `Encrypted: false` is flagged: left out, the API encrypts by default since January 2025.",
+        fix: "Set `encrypted = true`, ideally with a customer-managed `kms_key_id`.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_redshift_cluster"],
+            check: check,
+            example: r#"resource "aws_redshift_cluster" "dw" {
+  cluster_identifier = "dw"
+  node_type          = "ra3.xlplus"
+}"#,
+            fixed_example: r#"resource "aws_redshift_cluster" "dw" {
+  cluster_identifier = "dw"
+  node_type          = "ra3.xlplus"
+  encrypted          = true
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::Redshift::Cluster"],
+            check: check_cfn,
+            example: r#"Resources:
   Main:
     Type: AWS::Redshift::Cluster
     Properties:
@@ -49,7 +54,7 @@ pub static RULE: Rule = Rule {
       ClusterType: single-node
       Encrypted: false
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Main:
     Type: AWS::Redshift::Cluster
     Properties:
@@ -57,8 +62,8 @@ pub static RULE: Rule = Rule {
       ClusterType: single-node
       Encrypted: true
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 fn check(ctx: &mut TfContext) {

@@ -4,7 +4,7 @@ use crate::kit::setting::{check_bool, BoolCheck};
 use crate::kit::setting::{check_cfn_bool, CfnBoolCheck};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -13,29 +13,34 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::DatabasePatching,
     service: "Redshift",
-    what: "Flags `aws_redshift_cluster` resources with `allow_version_upgrade = false`.",
     why: "Redshift engine upgrades carry security and stability fixes. With upgrades blocked, the cluster keeps \
           running a version with known issues until someone upgrades it by hand.",
     aws_side: "AWS builds the new engine versions and applies them in the maintenance window, but only where the \
                customer allows it. Allowing it is the customer's duty.",
-    fix: "Set `allow_version_upgrade = true` (the default) and choose a `preferred_maintenance_window`.",
-    example: r#"resource "aws_redshift_cluster" "dw" {
+    equivalents: Equivalents { checkov: &["CKV_AWS_141"], kics: &[], trivy: &[] },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_redshift_cluster` resources with `allow_version_upgrade = false`.",
+        fix: "Set `allow_version_upgrade = true` (the default) and choose a `preferred_maintenance_window`.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_redshift_cluster"],
+            check: check,
+            example: r#"resource "aws_redshift_cluster" "dw" {
   cluster_identifier    = "dw"
   node_type             = "ra3.xlplus"
   allow_version_upgrade = false
 }"#,
-    fixed_example: r#"resource "aws_redshift_cluster" "dw" {
+            fixed_example: r#"resource "aws_redshift_cluster" "dw" {
   cluster_identifier    = "dw"
   node_type             = "ra3.xlplus"
   allow_version_upgrade = true
 }"#,
-    equivalents: Equivalents { checkov: &["CKV_AWS_141"], kics: &[], trivy: &[] },
-    resource_types: &["aws_redshift_cluster"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::Redshift::Cluster"],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::Redshift::Cluster"],
+            check: check_cfn,
+            example: r#"Resources:
   Main:
     Type: AWS::Redshift::Cluster
     Properties:
@@ -43,7 +48,7 @@ pub static RULE: Rule = Rule {
       ClusterType: single-node
       AllowVersionUpgrade: false
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Main:
     Type: AWS::Redshift::Cluster
     Properties:
@@ -51,8 +56,8 @@ pub static RULE: Rule = Rule {
       ClusterType: single-node
       AllowVersionUpgrade: true
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 static CHECK: BoolCheck = BoolCheck {

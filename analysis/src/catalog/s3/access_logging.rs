@@ -8,7 +8,7 @@ use crate::kit::s3;
 use crate::kit::versions;
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 use serde_json::json;
@@ -19,21 +19,32 @@ pub static RULE: Rule = Rule {
     severity: Severity::Low,
     row: Row::Compliance,
     service: "S3",
-    what: "Flags S3 buckets (resources and s3-bucket module calls) without server access logging: no legacy \
-           `logging` block, no `aws_s3_bucket_logging` for the bucket, no module `logging` input. Buckets that \
-           receive access logs are not flagged.",
     why: "Server access logs record every request to the bucket: who read or changed which object, from where. \
           Without them, an investigation after a leak cannot tell what was taken, and audits (PCI DSS, SOC 2, \
           HIPAA) lack the evidence they require.",
     aws_side: "AWS records the requests and delivers the logs, but only for buckets where the customer turns \
                logging on and names a target bucket. Enabling, retaining and reviewing the logs is the \
                customer's duty.",
-    fix: "Add an `aws_s3_bucket_logging` for the bucket with a `target_bucket` dedicated to logs (provider 4+), \
-          or a `logging {}` block on older providers; with the module, the `logging` input.",
-    example: r#"resource "aws_s3_bucket" "data" {
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_18"],
+        kics: &["f861041c-8c9f-4156-acfc-5e6e524f5884", "4552b71f-0a2a-4bc4-92dd-ed7ec1b4674c"],
+        trivy: &["AVD-AWS-0089", "aws-s3-enable-bucket-logging"],
+    },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags S3 buckets (resources and s3-bucket module calls) without server access logging: no legacy \
+               `logging` block, no `aws_s3_bucket_logging` for the bucket, no module `logging` input. Buckets that \
+               receive access logs are not flagged.",
+        fix: "Add an `aws_s3_bucket_logging` for the bucket with a `target_bucket` dedicated to logs (provider 4+), \
+              or a `logging {}` block on older providers; with the module, the `logging` input.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_s3_bucket", "aws_s3_bucket_logging"],
+            check: check,
+            example: r#"resource "aws_s3_bucket" "data" {
   bucket = "my-data"
 }"#,
-    fixed_example: r#"resource "aws_s3_bucket" "data" {
+            fixed_example: r#"resource "aws_s3_bucket" "data" {
   bucket = "my-data"
 }
 
@@ -42,23 +53,17 @@ resource "aws_s3_bucket_logging" "data" {
   target_bucket = "my-access-logs"
   target_prefix = "s3/data/"
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_18"],
-        kics: &["f861041c-8c9f-4156-acfc-5e6e524f5884", "4552b71f-0a2a-4bc4-92dd-ed7ec1b4674c"],
-        trivy: &["AVD-AWS-0089", "aws-s3-enable-bucket-logging"],
-    },
-    resource_types: &["aws_s3_bucket", "aws_s3_bucket_logging"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::S3::Bucket"],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::S3::Bucket"],
+            check: check_cfn,
+            example: r#"Resources:
   Data:
     Type: AWS::S3::Bucket
     Properties:
       BucketName: my-data
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Data:
     Type: AWS::S3::Bucket
     Properties:
@@ -67,8 +72,8 @@ resource "aws_s3_bucket_logging" "data" {
         DestinationBucketName: my-access-logs
         LogFilePrefix: s3/Data/
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 const COMPANION: &str = "aws_s3_bucket_logging";

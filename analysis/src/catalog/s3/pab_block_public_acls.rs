@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::kit::s3_pab::{self, Exposure, Flag};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -11,9 +11,6 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::DataSharing,
     service: "S3",
-    what: "Flags public access blocks (bucket, account, or s3-bucket module inputs) whose `block_public_acls` \
-           is `false` or left to the provider default `false`, and buckets with a public ACL that have no \
-           public access block.",
     why: "`block_public_acls` makes S3 reject any request that would set a public ACL on the bucket or its \
           objects. Without it, one `PutObjectAcl` call (by a person, a tool or an application bug) can publish \
           data to the whole internet.",
@@ -21,9 +18,27 @@ pub static RULE: Rule = Rule {
                2023, but the Terraform resource `aws_s3_bucket_public_access_block` defaults each setting to \
                `false`, and older buckets, modules and accounts keep what they had. Keeping the block on is \
                the customer's duty.",
-    fix: "Set `block_public_acls = true` (ideally all four settings), or add an \
-          `aws_s3_bucket_public_access_block` for the bucket.",
-    example: r#"resource "aws_s3_bucket_public_access_block" "data" {
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_53"],
+        kics: &["d0cc8694-fcad-43ff-ac86-32331d7e867f", "48f100d9-f499-4c6d-b2b8-deafe47ffb26"],
+        trivy: &["AVD-AWS-0086", "aws-s3-block-public-acls"],
+    },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags public access blocks (bucket, account, or s3-bucket module inputs) whose `block_public_acls` \
+               is `false` or left to the provider default `false`, and buckets with a public ACL that have no \
+               public access block.",
+        fix: "Set `block_public_acls = true` (ideally all four settings), or add an \
+              `aws_s3_bucket_public_access_block` for the bucket.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &[
+                "aws_s3_bucket_public_access_block",
+                "aws_s3_account_public_access_block",
+                "aws_s3_bucket",
+            ],
+            check: check,
+            example: r#"resource "aws_s3_bucket_public_access_block" "data" {
   bucket = "my-data"
 
   block_public_acls       = false
@@ -31,7 +46,7 @@ pub static RULE: Rule = Rule {
   ignore_public_acls      = true
   restrict_public_buckets = true
 }"#,
-    fixed_example: r#"resource "aws_s3_bucket_public_access_block" "data" {
+            fixed_example: r#"resource "aws_s3_bucket_public_access_block" "data" {
   bucket = "my-data"
 
   block_public_acls       = true
@@ -39,17 +54,11 @@ pub static RULE: Rule = Rule {
   ignore_public_acls      = true
   restrict_public_buckets = true
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_53"],
-        kics: &["d0cc8694-fcad-43ff-ac86-32331d7e867f", "48f100d9-f499-4c6d-b2b8-deafe47ffb26"],
-        trivy: &["AVD-AWS-0086", "aws-s3-block-public-acls"],
-    },
-    resource_types: &["aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block", "aws_s3_bucket"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::S3::Bucket"],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::S3::Bucket"],
+            check: check_cfn,
+            example: r#"Resources:
   Data:
     Type: AWS::S3::Bucket
     Properties:
@@ -59,7 +68,7 @@ pub static RULE: Rule = Rule {
         IgnorePublicAcls: true
         RestrictPublicBuckets: true
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Data:
     Type: AWS::S3::Bucket
     Properties:
@@ -69,8 +78,8 @@ pub static RULE: Rule = Rule {
         IgnorePublicAcls: true
         RestrictPublicBuckets: true
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 static FLAG: Flag = Flag {

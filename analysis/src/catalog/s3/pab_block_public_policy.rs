@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::kit::s3_pab::{self, Exposure, Flag};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -11,17 +11,32 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::DataSharing,
     service: "S3",
-    what: "Flags public access blocks (bucket, account, or s3-bucket module inputs) whose \
-           `block_public_policy` is `false` or left to the provider default `false`, and buckets with a policy \
-           open to any principal that have no public access block.",
     why: "`block_public_policy` makes S3 reject bucket policies that grant public access. Without it, a single \
           policy change can expose every object in the bucket to the internet.",
     aws_side: "AWS turns Block Public Access on for new buckets since April 2023, but the Terraform resource \
                `aws_s3_bucket_public_access_block` defaults each setting to `false`. Whether bucket policies \
                may be public is the customer's decision and duty.",
-    fix: "Set `block_public_policy = true` (ideally all four settings), or add an \
-          `aws_s3_bucket_public_access_block` for the bucket.",
-    example: r#"resource "aws_s3_bucket_public_access_block" "data" {
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_54"],
+        kics: &["1a4bc881-9f69-4d44-8c9a-d37d08f54c50", "860ba89b-b8de-4e72-af54-d6aee4138a69"],
+        trivy: &["AVD-AWS-0087", "aws-s3-block-public-policy"],
+    },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags public access blocks (bucket, account, or s3-bucket module inputs) whose \
+               `block_public_policy` is `false` or left to the provider default `false`, and buckets with a policy \
+               open to any principal that have no public access block.",
+        fix: "Set `block_public_policy = true` (ideally all four settings), or add an \
+              `aws_s3_bucket_public_access_block` for the bucket.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &[
+                "aws_s3_bucket_public_access_block",
+                "aws_s3_account_public_access_block",
+                "aws_s3_bucket",
+            ],
+            check: check,
+            example: r#"resource "aws_s3_bucket_public_access_block" "data" {
   bucket = "my-data"
 
   block_public_acls       = true
@@ -29,7 +44,7 @@ pub static RULE: Rule = Rule {
   ignore_public_acls      = true
   restrict_public_buckets = true
 }"#,
-    fixed_example: r#"resource "aws_s3_bucket_public_access_block" "data" {
+            fixed_example: r#"resource "aws_s3_bucket_public_access_block" "data" {
   bucket = "my-data"
 
   block_public_acls       = true
@@ -37,17 +52,11 @@ pub static RULE: Rule = Rule {
   ignore_public_acls      = true
   restrict_public_buckets = true
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_54"],
-        kics: &["1a4bc881-9f69-4d44-8c9a-d37d08f54c50", "860ba89b-b8de-4e72-af54-d6aee4138a69"],
-        trivy: &["AVD-AWS-0087", "aws-s3-block-public-policy"],
-    },
-    resource_types: &["aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block", "aws_s3_bucket"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::S3::Bucket"],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::S3::Bucket"],
+            check: check_cfn,
+            example: r#"Resources:
   Data:
     Type: AWS::S3::Bucket
     Properties:
@@ -57,7 +66,7 @@ pub static RULE: Rule = Rule {
         IgnorePublicAcls: true
         RestrictPublicBuckets: true
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Data:
     Type: AWS::S3::Bucket
     Properties:
@@ -67,8 +76,8 @@ pub static RULE: Rule = Rule {
         IgnorePublicAcls: true
         RestrictPublicBuckets: true
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 static FLAG: Flag = Flag {

@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::kit::s3_pab::{self, Exposure, Flag};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -11,17 +11,32 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::DataSharing,
     service: "S3",
-    what: "Flags public access blocks (bucket, account, or s3-bucket module inputs) whose `ignore_public_acls` \
-           is `false` or left to the provider default `false`, and buckets with a public ACL that have no \
-           public access block.",
     why: "`ignore_public_acls` makes S3 disregard every public ACL on the bucket and its objects, including \
           ones set long ago or by other tools. Without it, an object uploaded with `x-amz-acl: public-read` is \
           readable by anyone.",
     aws_side: "AWS enforces the ACLs it is given and offers Block Public Access to neutralise public ones; the \
                Terraform resource defaults each setting to `false`. Turning it on is the customer's duty.",
-    fix: "Set `ignore_public_acls = true` (ideally all four settings), or add an \
-          `aws_s3_bucket_public_access_block` for the bucket.",
-    example: r#"resource "aws_s3_bucket_public_access_block" "data" {
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_55"],
+        kics: &["4fa66806-0dd9-4f8d-9480-3174d39c7c91", "6c8d51af-218d-4bfb-94a9-94eabaa0703a"],
+        trivy: &["AVD-AWS-0091", "aws-s3-ignore-public-acls"],
+    },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags public access blocks (bucket, account, or s3-bucket module inputs) whose `ignore_public_acls` \
+               is `false` or left to the provider default `false`, and buckets with a public ACL that have no \
+               public access block.",
+        fix: "Set `ignore_public_acls = true` (ideally all four settings), or add an \
+              `aws_s3_bucket_public_access_block` for the bucket.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &[
+                "aws_s3_bucket_public_access_block",
+                "aws_s3_account_public_access_block",
+                "aws_s3_bucket",
+            ],
+            check: check,
+            example: r#"resource "aws_s3_bucket_public_access_block" "data" {
   bucket = "my-data"
 
   block_public_acls       = true
@@ -29,7 +44,7 @@ pub static RULE: Rule = Rule {
   ignore_public_acls      = false
   restrict_public_buckets = true
 }"#,
-    fixed_example: r#"resource "aws_s3_bucket_public_access_block" "data" {
+            fixed_example: r#"resource "aws_s3_bucket_public_access_block" "data" {
   bucket = "my-data"
 
   block_public_acls       = true
@@ -37,17 +52,11 @@ pub static RULE: Rule = Rule {
   ignore_public_acls      = true
   restrict_public_buckets = true
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_55"],
-        kics: &["4fa66806-0dd9-4f8d-9480-3174d39c7c91", "6c8d51af-218d-4bfb-94a9-94eabaa0703a"],
-        trivy: &["AVD-AWS-0091", "aws-s3-ignore-public-acls"],
-    },
-    resource_types: &["aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block", "aws_s3_bucket"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::S3::Bucket"],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::S3::Bucket"],
+            check: check_cfn,
+            example: r#"Resources:
   Data:
     Type: AWS::S3::Bucket
     Properties:
@@ -57,7 +66,7 @@ pub static RULE: Rule = Rule {
         IgnorePublicAcls: false
         RestrictPublicBuckets: true
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Data:
     Type: AWS::S3::Bucket
     Properties:
@@ -67,8 +76,8 @@ pub static RULE: Rule = Rule {
         IgnorePublicAcls: true
         RestrictPublicBuckets: true
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 static FLAG: Flag = Flag {

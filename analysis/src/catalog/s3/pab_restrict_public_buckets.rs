@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::kit::s3_pab::{self, Exposure, Flag};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -11,18 +11,33 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::DataSharing,
     service: "S3",
-    what: "Flags public access blocks (bucket, account, or s3-bucket module inputs) whose \
-           `restrict_public_buckets` is `false` or left to the provider default `false`, and buckets with a \
-           policy open to any principal that have no public access block.",
     why: "`restrict_public_buckets` limits a bucket with a public policy to AWS service principals and users \
           of the bucket owner's account. Without it, an existing public policy keeps serving the data to \
           anyone.",
     aws_side: "AWS evaluates the bucket policy you attach and offers Block Public Access to cut off public \
                ones; the Terraform resource defaults each setting to `false`. Turning it on is the customer's \
                duty.",
-    fix: "Set `restrict_public_buckets = true` (ideally all four settings), or add an \
-          `aws_s3_bucket_public_access_block` for the bucket.",
-    example: r#"resource "aws_s3_bucket_public_access_block" "data" {
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_56"],
+        kics: &["1ec253ab-c220-4d63-b2de-5b40e0af9293", "350cd468-0e2c-44ef-9d22-cfb73a62523c"],
+        trivy: &["AVD-AWS-0093", "aws-s3-no-public-buckets"],
+    },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags public access blocks (bucket, account, or s3-bucket module inputs) whose \
+               `restrict_public_buckets` is `false` or left to the provider default `false`, and buckets with a \
+               policy open to any principal that have no public access block.",
+        fix: "Set `restrict_public_buckets = true` (ideally all four settings), or add an \
+              `aws_s3_bucket_public_access_block` for the bucket.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &[
+                "aws_s3_bucket_public_access_block",
+                "aws_s3_account_public_access_block",
+                "aws_s3_bucket",
+            ],
+            check: check,
+            example: r#"resource "aws_s3_bucket_public_access_block" "data" {
   bucket = "my-data"
 
   block_public_acls       = true
@@ -30,7 +45,7 @@ pub static RULE: Rule = Rule {
   ignore_public_acls      = true
   restrict_public_buckets = false
 }"#,
-    fixed_example: r#"resource "aws_s3_bucket_public_access_block" "data" {
+            fixed_example: r#"resource "aws_s3_bucket_public_access_block" "data" {
   bucket = "my-data"
 
   block_public_acls       = true
@@ -38,17 +53,11 @@ pub static RULE: Rule = Rule {
   ignore_public_acls      = true
   restrict_public_buckets = true
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_56"],
-        kics: &["1ec253ab-c220-4d63-b2de-5b40e0af9293", "350cd468-0e2c-44ef-9d22-cfb73a62523c"],
-        trivy: &["AVD-AWS-0093", "aws-s3-no-public-buckets"],
-    },
-    resource_types: &["aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block", "aws_s3_bucket"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::S3::Bucket"],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::S3::Bucket"],
+            check: check_cfn,
+            example: r#"Resources:
   Data:
     Type: AWS::S3::Bucket
     Properties:
@@ -58,7 +67,7 @@ pub static RULE: Rule = Rule {
         IgnorePublicAcls: true
         RestrictPublicBuckets: false
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Data:
     Type: AWS::S3::Bucket
     Properties:
@@ -68,8 +77,8 @@ pub static RULE: Rule = Rule {
         IgnorePublicAcls: true
         RestrictPublicBuckets: true
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 static FLAG: Flag = Flag {

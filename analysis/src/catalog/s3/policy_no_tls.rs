@@ -2,7 +2,7 @@ use crate::fix::{indentation_at, line_ending, Edit, Fix};
 use crate::kit::s3::{self, PolicySite, BUCKET};
 use crate::policy::Policy;
 use crate::responsibility::Row;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use crate::terraform::model::{ExprKind, Step};
@@ -14,16 +14,23 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::ManagedServiceConfig,
     service: "S3",
-    what: "Flags bucket policies (`aws_s3_bucket_policy`, the legacy `aws_s3_bucket.policy`, the s3-bucket \
-           module's `policy`) without a `Deny` statement on `aws:SecureTransport = false`, unless every `Allow` \
-           statement itself requires `aws:SecureTransport = true`.",
     why: "S3 answers plain-HTTP requests unless a bucket policy refuses them. Objects and the credentials' \
           signed requests then cross the network unencrypted, where they can be read or tampered with.",
     aws_side: "AWS serves every S3 endpoint over both HTTP and HTTPS and encrypts the transport only when the \
                client uses HTTPS. Refusing plain HTTP is the customer's duty, written in the bucket policy.",
-    fix: "Add a statement that denies `s3:*` to `*` when `aws:SecureTransport` is `false`; with the s3-bucket \
-          module, set `attach_deny_insecure_transport_policy = true`.",
-    example: r#"resource "aws_s3_bucket_policy" "data" {
+    equivalents: Equivalents { checkov: &["CKV_AWS_379"], kics: &["4bc4dd4c-7d8d-405e-a0fb-57fa4c31b4d9"], trivy: &[] },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags bucket policies (`aws_s3_bucket_policy`, the legacy `aws_s3_bucket.policy`, the s3-bucket \
+               module's `policy`) without a `Deny` statement on `aws:SecureTransport = false`, unless every `Allow` \
+               statement itself requires `aws:SecureTransport = true`.",
+        fix: "Add a statement that denies `s3:*` to `*` when `aws:SecureTransport` is `false`; with the s3-bucket \
+              module, set `attach_deny_insecure_transport_policy = true`.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_s3_bucket_policy", "aws_s3_bucket"],
+            check: check,
+            example: r#"resource "aws_s3_bucket_policy" "data" {
   bucket = aws_s3_bucket.data.id
   policy = data.aws_iam_policy_document.data.json
 }
@@ -38,7 +45,7 @@ data "aws_iam_policy_document" "data" {
     }
   }
 }"#,
-    fixed_example: r#"resource "aws_s3_bucket_policy" "data" {
+            fixed_example: r#"resource "aws_s3_bucket_policy" "data" {
   bucket = aws_s3_bucket.data.id
   policy = data.aws_iam_policy_document.data.json
 }
@@ -68,11 +75,9 @@ data "aws_iam_policy_document" "data" {
     }
   }
 }"#,
-    equivalents: Equivalents { checkov: &["CKV_AWS_379"], kics: &["4bc4dd4c-7d8d-405e-a0fb-57fa4c31b4d9"], trivy: &[] },
-    resource_types: &["aws_s3_bucket_policy", "aws_s3_bucket"],
-    terraform: Some(check),
-    cloudformation: None,
-    has_fix: true,
+        }),
+        cloudformation: None,
+    },
 };
 
 fn values_include(s: &crate::policy::Statement, value: &str) -> bool {

@@ -1,6 +1,6 @@
 use crate::kit::s3;
 use crate::responsibility::Row;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -9,41 +9,11 @@ pub static RULE: Rule = Rule {
     severity: Severity::Critical,
     row: Row::DataSharing,
     service: "S3",
-    what: "Flags bucket policies (`aws_s3_bucket_policy`, the legacy `aws_s3_bucket.policy`, the s3-bucket \
-           module's `policy`) with an `Allow` statement whose principal is `*` or `{\"AWS\": \"*\"}`, however \
-           the policy is written (JSON, heredoc, `jsonencode`, `aws_iam_policy_document`).",
     why: "`Principal: \"*\"` grants the statement's actions to anyone, signed in or not: an anonymous request \
           from the internet can read, overwrite or delete objects as the actions allow. Conditions such as \
           `aws:SourceIp` narrow where requests may come from, not who may make them.",
     aws_side: "AWS evaluates the bucket policy exactly as written and can block public policies with Block \
                Public Access. Writing the policy, and choosing its principals, is the customer's duty.",
-    fix: "Name the principals that need access (account, role or service ARNs), or add a condition on \
-          `aws:PrincipalOrgID`/`aws:SourceVpce`; serve public content through CloudFront with an origin access \
-          control instead of a public bucket.",
-    example: r#"resource "aws_s3_bucket_policy" "site" {
-  bucket = "my-site"
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = "*"
-      Action    = "s3:GetObject"
-      Resource  = "arn:aws:s3:::my-site/*"
-    }]
-  })
-}"#,
-    fixed_example: r#"resource "aws_s3_bucket_policy" "site" {
-  bucket = "my-site"
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "cloudfront.amazonaws.com" }
-      Action    = "s3:GetObject"
-      Resource  = "arn:aws:s3:::my-site/*"
-    }]
-  })
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_70"],
         kics: &[
@@ -55,10 +25,45 @@ pub static RULE: Rule = Rule {
         ],
         trivy: &[],
     },
-    resource_types: &["aws_s3_bucket_policy", "aws_s3_bucket"],
-    terraform: Some(check),
-    cloudformation: None,
-    has_fix: false,
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags bucket policies (`aws_s3_bucket_policy`, the legacy `aws_s3_bucket.policy`, the s3-bucket \
+               module's `policy`) with an `Allow` statement whose principal is `*` or `{\"AWS\": \"*\"}`, however \
+               the policy is written (JSON, heredoc, `jsonencode`, `aws_iam_policy_document`).",
+        fix: "Name the principals that need access (account, role or service ARNs), or add a condition on \
+              `aws:PrincipalOrgID`/`aws:SourceVpce`; serve public content through CloudFront with an origin access \
+              control instead of a public bucket.",
+        has_fix: false,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_s3_bucket_policy", "aws_s3_bucket"],
+            check: check,
+            example: r#"resource "aws_s3_bucket_policy" "site" {
+  bucket = "my-site"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = "*"
+      Action    = "s3:GetObject"
+      Resource  = "arn:aws:s3:::my-site/*"
+    }]
+  })
+}"#,
+            fixed_example: r#"resource "aws_s3_bucket_policy" "site" {
+  bucket = "my-site"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "cloudfront.amazonaws.com" }
+      Action    = "s3:GetObject"
+      Resource  = "arn:aws:s3:::my-site/*"
+    }]
+  })
+}"#,
+        }),
+        cloudformation: None,
+    },
 };
 
 fn check(ctx: &mut TfContext) {

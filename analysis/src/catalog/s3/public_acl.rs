@@ -6,7 +6,7 @@ use crate::cloudformation::edit as cfn_edit;
 use crate::fix::{line_end, line_start, Edit, Fix};
 use crate::kit::s3;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 use crate::text::TextRange;
@@ -26,36 +26,42 @@ pub static RULE: Rule = Rule {
     severity: Severity::Critical,
     row: Row::DataSharing,
     service: "S3",
-    what: "Flags S3 buckets whose ACL lets anyone read them: the canned ACL `public-read` (`PublicRead` in \
-           CloudFormation), or a READ grant to the `AllUsers` group, on the bucket, in an `aws_s3_bucket_acl` \
-           resource, or through the s3-bucket registry module.",
     why: "A public-read ACL lets anyone on the internet list and download every object in the bucket. Leaked \
           buckets are one of the most common causes of cloud data breaches.",
     aws_side: AWS_SIDE,
-    fix: FIX,
-    example: r#"resource "aws_s3_bucket" "site" {
-  bucket = "my-site"
-  acl    = "public-read"
-}"#,
-    fixed_example: r#"resource "aws_s3_bucket" "site" {
-  bucket = "my-site"
-  acl    = "private"
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_20"],
         kics: &["38c5ee0d-7f22-4260-ab72-5073048df100", "219f4c95-aa50-44e0-97de-cf71f4641170"],
         trivy: &["AVD-AWS-0092", "aws-s3-no-public-access-with-acl"],
     },
-    resource_types: &["aws_s3_bucket", "aws_s3_bucket_acl"],
-    terraform: Some(check_read),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::S3::Bucket"],
-        check: check_cfn_read,
-        example: "Resources:\n  Site:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n",
-        fixed_example:
-            "Resources:\n  Site:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: Private\n",
-    }),
-    has_fix: true,
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags S3 buckets whose ACL lets anyone read them: the canned ACL `public-read` (`PublicRead` in \
+               CloudFormation), or a READ grant to the `AllUsers` group, on the bucket, in an `aws_s3_bucket_acl` \
+               resource, or through the s3-bucket registry module.",
+        fix: FIX,
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_s3_bucket", "aws_s3_bucket_acl"],
+            check: check_read,
+            example: r#"resource "aws_s3_bucket" "site" {
+  bucket = "my-site"
+  acl    = "public-read"
+}"#,
+            fixed_example: r#"resource "aws_s3_bucket" "site" {
+  bucket = "my-site"
+  acl    = "private"
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::S3::Bucket"],
+            check: check_cfn_read,
+            example:
+                "Resources:\n  Site:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n",
+            fixed_example:
+                "Resources:\n  Site:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: Private\n",
+        }),
+    },
 };
 
 pub static WRITE_RULE: Rule = Rule {
@@ -64,37 +70,42 @@ pub static WRITE_RULE: Rule = Rule {
     severity: Severity::Critical,
     row: Row::DataSharing,
     service: "S3",
-    what: "Flags S3 buckets whose ACL lets anyone write to them: the canned ACL `public-read-write` \
-           (`PublicReadWrite` in CloudFormation), or a WRITE or FULL_CONTROL grant to the `AllUsers` or \
-           `AuthenticatedUsers` group.",
     why: "Public write lets anyone upload, overwrite and delete objects: your data can be destroyed or replaced \
           with malware served under your name, and you pay for what strangers store.",
     aws_side: AWS_SIDE,
-    fix: FIX,
-    example: r#"resource "aws_s3_bucket" "uploads" {
-  bucket = "my-uploads"
-  acl    = "public-read-write"
-}"#,
-    fixed_example: r#"resource "aws_s3_bucket" "uploads" {
-  bucket = "my-uploads"
-  acl    = "private"
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_57"],
         kics: &["38c5ee0d-7f22-4260-ab72-5073048df100", "07dda8de-d90d-469e-9b37-1aca53526ced"],
         trivy: &["AVD-AWS-0092", "aws-s3-no-public-access-with-acl"],
     },
-    resource_types: &["aws_s3_bucket", "aws_s3_bucket_acl"],
-    terraform: Some(check_write),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::S3::Bucket"],
-        check: check_cfn_write,
-        example:
-            "Resources:\n  Uploads:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicReadWrite\n",
-        fixed_example:
-            "Resources:\n  Uploads:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: Private\n",
-    }),
-    has_fix: true,
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags S3 buckets whose ACL lets anyone write to them: the canned ACL `public-read-write` \
+               (`PublicReadWrite` in CloudFormation), or a WRITE or FULL_CONTROL grant to the `AllUsers` or \
+               `AuthenticatedUsers` group.",
+        fix: FIX,
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_s3_bucket", "aws_s3_bucket_acl"],
+            check: check_write,
+            example: r#"resource "aws_s3_bucket" "uploads" {
+  bucket = "my-uploads"
+  acl    = "public-read-write"
+}"#,
+            fixed_example: r#"resource "aws_s3_bucket" "uploads" {
+  bucket = "my-uploads"
+  acl    = "private"
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::S3::Bucket"],
+            check: check_cfn_write,
+            example:
+                "Resources:\n  Uploads:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicReadWrite\n",
+            fixed_example:
+                "Resources:\n  Uploads:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: Private\n",
+        }),
+    },
 };
 
 pub static AUTHENTICATED_RULE: Rule = Rule {
@@ -103,34 +114,39 @@ pub static AUTHENTICATED_RULE: Rule = Rule {
     severity: Severity::High,
     row: Row::DataSharing,
     service: "S3",
-    what: "Flags S3 buckets whose ACL lets any AWS account read them: the canned ACL `authenticated-read` \
-           (`AuthenticatedRead` in CloudFormation), or a READ grant to the `AuthenticatedUsers` group.",
     why: "`AuthenticatedUsers` means any AWS account in the world, not the accounts of your organisation: anyone \
           can create one in minutes, so this is public read in all but name.",
     aws_side: AWS_SIDE,
-    fix: FIX,
-    example: r#"resource "aws_s3_bucket" "reports" {
-  bucket = "my-reports"
-  acl    = "authenticated-read"
-}"#,
-    fixed_example: r#"resource "aws_s3_bucket" "reports" {
-  bucket = "my-reports"
-  acl    = "private"
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV2_AWS_43"],
         kics: &["57b9893d-33b1-4419-bcea-a717ea87e139", "835d5497-a526-4aea-a23f-98a9afd1635f"],
         trivy: &["AVD-AWS-0092", "aws-s3-no-public-access-with-acl"],
     },
-    resource_types: &["aws_s3_bucket", "aws_s3_bucket_acl"],
-    terraform: Some(check_authenticated),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::S3::Bucket"],
-        check: check_cfn_authenticated,
-        example: "Resources:\n  Reports:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: AuthenticatedRead\n",
-        fixed_example: "Resources:\n  Reports:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: Private\n",
-    }),
-    has_fix: true,
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags S3 buckets whose ACL lets any AWS account read them: the canned ACL `authenticated-read` \
+               (`AuthenticatedRead` in CloudFormation), or a READ grant to the `AuthenticatedUsers` group.",
+        fix: FIX,
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_s3_bucket", "aws_s3_bucket_acl"],
+            check: check_authenticated,
+            example: r#"resource "aws_s3_bucket" "reports" {
+  bucket = "my-reports"
+  acl    = "authenticated-read"
+}"#,
+            fixed_example: r#"resource "aws_s3_bucket" "reports" {
+  bucket = "my-reports"
+  acl    = "private"
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::S3::Bucket"],
+            check: check_cfn_authenticated,
+            example: "Resources:\n  Reports:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: AuthenticatedRead\n",
+            fixed_example: "Resources:\n  Reports:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: Private\n",
+        }),
+    },
 };
 
 /// What an ACL exposes: each of the three rules flags one.

@@ -8,7 +8,7 @@ use crate::kit::setting::set_cfn_path;
 use crate::kit::versions;
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 use crate::terraform::view::Config;
@@ -20,19 +20,30 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::BusinessContinuity,
     service: "S3",
-    what: "Flags S3 buckets (resources and s3-bucket module calls) with versioning off or never turned on, and \
-           `aws_s3_bucket_versioning` resources whose status is not `Enabled`.",
     why: "Without versioning, an overwrite or a delete (by a person, a bug or ransomware) destroys the only copy \
           of the object. Versioning keeps every previous version, so data can be restored after the fact.",
     aws_side: "AWS stores each object version redundantly across Availability Zones, but it keeps only the \
                versions you ask it to keep: buckets start unversioned. Turning versioning on (and lifecycle \
                rules to expire old versions) is the customer's duty.",
-    fix: "Add an `aws_s3_bucket_versioning` with `status = \"Enabled\"` for the bucket (provider 4+), or \
-          `versioning { enabled = true }` on older providers; with the module, `versioning = { enabled = true }`.",
-    example: r#"resource "aws_s3_bucket" "data" {
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_21"],
+        kics: &["568a4d22-3517-44a6-a7ad-6a7eed88722c", "a227ec01-f97a-4084-91a4-47b350c1db54"],
+        trivy: &["AVD-AWS-0090", "aws-s3-enable-versioning"],
+    },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags S3 buckets (resources and s3-bucket module calls) with versioning off or never turned on, and \
+               `aws_s3_bucket_versioning` resources whose status is not `Enabled`.",
+        fix: "Add an `aws_s3_bucket_versioning` with `status = \"Enabled\"` for the bucket (provider 4+), or \
+              `versioning { enabled = true }` on older providers; with the module, `versioning = { enabled = true }`.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_s3_bucket", "aws_s3_bucket_versioning"],
+            check: check,
+            example: r#"resource "aws_s3_bucket" "data" {
   bucket = "my-data"
 }"#,
-    fixed_example: r#"resource "aws_s3_bucket" "data" {
+            fixed_example: r#"resource "aws_s3_bucket" "data" {
   bucket = "my-data"
 }
 
@@ -43,23 +54,17 @@ resource "aws_s3_bucket_versioning" "data" {
     status = "Enabled"
   }
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_21"],
-        kics: &["568a4d22-3517-44a6-a7ad-6a7eed88722c", "a227ec01-f97a-4084-91a4-47b350c1db54"],
-        trivy: &["AVD-AWS-0090", "aws-s3-enable-versioning"],
-    },
-    resource_types: &["aws_s3_bucket", "aws_s3_bucket_versioning"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::S3::Bucket"],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::S3::Bucket"],
+            check: check_cfn,
+            example: r#"Resources:
   Data:
     Type: AWS::S3::Bucket
     Properties:
       BucketName: my-data
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Data:
     Type: AWS::S3::Bucket
     Properties:
@@ -67,8 +72,8 @@ resource "aws_s3_bucket_versioning" "data" {
       VersioningConfiguration:
         Status: Enabled
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 const COMPANION: &str = "aws_s3_bucket_versioning";

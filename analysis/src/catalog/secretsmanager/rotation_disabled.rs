@@ -1,6 +1,6 @@
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::{is_registry_module, Resource, TfContext};
 use crate::terraform::edit;
 use crate::terraform::model::ExprKind;
@@ -12,21 +12,28 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::ManagedServiceConfig,
     service: "Secrets Manager",
-    what: "Flags `aws_secretsmanager_secret` resources that no `aws_secretsmanager_secret_rotation` rotates (nor \
-           the legacy inline `rotation_rules`), rotations scheduled less often than every 90 days, and \
-           `terraform-aws-modules/secrets-manager` calls without `enable_rotation = true`.",
     why: "A secret that never changes stays valid for as long as any copy of it exists: in an old backup, a \
           developer's shell history, a leaked log, the laptop of someone who left. Automatic rotation bounds \
           that exposure and proves that applications read the secret at run time rather than keeping a copy.",
     aws_side: "AWS stores secrets encrypted with KMS and runs rotation on the schedule you set, natively for RDS, \
                Redshift and DocumentDB credentials and through a Lambda function for others. Setting up rotation \
                (and the function) is the customer's duty: a secret is never rotated by default.",
-    fix: "Add an `aws_secretsmanager_secret_rotation` for the secret with a rotation Lambda function (or managed \
-          rotation) and `rotation_rules { automatically_after_days = 30 }`.",
-    example: r#"resource "aws_secretsmanager_secret" "db" {
+    equivalents: Equivalents { checkov: &["CKV2_AWS_57", "CKV_AWS_304"], kics: &[], trivy: &[] },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags `aws_secretsmanager_secret` resources that no `aws_secretsmanager_secret_rotation` rotates (nor \
+               the legacy inline `rotation_rules`), rotations scheduled less often than every 90 days, and \
+               `terraform-aws-modules/secrets-manager` calls without `enable_rotation = true`.",
+        fix: "Add an `aws_secretsmanager_secret_rotation` for the secret with a rotation Lambda function (or managed \
+              rotation) and `rotation_rules { automatically_after_days = 30 }`.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_secretsmanager_secret", "aws_secretsmanager_secret_rotation"],
+            check: check,
+            example: r#"resource "aws_secretsmanager_secret" "db" {
   name = "db-password"
 }"#,
-    fixed_example: r#"resource "aws_secretsmanager_secret" "db" {
+            fixed_example: r#"resource "aws_secretsmanager_secret" "db" {
   name = "db-password"
 }
 
@@ -38,11 +45,9 @@ resource "aws_secretsmanager_secret_rotation" "db" {
     automatically_after_days = 30
   }
 }"#,
-    equivalents: Equivalents { checkov: &["CKV2_AWS_57", "CKV_AWS_304"], kics: &[], trivy: &[] },
-    resource_types: &["aws_secretsmanager_secret", "aws_secretsmanager_secret_rotation"],
-    terraform: Some(check),
-    cloudformation: None,
-    has_fix: true,
+        }),
+        cloudformation: None,
+    },
 };
 
 const SECRET: &str = "aws_secretsmanager_secret";

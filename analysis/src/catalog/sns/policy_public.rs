@@ -1,7 +1,7 @@
 use crate::cloudformation::check::CfnContext;
 use crate::kit::resource_policy::{check_cfn_policy_prop, check_policy_attr};
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -10,17 +10,28 @@ pub static RULE: Rule = Rule {
     severity: Severity::Critical,
     row: Row::AccessRestriction,
     service: "SNS",
-    what: "Flags SNS topic policies (`aws_sns_topic.policy`, `aws_sns_topic_policy`) with an `Allow` statement \
-           whose principal is `\"*\"` or `{\"AWS\": \"*\"}`, unless a condition pins the caller's account or \
-           organisation.",
     why: "A topic policy open to every principal lets any AWS account publish forged messages to every \
           subscriber, subscribe its own endpoints to receive the topic's messages, or change the topic. \
           Subscribers usually trust what arrives on the topic, so this is an injection path into them.",
     aws_side: "AWS enforces the topic policy exactly as written. Deciding which principals may publish to or \
                subscribe to the topic is the customer's duty: AWS does not block a public SNS policy.",
-    fix: "Name the principals: an account or role ARN, or a service principal (`events.amazonaws.com`, \
-          `s3.amazonaws.com`) restricted with `aws:SourceArn`/`aws:SourceAccount`.",
-    example: r#"resource "aws_sns_topic_policy" "alerts" {
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_169"],
+        kics: &["b26d2b7e-60f6-413d-a3a1-a57db24aa2b3", "ae53ce91-42b5-46bf-a84f-9a13366a4f13"],
+        trivy: &[],
+    },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags SNS topic policies (`aws_sns_topic.policy`, `aws_sns_topic_policy`) with an `Allow` statement \
+               whose principal is `\"*\"` or `{\"AWS\": \"*\"}`, unless a condition pins the caller's account or \
+               organisation.",
+        fix: "Name the principals: an account or role ARN, or a service principal (`events.amazonaws.com`, \
+              `s3.amazonaws.com`) restricted with `aws:SourceArn`/`aws:SourceAccount`.",
+        has_fix: false,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_sns_topic", "aws_sns_topic_policy"],
+            check: check,
+            example: r#"resource "aws_sns_topic_policy" "alerts" {
   arn = aws_sns_topic.alerts.arn
   policy = jsonencode({
     Statement = [{
@@ -31,7 +42,7 @@ pub static RULE: Rule = Rule {
     }]
   })
 }"#,
-    fixed_example: r#"resource "aws_sns_topic_policy" "alerts" {
+            fixed_example: r#"resource "aws_sns_topic_policy" "alerts" {
   arn = aws_sns_topic.alerts.arn
   policy = jsonencode({
     Statement = [{
@@ -42,17 +53,11 @@ pub static RULE: Rule = Rule {
     }]
   })
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_169"],
-        kics: &["b26d2b7e-60f6-413d-a3a1-a57db24aa2b3", "ae53ce91-42b5-46bf-a84f-9a13366a4f13"],
-        trivy: &[],
-    },
-    resource_types: &["aws_sns_topic", "aws_sns_topic_policy"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::SNS::TopicPolicy", "AWS::SNS::TopicInlinePolicy"],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::SNS::TopicPolicy", "AWS::SNS::TopicInlinePolicy"],
+            check: check_cfn,
+            example: r#"Resources:
   AlertsPolicy:
     Type: AWS::SNS::TopicPolicy
     Properties:
@@ -64,7 +69,7 @@ pub static RULE: Rule = Rule {
             Action: sns:Publish
             Resource: !Ref Alerts
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   AlertsPolicy:
     Type: AWS::SNS::TopicPolicy
     Properties:
@@ -76,8 +81,8 @@ pub static RULE: Rule = Rule {
             Action: sns:Publish
             Resource: !Ref Alerts
 "#,
-    }),
-    has_fix: false,
+        }),
+    },
 };
 
 fn check_cfn(ctx: &mut CfnContext) {

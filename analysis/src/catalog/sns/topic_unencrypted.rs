@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use crate::value::Value;
@@ -14,47 +14,52 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::ManagedServiceConfig,
     service: "SNS",
-    what: "Flags SNS topics (and `terraform-aws-modules/sns` calls) without a `kms_master_key_id`, or with an \
-           empty one.",
     why: "Messages published to a topic are stored until they are delivered. Without server-side encryption they \
           rest unencrypted on AWS storage, which fails most data-protection requirements for topics carrying \
           personal or business data.",
     aws_side: "AWS runs the topic and encrypts its messages with KMS when asked. SNS has no default encryption: \
                choosing to encrypt, and with which key, is the customer's duty.",
-    fix: "Set `kms_master_key_id` to `alias/aws/sns` or, better, a customer-managed KMS key whose policy lets \
-          the publishing services use it.",
-    example: r#"resource "aws_sns_topic" "alerts" {
-  name = "alerts"
-}"#,
-    fixed_example: r#"resource "aws_sns_topic" "alerts" {
-  name              = "alerts"
-  kms_master_key_id = "alias/aws/sns"
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_26"],
         kics: &["28545147-2fc6-42d5-a1f9-cf226658e591", "9d13b150-a2ab-42a1-b6f4-142e41f81e52"],
         trivy: &["AVD-AWS-0095", "aws-sns-enable-topic-encryption"],
     },
-    resource_types: &["aws_sns_topic"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::SNS::Topic"],
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags SNS topics (and `terraform-aws-modules/sns` calls) without a `kms_master_key_id`, or with an \
+               empty one.",
+        fix: "Set `kms_master_key_id` to `alias/aws/sns` or, better, a customer-managed KMS key whose policy lets \
+              the publishing services use it.",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_sns_topic"],
+            check: check,
+            example: r#"resource "aws_sns_topic" "alerts" {
+  name = "alerts"
+}"#,
+            fixed_example: r#"resource "aws_sns_topic" "alerts" {
+  name              = "alerts"
+  kms_master_key_id = "alias/aws/sns"
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::SNS::Topic"],
+            check: check_cfn,
+            example: r#"Resources:
   Alerts:
     Type: AWS::SNS::Topic
     Properties:
       TopicName: alerts
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Alerts:
     Type: AWS::SNS::Topic
     Properties:
       TopicName: alerts
       KmsMasterKeyId: alias/aws/sns
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 fn check_cfn(ctx: &mut CfnContext) {

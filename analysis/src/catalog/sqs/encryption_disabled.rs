@@ -3,7 +3,7 @@ use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::kit::lifecycle::module_major;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use crate::value::Value;
@@ -15,8 +15,6 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     row: Row::ManagedServiceConfig,
     service: "SQS",
-    what: "Flags SQS queues (and `terraform-aws-modules/sqs` calls) that turn SSE-SQS off, set an empty KMS key, \
-           or declare neither `sqs_managed_sse_enabled = true` nor a `kms_master_key_id`.",
     why: "Messages often carry personal data, tokens and business events. Without server-side encryption they \
           sit in plain form on AWS storage and in any copy of it. AWS encrypts queues created since October 2022 \
           with SSE-SQS by default, but a queue created earlier (and later imported or managed by this code) stays \
@@ -26,42 +24,49 @@ pub static RULE: Rule = Rule {
                October 2022. Keeping encryption on, declaring it so that drift is detected, and choosing a \
                customer-managed KMS key when key policies or audit of key use are required are the customer's \
                duty.",
-    fix: "Set `sqs_managed_sse_enabled = true`, or `kms_master_key_id` to a KMS key (`alias/aws/sqs` or a \
-          customer-managed key).",
-    example: r#"resource "aws_sqs_queue" "orders" {
-  name                    = "orders"
-  sqs_managed_sse_enabled = false
-}"#,
-    fixed_example: r#"resource "aws_sqs_queue" "orders" {
-  name                    = "orders"
-  sqs_managed_sse_enabled = true
-}"#,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_27"],
         kics: &["6e8849c1-3aa7-40e3-9063-b85ee300f29f", "12726829-93ed-4d51-9cbe-13423f4299e1"],
         trivy: &["AVD-AWS-0096", "aws-sqs-enable-queue-encryption"],
     },
-    resource_types: &["aws_sqs_queue"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::SQS::Queue"],
-        check: check_cfn,
-        example: r#"Resources:
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags SQS queues (and `terraform-aws-modules/sqs` calls) that turn SSE-SQS off, set an empty KMS key, \
+               or declare neither `sqs_managed_sse_enabled = true` nor a `kms_master_key_id`.",
+        fix: "Set `sqs_managed_sse_enabled = true`, or `kms_master_key_id` to a KMS key (`alias/aws/sqs` or a \
+              customer-managed key).",
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_sqs_queue"],
+            check: check,
+            example: r#"resource "aws_sqs_queue" "orders" {
+  name                    = "orders"
+  sqs_managed_sse_enabled = false
+}"#,
+            fixed_example: r#"resource "aws_sqs_queue" "orders" {
+  name                    = "orders"
+  sqs_managed_sse_enabled = true
+}"#,
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::SQS::Queue"],
+            check: check_cfn,
+            example: r#"Resources:
   Orders:
     Type: AWS::SQS::Queue
     Properties:
       QueueName: orders
       SqsManagedSseEnabled: false
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   Orders:
     Type: AWS::SQS::Queue
     Properties:
       QueueName: orders
       SqsManagedSseEnabled: true
 "#,
-    }),
-    has_fix: true,
+        }),
+    },
 };
 
 fn check_cfn(ctx: &mut CfnContext) {

@@ -1,7 +1,7 @@
 use crate::cloudformation::check::CfnContext;
 use crate::kit::resource_policy::{check_cfn_policy_prop, check_policy_attr};
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -10,18 +10,30 @@ pub static RULE: Rule = Rule {
     severity: Severity::Critical,
     row: Row::AccessRestriction,
     service: "SQS",
-    what: "Flags SQS queue policies (`aws_sqs_queue.policy`, `aws_sqs_queue_policy`, the `policy` input of \
-           `terraform-aws-modules/sqs`) with an `Allow` statement whose principal is `\"*\"` or `{\"AWS\": \"*\"}`, \
-           unless a condition pins the caller's account or organisation.",
     why: "A queue policy open to every principal lets any AWS account (and, for some actions, anonymous callers) \
           send, read or delete messages: attackers can inject forged events into consumers, drain the queue or \
           read its data. Conditions on source IP or source ARN narrow the exposure but still name no caller, and \
           are easy to get wrong.",
     aws_side: "AWS evaluates the queue policy on every request exactly as written. Deciding which principals may \
                use the queue is the customer's duty: AWS does not block a public SQS policy.",
-    fix: "Name the principals that need the queue: an account (`{\"AWS\": \"arn:aws:iam::111122223333:root\"}`), a \
-          role, or a service (`{\"Service\": \"sns.amazonaws.com\"}` with an `aws:SourceArn` condition).",
-    example: r#"resource "aws_sqs_queue_policy" "orders" {
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_168"],
+        kics: &["730675f9-52ed-49b6-8ead-0acb5dd7df7f", "abb06e5f-ef9a-4a99-98c6-376d396bfcdf"],
+        trivy: &[],
+    },
+    related: Equivalents::NONE,
+    matcher: &Custom {
+        what: "Flags SQS queue policies (`aws_sqs_queue.policy`, `aws_sqs_queue_policy`, the `policy` input of \
+               `terraform-aws-modules/sqs`) with an `Allow` statement whose principal is `\"*\"` or `{\"AWS\": \"*\"}`, \
+               unless a condition pins the caller's account or organisation.",
+        fix:
+            "Name the principals that need the queue: an account (`{\"AWS\": \"arn:aws:iam::111122223333:root\"}`), a \
+             role, or a service (`{\"Service\": \"sns.amazonaws.com\"}` with an `aws:SourceArn` condition).",
+        has_fix: false,
+        terraform: Some(TfMatcher {
+            resource_types: &["aws_sqs_queue", "aws_sqs_queue_policy"],
+            check: check,
+            example: r#"resource "aws_sqs_queue_policy" "orders" {
   queue_url = aws_sqs_queue.orders.id
   policy = jsonencode({
     Version = "2012-10-17"
@@ -33,7 +45,7 @@ pub static RULE: Rule = Rule {
     }]
   })
 }"#,
-    fixed_example: r#"resource "aws_sqs_queue_policy" "orders" {
+            fixed_example: r#"resource "aws_sqs_queue_policy" "orders" {
   queue_url = aws_sqs_queue.orders.id
   policy = jsonencode({
     Version = "2012-10-17"
@@ -46,17 +58,11 @@ pub static RULE: Rule = Rule {
     }]
   })
 }"#,
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_168"],
-        kics: &["730675f9-52ed-49b6-8ead-0acb5dd7df7f", "abb06e5f-ef9a-4a99-98c6-376d396bfcdf"],
-        trivy: &[],
-    },
-    resource_types: &["aws_sqs_queue", "aws_sqs_queue_policy"],
-    terraform: Some(check),
-    cloudformation: Some(CfnMatcher {
-        resource_types: &["AWS::SQS::QueuePolicy", "AWS::SQS::QueueInlinePolicy"],
-        check: check_cfn,
-        example: r#"Resources:
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::SQS::QueuePolicy", "AWS::SQS::QueueInlinePolicy"],
+            check: check_cfn,
+            example: r#"Resources:
   OrdersPolicy:
     Type: AWS::SQS::QueuePolicy
     Properties:
@@ -68,7 +74,7 @@ pub static RULE: Rule = Rule {
             Action: sqs:SendMessage
             Resource: !GetAtt Orders.Arn
 "#,
-        fixed_example: r#"Resources:
+            fixed_example: r#"Resources:
   OrdersPolicy:
     Type: AWS::SQS::QueuePolicy
     Properties:
@@ -81,8 +87,8 @@ pub static RULE: Rule = Rule {
             Resource: !GetAtt Orders.Arn
             Condition: {ArnEquals: {aws:SourceArn: !Ref OrdersTopic}}
 "#,
-    }),
-    has_fix: false,
+        }),
+    },
 };
 
 fn check_cfn(ctx: &mut CfnContext) {
