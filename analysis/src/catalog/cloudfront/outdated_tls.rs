@@ -34,7 +34,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_cloudfront_distribution"],
-            check: check,
+            check,
             example: r#"resource "aws_cloudfront_distribution" "site" {
   enabled = true
 

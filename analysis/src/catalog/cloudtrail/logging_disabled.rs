@@ -32,7 +32,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_cloudtrail"],
-            check: check,
+            check,
             example: r#"resource "aws_cloudtrail" "main" {
   name           = "main"
   s3_bucket_name = "audit-logs"

@@ -34,7 +34,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_config_configuration_aggregator"],
-            check: check,
+            check,
             example: r#"resource "aws_config_configuration_aggregator" "org" {
   name = "org"
 

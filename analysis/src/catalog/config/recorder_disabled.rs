@@ -34,7 +34,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_config_configuration_recorder", "aws_config_configuration_recorder_status"],
-            check: check,
+            check,
             example: r#"resource "aws_config_configuration_recorder" "main" {
   name     = "main"
   role_arn = aws_iam_role.config.arn

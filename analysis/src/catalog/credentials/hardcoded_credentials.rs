@@ -63,7 +63,7 @@ pub static RULE: Rule = Rule {
                 "aws_spot_instance_request",
                 "aws_lambda_function",
             ],
-            check: check,
+            check,
             example: r#"resource "aws_instance" "app" {
   ami           = "ami-0123456789abcdef0"
   instance_type = "t3.micro"

@@ -27,7 +27,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_ami_launch_permission"],
-            check: check,
+            check,
             example: r#"resource "aws_ami_launch_permission" "public" {
   image_id = "ami-12345678"
   group    = "all"

@@ -36,7 +36,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_default_security_group"],
-            check: check,
+            check,
             example: r#"resource "aws_default_security_group" "default" {
   vpc_id = aws_vpc.main.id
 

@@ -23,7 +23,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_ebs_encryption_by_default"],
-            check: check,
+            check,
             example: r#"resource "aws_ebs_encryption_by_default" "this" {
   enabled = false
 }"#,

@@ -28,7 +28,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_ebs_snapshot", "aws_ebs_snapshot_copy", "aws_ebs_volume"],
-            check: check,
+            check,
             example: r#"resource "aws_ebs_volume" "data" {
   availability_zone = "us-west-2a"
   size              = 40

@@ -32,7 +32,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_instance", "aws_launch_template", "aws_launch_configuration"],
-            check: check,
+            check,
             example: r#"resource "aws_instance" "web" {
   ami                         = "ami-123456"
   instance_type               = "t3.micro"

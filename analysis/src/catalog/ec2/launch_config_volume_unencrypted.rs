@@ -32,7 +32,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_launch_configuration"],
-            check: check,
+            check,
             example: r#"resource "aws_launch_configuration" "web" {
   image_id      = "ami-123456"
   instance_type = "t3.micro"

@@ -31,7 +31,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_network_acl", "aws_default_network_acl", "aws_network_acl_rule"],
-            check: check,
+            check,
             example: r#"resource "aws_network_acl_rule" "ssh" {
   network_acl_id = aws_network_acl.main.id
   rule_number    = 100

@@ -38,7 +38,7 @@ pub static RULE: Rule = Rule {
                 "aws_security_group_rule",
                 "aws_vpc_security_group_ingress_rule",
             ],
-            check: check,
+            check,
             example: r#"resource "aws_security_group_rule" "mysql" {
   type              = "ingress"
   from_port         = 3306

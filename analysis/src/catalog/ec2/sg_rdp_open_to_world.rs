@@ -39,7 +39,7 @@ pub static RULE: Rule = Rule {
                 "aws_security_group_rule",
                 "aws_vpc_security_group_ingress_rule",
             ],
-            check: check,
+            check,
             example: r#"resource "aws_security_group" "win" {
   ingress {
     from_port   = 3389

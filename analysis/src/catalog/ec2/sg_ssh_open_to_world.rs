@@ -34,7 +34,7 @@ pub static RULE: Rule = Rule {
                 "aws_security_group_rule",
                 "aws_vpc_security_group_ingress_rule",
             ],
-            check: check,
+            check,
             example: r#"resource "aws_security_group" "web" {
   ingress {
     from_port   = 22

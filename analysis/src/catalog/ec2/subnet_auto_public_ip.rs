@@ -35,7 +35,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_subnet"],
-            check: check,
+            check,
             example: r#"resource "aws_subnet" "app" {
   vpc_id                  = aws_vpc.main.id
   cidr_block              = "10.0.1.0/24"

@@ -35,7 +35,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_vpc", "aws_default_vpc", "aws_flow_log"],
-            check: check,
+            check,
             example: r#"resource "aws_vpc" "main" {
   cidr_block = "10.0.0.0/16"
 }"#,

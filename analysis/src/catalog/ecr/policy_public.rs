@@ -32,7 +32,7 @@ pub static RULE: Rule = Rule {
         has_fix: false,
         terraform: Some(TfMatcher {
             resource_types: &["aws_ecr_repository_policy"],
-            check: check,
+            check,
             example: r#"resource "aws_ecr_repository_policy" "app" {
   repository = aws_ecr_repository.app.name
   policy = jsonencode({

@@ -36,7 +36,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_ecr_repository", "aws_ecr_registry_scanning_configuration"],
-            check: check,
+            check,
             example: r#"resource "aws_ecr_repository" "app" {
   name = "app"
 }"#,

@@ -33,7 +33,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_ecr_repository"],
-            check: check,
+            check,
             example: r#"resource "aws_ecr_repository" "app" {
   name                 = "app"
   image_tag_mutability = "MUTABLE"

@@ -30,7 +30,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_efs_file_system"],
-            check: check,
+            check,
             example: r#"resource "aws_efs_file_system" "shared" {
   creation_token = "shared"
 }"#,

@@ -47,7 +47,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_eks_cluster"],
-            check: check,
+            check,
             example: r#"resource "aws_eks_cluster" "main" {
   name     = "main"
   role_arn = aws_iam_role.cluster.arn

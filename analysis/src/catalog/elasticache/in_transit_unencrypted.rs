@@ -31,7 +31,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_elasticache_replication_group", "aws_elasticache_cluster"],
-            check: check,
+            check,
             example: r#"resource "aws_elasticache_replication_group" "cache" {
   replication_group_id = "cache"
   description          = "cache"

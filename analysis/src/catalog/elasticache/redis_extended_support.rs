@@ -33,7 +33,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_elasticache_cluster", "aws_elasticache_replication_group"],
-            check: check,
+            check,
             example: r#"resource "aws_elasticache_replication_group" "cache" {
   replication_group_id = "cache"
   description          = "cache"

@@ -41,7 +41,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_lb_listener", "aws_alb_listener"],
-            check: check,
+            check,
             example: r#"resource "aws_lb_listener" "http" {
   load_balancer_arn = aws_lb.web.arn
   port              = 80

@@ -39,7 +39,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_load_balancer_policy"],
-            check: check,
+            check,
             example: r#"resource "aws_load_balancer_policy" "ssl" {
   load_balancer_name = aws_elb.web.name
   policy_name        = "web-ssl"

@@ -27,7 +27,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_lb", "aws_alb"],
-            check: check,
+            check,
             example: r#"resource "aws_lb" "web" {
   name               = "web"
   load_balancer_type = "application"

@@ -35,7 +35,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_guardduty_detector", "aws_guardduty_organization_configuration"],
-            check: check,
+            check,
             example: r#"resource "aws_guardduty_detector" "main" {
   enable = false
 }"#,

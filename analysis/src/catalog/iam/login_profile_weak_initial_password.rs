@@ -28,7 +28,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_iam_user_login_profile"],
-            check: check,
+            check,
             example: r#"resource "aws_iam_user_login_profile" "dev" {
   user            = aws_iam_user.dev.name
   password_length = 10

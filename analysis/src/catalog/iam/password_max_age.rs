@@ -28,7 +28,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_iam_account_password_policy"],
-            check: check,
+            check,
             example: r#"resource "aws_iam_account_password_policy" "strict" {
   minimum_password_length = 14
 }"#,

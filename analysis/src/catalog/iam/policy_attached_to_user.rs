@@ -41,7 +41,7 @@ pub static RULE: Rule = Rule {
                 "aws_iam_user_policies_exclusive",
                 "aws_iam_user_policy_attachments_exclusive",
             ],
-            check: check,
+            check,
             example: r#"resource "aws_iam_user_policy_attachment" "dev" {
   user       = aws_iam_user.dev.name
   policy_arn = aws_iam_policy.dev.arn

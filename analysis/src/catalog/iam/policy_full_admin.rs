@@ -56,7 +56,7 @@ pub static RULE: Rule = Rule {
                 "aws_iam_policy_attachment",
                 "aws_ssoadmin_managed_policy_attachment",
             ],
-            check: check,
+            check,
             example: r#"resource "aws_iam_policy" "app" {
   name = "app"
   policy = jsonencode({

@@ -49,7 +49,7 @@ pub static RULE: Rule = Rule {
                 "aws_ssoadmin_permission_set_inline_policy",
                 "aws_iam_policy_document",
             ],
-            check: check,
+            check,
             example: r#"resource "aws_iam_role_policy" "app" {
   role = aws_iam_role.app.id
   policy = jsonencode({

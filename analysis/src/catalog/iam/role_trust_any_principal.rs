@@ -35,7 +35,7 @@ pub static RULE: Rule = Rule {
         has_fix: false,
         terraform: Some(TfMatcher {
             resource_types: &["aws_iam_role"],
-            check: check,
+            check,
             example: r#"resource "aws_iam_role" "deploy" {
   name = "deploy"
   assume_role_policy = jsonencode({

@@ -34,7 +34,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_iam_access_key"],
-            check: check,
+            check,
             example: r#"resource "aws_iam_access_key" "root" {
   user = "root"
 }"#,

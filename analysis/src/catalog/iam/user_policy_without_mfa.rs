@@ -35,7 +35,7 @@ pub static RULE: Rule = Rule {
         has_fix: false,
         terraform: Some(TfMatcher {
             resource_types: &["aws_iam_user_policy", "aws_iam_group_policy"],
-            check: check,
+            check,
             example: r#"resource "aws_iam_user_policy" "dev" {
   user = aws_iam_user.dev.name
   policy = jsonencode({

@@ -28,7 +28,7 @@ pub static RULE: Rule = Rule {
         has_fix: false,
         terraform: Some(TfMatcher {
             resource_types: &["aws_kms_key", "aws_kms_key_policy"],
-            check: check,
+            check,
             example: r#"resource "aws_kms_key" "data" {
   enable_key_rotation = true
   policy = jsonencode({

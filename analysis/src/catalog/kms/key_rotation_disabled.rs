@@ -38,7 +38,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_kms_key"],
-            check: check,
+            check,
             example: r#"resource "aws_kms_key" "data" {
   description = "data"
 }"#,

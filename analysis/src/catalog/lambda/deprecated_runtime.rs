@@ -38,7 +38,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_lambda_function", "aws_lambda_layer_version"],
-            check: check,
+            check,
             example: r#"resource "aws_lambda_function" "worker" {
   function_name = "worker"
   role          = aws_iam_role.worker.arn

@@ -30,7 +30,7 @@ pub static RULE: Rule = Rule {
         has_fix: false,
         terraform: Some(TfMatcher {
             resource_types: &["aws_lambda_permission"],
-            check: check,
+            check,
             example: r#"resource "aws_lambda_permission" "events" {
   statement_id  = "AllowExecutionFromEvents"
   action        = "lambda:InvokeFunction"

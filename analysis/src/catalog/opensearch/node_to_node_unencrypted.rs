@@ -28,7 +28,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_opensearch_domain", "aws_elasticsearch_domain"],
-            check: check,
+            check,
             example: r#"resource "aws_opensearch_domain" "search" {
   domain_name    = "search"
   engine_version = "OpenSearch_2.13"

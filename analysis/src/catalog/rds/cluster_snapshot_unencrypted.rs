@@ -28,7 +28,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_db_cluster_snapshot", "aws_db_snapshot"],
-            check: check,
+            check,
             example: r#"resource "aws_rds_cluster" "db" {
   cluster_identifier = "db"
   engine             = "aurora-postgresql"

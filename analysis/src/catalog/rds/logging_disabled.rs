@@ -34,7 +34,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_db_instance", "aws_rds_cluster"],
-            check: check,
+            check,
             example: r#"resource "aws_db_instance" "db" {
   engine         = "postgres"
   instance_class = "db.t3.micro"

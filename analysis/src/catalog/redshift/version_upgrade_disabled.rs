@@ -25,7 +25,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_redshift_cluster"],
-            check: check,
+            check,
             example: r#"resource "aws_redshift_cluster" "dw" {
   cluster_identifier    = "dw"
   node_type             = "ra3.xlplus"

@@ -40,7 +40,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_s3_bucket", "aws_s3_bucket_logging"],
-            check: check,
+            check,
             example: r#"resource "aws_s3_bucket" "data" {
   bucket = "my-data"
 }"#,

@@ -35,7 +35,7 @@ pub static RULE: Rule = Rule {
                 "aws_s3_account_public_access_block",
                 "aws_s3_bucket",
             ],
-            check: check,
+            check,
             example: r#"resource "aws_s3_bucket_public_access_block" "data" {
   bucket = "my-data"
 

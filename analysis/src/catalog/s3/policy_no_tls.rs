@@ -29,7 +29,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_s3_bucket_policy", "aws_s3_bucket"],
-            check: check,
+            check,
             example: r#"resource "aws_s3_bucket_policy" "data" {
   bucket = aws_s3_bucket.data.id
   policy = data.aws_iam_policy_document.data.json

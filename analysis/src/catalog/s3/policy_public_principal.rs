@@ -36,7 +36,7 @@ pub static RULE: Rule = Rule {
         has_fix: false,
         terraform: Some(TfMatcher {
             resource_types: &["aws_s3_bucket_policy", "aws_s3_bucket"],
-            check: check,
+            check,
             example: r#"resource "aws_s3_bucket_policy" "site" {
   bucket = "my-site"
   policy = jsonencode({

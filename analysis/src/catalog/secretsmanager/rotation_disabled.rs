@@ -29,7 +29,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_secretsmanager_secret", "aws_secretsmanager_secret_rotation"],
-            check: check,
+            check,
             example: r#"resource "aws_secretsmanager_secret" "db" {
   name = "db-password"
 }"#,

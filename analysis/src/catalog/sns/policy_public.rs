@@ -30,7 +30,7 @@ pub static RULE: Rule = Rule {
         has_fix: false,
         terraform: Some(TfMatcher {
             resource_types: &["aws_sns_topic", "aws_sns_topic_policy"],
-            check: check,
+            check,
             example: r#"resource "aws_sns_topic_policy" "alerts" {
   arn = aws_sns_topic.alerts.arn
   policy = jsonencode({

@@ -33,7 +33,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_sns_topic"],
-            check: check,
+            check,
             example: r#"resource "aws_sns_topic" "alerts" {
   name = "alerts"
 }"#,

@@ -38,7 +38,7 @@ pub static RULE: Rule = Rule {
         has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_sqs_queue"],
-            check: check,
+            check,
             example: r#"resource "aws_sqs_queue" "orders" {
   name                    = "orders"
   sqs_managed_sse_enabled = false

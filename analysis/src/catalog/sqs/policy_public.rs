@@ -32,7 +32,7 @@ pub static RULE: Rule = Rule {
         has_fix: false,
         terraform: Some(TfMatcher {
             resource_types: &["aws_sqs_queue", "aws_sqs_queue_policy"],
-            check: check,
+            check,
             example: r#"resource "aws_sqs_queue_policy" "orders" {
   queue_url = aws_sqs_queue.orders.id
   policy = jsonencode({
