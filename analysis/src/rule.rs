@@ -85,7 +85,7 @@ pub struct Docs {
 
 /// A rule's matchers, one per format it supports: written by hand ([`Custom`]) or declared with the rule kit,
 /// whose declarations give their documentation too.
-pub trait Matcher: Sync {
+pub trait Matcher: Sync + 'static {
     /// The Terraform resource types it inspects (the duties hover and the code lens count for them); empty when
     /// it has no Terraform matcher.
     fn terraform_types(&self) -> &'static [&'static str];
@@ -99,6 +99,8 @@ pub trait Matcher: Sync {
     /// Whether its findings offer a quick-fix.
     fn has_fix(&self) -> bool;
     fn docs(&self) -> Docs;
+    /// The matcher itself, for the kit's tests of its declarations.
+    fn as_any(&self) -> &dyn std::any::Any;
 }
 
 /// Matchers written by hand, with their documentation.
@@ -162,6 +164,9 @@ impl Matcher for Custom {
             terraform: self.terraform.as_ref().map(|m| (m.example.into(), m.fixed_example.into())),
             cloudformation: self.cloudformation.as_ref().map(|m| (m.example.into(), m.fixed_example.into())),
         }
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 

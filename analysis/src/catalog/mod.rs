@@ -7,6 +7,7 @@ use crate::rule::{Rule, Rules};
 
 mod cloudfront;
 mod cloudtrail;
+mod cloudwatch;
 mod config;
 mod credentials;
 mod dynamodb;
@@ -35,6 +36,7 @@ pub fn all() -> &'static [&'static Rule] {
         [
             cloudfront::RULES,
             cloudtrail::RULES,
+            cloudwatch::RULES,
             config::RULES,
             credentials::RULES,
             dynamodb::RULES,
@@ -97,6 +99,19 @@ mod tests {
                 rule.id
             );
         }
+    }
+
+    /// Every declared setting keeps the kit's promises on its own examples.
+    #[test]
+    fn declared_settings_keep_their_promises() {
+        let mut checked = 0;
+        for rule in all() {
+            if let Some(setting) = rule.matcher.as_any().downcast_ref::<crate::kit::declared::Setting>() {
+                testing::check_declared(rule, setting);
+                checked += 1;
+            }
+        }
+        assert!(checked > 0);
     }
 
     /// The documented examples are real: the insecure one is flagged and its fixes work; the fixed one is not.

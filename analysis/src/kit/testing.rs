@@ -149,3 +149,68 @@ pub fn cfn_example(rule: &Rule) -> (String, String) {
     let (bad, good) = rule.docs().cloudformation.unwrap_or_else(|| panic!("{}: no CloudFormation example", rule.id));
     (bad.into_owned(), good.into_owned())
 }
+
+/// Applies the one fix of the one finding `findings` holds to `text`.
+fn only_fix(rule: &Rule, findings: &[Finding], text: &str, format: &str) -> String {
+    assert_eq!(findings.len(), 1, "{}: its {format} example should raise one finding: {findings:?}", rule.id);
+    assert_eq!(findings[0].fixes.len(), 1, "{}: its {format} finding should offer one fix", rule.id);
+    findings[0].fixes[0].apply(text)
+}
+
+/// What every declared setting promises, checked on its documented examples in each format: the example is
+/// flagged once, its fix writes exactly the documented fixed form, which is not flagged; an unknown value is
+/// not flagged; and in Terraform, `null` (literal or through a variable) is judged as absent.
+pub fn check_declared(rule: &'static Rule, setting: &crate::kit::declared::Setting) {
+    if let Some(tf) = &setting.terraform {
+        let found = run(rule, tf.example);
+        assert_eq!(only_fix(rule, &found, tf.example, "Terraform"), tf.fixed, "{}: the fix writes", rule.id);
+        assert!(run(rule, tf.fixed).is_empty(), "{}: its fixed Terraform example is flagged", rule.id);
+        let leaf = tf.path.rsplit('.').next().unwrap_or("").trim_end_matches('?');
+        let with = |value: &str| replace_tf_value(tf.fixed, leaf, value);
+        let unknown = format!("variable \"onus_unknown\" {{}}\n{}", with("var.onus_unknown"));
+        assert!(run(rule, &unknown).is_empty(), "{}: an unknown value is flagged:\n{unknown}", rule.id);
+        if setting.absent.is_some() {
+            assert_eq!(run(rule, &with("null")).len(), 1, "{}: `{leaf} = null` is not judged as absent", rule.id);
+            let through = format!("variable \"v\" {{\n  default = null\n}}\n{}", with("var.v"));
+            assert_eq!(run(rule, &through).len(), 1, "{}: a null variable is not judged as absent", rule.id);
+        }
+    }
+    if let Some(cfn) = &setting.cloudformation {
+        let found = run_cfn(rule, cfn.example);
+        assert_eq!(only_fix(rule, &found, cfn.example, "CloudFormation"), cfn.fixed, "{}: the fix writes", rule.id);
+        assert!(run_cfn(rule, cfn.fixed).is_empty(), "{}: its fixed template is flagged", rule.id);
+        let leaf = cfn.path.rsplit('.').next().unwrap_or("").trim_end_matches('?');
+        let unknown = format!(
+            "Parameters:\n  OnusUnknown:\n    Type: String\n{}",
+            replace_yaml_value(cfn.fixed, leaf, "!Ref OnusUnknown")
+        );
+        assert!(run_cfn(rule, &unknown).is_empty(), "{}: an unknown value is flagged:\n{unknown}", rule.id);
+    }
+}
+
+/// `text` with the value of its attribute `name` (the last one, on its line) replaced.
+fn replace_tf_value(text: &str, name: &str, value: &str) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let at = lines
+        .iter()
+        .rposition(|l| l.trim_start().strip_prefix(name).is_some_and(|rest| rest.trim_start().starts_with('=')))
+        .unwrap_or_else(|| panic!("no `{name} =` line in\n{text}"));
+    let line = &lines[at];
+    let eq = line.find('=').expect("an attribute line");
+    lines[at] = format!("{} {value}", &line[..=eq]);
+    lines.join("\n")
+}
+
+/// A YAML template with the value of its key `name` (the last one, on its line) replaced.
+fn replace_yaml_value(text: &str, name: &str, value: &str) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let key = format!("{name}:");
+    let at = lines
+        .iter()
+        .rposition(|l| l.trim_start().starts_with(&key))
+        .unwrap_or_else(|| panic!("no `{name}:` line in\n{text}"));
+    let line = &lines[at];
+    let colon = line.find(':').expect("a key line");
+    lines[at] = format!("{} {value}", &line[..=colon]);
+    lines.join("\n") + "\n"
+}
