@@ -65,6 +65,28 @@ impl Equivalents {
     }
 }
 
+/// The peers' checks about the same duty that flag something else, and how they differ.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Related {
+    pub checkov: &'static [&'static str],
+    pub kics: &'static [&'static str],
+    pub trivy: &'static [&'static str],
+    /// How they differ from the rule (stricter, narrower, other resources), for the rule's documentation.
+    pub how: &'static str,
+}
+
+impl Related {
+    pub const NONE: Related = Related { checkov: &[], kics: &[], trivy: &[], how: "" };
+
+    pub fn is_empty(&self) -> bool {
+        self.checkov.is_empty() && self.kics.is_empty() && self.trivy.is_empty()
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = &'static str> {
+        self.checkov.iter().chain(self.kics).chain(self.trivy).copied()
+    }
+}
+
 /// A Terraform matcher: reports the rule's findings in a module.
 pub type TerraformCheck = fn(&mut TfContext);
 
@@ -187,7 +209,7 @@ pub struct Rule {
     pub equivalents: Equivalents,
     /// The peers' checks about the same duty that flag something else (onus is stricter, narrower, or looks at
     /// other resources): listed for reference, never used to suppress. The rule's docs say how they differ.
-    pub related: Equivalents,
+    pub related: Related,
     pub matcher: &'static dyn Matcher,
 }
 
@@ -232,8 +254,9 @@ impl Rule {
             String::new()
         } else {
             format!(
-                "\nRelated, not equivalent (they flag something else; never used to suppress): {}\n",
-                self.related.ids().collect::<Vec<_>>().join(", ")
+                "\nRelated, not equivalent (never used to suppress): {}. {}\n",
+                self.related.ids().collect::<Vec<_>>().join(", "),
+                self.related.how
             )
         };
         format!(

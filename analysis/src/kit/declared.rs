@@ -309,7 +309,7 @@ impl Setting {
     ) {
         let [(name, optional), more @ ..] = rest else { return };
         if !more.is_empty() {
-            let nested = config.nested(name);
+            let nested = ctx.nested(config, name);
             if nested.is_empty() {
                 if !optional && absent_insecure {
                     self.report_absent_tf(ctx, res, config, rest, path);
@@ -589,7 +589,7 @@ mod tests {
     use super::*;
     use crate::kit::testing::{cfn_lines, lines, run, run_cfn};
     use crate::responsibility::Row;
-    use crate::rule::{Equivalents, Rule, Severity};
+    use crate::rule::{Equivalents, Related, Rule, Severity};
 
     /// A rule through nested blocks and lists, with an optional step: custom origins must use HTTPS.
     static NESTED: Rule = Rule {
@@ -601,7 +601,7 @@ mod tests {
         why: "test",
         aws_side: "test",
         equivalents: Equivalents::NONE,
-        related: Equivalents::NONE,
+        related: Related::NONE,
         matcher: &Setting {
             terraform: Some(Tf {
                 types: &["aws_cloudfront_distribution"],

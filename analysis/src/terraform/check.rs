@@ -275,9 +275,22 @@ impl<'a, 'm> TfContext<'a, 'm> {
         self.module.scope.eval(expr)
     }
 
-    /// An attribute of `block` and its value (`None` when the attribute is absent).
+    /// An attribute of `block` and its value; `None` when the attribute is absent or `null` (as Terraform has
+    /// it: `null`, written or through a variable, means "not set", and the provider's default applies).
     pub fn attr(&self, block: &'m Block, name: &str) -> Option<(&'m Attribute, Value)> {
-        block.attr(name).map(|a| (a, self.eval(&a.expr)))
+        block.attr(name).map(|a| (a, self.eval(&a.expr))).filter(|(_, v)| *v != Value::Null)
+    }
+
+    /// A field of a configuration (a block or an object standing for one) and its value; `None` when absent or
+    /// `null` (see [`TfContext::attr`]).
+    pub fn field(&self, config: Config<'m>, name: &str) -> Option<(Field<'m>, Value)> {
+        config.attr(name).map(|f| (f, self.eval(f.expr))).filter(|(_, v)| *v != Value::Null)
+    }
+
+    /// The nested configurations called `name` of `config`: blocks, `dynamic` blocks, and objects given in an
+    /// attribute (see [`Config::nested`]).
+    pub fn nested(&self, config: Config<'m>, name: &'m str) -> Vec<Config<'m>> {
+        config.nested(name)
     }
 
     /// Reports a finding at `range` of `res`, and returns it so that the matcher can attach fixes.

@@ -138,7 +138,7 @@ fn rule_json(r: &Rule) -> Value {
         "formats": r.formats(),
         "fix": r.has_fix(),
         "equivalents": peers(&r.equivalents),
-        "related": peers(&r.related),
+        "related": { "checkov": r.related.checkov, "kics": r.related.kics, "trivy": r.related.trivy, "how": r.related.how },
         "description": r.docs().what,
     })
 }

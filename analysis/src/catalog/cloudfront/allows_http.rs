@@ -3,7 +3,7 @@ use crate::cloudformation::edit as cfn_edit;
 use crate::fix::{Edit, Fix};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 
 pub static RULE: Rule = Rule {
@@ -22,7 +22,7 @@ pub static RULE: Rule = Rule {
         kics: &["55af1353-2f62-4fa0-a8e1-a210ca2708f5", "31733ee2-fef0-4e87-9778-65da22a8ecf1"],
         trivy: &["AVD-AWS-0012", "aws-cloudfront-enforce-https"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_cloudfront_distribution` cache behaviours (`default_cache_behavior` and every \
                `ordered_cache_behavior`) whose `viewer_protocol_policy` is `allow-all`.",

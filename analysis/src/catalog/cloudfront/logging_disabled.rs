@@ -3,7 +3,7 @@ use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 
@@ -24,7 +24,7 @@ pub static RULE: Rule = Rule {
         kics: &["94690d79-b3b0-43de-b656-84ebef5753e5", "de77cd9f-0e8b-46cc-b4a4-b6b436838642"],
         trivy: &["AVD-AWS-0010", "aws-cloudfront-enable-logging"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_cloudfront_distribution` resources without a `logging_config` block (standard logging to \
                S3) and without a CloudWatch log delivery source (`aws_cloudwatch_log_delivery_source`) for the \

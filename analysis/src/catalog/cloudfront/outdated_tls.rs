@@ -3,7 +3,7 @@ use crate::cloudformation::edit as cfn_edit;
 use crate::fix::{Edit, Fix};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 
@@ -24,7 +24,7 @@ pub static RULE: Rule = Rule {
         kics: &["00e5e55e-c2ff-46b3-a757-a7a1cd802456", "dc17ee4b-ddf2-4e23-96e8-7a36abad1303"],
         trivy: &["AVD-AWS-0013", "aws-cloudfront-use-secure-tls-policy"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_cloudfront_distribution` resources whose viewer certificate allows TLS below 1.2: no \
                `viewer_certificate`, the default `*.cloudfront.net` certificate (which always accepts TLS 1.0), or \

@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use serde_json::json;
@@ -23,7 +23,7 @@ pub static RULE: Rule = Rule {
         kics: &["52ffcfa6-6c70-4ea6-8376-d828d3961669", "2a3560fe-52ca-4443-b34f-bf0ed5eb74c8"],
         trivy: &["AVD-AWS-0016", "aws-cloudtrail-enable-log-validation"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_cloudtrail` trails without `enable_log_file_validation = true` (the provider's default is \
                off).",

@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use serde_json::json;
@@ -25,7 +25,7 @@ pub static RULE: Rule = Rule {
         kics: &["4bb76f17-3d63-4529-bdca-2b454529d774", "5c0b06d5-b7a4-484c-aeb0-75a836269ff0"],
         trivy: &[],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_cloudtrail` trails with `enable_logging = false`.",
         fix: "Set `enable_logging = true` (or remove the attribute: trails log by default).",

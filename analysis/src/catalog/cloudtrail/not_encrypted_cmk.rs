@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use serde_json::json;
@@ -24,7 +24,7 @@ pub static RULE: Rule = Rule {
         kics: &["5d9e3164-9265-470c-9a10-57ae454ac0c7", "050a9ba8-d1cb-4c61-a5e8-8805a70d3b85"],
         trivy: &["AVD-AWS-0015", "aws-cloudtrail-encryption-customer-key"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_cloudtrail` trails without a `kms_key_id`: their log files are encrypted only with the \
                bucket's S3-managed keys.",

@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use serde_json::json;
@@ -25,7 +25,7 @@ pub static RULE: Rule = Rule {
         kics: &["8173d5eb-96b5-4aa6-a71b-ecfa153c123d", "058ac855-989f-4378-ba4d-52d004020da7"],
         trivy: &["AVD-AWS-0014", "aws-cloudtrail-enable-all-regions"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_cloudtrail` trails without `is_multi_region_trail = true` (the provider's default is a \
                single-region trail) and trails with `include_global_service_events = false`.",

@@ -1,6 +1,6 @@
 use crate::kit::declared::{Cfn, Setting, Tf, Want};
 use crate::responsibility::Row;
-use crate::rule::{Equivalents, Rule, Severity};
+use crate::rule::{Equivalents, Related, Rule, Severity};
 
 pub static RULE: Rule = Rule {
     id: "cloudwatch-log-group-without-cmk",
@@ -18,7 +18,7 @@ pub static RULE: Rule = Rule {
         kics: &["0afbcfe9-d341-4b92-a64c-7e6de0543879"],
         trivy: &["AVD-AWS-0017", "aws-cloudwatch-log-group-customer-key"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Setting {
         terraform: Some(Tf {
             types: &["aws_cloudwatch_log_group"],

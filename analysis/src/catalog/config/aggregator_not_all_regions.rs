@@ -3,7 +3,7 @@ use crate::cloudformation::edit as cfn_edit;
 use crate::cloudformation::tree::{Entry, Node, NodeKind, Style};
 use crate::fix::{line_end, line_start, Edit, Fix};
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use crate::text::TextRange;
@@ -26,7 +26,7 @@ pub static RULE: Rule = Rule {
         kics: &["ac5a0bc0-a54c-45aa-90c3-15f7703b9132", "9f3cf08e-72a2-4eb1-8007-e3b1b0e10d4d"],
         trivy: &["AVD-AWS-0019", "aws-config-aggregate-all-regions"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_config_configuration_aggregator` sources (`account_aggregation_source`, \
                `organization_aggregation_source`) without `all_regions = true`, including those that list regions.",

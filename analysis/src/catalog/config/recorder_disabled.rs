@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 use crate::terraform::model::ExprKind;
@@ -23,7 +23,7 @@ pub static RULE: Rule = Rule {
                started. Creating the recorder, starting it (a recorder is created stopped) and choosing what it \
                records is the customer's duty. Global resources such as IAM need recording in one region only.",
     equivalents: Equivalents { checkov: &["CKV2_AWS_45", "CKV2_AWS_48"], kics: &[], trivy: &[] },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags an `aws_config_configuration_recorder_status` with `is_enabled = false`, a configuration \
                recorder that no recorder status turns on, and a recorder whose `recording_group` leaves out \

@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::tree::{Node, NodeKind};
 use crate::cloudformation::CfnResource;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::eval::{base64_decode, UNKNOWN_PART};
 use crate::terraform::model::{Block, ExprKind};
@@ -42,7 +42,7 @@ pub static RULE: Rule = Rule {
             "aws-ec2-no-secrets-in-launch-template-user-data",
         ],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags AWS access key ids, secret-key-like tokens, `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY` \
                assignments, writes to `~/.aws/credentials` and PEM private keys in instance user data (plain or \

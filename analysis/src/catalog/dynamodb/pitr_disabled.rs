@@ -3,7 +3,7 @@ use crate::fix::{Edit, Fix};
 use crate::kit::setting::{check_cfn_bool, CfnBoolCheck};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use crate::terraform::view::Config;
@@ -25,7 +25,7 @@ pub static RULE: Rule = Rule {
         kics: &["741f1291-47ac-4a85-a07b-3d32a9d6bd3e", "0f04217d-488f-4e7a-bec8-f16159686cd6"],
         trivy: &["AVD-AWS-0024", "aws-dynamodb-enable-recovery"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_dynamodb_table` resources without a `point_in_time_recovery` block, or whose block does not \
                set `enabled = true` (the default is off).",

@@ -1,7 +1,7 @@
 use crate::fix::Fix;
 use crate::kit::ec2::delete_lines;
 use crate::responsibility::Row;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 
 pub static RULE: Rule = Rule {
@@ -17,7 +17,7 @@ pub static RULE: Rule = Rule {
                blocks public sharing for new accounts by default. Whom the customer shares images with is the \
                customer's decision.",
     equivalents: Equivalents { checkov: &["CKV_AWS_205"], kics: &["ba4e0031-3e9d-4d7d-b0d6-bd8f003f8698"], trivy: &[] },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_ami_launch_permission` resources that make an image public (`group = \"all\"`), and \
                images given launch permissions for more than one account one by one. Sharing with an organization \

@@ -5,7 +5,7 @@ use crate::kit::ec2::delete_lines;
 use crate::kit::network::cfn_sg_rules;
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::view::Config;
 
@@ -25,7 +25,7 @@ pub static RULE: Rule = Rule {
         kics: &["9a4ef195-74b9-4c58-b8ed-2b2fe4353a75"],
         trivy: &["AVD-AWS-0173", "aws-ec2-restrict-all-in-default-sg"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_default_security_group` resources that keep any `ingress` or `egress` rule, whatever its \
                source (CIS AWS Foundations 5.4: the default security group restricts all traffic).",

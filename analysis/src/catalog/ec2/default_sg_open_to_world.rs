@@ -6,7 +6,7 @@ use crate::kit::network::{cfn_narrow_world_fix, cfn_sg_rules};
 use crate::kit::network::{field_strings, is_world_cidr};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::view::Config;
 
@@ -27,7 +27,7 @@ pub static RULE: Rule = Rule {
         kics: &["46883ce1-dc3e-4b17-9195-c6a601624c73", "ea33fcf7-394b-4d11-a228-985c5d08f205"],
         trivy: &["AVD-AWS-0173", "aws-ec2-restrict-all-in-default-sg"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_default_security_group` resources with an `ingress` or `egress` rule whose range is \
                `0.0.0.0/0` or `::/0`.",

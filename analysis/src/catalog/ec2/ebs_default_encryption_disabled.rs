@@ -1,6 +1,6 @@
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 
@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS offers encryption by default per account and region, and leaves it off until the customer \
                turns it on. Managing it is the customer's setting.",
     equivalents: Equivalents { checkov: &["CKV_AWS_106"], kics: &["3d3f6270-546b-443c-adb4-bb6fb2187ca6"], trivy: &[] },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_ebs_encryption_by_default` resources with `enabled = false`.",
         fix: "Set `enabled = true` (or remove the attribute: it defaults to `true`).",

@@ -1,7 +1,7 @@
 use crate::fix::Fix;
 use crate::kit::ec2::ebs_encrypted_by_default;
 use crate::responsibility::Row;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 
@@ -17,7 +17,7 @@ pub static RULE: Rule = Rule {
     aws_side: "A snapshot inherits the encryption of its volume, and AWS encrypts volumes only when asked (per \
                volume, or by turning on encryption by default). Asking is the customer's duty.",
     equivalents: Equivalents { checkov: &[], kics: &["e6b4b943-6883-47a9-9739-7ada9568f8ca"], trivy: &[] },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_ebs_snapshot` resources whose volume (an `aws_ebs_volume` of the same configuration) is \
                not encrypted, and `aws_ebs_snapshot_copy` resources that copy such a snapshot without \

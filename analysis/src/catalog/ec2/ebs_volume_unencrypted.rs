@@ -4,7 +4,7 @@ use crate::kit::ec2::cfn_require_true;
 use crate::kit::ec2::ebs_encrypted_by_default;
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 
@@ -25,7 +25,7 @@ pub static RULE: Rule = Rule {
         kics: &["cc997676-481b-4e93-aa81-d19f8c5e9b12", "80b7ac3f-d2b7-4577-9b10-df7913497162"],
         trivy: &["AVD-AWS-0026", "aws-ec2-enable-volume-encryption"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_ebs_volume` resources with `encrypted` absent (the provider's default is unencrypted) or \
                `false`, unless the same configuration turns on EBS encryption by default \

@@ -1,6 +1,6 @@
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 use crate::terraform::model::{ExprKind, Step};
@@ -21,7 +21,7 @@ pub static RULE: Rule = Rule {
         kics: &["5a2486aa-facf-477d-a5c1-b010789459ce"],
         trivy: &["AVD-AWS-0009", "aws-autoscaling-no-public-ip"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_instance` resources (and ec2-instance module calls) with `associate_public_ip_address = \
                true`, or without the attribute, without an explicit network interface and outside a subnet known \

@@ -1,6 +1,6 @@
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::{is_registry_module, Resource, TfContext};
 use crate::terraform::edit;
 
@@ -27,7 +27,7 @@ pub static RULE: Rule = Rule {
             "aws-ec2-enforce-launch-config-http-token-imds",
         ],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_instance`, `aws_launch_template` and `aws_launch_configuration` resources whose metadata \
                service is enabled without `http_tokens = \"required\"`: `metadata_options` absent, `http_tokens` \

@@ -1,7 +1,7 @@
 use crate::fix::{Edit, Fix};
 use crate::kit::ec2::ebs_encrypted_by_default;
 use crate::responsibility::Row;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 use crate::terraform::view::Config;
@@ -21,7 +21,7 @@ pub static RULE: Rule = Rule {
         kics: &["4de9de27-254e-424f-bd70-4c1e95790838"],
         trivy: &["AVD-AWS-0008", "aws-autoscaling-enable-at-rest-encryption"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `root_block_device` and `ebs_block_device` entries of `aws_launch_configuration` resources, and \
                of the autoscaling registry module's inputs, whose `encrypted` is absent (unencrypted by default) or \

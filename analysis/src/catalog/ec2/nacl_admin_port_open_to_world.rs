@@ -1,7 +1,7 @@
 use crate::kit::ec2::nacl_inbound_allows;
 use crate::kit::network::narrow_world_field_fix;
 use crate::responsibility::Row;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
         kics: &["3af7f2fd-06e6-4dab-b996-2912bea19ba4", "a20be318-cac7-457b-911d-04cc6e812c25"],
         trivy: &["AVD-AWS-0105", "aws-ec2-no-public-ingress-acl"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags inbound `allow` entries of network ACLs (`aws_network_acl`, `aws_default_network_acl`, \
                `aws_network_acl_rule` and the VPC module's ACL inputs) that let TCP port 22 (SSH) or 3389 (RDP) in \

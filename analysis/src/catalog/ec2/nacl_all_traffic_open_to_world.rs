@@ -1,7 +1,7 @@
 use crate::kit::ec2::nacl_inbound_allows;
 use crate::kit::network::narrow_world_field_fix;
 use crate::responsibility::Row;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
         kics: &[],
         trivy: &["AVD-AWS-0102", "aws-ec2-no-excessive-port-access"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags explicit inbound `allow` entries of network ACLs (`aws_network_acl`, `aws_default_network_acl`, \
                `aws_network_acl_rule`, the VPC module's ACL inputs) that admit every protocol (`-1`/`all`) or every \

@@ -4,7 +4,7 @@ use crate::kit::network::{field_strings, ingress_rules, is_world_cidr, narrow_wo
 use crate::kit::network::{Ingress, Protocol};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::{is_registry_module, Resource, TfContext};
 
 pub static RULE: Rule = Rule {
@@ -23,7 +23,7 @@ pub static RULE: Rule = Rule {
         kics: &["4728cd65-a20c-49da-8b31-9c08b423e4db"],
         trivy: &["AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags security group ingress rules whose source is `0.0.0.0/0` or `::/0`, on any port except public \
                web traffic (TCP 80 and 443 only), and security-group module calls whose shared \

@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::kit::network::{report_world_port, report_world_port_cfn, PortProtocols};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -25,7 +25,7 @@ pub static RULE: Rule = Rule {
         ],
         trivy: &["AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags ingress rules that open port 3389 (RDP, over TCP, UDP or all protocols) to `0.0.0.0/0` or \
                `::/0`, in security groups, security group rule resources and the security-group registry module.",

@@ -3,7 +3,7 @@ use crate::kit::network::{cfn_narrow_world_fix, cfn_sg_rules};
 use crate::kit::network::{ingress_rules, is_world_cidr, narrow_world_fix};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::value::format_number;
 
@@ -23,7 +23,7 @@ pub static RULE: Rule = Rule {
         kics: &["381c3f2a-ef6f-4eff-99f7-b169cda3422c", "494b03d3-bf40-4464-8524-7c56ad0700ed"],
         trivy: &["AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags security group ingress rules open to `0.0.0.0/0` or `::/0` (TCP, UDP or all protocols) whose \
                port range covers a well-known sensitive service: remote administration (SSH, Telnet, RDP, VNC, \

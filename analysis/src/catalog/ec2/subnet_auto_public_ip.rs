@@ -4,7 +4,7 @@ use crate::fix::Fix;
 use crate::kit::ec2::module_major_version;
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use crate::value::Value;
@@ -25,7 +25,7 @@ pub static RULE: Rule = Rule {
         kics: &["b3de4e4c-14be-4159-b99d-9ad194365e4c", "52f04a44-6bfa-4c41-b1d3-4ae99a2de05c"],
         trivy: &["AVD-AWS-0164", "aws-ec2-no-public-ip-subnet"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_subnet` resources with `map_public_ip_on_launch = true`, and VPC registry module calls that \
                set it to `true`, or leave it to the module's default (`true` before v5) while creating public \

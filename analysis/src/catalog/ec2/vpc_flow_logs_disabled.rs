@@ -3,7 +3,7 @@ use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::{is_registry_module, Resource, TfContext};
 use crate::terraform::edit;
 use crate::terraform::model::{Expr, ExprKind, Step};
@@ -25,7 +25,7 @@ pub static RULE: Rule = Rule {
         kics: &["f6d299d2-21eb-41cc-b1e1-fe12d857500b", "f83121ea-03da-434f-9277-9cd247ab3047"],
         trivy: &["AVD-AWS-0178", "aws-ec2-require-vpc-flow-logs-for-all-vpcs"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_vpc` and `aws_default_vpc` resources that no `aws_flow_log` of the configuration attaches \
                to, `aws_flow_log` resources attached to nothing (no VPC, subnet, interface or transit gateway), and \

@@ -1,7 +1,7 @@
 use crate::cloudformation::check::CfnContext;
 use crate::kit::resource_policy::{check_cfn_policy_prop, check_policy_attr};
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -21,7 +21,7 @@ pub static RULE: Rule = Rule {
         kics: &["e86e26fc-489e-44f0-9bcd-97305e4ba69a", "75be209d-1948-41f6-a8c8-e22dd0121134"],
         trivy: &["AVD-AWS-0032", "aws-ecr-no-public-access"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_ecr_repository_policy` policies (and the `repository_policy` input of \
                `terraform-aws-modules/ecr`) with an `Allow` statement whose principal is `\"*\"` or \

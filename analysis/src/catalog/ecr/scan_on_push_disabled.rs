@@ -3,7 +3,7 @@ use crate::cloudformation::edit as cfn_edit;
 use crate::cloudformation::tree::NodeKind;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 use crate::value::Value;
@@ -26,7 +26,7 @@ pub static RULE: Rule = Rule {
         kics: &["9630336b-3fed-4096-8173-b9afdfe346a7", "9025b2b3-e554-4842-ba87-db7aeec36d35"],
         trivy: &["AVD-AWS-0030", "aws-ecr-enable-image-scans"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags ECR repositories without `image_scanning_configuration { scan_on_push = true }` (or the \
                `terraform-aws-modules/ecr` input `repository_image_scan_on_push = false`), unless an \

@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use serde_json::json;
@@ -23,7 +23,7 @@ pub static RULE: Rule = Rule {
         kics: &["d1846b12-20c5-4d45-8798-fc35b79268eb", "33f41d31-86b1-46a4-81f7-9c9a671f59ac"],
         trivy: &["AVD-AWS-0031", "aws-ecr-enforce-immutable-repository"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags ECR repositories whose `image_tag_mutability` is absent (the provider default is `MUTABLE`), \
                `MUTABLE` or `MUTABLE_WITH_EXCLUSION`; for `terraform-aws-modules/ecr` (default `IMMUTABLE`), an \

@@ -3,7 +3,7 @@ use crate::kit::setting::{check_bool, BoolCheck};
 use crate::kit::setting::{check_cfn_bool, CfnBoolCheck};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -21,7 +21,7 @@ pub static RULE: Rule = Rule {
         kics: &["48207659-729f-4b5c-9402-f884257d794f", "2ff8e83c-90e1-4d68-a300-6d652112e622"],
         trivy: &["AVD-AWS-0037", "aws-efs-enable-at-rest-encryption"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_efs_file_system` resources whose `encrypted` is `false` or not set (the provider's default \
                is unencrypted).",

@@ -4,7 +4,7 @@ use crate::cloudformation::tree::NodeKind;
 use crate::fix::Fix;
 use crate::kit::eks;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use serde_json::json;
@@ -25,7 +25,7 @@ pub static RULE: Rule = Rule {
         kics: &["37304d3f-f852-40b8-ae3f-725e87a7cedf", "66f130d9-b81d-4e8e-9b08-da74b9c891df"],
         trivy: &["AVD-AWS-0038", "aws-eks-enable-control-plane-logging"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_eks_cluster` resources whose `enabled_cluster_log_types` is absent or misses one of `api`, \
                `audit`, `authenticator`, `controllerManager`, `scheduler`; for `terraform-aws-modules/eks`, the \

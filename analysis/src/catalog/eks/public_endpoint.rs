@@ -6,7 +6,7 @@ use crate::kit::eks;
 use crate::kit::lifecycle::module_major;
 use crate::kit::network::is_world_cidr;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 use crate::terraform::model::Attribute;
@@ -36,7 +36,7 @@ pub static RULE: Rule = Rule {
             "aws-eks-no-public-cluster-access-to-cidr",
         ],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_eks_cluster` resources whose `vpc_config` leaves `endpoint_public_access` on (the default) \
                with `public_access_cidrs` absent (the default is `0.0.0.0/0`) or containing a world CIDR, and \

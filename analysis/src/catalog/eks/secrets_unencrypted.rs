@@ -5,7 +5,7 @@ use crate::fix::Fix;
 use crate::kit::eks;
 use crate::kit::lifecycle::module_major;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 use crate::value::Value;
@@ -29,7 +29,7 @@ pub static RULE: Rule = Rule {
         kics: &["63ebcb19-2739-4d3f-aa5c-e8bbb9b85281"],
         trivy: &["AVD-AWS-0039", "aws-eks-encrypt-secrets"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_eks_cluster` resources without an `encryption_config` whose `resources` include \
                `\"secrets\"`, and `terraform-aws-modules/eks` calls that turn the module's encryption config off.",

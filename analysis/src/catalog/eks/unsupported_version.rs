@@ -3,7 +3,7 @@ use crate::cloudformation::tree::NodeKind;
 use crate::kit::eks;
 use crate::kit::lifecycle::{version_parts, Date};
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -23,7 +23,7 @@ pub static RULE: Rule = Rule {
                2026-11-26, 1.32 2026-03-23 / 2027-03-23, 1.33 2026-07-29 / 2027-07-29, 1.34 2026-12-02 / \
                2027-12-02, 1.35 2027-03-27 / 2028-03-27.",
     equivalents: Equivalents { checkov: &["CKV_AWS_339"], kics: &[], trivy: &[] },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_eks_cluster` resources (and `terraform-aws-modules/eks` calls) pinned to a Kubernetes \
                minor version whose EKS standard support has ended: it runs on paid extended support, or is past \

@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::fix::Fix;
 use crate::kit::elasticache;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 
@@ -22,7 +22,7 @@ pub static RULE: Rule = Rule {
         kics: &["76976de7-c7b1-4f64-a94f-90c1345914c2", "e4ee3903-9225-4b6a-bdfb-e62dbadef821"],
         trivy: &["AVD-AWS-0045", "aws-elasticache-enable-at-rest-encryption"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_elasticache_replication_group` resources with `at_rest_encryption_enabled = false`, or \
                without the attribute on Redis OSS (the API default is unencrypted for Redis OSS, encrypted for \

@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::fix::Fix;
 use crate::kit::elasticache;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 
@@ -18,7 +18,7 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS builds and tests the engine patches and applies them in the maintenance window when allowed. \
                Allowing it (or upgrading on one's own schedule) is the customer's duty.",
     equivalents: Equivalents { checkov: &["CKV_AWS_322"], kics: &[], trivy: &[] },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_elasticache_cluster` and `aws_elasticache_replication_group` resources with \
                `auto_minor_version_upgrade = false` (the default, `true`, is compliant).",

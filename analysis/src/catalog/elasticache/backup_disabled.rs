@@ -3,7 +3,7 @@ use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::kit::elasticache;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use serde_json::json;
@@ -25,7 +25,7 @@ pub static RULE: Rule = Rule {
         kics: &["8fdb08a0-a868-4fdf-9c27-ccab0237f1ab"],
         trivy: &["AVD-AWS-0050", "aws-elasticache-enable-backup-retention"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags Redis OSS and Valkey `aws_elasticache_cluster` and `aws_elasticache_replication_group` \
                resources whose `snapshot_retention_limit` is absent (default 0) or 0; Memcached, which cannot \

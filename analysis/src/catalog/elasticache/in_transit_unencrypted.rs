@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::fix::Fix;
 use crate::kit::elasticache;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 
@@ -22,7 +22,7 @@ pub static RULE: Rule = Rule {
         kics: &["1afbb3fa-cf6c-4a3d-b730-95e9f4df343e", "3b02569b-fc6f-4153-b3a3-ba91022fed68"],
         trivy: &["AVD-AWS-0051", "aws-elasticache-enable-in-transit-encryption"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_elasticache_replication_group` resources without `transit_encryption_enabled = true` (the \
                default is off), and clusters that set it to `false`.",

@@ -4,7 +4,7 @@ use crate::fix::Fix;
 use crate::kit::elasticache;
 use crate::kit::lifecycle::Date;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use serde_json::json;
@@ -23,7 +23,7 @@ pub static RULE: Rule = Rule {
                Extended Support runs to 2029-01-31, per the ElastiCache Extended Support documentation) and \
                enrols such caches in paid Extended Support automatically. Upgrading is the customer's duty.",
     equivalents: Equivalents { checkov: &[], kics: &[], trivy: &[] },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags Redis OSS `aws_elasticache_cluster` and `aws_elasticache_replication_group` resources pinned \
                to `engine_version` 4.x or 5.x once their ElastiCache standard support has ended (2026-01-31): they \

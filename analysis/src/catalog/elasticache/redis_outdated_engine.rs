@@ -3,7 +3,7 @@ use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::kit::elasticache;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use serde_json::json;
@@ -21,7 +21,7 @@ pub static RULE: Rule = Rule {
                Choosing a supported version and upgrading is the customer's duty (see the ElastiCache 'Redis \
                OSS versions end of life schedule').",
     equivalents: Equivalents { checkov: &[], kics: &["254c932d-e3bf-44b2-bc9d-eb5fdb09f8d4"], trivy: &[] },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags Redis OSS `aws_elasticache_cluster` and `aws_elasticache_replication_group` resources whose \
                `engine_version` is below 4.0.10: the 2.x and 3.x versions, past their ElastiCache end of life \

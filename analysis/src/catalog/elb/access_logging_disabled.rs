@@ -4,7 +4,7 @@ use crate::fix::{Edit, Fix};
 use crate::kit::elb::{cfn_lb_type_is, cfn_require_lb_attribute};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::{is_registry_module, Resource, TfContext};
 use crate::terraform::edit;
 
@@ -28,7 +28,7 @@ pub static RULE: Rule = Rule {
         ],
         trivy: &[],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags classic `aws_elb` resources without `access_logs` or with `enabled = false` in it; `aws_lb` / \
                `aws_alb` (application and network) without an `access_logs` block whose `enabled = true` (it \

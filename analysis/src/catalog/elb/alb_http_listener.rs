@@ -4,7 +4,7 @@ use crate::fix::{indent_unit, indentation_at, line_ending, Edit, Fix};
 use crate::kit::elb::listener_protocol;
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::{is_registry_module, Resource, TfContext};
 use crate::terraform::edit;
 use crate::terraform::model::ExprKind;
@@ -30,7 +30,7 @@ pub static RULE: Rule = Rule {
         ],
         trivy: &["AVD-AWS-0054", "aws-elb-http-not-used"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what:
             "Flags `aws_lb_listener` / `aws_alb_listener` resources that serve HTTP (explicitly, or by default on an \

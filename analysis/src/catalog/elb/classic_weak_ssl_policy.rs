@@ -3,7 +3,7 @@ use crate::cloudformation::edit as cfn_edit;
 use crate::fix::{Edit, Fix};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 
 pub static RULE: Rule = Rule {
@@ -28,7 +28,7 @@ pub static RULE: Rule = Rule {
         ],
         trivy: &[],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_load_balancer_policy` resources of type `SSLNegotiationPolicyType` that enable an insecure \
                protocol (SSLv2, SSLv3, TLS 1.0, TLS 1.1) or a weak or non-standard cipher (RC4, DES/3DES, MD5, \

@@ -3,7 +3,7 @@ use crate::fix::Fix;
 use crate::kit::elb::cfn_require_lb_attribute;
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 
@@ -19,7 +19,7 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS keeps the load balancer highly available across zones, but deletes it on any authorised \
                request unless deletion protection is on. Turning it on is the customer's setting.",
     equivalents: Equivalents { checkov: &["CKV_AWS_150"], kics: &["afecd1f1-6378-4f7e-bb3b-60c35801fdd4"], trivy: &[] },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_lb` / `aws_alb` resources (application, network or gateway) and alb registry module calls \
                whose `enable_deletion_protection` is absent (off by default) or `false`.",

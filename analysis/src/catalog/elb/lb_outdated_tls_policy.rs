@@ -1,6 +1,6 @@
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 
@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
         kics: &[],
         trivy: &["AVD-AWS-0047", "aws-elb-use-secure-tls-policy"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_lb_listener` / `aws_alb_listener` resources with protocol `HTTPS` or `TLS` whose \
                `ssl_policy` is absent (the API then applies `ELBSecurityPolicy-2016-08`, which accepts TLS 1.0) or \

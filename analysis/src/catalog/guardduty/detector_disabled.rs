@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use serde_json::json;
@@ -25,7 +25,7 @@ pub static RULE: Rule = Rule {
         kics: &["704dadd3-54fc-48ac-b6a0-02f170011473", "a25cd877-375c-4121-a640-730929936fac"],
         trivy: &[],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_guardduty_detector` resources with `enable = false`, and organization configurations that \
                do not enable GuardDuty for member accounts (`auto_enable_organization_members = \"NONE\"` or \

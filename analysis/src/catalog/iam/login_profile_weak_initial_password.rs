@@ -1,6 +1,6 @@
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use crate::value::format_number;
@@ -18,7 +18,7 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS asks for a new password at first sign-in only when the login profile requires a reset; IAM's \
                API default is not to. Requiring it, and generating a long password, is the customer's duty.",
     equivalents: Equivalents { checkov: &[], kics: &["b592ffd4-0577-44b6-bd35-8c5ee81b5918"], trivy: &[] },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_iam_user_login_profile` resources whose generated password is shorter than 14 characters \
                (`password_length`, 20 by default) or that do not set `password_reset_required = true`.",

@@ -1,6 +1,6 @@
 use crate::kit::password_policy::{check_setting, Bound};
 use crate::responsibility::Row;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::value::format_number;
 
@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
         kics: &["ce60d060-efb8-4bfd-9cf7-ff8945d00d90"],
         trivy: &["AVD-AWS-0062", "aws-iam-set-max-password-age"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_iam_account_password_policy` without `max_password_age` (passwords never expire) or with a \
                value above 90 days (CIS AWS Foundations 1.11 in its earlier versions).",

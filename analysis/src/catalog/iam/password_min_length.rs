@@ -1,6 +1,6 @@
 use crate::kit::password_policy::{check_setting, Bound};
 use crate::responsibility::Row;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::value::format_number;
 
@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
         kics: &["1bc1c685-e593-450e-88fb-19db4c82aa1d"],
         trivy: &["AVD-AWS-0063", "aws-iam-set-minimum-password-length"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_iam_account_password_policy` without `minimum_password_length`, or with a value below 14 \
                (CIS AWS Foundations 1.8).",

@@ -1,6 +1,6 @@
 use crate::kit::password_policy::{check_setting, Bound};
 use crate::responsibility::Row;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::value::format_number;
 
@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
         kics: &["89806cdc-9c2e-4bd1-a0dc-53f339bcfb2a"],
         trivy: &["AVD-AWS-0056", "aws-iam-no-password-reuse"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_iam_account_password_policy` without `password_reuse_prevention`, or with fewer than 24 \
                remembered passwords.",

@@ -1,6 +1,6 @@
 use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::value::Value;
 
@@ -25,7 +25,7 @@ pub static RULE: Rule = Rule {
         ],
         trivy: &["AVD-AWS-0143", "aws-iam-no-user-attached-policies"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags inline user policies (`aws_iam_user_policy`), managed policy attachments to users \
                (`aws_iam_user_policy_attachment`, `aws_iam_policy_attachment` with `users`) and the exclusive \

@@ -3,7 +3,7 @@ use crate::kit::policy_sites::{policy_sites, SiteKind};
 use crate::kit::policy_sites_cfn::{cfn_managed_policy_arns, cfn_policy_sites};
 use crate::policy::{is_full_wildcard, Statement};
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::value::Value;
 
@@ -32,7 +32,7 @@ pub static RULE: Rule = Rule {
         ],
         trivy: &["AVD-AWS-0057", "aws-iam-no-policy-wildcards"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags IAM policies with an `Allow` statement whose `Action` is `*` and whose `Resource` is `*` (inline \
                and managed policies, role inline policies, SSO permission sets, policy documents, and trust policies \

@@ -3,7 +3,7 @@ use crate::kit::policy_sites::{policy_sites, SiteKind};
 use crate::kit::policy_sites_cfn::cfn_policy_sites;
 use crate::policy::{is_full_wildcard, Statement};
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -31,7 +31,7 @@ pub static RULE: Rule = Rule {
         kics: &["e39bee8c-fe54-4a3f-824d-e5e2d1cca40a"],
         trivy: &["AVD-AWS-0057", "aws-iam-no-policy-wildcards"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags identity policies (and policy documents without principals) with an `Allow` statement on \
                `Resource = \"*\"` whose actions include a service-wide wildcard (`s3:*`, `kms:*`), an IAM write \

@@ -3,7 +3,7 @@ use crate::kit::policy_sites::{policy_sites, SiteKind};
 use crate::kit::policy_sites_cfn::cfn_policy_sites;
 use crate::policy::{Policy, Statement};
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -24,7 +24,7 @@ pub static RULE: Rule = Rule {
         kics: &["12b7e704-37f0-4d1e-911a-44bf60c48c21", "f80e3aa7-7b34-4185-954e-440a6894dde6"],
         trivy: &[],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags role trust policies (`assume_role_policy`, CloudFormation `AssumeRolePolicyDocument`) with an \
                `Allow` statement and no `Condition` whose AWS principal is `*` (anyone) or a whole account (`:root`, \

@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use serde_json::json;
@@ -26,7 +26,7 @@ pub static RULE: Rule = Rule {
         kics: &["970d224d-b42a-416b-81f9-8f4dfe70c4bc", "4c137350-7307-4803-8c04-17c09a7a9fcf"],
         trivy: &["AVD-AWS-0141", "aws-iam-no-root-access-keys"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_iam_access_key` resources for the user `root` whose `status` is `Active` (the default).",
         fix: "Remove the key and give the automation a role (or an IAM user with least privilege); as a stop-gap, \

@@ -1,6 +1,6 @@
 use crate::policy::{Policy, Statement};
 use crate::responsibility::Row;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::eval::UNKNOWN_PART;
 
@@ -22,7 +22,7 @@ pub static RULE: Rule = Rule {
         kics: &["b5681959-6c09-4f55-b42b-c40fa12d03ec", "3ddfa124-6407-4845-a501-179f90c65097"],
         trivy: &["AVD-AWS-0123", "aws-iam-enforce-group-mfa", "AVD-AWS-0145", "aws-iam-enforce-user-mfa"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what:
             "Flags `aws_iam_user_policy` and `aws_iam_group_policy` policies with an `Allow` statement that does not \

@@ -1,7 +1,7 @@
 use crate::cloudformation::check::CfnContext;
 use crate::policy::{Policy, Statement};
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -17,7 +17,7 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS enforces the key policy you write and keeps the key material in HSMs that no one, AWS \
                included, can export. Who may use and manage the key is decided by the customer's key policy alone.",
     equivalents: Equivalents { checkov: &["CKV_AWS_33"], kics: &["f6049677-ec4a-43af-8779-5190b6d03cba"], trivy: &[] },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags KMS key policies (`aws_kms_key` and `aws_kms_key_policy` `policy`, CloudFormation `KeyPolicy`) \
                with an `Allow` statement whose principal is `*` (or `{\"AWS\": \"*\"}`) and that has no `Condition` \

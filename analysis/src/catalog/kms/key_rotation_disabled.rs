@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use serde_json::json;
@@ -29,7 +29,7 @@ pub static RULE: Rule = Rule {
         ],
         trivy: &["AVD-AWS-0065", "aws-kms-auto-rotate-keys"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags enabled symmetric `aws_kms_key` resources without `enable_key_rotation = true` (the provider's \
                default is off), and asymmetric or HMAC keys that ask for rotation, which KMS does not support.",

@@ -3,7 +3,7 @@ use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::kit::lifecycle::Date;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 use serde_json::json;
@@ -27,7 +27,7 @@ pub static RULE: Rule = Rule {
                listed: AWS keeps patching them past Amazon Linux 2's end of life (2026-06-30) until dates this \
                table does not yet carry.",
     equivalents: Equivalents { checkov: &["CKV_AWS_363"], kics: &[], trivy: &[] },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_lambda_function` runtimes (also the `runtime` input of `terraform-aws-modules/lambda` and \
                `aws_lambda_layer_version.compatible_runtimes`; in templates, `AWS::Lambda::Function` and AWS SAM \

@@ -1,6 +1,6 @@
 use crate::cloudformation::check::CfnContext;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
         kics: &["e08ed7eb-f3ef-494d-9d22-2e3db756a347", "1d6e16f1-5d8a-4379-bfb3-2dadd38ed5a7"],
         trivy: &["AVD-AWS-0067", "aws-lambda-restrict-source-arn"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_lambda_permission` resources whose `principal` is `\"*\"`, unless `principal_org_id` \
                restricts it to an AWS Organization.",

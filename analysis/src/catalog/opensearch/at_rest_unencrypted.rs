@@ -1,7 +1,7 @@
 use crate::cloudformation::check::CfnContext;
 use crate::kit::opensearch;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -21,7 +21,7 @@ pub static RULE: Rule = Rule {
         kics: &["24e16922-4330-4e9d-be8a-caa90299466a", "86a248ab-0e01-4564-a82a-878303e253bb"],
         trivy: &["AVD-AWS-0048", "aws-elastic-search-enable-domain-encryption"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_opensearch_domain` and `aws_elasticsearch_domain` resources without an `encrypt_at_rest` \
                block, or with `enabled = false` in it.",

@@ -4,7 +4,7 @@ use crate::cloudformation::tree::NodeKind;
 use crate::fix::Fix;
 use crate::kit::opensearch;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use serde_json::json;
@@ -30,7 +30,7 @@ pub static RULE: Rule = Rule {
             "aws-elastic-search-use-secure-tls-policy",
         ],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_opensearch_domain` and `aws_elasticsearch_domain` resources without a \
                `domain_endpoint_options` block (the API default does not enforce HTTPS), with `enforce_https = \

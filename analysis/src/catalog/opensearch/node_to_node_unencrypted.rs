@@ -1,7 +1,7 @@
 use crate::cloudformation::check::CfnContext;
 use crate::kit::opensearch;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
         kics: &["967eb3e6-26fc-497d-8895-6428beb6e8e2"],
         trivy: &["AVD-AWS-0043", "aws-elastic-search-enable-in-transit-encryption"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_opensearch_domain` and `aws_elasticsearch_domain` resources without a \
                `node_to_node_encryption` block, or with `enabled = false` in it.",

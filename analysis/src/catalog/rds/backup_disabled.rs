@@ -5,7 +5,7 @@ use crate::kit::rds;
 use crate::kit::setting;
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use crate::value::Value;
@@ -32,7 +32,7 @@ pub static RULE: Rule = Rule {
         ],
         trivy: &["AVD-AWS-0077", "aws-rds-specify-backup-retention"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_db_instance`, `aws_rds_cluster` and rds module calls whose `backup_retention_period` is \
                `0` (automated backups off) or not set (AWS keeps automated backups for 1 day only). Read replicas, \

@@ -2,7 +2,7 @@ use crate::fix::Fix;
 use crate::kit::rds::{self, CLUSTER, INSTANCE};
 use crate::kit::setting;
 use crate::responsibility::Row;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 
@@ -18,7 +18,7 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS stores snapshots durably and encrypts them exactly when their source is encrypted. \
                Encrypting the source database (or copying the snapshot with a KMS key) is the customer's duty.",
     equivalents: Equivalents { checkov: &["CKV_AWS_146"], kics: &["656880aa-1388-488f-a6d4-8f73c23149b2"], trivy: &[] },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_db_cluster_snapshot` (and `aws_db_snapshot`) resources whose source `aws_rds_cluster` \
                (`aws_db_instance`) in the same module has unencrypted storage: a snapshot always has the encryption \

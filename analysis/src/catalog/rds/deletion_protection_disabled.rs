@@ -4,7 +4,7 @@ use crate::kit::setting;
 use crate::kit::setting::BoolCheck;
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -22,7 +22,7 @@ pub static RULE: Rule = Rule {
         kics: &["2c161e58-cb52-454f-abea-6470c37b5e6e"],
         trivy: &["AVD-AWS-0177", "aws-rds-enable-deletion-protection", "AVD-AWS-0343"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_db_instance`, `aws_rds_cluster` and rds / rds-aurora module calls whose \
                `deletion_protection` is `false` or not set (the default is `false`). Aurora cluster members are \

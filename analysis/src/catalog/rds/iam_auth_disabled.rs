@@ -5,7 +5,7 @@ use crate::kit::setting::BoolCheck;
 use crate::kit::versions;
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::value::Value;
 
@@ -25,7 +25,7 @@ pub static RULE: Rule = Rule {
         kics: &["88fd05e0-ac0e-43d2-ba6d-fc0ba60ae1a6", "9fcd0a0a-9b6f-4670-a215-d94e6bf3f184"],
         trivy: &["AVD-AWS-0176", "aws-rds-enable-iam-auth"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_db_instance`, `aws_rds_cluster` and rds module calls of an engine that supports IAM \
                database authentication (MySQL, PostgreSQL, Aurora, MariaDB 10.6+) whose \

@@ -1,7 +1,7 @@
 use crate::fix::{Edit, Fix};
 use crate::kit::rds;
 use crate::responsibility::Row;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use crate::value::Value;
@@ -22,7 +22,7 @@ pub static RULE: Rule = Rule {
         kics: &["8d7f7b8c-6c7c-40f8-baa6-62006c6c7b56"],
         trivy: &[],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_db_instance`, `aws_rds_cluster` and rds / rds-aurora module calls whose \
                `enabled_cloudwatch_logs_exports` is not set or empty. Aurora cluster members (the cluster exports) \

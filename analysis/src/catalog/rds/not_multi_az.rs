@@ -4,7 +4,7 @@ use crate::kit::setting;
 use crate::kit::setting::BoolCheck;
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -19,7 +19,7 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS runs the standby and performs the failover, for instances where the customer asked for \
                Multi-AZ. Choosing the availability the workload needs is the customer's duty.",
     equivalents: Equivalents { checkov: &["CKV_AWS_157"], kics: &[], trivy: &[] },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_db_instance` and rds module calls whose `multi_az` is `false` or not set (the default is \
                `false`). Aurora members, read replicas and engines without Multi-AZ (SQL Server Express and Web) \

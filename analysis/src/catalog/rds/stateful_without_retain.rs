@@ -3,7 +3,7 @@ use crate::cloudformation::edit as cfn_edit;
 use crate::cloudformation::CfnResource;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity};
 use serde_json::json;
 
 /// Resources that hold data, and whether CloudFormation can snapshot them on deletion.
@@ -61,7 +61,7 @@ pub static RULE: Rule = Rule {
                `DeletionPolicy` says `Retain` (or `Snapshot` where the service supports it), and snapshots only \
                RDS instances and clusters by default. Deciding what must outlive the stack is the customer's duty.",
     equivalents: Equivalents { checkov: &[], kics: &[], trivy: &[] },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what:
             "Flags CloudFormation resources that hold data (S3 buckets, DynamoDB tables including SAM simple tables, \

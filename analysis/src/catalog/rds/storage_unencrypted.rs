@@ -5,7 +5,7 @@ use crate::kit::setting::BoolCheck;
 use crate::kit::versions;
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -35,7 +35,7 @@ pub static RULE: Rule = Rule {
             "aws-rds-encrypt-cluster-storage-data",
         ],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_db_instance`, `aws_rds_cluster` and rds / rds-aurora module calls without \
                `storage_encrypted = true` (the provider's default is unencrypted; the rds module encrypts by default \

@@ -4,7 +4,7 @@ use crate::kit::setting::{check_bool, BoolCheck};
 use crate::kit::setting::{check_cfn_bool, CfnBoolCheck};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
                since January 2025, but AWS provider versions before 6 send `publicly_accessible = true` when \
                the attribute is left out. Choosing the cluster's exposure is the customer's duty.",
     equivalents: Equivalents { checkov: &["CKV_AWS_87"], kics: &["af173fde-95ea-4584-b904-bb3923ac4bda"], trivy: &[] },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_redshift_cluster` resources with `publicly_accessible = true`, or without \
                `publicly_accessible` unless the configuration requires AWS provider 6 or later (older providers \

@@ -4,7 +4,7 @@ use crate::kit::setting::{check_bool, BoolCheck};
 use crate::kit::setting::{check_cfn_bool, CfnBoolCheck};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -23,7 +23,7 @@ pub static RULE: Rule = Rule {
         kics: &["cfdcabb0-fc06-427c-865b-c59f13e898ce"],
         trivy: &["AVD-AWS-0084", "aws-redshift-encryption-customer-key"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_redshift_cluster` resources with `encrypted = false`, or without `encrypted` unless the \
                configuration requires AWS provider 6 or later (older providers defaulted to unencrypted). \

@@ -4,7 +4,7 @@ use crate::kit::setting::{check_bool, BoolCheck};
 use crate::kit::setting::{check_cfn_bool, CfnBoolCheck};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -18,7 +18,7 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS builds the new engine versions and applies them in the maintenance window, but only where the \
                customer allows it. Allowing it is the customer's duty.",
     equivalents: Equivalents { checkov: &["CKV_AWS_141"], kics: &[], trivy: &[] },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_redshift_cluster` resources with `allow_version_upgrade = false`.",
         fix: "Set `allow_version_upgrade = true` (the default) and choose a `preferred_maintenance_window`.",

@@ -8,7 +8,7 @@ use crate::kit::s3;
 use crate::kit::versions;
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 use serde_json::json;
@@ -30,7 +30,7 @@ pub static RULE: Rule = Rule {
         kics: &["f861041c-8c9f-4156-acfc-5e6e524f5884", "4552b71f-0a2a-4bc4-92dd-ed7ec1b4674c"],
         trivy: &["AVD-AWS-0089", "aws-s3-enable-bucket-logging"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags S3 buckets (resources and s3-bucket module calls) without server access logging: no legacy \
                `logging` block, no `aws_s3_bucket_logging` for the bucket, no module `logging` input. Buckets that \

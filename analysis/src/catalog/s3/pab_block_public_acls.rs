@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::kit::s3_pab::{self, Exposure, Flag};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -23,7 +23,7 @@ pub static RULE: Rule = Rule {
         kics: &["d0cc8694-fcad-43ff-ac86-32331d7e867f", "48f100d9-f499-4c6d-b2b8-deafe47ffb26"],
         trivy: &["AVD-AWS-0086", "aws-s3-block-public-acls"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags public access blocks (bucket, account, or s3-bucket module inputs) whose `block_public_acls` \
                is `false` or left to the provider default `false`, and buckets with a public ACL that have no \

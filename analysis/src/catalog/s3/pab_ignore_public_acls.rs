@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::kit::s3_pab::{self, Exposure, Flag};
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -21,7 +21,7 @@ pub static RULE: Rule = Rule {
         kics: &["4fa66806-0dd9-4f8d-9480-3174d39c7c91", "6c8d51af-218d-4bfb-94a9-94eabaa0703a"],
         trivy: &["AVD-AWS-0091", "aws-s3-ignore-public-acls"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags public access blocks (bucket, account, or s3-bucket module inputs) whose `ignore_public_acls` \
                is `false` or left to the provider default `false`, and buckets with a public ACL that have no \

@@ -2,7 +2,7 @@ use crate::fix::{indentation_at, line_ending, Edit, Fix};
 use crate::kit::s3::{self, PolicySite, BUCKET};
 use crate::policy::Policy;
 use crate::responsibility::Row;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use crate::terraform::model::{ExprKind, Step};
@@ -19,7 +19,7 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS serves every S3 endpoint over both HTTP and HTTPS and encrypts the transport only when the \
                client uses HTTPS. Refusing plain HTTP is the customer's duty, written in the bucket policy.",
     equivalents: Equivalents { checkov: &["CKV_AWS_379"], kics: &["4bc4dd4c-7d8d-405e-a0fb-57fa4c31b4d9"], trivy: &[] },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags bucket policies (`aws_s3_bucket_policy`, the legacy `aws_s3_bucket.policy`, the s3-bucket \
                module's `policy`) without a `Deny` statement on `aws:SecureTransport = false`, unless every `Allow` \

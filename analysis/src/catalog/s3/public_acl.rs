@@ -6,7 +6,7 @@ use crate::cloudformation::edit as cfn_edit;
 use crate::fix::{line_end, line_start, Edit, Fix};
 use crate::kit::s3;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 use crate::text::TextRange;
@@ -34,7 +34,7 @@ pub static RULE: Rule = Rule {
         kics: &["38c5ee0d-7f22-4260-ab72-5073048df100", "219f4c95-aa50-44e0-97de-cf71f4641170"],
         trivy: &["AVD-AWS-0092", "aws-s3-no-public-access-with-acl"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags S3 buckets whose ACL lets anyone read them: the canned ACL `public-read` (`PublicRead` in \
                CloudFormation), or a READ grant to the `AllUsers` group, on the bucket, in an `aws_s3_bucket_acl` \
@@ -78,7 +78,7 @@ pub static WRITE_RULE: Rule = Rule {
         kics: &["38c5ee0d-7f22-4260-ab72-5073048df100", "07dda8de-d90d-469e-9b37-1aca53526ced"],
         trivy: &["AVD-AWS-0092", "aws-s3-no-public-access-with-acl"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags S3 buckets whose ACL lets anyone write to them: the canned ACL `public-read-write` \
                (`PublicReadWrite` in CloudFormation), or a WRITE or FULL_CONTROL grant to the `AllUsers` or \
@@ -122,7 +122,7 @@ pub static AUTHENTICATED_RULE: Rule = Rule {
         kics: &["57b9893d-33b1-4419-bcea-a717ea87e139", "835d5497-a526-4aea-a23f-98a9afd1635f"],
         trivy: &["AVD-AWS-0092", "aws-s3-no-public-access-with-acl"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags S3 buckets whose ACL lets any AWS account read them: the canned ACL `authenticated-read` \
                (`AuthenticatedRead` in CloudFormation), or a READ grant to the `AuthenticatedUsers` group.",

@@ -8,7 +8,7 @@ use crate::kit::setting::set_cfn_path;
 use crate::kit::versions;
 use crate::responsibility::Row;
 use crate::rule::CfnMatcher;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 use crate::terraform::view::Config;
@@ -30,7 +30,7 @@ pub static RULE: Rule = Rule {
         kics: &["568a4d22-3517-44a6-a7ad-6a7eed88722c", "a227ec01-f97a-4084-91a4-47b350c1db54"],
         trivy: &["AVD-AWS-0090", "aws-s3-enable-versioning"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags S3 buckets (resources and s3-bucket module calls) with versioning off or never turned on, and \
                `aws_s3_bucket_versioning` resources whose status is not `Enabled`.",

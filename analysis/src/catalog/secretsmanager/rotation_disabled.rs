@@ -1,6 +1,6 @@
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::{is_registry_module, Resource, TfContext};
 use crate::terraform::edit;
 use crate::terraform::model::ExprKind;
@@ -19,7 +19,7 @@ pub static RULE: Rule = Rule {
                Redshift and DocumentDB credentials and through a Lambda function for others. Setting up rotation \
                (and the function) is the customer's duty: a secret is never rotated by default.",
     equivalents: Equivalents { checkov: &["CKV2_AWS_57", "CKV_AWS_304"], kics: &[], trivy: &[] },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_secretsmanager_secret` resources that no `aws_secretsmanager_secret_rotation` rotates (nor \
                the legacy inline `rotation_rules`), rotations scheduled less often than every 90 days, and \

@@ -1,7 +1,7 @@
 use crate::cloudformation::check::CfnContext;
 use crate::kit::resource_policy::{check_cfn_policy_prop, check_policy_attr};
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
         kics: &["b26d2b7e-60f6-413d-a3a1-a57db24aa2b3", "ae53ce91-42b5-46bf-a84f-9a13366a4f13"],
         trivy: &[],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags SNS topic policies (`aws_sns_topic.policy`, `aws_sns_topic_policy`) with an `Allow` statement \
                whose principal is `\"*\"` or `{\"AWS\": \"*\"}`, unless a condition pins the caller's account or \

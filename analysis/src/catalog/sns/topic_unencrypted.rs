@@ -2,7 +2,7 @@ use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use crate::value::Value;
@@ -24,7 +24,7 @@ pub static RULE: Rule = Rule {
         kics: &["28545147-2fc6-42d5-a1f9-cf226658e591", "9d13b150-a2ab-42a1-b6f4-142e41f81e52"],
         trivy: &["AVD-AWS-0095", "aws-sns-enable-topic-encryption"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags SNS topics (and `terraform-aws-modules/sns` calls) without a `kms_master_key_id`, or with an \
                empty one.",

@@ -3,7 +3,7 @@ use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::kit::lifecycle::module_major;
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use crate::value::Value;
@@ -29,7 +29,7 @@ pub static RULE: Rule = Rule {
         kics: &["6e8849c1-3aa7-40e3-9063-b85ee300f29f", "12726829-93ed-4d51-9cbe-13423f4299e1"],
         trivy: &["AVD-AWS-0096", "aws-sqs-enable-queue-encryption"],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags SQS queues (and `terraform-aws-modules/sqs` calls) that turn SSE-SQS off, set an empty KMS key, \
                or declare neither `sqs_managed_sse_enabled = true` nor a `kms_master_key_id`.",

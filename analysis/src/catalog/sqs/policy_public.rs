@@ -1,7 +1,7 @@
 use crate::cloudformation::check::CfnContext;
 use crate::kit::resource_policy::{check_cfn_policy_prop, check_policy_attr};
 use crate::responsibility::Row;
-use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -21,7 +21,7 @@ pub static RULE: Rule = Rule {
         kics: &["730675f9-52ed-49b6-8ead-0acb5dd7df7f", "abb06e5f-ef9a-4a99-98c6-376d396bfcdf"],
         trivy: &[],
     },
-    related: Equivalents::NONE,
+    related: Related::NONE,
     matcher: &Custom {
         what: "Flags SQS queue policies (`aws_sqs_queue.policy`, `aws_sqs_queue_policy`, the `policy` input of \
                `terraform-aws-modules/sqs`) with an `Allow` statement whose principal is `\"*\"` or `{\"AWS\": \"*\"}`, \
