@@ -104,6 +104,10 @@ fn the_direct_reader_mirrors_tree_sitter_quirks() {
         "a = \"$${literal} %%{literal} \\\"q\\\" \\u00e9\"\nb = 0x1F\nc = 1.5e3\nd = provider::aws::arn(x)\n",
         "a = b ? {\n  # inside\n  k = 1\n} : null\n",
         "a \"b\" c {\n  d {}\n  e { f = 1 }\n}\n",
+        // Operators and traversals, grouped as HCL groups them (tree-sitter's tree does not).
+        "a = !var.x.y\nb = x == y[0]\nc = -b.c[0]\nd = x.a + y.b * z - w\ne = f(x)[0].b\nf = -1[0]\n",
+        "a = (x ? 1 : 2) ? 3 : 4\nb = x > 1 && !y || z != \"a\"\nc = [1, 2][0]\nd = {a = 1}.a\ne = \"s\"[0]\n",
+        "a = [for k, v in m : v.x if k != \"a\"][0]\nb = merge(local.l...)\nc = x[*].y[0].z\nd = length(x) > 0 ? x[0] : null\n",
     ] {
         assert_eq!(compare(text, text, &mut parsers), Some(false), "declined: {text}");
     }

@@ -239,7 +239,7 @@ fn null_origin(field: Field) -> String {
                 .chain(steps.iter().map(|s| match s {
                     Step::Attr(a) => format!(".{a}"),
                     Step::Index(_) => "[…]".to_string(),
-                    Step::Splat => ".*".to_string(),
+                    Step::Splat(_) => ".*".to_string(),
                 }))
                 .collect();
             format!("`{name}` is null")

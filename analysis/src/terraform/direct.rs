@@ -6,14 +6,14 @@
 //!
 //! The reader gives exactly the model [`super::model::HclReader`] builds from tree-sitter's tree, quirks included
 //! (tree-sitter-hcl's scanner skips the whitespace at both ends of a template's literal text; newlines are not
-//! significant; `a ? b : c ? d : e` groups to the left), and declines (`None`) everything else: syntax errors,
+//! significant), and declines (`None`) everything else: syntax errors,
 //! and the few constructs where tree-sitter's tree depends on details not worth mirroring (a comment inside a
 //! conditional, a non-ASCII identifier). The caller then parses with tree-sitter, so a decline costs time, never
 //! a finding. `analysis/tests/hcl_reading.rs` holds the two readers equal over the whole corpus, and the hcl
 //! fuzz target over arbitrary text.
 
 use super::model::{heredoc_text, unescape, unescape_template_markers, Attribute, Block, Comment};
-use super::model::{Expr, ExprKind, Step, TemplatePart};
+use super::model::{BinaryOp, Expr, ExprKind, ForExpr, Step, TemplatePart};
 use crate::text::TextRange;
 
 /// What the reader gives for a file: its top-level blocks and attributes, and the comments a tree-sitter reading
@@ -250,83 +250,84 @@ impl<'a> Reader<'a> {
 
     // ---- expressions ----
 
-    /// A whole expression: a conditional or an operation.
+    /// A whole expression: an operation, or a conditional (grouped to the right, as HCL does).
     fn expression(&mut self) -> Option<Expr> {
         self.deeper()?;
-        let cond = self.operation()?;
+        let cond = self.operation(0)?;
         self.trivia()?;
-        // tree-sitter groups `a ? b : c ? d : e` as `(a ? b : c) ? d : e` (HCL the other way): mirrored.
-        let mut expr = cond;
-        while self.eat("?") {
+        let expr = if self.eat("?") {
             let yes = self.expression()?;
             self.expect(":")?;
-            let no = self.operation()?;
-            self.trivia()?;
+            let no = self.expression()?;
             // A comment between the parts would be one of the conditional's children in tree-sitter's tree.
-            if self.comment_within(expr.range.end, yes.range.start)
+            if self.comment_within(cond.range.end, yes.range.start)
                 || self.comment_within(yes.range.end, no.range.start)
             {
                 return None;
             }
-            let range = TextRange::new(expr.range.start, no.range.end);
-            expr = Expr { range, kind: ExprKind::Conditional(Box::new(expr), Box::new(yes), Box::new(no)) };
-        }
+            let range = TextRange::new(cond.range.start, no.range.end);
+            Expr { range, kind: ExprKind::Conditional(Box::new(cond), Box::new(yes), Box::new(no)) }
+        } else {
+            cond
+        };
         self.depth -= 1;
         Some(expr)
     }
 
-    /// Binary operations: never known, so only their extent matters (not their precedence).
-    fn operation(&mut self) -> Option<Expr> {
-        let first = self.unary()?;
-        let mut end = first.range.end;
+    /// Binary operations at or above precedence `min`, left-associative, as HCL groups them.
+    fn operation(&mut self, min: u8) -> Option<Expr> {
+        let mut left = self.unary()?;
         loop {
+            let before = self.pos;
             self.trivia()?;
             let len = match (self.peek(), self.peek_at(1)) {
                 (Some(b'&'), Some(b'&')) | (Some(b'|'), Some(b'|')) => 2,
                 (Some(b'=' | b'!' | b'<' | b'>'), Some(b'=')) => 2,
                 (Some(b'<'), Some(b'<')) => return None,
                 (Some(b'<' | b'>' | b'*' | b'/' | b'%' | b'+' | b'-'), _) => 1,
-                _ => break,
+                _ => {
+                    self.pos = before;
+                    break;
+                }
             };
+            let op = BinaryOp::from_token(&self.text[self.pos..self.pos + len])?;
+            if op.precedence() < min {
+                self.pos = before;
+                break;
+            }
             self.pos += len;
-            end = self.unary()?.range.end;
+            let right = self.operation(op.precedence() + 1)?;
+            // A comment inside an operation: tree-sitter's grouping around it is not worth mirroring.
+            if self.comment_within(left.range.end, right.range.start) {
+                return None;
+            }
+            let range = TextRange::new(left.range.start, right.range.end);
+            left = Expr { range, kind: ExprKind::Binary(op, Box::new(left), Box::new(right)) };
         }
-        if end == first.range.end {
-            return Some(first);
-        }
-        Some(Expr { range: TextRange::new(first.range.start, end), kind: ExprKind::Other })
+        Some(left)
     }
 
-    /// `-x`, `!x`: only `-<number>` and `!<bool>` are known.
+    /// `-x`, `!x` (a negated literal is a literal), or a term and its steps.
     fn unary(&mut self) -> Option<Expr> {
         let start = self.after_trivia()?;
         let op = match self.peek()? {
-            b'-' => '-',
-            b'!' if self.peek_at(1) != Some(b'=') => '!',
-            _ => return self.postfix().map(|(e, _)| e),
+            b'-' => "-",
+            b'!' if self.peek_at(1) != Some(b'=') => "!",
+            _ => return self.postfix(),
         };
         self.pos += 1;
         self.deeper()?;
-        self.trivia()?;
-        let (operand, literal_with_steps) = match self.peek()? {
-            b'-' | b'!' => (self.unary()?, false),
-            _ => self.postfix()?,
-        };
+        let operand = self.unary()?;
         self.depth -= 1;
-        // `-1[0]`: which of `-(1[0])` and `(-1)[0]` tree-sitter builds decides the model; declined.
-        if literal_with_steps || self.comment_within(start, operand.range.end) {
+        if self.comment_within(start, operand.range.end) {
             return None;
         }
-        let kind = match (op, operand.kind) {
-            ('-', ExprKind::Number(n)) => ExprKind::Number(-n),
-            ('!', ExprKind::Bool(b)) => ExprKind::Bool(!b),
-            _ => ExprKind::Other,
-        };
-        Some(Expr { range: TextRange::new(start, operand.range.end), kind })
+        let range = TextRange::new(start, operand.range.end);
+        Some(Expr { range, kind: super::model::unary(op, operand) })
     }
 
-    /// A primary expression and its traversal steps; also says whether a literal was followed by steps.
-    fn postfix(&mut self) -> Option<(Expr, bool)> {
+    /// A primary expression and its traversal steps.
+    fn postfix(&mut self) -> Option<Expr> {
         let (primary, root) = self.primary()?;
         let start = primary.range.start;
         let mut end = primary.range.end;
@@ -339,12 +340,10 @@ impl<'a> Reader<'a> {
                 break;
             } else if self.at(".*") {
                 self.pos += 2;
-                steps.push(Step::Splat);
-                self.splat_rest()?;
+                steps.push(Step::Splat(self.splat_rest()?));
             } else if self.at("[*]") {
                 self.pos += 3;
-                steps.push(Step::Splat);
-                self.splat_rest()?;
+                steps.push(Step::Splat(self.splat_rest()?));
             } else if self.at(".") {
                 self.pos += 1;
                 steps.push(self.dot_step()?);
@@ -360,17 +359,17 @@ impl<'a> Reader<'a> {
             end = self.pos;
         }
         if steps.is_empty() {
-            return Some((primary, false));
+            return Some(primary);
         }
         if self.comment_within(start, end) {
             return None;
         }
-        let literal = matches!(primary.kind, ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null);
+        let range = TextRange::new(start, end);
         let kind = match root {
             Some(root) => ExprKind::Traversal(root, steps),
-            None => ExprKind::Other,
+            None => ExprKind::Steps(Box::new(primary), steps),
         };
-        Some((Expr { range: TextRange::new(start, end), kind }, literal))
+        Some(Expr { range, kind })
     }
 
     /// After `.`: an attribute name or a legacy index (`.0`).
@@ -390,24 +389,27 @@ impl<'a> Reader<'a> {
         Some(Step::Attr(self.identifier()?.1.to_string()))
     }
 
-    /// The attributes and indexes a splat carries (tree-sitter keeps them inside the splat: not steps).
-    fn splat_rest(&mut self) -> Option<()> {
+    /// The attributes and indexes a splat carries (applied to each element; tree-sitter keeps them inside the
+    /// splat).
+    fn splat_rest(&mut self) -> Option<Vec<Step>> {
+        let mut steps = Vec::new();
         loop {
             let before = self.pos;
             self.trivia()?;
             if self.at(".*") || self.at("[*]") || self.at("...") {
                 self.pos = before;
-                return Some(());
+                return Some(steps);
             } else if self.at(".") {
                 self.pos += 1;
-                self.dot_step()?;
+                steps.push(self.dot_step()?);
             } else if self.at("[") {
                 self.pos += 1;
-                self.expression()?;
+                let index = self.expression()?;
                 self.expect("]")?;
+                steps.push(Step::Index(index));
             } else {
                 self.pos = before;
-                return Some(());
+                return Some(steps);
             }
         }
     }
@@ -511,10 +513,14 @@ impl<'a> Reader<'a> {
         Some(self.text[start..self.pos].parse().map(ExprKind::Number).unwrap_or(ExprKind::Other))
     }
 
-    /// After `name(`: the arguments; `f(list...)` is unknown.
+    /// After `name(`: the arguments (`f(list...)` expands its last one).
     fn call(&mut self, name: &str) -> Option<ExprKind> {
         let (args, expanded) = self.list(")", true)?;
-        Some(if expanded { ExprKind::Other } else { ExprKind::Call(name.to_string(), args) })
+        Some(if expanded {
+            ExprKind::CallExpanded(name.to_string(), args)
+        } else {
+            ExprKind::Call(name.to_string(), args)
+        })
     }
 
     /// Expressions separated by commas up to `close` (a trailing comma allowed), after the opening bracket; with
@@ -586,41 +592,51 @@ impl<'a> Reader<'a> {
     }
 
     /// `for k, v in coll : value` (then `]`), or `for k, v in coll : key => value...` (then `}`), with an
-    /// optional `if cond`: never known, read to find its end.
+    /// optional `if cond`.
     fn for_expr(&mut self, object: bool) -> Option<ExprKind> {
         self.pos += 3;
-        self.for_variables_in()?;
+        let (key_var, value_var, collection) = self.for_variables_in()?;
         self.expect(":")?;
-        self.expression()?;
-        if object {
+        let first = self.expression()?;
+        let (key, value, group) = if object {
             self.expect("=>")?;
-            self.expression()?;
+            let value = self.expression()?;
             self.trivia()?;
-            self.eat("...");
-        }
+            let group = self.eat("...");
+            (Some(first), value, group)
+        } else {
+            (None, first, false)
+        };
         self.trivia()?;
+        let mut cond = None;
         if self.at("if") && !self.src.get(self.pos + 2).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_') {
             self.pos += 2;
-            self.expression()?;
+            cond = Some(self.expression()?);
         }
         self.expect(if object { "}" } else { "]" })?;
-        Some(ExprKind::Other)
+        let (key_var, value_var) = match value_var {
+            Some(v) => (Some(key_var), v),
+            None => (None, key_var),
+        };
+        Some(ExprKind::For(Box::new(ForExpr { key_var, value_var, collection, key, value, group, cond })))
     }
 
-    /// After `for` (an expression's or a template directive's): `k, v in collection`.
-    fn for_variables_in(&mut self) -> Option<()> {
+    /// After `for` (an expression's or a template directive's): `k, v in collection`, read as the first name,
+    /// the second if any, and the collection.
+    fn for_variables_in(&mut self) -> Option<(String, Option<String>, Expr)> {
         self.trivia()?;
-        self.identifier()?;
+        let first = self.identifier()?.1.to_string();
         self.trivia()?;
+        let mut second = None;
         if self.eat(",") {
             self.trivia()?;
-            self.identifier()?;
+            second = Some(self.identifier()?.1.to_string());
             self.trivia()?;
         }
         if self.identifier()?.1 != "in" {
             return None;
         }
-        self.expression().map(drop)
+        Some((first, second, self.expression()?))
     }
 
     // ---- templates ----

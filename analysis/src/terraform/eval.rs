@@ -5,10 +5,11 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-use super::model::{Expr, ExprKind, Step, TemplatePart};
+use super::functions::is_whole;
+use super::model::{BinaryOp, Expr, ExprKind, ForExpr, Step, TemplatePart, UnaryOp};
 use super::reads::{Dep, Reads};
 use crate::fast_hash::FastMap;
-use crate::value::{format_number, Value};
+use crate::value::Value;
 
 /// The names a module's expressions can refer to.
 #[derive(Default)]
@@ -21,6 +22,9 @@ pub struct Scope<'m> {
     pub defaults: Vec<&'m super::block_index::BlockIndex>,
     /// `local.x`: evaluated on first use.
     pub locals: FastMap<&'m str, &'m Expr>,
+    /// `module.<name>`: the outputs of a child module call the caller knows (a map of its outputs; a list or map
+    /// of them for a call with `count` or `for_each`).
+    pub module_outputs: FastMap<String, Value>,
     /// `data.aws_iam_policy_document.<name>.json`, rendered to a JSON string.
     pub policy_documents: FastMap<&'m str, Value>,
     /// What the evaluations of a rule's run read (variables, locals, policy documents).
@@ -34,6 +38,13 @@ pub struct Scope<'m> {
     /// Locals being evaluated: a reference cycle is unknown, not a stack overflow.
     in_progress: RefCell<Vec<String>>,
     lenient: std::cell::Cell<bool>,
+    /// Names bound while evaluating: `for` expressions' variables, innermost last.
+    bound: RefCell<Vec<(String, Value)>>,
+    /// `each` and `count` of the resource instance being checked (see [`Scope::with_instance`]).
+    pub instance: RefCell<Option<super::instances::Instance>>,
+    /// Set when an evaluation met a definite error (a missing key of a known map, an index out of range, a
+    /// function given the wrong type): `try` and `can` tell errors from unknowns; elsewhere an error is unknown.
+    failed: std::cell::Cell<bool>,
 }
 
 /// Expressions nest deeper than any real file; past this they are unknown.
@@ -82,6 +93,7 @@ impl<'m> Scope<'m> {
             ExprKind::Null => Value::Null,
             ExprKind::Bool(b) => Value::Bool(*b),
             ExprKind::Number(n) => Value::Number(*n),
+            ExprKind::Known(v) => v.clone(),
             ExprKind::Template(parts) => self.template(parts, depth),
             ExprKind::Tuple(items) => Value::List(items.iter().map(|e| self.eval_at(e, depth)).collect()),
             ExprKind::Object(elems) => {
@@ -102,13 +114,145 @@ impl<'m> Scope<'m> {
                 Value::Map(map)
             }
             ExprKind::Traversal(root, steps) => self.traversal(root, steps, depth),
-            ExprKind::Call(name, args) => self.call(name, args, depth),
+            ExprKind::Steps(base, steps) => {
+                let base = self.eval_at(base, depth);
+                self.apply_steps(base, steps, depth)
+            }
+            ExprKind::Call(name, args) => self.call(name, args, false, depth),
+            ExprKind::CallExpanded(name, args) => self.call(name, args, true, depth),
             ExprKind::Conditional(c, t, f) => match self.eval_at(c, depth).as_bool() {
                 Some(true) => self.eval_at(t, depth),
                 Some(false) => self.eval_at(f, depth),
                 None => Value::Unknown,
             },
+            ExprKind::Binary(op, a, b) => self.binary(*op, a, b, depth),
+            ExprKind::Unary(op, a) => match (op, self.eval_at(a, depth)) {
+                (UnaryOp::Neg, v) => v.as_f64().map(|n| Value::Number(-n)).unwrap_or(Value::Unknown),
+                (UnaryOp::Not, v) => v.as_bool().map(|b| Value::Bool(!b)).unwrap_or(Value::Unknown),
+            },
+            ExprKind::For(f) => self.for_expr(f, depth),
             ExprKind::Other => Value::Unknown,
+        }
+    }
+
+    /// A definite error: the value is unknown, and `try` moves on.
+    pub(super) fn fail(&self) -> Value {
+        self.failed.set(true);
+        Value::Unknown
+    }
+
+    /// Evaluates `expr`; says whether it met a definite error (for `try` and `can`).
+    pub(super) fn eval_checked(&self, expr: &Expr, depth: usize) -> (Value, bool) {
+        let outer = self.failed.replace(false);
+        let v = self.eval_at(expr, depth);
+        let failed = self.failed.replace(outer);
+        (v, failed)
+    }
+
+    pub(super) fn eval_arg(&self, expr: &Expr, depth: usize) -> Value {
+        self.eval_at(expr, depth)
+    }
+
+    pub(super) fn is_lenient(&self) -> bool {
+        self.lenient.get()
+    }
+
+    fn binary(&self, op: BinaryOp, a: &Expr, b: &Expr, depth: usize) -> Value {
+        let left = self.eval_at(a, depth);
+        // `false && x` and `true || x` whatever `x` is.
+        match (op, left.as_bool()) {
+            (BinaryOp::And, Some(false)) => return Value::Bool(false),
+            (BinaryOp::Or, Some(true)) => return Value::Bool(true),
+            _ => {}
+        }
+        let right = self.eval_at(b, depth);
+        match op {
+            BinaryOp::And | BinaryOp::Or => match (left.as_bool(), right.as_bool()) {
+                (Some(x), Some(y)) => Value::Bool(if op == BinaryOp::And { x && y } else { x || y }),
+                (_, Some(false)) if op == BinaryOp::And => Value::Bool(false),
+                (_, Some(true)) if op == BinaryOp::Or => Value::Bool(true),
+                _ => Value::Unknown,
+            },
+            BinaryOp::Eq | BinaryOp::Ne => {
+                if !is_whole(&left) || !is_whole(&right) {
+                    return Value::Unknown;
+                }
+                let equal = super::functions::equal(&left, &right);
+                Value::Bool(equal == (op == BinaryOp::Eq))
+            }
+            _ => {
+                let (Some(x), Some(y)) = (left.as_f64(), right.as_f64()) else { return Value::Unknown };
+                match op {
+                    BinaryOp::Add => Value::Number(x + y),
+                    BinaryOp::Sub => Value::Number(x - y),
+                    BinaryOp::Mul => Value::Number(x * y),
+                    BinaryOp::Div if y != 0.0 => Value::Number(x / y),
+                    BinaryOp::Mod if y != 0.0 => Value::Number(x % y),
+                    BinaryOp::Div | BinaryOp::Mod => self.fail(),
+                    BinaryOp::Gt => Value::Bool(x > y),
+                    BinaryOp::Ge => Value::Bool(x >= y),
+                    BinaryOp::Lt => Value::Bool(x < y),
+                    BinaryOp::Le => Value::Bool(x <= y),
+                    _ => Value::Unknown,
+                }
+            }
+        }
+    }
+
+    /// `[for k, v in coll : value if cond]`, `{for ... : key => value...}`.
+    fn for_expr(&self, f: &ForExpr, depth: usize) -> Value {
+        let elements: Vec<(Value, Value)> = match self.eval_at(&f.collection, depth) {
+            Value::List(items) => items.into_iter().enumerate().map(|(i, v)| (Value::Number(i as f64), v)).collect(),
+            Value::Map(map) => map.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
+            Value::Null => return self.fail(),
+            _ => return Value::Unknown,
+        };
+        let mut list = Vec::new();
+        let mut map: BTreeMap<String, Value> = BTreeMap::new();
+        for (key, value) in elements {
+            let mut bound = vec![(f.value_var.clone(), value)];
+            if let Some(k) = &f.key_var {
+                bound.push((k.clone(), key));
+            }
+            let n = bound.len();
+            self.bound.borrow_mut().extend(bound);
+            let result = (|| {
+                if let Some(cond) = &f.cond {
+                    match self.eval_at(cond, depth).as_bool() {
+                        Some(true) => {}
+                        Some(false) => return Some(None),
+                        None => return None,
+                    }
+                }
+                let value = self.eval_at(&f.value, depth);
+                let key = match &f.key {
+                    Some(k) => Some(self.eval_at(k, depth).to_text()?),
+                    None => None,
+                };
+                Some(Some((key, value)))
+            })();
+            let len = self.bound.borrow().len();
+            self.bound.borrow_mut().truncate(len - n);
+            match result {
+                None => return Value::Unknown,
+                Some(None) => {}
+                Some(Some((None, value))) => list.push(value),
+                Some(Some((Some(key), value))) if f.group => match map.entry(key).or_insert(Value::List(Vec::new())) {
+                    Value::List(items) => items.push(value),
+                    _ => unreachable!("grouped values are lists"),
+                },
+                Some(Some((Some(key), value))) => {
+                    // Two elements with one key and no `...`: an error in Terraform.
+                    if map.insert(key, value).is_some() {
+                        return self.fail();
+                    }
+                }
+            }
+        }
+        if f.key.is_some() {
+            Value::Map(map)
+        } else {
+            Value::List(list)
         }
     }
 
@@ -130,6 +274,9 @@ impl<'m> Scope<'m> {
     }
 
     fn traversal(&self, root: &str, steps: &[Step], depth: usize) -> Value {
+        if let Some(value) = self.bound.borrow().iter().rev().find(|(name, _)| name == root).map(|(_, v)| v.clone()) {
+            return self.apply_steps(value, steps, depth);
+        }
         let (base, rest) = match (root, steps) {
             ("var", [Step::Attr(name), rest @ ..]) => {
                 self.reads.record(Dep::Variable(name));
@@ -141,21 +288,57 @@ impl<'m> Scope<'m> {
             {
                 (self.policy_document(name).unwrap_or(Value::Unknown), rest)
             }
+            ("each" | "count", _) => match self.instance.borrow().as_ref().and_then(|i| i.value_of(root)) {
+                Some(value) => (value, steps),
+                None => return Value::Unknown,
+            },
+            ("module", [Step::Attr(name), rest @ ..]) => {
+                self.reads.record(Dep::Kind("module"));
+                (self.module_outputs.get(name.as_str()).cloned().unwrap_or(Value::Unknown), rest)
+            }
             _ => return Value::Unknown,
         };
-        rest.iter().fold(base, |value, step| match (value, step) {
-            (Value::Unknown, _) => Value::Unknown,
-            (Value::Map(mut map), Step::Attr(key)) => map.remove(key).unwrap_or(Value::Unknown),
-            (Value::Map(mut map), Step::Index(e)) => match self.eval_at(e, depth).to_text() {
-                Some(key) => map.remove(&key).unwrap_or(Value::Unknown),
-                None => Value::Unknown,
-            },
-            (Value::List(mut items), Step::Index(e)) => match self.eval_at(e, depth).as_f64() {
-                Some(i) if i >= 0.0 && (i as usize) < items.len() => items.swap_remove(i as usize),
-                _ => Value::Unknown,
-            },
-            _ => Value::Unknown,
-        })
+        self.apply_steps(base, rest, depth)
+    }
+
+    /// A value's attributes, indexes and splats.
+    fn apply_steps(&self, base: Value, steps: &[Step], depth: usize) -> Value {
+        let mut value = base;
+        for (i, step) in steps.iter().enumerate() {
+            value = match (value, step) {
+                (Value::Unknown, _) => return Value::Unknown,
+                (v, Step::Splat(rest)) => {
+                    let items = match v {
+                        Value::List(items) => items,
+                        Value::Null => Vec::new(),
+                        other => vec![other],
+                    };
+                    let mapped = items.into_iter().map(|item| self.apply_steps(item, rest, depth)).collect();
+                    return self.apply_steps(Value::List(mapped), &steps[i + 1..], depth);
+                }
+                (Value::Map(mut map), Step::Attr(key)) => match map.remove(key) {
+                    Some(v) => v,
+                    None => return self.fail(),
+                },
+                (Value::Map(mut map), Step::Index(e)) => match self.eval_at(e, depth).to_text() {
+                    Some(key) => match map.remove(&key) {
+                        Some(v) => v,
+                        None => return self.fail(),
+                    },
+                    None => return Value::Unknown,
+                },
+                (Value::List(mut items), Step::Index(e)) => match self.eval_at(e, depth).as_f64() {
+                    Some(i) if i >= 0.0 && (i as usize) < items.len() && i.fract() == 0.0 => {
+                        items.swap_remove(i as usize)
+                    }
+                    Some(_) => return self.fail(),
+                    None => return Value::Unknown,
+                },
+                (Value::Null, _) => return self.fail(),
+                _ => return Value::Unknown,
+            };
+        }
+        value
     }
 
     fn local(&self, name: &str, depth: usize) -> Value {
@@ -205,69 +388,9 @@ impl<'m> Scope<'m> {
         self.policy_documents.get(name).cloned()
     }
 
-    fn call(&self, name: &str, args: &[Expr], depth: usize) -> Value {
-        let args: Vec<Value> = args.iter().map(|a| self.eval_at(a, depth)).collect();
-        match (name, args.as_slice()) {
-            ("jsonencode", [v]) => match v.to_json() {
-                Some(json) => Value::String(json.to_string()),
-                None if self.lenient.get() => Value::String(v.to_json_lenient(UNKNOWN_PART).to_string()),
-                None => Value::Unknown,
-            },
-            ("base64decode", [Value::String(s)]) => match base64_decode(s) {
-                Some(text) => Value::String(text),
-                None => Value::Unknown,
-            },
-            ("base64encode", [Value::String(s)]) => Value::String(base64_encode(s.as_bytes())),
-            ("jsondecode", [Value::String(s)]) => match serde_json::from_str(s) {
-                Ok(json) => Value::from_json(&json),
-                Err(_) => Value::Unknown,
-            },
-            ("tostring", [v]) => v.to_text().map(Value::String).unwrap_or(Value::Unknown),
-            ("tobool", [v]) => v.as_bool().map(Value::Bool).unwrap_or(Value::Unknown),
-            ("tonumber", [v]) => v.as_f64().map(Value::Number).unwrap_or(Value::Unknown),
-            ("lower", [Value::String(s)]) => Value::String(s.to_lowercase()),
-            ("upper", [Value::String(s)]) => Value::String(s.to_uppercase()),
-            ("tolist" | "toset", [v @ Value::List(_)]) => v.clone(),
-            ("concat", lists) if lists.iter().all(|l| matches!(l, Value::List(_))) => {
-                Value::List(lists.iter().flat_map(|l| l.as_list().unwrap_or_default().iter().cloned()).collect())
-            }
-            ("merge", maps) if maps.iter().all(|m| matches!(m, Value::Map(_))) => {
-                let mut out = BTreeMap::new();
-                for m in maps {
-                    out.extend(m.as_map().into_iter().flatten().map(|(k, v)| (k.clone(), v.clone())));
-                }
-                Value::Map(out)
-            }
-            ("format", [Value::String(f), rest @ ..]) => format_simple(f, rest),
-            _ => Value::Unknown,
-        }
+    fn call(&self, name: &str, args: &[Expr], expanded: bool, depth: usize) -> Value {
+        super::functions::call(self, name, args, expanded, depth)
     }
-}
-
-/// `format` with `%s`/`%d`/`%%` only: enough for names built from known parts.
-fn format_simple(f: &str, args: &[Value]) -> Value {
-    let mut out = String::new();
-    let mut args = args.iter();
-    let mut chars = f.chars();
-    while let Some(c) = chars.next() {
-        if c != '%' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('%') => out.push('%'),
-            Some('s') | Some('v') => match args.next().and_then(Value::to_text) {
-                Some(s) => out.push_str(&s),
-                None => return Value::Unknown,
-            },
-            Some('d') => match args.next().and_then(Value::as_f64) {
-                Some(n) => out.push_str(&format_number(n.trunc())),
-                None => return Value::Unknown,
-            },
-            _ => return Value::Unknown,
-        }
-    }
-    Value::String(out)
 }
 
 const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -311,6 +434,90 @@ pub fn base64_decode(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The value of `local.out` in a module made of `src`.
+    fn out(src: &str) -> Value {
+        let files = crate::kit::testing::module_files(&[("main.tf", src)]);
+        let module = super::super::Module::new(files.iter().collect());
+        let expr = module.scope.local_expr("out").expect("a local `out`");
+        module.scope.eval(expr)
+    }
+
+    fn s(v: &str) -> Value {
+        Value::String(v.to_string())
+    }
+
+    #[test]
+    fn operators_group_as_hcl_does() {
+        let v = |e: &str| {
+            out(&format!(
+                "variable \"x\" {{\n  default = {{ y = [3, 4], on = false }}\n}}\nlocals {{\n  out = {e}\n}}\n"
+            ))
+        };
+        assert_eq!(v("1 + 2 * 3 - 4"), Value::Number(3.0));
+        assert_eq!(v("var.x.y[1] == 4"), Value::Bool(true));
+        assert_eq!(v("!var.x.on"), Value::Bool(true));
+        assert_eq!(v("-var.x.y[0]"), Value::Number(-3.0));
+        assert_eq!(v("var.x.on || 2 > 1 && 1 != 1"), Value::Bool(false));
+        assert_eq!(v("false && var.unknown"), Value::Bool(false));
+        assert_eq!(v("var.unknown || true"), Value::Bool(true));
+        assert_eq!(v("var.unknown == 1"), Value::Unknown);
+        // `a ? b : c ? d : e` is `a ? b : (c ? d : e)`.
+        assert_eq!(v("false ? 1 : true ? 2 : 3"), Value::Number(2.0));
+        assert_eq!(v("(true ? false : true) ? 1 : 2"), Value::Number(2.0));
+        assert_eq!(v("10 % 4 / 2"), Value::Number(1.0));
+    }
+
+    #[test]
+    fn for_expressions_splats_and_steps() {
+        let v = |e: &str| {
+            out(&format!("variable \"rules\" {{\n  default = [{{ port = 22, on = true }}, {{ port = 80, on = false }}]\n}}\nlocals {{\n  out = {e}\n}}\n"))
+        };
+        assert_eq!(v("[for r in var.rules : r.port if r.on]"), Value::List(vec![Value::Number(22.0)]));
+        assert_eq!(
+            v("{for i, r in var.rules : tostring(r.port) => i}"),
+            out("locals {\n  out = { \"22\" = 0, \"80\" = 1 }\n}\n")
+        );
+        assert_eq!(v("{for r in var.rules : r.on => r.port...}").get("true"), &Value::List(vec![Value::Number(22.0)]));
+        assert_eq!(v("var.rules[*].port"), Value::List(vec![Value::Number(22.0), Value::Number(80.0)]));
+        assert_eq!(v("var.rules.*.port[1]"), Value::List(vec![Value::Unknown, Value::Unknown]));
+        assert_eq!(v("[for r in var.rules : r.port][1]"), Value::Number(80.0));
+        assert_eq!(v("merge({a = 1}, {b = 2}).b"), Value::Number(2.0));
+        assert_eq!(v("[for r in var.unknown : r]"), Value::Unknown);
+    }
+
+    #[test]
+    fn functions_real_modules_use() {
+        let v = |e: &str| {
+            out(&format!("variable \"m\" {{\n  default = {{ a = \"x\", b = null }}\n}}\nlocals {{\n  l = [\"b\", \"a\", \"b\"]\n  out = {e}\n}}\n"))
+        };
+        assert_eq!(v("length(local.l)"), Value::Number(3.0));
+        assert_eq!(v("toset(local.l)"), Value::List(vec![s("a"), s("b")]));
+        assert_eq!(v("distinct(local.l)"), Value::List(vec![s("b"), s("a")]));
+        assert_eq!(v("lookup(var.m, \"c\", \"d\")"), s("d"));
+        assert_eq!(v("try(var.m.c, \"fallback\")"), s("fallback"));
+        assert_eq!(v("try(var.unknown.c, \"fallback\")"), Value::Unknown);
+        assert_eq!(v("can(var.m.a)"), Value::Bool(true));
+        assert_eq!(v("can(var.m.z)"), Value::Bool(false));
+        assert_eq!(v("coalesce(var.m.b, \"\", \"z\")"), s("z"));
+        assert_eq!(v("one([])"), Value::Null);
+        assert_eq!(v("keys(var.m)"), Value::List(vec![s("a"), s("b")]));
+        assert_eq!(v("contains(local.l, \"a\")"), Value::Bool(true));
+        assert_eq!(
+            v("flatten([[1], [2, [3]]])"),
+            Value::List(vec![Value::Number(1.0), Value::Number(2.0), Value::Number(3.0)])
+        );
+        assert_eq!(v("element(local.l, 4)"), s("a"));
+        assert_eq!(v("join(\"-\", split(\",\", \"a,b\"))"), s("a-b"));
+        assert_eq!(v("replace(upper(\"ab\"), \"B\", \"c\")"), s("Ac"));
+        assert_eq!(v("format(\"%s-%d\", \"a\", 2)"), s("a-2"));
+        assert_eq!(v("jsondecode(jsonencode({k = [1]})).k[0]"), Value::Number(1.0));
+        assert_eq!(v("cidrsubnet(\"10.0.0.0/16\", 8, 1)"), s("10.0.1.0/24"));
+        assert_eq!(v("concat(local.l, [\"c\"])[3]"), s("c"));
+        assert_eq!(v("merge([{a = 1}, {b = 2}]...)"), out("locals {\n  out = { a = 1, b = 2 }\n}\n"));
+        assert_eq!(v("length([var.unknown, 1])"), Value::Number(2.0));
+        assert_eq!(v("file(\"x\")"), Value::Unknown);
+    }
 
     #[test]
     fn base64_roundtrips() {

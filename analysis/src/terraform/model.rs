@@ -57,9 +57,93 @@ pub enum ExprKind {
     /// `var.x`, `local.y[0]`, `aws_s3_bucket.b.id`: a root name and the steps after it.
     Traversal(String, Vec<Step>),
     Call(String, Vec<Expr>),
+    /// `f(a, list...)`: the last argument's elements are the call's last arguments.
+    CallExpanded(String, Vec<Expr>),
     Conditional(Box<Expr>, Box<Expr>, Box<Expr>),
-    /// Operators, `for` expressions, splats on calls...: never known.
+    /// `a + b`, `a == b`, `a && b`, ...
+    Binary(BinaryOp, Box<Expr>, Box<Expr>),
+    /// `-a`, `!a` on anything but a literal (`-1` is a number).
+    Unary(UnaryOp, Box<Expr>),
+    /// Steps after an expression that is not a name: `f(x)[0]`, `(local.a).b`, `[for ...][0]`.
+    Steps(Box<Expr>, Vec<Step>),
+    /// `[for k, v in coll : value if cond]` and `{for k, v in coll : key => value... if cond}`.
+    For(Box<ForExpr>),
+    /// A value known before evaluation: an iterator's element written into an expanded `dynamic` block or a
+    /// resource instance.
+    Known(crate::value::Value),
+    /// What onus does not read (never known).
     Other,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinaryOp {
+    Mul,
+    Div,
+    Mod,
+    Add,
+    Sub,
+    Gt,
+    Ge,
+    Lt,
+    Le,
+    Eq,
+    Ne,
+    And,
+    Or,
+}
+
+impl BinaryOp {
+    pub fn from_token(token: &str) -> Option<BinaryOp> {
+        Some(match token {
+            "*" => BinaryOp::Mul,
+            "/" => BinaryOp::Div,
+            "%" => BinaryOp::Mod,
+            "+" => BinaryOp::Add,
+            "-" => BinaryOp::Sub,
+            ">" => BinaryOp::Gt,
+            ">=" => BinaryOp::Ge,
+            "<" => BinaryOp::Lt,
+            "<=" => BinaryOp::Le,
+            "==" => BinaryOp::Eq,
+            "!=" => BinaryOp::Ne,
+            "&&" => BinaryOp::And,
+            "||" => BinaryOp::Or,
+            _ => return None,
+        })
+    }
+
+    /// Binding strength, as tree-sitter-hcl's grammar has it (higher binds tighter; all left-associative).
+    pub fn precedence(self) -> u8 {
+        match self {
+            BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod => 6,
+            BinaryOp::Add | BinaryOp::Sub => 5,
+            BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Lt | BinaryOp::Le => 4,
+            BinaryOp::Eq | BinaryOp::Ne => 3,
+            BinaryOp::And => 2,
+            BinaryOp::Or => 1,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnaryOp {
+    Neg,
+    Not,
+}
+
+/// A `for` expression.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ForExpr {
+    /// `k` of `for k, v in ...` (absent with one variable).
+    pub key_var: Option<String>,
+    pub value_var: String,
+    pub collection: Expr,
+    /// The key expression of an object `for` (`k => v`); `None` for a tuple `for`.
+    pub key: Option<Expr>,
+    pub value: Expr,
+    /// `...` after an object `for`'s value: values of equal keys are grouped in lists.
+    pub group: bool,
+    pub cond: Option<Expr>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -74,7 +158,8 @@ pub enum TemplatePart {
 pub enum Step {
     Attr(String),
     Index(Expr),
-    Splat,
+    /// `.*` or `[*]`, with the steps that follow it (applied to each element).
+    Splat(Vec<Step>),
 }
 
 fn shift_range(r: &mut TextRange, delta: isize) {
@@ -123,6 +208,16 @@ impl Block {
     }
 }
 
+fn shift_steps(steps: &mut [Step], delta: isize) {
+    for step in steps {
+        match step {
+            Step::Index(e) => e.shift(delta),
+            Step::Splat(rest) => shift_steps(rest, delta),
+            Step::Attr(_) => {}
+        }
+    }
+}
+
 impl Attribute {
     pub fn shift(&mut self, delta: isize) {
         shift_range(&mut self.name_range, delta);
@@ -155,19 +250,33 @@ impl Expr {
                     v.shift(delta);
                 }
             }
-            ExprKind::Traversal(_, steps) => {
-                for step in steps {
-                    if let Step::Index(e) = step {
-                        e.shift(delta);
-                    }
-                }
+            ExprKind::Traversal(_, steps) => shift_steps(steps, delta),
+            ExprKind::Steps(base, steps) => {
+                base.shift(delta);
+                shift_steps(steps, delta);
             }
+            ExprKind::CallExpanded(_, items) => items.iter_mut().for_each(|e| e.shift(delta)),
             ExprKind::Conditional(c, t, f) => {
                 c.shift(delta);
                 t.shift(delta);
                 f.shift(delta);
             }
-            ExprKind::Null | ExprKind::Bool(_) | ExprKind::Number(_) | ExprKind::Other => {}
+            ExprKind::Binary(_, a, b) => {
+                a.shift(delta);
+                b.shift(delta);
+            }
+            ExprKind::Unary(_, a) => a.shift(delta),
+            ExprKind::For(f) => {
+                f.collection.shift(delta);
+                f.value.shift(delta);
+                if let Some(k) = &mut f.key {
+                    k.shift(delta);
+                }
+                if let Some(c) = &mut f.cond {
+                    c.shift(delta);
+                }
+            }
+            ExprKind::Null | ExprKind::Bool(_) | ExprKind::Number(_) | ExprKind::Known(_) | ExprKind::Other => {}
         }
     }
 
@@ -337,49 +446,21 @@ impl<'a> HclReader<'a> {
 
     fn expr_kind(&self, node: Node) -> ExprKind {
         match node.kind() {
-            "expression" => {
-                // An expression node holds a primary expression followed by traversal steps.
-                let mut cursor = node.walk();
-                let children: Vec<Node> = node.named_children(&mut cursor).filter(|c| c.kind() != "comment").collect();
-                let Some((first, steps)) = children.split_first() else { return ExprKind::Other };
-                if steps.is_empty() {
-                    return self.expr_kind(*first);
+            // tree-sitter-hcl groups operators and traversals wrongly (`x == y[0]` as `(x == y)[0]`, `!var.on` as
+            // `(!var).on`): an expression's terms and operators are read in order and grouped as HCL does.
+            "expression" | "operation" => {
+                let mut tokens = Vec::new();
+                self.flatten(node, &mut tokens);
+                let mut at = 0;
+                match self.parse_binary(&tokens, &mut at, 0) {
+                    Some(e) if at == tokens.len() => e.kind,
+                    _ => ExprKind::Other,
                 }
-                if first.kind() != "variable_expr" {
-                    return ExprKind::Other;
-                }
-                let root = self.text(*first).to_string();
-                let mut out = Vec::new();
-                for step in steps {
-                    match step.kind() {
-                        "get_attr" => match step.named_child(0) {
-                            Some(id) => out.push(Step::Attr(self.text(id).to_string())),
-                            None => return ExprKind::Other,
-                        },
-                        "index" => {
-                            let inner = step.named_child(0);
-                            match inner.map(|n| (n.kind(), n)) {
-                                Some(("new_index", n)) => match n.named_child(0) {
-                                    Some(e) => out.push(Step::Index(self.expr(e))),
-                                    None => return ExprKind::Other,
-                                },
-                                Some(("legacy_index", n)) => {
-                                    let digits = self.text(n).trim_start_matches('.');
-                                    let value = digits.parse().unwrap_or(f64::NAN);
-                                    out.push(Step::Index(Expr {
-                                        range: TextRange::from_node(&n),
-                                        kind: ExprKind::Number(value),
-                                    }));
-                                }
-                                _ => return ExprKind::Other,
-                            }
-                        }
-                        "splat" => out.push(Step::Splat),
-                        _ => return ExprKind::Other,
-                    }
-                }
-                ExprKind::Traversal(root, out)
             }
+            "for_expr" => match node.named_child(0) {
+                Some(n) => self.for_expr(n),
+                None => ExprKind::Other,
+            },
             "literal_value" => match node.named_child(0) {
                 Some(n) => self.expr_kind(n),
                 None => ExprKind::Other,
@@ -412,15 +493,12 @@ impl<'a> HclReader<'a> {
                 }
                 ExprKind::Object(elems)
             }
-            "operation" => match node.named_child(0) {
-                Some(op) if op.kind() == "unary_operation" => self.unary(op),
-                _ => ExprKind::Other,
-            },
             "variable_expr" => ExprKind::Traversal(self.text(node).to_string(), Vec::new()),
             "function_call" => {
                 let mut cursor = node.walk();
                 let mut name = String::new();
                 let mut args = Vec::new();
+                let mut expanded = false;
                 for child in node.named_children(&mut cursor) {
                     match child.kind() {
                         "identifier" => name = self.text(child).to_string(),
@@ -429,8 +507,7 @@ impl<'a> HclReader<'a> {
                             for arg in child.named_children(&mut c2) {
                                 match arg.kind() {
                                     "expression" => args.push(self.expr(arg)),
-                                    // `f(list...)`: the arguments are not known one by one.
-                                    "ellipsis" => return ExprKind::Other,
+                                    "ellipsis" => expanded = true,
                                     _ => {}
                                 }
                             }
@@ -438,13 +515,17 @@ impl<'a> HclReader<'a> {
                         _ => {}
                     }
                 }
-                ExprKind::Call(name, args)
+                if expanded {
+                    ExprKind::CallExpanded(name, args)
+                } else {
+                    ExprKind::Call(name, args)
+                }
             }
             "conditional" => {
                 let mut cursor = node.walk();
                 let parts: Vec<Expr> = node.named_children(&mut cursor).map(|c| self.expr(c)).collect();
                 match <[Expr; 3]>::try_from(parts) {
-                    Ok([c, t, f]) => ExprKind::Conditional(Box::new(c), Box::new(t), Box::new(f)),
+                    Ok([c, t, f]) => right_associated(c, t, f),
                     Err(_) => ExprKind::Other,
                 }
             }
@@ -452,15 +533,140 @@ impl<'a> HclReader<'a> {
         }
     }
 
-    /// `-1` and `!true` on literals (a protocol of `-1` is "all"); anything else is unknown.
-    fn unary(&self, op: Node) -> ExprKind {
-        let operator = self.text(op).trim_start().chars().next();
-        let Some(operand) = op.named_child(0) else { return ExprKind::Other };
-        match (operator, self.expr_kind(operand)) {
-            (Some('-'), ExprKind::Number(n)) => ExprKind::Number(-n),
-            (Some('!'), ExprKind::Bool(b)) => ExprKind::Bool(!b),
-            _ => ExprKind::Other,
+    /// The terms, steps and operators of an expression, in source order, through tree-sitter's (misgrouped)
+    /// operation nodes; comments left out.
+    fn flatten<'t>(&self, node: Node<'t>, out: &mut Vec<Token<'t>>) {
+        let mut cursor = node.walk();
+        let children: Vec<Node<'t>> = node.children(&mut cursor).filter(|c| c.kind() != "comment").collect();
+        let mut i = 0;
+        while i < children.len() {
+            let c = children[i];
+            match c.kind() {
+                "operation" | "binary_operation" | "unary_operation" => self.flatten(c, out),
+                "(" => {
+                    // `( expression )`: one term, its range the parentheses'.
+                    let inner = children.get(i + 1).copied();
+                    let close = children.get(i + 2).copied().filter(|n| n.kind() == ")");
+                    match (inner, close) {
+                        (Some(inner), Some(close)) => {
+                            out.push(Token::Paren(inner, TextRange::new(c.start_byte(), close.end_byte())));
+                            i += 2;
+                        }
+                        _ => out.push(Token::Broken),
+                    }
+                }
+                "get_attr" | "index" | "splat" => out.push(Token::Step(c)),
+                kind if !c.is_named() => match kind {
+                    "-" | "!" | "*" | "/" | "%" | "+" | ">" | ">=" | "<" | "<=" | "==" | "!=" | "&&" | "||" => {
+                        out.push(Token::Op(kind, TextRange::from_node(&c)))
+                    }
+                    _ => out.push(Token::Broken),
+                },
+                _ => out.push(Token::Term(c)),
+            }
+            i += 1;
         }
+    }
+
+    /// Binary operations at or above `min` precedence, left-associative.
+    fn parse_binary(&self, tokens: &[Token], at: &mut usize, min: u8) -> Option<Expr> {
+        let mut left = self.parse_unary(tokens, at)?;
+        while let Some(Token::Op(token, _)) = tokens.get(*at) {
+            let Some(op) = BinaryOp::from_token(token) else { break };
+            if op.precedence() < min {
+                break;
+            }
+            *at += 1;
+            let right = self.parse_binary(tokens, at, op.precedence() + 1)?;
+            let range = TextRange::new(left.range.start, right.range.end);
+            left = Expr { range, kind: ExprKind::Binary(op, Box::new(left), Box::new(right)) };
+        }
+        Some(left)
+    }
+
+    /// `-x`, `!x` (a negated literal is a literal: a protocol of `-1` is "all"), or a term and its steps.
+    fn parse_unary(&self, tokens: &[Token], at: &mut usize) -> Option<Expr> {
+        if let Some(&Token::Op(token @ ("-" | "!"), range)) = tokens.get(*at) {
+            *at += 1;
+            let operand = self.parse_unary(tokens, at)?;
+            let range = TextRange::new(range.start, operand.range.end);
+            return Some(Expr { range, kind: unary(token, operand) });
+        }
+        let (expr, variable) = match tokens.get(*at)? {
+            Token::Term(n) => (self.expr(*n), n.kind() == "variable_expr"),
+            Token::Paren(inner, range) => (Expr { range: *range, kind: self.expr_kind(*inner) }, false),
+            _ => return None,
+        };
+        *at += 1;
+        let mut steps = Vec::new();
+        let mut end = expr.range.end;
+        while let Some(Token::Step(n)) = tokens.get(*at) {
+            steps.push(self.step(*n)?);
+            end = n.end_byte();
+            *at += 1;
+        }
+        if steps.is_empty() {
+            return Some(expr);
+        }
+        let range = TextRange::new(expr.range.start, end);
+        let kind = match expr.kind {
+            ExprKind::Traversal(root, no_steps) if variable && no_steps.is_empty() => ExprKind::Traversal(root, steps),
+            _ => ExprKind::Steps(Box::new(expr), steps),
+        };
+        Some(Expr { range, kind })
+    }
+
+    /// A `get_attr`, `index` or `splat` node as a step.
+    fn step(&self, node: Node) -> Option<Step> {
+        match node.kind() {
+            "get_attr" => node.named_child(0).map(|id| Step::Attr(self.text(id).to_string())),
+            "index" => match node.named_child(0).map(|n| (n.kind(), n)) {
+                Some(("new_index", n)) => n.named_child(0).map(|e| Step::Index(self.expr(e))),
+                Some(("legacy_index", n)) => {
+                    let digits = self.text(n).trim_start_matches('.');
+                    let value = digits.parse().unwrap_or(f64::NAN);
+                    Some(Step::Index(Expr { range: TextRange::from_node(&n), kind: ExprKind::Number(value) }))
+                }
+                _ => None,
+            },
+            "splat" => {
+                let splat = node.named_child(0)?;
+                let mut cursor = splat.walk();
+                let rest: Option<Vec<Step>> =
+                    splat.named_children(&mut cursor).filter(|c| c.kind() != "comment").map(|c| self.step(c)).collect();
+                Some(Step::Splat(rest?))
+            }
+            _ => None,
+        }
+    }
+
+    /// A `for_tuple_expr` or `for_object_expr`.
+    fn for_expr(&self, node: Node) -> ExprKind {
+        let mut cursor = node.walk();
+        let children: Vec<Node> = node.named_children(&mut cursor).filter(|c| c.kind() != "comment").collect();
+        let object = node.kind() == "for_object_expr";
+        let Some(intro) = children.iter().find(|c| c.kind() == "for_intro") else { return ExprKind::Other };
+        let mut c2 = intro.walk();
+        let intro_children: Vec<Node> = intro.named_children(&mut c2).filter(|c| c.kind() != "comment").collect();
+        let names: Vec<String> =
+            intro_children.iter().filter(|c| c.kind() == "identifier").map(|c| self.text(*c).to_string()).collect();
+        let Some(collection) = intro_children.iter().find(|c| c.kind() == "expression") else { return ExprKind::Other };
+        let exprs: Vec<Expr> = children.iter().filter(|c| c.kind() == "expression").map(|c| self.expr(*c)).collect();
+        let cond =
+            children.iter().find(|c| c.kind() == "for_cond").and_then(|c| c.named_child(0)).map(|e| self.expr(e));
+        let group = children.iter().any(|c| c.kind() == "ellipsis");
+        let (key_var, value_var) = match names.as_slice() {
+            [v] => (None, v.clone()),
+            [k, v] => (Some(k.clone()), v.clone()),
+            _ => return ExprKind::Other,
+        };
+        let (key, value) = match (object, <[Expr; 2]>::try_from(exprs.clone()), <[Expr; 1]>::try_from(exprs)) {
+            (true, Ok([k, v]), _) => (Some(k), v),
+            (false, _, Ok([v])) => (None, v),
+            _ => return ExprKind::Other,
+        };
+        let collection = self.expr(*collection);
+        ExprKind::For(Box::new(ForExpr { key_var, value_var, collection, key, value, group, cond }))
     }
 
     fn template_parts(&self, node: Node, quoted: bool) -> Vec<TemplatePart> {
@@ -512,6 +718,41 @@ impl<'a> HclReader<'a> {
         }
         let body = std::str::from_utf8(&self.source[body_start..close_line_start]).unwrap_or("");
         heredoc_text(self.template_parts(node, false), strip, body)
+    }
+}
+
+/// A term, step or operator of an expression, in source order (see [`HclReader::flatten`]).
+#[derive(Clone, Copy)]
+enum Token<'t> {
+    Term(Node<'t>),
+    /// `( expression )`, with the parentheses' range.
+    Paren(Node<'t>, TextRange),
+    Step(Node<'t>),
+    Op(&'static str, TextRange),
+    /// Something the reader does not know: the expression is unknown.
+    Broken,
+}
+
+/// `-x` or `!x`: a literal is negated (`-1` is the number minus one).
+pub fn unary(token: &str, operand: Expr) -> ExprKind {
+    match (token, operand.kind) {
+        ("-", ExprKind::Number(n)) => ExprKind::Number(-n),
+        ("!", ExprKind::Bool(b)) => ExprKind::Bool(!b),
+        ("-", kind) => ExprKind::Unary(UnaryOp::Neg, Box::new(Expr { range: operand.range, kind })),
+        (_, kind) => ExprKind::Unary(UnaryOp::Not, Box::new(Expr { range: operand.range, kind })),
+    }
+}
+
+/// `c ? t : f` as HCL groups it: to the right (`a ? b : c ? d : e` is `a ? b : (c ? d : e)`), where tree-sitter
+/// groups it to the left. A condition that is itself a conditional in parentheses stays as written.
+pub fn right_associated(c: Expr, t: Expr, f: Expr) -> ExprKind {
+    match c.kind {
+        ExprKind::Conditional(c0, t0, f0) if c0.range.start == c.range.start => {
+            let range = TextRange::new(f0.range.start, f.range.end);
+            let tail = Expr { range, kind: right_associated(*f0, t, f) };
+            ExprKind::Conditional(c0, t0, Box::new(tail))
+        }
+        kind => ExprKind::Conditional(Box::new(Expr { range: c.range, kind }), Box::new(t), Box::new(f)),
     }
 }
 
