@@ -4,6 +4,7 @@
 
 use super::eval::Scope;
 use super::model::Block;
+use super::types::VarType;
 use crate::fast_hash::FastMap;
 use crate::value::Value;
 
@@ -14,9 +15,9 @@ pub struct BlockIndex {
     by_kind: FastMap<String, Vec<usize>>,
     /// By kind, then first label (`resource`, then `aws_s3_bucket`).
     by_type: FastMap<String, FastMap<String, Vec<usize>>>,
-    /// The value of each `variable` block's `default` (unknown without one: Terraform asks for it), with the
-    /// variable's name.
-    defaults: Vec<(usize, String, Value)>,
+    /// The value of each `variable` block's `default` (unknown without one: Terraform asks for it, converted to
+    /// the variable's type), with the variable's name and type.
+    defaults: Vec<(usize, String, Value, VarType)>,
     /// The `variable` blocks by name (more than one in a file being edited: the last one counts).
     by_name: FastMap<String, Vec<usize>>,
 }
@@ -45,7 +46,7 @@ impl BlockIndex {
         self.by_type.values_mut().flat_map(|by_label| by_label.values_mut()).for_each(respan);
         let from = self.defaults.partition_point(|(i, ..)| *i < start);
         let to = self.defaults.partition_point(|(i, ..)| *i < old_end);
-        for (_, name, _) in self.defaults.drain(from..to) {
+        for (_, name, ..) in self.defaults.drain(from..to) {
             if let Some(indices) = self.by_name.get_mut(&name) {
                 indices.retain(|&i| i < start || i >= old_end);
             }
@@ -89,9 +90,10 @@ impl BlockIndex {
             let Some(label) = block.label(0) else { continue };
             put(self.by_type.entry_ref(&block.kind).entry_ref(label), i);
             if block.kind == "variable" {
-                let value = block.attr("default").map_or(Value::Unknown, |a| Scope::default().eval(&a.expr));
+                let ty = block.attr("type").map_or(VarType::Any, |a| VarType::of(&a.expr));
+                let value = block.attr("default").map_or(Value::Unknown, |a| ty.convert(Scope::default().eval(&a.expr)));
                 put(self.by_name.entry_ref(label), i);
-                defaults.push((i, label.to_string(), value));
+                defaults.push((i, label.to_string(), value, ty));
             }
         }
         self.defaults.splice(at..at, defaults);
@@ -108,7 +110,7 @@ impl BlockIndex {
     }
 
     /// The `variable` blocks with their names and the values of their defaults, in order.
-    pub fn defaults(&self) -> &[(usize, String, Value)] {
+    pub fn defaults(&self) -> &[(usize, String, Value, VarType)] {
         &self.defaults
     }
 
@@ -117,6 +119,13 @@ impl BlockIndex {
         let &i = self.by_name.get(name)?.last()?;
         let at = self.defaults.binary_search_by_key(&i, |(j, ..)| *j).ok()?;
         Some(&self.defaults[at].2)
+    }
+
+    /// The type of the variable `name` (of the last block of that name).
+    pub fn type_of(&self, name: &str) -> Option<&VarType> {
+        let &i = self.by_name.get(name)?.last()?;
+        let at = self.defaults.binary_search_by_key(&i, |(j, ..)| *j).ok()?;
+        Some(&self.defaults[at].3)
     }
 }
 

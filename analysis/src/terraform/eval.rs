@@ -54,6 +54,11 @@ const MAX_DEPTH: usize = 64;
 pub const UNKNOWN_PART: &str = "__onus_unknown__";
 
 impl<'m> Scope<'m> {
+    /// The type a variable of the module declares (`any` when none declares it).
+    pub fn variable_type(&self, name: &str) -> Option<&super::types::VarType> {
+        self.defaults.iter().rev().find_map(|index| index.type_of(name))
+    }
+
     /// The value of `var.<name>`: from a tfvars file, or the variable's default.
     pub fn variable(&self, name: &str) -> Option<&Value> {
         self.tfvars.get(name).or_else(|| self.defaults.iter().rev().find_map(|index| index.default_of(name)))
@@ -63,7 +68,7 @@ impl<'m> Scope<'m> {
     pub fn variables(&self) -> FastMap<&str, &Value> {
         let mut out = FastMap::default();
         for index in &self.defaults {
-            out.extend(index.defaults().iter().map(|(_, name, value)| (name.as_str(), value)));
+            out.extend(index.defaults().iter().map(|(_, name, value, _)| (name.as_str(), value)));
         }
         out.extend(self.tfvars.iter().map(|(name, value)| (*name, value)));
         out

@@ -13,6 +13,7 @@ pub mod instances;
 pub mod json;
 pub mod model;
 pub mod reads;
+pub mod types;
 pub mod view;
 
 use std::collections::HashMap;
@@ -220,7 +221,12 @@ impl<'m> Module<'m> {
         vars_files.sort_by_key(|f| (!f.is_terraform_tfvars(), f.file_name()));
         for file in vars_files {
             for a in &file.attributes {
-                scope.tfvars.insert(&a.name, empty.eval(&a.expr));
+                let value = empty.eval(&a.expr);
+                let value = match scope.variable_type(&a.name) {
+                    Some(ty) => ty.convert(value),
+                    None => value,
+                };
+                scope.tfvars.insert(&a.name, value);
             }
         }
         let documents: Vec<(&str, String)> = files
