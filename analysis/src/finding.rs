@@ -15,6 +15,19 @@ pub struct Finding {
     pub resource: TextRange,
     pub message: String,
     pub fixes: Vec<Fix>,
+    /// The instance of a resource with `count` or `for_each` the finding was found on, until the findings of
+    /// every instance are merged (see [`crate::terraform::check::merge_instances`]).
+    pub instance: Option<Instanced>,
+}
+
+/// Which instance of how many, of which address.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Instanced {
+    /// `[0]`, `["web"]`.
+    pub suffix: String,
+    pub total: usize,
+    /// The block's address without the instance (`aws_s3_bucket.this`).
+    pub address: String,
 }
 
 impl Finding {

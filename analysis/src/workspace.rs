@@ -18,7 +18,6 @@ use crate::fix::Fix;
 use crate::rule::{Rule, Rules, Severity};
 use crate::suppress;
 use crate::syntax_errors::syntax_errors;
-use crate::terraform::check::TfContext;
 use crate::terraform::incremental::ModuleAnalysis;
 use crate::terraform::{Module, TfFile};
 use crate::text::{PositionEncoding, Range, TextRange};
@@ -379,7 +378,8 @@ impl Workspace {
             }
         }
         if !models.is_empty() {
-            let mut module = Module::new(models.iter().map(|(_, m)| m.as_ref()).collect());
+            let expansions = crate::terraform::expand::Expansions::new();
+            let mut module = Module::new(models.iter().map(|(_, m)| m.as_ref()).collect(), &expansions);
             module.today = self.today;
             let mut findings: Vec<Vec<Finding>> = vec![Vec::new(); models.len()];
             let all = if self.once {
@@ -609,7 +609,7 @@ pub fn check_module(module: &Module, rules: Rules, config: &Config) -> Vec<Findi
     let mut findings = Vec::new();
     for rule in rules.all().iter().filter(|r| config.is_enabled(r.id)) {
         if rule.matcher.has_terraform() {
-            rule.matcher.check_terraform(&mut TfContext::new(module, rule, &mut findings));
+            crate::terraform::check::run_rule(module, rule, &mut findings, crate::terraform::check::Subjects::All);
         }
     }
     findings

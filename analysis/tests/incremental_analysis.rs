@@ -88,7 +88,7 @@ fn the_kept_analysis_of_a_module_equals_a_single_pass() {
 #[test]
 fn every_rule_run_block_by_block_finds_what_it_finds_on_the_whole_module() {
     use onus_analysis::document::{Document, Parsers};
-    use onus_analysis::terraform::{check::TfContext, incremental::ModuleAnalysis, Module, TfFile};
+    use onus_analysis::terraform::{incremental::ModuleAnalysis, Module, TfFile};
     let modules = modules();
     let rules: Vec<_> = onus_analysis::catalog::all().iter().copied().filter(|r| r.matcher.has_terraform()).collect();
     let mut parsers = Parsers::new();
@@ -102,7 +102,8 @@ fn every_rule_run_block_by_block_finds_what_it_finds_on_the_whole_module() {
                 TfFile::read(&doc, None, &mut parsers)
             })
             .collect();
-        let mut module = Module::new(read.iter().collect());
+        let expansions = onus_analysis::terraform::expand::Expansions::new();
+        let mut module = Module::new(read.iter().collect(), &expansions);
         module.today = Some(onus_analysis::date::Date::new(2026, 11, 29));
         let key = |f: &onus_analysis::finding::Finding| {
             (f.rule.id, f.file, f.range.start, f.range.end, f.message.clone(), format!("{:?}", f.fixes))
@@ -110,7 +111,12 @@ fn every_rule_run_block_by_block_finds_what_it_finds_on_the_whole_module() {
         let mut at_once = Vec::new();
         for rule in &rules {
             let mut found = Vec::new();
-            rule.matcher.check_terraform(&mut TfContext::new(&module, rule, &mut found));
+            onus_analysis::terraform::check::run_rule(
+                &module,
+                rule,
+                &mut found,
+                onus_analysis::terraform::check::Subjects::All,
+            );
             at_once.extend(found.iter().map(key));
         }
         let mut by_block: Vec<_> =

@@ -95,6 +95,7 @@ impl<'a, 't> CfnContext<'a, 't> {
             resource: res.entry.range,
             message: message.into(),
             fixes: Vec::new(),
+            instance: None,
         });
         self.findings.last_mut().expect("just pushed")
     }

@@ -114,7 +114,7 @@ pub fn nacl_inbound_allows<'m>(ctx: &TfContext<'_, 'm>) -> Vec<NaclEntry<'m>> {
     let mut out = Vec::new();
     for ty in ["aws_network_acl", "aws_default_network_acl"] {
         for res in ctx.resources(ty) {
-            out.extend(res.config().nested("ingress").into_iter().filter_map(|c| entry(ctx, res, c)));
+            out.extend(ctx.nested(res.config(), "ingress").into_iter().filter_map(|c| entry(ctx, res, c)));
         }
     }
     for res in ctx.resources("aws_network_acl_rule") {
@@ -132,7 +132,7 @@ pub fn nacl_inbound_allows<'m>(ctx: &TfContext<'_, 'm>) -> Vec<NaclEntry<'m>> {
         }
         let res = Resource { file, block };
         for input in VPC_MODULE_INBOUND {
-            out.extend(res.config().nested(input).into_iter().filter_map(|c| entry(ctx, res, c)));
+            out.extend(ctx.nested(res.config(), input).into_iter().filter_map(|c| entry(ctx, res, c)));
         }
     }
     out

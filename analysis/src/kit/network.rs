@@ -168,7 +168,7 @@ pub fn ingress_rules<'m>(ctx: &TfContext<'_, 'm>) -> Vec<Ingress<'m>> {
     let mut out = Vec::new();
     for ty in ["aws_security_group", "aws_default_security_group"] {
         for res in ctx.resources(ty) {
-            for rule in res.config().nested("ingress") {
+            for rule in ctx.nested(res.config(), "ingress") {
                 out.push(from_config(ctx, res, rule, BLOCK_CIDRS));
             }
         }
@@ -188,7 +188,7 @@ pub fn ingress_rules<'m>(ctx: &TfContext<'_, 'm>) -> Vec<Ingress<'m>> {
         let res = Resource { file, block };
         let config = res.config();
         // Blocks written inside the module call (not valid for the module, but seen in the wild).
-        for rule in config.block().into_iter().flat_map(|b| b.blocks("ingress")) {
+        for rule in config.block().into_iter().flat_map(|b| ctx.blocks_of(b, "ingress")) {
             out.push(from_config(ctx, res, Config::Block(rule), BLOCK_CIDRS));
         }
         // `ingress_rules` apply to `ingress_cidr_blocks` / `ingress_ipv6_cidr_blocks`.

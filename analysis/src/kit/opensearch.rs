@@ -20,7 +20,7 @@ pub fn check_enabled_block(ctx: &mut TfContext, block_name: &str, title: &str, w
     for res in domains(ctx) {
         let file = ctx.file(res);
         let address = res.address();
-        let Some(nested) = res.block.block(block_name) else {
+        let Some(nested) = ctx.block_of(res.block, block_name) else {
             let fix = Fix::new(
                 title,
                 vec![edit::insert_in_block(file, res.block, &format!("{block_name} {{\n  enabled = true\n}}"))],

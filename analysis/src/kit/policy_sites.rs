@@ -69,7 +69,7 @@ pub fn policy_sites<'m>(ctx: &TfContext<'_, 'm>, trust: bool) -> Vec<PolicySite<
         }
     }
     for res in ctx.resources("aws_iam_role") {
-        for inline in res.config().nested("inline_policy") {
+        for inline in ctx.nested(res.config(), "inline_policy") {
             if let Some(field) = inline.attr("policy") {
                 push(res, field.range, SiteKind::Identity, field.expr);
             }

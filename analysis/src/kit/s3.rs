@@ -131,8 +131,8 @@ pub fn public_canned_acl<'m>(ctx: &TfContext<'_, 'm>, res: Resource<'m>) -> Opti
 /// The public grants of a bucket (legacy `grant {}` blocks) or of an `aws_s3_bucket_acl`
 /// (`access_control_policy { grant { grantee { uri } } }`): each grant's config and whom it opens to.
 pub fn public_grants<'m>(ctx: &TfContext<'_, 'm>, res: Resource<'m>) -> Vec<(Config<'m>, &'static str)> {
-    let mut grants = res.config().nested("grant");
-    for acp in res.config().nested("access_control_policy") {
+    let mut grants = ctx.nested(res.config(), "grant");
+    for acp in ctx.nested(res.config(), "access_control_policy") {
         grants.extend(acp.nested("grant"));
     }
     let mut out = Vec::new();

@@ -4,7 +4,6 @@ use crate::document::{Document, Parsers};
 use crate::finding::Finding;
 use crate::rule::Rule;
 use crate::syntax_errors::syntax_errors;
-use crate::terraform::check::TfContext;
 use crate::terraform::{Module, TfFile};
 
 /// The day rule tests run on, pinned so that date-keyed rules test the same forever.
@@ -26,11 +25,12 @@ pub fn module_files(files: &[(&str, &str)]) -> Vec<TfFile> {
 /// The findings of `rule` on a module made of `files`.
 pub fn run_files(rule: &'static Rule, files: &[(&str, &str)]) -> Vec<Finding> {
     let tf = module_files(files);
-    let mut module = Module::new(tf.iter().collect());
+    let expansions = crate::terraform::expand::Expansions::new();
+    let mut module = Module::new(tf.iter().collect(), &expansions);
     module.today = Some(TEST_TODAY);
     let mut findings = Vec::new();
     assert!(rule.matcher.has_terraform(), "{}: no Terraform matcher", rule.id);
-    rule.matcher.check_terraform(&mut TfContext::new(&module, rule, &mut findings));
+    crate::terraform::check::run_rule(&module, rule, &mut findings, crate::terraform::check::Subjects::All);
     // The rule checks one block at a time as it checks the whole module (what the editor's analysis relies on).
     let by_block = crate::terraform::incremental::ModuleAnalysis::by_subject([rule]).analyse(&module);
     let key = |f: &Finding| (f.file, f.range.start, f.range.end, f.message.clone(), format!("{:?}", f.fixes));

@@ -91,7 +91,8 @@ impl BlockIndex {
             put(self.by_type.entry_ref(&block.kind).entry_ref(label), i);
             if block.kind == "variable" {
                 let ty = block.attr("type").map_or(VarType::Any, |a| VarType::of(&a.expr));
-                let value = block.attr("default").map_or(Value::Unknown, |a| ty.convert(Scope::default().eval(&a.expr)));
+                let value =
+                    block.attr("default").map_or(Value::Unknown, |a| ty.convert(Scope::default().eval(&a.expr)));
                 put(self.by_name.entry_ref(label), i);
                 defaults.push((i, label.to_string(), value, ty));
             }

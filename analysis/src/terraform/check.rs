@@ -1,5 +1,6 @@
 //! What a Terraform matcher sees: the module, the evaluator, and a place to report findings.
 
+use super::expand::Expanded;
 use super::model::{Attribute, Block, Expr, ExprKind, Step};
 use super::reads::Dep;
 use super::view::{Config, Field};
@@ -117,15 +118,19 @@ impl<'a, 'm> TfContext<'a, 'm> {
     /// The blocks of kind `kind` (and first label `ty`) this run checks.
     fn subjects(&self, kind: &'a str, ty: Option<&'a str>) -> std::vec::IntoIter<Resource<'m>> {
         let found: Vec<Resource<'m>> = match self.subjects {
-            Subjects::All => match ty {
-                Some(ty) => self.module.typed(kind, ty).map(|(file, block)| Resource { file, block }).collect(),
-                None => self.module.blocks(kind).map(|(file, block)| Resource { file, block }).collect(),
-            },
-            // (Reads nothing: a change of the block gives it a new identity, and the run is made again.)
+            Subjects::All => {
+                let blocks: Vec<Resource<'m>> = match ty {
+                    Some(ty) => self.module.typed(kind, ty).map(|(file, block)| Resource { file, block }).collect(),
+                    None => self.module.blocks(kind).map(|(file, block)| Resource { file, block }).collect(),
+                };
+                blocks.into_iter().flat_map(|res| self.objects(res)).collect()
+            }
+            // (Reads nothing but what expanding it reads: a change of the block gives it a new identity, and the
+            // run is made again.)
             Subjects::One(res) => {
                 let matches = res.block.kind == kind && ty.is_none_or(|ty| res.block.label(0) == Some(ty));
                 if matches {
-                    vec![res]
+                    self.objects(res)
                 } else {
                     Vec::new()
                 }
@@ -136,6 +141,19 @@ impl<'a, 'm> TfContext<'a, 'm> {
             }
         };
         found.into_iter()
+    }
+
+    /// The objects a top-level block stands for: its instances (none for `count = 0`), or itself.
+    fn objects(&self, res: Resource<'m>) -> Vec<Resource<'m>> {
+        if !matches!(res.block.kind.as_str(), "resource" | "data" | "module") {
+            return vec![res];
+        }
+        match self.module.expander.block(&self.module.scope, res.block) {
+            Expanded::One(block) => vec![Resource { file: res.file, block }],
+            Expanded::Instances(instances, _) => {
+                instances.into_iter().map(|(_, block)| Resource { file: res.file, block }).collect()
+            }
+        }
     }
 
     /// The resources of type `ty` this run checks: what a rule reports on. To look at other resources (a
@@ -164,7 +182,8 @@ impl<'a, 'm> TfContext<'a, 'm> {
 
     /// Every resource of type `ty` in the module: a lookup (what the run finds then depends on all of them).
     pub fn all_resources(&self, ty: &'a str) -> impl Iterator<Item = Resource<'m>> + 'a {
-        self.module.resources(ty).map(|(file, block)| Resource { file, block })
+        let module = self.module;
+        module.resources(ty).map(|(file, block)| Resource { file, block }).filter(move |r| exists(module, r))
     }
 
     /// Every resource of type `ty`, and every call of the registry module `terraform-aws-modules/<module>/aws`:
@@ -175,12 +194,14 @@ impl<'a, 'm> TfContext<'a, 'm> {
             .blocks("module")
             .filter(move |(_, b)| is_registry_module(b, module))
             .map(|(file, block)| Resource { file, block });
-        self.all_resources(ty).chain(modules)
+        let module = self.module;
+        self.all_resources(ty).chain(modules.filter(move |r| exists(module, r)))
     }
 
     /// Every top-level block of kind `kind`: a lookup.
     pub fn all_blocks(&self, kind: &'a str) -> impl Iterator<Item = Resource<'m>> + 'a {
-        self.module.blocks(kind).map(|(file, block)| Resource { file, block })
+        let module = self.module;
+        module.blocks(kind).map(|(file, block)| Resource { file, block }).filter(move |r| exists(module, r))
     }
 
     /// Whether `expr` refers to `target`: a reference (`aws_s3_bucket.b.id`), or a literal equal to the value of
@@ -231,7 +252,10 @@ impl<'a, 'm> TfContext<'a, 'm> {
 
     /// The resources at (file, block) indices of a module index.
     pub fn resources_at(&self, at: &[(usize, usize)]) -> Vec<Resource<'m>> {
-        at.iter().map(|&(file, i)| Resource { file, block: self.module.block_at((file, i)) }).collect()
+        at.iter()
+            .map(|&(file, i)| Resource { file, block: self.module.block_at((file, i)) })
+            .filter(|r| exists(self.module, r))
+            .collect()
     }
 
     /// The value of a field.
@@ -287,10 +311,55 @@ impl<'a, 'm> TfContext<'a, 'm> {
         config.attr(name).map(|f| (f, self.eval(f.expr))).filter(|(_, v)| *v != Value::Null)
     }
 
+    /// The nested blocks called `name` of `block`, `dynamic` ones expanded (see [`TfContext::nested`]; the
+    /// attribute forms are left out).
+    pub fn blocks_of(&self, block: &'m Block, name: &'m str) -> Vec<&'m Block> {
+        let mut out = Vec::new();
+        for child in &block.blocks {
+            if child.kind == name {
+                out.push(child);
+            } else if child.kind == "dynamic" && child.label(0) == Some(name) {
+                match self.module.expander.dynamic(&self.module.scope, child, name) {
+                    Some(blocks) => out.extend(blocks),
+                    // Over an unknown collection: the content as written, its iterator's values unknown.
+                    None => out.extend(child.blocks.iter().filter(|c| c.kind == "content")),
+                }
+            }
+        }
+        out
+    }
+
+    /// The first nested block called `name` of `block` (see [`TfContext::blocks_of`]).
+    pub fn block_of(&self, block: &'m Block, name: &'m str) -> Option<&'m Block> {
+        self.blocks_of(block, name).into_iter().next()
+    }
+
     /// The nested configurations called `name` of `config`: blocks, `dynamic` blocks, and objects given in an
     /// attribute (see [`Config::nested`]).
     pub fn nested(&self, config: Config<'m>, name: &'m str) -> Vec<Config<'m>> {
-        config.nested(name)
+        let mut out = Vec::new();
+        if let Config::Block(b) = config {
+            out.extend(self.blocks_of(b, name).into_iter().map(Config::Block));
+        }
+        if let Some(field) = config.attr(name) {
+            match &field.expr.kind {
+                ExprKind::Object(_) => out.push(Config::Object(field.expr)),
+                ExprKind::Tuple(items) => {
+                    out.extend(items.iter().filter(|i| matches!(i.kind, ExprKind::Object(_))).map(Config::Object))
+                }
+                // A known value (`ingress = var.rules`): its objects.
+                _ => {
+                    let objects = match self.eval(field.expr) {
+                        Value::List(items) => items,
+                        v @ Value::Map(_) => vec![v],
+                        _ => Vec::new(),
+                    };
+                    let expander = &self.module.expander;
+                    out.extend(objects.iter().filter_map(|v| expander.object(name, v, field.range)).map(Config::Block));
+                }
+            }
+        }
+        out
     }
 
     /// Reports a finding at `range` of `res`, and returns it so that the matcher can attach fixes.
@@ -302,6 +371,7 @@ impl<'a, 'm> TfContext<'a, 'm> {
             resource: res.block.range,
             message: message.into(),
             fixes: Vec::new(),
+            instance: self.module.expander.instance_of(res.block),
         });
         self.findings.last_mut().expect("just pushed")
     }
@@ -309,5 +379,62 @@ impl<'a, 'm> TfContext<'a, 'm> {
     /// Reports a finding with one fix.
     pub fn report_with_fix(&mut self, res: Resource, range: TextRange, message: impl Into<String>, fix: Fix) {
         self.report(res, range, message).fixes.push(fix);
+    }
+}
+
+/// Whether a looked-up block exists: a block with `count = 0` (or `for_each` over nothing) does not.
+fn exists<'m>(module: &Module<'m>, res: &Resource<'m>) -> bool {
+    !matches!(res.block.kind.as_str(), "resource" | "data" | "module")
+        || !module.expander.creates_nothing(&module.scope, res.block)
+}
+
+/// Runs `rule` on `subjects` of `module`, its findings added to `findings`: a finding every instance of a
+/// resource has is reported once, on the block; one only some instances have names each of them
+/// (`aws_s3_bucket.this["logs"]`).
+pub fn run_rule<'m>(module: &Module<'m>, rule: &'static Rule, findings: &mut Vec<Finding>, subjects: Subjects<'m>) {
+    let start = findings.len();
+    rule.matcher.check_terraform(&mut TfContext::checking(module, rule, findings, subjects));
+    merge_instances(findings, start);
+}
+
+/// Merges the findings of instances from `start` on (see [`run_rule`]).
+pub fn merge_instances(findings: &mut Vec<Finding>, start: usize) {
+    if findings[start..].iter().all(|f| f.instance.is_none()) {
+        return;
+    }
+    let found = findings.split_off(start);
+    // Findings alike but for their instance: (file, resource, range, message, fixes).
+    type Alike = (usize, TextRange, TextRange, String, String);
+    let alike = |f: &Finding| -> Alike { (f.file, f.resource, f.range, f.message.clone(), format!("{:?}", f.fixes)) };
+    let mut instances_of: HashMap<Alike, Vec<String>> = HashMap::new();
+    for f in &found {
+        if let Some(i) = &f.instance {
+            instances_of.entry(alike(f)).or_default().push(i.suffix.clone());
+        }
+    }
+    let mut reported: std::collections::HashSet<Alike> = std::collections::HashSet::new();
+    for mut f in found {
+        let Some(instance) = f.instance.take() else {
+            findings.push(f);
+            continue;
+        };
+        let key = alike(&f);
+        let mut suffixes = instances_of[&key].clone();
+        suffixes.sort();
+        suffixes.dedup();
+        if suffixes.len() == instance.total {
+            // Every instance has it: once, on the block.
+            if reported.insert(key) {
+                findings.push(f);
+            }
+        } else {
+            let plain = format!("`{}`", instance.address);
+            let named = format!("`{}{}`", instance.address, instance.suffix);
+            f.message = match f.message.find(&plain) {
+                Some(_) => f.message.replacen(&plain, &named, 1),
+                None => format!("{named}: {}", f.message),
+            };
+            findings.push(f);
+        }
     }
 }

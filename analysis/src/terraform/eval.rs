@@ -443,7 +443,8 @@ mod tests {
     /// The value of `local.out` in a module made of `src`.
     fn out(src: &str) -> Value {
         let files = crate::kit::testing::module_files(&[("main.tf", src)]);
-        let module = super::super::Module::new(files.iter().collect());
+        let expansions = crate::terraform::expand::Expansions::new();
+        let module = super::super::Module::new(files.iter().collect(), &expansions);
         let expr = module.scope.local_expr("out").expect("a local `out`");
         module.scope.eval(expr)
     }

@@ -539,7 +539,7 @@ impl ModuleAnalysis {
         let rule = self.rules[rule];
         let mut findings = Vec::new();
         let ((), deps) = module.reads().frame(|| {
-            rule.matcher.check_terraform(&mut TfContext::checking(module, rule, &mut findings, subjects));
+            super::check::run_rule(module, rule, &mut findings, subjects);
         });
         if findings.len() > MAX_KEPT_FINDINGS {
             return (Run { kept: Vec::new(), deps: deps.into(), movable: false, too_many: true }, findings);

@@ -7,6 +7,7 @@ pub mod chunked;
 pub mod direct;
 pub mod edit;
 pub mod eval;
+pub mod expand;
 pub mod functions;
 pub mod incremental;
 pub mod instances;
@@ -166,6 +167,8 @@ pub struct Module<'m> {
     /// Indexes built on first use and shared by every matcher of this analysis, by the fingerprint of their key
     /// (see [`Module::memo`]).
     memos: std::cell::RefCell<FastMap<u64, MemoEntry>>,
+    /// Blocks as the objects they stand for: instances of `count`/`for_each`, `dynamic` blocks' contents.
+    pub expander: expand::Expander<'m>,
 }
 
 /// An index kept by [`Module::memo`], with its key.
@@ -205,7 +208,8 @@ pub struct LinkIndex {
 }
 
 impl<'m> Module<'m> {
-    pub fn new(files: Vec<&'m TfFile>) -> Module<'m> {
+    /// The module of `files`; the blocks its analysis expands live in `expansions`.
+    pub fn new(files: Vec<&'m TfFile>, expansions: &'m expand::Expansions) -> Module<'m> {
         // From each file's index (which a reading keeps up to date): the scope's names, not a walk of every block.
         let mut scope = Scope::default();
         let empty = Scope::default();
@@ -239,7 +243,7 @@ impl<'m> Module<'m> {
         }
         // Locals read while rendering were evaluated before every document was known.
         scope.forget_local_values();
-        Module { files, scope, today: None, memos: Default::default() }
+        Module { files, scope, today: None, memos: Default::default(), expander: expand::Expander::new(expansions) }
     }
 
     /// Every resource block of type `ty`, with the index of its file.

@@ -100,7 +100,7 @@ fn check_cfn(ctx: &mut CfnContext) {
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_cloudfront_distribution").collect::<Vec<Resource>>() {
         for behaviour in ["default_cache_behavior", "ordered_cache_behavior"] {
-            for config in res.config().nested(behaviour) {
+            for config in ctx.nested(res.config(), behaviour) {
                 let Some(field) = config.attr("viewer_protocol_policy") else { continue };
                 if ctx.value(field).as_str() != Some("allow-all") {
                     continue;

@@ -116,7 +116,7 @@ fn check_cfn_bucket(
 
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_cloudfront_distribution").collect::<Vec<Resource>>() {
-        if res.block.block("logging_config").is_some() {
+        if ctx.block_of(res.block, "logging_config").is_some() {
             continue;
         }
         if !ctx.companions(res, "aws_cloudwatch_log_delivery_source", "resource_arn", &[]).is_empty() {

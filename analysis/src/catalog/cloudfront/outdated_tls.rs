@@ -140,7 +140,7 @@ fn check_cfn(ctx: &mut CfnContext) {
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_cloudfront_distribution").collect::<Vec<Resource>>() {
         let address = res.address();
-        let Some(cert) = res.block.block("viewer_certificate") else {
+        let Some(cert) = ctx.block_of(res.block, "viewer_certificate") else {
             ctx.report(
                 res,
                 res.block.header,

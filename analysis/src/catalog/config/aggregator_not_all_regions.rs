@@ -143,7 +143,7 @@ fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_config_configuration_aggregator").collect::<Vec<_>>() {
         let file = ctx.file(res);
         for kind in ["account_aggregation_source", "organization_aggregation_source"] {
-            for source in res.block.blocks(kind) {
+            for source in ctx.blocks_of(res.block, kind) {
                 let regions = source.attr("regions");
                 let (range, message, mut edits) = match ctx.attr(source, "all_regions") {
                     None => {

@@ -139,7 +139,7 @@ fn check(ctx: &mut TfContext) {
         if !unresolved && !statuses.iter().any(|s| starts(ctx, *s, res)) {
             report_never_started(ctx, res, &channels);
         }
-        for group in res.config().nested("recording_group") {
+        for group in ctx.nested(res.config(), "recording_group") {
             let exclusion = group.nested("recording_strategy").iter().any(|s| {
                 s.attr("use_only").is_some_and(|f| {
                     ctx.value(f).as_str().is_some_and(|v| v.eq_ignore_ascii_case("EXCLUSION_BY_RESOURCE_TYPES"))

@@ -295,7 +295,7 @@ fn lambda_environment(ctx: &mut TfContext) {
         let fields: Vec<_> = if res.is_module() {
             res.config().attr("environment_variables").into_iter().collect()
         } else {
-            res.config().nested("environment").iter().filter_map(|e| e.attr("variables")).collect()
+            ctx.nested(res.config(), "environment").iter().filter_map(|e| e.attr("variables")).collect()
         };
         for field in fields {
             match &field.expr.kind {

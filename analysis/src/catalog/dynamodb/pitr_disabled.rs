@@ -98,7 +98,7 @@ fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_dynamodb_table").collect::<Vec<_>>() {
         let file = ctx.file(res);
         let address = res.address();
-        let Some(cfg) = res.config().nested(BLOCK).into_iter().next() else {
+        let Some(cfg) = ctx.nested(res.config(), BLOCK).into_iter().next() else {
             let edit = edit::insert_in_block(file, res.block, &format!("{BLOCK} {{\n  enabled = true\n}}"));
             let message =
                 format!("`{address}` has no point-in-time recovery: deleted or corrupted items cannot be restored");

@@ -97,7 +97,7 @@ fn check_cfn(ctx: &mut CfnContext) {
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_default_security_group").collect::<Vec<_>>() {
         for direction in ["ingress", "egress"] {
-            let rules = res.config().nested(direction);
+            let rules = ctx.nested(res.config(), direction);
             if rules.is_empty() {
                 continue;
             }

@@ -102,7 +102,7 @@ fn check_cfn(ctx: &mut CfnContext) {
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_default_security_group").collect::<Vec<_>>() {
         for direction in ["ingress", "egress"] {
-            for rule in res.config().nested(direction) {
+            for rule in ctx.nested(res.config(), direction) {
                 let world = ["cidr_blocks", "ipv6_cidr_blocks"].iter().find_map(|name| {
                     let field = rule.attr(name)?;
                     field_strings(ctx, Some(field)).into_iter().find(|c| is_world_cidr(c)).map(|c| (c, field))

@@ -83,7 +83,7 @@ fn check(ctx: &mut TfContext) {
             Some(_) => {}
             None => {
                 // An explicit network interface carries its own addressing.
-                if !res.config().nested("network_interface").is_empty() || in_private_subnet(ctx, res) {
+                if !ctx.nested(res.config(), "network_interface").is_empty() || in_private_subnet(ctx, res) {
                     continue;
                 }
                 let message = format!(
@@ -107,7 +107,7 @@ fn check(ctx: &mut TfContext) {
         ctx.report_with_fix(res, attr.range, format!("`{}` gives its instances public IPs", res.address()), fix);
     }
     for res in ctx.resources("aws_launch_template").collect::<Vec<_>>() {
-        for nic in res.block.blocks("network_interfaces") {
+        for nic in ctx.blocks_of(res.block, "network_interfaces") {
             let Some((attr, v)) = ctx.attr(nic, "associate_public_ip_address") else { continue };
             if v.as_bool() != Some(true) {
                 continue;

@@ -76,7 +76,7 @@ fn check(ctx: &mut TfContext) {
     targets.extend(modules);
     for res in targets {
         let file = ctx.file(res);
-        let options = res.config().nested("metadata_options").into_iter().next();
+        let options = ctx.nested(res.config(), "metadata_options").into_iter().next();
         let Some(options) = options else {
             if defaults_required || res.is_module() {
                 continue;

@@ -62,7 +62,7 @@ fn check(ctx: &mut TfContext) {
     let targets: Vec<Resource> = ctx.resources_like("aws_launch_configuration", "autoscaling").collect();
     for res in targets {
         for device in ["root_block_device", "ebs_block_device"] {
-            for config in res.config().nested(device) {
+            for config in ctx.nested(res.config(), device) {
                 report_device(ctx, res, device, config);
             }
         }

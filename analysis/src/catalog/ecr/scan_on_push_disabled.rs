@@ -144,7 +144,7 @@ fn wildcard_match(pattern: &str, name: &str) -> bool {
 /// Whether a registry scanning configuration covers the repository (named `name`, when known).
 fn registry_scans(ctx: &TfContext, name: Option<&str>) -> bool {
     ctx.all_resources("aws_ecr_registry_scanning_configuration").any(|reg| {
-        reg.config().nested("rule").iter().any(|rule| {
+        ctx.nested(reg.config(), "rule").iter().any(|rule| {
             rule.nested("repository_filter").iter().any(|filter| {
                 let Some(field) = filter.attr("filter") else { return false };
                 match ctx.value(field).as_str() {
@@ -170,7 +170,7 @@ fn check(ctx: &mut TfContext) {
         }
         let file = ctx.file(res);
         let address = res.address();
-        let Some(scan) = res.block.block("image_scanning_configuration") else {
+        let Some(scan) = ctx.block_of(res.block, "image_scanning_configuration") else {
             let fix = Fix::new(
                 "Scan images on push",
                 vec![edit::insert_in_block(

@@ -148,7 +148,7 @@ fn check(ctx: &mut TfContext) {
             check_module(ctx, res);
             continue;
         }
-        let Some(vpc) = res.block.block("vpc_config") else { continue };
+        let Some(vpc) = ctx.block_of(res.block, "vpc_config") else { continue };
         let public = ctx.attr(vpc, "endpoint_public_access");
         let public_on = match &public {
             None => true,

@@ -133,7 +133,7 @@ fn check(ctx: &mut TfContext) {
             check_module(ctx, res);
             continue;
         }
-        let configs: Vec<_> = res.block.blocks("encryption_config").collect();
+        let configs: Vec<_> = ctx.blocks_of(res.block, "encryption_config");
         let address = res.address();
         let file = ctx.file(res);
         if configs.is_empty() {

@@ -147,7 +147,7 @@ fn check(ctx: &mut TfContext) {
     targets.extend(modules);
     for (res, enabled_by_default) in targets {
         let file = ctx.file(res);
-        let logs = res.config().nested("access_logs").into_iter().next();
+        let logs = ctx.nested(res.config(), "access_logs").into_iter().next();
         let Some(logs) = logs else {
             let fix = (!res.is_module()).then(|| {
                 Fix::unsafe_(

@@ -178,14 +178,14 @@ fn check(ctx: &mut TfContext) {
         if listener_protocol(ctx, res).as_deref() != Some("HTTP") {
             continue;
         }
-        let actions: Vec<_> = res.block.blocks("default_action").collect();
+        let actions: Vec<_> = ctx.blocks_of(res.block, "default_action");
         let mut flagged = None;
         let mut unknown = false;
         for action in &actions {
             let Some((_, ty)) = ctx.attr(action, "type") else { continue };
             match ty.as_str() {
                 Some("redirect") => {
-                    let redirect = action.block("redirect");
+                    let redirect = ctx.block_of(action, "redirect");
                     let protocol = redirect.and_then(|r| ctx.attr(r, "protocol"));
                     match protocol.as_ref().map(|(_, v)| v.as_str()) {
                         Some(Some(p)) if p.eq_ignore_ascii_case("HTTPS") => {}
@@ -244,7 +244,7 @@ fn module_redirects_to_https(ctx: &TfContext, listener: Config) -> Option<bool> 
 fn check_modules(ctx: &mut TfContext) {
     let modules: Vec<Resource> = ctx.blocks("module").filter(|r| is_registry_module(r.block, "alb")).collect();
     for res in modules {
-        let mut listeners = res.config().nested("http_tcp_listeners");
+        let mut listeners = ctx.nested(res.config(), "http_tcp_listeners");
         // v9: `listeners = { name = { ... } }`.
         if let Some(field) = res.config().attr("listeners") {
             if let ExprKind::Object(entries) = &field.expr.kind {

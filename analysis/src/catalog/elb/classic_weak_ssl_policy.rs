@@ -177,7 +177,7 @@ fn check(ctx: &mut TfContext) {
         if ty.as_str() != Some("SSLNegotiationPolicyType") {
             continue;
         }
-        for attr in res.config().nested("policy_attribute") {
+        for attr in ctx.nested(res.config(), "policy_attribute") {
             let (Some(name_field), Some(value_field)) = (attr.attr("name"), attr.attr("value")) else { continue };
             let Some(name) = ctx.value(name_field).as_str().map(str::to_string) else { continue };
             let value = ctx.value(value_field);

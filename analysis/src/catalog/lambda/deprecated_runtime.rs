@@ -266,7 +266,8 @@ mod tests {
 
     fn lines_at(text: &str, today: Date) -> Vec<usize> {
         let tf = module_files(&[("main.tf", text)]);
-        let module = Module::new(tf.iter().collect());
+        let expansions = crate::terraform::expand::Expansions::new();
+        let module = Module::new(tf.iter().collect(), &expansions);
         let mut findings = Vec::new();
         check_at(&mut TfContext::new(&module, &RULE, &mut findings), today);
         findings.iter().map(|f| text[..f.range.start].matches('\n').count() + 1).collect()

@@ -135,7 +135,7 @@ fn check(ctx: &mut TfContext) {
     for res in opensearch::domains(ctx) {
         let file = ctx.file(res);
         let address = res.address();
-        let Some(options) = res.block.block("domain_endpoint_options") else {
+        let Some(options) = ctx.block_of(res.block, "domain_endpoint_options") else {
             let fix = Fix::new(
                 "Enforce HTTPS with TLS 1.2",
                 vec![edit::insert_in_block(

@@ -122,7 +122,7 @@ fn nested_log_targets(ctx: &TfContext) -> std::sync::Arc<HashSet<String>> {
     ctx.module.memo(["s3 nested log targets", "", ""], || {
         let mut out = HashSet::new();
         for bucket in s3::all_buckets(ctx) {
-            for cfg in bucket.config().nested("logging") {
+            for cfg in ctx.nested(bucket.config(), "logging") {
                 if let Some(id) = cfg.attr("target_bucket").and_then(|f| s3::bucket_id(ctx, f.expr)) {
                     out.insert(id);
                 }
@@ -150,7 +150,7 @@ fn check(ctx: &mut TfContext) {
         if !s3::companions(ctx, bucket, COMPANION).is_empty() || is_log_bucket(ctx, bucket) {
             continue;
         }
-        let configs = bucket.config().nested("logging");
+        let configs = ctx.nested(bucket.config(), "logging");
         if configs.iter().any(|c| c.is_dynamic() || c.attr("target_bucket").is_some()) {
             continue;
         }

@@ -101,7 +101,7 @@ fn has_object_lock(ctx: &TfContext, bucket: Resource) -> bool {
 fn check(ctx: &mut TfContext) {
     // Versioning resources: their status must be `Enabled`.
     for res in ctx.resources(COMPANION).collect::<Vec<_>>() {
-        for cfg in res.config().nested("versioning_configuration") {
+        for cfg in ctx.nested(res.config(), "versioning_configuration") {
             let Some(status) = cfg.attr("status") else { continue };
             let value = ctx.value(status);
             if is_on(&value) != Some(false) {
@@ -121,7 +121,7 @@ fn check(ctx: &mut TfContext) {
         }
         let file = ctx.file(bucket);
         let address = bucket.address();
-        let Some(cfg) = bucket.config().nested("versioning").into_iter().next() else {
+        let Some(cfg) = ctx.nested(bucket.config(), "versioning").into_iter().next() else {
             // No versioning at all.
             let fix = if bucket.is_module() {
                 edit::set_attribute(file, bucket.block, "versioning", "{ enabled = true }")

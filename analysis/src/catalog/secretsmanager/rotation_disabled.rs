@@ -65,7 +65,8 @@ fn check(ctx: &mut TfContext) {
     });
     let lambdas: Vec<String> = ctx.all_resources("aws_lambda_function").map(|l| l.address()).collect();
     for res in ctx.resources(SECRET).collect::<Vec<_>>() {
-        let inline = res.block.attr("rotation_lambda_arn").is_some() || res.block.block("rotation_rules").is_some();
+        let inline =
+            res.block.attr("rotation_lambda_arn").is_some() || ctx.block_of(res.block, "rotation_rules").is_some();
         if inline || unresolved {
             continue;
         }
@@ -97,7 +98,7 @@ fn check(ctx: &mut TfContext) {
     }
     for res in ctx.resources(ROTATION) {
         let file = ctx.file(res);
-        for rules in res.config().nested("rotation_rules") {
+        for rules in ctx.nested(res.config(), "rotation_rules") {
             let Some(field) = rules.attr("automatically_after_days") else { continue };
             let Some(days) = ctx.value(field).as_f64().filter(|d| *d > MAX_DAYS) else { continue };
             let finding = ctx.report(
