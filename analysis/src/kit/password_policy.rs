@@ -29,11 +29,20 @@ pub fn check_setting(ctx: &mut TfContext, setting: &str, bound: Bound, absent: &
             None => ctx.report_with_fix(res, res.block.header, format!("`{}` {absent}", res.address()), fix),
             Some((attr, value)) => {
                 let Some(n) = value.as_f64() else { continue };
+                // An upper bound of 0 is no bound: `max_password_age = 0` means passwords never expire.
+                let off = matches!(bound, Bound::AtMost(_)) && n <= 0.0;
                 let weak = match bound {
                     Bound::AtLeast(min) => n < min,
-                    Bound::AtMost(max) => n > max,
+                    Bound::AtMost(max) => off || n > max,
                 };
-                if weak {
+                if off {
+                    let message = format!(
+                        "`{}` sets `{setting} = {}`, which is no limit at all",
+                        res.address(),
+                        format_number(n)
+                    );
+                    ctx.report_with_fix(res, attr.range, message, fix);
+                } else if weak {
                     ctx.report_with_fix(res, attr.range, format!("`{}` {}", res.address(), describe(n)), fix);
                 }
             }

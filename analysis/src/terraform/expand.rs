@@ -379,3 +379,116 @@ fn substitute_steps(steps: &mut [Step], known: &dyn Fn(&str) -> Option<Value>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::kit::testing::{lines, run};
+
+    fn rule(id: &str) -> &'static crate::rule::Rule {
+        crate::catalog::by_id(id).expect("a rule of the catalog")
+    }
+
+    #[test]
+    fn resources_that_do_not_exist_are_not_flagged() {
+        let tf = r#"variable "on" {
+  default = false
+}
+resource "aws_s3_bucket" "none" {
+  count = 0
+  acl   = "public-read"
+}
+resource "aws_s3_bucket" "off" {
+  count = var.on ? 1 : 0
+  acl   = "public-read"
+}
+resource "aws_s3_bucket" "empty" {
+  for_each = toset([])
+  acl      = "public-read"
+}
+resource "aws_s3_bucket" "on" {
+  count = var.on ? 0 : 1
+  acl   = "public-read"
+}
+resource "aws_s3_bucket" "unknown" {
+  count = var.unknown ? 1 : 0
+  acl   = "public-read"
+}
+"#;
+        assert_eq!(lines(rule("s3-public-acl"), tf), [18, 22]);
+    }
+
+    #[test]
+    fn instances_are_bound_and_findings_name_the_instances_that_differ() {
+        let tf = r#"resource "aws_s3_bucket" "mixed" {
+  for_each = { site = "public-read", logs = "private" }
+  acl      = each.value
+}
+resource "aws_s3_bucket" "all" {
+  for_each = toset(["a", "b"])
+  acl      = "public-read"
+}
+resource "aws_s3_bucket" "indexed" {
+  count = 2
+  acl   = ["public-read", "public-read"][count.index]
+}
+"#;
+        let found = run(rule("s3-public-acl"), tf);
+        let messages: Vec<&str> = found.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(found.len(), 3, "{messages:#?}");
+        assert!(messages[0].starts_with("`aws_s3_bucket.mixed[\"site\"]`"), "{}", messages[0]);
+        assert!(messages[1].starts_with("`aws_s3_bucket.all`"), "{}", messages[1]);
+        assert!(messages[2].starts_with("`aws_s3_bucket.indexed`"), "{}", messages[2]);
+    }
+
+    #[test]
+    fn dynamic_blocks_expand_over_known_collections() {
+        let tf = r#"variable "ingress" {
+  default = []
+}
+variable "egress" {
+  default = [{ from_port = 0, to_port = 0, protocol = "-1", cidr_blocks = ["0.0.0.0/0"] }]
+}
+resource "aws_default_security_group" "stripped" {
+  vpc_id = "vpc-1"
+  dynamic "ingress" {
+    for_each = var.ingress
+    content {
+      from_port = ingress.value.from_port
+    }
+  }
+}
+resource "aws_default_security_group" "open" {
+  vpc_id = "vpc-1"
+  dynamic "egress" {
+    for_each = var.egress
+    iterator = rule
+    content {
+      from_port   = rule.value.from_port
+      to_port     = rule.value.to_port
+      protocol    = rule.value.protocol
+      cidr_blocks = rule.value.cidr_blocks
+    }
+  }
+}
+"#;
+        // At the block the dynamic one stands for: its content.
+        assert_eq!(lines(rule("default-sg-has-rules"), tf), [21]);
+    }
+
+    #[test]
+    fn null_through_a_variable_is_not_set() {
+        let tf = r#"variable "enc" {
+  default = null
+}
+resource "aws_db_instance" "db" {
+  engine            = "mysql"
+  storage_encrypted = var.enc
+}
+resource "aws_db_instance" "literal" {
+  engine            = "mysql"
+  storage_encrypted = null
+}
+"#;
+        assert_eq!(lines(rule("rds-storage-unencrypted"), tf), [4, 8]);
+    }
+}

@@ -22,8 +22,8 @@ pub static RULE: Rule = Rule {
     },
     related: Related::NONE,
     matcher: &Custom {
-        what: "Flags `aws_iam_account_password_policy` without `max_password_age` (passwords never expire) or with a \
-               value above 90 days (CIS AWS Foundations 1.11 in its earlier versions).",
+        what: "Flags `aws_iam_account_password_policy` without `max_password_age` (passwords never expire), with 0 \
+               (the same), or with a value above 90 days (CIS AWS Foundations 1.11 in its earlier versions).",
         fix: "Set `max_password_age = 90` (or less), or document why the account relies on length and MFA instead.",
         has_fix: true,
         terraform: Some(TfMatcher {
@@ -70,8 +70,15 @@ resource "aws_iam_account_password_policy" "ok" {
 resource "aws_iam_account_password_policy" "unknown" {
   max_password_age = var.age
 }
+resource "aws_iam_account_password_policy" "never" {
+  max_password_age = 0
+}
+resource "aws_iam_account_password_policy" "null" {
+  max_password_age = null
+}
 "#;
-        assert_eq!(lines(&RULE, text), [2, 4]);
-        assert_eq!(check_fixes(&RULE, text), 2);
+        // `0` is "never expire"; `null` is not set.
+        assert_eq!(lines(&RULE, text), [2, 4, 14, 16]);
+        assert_eq!(check_fixes(&RULE, text), 4);
     }
 }
