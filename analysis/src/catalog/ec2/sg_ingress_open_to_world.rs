@@ -19,7 +19,7 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS filters traffic exactly as the security group says and protects its own network fabric. \
                Which sources may reach which ports of your resources is the customer's decision.",
     equivalents: Equivalents {
-        checkov: &["CKV_AWS_260", "CKV_AWS_277"],
+        checkov: &["CKV_AWS_277"],
         kics: &["4728cd65-a20c-49da-8b31-9c08b423e4db"],
         trivy: &["AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"],
     },

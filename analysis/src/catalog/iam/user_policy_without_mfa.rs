@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents {
         checkov: &[],
         kics: &["b5681959-6c09-4f55-b42b-c40fa12d03ec", "3ddfa124-6407-4845-a501-179f90c65097"],
-        trivy: &["AVD-AWS-0123", "aws-iam-enforce-group-mfa", "AVD-AWS-0145", "aws-iam-enforce-user-mfa"],
+        trivy: &["AVD-AWS-0123", "aws-iam-enforce-group-mfa"],
     },
     related: Related::NONE,
     matcher: &Custom {
