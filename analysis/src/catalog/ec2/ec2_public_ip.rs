@@ -17,9 +17,9 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS assigns the public address the launch asks for, or the subnet's default when the launch \
                says nothing. Whether an instance is internet-facing is the customer's design decision.",
     equivalents: Equivalents {
-        checkov: &["CKV_AWS_88"],
+        checkov: &["CKV_AWS_88", "CKV_AWS_389"],
         kics: &["5a2486aa-facf-477d-a5c1-b010789459ce"],
-        trivy: &["AVD-AWS-0009", "aws-autoscaling-no-public-ip"],
+        trivy: &["AVD-AWS-0009", "aws-autoscaling-no-public-ip", "aws-ec2-no-public-ip"],
     },
     related: Related::NONE,
     matcher: &Custom {

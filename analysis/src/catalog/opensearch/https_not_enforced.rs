@@ -26,6 +26,7 @@ pub static RULE: Rule = Rule {
         trivy: &[
             "AVD-AWS-0046",
             "aws-elastic-search-enforce-https",
+            "aws-elasticsearch-enforce-https",
             "AVD-AWS-0126",
             "aws-elastic-search-use-secure-tls-policy",
         ],

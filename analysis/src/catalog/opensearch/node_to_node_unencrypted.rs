@@ -18,7 +18,11 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents {
         checkov: &["CKV_AWS_6"],
         kics: &["967eb3e6-26fc-497d-8895-6428beb6e8e2"],
-        trivy: &["AVD-AWS-0043", "aws-elastic-search-enable-in-transit-encryption"],
+        trivy: &[
+            "AVD-AWS-0043",
+            "aws-elastic-search-enable-in-transit-encryption",
+            "aws-elasticsearch-enable-in-transit-encryption",
+        ],
     },
     related: Related::NONE,
     matcher: &Custom {
