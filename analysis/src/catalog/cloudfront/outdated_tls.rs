@@ -22,9 +22,16 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents {
         checkov: &["CKV_AWS_174"],
         kics: &["00e5e55e-c2ff-46b3-a757-a7a1cd802456", "dc17ee4b-ddf2-4e23-96e8-7a36abad1303"],
-        trivy: &["AVD-AWS-0013", "aws-cloudfront-use-secure-tls-policy"],
+        trivy: &[],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &[],
+        kics: &[],
+        trivy: &["AVD-AWS-0013", "aws-cloudfront-use-secure-tls-policy"],
+        how: "Trivy's AVD-AWS-0013 skips distributions on the default CloudFront certificate, which this rule flags, \
+              and accepts only TLSv1.2_2021, where this rule also accepts TLSv1.2_2018, TLSv1.2_2019 and the 2025 \
+              policies.",
+    },
     matcher: &Custom {
         what: "Flags `aws_cloudfront_distribution` resources whose viewer certificate allows TLS below 1.2: no \
                `viewer_certificate`, the default `*.cloudfront.net` certificate (which always accepts TLS 1.0), or \

@@ -22,8 +22,14 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS records the configuration items and evaluates the rules once a recorder is created and \
                started. Creating the recorder, starting it (a recorder is created stopped) and choosing what it \
                records is the customer's duty. Global resources such as IAM need recording in one region only.",
-    equivalents: Equivalents { checkov: &["CKV2_AWS_45", "CKV2_AWS_48"], kics: &[], trivy: &[] },
-    related: Related::NONE,
+    equivalents: Equivalents { checkov: &["CKV2_AWS_45"], kics: &[], trivy: &[] },
+    related: Related {
+        checkov: &["CKV2_AWS_48"],
+        kics: &[],
+        trivy: &[],
+        how: "Checkov's CKV2_AWS_48 also fails a recorder that leaves `include_global_resource_types` out; this rule \
+              flags only an explicit `false`, on purpose: only one region should record the global resources.",
+    },
     matcher: &Custom {
         what: "Flags an `aws_config_configuration_recorder_status` with `is_enabled = false`, a configuration \
                recorder that no recorder status turns on, and a recorder whose `recording_group` leaves out \

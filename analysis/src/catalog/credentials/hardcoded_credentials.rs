@@ -40,6 +40,8 @@ pub static RULE: Rule = Rule {
             "aws-ec2-no-secrets-in-user-data",
             "AVD-AWS-0129",
             "aws-ec2-no-secrets-in-launch-template-user-data",
+            "AVD-AWS-0122",
+            "aws-ec2-no-sensitive-info",
         ],
     },
     related: Related::NONE,

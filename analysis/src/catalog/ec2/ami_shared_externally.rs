@@ -16,8 +16,14 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS keeps AMIs private to the owning account until the owner grants launch permissions, and \
                blocks public sharing for new accounts by default. Whom the customer shares images with is the \
                customer's decision.",
-    equivalents: Equivalents { checkov: &["CKV_AWS_205"], kics: &["ba4e0031-3e9d-4d7d-b0d6-bd8f003f8698"], trivy: &[] },
-    related: Related::NONE,
+    equivalents: Equivalents { checkov: &[], kics: &["ba4e0031-3e9d-4d7d-b0d6-bd8f003f8698"], trivy: &[] },
+    related: Related {
+        checkov: &["CKV_AWS_205"],
+        kics: &[],
+        trivy: &[],
+        how: "Checkov's CKV_AWS_205 fails every `aws_ami_launch_permission`, a share with a single account included; \
+              this rule flags public AMIs and AMIs shared with more than one account.",
+    },
     matcher: &Custom {
         what: "Flags `aws_ami_launch_permission` resources that make an image public (`group = \"all\"`), and \
                images given launch permissions for more than one account one by one. Sharing with an organization \

@@ -21,11 +21,17 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS creates each VPC's default security group with a self-referencing inbound rule and an \
                allow-all outbound rule, and cannot delete the group. Emptying it is the customer's duty.",
     equivalents: Equivalents {
-        checkov: &["CKV2_AWS_12"],
+        checkov: &[],
         kics: &["9a4ef195-74b9-4c58-b8ed-2b2fe4353a75"],
         trivy: &["AVD-AWS-0173", "aws-ec2-restrict-all-in-default-sg"],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &["CKV2_AWS_12"],
+        kics: &[],
+        trivy: &[],
+        how: "Checkov's CKV2_AWS_12 tests the same rules but reports on the `aws_vpc`, and also fails a VPC whose \
+              default security group is not managed in code.",
+    },
     matcher: &Custom {
         what: "Flags `aws_default_security_group` resources that keep any `ingress` or `egress` rule, whatever its \
                source (CIS AWS Foundations 5.4: the default security group restricts all traffic).",

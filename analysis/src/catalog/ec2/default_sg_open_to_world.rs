@@ -23,11 +23,18 @@ pub static RULE: Rule = Rule {
                allowed) and cannot delete it. What rules it holds afterwards is the customer's decision; CIS \
                recommends that it allows nothing.",
     equivalents: Equivalents {
-        checkov: &["CKV2_AWS_12"],
+        checkov: &[],
         kics: &["46883ce1-dc3e-4b17-9195-c6a601624c73", "ea33fcf7-394b-4d11-a228-985c5d08f205"],
-        trivy: &["AVD-AWS-0173", "aws-ec2-restrict-all-in-default-sg"],
+        trivy: &[],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &["CKV2_AWS_12"],
+        kics: &[],
+        trivy: &["AVD-AWS-0173", "aws-ec2-restrict-all-in-default-sg"],
+        how: "Checkov's CKV2_AWS_12 and Trivy's AVD-AWS-0173 fail a default security group with any rule, open to \
+              the world or not, where this rule needs a world range; CKV2_AWS_12 reports on the `aws_vpc` and also \
+              fails a VPC whose default security group is not managed in code.",
+    },
     matcher: &Custom {
         what: "Flags `aws_default_security_group` resources with an `ingress` or `egress` rule whose range is \
                `0.0.0.0/0` or `::/0`.",

@@ -17,11 +17,17 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS assigns the public address the launch asks for, or the subnet's default when the launch \
                says nothing. Whether an instance is internet-facing is the customer's design decision.",
     equivalents: Equivalents {
-        checkov: &["CKV_AWS_88"],
+        checkov: &["CKV_AWS_389"],
         kics: &["5a2486aa-facf-477d-a5c1-b010789459ce"],
-        trivy: &["AVD-AWS-0009", "aws-autoscaling-no-public-ip"],
+        trivy: &["AVD-AWS-0009", "aws-autoscaling-no-public-ip", "aws-ec2-no-public-ip"],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &["CKV_AWS_88"],
+        kics: &[],
+        trivy: &[],
+        how: "Checkov's CKV_AWS_88 fails an instance only for an explicit `associate_public_ip_address = true`; this \
+              rule also flags an instance that leaves it out outside a known private subnet.",
+    },
     matcher: &Custom {
         what: "Flags `aws_instance` resources (and ec2-instance module calls) with `associate_public_ip_address = \
                true`, or without the attribute, without an explicit network interface and outside a subnet known \

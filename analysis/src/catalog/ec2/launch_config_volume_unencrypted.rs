@@ -17,11 +17,17 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS encrypts EBS volumes only when the block device mapping asks for it or when the account \
                turns on encryption by default in the region. Both are the customer's settings.",
     equivalents: Equivalents {
-        checkov: &["CKV_AWS_8"],
+        checkov: &[],
         kics: &["4de9de27-254e-424f-bd70-4c1e95790838"],
         trivy: &["AVD-AWS-0008", "aws-autoscaling-enable-at-rest-encryption"],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &["CKV_AWS_8"],
+        kics: &[],
+        trivy: &[],
+        how: "Checkov's CKV_AWS_8 also inspects `aws_instance` and fails a launch configuration without any \
+              `root_block_device`, but does not fail a device that leaves `encrypted` out, which this rule flags.",
+    },
     matcher: &Custom {
         what: "Flags `root_block_device` and `ebs_block_device` entries of `aws_launch_configuration` resources, and \
                of the autoscaling registry module's inputs, whose `encrypted` is absent (unencrypted by default) or \

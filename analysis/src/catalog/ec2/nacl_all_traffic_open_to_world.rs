@@ -15,12 +15,15 @@ pub static RULE: Rule = Rule {
           in the subnet, admin and database ports included.",
     aws_side: "AWS evaluates network ACL entries in rule-number order at the subnet boundary. The entries, and \
                whether the ACL adds a real second layer of defence, are the customer's configuration.",
-    equivalents: Equivalents {
+    equivalents: Equivalents { checkov: &[], kics: &[], trivy: &[] },
+    related: Related {
         checkov: &["CKV_AWS_352"],
         kics: &[],
         trivy: &["AVD-AWS-0102", "aws-ec2-no-excessive-port-access"],
+        how: "Checkov's CKV_AWS_352 fails any ingress `aws_network_acl_rule` whose `from_port` is 0 or absent, \
+              whatever its CIDR and action (a deny from 10.0.0.0/8 fails), and Trivy's AVD-AWS-0102 any all-protocol \
+              allow, ingress or egress, from any CIDR; this rule flags inbound allows of all traffic from the world.",
     },
-    related: Related::NONE,
     matcher: &Custom {
         what: "Flags explicit inbound `allow` entries of network ACLs (`aws_network_acl`, `aws_default_network_acl`, \
                `aws_network_acl_rule`, the VPC module's ACL inputs) that admit every protocol (`-1`/`all`) or every \

@@ -18,12 +18,15 @@ pub static RULE: Rule = Rule {
           and security groups are the only thing standing in front of it.",
     aws_side: "AWS filters traffic exactly as the security group says and protects its own network fabric. \
                Which sources may reach which ports of your resources is the customer's decision.",
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_260", "CKV_AWS_277"],
-        kics: &["4728cd65-a20c-49da-8b31-9c08b423e4db"],
+    equivalents: Equivalents { checkov: &[], kics: &["4728cd65-a20c-49da-8b31-9c08b423e4db"], trivy: &[] },
+    related: Related {
+        checkov: &["CKV_AWS_277"],
+        kics: &[],
         trivy: &["AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"],
+        how: "Checkov's CKV_AWS_277 flags only rules open to all protocols and ports, and Trivy's AVD-AWS-0107 only \
+              SSH, RDP or all-protocol rules; this rule flags world ingress to any port but TCP 80 and 443 (TCP 3306 \
+              open to the world passes both).",
     },
-    related: Related::NONE,
     matcher: &Custom {
         what: "Flags security group ingress rules whose source is `0.0.0.0/0` or `::/0`, on any port except public \
                web traffic (TCP 80 and 443 only), and security-group module calls whose shared \

@@ -23,9 +23,15 @@ pub static RULE: Rule = Rule {
             "3ae83918-7ec7-4cb8-80db-b91ef0f94002",
             "c9846969-d066-431f-9b34-8c4abafe422a",
         ],
-        trivy: &["AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"],
+        trivy: &[],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &[],
+        kics: &[],
+        trivy: &["AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"],
+        how: "Trivy's AVD-AWS-0107 flags world ingress to SSH (22) and every all-protocol rule as well as RDP; this \
+              rule is about port 3389 only.",
+    },
     matcher: &Custom {
         what: "Flags ingress rules that open port 3389 (RDP, over TCP, UDP or all protocols) to `0.0.0.0/0` or \
                `::/0`, in security groups, security group rule resources and the security-group registry module.",

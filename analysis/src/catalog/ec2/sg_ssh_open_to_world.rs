@@ -18,9 +18,15 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents {
         checkov: &["CKV_AWS_24"],
         kics: &["65905cec-d691-4320-b320-2000436cb696", "6e856af2-62d7-4ba2-adc1-73b62cef9cc1"],
-        trivy: &["AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"],
+        trivy: &[],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &[],
+        kics: &[],
+        trivy: &["AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"],
+        how: "Trivy's AVD-AWS-0107 flags world ingress to RDP (3389) and every all-protocol rule as well as SSH; \
+              this rule is about port 22 only.",
+    },
     matcher: &Custom {
         what: "Flags ingress rules that open TCP port 22 to `0.0.0.0/0` or `::/0`, inline in `aws_security_group` or \
                as `aws_security_group_rule` / `aws_vpc_security_group_ingress_rule` resources.",

@@ -17,11 +17,20 @@ pub static RULE: Rule = Rule {
                duty; images meant for the public belong in ECR Public, not in a private repository opened to \
                `*`.",
     equivalents: Equivalents {
-        checkov: &["CKV_AWS_32"],
+        checkov: &[],
         kics: &["e86e26fc-489e-44f0-9bcd-97305e4ba69a", "75be209d-1948-41f6-a8c8-e22dd0121134"],
-        trivy: &["AVD-AWS-0032", "aws-ecr-no-public-access"],
+        trivy: &[],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &["CKV_AWS_32"],
+        kics: &[],
+        trivy: &["AVD-AWS-0032", "aws-ecr-no-public-access"],
+        how: "Checkov's CKV_AWS_32 passes a `*` principal narrowed by any source condition (`aws:SourceArn`, \
+              `aws:SourceIp`, `aws:SourceVpc`, `aws:SourceVpce`, `aws:userid`; in CloudFormation only \
+              `aws:PrincipalOrgID`), where this rule exempts only keys that pin the principal. Trivy's AVD-AWS-0032 \
+              honours no condition, so it fails an organisation-restricted statement, and needs an `ecr:` action, so \
+              it misses `Action \"*\"`.",
+    },
     matcher: &Custom {
         what: "Flags `aws_ecr_repository_policy` policies (and the `repository_policy` input of \
                `terraform-aws-modules/ecr`) with an `Allow` statement whose principal is `\"*\"` or \

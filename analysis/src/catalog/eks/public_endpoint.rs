@@ -27,16 +27,23 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS runs and patches the API server and authenticates every request. Which networks can reach the \
                endpoint is the customer's choice, and the default is the whole internet.",
     equivalents: Equivalents {
-        checkov: &["CKV_AWS_39", "CKV_AWS_38"],
+        checkov: &["CKV_AWS_38"],
         kics: &["42f4b905-3736-4213-bfe9-c0660518cda8", "61cf9883-1752-4768-b18c-0d57f2737709"],
+        trivy: &[],
+    },
+    related: Related {
+        checkov: &["CKV_AWS_39"],
+        kics: &[],
         trivy: &[
             "AVD-AWS-0040",
             "aws-eks-no-public-cluster-access",
             "AVD-AWS-0041",
             "aws-eks-no-public-cluster-access-to-cidr",
         ],
+        how: "Checkov's CKV_AWS_39 and Trivy's AVD-AWS-0040 fail any public endpoint, even one restricted to an \
+              office range, and Trivy's AVD-AWS-0041 any public CIDR in `public_access_cidrs`; this rule flags a \
+              public endpoint only when `public_access_cidrs` is absent or holds a world CIDR.",
     },
-    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_eks_cluster` resources whose `vpc_config` leaves `endpoint_public_access` on (the default) \
                with `public_access_cidrs` absent (the default is `0.0.0.0/0`) or containing a world CIDR, and \

@@ -22,8 +22,15 @@ pub static RULE: Rule = Rule {
                2025-11-26, 1.29 2025-03-23 / 2026-03-23, 1.30 2025-07-23 / 2026-07-23, 1.31 2025-11-26 / \
                2026-11-26, 1.32 2026-03-23 / 2027-03-23, 1.33 2026-07-29 / 2027-07-29, 1.34 2026-12-02 / \
                2027-12-02, 1.35 2027-03-27 / 2028-03-27.",
-    equivalents: Equivalents { checkov: &["CKV_AWS_339"], kics: &[], trivy: &[] },
-    related: Related::NONE,
+    equivalents: Equivalents { checkov: &[], kics: &[], trivy: &[] },
+    related: Related {
+        checkov: &["CKV_AWS_339"],
+        kics: &[],
+        trivy: &[],
+        how: "Checkov's CKV_AWS_339 fails any `version` outside a fixed list (1.29 to 1.35) and passes an absent \
+              one; this rule judges the version by the date its EKS standard support ends (1.30 is flagged, Checkov \
+              passes it).",
+    },
     matcher: &Custom {
         what: "Flags `aws_eks_cluster` resources (and `terraform-aws-modules/eks` calls) pinned to a Kubernetes \
                minor version whose EKS standard support has ended: it runs on paid extended support, or is past \

@@ -22,7 +22,7 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS terminates TLS on the load balancer for free with ACM certificates, but serves whatever \
                listeners the customer defines. Choosing HTTPS and redirecting HTTP is the customer's duty.",
     equivalents: Equivalents {
-        checkov: &["CKV_AWS_2", "CKV2_AWS_20", "CKV_AWS_378"],
+        checkov: &["CKV_AWS_2"],
         kics: &[
             "de7f5e83-da88-4046-871f-ea18504b1d43",
             "275a3217-ca37-40c1-a6cf-bb57d245ab32",
@@ -30,7 +30,14 @@ pub static RULE: Rule = Rule {
         ],
         trivy: &["AVD-AWS-0054", "aws-elb-http-not-used"],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &["CKV2_AWS_20", "CKV_AWS_378"],
+        kics: &[],
+        trivy: &[],
+        how: "Checkov's CKV2_AWS_20 reports on the `aws_lb` and accepts only port 80 HTTP redirected to port 443 \
+              HTTPS (an 8080 listener redirecting to HTTPS fails), and CKV_AWS_378 fails HTTP target groups, the \
+              backend protocol; this rule judges listeners only.",
+    },
     matcher: &Custom {
         what:
             "Flags `aws_lb_listener` / `aws_alb_listener` resources that serve HTTP (explicitly, or by default on an \

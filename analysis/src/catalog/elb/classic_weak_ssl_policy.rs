@@ -19,7 +19,7 @@ pub static RULE: Rule = Rule {
                available for old clients. Custom negotiation policies, and the choice of what to enable, are \
                the customer's.",
     equivalents: Equivalents {
-        checkov: &["CKV_AWS_213"],
+        checkov: &[],
         kics: &[
             "126c1788-23c2-4a10-906c-ef179f4f96ec",
             "4a800e14-c94a-442d-9067-5a2e9f6c0a4c",
@@ -28,7 +28,13 @@ pub static RULE: Rule = Rule {
         ],
         trivy: &[],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &["CKV_AWS_213"],
+        kics: &[],
+        trivy: &[],
+        how: "Checkov's CKV_AWS_213 looks at protocols and pre-2017 reference policies only, never at ciphers (a \
+              policy enabling RC4-SHA passes), and reads the string \"false\" as enabling a protocol.",
+    },
     matcher: &Custom {
         what: "Flags `aws_load_balancer_policy` resources of type `SSLNegotiationPolicyType` that enable an insecure \
                protocol (SSLv2, SSLv3, TLS 1.0, TLS 1.1) or a weak or non-standard cipher (RC4, DES/3DES, MD5, \

@@ -15,12 +15,16 @@ pub static RULE: Rule = Rule {
           A listener that accepts them lets a downgrade expose traffic.",
     aws_side: "AWS maintains the predefined security policies and keeps older ones available for old clients. \
                Choosing a policy that drops TLS below 1.2 is the customer's decision.",
-    equivalents: Equivalents {
+    equivalents: Equivalents { checkov: &[], kics: &[], trivy: &[] },
+    related: Related {
         checkov: &["CKV_AWS_103"],
         kics: &[],
         trivy: &["AVD-AWS-0047", "aws-elb-use-secure-tls-policy"],
+        how: "Checkov's CKV_AWS_103 also fails every plain HTTP listener and accepts `ELBSecurityPolicy-TLS13-1-1-*` \
+              and `-TLS13-1-0-*`, which this rule flags. Trivy's AVD-AWS-0047 flags only a fixed list of policies, \
+              so it passes an absent `ssl_policy` (the API default accepts TLS 1.0), and it fails the \
+              `TLS13-1-2-Ext1`/`Ext2` policies this rule accepts.",
     },
-    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_lb_listener` / `aws_alb_listener` resources with protocol `HTTPS` or `TLS` whose \
                `ssl_policy` is absent (the API then applies `ELBSecurityPolicy-2016-08`, which accepts TLS 1.0) or \

@@ -21,11 +21,18 @@ pub static RULE: Rule = Rule {
                Logs and DNS logs for every account that turns GuardDuty on. Turning it on, in every account and \
                region, and acting on its findings is the customer's duty.",
     equivalents: Equivalents {
-        checkov: &["CKV_AWS_238", "CKV2_AWS_3"],
+        checkov: &["CKV_AWS_238"],
         kics: &["704dadd3-54fc-48ac-b6a0-02f170011473", "a25cd877-375c-4121-a640-730929936fac"],
         trivy: &[],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &["CKV2_AWS_3"],
+        kics: &[],
+        trivy: &[],
+        how: "Checkov's CKV2_AWS_3 also requires every detector to be connected to an \
+              `aws_guardduty_organization_configuration` that enables members automatically, so a standalone enabled \
+              detector fails.",
+    },
     matcher: &Custom {
         what: "Flags `aws_guardduty_detector` resources with `enable = false`, and organization configurations that \
                do not enable GuardDuty for member accounts (`auto_enable_organization_members = \"NONE\"` or \

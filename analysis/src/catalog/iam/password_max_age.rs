@@ -15,12 +15,14 @@ pub static RULE: Rule = Rule {
           so this is low severity; it matters most where compliance frameworks still require rotation.",
     aws_side: "AWS expires IAM user passwords only when the account password policy sets a maximum age. Choosing \
                it is the customer's duty.",
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_9"],
-        kics: &["ce60d060-efb8-4bfd-9cf7-ff8945d00d90"],
+    equivalents: Equivalents { checkov: &["CKV_AWS_9"], kics: &["ce60d060-efb8-4bfd-9cf7-ff8945d00d90"], trivy: &[] },
+    related: Related {
+        checkov: &[],
+        kics: &[],
         trivy: &["AVD-AWS-0062", "aws-iam-set-max-password-age"],
+        how: "Trivy's AVD-AWS-0062 fails only a maximum age above 90 days and passes a policy that leaves it out \
+              (passwords never expire), which this rule flags.",
     },
-    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_iam_account_password_policy` without `max_password_age` (passwords never expire), with 0 \
                (the same), or with a value above 90 days (CIS AWS Foundations 1.11 in its earlier versions).",

@@ -15,12 +15,13 @@ pub static RULE: Rule = Rule {
           of password actually retire the old one.",
     aws_side: "AWS enforces the reuse prevention that the account password policy sets; without it IAM allows \
                any earlier password. Setting it is the customer's duty.",
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_13"],
-        kics: &["89806cdc-9c2e-4bd1-a0dc-53f339bcfb2a"],
+    equivalents: Equivalents { checkov: &["CKV_AWS_13"], kics: &["89806cdc-9c2e-4bd1-a0dc-53f339bcfb2a"], trivy: &[] },
+    related: Related {
+        checkov: &[],
+        kics: &[],
         trivy: &["AVD-AWS-0056", "aws-iam-no-password-reuse"],
+        how: "Trivy's AVD-AWS-0056 fails only a count below 5 (10 passes); this rule, like CKV_AWS_13, wants 24.",
     },
-    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_iam_account_password_policy` without `password_reuse_prevention`, or with fewer than 24 \
                remembered passwords.",

@@ -21,7 +21,7 @@ pub static RULE: Rule = Rule {
                principal may do is entirely the customer's choice: AWS does not narrow a policy that allows \
                everything.",
     equivalents: Equivalents {
-        checkov: &["CKV_AWS_62", "CKV_AWS_1", "CKV_AWS_63", "CKV_AWS_49", "CKV_AWS_274", "CKV2_AWS_40"],
+        checkov: &["CKV_AWS_62", "CKV_AWS_1", "CKV_AWS_274"],
         kics: &[
             "953b3cdb-ce13-428a-aa12-318726506661",
             "f62aa827-4ade-4dc4-89e4-1433d384a368",
@@ -30,9 +30,17 @@ pub static RULE: Rule = Rule {
             "b1ffa705-19a3-4b73-b9d0-0c97d0663842",
             "132a8c31-9837-4203-9fd1-15ca210c7b73",
         ],
-        trivy: &["AVD-AWS-0057", "aws-iam-no-policy-wildcards"],
+        trivy: &[],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &["CKV_AWS_63", "CKV_AWS_49", "CKV2_AWS_40"],
+        kics: &[],
+        trivy: &["AVD-AWS-0057", "aws-iam-no-policy-wildcards"],
+        how: "Checkov's CKV_AWS_63 and CKV_AWS_49 fail `Action \"*\"` on any resource, and CKV2_AWS_40 an `*` or \
+              `iam:*` action on any resource, where this rule needs `Resource \"*\"` too. Trivy's AVD-AWS-0057 is \
+              deprecated and has no rule body, so it flags nothing today (its tfsec ancestor flagged any wildcard in \
+              actions or resources).",
+    },
     matcher: &Custom {
         what: "Flags IAM policies with an `Allow` statement whose `Action` is `*` and whose `Resource` is `*` (inline \
                and managed policies, role inline policies, SSO permission sets, policy documents, and trust policies \

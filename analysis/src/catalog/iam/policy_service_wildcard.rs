@@ -18,7 +18,8 @@ pub static RULE: Rule = Rule {
           policy to itself, or hand an administrator role to a Lambda function or an instance it controls.",
     aws_side: "AWS enforces the policies exactly as written. Scoping actions and resources to what a workload \
                needs is the customer's duty.",
-    equivalents: Equivalents {
+    equivalents: Equivalents { checkov: &[], kics: &["e39bee8c-fe54-4a3f-824d-e5e2d1cca40a"], trivy: &[] },
+    related: Related {
         checkov: &[
             "CKV_AWS_355",
             "CKV_AWS_356",
@@ -28,10 +29,14 @@ pub static RULE: Rule = Rule {
             "CKV_AWS_289",
             "CKV_AWS_290",
         ],
-        kics: &["e39bee8c-fe54-4a3f-824d-e5e2d1cca40a"],
+        kics: &[],
         trivy: &["AVD-AWS-0057", "aws-iam-no-policy-wildcards"],
+        how: "Checkov's CKV_AWS_355 and CKV_AWS_356 fail any action that could be restricted to a resource allowed \
+              on `Resource \"*\"` (`s3:GetObject`, `ec2:Describe*`), and CKV_AWS_286 to CKV_AWS_290 test categories \
+              of actions (privilege escalation, credentials exposure, data exfiltration, permissions management, \
+              write) that disagree with this rule both ways. Trivy's AVD-AWS-0057 is deprecated and flags nothing \
+              today.",
     },
-    related: Related::NONE,
     matcher: &Custom {
         what: "Flags identity policies (and policy documents without principals) with an `Allow` statement on \
                `Resource = \"*\"` whose actions include a service-wide wildcard (`s3:*`, `kms:*`), an IAM write \

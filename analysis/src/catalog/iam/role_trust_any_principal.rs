@@ -20,11 +20,18 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS evaluates the trust policy on every `AssumeRole` call and hands out temporary credentials to \
                whoever it allows. Whom the role trusts is written by the customer alone.",
     equivalents: Equivalents {
-        checkov: &["CKV_AWS_60", "CKV_AWS_61"],
+        checkov: &[],
         kics: &["12b7e704-37f0-4d1e-911a-44bf60c48c21", "f80e3aa7-7b34-4185-954e-440a6894dde6"],
         trivy: &[],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &["CKV_AWS_60", "CKV_AWS_61"],
+        kics: &[],
+        trivy: &[],
+        how: "Checkov's CKV_AWS_60 (AWS principal `*`) and CKV_AWS_61 (a whole account) fail even when a condition \
+              narrows the trust (`aws:PrincipalOrgID`, a third party's `sts:ExternalId`), which this rule accepts, \
+              and CKV_AWS_60 misses `Principal: \"*\"` written as a string.",
+    },
     matcher: &Custom {
         what: "Flags role trust policies (`assume_role_policy`, CloudFormation `AssumeRolePolicyDocument`) with an \
                `Allow` statement and no `Condition` whose AWS principal is `*` (anyone) or a whole account (`:root`, \

@@ -20,9 +20,16 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents {
         checkov: &[],
         kics: &["b5681959-6c09-4f55-b42b-c40fa12d03ec", "3ddfa124-6407-4845-a501-179f90c65097"],
-        trivy: &["AVD-AWS-0123", "aws-iam-enforce-group-mfa", "AVD-AWS-0145", "aws-iam-enforce-user-mfa"],
+        trivy: &[],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &[],
+        kics: &[],
+        trivy: &["AVD-AWS-0123", "aws-iam-enforce-group-mfa"],
+        how: "Trivy's AVD-AWS-0123 judges each `aws_iam_group` as a whole: it passes when any statement of the \
+              group's policies has an `aws:MultiFactorAuthPresent` condition, fails a group without policies, and \
+              never looks at user policies.",
+    },
     matcher: &Custom {
         what:
             "Flags `aws_iam_user_policy` and `aws_iam_group_policy` policies with an `Allow` statement that does not \

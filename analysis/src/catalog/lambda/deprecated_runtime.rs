@@ -26,8 +26,15 @@ pub static RULE: Rule = Rule {
                Linux 2 runtimes (java8.al2, java11, java17, python3.10, python3.11, provided.al2) are not \
                listed: AWS keeps patching them past Amazon Linux 2's end of life (2026-06-30) until dates this \
                table does not yet carry.",
-    equivalents: Equivalents { checkov: &["CKV_AWS_363"], kics: &[], trivy: &[] },
-    related: Related::NONE,
+    equivalents: Equivalents { checkov: &[], kics: &[], trivy: &[] },
+    related: Related {
+        checkov: &["CKV_AWS_363"],
+        kics: &[],
+        trivy: &[],
+        how: "Checkov's CKV_AWS_363 fails a fixed list of runtimes that lacks some deprecated ones (`python3.8`, \
+              `nodejs18.x`); this rule judges each runtime by its deprecation date, and flags it from 120 days \
+              before.",
+    },
     matcher: &Custom {
         what: "Flags `aws_lambda_function` runtimes (also the `runtime` input of `terraform-aws-modules/lambda` and \
                `aws_lambda_layer_version.compatible_runtimes`; in templates, `AWS::Lambda::Function` and AWS SAM \

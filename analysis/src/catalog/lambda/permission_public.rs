@@ -18,7 +18,7 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents {
         checkov: &["CKV_AWS_301"],
         kics: &["e08ed7eb-f3ef-494d-9d22-2e3db756a347", "1d6e16f1-5d8a-4379-bfb3-2dadd38ed5a7"],
-        trivy: &["AVD-AWS-0067", "aws-lambda-restrict-source-arn"],
+        trivy: &[],
     },
     related: Related::NONE,
     matcher: &Custom {

@@ -19,7 +19,11 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents {
         checkov: &["CKV_AWS_5"],
         kics: &["24e16922-4330-4e9d-be8a-caa90299466a", "86a248ab-0e01-4564-a82a-878303e253bb"],
-        trivy: &["AVD-AWS-0048", "aws-elastic-search-enable-domain-encryption"],
+        trivy: &[
+            "AVD-AWS-0048",
+            "aws-elastic-search-enable-domain-encryption",
+            "aws-elasticsearch-enable-domain-encryption",
+        ],
     },
     related: Related::NONE,
     matcher: &Custom {

@@ -21,16 +21,18 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS terminates TLS on the domain endpoint and offers the TLS security policies. Requiring HTTPS and \
                choosing a modern policy is the customer's duty.",
     equivalents: Equivalents {
-        checkov: &["CKV_AWS_83", "CKV_AWS_228"],
+        checkov: &[],
         kics: &["2e9e0729-66d5-4148-9d39-5e6fb4bf2a4e", "4cdc88e6-c0c8-4081-a639-bb3a557cbedf"],
-        trivy: &[
-            "AVD-AWS-0046",
-            "aws-elastic-search-enforce-https",
-            "AVD-AWS-0126",
-            "aws-elastic-search-use-secure-tls-policy",
-        ],
+        trivy: &["AVD-AWS-0046", "aws-elastic-search-enforce-https", "aws-elasticsearch-enforce-https"],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &["CKV_AWS_83", "CKV_AWS_228"],
+        kics: &[],
+        trivy: &["AVD-AWS-0126", "aws-elastic-search-use-secure-tls-policy", "aws-elasticsearch-use-secure-tls-policy"],
+        how: "Checkov's CKV_AWS_83 (Terraform) passes a domain without `domain_endpoint_options`, which this rule \
+              flags. Checkov's CKV_AWS_228 and Trivy's AVD-AWS-0126 fail any TLS policy but the TLS 1.2 ones, an \
+              absent policy included, where this rule flags only an explicit TLS 1.0 policy.",
+    },
     matcher: &Custom {
         what: "Flags `aws_opensearch_domain` and `aws_elasticsearch_domain` resources without a \
                `domain_endpoint_options` block (the API default does not enforce HTTPS), with `enforce_https = \

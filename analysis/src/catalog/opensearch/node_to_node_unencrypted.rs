@@ -16,11 +16,21 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS runs the nodes and their network and provides TLS between them when the domain asks for it. \
                Asking for it is the customer's duty.",
     equivalents: Equivalents {
-        checkov: &["CKV_AWS_6"],
+        checkov: &[],
         kics: &["967eb3e6-26fc-497d-8895-6428beb6e8e2"],
-        trivy: &["AVD-AWS-0043", "aws-elastic-search-enable-in-transit-encryption"],
+        trivy: &[
+            "AVD-AWS-0043",
+            "aws-elastic-search-enable-in-transit-encryption",
+            "aws-elasticsearch-enable-in-transit-encryption",
+        ],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &["CKV_AWS_6"],
+        kics: &[],
+        trivy: &[],
+        how: "Checkov's CKV_AWS_6 (Terraform) checks node-to-node encryption on multi-node domains only, so a domain \
+              without `cluster_config` or with one instance passes, which this rule flags.",
+    },
     matcher: &Custom {
         what: "Flags `aws_opensearch_domain` and `aws_elasticsearch_domain` resources without a \
                `node_to_node_encryption` block, or with `enabled = false` in it.",

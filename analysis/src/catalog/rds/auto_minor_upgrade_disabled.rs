@@ -19,8 +19,14 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS builds, tests and rolls out the engine's minor versions, and applies them in the maintenance \
                window, but only where the customer allows it. Allowing it (or patching by hand) is the \
                customer's duty.",
-    equivalents: Equivalents { checkov: &["CKV_AWS_226"], kics: &["3b6d777b-76e3-4133-80a3-0d6f667ade7f"], trivy: &[] },
-    related: Related::NONE,
+    equivalents: Equivalents { checkov: &[], kics: &["3b6d777b-76e3-4133-80a3-0d6f667ade7f"], trivy: &[] },
+    related: Related {
+        checkov: &["CKV_AWS_226"],
+        kics: &[],
+        trivy: &[],
+        how: "Checkov's CKV_AWS_226 also fails an instance that leaves `auto_minor_version_upgrade` out, whose \
+              default is true; this rule flags only an explicit `false`.",
+    },
     matcher: &Custom {
         what: "Flags `aws_db_instance`, `aws_rds_cluster_instance`, `aws_rds_cluster` and rds / rds-aurora module \
                calls with `auto_minor_version_upgrade = false`.",

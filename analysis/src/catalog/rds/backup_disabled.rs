@@ -24,7 +24,7 @@ pub static RULE: Rule = Rule {
                as the customer asks. Choosing a retention period that matches the recovery objectives is the \
                customer's duty.",
     equivalents: Equivalents {
-        checkov: &["CKV_AWS_133"],
+        checkov: &[],
         kics: &[
             "1dc73fb4-5b51-430c-8c5f-25dcf9090b02",
             "e542bd46-58c4-4e0f-a52a-1fb4f9548e02",
@@ -32,7 +32,13 @@ pub static RULE: Rule = Rule {
         ],
         trivy: &["AVD-AWS-0077", "aws-rds-specify-backup-retention"],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &["CKV_AWS_133"],
+        kics: &[],
+        trivy: &[],
+        how: "Checkov's CKV_AWS_133 fails only an explicit 0 and passes an instance that leaves \
+              `backup_retention_period` out, which this rule flags.",
+    },
     matcher: &Custom {
         what: "Flags `aws_db_instance`, `aws_rds_cluster` and rds module calls whose `backup_retention_period` is \
                `0` (automated backups off) or not set (AWS keeps automated backups for 1 day only). Read replicas, \

@@ -17,8 +17,15 @@ pub static RULE: Rule = Rule {
           unencrypted copy of all the data.",
     aws_side: "AWS stores snapshots durably and encrypts them exactly when their source is encrypted. \
                Encrypting the source database (or copying the snapshot with a KMS key) is the customer's duty.",
-    equivalents: Equivalents { checkov: &["CKV_AWS_146"], kics: &["656880aa-1388-488f-a6d4-8f73c23149b2"], trivy: &[] },
-    related: Related::NONE,
+    equivalents: Equivalents { checkov: &[], kics: &["656880aa-1388-488f-a6d4-8f73c23149b2"], trivy: &[] },
+    related: Related {
+        checkov: &["CKV_AWS_146"],
+        kics: &[],
+        trivy: &[],
+        how: "Checkov's CKV_AWS_146 expects `storage_encrypted = true` on `aws_db_cluster_snapshot`, an attribute \
+              the user cannot set, so it fails every cluster snapshot; this rule flags snapshots of unencrypted \
+              sources.",
+    },
     matcher: &Custom {
         what: "Flags `aws_db_cluster_snapshot` (and `aws_db_snapshot`) resources whose source `aws_rds_cluster` \
                (`aws_db_instance`) in the same module has unencrypted storage: a snapshot always has the encryption \

@@ -20,7 +20,12 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents {
         checkov: &["CKV_AWS_293", "CKV_AWS_139"],
         kics: &["2c161e58-cb52-454f-abea-6470c37b5e6e"],
-        trivy: &["AVD-AWS-0177", "aws-rds-enable-deletion-protection", "AVD-AWS-0343"],
+        trivy: &[
+            "AVD-AWS-0177",
+            "aws-rds-enable-deletion-protection",
+            "AVD-AWS-0343",
+            "aws-rds-enable-cluster-deletion-protection",
+        ],
     },
     related: Related::NONE,
     matcher: &Custom {

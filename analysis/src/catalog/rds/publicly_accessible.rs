@@ -21,7 +21,7 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents {
         checkov: &["CKV_AWS_17"],
         kics: &["35113e6f-2c6b-414d-beec-7a9482d3b2d1", "de38e1d5-54cb-4111-a868-6f7722695007"],
-        trivy: &["AVD-AWS-0180", "aws-rds-no-public-db-access"],
+        trivy: &["AVD-AWS-0180", "aws-rds-no-public-db-access", "aws-rds-enable-public-access"],
     },
     related: Related::NONE,
     matcher: &Custom {

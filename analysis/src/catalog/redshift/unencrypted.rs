@@ -18,12 +18,14 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS encrypts the cluster's blocks and snapshots with KMS when asked, and encrypts new clusters by \
                default since January 2025; older clusters and older provider versions that send \
                `encrypted = false` stay unencrypted. Asking for encryption is the customer's duty.",
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_64"],
-        kics: &["cfdcabb0-fc06-427c-865b-c59f13e898ce"],
+    equivalents: Equivalents { checkov: &["CKV_AWS_64"], kics: &["cfdcabb0-fc06-427c-865b-c59f13e898ce"], trivy: &[] },
+    related: Related {
+        checkov: &[],
+        kics: &[],
         trivy: &["AVD-AWS-0084", "aws-redshift-encryption-customer-key"],
+        how: "Trivy's AVD-AWS-0084 also fails an encrypted cluster without `kms_key_id` (no customer managed key); \
+              this rule is about encryption itself.",
     },
-    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_redshift_cluster` resources with `encrypted = false`, or without `encrypted` unless the \
                configuration requires AWS provider 6 or later (older providers defaulted to unencrypted). \

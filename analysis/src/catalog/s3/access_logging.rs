@@ -28,7 +28,7 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents {
         checkov: &["CKV_AWS_18"],
         kics: &["f861041c-8c9f-4156-acfc-5e6e524f5884", "4552b71f-0a2a-4bc4-92dd-ed7ec1b4674c"],
-        trivy: &["AVD-AWS-0089", "aws-s3-enable-bucket-logging"],
+        trivy: &["AVD-AWS-0089", "aws-s3-enable-bucket-logging", "aws-s3-enable-logging"],
     },
     related: Related::NONE,
     matcher: &Custom {

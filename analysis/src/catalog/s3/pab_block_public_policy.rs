@@ -19,9 +19,15 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents {
         checkov: &["CKV_AWS_54"],
         kics: &["1a4bc881-9f69-4d44-8c9a-d37d08f54c50", "860ba89b-b8de-4e72-af54-d6aee4138a69"],
-        trivy: &["AVD-AWS-0087", "aws-s3-block-public-policy"],
+        trivy: &[],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &[],
+        kics: &[],
+        trivy: &["AVD-AWS-0087", "aws-s3-block-public-policy"],
+        how: "Trivy's AVD-AWS-0087 fails every bucket without a public access block; this rule flags such a bucket \
+              only when it is public, since S3 has blocked public access by default since April 2023.",
+    },
     matcher: &Custom {
         what: "Flags public access blocks (bucket, account, or s3-bucket module inputs) whose \
                `block_public_policy` is `false` or left to the provider default `false`, and buckets with a policy \

@@ -19,9 +19,15 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents {
         checkov: &["CKV_AWS_55"],
         kics: &["4fa66806-0dd9-4f8d-9480-3174d39c7c91", "6c8d51af-218d-4bfb-94a9-94eabaa0703a"],
-        trivy: &["AVD-AWS-0091", "aws-s3-ignore-public-acls"],
+        trivy: &[],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &[],
+        kics: &[],
+        trivy: &["AVD-AWS-0091", "aws-s3-ignore-public-acls"],
+        how: "Trivy's AVD-AWS-0091 fails every bucket without a public access block; this rule flags such a bucket \
+              only when it is public, since S3 has blocked public access by default since April 2023.",
+    },
     matcher: &Custom {
         what: "Flags public access blocks (bucket, account, or s3-bucket module inputs) whose `ignore_public_acls` \
                is `false` or left to the provider default `false`, and buckets with a public ACL that have no \

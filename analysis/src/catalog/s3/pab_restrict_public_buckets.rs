@@ -20,9 +20,15 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents {
         checkov: &["CKV_AWS_56"],
         kics: &["1ec253ab-c220-4d63-b2de-5b40e0af9293", "350cd468-0e2c-44ef-9d22-cfb73a62523c"],
-        trivy: &["AVD-AWS-0093", "aws-s3-no-public-buckets"],
+        trivy: &[],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &[],
+        kics: &[],
+        trivy: &["AVD-AWS-0093", "aws-s3-no-public-buckets"],
+        how: "Trivy's AVD-AWS-0093 fails every bucket without a public access block; this rule flags such a bucket \
+              only when it is public, since S3 has blocked public access by default since April 2023.",
+    },
     matcher: &Custom {
         what: "Flags public access blocks (bucket, account, or s3-bucket module inputs) whose \
                `restrict_public_buckets` is `false` or left to the provider default `false`, and buckets with a \

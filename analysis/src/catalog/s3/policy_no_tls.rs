@@ -18,8 +18,15 @@ pub static RULE: Rule = Rule {
           signed requests then cross the network unencrypted, where they can be read or tampered with.",
     aws_side: "AWS serves every S3 endpoint over both HTTP and HTTPS and encrypts the transport only when the \
                client uses HTTPS. Refusing plain HTTP is the customer's duty, written in the bucket policy.",
-    equivalents: Equivalents { checkov: &["CKV_AWS_379"], kics: &["4bc4dd4c-7d8d-405e-a0fb-57fa4c31b4d9"], trivy: &[] },
-    related: Related::NONE,
+    equivalents: Equivalents { checkov: &[], kics: &["4bc4dd4c-7d8d-405e-a0fb-57fa4c31b4d9"], trivy: &[] },
+    related: Related {
+        checkov: &["CKV_AWS_379"],
+        kics: &[],
+        trivy: &[],
+        how: "Checkov's CKV_AWS_379 runs only on an `aws_s3_bucket_acl` that grants public access no public access \
+              block stops, and then looks for a SecureTransport statement in the bucket's policy; this rule judges \
+              every bucket policy.",
+    },
     matcher: &Custom {
         what: "Flags bucket policies (`aws_s3_bucket_policy`, the legacy `aws_s3_bucket.policy`, the s3-bucket \
                module's `policy`) without a `Deny` statement on `aws:SecureTransport = false`, unless every `Allow` \

@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS evaluates the bucket policy exactly as written and can block public policies with Block \
                Public Access. Writing the policy, and choosing its principals, is the customer's duty.",
     equivalents: Equivalents {
-        checkov: &["CKV_AWS_70"],
+        checkov: &[],
         kics: &[
             "7af43613-6bb9-4a0e-8c4d-1314b799425e",
             "1df37f4b-7197-45ce-83f8-9994d2fcf885",
@@ -25,7 +25,15 @@ pub static RULE: Rule = Rule {
         ],
         trivy: &[],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &["CKV_AWS_70"],
+        kics: &[],
+        trivy: &[],
+        how: "Checkov's CKV_AWS_70 passes a public statement narrowed by certain conditions (`aws:SourceArn`, \
+              `aws:PrincipalOrgID`, `aws:sourceVpce` and others, the keys matched case-sensitively) and gives no \
+              result for `aws_iam_policy_document` references; this rule flags a public statement whatever its \
+              conditions.",
+    },
     matcher: &Custom {
         what: "Flags bucket policies (`aws_s3_bucket_policy`, the legacy `aws_s3_bucket.policy`, the s3-bucket \
                module's `policy`) with an `Allow` statement whose principal is `*` or `{\"AWS\": \"*\"}`, however \

@@ -74,7 +74,7 @@ pub static WRITE_RULE: Rule = Rule {
           with malware served under your name, and you pay for what strangers store.",
     aws_side: AWS_SIDE,
     equivalents: Equivalents {
-        checkov: &["CKV_AWS_57"],
+        checkov: &["CKV_AWS_57", "CKV_AWS_20"],
         kics: &["38c5ee0d-7f22-4260-ab72-5073048df100", "07dda8de-d90d-469e-9b37-1aca53526ced"],
         trivy: &["AVD-AWS-0092", "aws-s3-no-public-access-with-acl"],
     },
@@ -118,7 +118,7 @@ pub static AUTHENTICATED_RULE: Rule = Rule {
           can create one in minutes, so this is public read in all but name.",
     aws_side: AWS_SIDE,
     equivalents: Equivalents {
-        checkov: &["CKV2_AWS_43"],
+        checkov: &["CKV2_AWS_43", "CKV_AWS_20"],
         kics: &["57b9893d-33b1-4419-bcea-a717ea87e139", "835d5497-a526-4aea-a23f-98a9afd1635f"],
         trivy: &["AVD-AWS-0092", "aws-s3-no-public-access-with-acl"],
     },

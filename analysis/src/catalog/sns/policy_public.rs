@@ -16,11 +16,19 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS enforces the topic policy exactly as written. Deciding which principals may publish to or \
                subscribe to the topic is the customer's duty: AWS does not block a public SNS policy.",
     equivalents: Equivalents {
-        checkov: &["CKV_AWS_169"],
+        checkov: &[],
         kics: &["b26d2b7e-60f6-413d-a3a1-a57db24aa2b3", "ae53ce91-42b5-46bf-a84f-9a13366a4f13"],
         trivy: &[],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &["CKV_AWS_169"],
+        kics: &[],
+        trivy: &[],
+        how: "Checkov's CKV_AWS_169 looks at `aws_sns_topic_policy` only and passes a `*` principal narrowed by any \
+              source condition (`aws:SourceArn`, `aws:SourceIp`, `aws:SourceVpc`, `aws:SourceVpce`, `aws:userid`); \
+              this rule exempts only keys that pin the principal (`aws:PrincipalOrgID`, `aws:PrincipalAccount`, \
+              `aws:PrincipalArn`, `aws:SourceAccount`, `aws:SourceOwner`).",
+    },
     matcher: &Custom {
         what: "Flags SNS topic policies (`aws_sns_topic.policy`, `aws_sns_topic_policy`) with an `Allow` statement \
                whose principal is `\"*\"` or `{\"AWS\": \"*\"}`, unless a condition pins the caller's account or \

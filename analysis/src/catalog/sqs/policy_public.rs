@@ -17,11 +17,18 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS evaluates the queue policy on every request exactly as written. Deciding which principals may \
                use the queue is the customer's duty: AWS does not block a public SQS policy.",
     equivalents: Equivalents {
-        checkov: &["CKV_AWS_168"],
+        checkov: &[],
         kics: &["730675f9-52ed-49b6-8ead-0acb5dd7df7f", "abb06e5f-ef9a-4a99-98c6-376d396bfcdf"],
         trivy: &[],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &["CKV_AWS_168"],
+        kics: &[],
+        trivy: &[],
+        how: "Checkov's CKV_AWS_168 passes a `*` principal narrowed by any source condition (`aws:SourceArn`, \
+              `aws:SourceIp`, `aws:SourceVpc`, `aws:SourceVpce`, `aws:userid`); this rule exempts only keys that pin \
+              the principal, so it flags the provider's own SNS-to-SQS example, which Checkov passes.",
+    },
     matcher: &Custom {
         what: "Flags SQS queue policies (`aws_sqs_queue.policy`, `aws_sqs_queue_policy`, the `policy` input of \
                `terraform-aws-modules/sqs`) with an `Allow` statement whose principal is `\"*\"` or `{\"AWS\": \"*\"}`, \
