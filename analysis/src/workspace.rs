@@ -132,7 +132,26 @@ pub struct Workspace {
     analyses: std::collections::HashMap<String, ModuleAnalysis>,
     /// Modules are analysed once each (the CLI): no analysis is kept.
     once: bool,
+    /// The folders the workspace is: module sources outside them are not followed.
+    roots: Vec<String>,
+    /// `.terraform/modules/modules.json` of root modules, by folder: where `terraform init` put each call's module.
+    manifests: std::collections::HashMap<String, crate::fast_hash::FastMap<String, String>>,
+    /// Values of root modules' variables given from outside (`--var-file`, `--var`, the editor's `varFiles`).
+    outside: crate::fast_hash::FastMap<String, crate::value::Value>,
+    /// The module folders each analysed folder calls (see [`Workspace::related_folders`]).
+    called: std::collections::HashMap<String, Vec<String>>,
+    /// Runs of module instances, by the fingerprint of their files and arguments.
+    instance_runs: std::collections::HashMap<u64, Arc<calls::InstanceRun>>,
+    /// What each module folder finds on its own, with the stamps of the files it was found in.
+    own: std::collections::HashMap<String, OwnFindings>,
+    /// Diagnostics callers' instances found in module files, by the module file's path, with the caller's folder.
+    instance_diagnostics: std::collections::HashMap<String, Vec<(String, Diagnostic)>>,
 }
+
+mod calls;
+
+/// A module folder's findings on its own (rule, path, range, message), and the stamps of its files then.
+type OwnFindings = (Vec<u64>, std::collections::HashSet<(&'static str, String, TextRange, String)>);
 
 /// The folder of a path: the module a Terraform file belongs to.
 pub fn folder_of(path: &str) -> &str {
@@ -155,7 +174,35 @@ impl Workspace {
             no_suppression_edits: false,
             analyses: Default::default(),
             once: false,
+            roots: Vec::new(),
+            manifests: Default::default(),
+            outside: Default::default(),
+            called: Default::default(),
+            instance_runs: Default::default(),
+            own: Default::default(),
+            instance_diagnostics: Default::default(),
         }
+    }
+
+    /// The workspace's folders: module sources are followed inside them only.
+    pub fn set_roots(&mut self, roots: Vec<String>) {
+        self.roots = roots.into_iter().map(|r| r.trim_end_matches(['/', '\\']).to_string()).collect();
+    }
+
+    /// The `.terraform/modules/modules.json` of the root module in `folder` (after `terraform init`): the
+    /// folders of its registry and git modules. Returns the problem when the text is not such a manifest.
+    pub fn set_module_manifest(&mut self, folder: &str, json: &str) -> Result<(), String> {
+        let dirs = crate::terraform::calls::manifest_dirs(json)?;
+        self.manifests.insert(folder.to_string(), dirs);
+        self.analyses.remove(folder);
+        Ok(())
+    }
+
+    /// Values of root modules' variables given from outside (`--var-file`, `--var`, the editor's `varFiles`),
+    /// applied after the modules' own tfvars files, as Terraform applies them.
+    pub fn set_variables(&mut self, values: crate::fast_hash::FastMap<String, crate::value::Value>) {
+        self.outside = values;
+        self.analyses.clear();
     }
 
     /// The rules it runs.
@@ -339,8 +386,13 @@ impl Workspace {
     }
 
     /// The reports of every file of the module (or template) that holds `path`, by path. Files are parsed to
-    /// completion first.
+    /// completion first. A Terraform module's calls of local modules are analysed too (see [`calls`]): its
+    /// files get the findings its calls cause, and a module's files those its callers' calls cause.
     pub fn reports_of_module(&mut self, path: &str) -> BTreeMap<String, FileReport> {
+        self.reports_of_folder(path, true)
+    }
+
+    fn reports_of_folder(&mut self, path: &str, with_calls: bool) -> BTreeMap<String, FileReport> {
         let paths: Vec<String> = self.module_of(path).into_iter().filter(|p| !self.config.is_excluded(p)).collect();
         let mut out: BTreeMap<String, FileReport> = BTreeMap::new();
         let mut models = Vec::new();
@@ -379,8 +431,17 @@ impl Workspace {
         }
         if !models.is_empty() {
             let expansions = crate::terraform::expand::Expansions::new();
-            let mut module = Module::new(models.iter().map(|(_, m)| m.as_ref()).collect(), &expansions);
+            let outside = std::mem::take(&mut self.outside);
+            let given = crate::terraform::Given::Root(&outside);
+            let mut module = Module::given(models.iter().map(|(_, m)| m.as_ref()).collect(), &expansions, given);
             module.today = self.today;
+            let folder = folder_of(path).to_string();
+            let model_paths: Vec<String> = models.iter().map(|(p, _)| p.clone()).collect();
+            let calls = if with_calls {
+                Some(self.run_calls(&folder, &folder, "", &mut module, &model_paths, &mut vec![folder.clone()]))
+            } else {
+                None
+            };
             let mut findings: Vec<Vec<Finding>> = vec![Vec::new(); models.len()];
             let all = if self.once {
                 check_module(&module, self.rules, &self.config)
@@ -401,6 +462,32 @@ impl Workspace {
             for ((path, model), findings) in models.iter().zip(findings) {
                 let report = out.entry(path.clone()).or_default();
                 apply_suppressions(model, findings, self.rules, report, !self.no_suppression_edits);
+            }
+            drop(module);
+            self.outside = outside;
+            if let Some(calls) = calls {
+                let at_calls = self.report_calls(&folder, calls);
+                let mut found: Vec<(String, Diagnostic)> = at_calls;
+                // What callers' calls found in this module's files.
+                for (p, _) in &models {
+                    for (from, d) in self.instance_diagnostics.get(p).into_iter().flatten() {
+                        if *from != folder {
+                            found.push((p.clone(), d.clone()));
+                        }
+                    }
+                }
+                for (p, d) in found {
+                    let Some((_, model)) = models.iter().find(|(m, _)| *m == p) else { continue };
+                    let report = out.entry(p.clone()).or_default();
+                    let silenced = d.rule.is_some_and(|rule| {
+                        suppress::suppressions(model).iter().any(|s| s.silences(rule, d.range.start))
+                    });
+                    if silenced {
+                        report.suppressed.push(d);
+                    } else if !report.diagnostics.contains(&d) {
+                        report.diagnostics.push(d);
+                    }
+                }
             }
         }
         // Trees of the files nobody is working on are freed; what was derived from them is cached.

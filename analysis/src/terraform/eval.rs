@@ -298,7 +298,7 @@ impl<'m> Scope<'m> {
                 None => return Value::Unknown,
             },
             ("module", [Step::Attr(name), rest @ ..]) => {
-                self.reads.record(Dep::Kind("module"));
+                self.reads.record(Dep::Module(name));
                 (self.module_outputs.get(name.as_str()).cloned().unwrap_or(Value::Unknown), rest)
             }
             _ => return Value::Unknown,

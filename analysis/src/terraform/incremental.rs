@@ -158,6 +158,8 @@ pub struct ModuleAnalysis {
     files: HashMap<String, FileState>,
     variables: HashMap<String, Value>,
     policy_documents: HashMap<String, Value>,
+    /// The outputs of the module's calls, as the last analysis saw them.
+    module_outputs: HashMap<String, Value>,
     /// What each memo (an index, a local's value, a policy; see [`super::reads::Reads::memo`]) read when last
     /// computed, and, for each dependency, the memos that read it (entries of memos computed again stay: checked
     /// on use).
@@ -234,6 +236,7 @@ impl ModuleAnalysis {
             files: HashMap::new(),
             variables: HashMap::new(),
             policy_documents: HashMap::new(),
+            module_outputs: HashMap::new(),
             memos: FastMap::default(),
             memo_readers: FastMap::default(),
             memo_readers_len: 0,
@@ -456,6 +459,8 @@ impl ModuleAnalysis {
             }
         }
         changed_values(&mut self.policy_documents, &module.scope.policy_documents, |n| Dep::PolicyDocument(n), changed);
+        let outputs: FastMap<&str, &Value> = module.scope.module_outputs.iter().map(|(n, v)| (n.as_str(), v)).collect();
+        changed_values(&mut self.module_outputs, &outputs, |n| Dep::Module(n), changed);
     }
 
     /// Of the memos `suspect` (they read something in `changed`), those that changed: computed again in this

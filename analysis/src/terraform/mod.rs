@@ -2,6 +2,7 @@
 //! the evaluator rules read values through.
 
 pub mod block_index;
+pub mod calls;
 pub mod check;
 pub mod chunked;
 pub mod direct;
@@ -207,9 +208,30 @@ pub struct LinkIndex {
     pub literals: FastMap<String, Vec<(usize, usize)>>,
 }
 
+/// Where a module's variables get their values, beyond their defaults.
+#[derive(Clone, Copy)]
+pub enum Given<'m> {
+    /// A root module: its `terraform.tfvars` and `*.auto.tfvars`, then values given from outside (`--var-file`,
+    /// `--var`, the editor's `varFiles`), later ones winning, as Terraform applies them.
+    Root(&'m FastMap<String, crate::value::Value>),
+    /// A module called by another: its caller's arguments (Terraform loads no tfvars file of a called module).
+    Call(&'m FastMap<String, crate::value::Value>),
+}
+
+/// No values given from outside.
+pub fn no_values() -> &'static FastMap<String, crate::value::Value> {
+    static NONE: std::sync::OnceLock<FastMap<String, crate::value::Value>> = std::sync::OnceLock::new();
+    NONE.get_or_init(FastMap::default)
+}
+
 impl<'m> Module<'m> {
-    /// The module of `files`; the blocks its analysis expands live in `expansions`.
+    /// The root module of `files`; the blocks its analysis expands live in `expansions`.
     pub fn new(files: Vec<&'m TfFile>, expansions: &'m expand::Expansions) -> Module<'m> {
+        Module::given(files, expansions, Given::Root(no_values()))
+    }
+
+    /// The module of `files`, its variables given values as `given` says.
+    pub fn given(files: Vec<&'m TfFile>, expansions: &'m expand::Expansions, given: Given<'m>) -> Module<'m> {
         // From each file's index (which a reading keeps up to date): the scope's names, not a walk of every block.
         let mut scope = Scope::default();
         let empty = Scope::default();
@@ -221,17 +243,27 @@ impl<'m> Module<'m> {
         }
         // Values given by tfvars files override the defaults: `terraform.tfvars` first, then the
         // `*.auto.tfvars` in lexical order, each overriding the ones before (as Terraform loads them).
-        let mut vars_files: Vec<&&TfFile> = files.iter().filter(|f| f.is_auto_loaded_vars()).collect();
-        vars_files.sort_by_key(|f| (!f.is_terraform_tfvars(), f.file_name()));
-        for file in vars_files {
-            for a in &file.attributes {
-                let value = empty.eval(&a.expr);
-                let value = match scope.variable_type(&a.name) {
-                    Some(ty) => ty.convert(value),
-                    None => value,
-                };
-                scope.tfvars.insert(&a.name, value);
+        let convert = |scope: &Scope, name: &str, value: crate::value::Value| match scope.variable_type(name) {
+            Some(ty) => ty.convert(value),
+            None => value,
+        };
+        let outside = match given {
+            Given::Root(outside) => {
+                let mut vars_files: Vec<&&TfFile> = files.iter().filter(|f| f.is_auto_loaded_vars()).collect();
+                vars_files.sort_by_key(|f| (!f.is_terraform_tfvars(), f.file_name()));
+                for file in vars_files {
+                    for a in &file.attributes {
+                        let value = convert(&scope, &a.name, empty.eval(&a.expr));
+                        scope.tfvars.insert(&a.name, value);
+                    }
+                }
+                outside
             }
+            Given::Call(arguments) => arguments,
+        };
+        for (name, value) in outside {
+            let value = convert(&scope, name, value.clone());
+            scope.tfvars.insert(name, value);
         }
         let documents: Vec<(&str, String)> = files
             .iter()

@@ -17,6 +17,8 @@ pub enum Dep<'a> {
     Local(&'a str),
     /// `data.aws_iam_policy_document.<name>`, as rendered.
     PolicyDocument(&'a str),
+    /// `module.<name>`: the outputs of a call.
+    Module(&'a str),
 }
 
 impl Dep<'_> {
