@@ -142,16 +142,13 @@ pub struct Workspace {
     called: std::collections::HashMap<String, Vec<String>>,
     /// Runs of module instances, by the fingerprint of their files and arguments.
     instance_runs: std::collections::HashMap<u64, Arc<calls::InstanceRun>>,
-    /// What each module folder finds on its own, with the stamps of the files it was found in.
-    own: std::collections::HashMap<String, OwnFindings>,
+    /// What each module folder finds on its own.
+    own: std::collections::HashMap<String, Arc<calls::Own>>,
     /// Diagnostics callers' instances found in module files, by the module file's path, with the caller's folder.
     instance_diagnostics: std::collections::HashMap<String, Vec<(String, Diagnostic)>>,
 }
 
 mod calls;
-
-/// A module folder's findings on its own (rule, path, range, message), and the stamps of its files then.
-type OwnFindings = (Vec<u64>, std::collections::HashSet<(&'static str, String, TextRange, String)>);
 
 /// The folder of a path: the module a Terraform file belongs to.
 pub fn folder_of(path: &str) -> &str {

@@ -37,6 +37,13 @@ enum Command {
         /// End with the responsibility table: per customer duty, resources checked, findings open and suppressed.
         #[arg(long)]
         summary: bool,
+        /// A variable definitions file (`.tfvars` or `.tfvars.json`) for the root modules, as `terraform plan
+        /// -var-file`; repeatable, applied in order after the modules' own tfvars files.
+        #[arg(long = "var-file", value_name = "FILE")]
+        var_files: Vec<PathBuf>,
+        /// A variable's value for the root modules, as `terraform plan -var`; repeatable, applied after the files.
+        #[arg(long = "var", value_name = "NAME=VALUE")]
+        vars: Vec<String>,
     },
     /// List the rule catalog.
     Rules {
@@ -81,14 +88,14 @@ fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Lsp => lsp::run(),
-        Command::Check { paths, format, fail_on, config, summary } => {
+        Command::Check { paths, format, fail_on, config, summary, var_files, vars } => {
             let fail_on = match fail_on {
                 FailOn::Low => Severity::Low,
                 FailOn::Medium => Severity::Medium,
                 FailOn::High => Severity::High,
                 FailOn::Critical => Severity::Critical,
             };
-            check::run(&check::Options { paths, format, fail_on, config, summary })
+            check::run(&check::Options { paths, format, fail_on, config, summary, var_files, vars })
         }
         Command::Rules { format } => print_rules(format),
         Command::Explain { rule } => match catalog::by_id(&rule) {

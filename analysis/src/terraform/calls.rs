@@ -54,17 +54,27 @@ pub fn join(folder: &str, rel: &str) -> Option<String> {
         }
     }
     let joined = parts.join(&sep.to_string());
+    // A folder written from `.` (`./envs`, as a walk from `.` writes paths) keeps its `./`, so that the folders
+    // of the paths found compare equal.
+    let dotted = folder == "." || folder.starts_with("./") || folder.starts_with(".\\");
     Some(if absolute {
         format!("{sep}{joined}")
     } else if joined.is_empty() {
         ".".to_string()
+    } else if dotted && !joined.starts_with("..") {
+        format!(".{sep}{joined}")
     } else {
         joined
     })
 }
 
-/// Whether `path` is `root` or inside it.
+/// Whether `path` is `root` or inside it. A root of `.` (or empty) is the current directory: every relative
+/// path that does not climb out of it.
 pub fn is_inside(path: &str, root: &str) -> bool {
+    if root.is_empty() || root == "." {
+        let relative = !path.starts_with(['/', '\\']) && !path.contains(':');
+        return relative && path != ".." && !path.starts_with("../") && !path.starts_with("..\\");
+    }
     let root = root.trim_end_matches(['/', '\\']);
     path == root || (path.starts_with(root) && path[root.len()..].starts_with(['/', '\\']))
 }
@@ -240,9 +250,16 @@ mod tests {
         assert_eq!(join("/w", "../../../etc").as_deref(), None);
         assert_eq!(join("envs", "../modules/a").as_deref(), Some("modules/a"));
         assert_eq!(join(".", "..").as_deref(), Some(".."));
+        assert_eq!(join(".", "./modules/a").as_deref(), Some("./modules/a"));
+        assert_eq!(join("./envs/prod", "../../modules/a").as_deref(), Some("./modules/a"));
+        assert_eq!(join(".", "./modules/a").as_deref(), Some("./modules/a"));
+        assert_eq!(join("./envs/prod", "../../modules/a").as_deref(), Some("./modules/a"));
         assert!(is_inside("/w/modules/a", "/w"));
         assert!(is_inside("/w", "/w/"));
         assert!(!is_inside("/work", "/w"));
+        assert!(is_inside("examples/a", "."));
+        assert!(!is_inside("../outside", "."));
+        assert!(!is_inside("/etc", "."));
     }
 
     #[test]

@@ -507,3 +507,59 @@ fn render_policy_document(scope: &Scope, block: &Block) -> serde_json::Value {
     }
     json!({ "Version": "2012-10-17", "Statement": statements })
 }
+
+/// The values a variable definitions file sets (`--var-file`, the editor's `varFiles`): HCL (`.tfvars`) or JSON
+/// (`.tfvars.json`), as Terraform reads them. The first problem when the text is not such a file.
+pub fn tfvars_values(text: &str, json: bool) -> Result<FastMap<String, crate::value::Value>, String> {
+    if json {
+        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
+        let serde_json::Value::Object(map) = v else { return Err("not a JSON object".into()) };
+        return Ok(map.iter().map(|(k, v)| (k.clone(), crate::value::Value::from_json(v))).collect());
+    }
+    let mut parsers = Parsers::new();
+    let tree = parsers.get(crate::file_kind::Syntax::Hcl).parse(text, None).ok_or("could not be parsed")?;
+    if let Some(e) = crate::syntax_errors::syntax_errors(&tree, &ropey::Rope::from_str(text)).first() {
+        let line = text[..e.range.start.min(text.len())].matches('\n').count() + 1;
+        return Err(format!("line {line}: {}", e.message));
+    }
+    let file = read_tree(text, &tree);
+    if let Some(block) = file.blocks.first() {
+        return Err(format!("a `{}` block: variable definitions files hold `name = value` only", block.kind));
+    }
+    let scope = Scope::default();
+    Ok(file.attributes.iter().map(|a| (a.name.clone(), scope.eval(&a.expr))).collect())
+}
+
+/// The value of `--var NAME=VALUE`: VALUE read as an HCL literal (a number, a bool, a quoted string, a list, a
+/// map) when it is one, else the text itself, as Terraform takes a string variable's value.
+pub fn var_value(text: &str) -> crate::value::Value {
+    let src = format!("v = {text}\n");
+    let known = direct::read(&src).and_then(|f| {
+        let [a] = f.attributes.as_slice() else { return None };
+        let v = Scope::default().eval(&a.expr);
+        let literal = !matches!(a.expr.kind, model::ExprKind::Traversal(..) | model::ExprKind::Binary(..));
+        (literal && v.is_known()).then_some(v)
+    });
+    known.unwrap_or_else(|| crate::value::Value::String(text.to_string()))
+}
+
+#[cfg(test)]
+mod values_tests {
+    use super::*;
+    use crate::value::Value;
+
+    #[test]
+    fn variable_files_and_var_values() {
+        let v = tfvars_values("acl = \"public-read\"\ncount = 2\ntags = { a = \"b\" }\n", false).unwrap();
+        assert_eq!(v["acl"], Value::String("public-read".into()));
+        assert_eq!(v["tags"].get("a"), &Value::String("b".into()));
+        assert!(tfvars_values("acl = \n", false).unwrap_err().starts_with("line "));
+        assert!(tfvars_values("resource \"a\" \"b\" {}\n", false).is_err());
+        assert_eq!(tfvars_values("{\"x\": [1]}", true).unwrap()["x"], Value::List(vec![Value::Number(1.0)]));
+        assert_eq!(var_value("eu-west-1"), Value::String("eu-west-1".into()));
+        assert_eq!(var_value("3"), Value::Number(3.0));
+        assert_eq!(var_value("[\"a\"]"), Value::List(vec![Value::String("a".into())]));
+        assert_eq!(var_value("true"), Value::Bool(true));
+        assert_eq!(var_value("var.x"), Value::String("var.x".into()));
+    }
+}

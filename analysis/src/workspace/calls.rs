@@ -23,6 +23,7 @@ use crate::terraform::calls::{self, Source};
 use crate::terraform::check::{run_rule, Subjects};
 use crate::terraform::expand::{Expanded, Expansions};
 use crate::terraform::model::Block;
+use crate::terraform::reads::Dep;
 use crate::terraform::{edit, Given, Module, TfFile};
 use crate::text::TextRange;
 use crate::value::Value;
@@ -70,6 +71,16 @@ pub(crate) struct CallRun {
 
 /// An argument of a call: its name, the range of `name = value` and of the value, in the caller.
 type Argument = (String, TextRange, TextRange);
+
+/// What a module folder finds on its own (see [`Workspace::own`]).
+pub(crate) struct Own {
+    stamps: Vec<u64>,
+    /// Rule, path, range, message.
+    findings: std::collections::HashSet<(&'static str, String, TextRange, String)>,
+    /// What each rule's run read, by rule id.
+    reads: HashMap<&'static str, crate::fast_hash::FastSet<u64>>,
+    variables: HashMap<String, Value>,
+}
 
 /// A note (a diagnostic that is not a rule's finding) about a call.
 fn note(range: TextRange, severity: Severity, code: &'static str, message: String) -> Diagnostic {
@@ -309,8 +320,27 @@ impl Workspace {
         let mut module = Module::given(files, &expansions, Given::Call(&arguments));
         module.today = self.today;
         let calls = self.run_calls(folder, root, key, &mut module, &paths, visiting);
+        // What differs from the module on its own: variables of other values, the calls' outputs.
+        let own = self.own(folder);
+        let mut differs: crate::fast_hash::FastSet<u64> = Default::default();
+        let now = module.scope.variables();
+        for (name, value) in &now {
+            if own.variables.get(*name) != Some(*value) {
+                differs.insert(Dep::Variable(name).fingerprint());
+            }
+        }
+        differs.extend(
+            own.variables.keys().filter(|n| !now.contains_key(n.as_str())).map(|n| Dep::Variable(n).fingerprint()),
+        );
+        differs.extend(module.scope.module_outputs.keys().map(|n| Dep::Module(n).fingerprint()));
+        drop(now);
         let mut findings = Vec::new();
         for rule in self.rules.all().iter().filter(|r| self.config.is_enabled(r.id) && r.matcher.has_terraform()) {
+            // A rule that read nothing that differs finds what the module finds alone: nothing of the instance's.
+            let reads = own.reads.get(rule.id);
+            if reads.is_some_and(|r| r.is_disjoint(&differs)) {
+                continue;
+            }
             run_rule(&module, rule, &mut findings, Subjects::All);
         }
         let mut run = InstanceRun { outputs: calls::outputs(&module), notes: calls.notes, findings: Vec::new() };
@@ -338,9 +368,10 @@ impl Workspace {
         run
     }
 
-    /// The findings a module's folder has on its own (as when it is opened alone: a root module, its tfvars
-    /// loaded), as keys to compare instances' findings with: rule, path, range, message.
-    fn own_findings(&mut self, folder: &str) -> std::collections::HashSet<(&'static str, String, TextRange, String)> {
+    /// What a module's folder finds on its own (as when it is opened alone: a root module, its tfvars
+    /// loaded), with what each rule's run read and the variables' values it judged with: an instance reruns only
+    /// the rules that read a variable whose value differs in it (the others find what the module finds alone).
+    fn own(&mut self, folder: &str) -> Arc<Own> {
         let paths: Vec<String> = self
             .entries
             .iter()
@@ -355,22 +386,39 @@ impl Workspace {
             }
         }
         let stamps: Vec<u64> = models.iter().map(|m| m.stamp).collect();
-        if let Some((kept, found)) = self.own.get(folder) {
-            if *kept == stamps {
-                return found.clone();
+        if let Some(own) = self.own.get(folder) {
+            if own.stamps == stamps {
+                return own.clone();
             }
         }
         let expansions = Expansions::new();
         let mut module = Module::new(models.iter().map(|m| m.as_ref()).collect(), &expansions);
         module.today = self.today;
         let mut findings = Vec::new();
+        let mut reads = HashMap::new();
         for rule in self.rules.all().iter().filter(|r| self.config.is_enabled(r.id) && r.matcher.has_terraform()) {
-            run_rule(&module, rule, &mut findings, Subjects::All);
+            let ((), deps) = module.reads().frame(|| run_rule(&module, rule, &mut findings, Subjects::All));
+            reads.insert(rule.id, deps);
         }
-        let found: std::collections::HashSet<_> =
-            findings.into_iter().map(|f| (f.rule.id, paths[f.file].clone(), f.range, f.message)).collect();
-        self.own.insert(folder.to_string(), (stamps, found.clone()));
-        found
+        // What each run read, through the memos it read (a local reading a variable, an index).
+        let memos = module.reads().memo_deps();
+        let expand = |deps: Vec<u64>| {
+            let mut out: crate::fast_hash::FastSet<u64> = Default::default();
+            let mut stack = deps;
+            while let Some(d) = stack.pop() {
+                if out.insert(d) {
+                    stack.extend(memos.get(&d).into_iter().flatten());
+                }
+            }
+            out
+        };
+        let reads = reads.into_iter().map(|(id, deps)| (id, expand(deps))).collect();
+        drop(memos);
+        let variables = module.scope.variables().into_iter().map(|(n, v)| (n.to_string(), v.clone())).collect();
+        let found = findings.into_iter().map(|f| (f.rule.id, paths[f.file].clone(), f.range, f.message)).collect();
+        let own = Arc::new(Own { stamps, findings: found, reads, variables });
+        self.own.insert(folder.to_string(), own.clone());
+        own
     }
 
     /// Turns the runs of a module's calls into diagnostics: at each call (in the caller's files), and in the
@@ -387,9 +435,9 @@ impl Workspace {
                 }
                 for f in &run.findings {
                     let folder = folder_of(&f.path).to_string();
-                    let own = self.own_findings(&folder);
+                    let own = self.own(&folder);
                     let key = (f.finding.rule.id, f.path.clone(), f.finding.range, f.finding.message.clone());
-                    if own.contains(&key) {
+                    if own.findings.contains(&key) {
                         continue;
                     }
                     let mut full = chain.clone();

@@ -35,6 +35,10 @@ pub struct Options {
     /// `.onus.toml` to use; by default the one in the current directory, if any.
     pub config: Option<PathBuf>,
     pub summary: bool,
+    /// `--var-file`: variable definitions files for the root modules, in order.
+    pub var_files: Vec<PathBuf>,
+    /// `--var NAME=VALUE`, in order, after the files.
+    pub vars: Vec<String>,
 }
 
 /// What the analysis of all the files found.
@@ -46,6 +50,42 @@ pub struct Results {
     /// The type of every resource checked.
     pub resource_types: Vec<String>,
     pub errors: Vec<String>,
+    /// The files onus analysed (a named file onus did not understand is an error).
+    pub understood: Vec<String>,
+}
+
+/// What every component's analysis is given: the workspace's roots (module sources are followed inside them)
+/// and the values of root modules' variables from `--var-file` and `--var`.
+pub struct Setup {
+    pub roots: Vec<String>,
+    pub variables: onus_analysis::fast_hash::FastMap<String, onus_analysis::value::Value>,
+}
+
+/// The values `--var-file FILE` (in order) and then `--var NAME=VALUE` (in order) give, later ones winning.
+fn variables(
+    files: &[PathBuf],
+    vars: &[String],
+) -> Result<onus_analysis::fast_hash::FastMap<String, onus_analysis::value::Value>, String> {
+    let mut out = onus_analysis::fast_hash::FastMap::default();
+    for f in files {
+        let shown = f.display();
+        let text = std::fs::read_to_string(f).map_err(|e| format!("--var-file {shown}: {e}"))?;
+        let json = f.to_string_lossy().ends_with(".json");
+        let values =
+            onus_analysis::terraform::tfvars_values(&text, json).map_err(|e| format!("--var-file {shown}: {e}"))?;
+        out.extend(values);
+    }
+    for v in vars {
+        let Some((name, value)) = v.split_once('=') else {
+            return Err(format!("--var {v}: expected NAME=VALUE"));
+        };
+        let name = name.trim();
+        if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-') {
+            return Err(format!("--var {v}: `{name}` is not a variable name"));
+        }
+        out.insert(name.to_string(), onus_analysis::terraform::var_value(value));
+    }
+    Ok(out)
 }
 
 /// Reads the configuration: the explicit one (an error if missing), or `.onus.toml` here if present.
@@ -78,10 +118,34 @@ pub fn run(options: &Options) -> i32 {
             return 2;
         }
     };
+    let variables = match variables(&options.var_files, &options.vars) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("onus: {e}");
+            return 2;
+        }
+    };
     let paths = if options.paths.is_empty() { vec![PathBuf::from(".")] } else { options.paths.clone() };
+    // The workspace: the current directory, and each path given (a file's folder).
+    let mut roots = vec![".".to_string()];
+    for p in &paths {
+        let root = if p.is_file() { p.parent().map(|d| d.to_path_buf()).unwrap_or_default() } else { p.clone() };
+        let root = root.to_string_lossy().into_owned();
+        roots.push(if root.is_empty() { ".".into() } else { root });
+    }
     let found = walk::files(&paths);
-    let mut results = analyse(&found.files, &config);
+    for empty in &found.empty {
+        eprintln!("onus: {empty}: no Terraform or CloudFormation file to check");
+    }
+    let setup = Setup { roots, variables };
+    let mut results = analyse(&found.files, &config, &setup);
     results.errors.extend(found.errors);
+    // A file named on the command line that onus did not analyse (a JSON or YAML file that is no template).
+    for named in &found.named {
+        if !results.understood.contains(named) {
+            results.errors.push(format!("{named}: not a Terraform file or CloudFormation template onus can check"));
+        }
+    }
     for e in &results.errors {
         eprintln!("onus: {e}");
     }
@@ -105,53 +169,164 @@ pub fn run(options: &Options) -> i32 {
     code
 }
 
-/// Reads and analyses `files`, grouped by folder so each Terraform module is analysed as one.
-fn analyse(files: &[String], config: &Config) -> Results {
-    let mut groups: BTreeMap<&str, Vec<&String>> = BTreeMap::new();
+/// Reads and analyses `files`. Terraform analyses a folder as one module, and a module calling local modules
+/// with them: folders joined by calls are analysed together, in one workspace (a *component*), the components
+/// in parallel.
+fn analyse(files: &[String], config: &Config, setup: &Setup) -> Results {
+    let mut texts: BTreeMap<&str, Result<String, String>> = BTreeMap::new();
     for f in files {
-        groups.entry(onus_analysis::workspace::folder_of(f)).or_default().push(f);
+        let text = match std::fs::read(f) {
+            Ok(bytes) => String::from_utf8(bytes)
+                .map_err(|e| format!("{f}: not valid UTF-8 (byte {}); skipped", e.utf8_error().valid_up_to())),
+            Err(e) => Err(format!("{f}: {e}")),
+        };
+        texts.insert(f, text);
     }
-    let groups: Vec<Vec<&String>> = groups.into_values().collect();
+    let components = components(files, &texts);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results = Mutex::new(Results::default());
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).min(groups.len().max(1));
+    let checked: std::collections::HashSet<&str> = files.iter().map(String::as_str).collect();
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).min(components.len().max(1));
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let worker = std::thread::Builder::new().stack_size(crate::lsp::WORKER_STACK_BYTES);
             let spawned = worker.spawn_scoped(scope, || loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(group) = groups.get(i) else { break };
-                let folder = analyse_folder(group, config);
+                let Some(component) = components.get(i) else { break };
+                let found = analyse_component(component, &texts, &checked, config, setup);
                 let mut r = results.lock().unwrap_or_else(|e| e.into_inner());
-                r.reports.extend(folder.reports);
-                r.suppressed.extend(folder.suppressed);
-                r.resource_types.extend(folder.resource_types);
-                r.errors.extend(folder.errors);
+                r.reports.extend(found.reports);
+                r.suppressed.extend(found.suppressed);
+                r.resource_types.extend(found.resource_types);
+                r.errors.extend(found.errors);
+                r.understood.extend(found.understood);
             });
             spawned.expect("start a checker thread");
         }
     });
     let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
-    let key = |r: &Report| (r.path.clone(), r.line, r.column, r.diagnostic.code);
+    // A module file is reported by its own component and by its callers': each finding once.
+    let key = |r: &Report| (r.path.clone(), r.line, r.column, r.diagnostic.code, r.diagnostic.message.clone());
     results.reports.sort_by_key(key);
+    results.reports.dedup_by_key(|r| key(r));
+    results.suppressed.sort_by_key(key);
+    results.suppressed.dedup_by_key(|r| key(r));
     results.errors.sort();
+    results.errors.dedup();
     results
 }
 
-/// Terraform analyses a folder as one module: when only some of its files were asked for, the others
-/// (`.tf`, `terraform.tfvars`, `*.auto.tfvars`) are read as context, so `var.x` resolves as Terraform would.
-fn load_module_context(ws: &mut Workspace, files: &[&String]) {
-    let Some(first) = files.iter().find(|f| f.ends_with(".tf") || f.ends_with(".tfvars")) else { return };
-    let folder = onus_analysis::workspace::folder_of(first);
+/// The folders of `files`, grouped so that folders joined by local module calls (`source = "../x"`, read
+/// from the text: a cheap scan, which only decides what is analysed together) are in one group.
+fn components<'f>(files: &'f [String], texts: &BTreeMap<&str, Result<String, String>>) -> Vec<Vec<&'f String>> {
+    let mut folders: Vec<&str> = files.iter().map(|f| onus_analysis::workspace::folder_of(f)).collect();
+    folders.sort();
+    folders.dedup();
+    let index: std::collections::HashMap<&str, usize> = folders.iter().enumerate().map(|(i, f)| (*f, i)).collect();
+    let mut parent: Vec<usize> = (0..folders.len()).collect();
+    fn find(parent: &mut [usize], i: usize) -> usize {
+        let mut i = i;
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for f in files {
+        let Some(Ok(text)) = texts.get(f.as_str()) else { continue };
+        if !f.ends_with(".tf") {
+            continue;
+        }
+        let folder = onus_analysis::workspace::folder_of(f);
+        for source in local_sources(text) {
+            let Some(target) = onus_analysis::terraform::calls::join(folder, &source) else { continue };
+            if let (Some(&a), Some(&b)) = (index.get(folder), index.get(target.as_str())) {
+                let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+                parent[ra] = rb;
+            }
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<&String>> = BTreeMap::new();
+    for f in files {
+        let i = index[onus_analysis::workspace::folder_of(f)];
+        groups.entry(find(&mut parent, i)).or_default().push(f);
+    }
+    groups.into_values().collect()
+}
+
+/// One path of each folder (or template) of `paths`, callers before the modules they call (by the local
+/// sources their texts write; a cycle in any order).
+fn callers_first<'p>(paths: &[&'p str], texts: &BTreeMap<&str, Result<String, String>>) -> Vec<&'p str> {
+    use onus_analysis::workspace::folder_of;
+    let mut firsts: BTreeMap<&str, &'p str> = BTreeMap::new();
+    let mut order_of_templates = Vec::new();
+    for p in paths {
+        if p.ends_with(".tf") || p.ends_with(".tf.json") || p.ends_with(".tfvars") {
+            firsts.entry(folder_of(p)).or_insert(p);
+        } else {
+            order_of_templates.push(*p);
+        }
+    }
+    let mut calls: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for p in paths {
+        if let (true, Some(Ok(text))) = (p.ends_with(".tf"), texts.get(p)) {
+            let folder = folder_of(p);
+            let targets =
+                local_sources(text).into_iter().filter_map(|s| onus_analysis::terraform::calls::join(folder, &s));
+            calls.entry(folder).or_default().extend(targets);
+        }
+    }
+    // Depth-first, each folder after the folders that call it: reversed post-order over "is called by".
+    fn visit<'f>(f: &'f str, calls: &BTreeMap<&'f str, Vec<String>>, seen: &mut Vec<&'f str>, out: &mut Vec<&'f str>) {
+        if seen.contains(&f) {
+            return;
+        }
+        seen.push(f);
+        for (caller, targets) in calls {
+            if targets.iter().any(|t| t == f) {
+                visit(caller, calls, seen, out);
+            }
+        }
+        out.push(f);
+    }
+    let (mut seen, mut order) = (Vec::new(), Vec::new());
+    for folder in firsts.keys() {
+        visit(folder, &calls, &mut seen, &mut order);
+    }
+    let mut out: Vec<&'p str> = order.iter().filter_map(|f| firsts.get(f).copied()).collect();
+    out.extend(order_of_templates);
+    out
+}
+
+/// The relative paths written as `source = "./..."` or `"../..."` in a Terraform text.
+fn local_sources(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let line = line.trim_start();
+        let Some(rest) = line.strip_prefix("source") else { continue };
+        let Some(rest) = rest.trim_start().strip_prefix('=') else { continue };
+        let Some(rest) = rest.trim_start().strip_prefix('"') else { continue };
+        let Some(end) = rest.find('"') else { continue };
+        let source = &rest[..end];
+        if source.starts_with("./") || source.starts_with("../") {
+            out.push(source.to_string());
+        }
+    }
+    out
+}
+
+/// Terraform files of `folder` that were not asked for, read as context (a module's other files, a called
+/// module's files): `.tf`, `.tf.json`, `.tfvars`, regular files only.
+fn read_folder(ws: &mut Workspace, folder: &str, skip: &std::collections::HashSet<&str>) {
     let dir = if folder.is_empty() { "." } else { folder };
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if !(name.ends_with(".tf") || name.ends_with(".tfvars")) {
+        if !(name.ends_with(".tf") || name.ends_with(".tf.json") || name.ends_with(".tfvars")) {
             continue;
         }
         let path = if folder.is_empty() { name } else { format!("{folder}/{name}") };
-        if files.iter().any(|f| **f == path) || !entry.file_type().is_ok_and(|t| t.is_file()) {
+        if skip.contains(path.as_str()) || !entry.file_type().is_ok_and(|t| t.is_file()) {
             continue;
         }
         if let Ok(text) = std::fs::read_to_string(entry.path()) {
@@ -160,42 +335,73 @@ fn load_module_context(ws: &mut Workspace, files: &[&String]) {
     }
 }
 
-fn analyse_folder(files: &[&String], config: &Config) -> Results {
+fn analyse_component(
+    files: &[&String],
+    texts: &BTreeMap<&str, Result<String, String>>,
+    checked: &std::collections::HashSet<&str>,
+    config: &Config,
+    setup: &Setup,
+) -> Results {
     let mut ws = Workspace::new(onus_analysis::catalog::rules());
     // Findings are printed, never applied: no suppression edits to compute.
     ws.skip_suppression_edits();
     ws.analyse_each_module_once();
     ws.set_config(config.clone());
     ws.set_today(crate::today());
+    ws.set_roots(setup.roots.clone());
+    ws.set_variables(setup.variables.clone());
     let mut out = Results::default();
-    let mut checked = Vec::new();
+    let mut added = Vec::new();
     for path in files {
-        match std::fs::read(path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => {
-                    if ws.add_disk_file(path, &text) {
-                        checked.push(path.as_str());
-                    }
-                }
-                Err(e) => {
-                    out.errors.push(format!("{path}: not valid UTF-8 (byte {}); skipped", e.utf8_error().valid_up_to()))
-                }
-            },
-            Err(e) => out.errors.push(format!("{path}: {e}")),
+        match texts.get(path.as_str()) {
+            Some(Ok(text)) if ws.add_disk_file(path, text) => added.push(path.as_str()),
+            Some(Err(e)) => out.errors.push(e.clone()),
+            _ => {}
         }
     }
-    load_module_context(&mut ws, files);
-    let mut done = std::collections::HashSet::new();
-    for path in &checked {
-        if done.contains(*path) {
-            continue;
+    // Each module's other files, and the modules its calls name (to any depth), as context.
+    let mut folders: Vec<String> = added.iter().map(|p| onus_analysis::workspace::folder_of(p).to_string()).collect();
+    folders.sort();
+    folders.dedup();
+    for folder in &folders {
+        read_folder(&mut ws, folder, checked);
+        let manifest = format!("{}/.terraform/modules/modules.json", if folder.is_empty() { "." } else { folder });
+        if let Ok(json) = std::fs::read_to_string(&manifest) {
+            if let Err(e) = ws.set_module_manifest(folder, &json) {
+                out.errors.push(format!("{manifest}: {e}"));
+            }
         }
+    }
+    for _ in 0..64 {
+        let mut wanted = Vec::new();
+        for path in &added {
+            wanted.extend(ws.wanted_folders(path));
+        }
+        wanted.sort();
+        wanted.dedup();
+        if wanted.is_empty() {
+            break;
+        }
+        for folder in &wanted {
+            read_folder(&mut ws, folder, &std::collections::HashSet::new());
+        }
+        // A folder with no Terraform file is reported by the analysis (not found): do not ask again.
+        if wanted.iter().all(|f| ws.paths().all(|p| onus_analysis::workspace::folder_of(p) != f)) {
+            break;
+        }
+    }
+    // Callers before the modules they call: a module's files are reported once, with what every caller's
+    // calls found in them.
+    for path in callers_first(&added, texts) {
         for (p, report) in ws.reports_of_module(path) {
-            // Context files (siblings that were not asked for) inform the analysis but are not reported.
-            if !checked.contains(&p.as_str()) {
+            // Context files (not asked for) inform the analysis but are not reported.
+            if !checked.contains(p.as_str()) {
                 continue;
             }
             let Some(doc) = ws.document(&p) else { continue };
+            if doc.kind().is_analysed() {
+                out.understood.push(p.clone());
+            }
             let path: std::sync::Arc<str> = p.as_str().into();
             let text = doc.text();
             let lines = text::LineIndex::new(&text);
@@ -209,7 +415,6 @@ fn analyse_folder(files: &[&String], config: &Config) -> Results {
             out.reports.extend(report.diagnostics.into_iter().map(place));
             out.suppressed.extend(report.suppressed.into_iter().map(place));
             out.resource_types.extend(ws.resources(&p).into_iter().map(|r| r.ty));
-            done.insert(p);
         }
     }
     // Freeing a large module's model takes a while: on another thread, while the results are printed.

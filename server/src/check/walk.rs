@@ -8,22 +8,33 @@ use onus_analysis::file_kind::FileKind;
 pub struct Found {
     pub files: Vec<String>,
     pub errors: Vec<String>,
+    /// The files named on the command line (each must be something onus checks).
+    pub named: Vec<String>,
+    /// The directories given that hold nothing onus checks.
+    pub empty: Vec<String>,
 }
 
 pub fn files(paths: &[PathBuf]) -> Found {
-    let mut found = Found { files: Vec::new(), errors: Vec::new() };
+    let mut found = Found { files: Vec::new(), errors: Vec::new(), named: Vec::new(), empty: Vec::new() };
     for root in paths {
         let shown = root.to_string_lossy().into_owned();
         match std::fs::metadata(root) {
             Err(e) => found.errors.push(format!("{shown}: {e}")),
             Ok(meta) if meta.is_file() => {
                 if FileKind::from_path(&shown).is_some() {
+                    found.named.push(shown.clone());
                     found.files.push(shown);
                 } else {
                     found.errors.push(format!("{shown}: not a Terraform or CloudFormation file"));
                 }
             }
-            Ok(_) => walk_dir(root, &mut found),
+            Ok(_) => {
+                let before = found.files.len();
+                walk_dir(root, &mut found);
+                if found.files.len() == before {
+                    found.empty.push(shown);
+                }
+            }
         }
     }
     found.files.sort();
