@@ -5,6 +5,7 @@
 
 use crate::rule::{Rule, Rules};
 
+mod apigateway;
 mod cloudfront;
 mod cloudtrail;
 mod cloudwatch;
@@ -34,6 +35,7 @@ pub fn all() -> &'static [&'static Rule] {
     static ALL: std::sync::OnceLock<Vec<&'static Rule>> = std::sync::OnceLock::new();
     ALL.get_or_init(|| {
         [
+            apigateway::RULES,
             cloudfront::RULES,
             cloudtrail::RULES,
             cloudwatch::RULES,

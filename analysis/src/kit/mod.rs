@@ -13,6 +13,7 @@
 //! [`s3_pab`], [`rds`], [`redshift`], [`ec2`], [`elb`], [`eks`], [`elasticache`], [`opensearch`],
 //! [`password_policy`].
 
+pub mod apigateway;
 pub mod declared;
 pub mod ec2;
 pub mod eks;
@@ -26,6 +27,7 @@ pub mod policy_sites;
 pub mod policy_sites_cfn;
 pub mod rds;
 pub mod redshift;
+pub mod references;
 pub mod resource_policy;
 pub mod s3;
 pub mod s3_cfn;
@@ -34,3 +36,4 @@ pub mod setting;
 #[cfg(test)]
 pub mod testing;
 pub mod versions;
+pub mod waf;
