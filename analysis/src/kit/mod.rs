@@ -14,6 +14,7 @@
 //! [`password_policy`].
 
 pub mod apigateway;
+pub mod cloudfront;
 pub mod declared;
 pub mod ec2;
 pub mod eks;
