@@ -20,8 +20,11 @@ mod elasticache;
 mod elb;
 mod guardduty;
 mod iam;
+mod kinesis;
 mod kms;
 mod lambda;
+mod mq;
+mod msk;
 mod opensearch;
 mod rds;
 mod redshift;
@@ -50,8 +53,11 @@ pub fn all() -> &'static [&'static Rule] {
             elb::RULES,
             guardduty::RULES,
             iam::RULES,
+            kinesis::RULES,
             kms::RULES,
             lambda::RULES,
+            mq::RULES,
+            msk::RULES,
             opensearch::RULES,
             rds::RULES,
             redshift::RULES,

@@ -20,6 +20,7 @@ pub mod ec2;
 pub mod eks;
 pub mod elasticache;
 pub mod elb;
+pub mod keys;
 pub mod lifecycle;
 pub mod network;
 pub mod opensearch;
