@@ -34,6 +34,7 @@ pub mod resource_policy;
 pub mod s3;
 pub mod s3_cfn;
 pub mod s3_pab;
+pub mod sam;
 pub mod setting;
 #[cfg(test)]
 pub mod testing;

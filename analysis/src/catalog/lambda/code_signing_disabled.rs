@@ -71,8 +71,10 @@ fn tf_zip(ctx: &TfContext, res: Resource) -> bool {
     ctx.attr(res.block, "package_type").is_none_or(|(_, v)| v.as_str().is_some_and(|p| p.eq_ignore_ascii_case("Zip")))
 }
 
+/// (A SAM function may take its configuration from `Globals`.)
 fn cfn_zip(ctx: &CfnContext, res: CfnResource) -> bool {
-    ctx.prop(res, "PackageType").is_none_or(|(_, v)| v.as_str().is_some_and(|p| p.eq_ignore_ascii_case("Zip")))
+    crate::kit::sam::global_function_property(ctx, res, "CodeSigningConfigArn").is_none()
+        && ctx.prop(res, "PackageType").is_none_or(|(_, v)| v.as_str().is_some_and(|p| p.eq_ignore_ascii_case("Zip")))
 }
 
 #[cfg(test)]

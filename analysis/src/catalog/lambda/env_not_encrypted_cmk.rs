@@ -101,8 +101,10 @@ fn tf_has_variables(ctx: &TfContext, res: Resource) -> bool {
     res.config().nested("environment").iter().any(|e| ctx.field(*e, "variables").is_some_and(|(_, v)| non_empty(&v)))
 }
 
+/// (A SAM function may take its key from `Globals`.)
 fn cfn_has_variables(ctx: &CfnContext, res: CfnResource) -> bool {
-    ctx.prop(res, "Environment.Variables").is_some_and(|(_, v)| non_empty(&v))
+    crate::kit::sam::global_function_property(ctx, res, "KmsKeyArn").is_none()
+        && ctx.prop(res, "Environment.Variables").is_some_and(|(_, v)| non_empty(&v))
 }
 
 #[cfg(test)]

@@ -1,8 +1,12 @@
 use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
+use crate::fix::Fix;
 use crate::responsibility::Row;
 use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
+use crate::terraform::edit;
 use crate::value::Value;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "lambda-not-in-vpc",
@@ -21,7 +25,7 @@ pub static RULE: Rule = Rule {
                `AWS::Lambda::Function` without `VpcConfig.SubnetIds`.",
         fix: "Attach the function to private subnets (`vpc_config { subnet_ids, security_group_ids }`) whose egress \
               you control; its role then needs `AWSLambdaVPCAccessExecutionRole`.",
-        has_fix: false,
+        has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_lambda_function"],
             check,
@@ -61,6 +65,8 @@ pub static RULE: Rule = Rule {
     },
 };
 
+const FIX: &str = "Attach the function to private subnets (placeholders to replace)";
+
 fn empty(v: &Value) -> bool {
     v.as_list().is_some_and(|l| l.is_empty())
 }
@@ -70,9 +76,11 @@ fn check(ctx: &mut TfContext) {
         let configs = res.config().nested("vpc_config");
         if configs.is_empty() {
             if res.block.attr("vpc_config").is_none() {
+                let text = "vpc_config {\n  subnet_ids         = [\"<private-subnet-id>\"]\n  security_group_ids = [\"<security-group-id>\"]\n}";
+                let fix = Fix::unsafe_(FIX, vec![edit::insert_in_block(ctx.file(res), res.block, text)]);
                 let message =
                     format!("`{}` is not attached to a VPC, so its egress cannot be controlled", res.address());
-                ctx.report(res, res.block.header, message);
+                ctx.report_with_fix(res, res.block.header, message, fix);
             }
             continue;
         }
@@ -107,11 +115,11 @@ fn check_cfn(ctx: &mut CfnContext) {
                     continue;
                 }
                 let range = ctx.header(res);
-                ctx.report(
-                    res,
-                    range,
-                    format!("`{}` is not attached to a VPC, so its egress cannot be controlled", res.logical_id),
-                );
+                let value = json!({"SubnetIds": ["<private-subnet-id>"], "SecurityGroupIds": ["<security-group-id>"]});
+                let fix = Fix::unsafe_(FIX, vec![cfn_edit::set_property(ctx.template, res, "VpcConfig", &value)]);
+                let message =
+                    format!("`{}` is not attached to a VPC, so its egress cannot be controlled", res.logical_id);
+                ctx.report(res, range, message).fixes.push(fix);
             }
         }
     }
@@ -126,6 +134,7 @@ mod tests {
     fn functions_outside_vpcs() {
         let tf = "resource \"aws_lambda_function\" \"a\" {\n}\nresource \"aws_lambda_function\" \"b\" {\n  vpc_config {\n    subnet_ids = []\n  }\n}\nresource \"aws_lambda_function\" \"c\" {\n  vpc_config {\n    subnet_ids = var.subnets\n  }\n}\n";
         assert_eq!(lines(&RULE, tf), [1, 5]);
+        assert_eq!(crate::kit::testing::check_fixes(&RULE, tf), 1);
         let yaml = "Resources:\n  A:\n    Type: AWS::Lambda::Function\n  B:\n    Type: AWS::Lambda::Function\n    Properties:\n      VpcConfig:\n        SubnetIds: [a]\n";
         assert_eq!(cfn_lines(&RULE, yaml), [2]);
     }
