@@ -5,6 +5,9 @@
 
 use crate::rule::{Rule, Rules};
 
+mod acm;
+mod apigateway;
+mod appsync;
 mod cloudfront;
 mod cloudtrail;
 mod cloudwatch;
@@ -17,23 +20,36 @@ mod efs;
 mod eks;
 mod elasticache;
 mod elb;
+mod eventbridge;
+mod globalaccelerator;
 mod guardduty;
 mod iam;
+mod kinesis;
 mod kms;
 mod lambda;
+mod mq;
+mod msk;
 mod opensearch;
 mod rds;
 mod redshift;
+mod route53;
 mod s3;
 mod secretsmanager;
+mod ses;
+mod sfn;
+mod shield;
 mod sns;
 mod sqs;
+mod waf;
 
 /// Every rule, in catalog order (by service, then as each service lists them).
 pub fn all() -> &'static [&'static Rule] {
     static ALL: std::sync::OnceLock<Vec<&'static Rule>> = std::sync::OnceLock::new();
     ALL.get_or_init(|| {
         [
+            acm::RULES,
+            apigateway::RULES,
+            appsync::RULES,
             cloudfront::RULES,
             cloudtrail::RULES,
             cloudwatch::RULES,
@@ -46,17 +62,27 @@ pub fn all() -> &'static [&'static Rule] {
             eks::RULES,
             elasticache::RULES,
             elb::RULES,
+            eventbridge::RULES,
+            globalaccelerator::RULES,
             guardduty::RULES,
             iam::RULES,
+            kinesis::RULES,
             kms::RULES,
             lambda::RULES,
+            mq::RULES,
+            msk::RULES,
             opensearch::RULES,
             rds::RULES,
             redshift::RULES,
+            route53::RULES,
             s3::RULES,
             secretsmanager::RULES,
+            ses::RULES,
+            sfn::RULES,
+            shield::RULES,
             sns::RULES,
             sqs::RULES,
+            waf::RULES,
         ]
         .concat()
     })

@@ -94,3 +94,27 @@ pub fn cfn_require_lb_attribute(
         }
     }
 }
+
+/// The load balancer types of templates.
+pub const CFN_LOAD_BALANCERS: [&str; 2] =
+    ["AWS::ElasticLoadBalancing::LoadBalancer", "AWS::ElasticLoadBalancingV2::LoadBalancer"];
+
+/// Whether a load balancer of the template lists `group` in its `SecurityGroups`.
+pub fn cfn_used_by_load_balancer(ctx: &CfnContext, group: CfnResource) -> bool {
+    ctx.template.resources().filter(|r| CFN_LOAD_BALANCERS.contains(&r.ty)).any(|lb| {
+        ctx.prop(lb, "SecurityGroups").is_some_and(|(n, _)| super::references::cfn_mentions(n, group.logical_id))
+    })
+}
+
+/// Whether the group has rules of `prop` (`SecurityGroupIngress`), inline or as `standalone` resources.
+pub fn cfn_has_sg_rules(ctx: &CfnContext, group: CfnResource, prop: &str, standalone: &str) -> bool {
+    let inline = match ctx.prop(group, prop) {
+        None => false,
+        Some((node, v)) => node.intrinsic().is_some() || v.as_list().is_none_or(|l| !l.is_empty()),
+    };
+    inline
+        || ctx.template.resources().filter(|r| r.ty == standalone).any(|r| {
+            ctx.prop(r, "GroupId").is_some_and(|(n, _)| super::references::cfn_mentions(n, group.logical_id))
+                || ctx.prop(r, "GroupName").is_some_and(|(n, _)| super::references::cfn_mentions(n, group.logical_id))
+        })
+}

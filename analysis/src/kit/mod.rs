@@ -13,11 +13,14 @@
 //! [`s3_pab`], [`rds`], [`redshift`], [`ec2`], [`elb`], [`eks`], [`elasticache`], [`opensearch`],
 //! [`password_policy`].
 
+pub mod apigateway;
+pub mod cloudfront;
 pub mod declared;
 pub mod ec2;
 pub mod eks;
 pub mod elasticache;
 pub mod elb;
+pub mod keys;
 pub mod lifecycle;
 pub mod network;
 pub mod opensearch;
@@ -26,11 +29,14 @@ pub mod policy_sites;
 pub mod policy_sites_cfn;
 pub mod rds;
 pub mod redshift;
+pub mod references;
 pub mod resource_policy;
 pub mod s3;
 pub mod s3_cfn;
 pub mod s3_pab;
+pub mod sam;
 pub mod setting;
 #[cfg(test)]
 pub mod testing;
 pub mod versions;
+pub mod waf;

@@ -135,3 +135,66 @@ pub fn cfn_lower(ctx: &CfnContext, res: CfnResource, prop: &str) -> Value {
 pub fn cfn_has_any(res: CfnResource, props: &[&str]) -> bool {
     res.properties.is_some_and(|p| props.iter().any(|k| p.get(k).is_some()))
 }
+
+/// The edit setting field `name` of a nested configuration to `value` (HCL text): the value replaced if the
+/// field is written, else the field inserted in the block; `None` for an object (`x = { ... }`) lacking it.
+pub fn set_in_config(
+    file: &crate::terraform::TfFile,
+    config: crate::terraform::view::Config,
+    name: &str,
+    value: &str,
+) -> Option<Edit> {
+    match config.attr(name) {
+        Some(field) => Some(Edit { range: field.expr.range, text: value.to_string() }),
+        None => config.block().map(|b| edit::insert_in_block(file, b, &format!("{name} = {value}"))),
+    }
+}
+
+/// The source text of a Terraform expression (to copy it into a fix).
+pub fn expr_text<'f>(file: &'f crate::terraform::TfFile, expr: &crate::terraform::model::Expr) -> &'f str {
+    file.source.get(expr.range.start..expr.range.end).unwrap_or("")
+}
+
+/// The edit removing an attribute: its whole line when it is alone on it, else the attribute itself.
+pub fn remove_attribute(file: &crate::terraform::TfFile, attr: &crate::terraform::model::Attribute) -> Edit {
+    let src = &file.source;
+    let start = crate::fix::line_start(src, attr.range.start);
+    let end = crate::fix::line_end(src, attr.range.end);
+    let alone = src[start..attr.range.start].trim().is_empty() && src[attr.range.end..end].trim().is_empty();
+    if alone {
+        Edit { range: crate::text::TextRange::new(start, end), text: String::new() }
+    } else {
+        Edit { range: attr.range, text: String::new() }
+    }
+}
+
+/// [`cfn_edit::set_key`], also for a YAML block mapping that is a list item written on its dash's line
+/// (`- Key: value`), whose keys are indented to the column after the dash.
+pub fn cfn_set_key(
+    t: &Template,
+    map: &crate::cloudformation::tree::Node,
+    key: &str,
+    value: &serde_json::Value,
+) -> Edit {
+    use crate::cloudformation::tree::Style;
+    let src = &t.source;
+    let last = map.entries().last();
+    if let (Style::Block, Some(last), None) = (map.style, last, map.get(key)) {
+        let line = crate::fix::line_start(src, last.key_range.start);
+        let column = last.key_range.start - line;
+        let indent = crate::fix::indentation_at(src, last.key_range.start).len();
+        if column != indent && !value.is_object() && !value.is_array() {
+            let eol = crate::fix::line_ending(src);
+            let at = crate::fix::line_end(
+                src,
+                last.range.end.max(last.key_range.end).saturating_sub(1).max(last.key_range.start),
+            );
+            let mut text = format!("{}{key}: {value}{eol}", " ".repeat(column));
+            if !src[..at].ends_with('\n') {
+                text = format!("{eol}{}", text.trim_end_matches(['\r', '\n']));
+            }
+            return Edit { range: crate::text::TextRange::empty(at), text };
+        }
+    }
+    cfn_edit::set_key(t, map, key, value)
+}

@@ -81,11 +81,8 @@ pub static RULE: Rule = Rule {
 
 fn check_cfn(ctx: &mut CfnContext) {
     for res in ctx.resources("AWS::CloudFront::Distribution").collect::<Vec<_>>() {
-        let Some((config, _)) = ctx.prop(res, "DistributionConfig") else { continue };
-        let default = config.get("DefaultCacheBehavior").into_iter().map(|b| (b, "DefaultCacheBehavior"));
-        let ordered =
-            config.get("CacheBehaviors").map(|l| l.items()).unwrap_or_default().iter().map(|b| (b, "CacheBehaviors"));
-        for (behaviour, name) in default.chain(ordered) {
+        // (`CacheBehaviors` written as one mapping counts as a list of one.)
+        for (behaviour, name) in crate::kit::cloudfront::cfn_behaviours(ctx, res) {
             let Some(entry) = behaviour.entry("ViewerProtocolPolicy") else { continue };
             if ctx.eval(&entry.value).as_str() != Some("allow-all") {
                 continue;
@@ -147,5 +144,8 @@ mod tests {
         let yaml = "Resources:\n  A:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n      DistributionConfig:\n        DefaultCacheBehavior:\n          ViewerProtocolPolicy: allow-all\n        CacheBehaviors:\n          - ViewerProtocolPolicy: https-only\n          - ViewerProtocolPolicy: allow-all\n          - ViewerProtocolPolicy: !Ref P\n";
         assert_eq!(cfn_lines(&RULE, yaml), [7, 10]);
         assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
+        // `CacheBehaviors` written as one mapping.
+        let yaml = "Resources:\n  A:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n      DistributionConfig:\n        CacheBehaviors:\n          ViewerProtocolPolicy: allow-all\n";
+        assert_eq!(cfn_lines(&RULE, yaml), [7]);
     }
 }

@@ -1,8 +1,15 @@
 pub mod access_logging_disabled;
 pub mod alb_http_listener;
+pub mod alb_invalid_headers_not_dropped;
+pub mod alb_without_waf;
+pub mod classic_plaintext_listener;
 pub mod classic_weak_ssl_policy;
+pub mod lb_cross_zone_disabled;
 pub mod lb_deletion_protection_disabled;
+pub mod lb_desync_mitigation_monitor;
 pub mod lb_outdated_tls_policy;
+pub mod sg_default_egress;
+pub mod sg_without_ingress;
 
 use crate::rule::Rule;
 
@@ -13,6 +20,13 @@ pub static RULES: &[&Rule] = &[
     &classic_weak_ssl_policy::RULE,
     &lb_deletion_protection_disabled::RULE,
     &access_logging_disabled::RULE,
+    &alb_without_waf::RULE,
+    &alb_invalid_headers_not_dropped::RULE,
+    &lb_desync_mitigation_monitor::RULE,
+    &lb_cross_zone_disabled::RULE,
+    &classic_plaintext_listener::RULE,
+    &sg_default_egress::RULE,
+    &sg_without_ingress::RULE,
 ];
 
 #[cfg(test)]
@@ -33,6 +47,8 @@ mod tests {
   policy_attribute { name = 3 }
   root_block_device = "x"
   vpc_id = var.vpc
+  listener { lb_port = "x" }
+  security_groups = 3
 }
 resource "%s" "b" {
 "#;

@@ -1,10 +1,37 @@
+pub mod code_signing_disabled;
 pub mod deprecated_runtime;
+pub mod env_not_encrypted_cmk;
+pub mod function_url_public;
+pub mod functions_share_role;
+pub mod no_concurrency_limit;
+pub mod no_dead_letter_queue;
+pub mod not_in_vpc;
+pub mod permission_apigw_any_route;
+pub mod permission_non_invoke_action;
 pub mod permission_public;
+pub mod permission_service_without_source;
+pub mod role_wildcard_action;
+pub mod xray_disabled;
 
 use crate::rule::Rule;
 
 /// This service's rules, in catalog order.
-pub static RULES: &[&Rule] = &[&deprecated_runtime::RULE, &permission_public::RULE];
+pub static RULES: &[&Rule] = &[
+    &deprecated_runtime::RULE,
+    &permission_public::RULE,
+    &xray_disabled::RULE,
+    &no_dead_letter_queue::RULE,
+    &not_in_vpc::RULE,
+    &env_not_encrypted_cmk::RULE,
+    &no_concurrency_limit::RULE,
+    &code_signing_disabled::RULE,
+    &function_url_public::RULE,
+    &permission_non_invoke_action::RULE,
+    &permission_apigw_any_route::RULE,
+    &permission_service_without_source::RULE,
+    &functions_share_role::RULE,
+    &role_wildcard_action::RULE,
+];
 
 #[cfg(test)]
 mod tests {
