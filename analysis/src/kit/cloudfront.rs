@@ -45,7 +45,7 @@ fn names_bucket_domain(expr: &Expr) -> bool {
 
 /// Whether a Terraform origin is an S3 bucket's REST endpoint (`Some(false)`: another origin; `None`: unknown).
 pub fn tf_origin_is_s3(ctx: &TfContext, origin: Config) -> Option<bool> {
-    if !origin.nested("s3_origin_config").is_empty() {
+    if !ctx.nested(origin, "s3_origin_config").is_empty() {
         return Some(true);
     }
     let domain = origin.attr("domain_name")?;

@@ -7,26 +7,15 @@ use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::tree::{Node, NodeKind};
 use crate::cloudformation::CfnResource;
 use crate::terraform::check::{Resource, TfContext};
-use crate::terraform::model::{Expr, ExprKind, Step, TemplatePart};
+use crate::terraform::model::{Expr, ExprKind, Step};
 
 /// Whether `expr` names the resource `ty.name` anywhere in it (a traversal `ty.name...`, in a template, a call,
 /// a list, an object or a conditional).
 pub fn tf_mentions(expr: &Expr, ty: &str, name: &str) -> bool {
-    match &expr.kind {
-        ExprKind::Traversal(root, steps) => {
-            let direct = root == ty && matches!(steps.first(), Some(Step::Attr(n)) if n == name);
-            direct || steps.iter().any(|s| matches!(s, Step::Index(e) if tf_mentions(e, ty, name)))
-        }
-        ExprKind::Template(parts) => {
-            parts.iter().any(|p| matches!(p, TemplatePart::Interpolation(e) if tf_mentions(e, ty, name)))
-        }
-        ExprKind::Tuple(items) | ExprKind::Call(_, items) => items.iter().any(|e| tf_mentions(e, ty, name)),
-        ExprKind::Object(elems) => elems.iter().any(|(k, v)| tf_mentions(k, ty, name) || tf_mentions(v, ty, name)),
-        ExprKind::Conditional(c, t, f) => {
-            tf_mentions(c, ty, name) || tf_mentions(t, ty, name) || tf_mentions(f, ty, name)
-        }
-        ExprKind::Null | ExprKind::Bool(_) | ExprKind::Number(_) | ExprKind::Other => false,
-    }
+    expr.any(|e| {
+        matches!(&e.kind, ExprKind::Traversal(root, steps)
+        if root == ty && matches!(steps.first(), Some(Step::Attr(n)) if n == name))
+    })
 }
 
 /// Whether `expr` names `target` (see [`tf_mentions`]); a data source is named as `data.<type>.<name>`.
@@ -38,19 +27,10 @@ pub fn tf_names(expr: &Expr, target: Resource) -> bool {
 }
 
 fn data_mentions(expr: &Expr, ty: &str, name: &str) -> bool {
-    match &expr.kind {
-        ExprKind::Traversal(root, steps) => {
-            root == "data" && matches!(steps.as_slice(), [Step::Attr(t), Step::Attr(n), ..] if t == ty && n == name)
-        }
-        ExprKind::Template(parts) => {
-            parts.iter().any(|p| matches!(p, TemplatePart::Interpolation(e) if data_mentions(e, ty, name)))
-        }
-        ExprKind::Tuple(items) | ExprKind::Call(_, items) => items.iter().any(|e| data_mentions(e, ty, name)),
-        ExprKind::Conditional(c, t, f) => {
-            data_mentions(c, ty, name) || data_mentions(t, ty, name) || data_mentions(f, ty, name)
-        }
-        _ => false,
-    }
+    expr.any(|e| {
+        matches!(&e.kind, ExprKind::Traversal(root, steps)
+        if root == "data" && matches!(steps.as_slice(), [Step::Attr(t), Step::Attr(n), ..] if t == ty && n == name))
+    })
 }
 
 /// The resources of `ty` named in `expr`, among every resource of the module (a lookup).
@@ -125,18 +105,7 @@ pub fn cfn_named<'t>(ctx: &CfnContext<'_, 't>, node: &Node, ty: &str) -> Vec<Cfn
 
 /// Whether `expr` names any resource of type `ty` (whether or not the module declares it).
 pub fn tf_mentions_type(expr: &Expr, ty: &str) -> bool {
-    match &expr.kind {
-        ExprKind::Traversal(root, steps) => {
-            root == ty || steps.iter().any(|s| matches!(s, Step::Index(e) if tf_mentions_type(e, ty)))
-        }
-        ExprKind::Template(parts) => {
-            parts.iter().any(|p| matches!(p, TemplatePart::Interpolation(e) if tf_mentions_type(e, ty)))
-        }
-        ExprKind::Tuple(items) | ExprKind::Call(_, items) => items.iter().any(|e| tf_mentions_type(e, ty)),
-        ExprKind::Object(elems) => elems.iter().any(|(k, v)| tf_mentions_type(k, ty) || tf_mentions_type(v, ty)),
-        ExprKind::Conditional(c, t, f) => tf_mentions_type(c, ty) || tf_mentions_type(t, ty) || tf_mentions_type(f, ty),
-        _ => false,
-    }
+    expr.any(|e| matches!(&e.kind, ExprKind::Traversal(root, _) if root == ty))
 }
 
 /// The text of a string a template writes, as written: a literal, or the pattern of a `Fn::Sub`.

@@ -133,12 +133,12 @@ pub fn public_canned_acl<'m>(ctx: &TfContext<'_, 'm>, res: Resource<'m>) -> Opti
 pub fn public_grants<'m>(ctx: &TfContext<'_, 'm>, res: Resource<'m>) -> Vec<(Config<'m>, &'static str)> {
     let mut grants = ctx.nested(res.config(), "grant");
     for acp in ctx.nested(res.config(), "access_control_policy") {
-        grants.extend(acp.nested("grant"));
+        grants.extend(ctx.nested(acp, "grant"));
     }
     let mut out = Vec::new();
     for grant in grants {
         let mut uris: Vec<Value> = grant.attr("uri").map(|f| ctx.value(f)).into_iter().collect();
-        for grantee in grant.nested("grantee") {
+        for grantee in ctx.nested(grant, "grantee") {
             uris.extend(grantee.attr("uri").map(|f| ctx.value(f)));
         }
         if let Some(who) = uris.iter().filter_map(|u| u.as_str()).find_map(public_group) {

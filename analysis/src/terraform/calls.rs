@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::model::{Block, Expr, ExprKind, Step, TemplatePart};
+use super::model::{Block, Expr, ExprKind, Step};
 use super::{Module, TfFile};
 use crate::fast_hash::FastMap;
 use crate::text::TextRange;
@@ -160,63 +160,11 @@ pub fn plain_variable(expr: &Expr) -> Option<&str> {
 
 /// Calls `f` on every traversal (root and steps) in `expr`.
 fn walk(expr: &Expr, f: &mut dyn FnMut(&str, &[Step])) {
-    match &expr.kind {
-        ExprKind::Traversal(root, steps) => {
+    expr.visit(&mut |e| {
+        if let ExprKind::Traversal(root, steps) = &e.kind {
             f(root, steps);
-            walk_steps(steps, f);
         }
-        ExprKind::Template(parts) => {
-            for p in parts {
-                if let TemplatePart::Interpolation(e) = p {
-                    walk(e, f);
-                }
-            }
-        }
-        ExprKind::Tuple(items) | ExprKind::Call(_, items) | ExprKind::CallExpanded(_, items) => {
-            items.iter().for_each(|e| walk(e, f))
-        }
-        ExprKind::Object(elems) => {
-            for (k, v) in elems {
-                walk(k, f);
-                walk(v, f);
-            }
-        }
-        ExprKind::Conditional(c, t, e) => {
-            walk(c, f);
-            walk(t, f);
-            walk(e, f);
-        }
-        ExprKind::Binary(_, a, b) => {
-            walk(a, f);
-            walk(b, f);
-        }
-        ExprKind::Unary(_, a) => walk(a, f),
-        ExprKind::Steps(base, steps) => {
-            walk(base, f);
-            walk_steps(steps, f);
-        }
-        ExprKind::For(fe) => {
-            walk(&fe.collection, f);
-            walk(&fe.value, f);
-            if let Some(k) = &fe.key {
-                walk(k, f);
-            }
-            if let Some(c) = &fe.cond {
-                walk(c, f);
-            }
-        }
-        ExprKind::Null | ExprKind::Bool(_) | ExprKind::Number(_) | ExprKind::Known(_) | ExprKind::Other => {}
-    }
-}
-
-fn walk_steps(steps: &[Step], f: &mut dyn FnMut(&str, &[Step])) {
-    for s in steps {
-        match s {
-            Step::Index(e) => walk(e, f),
-            Step::Splat(rest) => walk_steps(rest, f),
-            Step::Attr(_) => {}
-        }
-    }
+    });
 }
 
 /// The folder of a registry or git module `terraform init` downloaded, from `.terraform/modules/modules.json`

@@ -336,7 +336,8 @@ impl<'a, 'm> TfContext<'a, 'm> {
 
     /// The nested configurations called `name` of `config`: blocks, `dynamic` blocks, and objects given in an
     /// attribute (see [`Config::nested`]).
-    pub fn nested(&self, config: Config<'m>, name: &'m str) -> Vec<Config<'m>> {
+    pub fn nested(&self, config: impl Into<Config<'m>>, name: &'m str) -> Vec<Config<'m>> {
+        let config = config.into();
         let mut out = Vec::new();
         if let Config::Block(b) = config {
             out.extend(self.blocks_of(b, name).into_iter().map(Config::Block));

@@ -244,39 +244,15 @@ fn for_each_elements_of_dynamic(v: &Value) -> Option<Vec<(Value, Value)>> {
 
 /// Whether a block reads `count.*` or `each.*` anywhere (then its instances differ).
 fn reads_instance(block: &Block) -> bool {
-    fn expr(e: &Expr) -> bool {
-        match &e.kind {
-            ExprKind::Traversal(root, steps) => root == "count" || root == "each" || steps_read(steps),
-            ExprKind::Template(parts) => parts.iter().any(|p| matches!(p, TemplatePart::Interpolation(e) if expr(e))),
-            ExprKind::Tuple(items) | ExprKind::Call(_, items) | ExprKind::CallExpanded(_, items) => {
-                items.iter().any(expr)
-            }
-            ExprKind::Object(elems) => elems.iter().any(|(k, v)| expr(k) || expr(v)),
-            ExprKind::Conditional(c, t, f) => expr(c) || expr(t) || expr(f),
-            ExprKind::Binary(_, a, b) => expr(a) || expr(b),
-            ExprKind::Unary(_, a) => expr(a),
-            ExprKind::Steps(base, steps) => expr(base) || steps_read(steps),
-            ExprKind::For(f) => {
-                expr(&f.collection)
-                    || expr(&f.value)
-                    || f.key.as_ref().is_some_and(expr)
-                    || f.cond.as_ref().is_some_and(expr)
-            }
-            ExprKind::Null | ExprKind::Bool(_) | ExprKind::Number(_) | ExprKind::Known(_) | ExprKind::Other => false,
-        }
+    fn reads(e: &Expr) -> bool {
+        e.any(|e| matches!(&e.kind, ExprKind::Traversal(root, _) if root == "count" || root == "each"))
     }
-    fn steps_read(steps: &[Step]) -> bool {
-        steps.iter().any(|s| match s {
-            Step::Index(e) => expr(e),
-            Step::Splat(rest) => steps_read(rest),
-            Step::Attr(_) => false,
-        })
+    // (Anything in nested blocks, a `dynamic` block's `for_each` included; not the block's own meta-arguments.)
+    fn nested(b: &Block) -> bool {
+        b.attributes.iter().any(|a| reads(&a.expr)) || b.blocks.iter().any(nested)
     }
-    fn block_reads(b: &Block) -> bool {
-        b.attributes.iter().filter(|a| a.name != "count" && a.name != "for_each").any(|a| expr(&a.expr))
-            || b.blocks.iter().any(block_reads)
-    }
-    block_reads(block)
+    block.attributes.iter().filter(|a| a.name != "count" && a.name != "for_each").any(|a| reads(&a.expr))
+        || block.blocks.iter().any(nested)
 }
 
 /// The block with its instance's `count` and `each` written in.

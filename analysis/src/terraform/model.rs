@@ -280,6 +280,72 @@ impl Expr {
         }
     }
 
+    /// Calls `f` on this expression and on every expression inside it (operands, elements, template parts,
+    /// indexes of steps), outermost first.
+    pub fn visit<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
+        f(self);
+        fn visit_steps<'a>(steps: &'a [Step], f: &mut dyn FnMut(&'a Expr)) {
+            for s in steps {
+                match s {
+                    Step::Index(e) => e.visit(f),
+                    Step::Splat(rest) => visit_steps(rest, f),
+                    Step::Attr(_) => {}
+                }
+            }
+        }
+        match &self.kind {
+            ExprKind::Traversal(_, s) => visit_steps(s, f),
+            ExprKind::Steps(base, s) => {
+                base.visit(f);
+                visit_steps(s, f);
+            }
+            ExprKind::Template(parts) => {
+                for p in parts {
+                    if let TemplatePart::Interpolation(e) = p {
+                        e.visit(f);
+                    }
+                }
+            }
+            ExprKind::Tuple(items) | ExprKind::Call(_, items) | ExprKind::CallExpanded(_, items) => {
+                items.iter().for_each(|e| e.visit(f))
+            }
+            ExprKind::Object(elems) => {
+                for (k, v) in elems {
+                    k.visit(f);
+                    v.visit(f);
+                }
+            }
+            ExprKind::Conditional(c, t, e) => {
+                c.visit(f);
+                t.visit(f);
+                e.visit(f);
+            }
+            ExprKind::Binary(_, a, b) => {
+                a.visit(f);
+                b.visit(f);
+            }
+            ExprKind::Unary(_, a) => a.visit(f),
+            ExprKind::For(fe) => {
+                fe.collection.visit(f);
+                fe.value.visit(f);
+                if let Some(k) = &fe.key {
+                    k.visit(f);
+                }
+                if let Some(c) = &fe.cond {
+                    c.visit(f);
+                }
+            }
+            ExprKind::Null | ExprKind::Bool(_) | ExprKind::Number(_) | ExprKind::Known(_) | ExprKind::Other => {}
+        }
+    }
+
+    /// Whether `pred` holds for this expression or any expression inside it (see [`Expr::visit`]).
+    pub fn any(&self, pred: impl Fn(&Expr) -> bool) -> bool {
+        let mut found = false;
+        self.visit(&mut |e| found = found || pred(e));
+        found
+    }
+
     /// A string with no interpolation, as written.
     pub fn as_literal_str(&self) -> Option<&str> {
         match &self.kind {

@@ -29,6 +29,12 @@ pub fn key_name(key: &Expr) -> Option<&str> {
     }
 }
 
+impl<'m> From<&Config<'m>> for Config<'m> {
+    fn from(c: &Config<'m>) -> Config<'m> {
+        *c
+    }
+}
+
 impl<'m> Config<'m> {
     pub fn range(&self) -> TextRange {
         match self {

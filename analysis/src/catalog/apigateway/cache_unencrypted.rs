@@ -85,7 +85,7 @@ const FIX: &str = "Encrypt the cache";
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_api_gateway_method_settings").collect::<Vec<_>>() {
         let file = ctx.file(res);
-        for config in res.config().nested("settings") {
+        for config in ctx.nested(res.config(), "settings") {
             if ctx.field(config, "caching_enabled").and_then(|(_, v)| v.as_bool()) != Some(true) {
                 continue;
             }

@@ -94,7 +94,7 @@ fn check(ctx: &mut TfContext) {
     ];
     for (ty, block) in sites {
         for res in ctx.resources(ty).collect::<Vec<_>>() {
-            for config in res.config().nested(block) {
+            for config in ctx.nested(res.config(), block) {
                 let Some((field, v)) = ctx.field(config, "data_trace_enabled") else { continue };
                 if v.as_bool() != Some(true) {
                     continue;

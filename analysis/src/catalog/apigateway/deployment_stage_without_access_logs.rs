@@ -92,7 +92,7 @@ fn check(ctx: &mut TfContext) {
         let declared = ctx.all_resources("aws_api_gateway_stage").any(|stage| {
             stage.block.attr("deployment_id").is_some_and(|d| tf_names(&d.expr, res))
                 && ctx.attr(stage.block, "stage_name").is_some_and(|(_, v)| v.as_str() == Some(name.as_str()))
-                && !stage.config().nested("access_log_settings").is_empty()
+                && !ctx.nested(stage.config(), "access_log_settings").is_empty()
         });
         if declared {
             continue;

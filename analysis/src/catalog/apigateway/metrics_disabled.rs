@@ -95,7 +95,7 @@ fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_api_gateway_method_settings").collect::<Vec<_>>() {
         let file = ctx.file(res);
         let address = res.address();
-        let settings = res.config().nested("settings");
+        let settings = ctx.nested(res.config(), "settings");
         if settings.is_empty() {
             let fix =
                 Fix::new(FIX, vec![edit::insert_in_block(file, res.block, "settings {\n  metrics_enabled = true\n}")]);

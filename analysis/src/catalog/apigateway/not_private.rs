@@ -83,7 +83,7 @@ fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_api_gateway_rest_api").collect::<Vec<_>>() {
         let file = ctx.file(res);
         let address = res.address();
-        let configs = res.config().nested("endpoint_configuration");
+        let configs = ctx.nested(res.config(), "endpoint_configuration");
         if configs.is_empty() {
             let fix = Fix::unsafe_(
                 FIX,

@@ -133,7 +133,7 @@ fn check(ctx: &mut TfContext) {
         }
     }
     for res in ctx.resources(apigw::METHOD_SETTINGS).collect::<Vec<_>>() {
-        let settings = res.config().nested("settings");
+        let settings = ctx.nested(res.config(), "settings");
         if settings.is_empty() {
             let file = ctx.file(res);
             let fix = Fix::new(
@@ -153,7 +153,7 @@ fn check(ctx: &mut TfContext) {
         if apigw::tf_api_protocol_is(ctx, res, "HTTP") {
             continue;
         }
-        let settings = res.config().nested("default_route_settings");
+        let settings = ctx.nested(res.config(), "default_route_settings");
         if settings.is_empty() {
             let file = ctx.file(res);
             let fix = Fix::new(
@@ -175,7 +175,7 @@ fn check(ctx: &mut TfContext) {
 }
 
 fn check_access_logs(ctx: &mut TfContext, res: Resource) {
-    let logs = res.config().nested("access_log_settings");
+    let logs = ctx.nested(res.config(), "access_log_settings");
     let address = res.address();
     if logs.is_empty() {
         let fix = Fix::unsafe_(ACCESS_LOGS_FIX, vec![edit::insert_in_block(ctx.file(res), res.block, ACCESS_LOGS_TF)]);

@@ -135,7 +135,7 @@ fn check(ctx: &mut TfContext) {
     for res in subjects {
         let mut covered = false;
         for plan in ctx.all_resources("aws_api_gateway_usage_plan") {
-            for entry in plan.config().nested("api_stages") {
+            for entry in ctx.nested(plan.config(), "api_stages") {
                 let field = |n| entry.attr(n).map(|f| f.expr);
                 if covers(ctx, res, field("api_id"), field("stage")) != Some(false) {
                     covered = true;

@@ -81,7 +81,7 @@ fn private_api(ctx: &TfContext, stage: Resource) -> bool {
     let Some(api_id) = stage.block.attr("rest_api_id") else { return false };
     ctx.all_resources("aws_api_gateway_rest_api").any(|api| {
         tf_names(&api_id.expr, api)
-            && api.config().nested("endpoint_configuration").iter().any(|c| {
+            && ctx.nested(api.config(), "endpoint_configuration").iter().any(|c| {
                 ctx.field(*c, "types").is_some_and(|(_, v)| {
                     v.as_list().is_some_and(|l| !l.is_empty() && l.iter().all(|t| t.as_str() == Some("PRIVATE")))
                 })

@@ -80,8 +80,8 @@ fn check(ctx: &mut TfContext) {
         if cloudfront::tf_disabled(ctx, res) {
             continue;
         }
-        for restrictions in res.config().nested("restrictions") {
-            for geo in restrictions.nested("geo_restriction") {
+        for restrictions in ctx.nested(res.config(), "restrictions") {
+            for geo in ctx.nested(restrictions, "geo_restriction") {
                 let Some((field, v)) = ctx.field(geo, "restriction_type") else { continue };
                 if v.as_str().is_some_and(|t| t.eq_ignore_ascii_case("none")) {
                     let message = format!("`{}` serves every country (`restriction_type = \"none\"`)", res.address());

@@ -117,7 +117,7 @@ fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_cloudfront_response_headers_policy").collect::<Vec<_>>() {
         let file = ctx.file(res);
         let address = res.address();
-        let security = res.config().nested("security_headers_config");
+        let security = ctx.nested(res.config(), "security_headers_config");
         if security.is_empty() {
             let text = format!(
                 "security_headers_config {{\n{}\n}}",
@@ -128,7 +128,7 @@ fn check(ctx: &mut TfContext) {
             ctx.report_with_fix(res, res.block.header, message, fix);
         }
         for config in security {
-            let hsts = config.nested("strict_transport_security");
+            let hsts = ctx.nested(config, "strict_transport_security");
             if hsts.is_empty() {
                 let fix = config.block().map(|b| Fix::new(FIX, vec![edit::insert_in_block(file, b, HSTS_TF)]));
                 let message = format!("`{address}` has no `strict_transport_security`, so it sends no HSTS header");

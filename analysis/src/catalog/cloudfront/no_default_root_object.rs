@@ -86,7 +86,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn tf_s3_backed(ctx: &TfContext, res: Resource) -> bool {
-    res.config().nested("origin").into_iter().any(|o| cloudfront::tf_origin_is_s3(ctx, o) == Some(true))
+    ctx.nested(res.config(), "origin").into_iter().any(|o| cloudfront::tf_origin_is_s3(ctx, o) == Some(true))
 }
 
 fn cfn_s3_backed(ctx: &CfnContext, res: CfnResource) -> bool {

@@ -125,9 +125,9 @@ fn check(ctx: &mut TfContext) {
                 .iter()
                 .any(|c| ctx.field(*c, "viewer_protocol_policy").is_some_and(|(_, v)| v.as_str() == Some("allow-all")))
         });
-        for origin in res.config().nested("origin") {
+        for origin in ctx.nested(res.config(), "origin") {
             let domain = ctx.field(origin, "domain_name").and_then(|(_, v)| v.as_str().map(str::to_string));
-            for custom in origin.nested("custom_origin_config") {
+            for custom in ctx.nested(origin, "custom_origin_config") {
                 let Some((field, v)) = ctx.field(custom, "origin_protocol_policy") else { continue };
                 let Some(policy) = v.as_str() else { continue };
                 let Some(problem) = problem(policy, domain.as_deref(), viewers_on_http) else { continue };

@@ -112,8 +112,8 @@ fn http_only(v: Option<Value>) -> bool {
 
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources(cloudfront::DISTRIBUTION).collect::<Vec<_>>() {
-        for origin in res.config().nested("origin") {
-            for custom in origin.nested("custom_origin_config") {
+        for origin in ctx.nested(res.config(), "origin") {
+            for custom in ctx.nested(origin, "custom_origin_config") {
                 if http_only(ctx.field(custom, "origin_protocol_policy").map(|(_, v)| v)) {
                     continue;
                 }

@@ -101,7 +101,7 @@ fn set(v: &Value) -> bool {
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources(cloudfront::DISTRIBUTION).collect::<Vec<_>>() {
         let file = ctx.file(res);
-        for origin in res.config().nested("origin") {
+        for origin in ctx.nested(res.config(), "origin") {
             if cloudfront::tf_origin_is_s3(ctx, origin) != Some(true) {
                 continue;
             }

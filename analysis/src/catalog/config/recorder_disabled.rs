@@ -146,7 +146,7 @@ fn check(ctx: &mut TfContext) {
             report_never_started(ctx, res, &channels);
         }
         for group in ctx.nested(res.config(), "recording_group") {
-            let exclusion = group.nested("recording_strategy").iter().any(|s| {
+            let exclusion = ctx.nested(group, "recording_strategy").iter().any(|s| {
                 s.attr("use_only").is_some_and(|f| {
                     ctx.value(f).as_str().is_some_and(|v| v.eq_ignore_ascii_case("EXCLUSION_BY_RESOURCE_TYPES"))
                 })

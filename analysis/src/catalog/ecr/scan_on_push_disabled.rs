@@ -145,7 +145,7 @@ fn wildcard_match(pattern: &str, name: &str) -> bool {
 fn registry_scans(ctx: &TfContext, name: Option<&str>) -> bool {
     ctx.all_resources("aws_ecr_registry_scanning_configuration").any(|reg| {
         ctx.nested(reg.config(), "rule").iter().any(|rule| {
-            rule.nested("repository_filter").iter().any(|filter| {
+            ctx.nested(rule, "repository_filter").iter().any(|filter| {
                 let Some(field) = filter.attr("filter") else { return false };
                 match ctx.value(field).as_str() {
                     Some(pattern) => pattern == "*" || name.is_some_and(|n| wildcard_match(pattern, n)),

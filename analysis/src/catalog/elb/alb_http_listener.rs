@@ -239,7 +239,7 @@ fn check(ctx: &mut TfContext) {
 
 /// Whether a module listener object redirects to HTTPS (v6 `action_type`/`redirect`, v9 `redirect`).
 fn module_redirects_to_https(ctx: &TfContext, listener: Config) -> Option<bool> {
-    let redirect = listener.nested("redirect").into_iter().next();
+    let redirect = ctx.nested(listener, "redirect").into_iter().next();
     let Some(redirect) = redirect else { return Some(false) };
     let protocol = redirect.attr("protocol").map(|f| ctx.value(f));
     match protocol {

@@ -92,7 +92,7 @@ fn plaintext(protocol: &Value, lb_port: &Value, instance_port: &Value) -> Option
 
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_elb").collect::<Vec<_>>() {
-        for listener in res.config().nested("listener") {
+        for listener in ctx.nested(res.config(), "listener") {
             let get = |n| ctx.field(listener, n).map_or(Value::Null, |(_, v)| v);
             let Some(protocol) = plaintext(&get("lb_protocol"), &get("lb_port"), &get("instance_port")) else {
                 continue;

@@ -90,7 +90,7 @@ fn used_by_load_balancer(ctx: &TfContext, sg: Resource) -> bool {
 }
 
 fn has_ingress(ctx: &TfContext, sg: Resource) -> bool {
-    if !sg.config().nested("ingress").is_empty() || sg.block.attr("ingress").is_some() {
+    if !ctx.nested(sg.config(), "ingress").is_empty() || sg.block.attr("ingress").is_some() {
         return true;
     }
     let rules = tf_naming(ctx, sg, &["aws_security_group_rule"], "security_group_id");

@@ -87,7 +87,7 @@ fn check(ctx: &mut TfContext) {
     }
     for res in ctx.resources("aws_cloudwatch_event_permission").collect::<Vec<_>>() {
         let Some((attr, Value::String(p))) = ctx.attr(res.block, "principal") else { continue };
-        if p.trim() != "*" || !res.config().nested("condition").is_empty() {
+        if p.trim() != "*" || !ctx.nested(res.config(), "condition").is_empty() {
             continue;
         }
         let text = "condition {\n  key   = \"aws:PrincipalOrgID\"\n  type  = \"StringEquals\"\n  value = \"<organization-id>\"\n}";

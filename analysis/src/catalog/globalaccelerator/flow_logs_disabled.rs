@@ -50,7 +50,7 @@ fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_globalaccelerator_accelerator").collect::<Vec<_>>() {
         let file = ctx.file(res);
         let address = res.address();
-        let attributes = res.config().nested("attributes");
+        let attributes = ctx.nested(res.config(), "attributes");
         if attributes.is_empty() {
             let text = "attributes {\n  flow_logs_enabled   = true\n  flow_logs_s3_bucket = \"<flow-logs-bucket>\"\n  flow_logs_s3_prefix = \"flow-logs/\"\n}";
             let fix = Fix::unsafe_(FIX, vec![edit::insert_in_block(file, res.block, text)]);

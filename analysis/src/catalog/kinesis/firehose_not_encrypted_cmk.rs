@@ -81,7 +81,7 @@ const FIX: &str = "Use a customer-managed KMS key (placeholder to replace)";
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_kinesis_firehose_delivery_stream").collect::<Vec<_>>() {
         let file = ctx.file(res);
-        for config in res.config().nested("server_side_encryption") {
+        for config in ctx.nested(res.config(), "server_side_encryption") {
             if ctx.field(config, "enabled").and_then(|(_, v)| v.as_bool()) != Some(true) {
                 continue;
             }

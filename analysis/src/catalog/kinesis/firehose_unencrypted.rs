@@ -76,19 +76,19 @@ pub static RULE: Rule = Rule {
 const FIX: &str = "Encrypt the buffered records";
 const KEY_TYPES: [&str; 2] = ["AWS_OWNED_CMK", "CUSTOMER_MANAGED_CMK"];
 
-fn fed_by_a_stream(res: Resource) -> bool {
-    !res.config().nested("kinesis_source_configuration").is_empty()
-        || !res.config().nested("msk_source_configuration").is_empty()
+fn fed_by_a_stream(ctx: &TfContext, res: Resource) -> bool {
+    !ctx.nested(res.config(), "kinesis_source_configuration").is_empty()
+        || !ctx.nested(res.config(), "msk_source_configuration").is_empty()
 }
 
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_kinesis_firehose_delivery_stream").collect::<Vec<_>>() {
-        if fed_by_a_stream(res) {
+        if fed_by_a_stream(ctx, res) {
             continue;
         }
         let file = ctx.file(res);
         let address = res.address();
-        let sse = res.config().nested("server_side_encryption");
+        let sse = ctx.nested(res.config(), "server_side_encryption");
         if sse.is_empty() {
             let fix = Fix::new(
                 FIX,

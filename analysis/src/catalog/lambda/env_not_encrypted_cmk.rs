@@ -98,7 +98,9 @@ fn tf_has_variables(ctx: &TfContext, res: Resource) -> bool {
     if res.is_module() {
         return res.block.attr("environment_variables").is_some_and(|a| non_empty(&ctx.eval(&a.expr)));
     }
-    res.config().nested("environment").iter().any(|e| ctx.field(*e, "variables").is_some_and(|(_, v)| non_empty(&v)))
+    ctx.nested(res.config(), "environment")
+        .iter()
+        .any(|e| ctx.field(*e, "variables").is_some_and(|(_, v)| non_empty(&v)))
 }
 
 /// (A SAM function may take its key from `Globals`.)

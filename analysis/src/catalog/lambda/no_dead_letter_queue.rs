@@ -96,7 +96,7 @@ fn check(ctx: &mut TfContext) {
         }
         let file = ctx.file(res);
         let address = res.address();
-        let configs = res.config().nested("dead_letter_config");
+        let configs = ctx.nested(res.config(), "dead_letter_config");
         if configs.is_empty() {
             if res.block.attr("dead_letter_config").is_some() {
                 continue;
@@ -170,7 +170,7 @@ fn check_cfn(ctx: &mut CfnContext) {
 fn tf_without_destination(ctx: &TfContext, res: Resource) -> bool {
     !ctx.all_resources("aws_lambda_function_event_invoke_config").any(|c| {
         c.block.attr("function_name").is_some_and(|f| tf_names(&f.expr, res))
-            && c.config().nested("destination_config").iter().any(|d| !d.nested("on_failure").is_empty())
+            && ctx.nested(c.config(), "destination_config").iter().any(|d| !ctx.nested(d, "on_failure").is_empty())
     })
 }
 

@@ -73,7 +73,7 @@ fn empty(v: &Value) -> bool {
 
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_lambda_function").collect::<Vec<_>>() {
-        let configs = res.config().nested("vpc_config");
+        let configs = ctx.nested(res.config(), "vpc_config");
         if configs.is_empty() {
             if res.block.attr("vpc_config").is_none() {
                 let text = "vpc_config {\n  subnet_ids         = [\"<private-subnet-id>\"]\n  security_group_ids = [\"<security-group-id>\"]\n}";

@@ -122,7 +122,7 @@ fn check(ctx: &mut TfContext) {
         if !execution_role(ctx, res) {
             continue;
         }
-        for inline in res.config().nested("inline_policy") {
+        for inline in ctx.nested(res.config(), "inline_policy") {
             let Some(field) = inline.attr("policy") else { continue };
             if ctx.policy(field.expr).is_some_and(|p| allows_everything(&p)) {
                 let message = format!(

@@ -101,7 +101,7 @@ fn check(ctx: &mut TfContext) {
         let wanted: &[&str] = if audit { &["general", "audit"] } else { &["general"] };
         let file = ctx.file(res);
         let address = res.address();
-        let logs = res.config().nested("logs");
+        let logs = ctx.nested(res.config(), "logs");
         if logs.is_empty() {
             let body: Vec<String> = wanted.iter().map(|w| format!("  {w} = true")).collect();
             let fix = Fix::new(

@@ -81,7 +81,7 @@ fn set(v: &Value) -> bool {
 
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_mq_broker").collect::<Vec<_>>() {
-        let options = res.config().nested("encryption_options");
+        let options = ctx.nested(res.config(), "encryption_options");
         if options.iter().any(|o| ctx.field(*o, "kms_key_id").is_some_and(|(_, v)| set(&v))) {
             continue;
         }

@@ -88,7 +88,7 @@ fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_msk_cluster").collect::<Vec<_>>() {
         let file = ctx.file(res);
         let address = res.address();
-        let info = res.config().nested("encryption_info");
+        let info = ctx.nested(res.config(), "encryption_info");
         if info.is_empty() {
             let text = "encryption_info {\n  encryption_in_transit {\n    client_broker = \"TLS\"\n    in_cluster    = true\n  }\n}";
             let fix = Fix::new(FIX, vec![edit::insert_in_block(file, res.block, text)]);
@@ -100,7 +100,7 @@ fn check(ctx: &mut TfContext) {
             );
         }
         for config in info {
-            for transit in config.nested("encryption_in_transit") {
+            for transit in ctx.nested(config, "encryption_in_transit") {
                 if let Some((field, v)) = ctx.field(transit, "client_broker") {
                     if v.as_str().is_some_and(|c| !c.eq_ignore_ascii_case("TLS")) {
                         let fix = Fix::new(FIX, vec![Edit { range: field.expr.range, text: "\"TLS\"".into() }]);

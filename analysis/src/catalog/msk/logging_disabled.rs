@@ -81,8 +81,8 @@ fn check(ctx: &mut TfContext) {
         let mut unknown = false;
         let mut enabled = false;
         let mut off = Vec::new();
-        for info in res.config().nested("logging_info") {
-            for logs in info.nested("broker_logs") {
+        for info in ctx.nested(res.config(), "logging_info") {
+            for logs in ctx.nested(info, "broker_logs") {
                 for d in DESTINATIONS {
                     for dest in logs.nested(d) {
                         match ctx.field(dest, "enabled") {

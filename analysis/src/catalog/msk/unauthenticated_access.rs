@@ -83,7 +83,7 @@ fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_msk_cluster").collect::<Vec<_>>() {
         let file = ctx.file(res);
         let address = res.address();
-        let auth = res.config().nested("client_authentication");
+        let auth = ctx.nested(res.config(), "client_authentication");
         if auth.is_empty() {
             if res.block.attr("client_authentication").is_some() {
                 continue;
@@ -103,7 +103,7 @@ fn check(ctx: &mut TfContext) {
                 continue;
             }
             let mut edits = vec![Edit { range: field.expr.range, text: "false".into() }];
-            let authenticated = !config.nested("sasl").is_empty() || !config.nested("tls").is_empty();
+            let authenticated = !ctx.nested(config, "sasl").is_empty() || !ctx.nested(config, "tls").is_empty();
             if !authenticated {
                 if let Some(b) = config.block() {
                     edits.push(edit::insert_in_block(file, b, "sasl {\n  iam = true\n}"));

@@ -67,7 +67,7 @@ resource "aws_route53_hosted_zone_dnssec" "public" {
 
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_route53_zone").collect::<Vec<_>>() {
-        if !res.config().nested("vpc").is_empty() || res.block.attr("vpc").is_some() {
+        if !ctx.nested(res.config(), "vpc").is_empty() || res.block.attr("vpc").is_some() {
             continue;
         }
         let signed = tf_naming(ctx, res, &["aws_route53_hosted_zone_dnssec"], "hosted_zone_id").iter().any(|d| {

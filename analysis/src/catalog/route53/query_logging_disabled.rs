@@ -68,13 +68,13 @@ resource "aws_route53_query_log" "public" {
     },
 };
 
-fn private(zone: Resource) -> bool {
-    !zone.config().nested("vpc").is_empty() || zone.block.attr("vpc").is_some()
+fn private(ctx: &TfContext, zone: Resource) -> bool {
+    !ctx.nested(zone.config(), "vpc").is_empty() || zone.block.attr("vpc").is_some()
 }
 
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_route53_zone").collect::<Vec<_>>() {
-        if private(res) || !tf_naming(ctx, res, &["aws_route53_query_log"], "zone_id").is_empty() {
+        if private(ctx, res) || !tf_naming(ctx, res, &["aws_route53_query_log"], "zone_id").is_empty() {
             continue;
         }
         // A query log of the zone's name without a `zone_id` is reported on itself; one whose zone cannot be told

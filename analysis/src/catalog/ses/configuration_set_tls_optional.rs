@@ -74,7 +74,7 @@ fn check(ctx: &mut TfContext) {
         for res in ctx.resources(ty).collect::<Vec<_>>() {
             let file = ctx.file(res);
             let address = res.address();
-            let options = res.config().nested("delivery_options");
+            let options = ctx.nested(res.config(), "delivery_options");
             if options.is_empty() {
                 let text = format!("delivery_options {{\n  tls_policy = \"{require}\"\n}}");
                 let fix = Fix::new(FIX, vec![edit::insert_in_block(file, res.block, &text)]);

@@ -87,7 +87,7 @@ fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_sfn_state_machine").collect::<Vec<_>>() {
         let file = ctx.file(res);
         let address = res.address();
-        let configs = res.config().nested("logging_configuration");
+        let configs = ctx.nested(res.config(), "logging_configuration");
         if configs.is_empty() {
             let text = "logging_configuration {\n  log_destination = \"${aws_cloudwatch_log_group.TODO.arn}:*\" # TODO: your log group\n  level           = \"ERROR\"\n}";
             let fix = Fix::unsafe_(FIX, vec![edit::insert_in_block(file, res.block, text)]);

@@ -146,20 +146,20 @@ fn tf_rule(ctx: &TfContext, rule: Config) -> Option<Found> {
     let group = rule
         .nested("statement")
         .into_iter()
-        .flat_map(|s| s.nested("managed_rule_group_statement"))
+        .flat_map(|s| ctx.nested(s, "managed_rule_group_statement"))
         .find(|g| ctx.field(*g, "name").is_some_and(|(_, v)| v.as_str() == Some(GROUP)))?;
-    let counted = rule.nested("override_action").iter().any(|o| o.nested("none").is_empty());
+    let counted = ctx.nested(rule, "override_action").iter().any(|o| ctx.nested(o, "none").is_empty());
     let mut disabled = None;
-    for excluded in group.nested("excluded_rule") {
+    for excluded in ctx.nested(group, "excluded_rule") {
         if let Some(name) = ctx.field(excluded, "name").and_then(|(_, v)| v.as_str().map(str::to_string)) {
             if is_log4j(&name) {
                 disabled = Some(name);
             }
         }
     }
-    for o in group.nested("rule_action_override") {
+    for o in ctx.nested(group, "rule_action_override") {
         let Some(name) = ctx.field(o, "name").and_then(|(_, v)| v.as_str().map(str::to_string)) else { continue };
-        let blocks = o.nested("action_to_use").iter().all(|a| !a.nested("block").is_empty());
+        let blocks = ctx.nested(o, "action_to_use").iter().all(|a| !ctx.nested(a, "block").is_empty());
         if is_log4j(&name) && !blocks {
             disabled = Some(name);
         }
@@ -172,7 +172,7 @@ fn tf_rule(ctx: &TfContext, rule: Config) -> Option<Found> {
 
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_wafv2_web_acl").collect::<Vec<_>>() {
-        let found: Vec<Found> = res.config().nested("rule").into_iter().filter_map(|r| tf_rule(ctx, r)).collect();
+        let found: Vec<Found> = ctx.nested(res.config(), "rule").into_iter().filter_map(|r| tf_rule(ctx, r)).collect();
         if found.iter().any(|f| matches!(f, Found::Blocks | Found::Unknown)) {
             continue;
         }

@@ -99,7 +99,7 @@ fn check(ctx: &mut TfContext) {
     }
     for ty in ["aws_waf_web_acl", "aws_wafregional_web_acl"] {
         for res in ctx.resources(ty).collect::<Vec<_>>() {
-            let configs = res.config().nested("logging_configuration");
+            let configs = ctx.nested(res.config(), "logging_configuration");
             let logged = configs.iter().any(|c| match ctx.field(*c, "log_destination") {
                 Some((_, Value::String(s))) => !s.trim().is_empty(),
                 Some((_, _)) => true,

@@ -99,10 +99,10 @@ pub static RULE: Rule = Rule {
 
 /// Whether the ACL's default action allows (`None`: unknown).
 fn tf_allows(ctx: &TfContext, res: Resource) -> Option<bool> {
-    let action = res.config().nested("default_action");
+    let action = ctx.nested(res.config(), "default_action");
     let action = action.first()?;
     if res.ty() == "aws_wafv2_web_acl" {
-        return Some(!action.nested("allow").is_empty());
+        return Some(!ctx.nested(action, "allow").is_empty());
     }
     ctx.field(*action, "type").and_then(|(_, v)| v.as_str().map(|t| t.eq_ignore_ascii_case("ALLOW")))
 }
@@ -110,8 +110,9 @@ fn tf_allows(ctx: &TfContext, res: Resource) -> Option<bool> {
 fn check(ctx: &mut TfContext) {
     for ty in ["aws_wafv2_web_acl", "aws_waf_web_acl", "aws_wafregional_web_acl"] {
         for res in ctx.resources(ty).collect::<Vec<_>>() {
-            let rules =
-                ["rule", "rules"].iter().any(|r| !res.config().nested(r).is_empty() || res.block.attr(r).is_some());
+            let rules = ["rule", "rules"]
+                .iter()
+                .any(|r| !ctx.nested(res.config(), r).is_empty() || res.block.attr(r).is_some());
             if rules || tf_allows(ctx, res) != Some(true) {
                 continue;
             }
