@@ -21,6 +21,7 @@ mod guardduty;
 mod iam;
 mod kms;
 mod lambda;
+mod neptune;
 mod opensearch;
 mod rds;
 mod redshift;
@@ -50,6 +51,7 @@ pub fn all() -> &'static [&'static Rule] {
             iam::RULES,
             kms::RULES,
             lambda::RULES,
+            neptune::RULES,
             opensearch::RULES,
             rds::RULES,
             redshift::RULES,
