@@ -10,6 +10,7 @@ mod cloudtrail;
 mod cloudwatch;
 mod config;
 mod credentials;
+mod docdb;
 mod dynamodb;
 mod ec2;
 mod ecr;
@@ -40,6 +41,7 @@ pub fn all() -> &'static [&'static Rule] {
             cloudwatch::RULES,
             config::RULES,
             credentials::RULES,
+            docdb::RULES,
             dynamodb::RULES,
             ec2::RULES,
             ecr::RULES,
