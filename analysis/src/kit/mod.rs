@@ -13,6 +13,7 @@
 //! [`s3_pab`], [`rds`], [`redshift`], [`ec2`], [`elb`], [`eks`], [`elasticache`], [`opensearch`],
 //! [`password_policy`].
 
+pub mod db_security_group;
 pub mod declared;
 pub mod ec2;
 pub mod eks;
@@ -34,6 +35,7 @@ pub mod s3_cfn;
 pub mod s3_pab;
 pub mod secrets;
 pub mod setting;
+pub mod subnet;
 #[cfg(test)]
 pub mod testing;
 pub mod versions;
