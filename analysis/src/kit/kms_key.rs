@@ -3,15 +3,21 @@
 //! rules that want a customer-managed key.
 
 use crate::kit::declared::is_aws_managed_key;
+
+/// An AWS-managed key (`alias/aws/...`, or its ARN), or the `AWS_OWNED_KMS_KEY` keyword some services take for
+/// their own key.
+pub fn is_aws_key(key: &str) -> bool {
+    is_aws_managed_key(key) || key.trim().eq_ignore_ascii_case("AWS_OWNED_KMS_KEY")
+}
 use crate::terraform::check::TfContext;
 use crate::terraform::model::{Expr, ExprKind, Step};
 use crate::value::Value;
 
-/// The AWS-managed key `expr` names, literally or through a KMS data source of the module; `None` when it names
+/// The AWS-managed (or AWS-owned) key `expr` names, literally or through a KMS data source of the module; `None` when it names
 /// another key, or cannot be told.
 pub fn tf_aws_managed_key(ctx: &TfContext, expr: &Expr) -> Option<String> {
     if let Value::String(s) = ctx.eval(expr) {
-        return is_aws_managed_key(&s).then_some(s);
+        return is_aws_key(&s).then_some(s);
     }
     let ExprKind::Traversal(root, steps) = &expr.kind else { return None };
     let (Some(Step::Attr(ty)), Some(Step::Attr(name))) = (steps.first(), steps.get(1)) else { return None };
@@ -54,7 +60,7 @@ pub fn check_cmk_tf(ctx: &mut TfContext, res: crate::terraform::check::Resource,
             let message = if is_empty_key(&v) {
                 format!("`{address}` sets an empty `{attr}`: {absent}")
             } else if let Some(key) = tf_aws_managed_key(ctx, &a.expr) {
-                format!("`{address}` sets `{attr}` to the AWS-managed key {key}, which no key policy of yours governs")
+                format!("`{address}` sets `{attr}` to the AWS key {key}, which no key policy of yours governs")
             } else {
                 return false;
             };
@@ -88,8 +94,8 @@ pub fn check_cmk_cfn(
         Some((node, v)) => {
             let message = match v.as_str() {
                 Some(s) if s.trim().is_empty() => format!("`{id}` sets an empty `{prop}`: {absent}"),
-                Some(s) if is_aws_managed_key(s) => {
-                    format!("`{id}` sets `{prop}` to the AWS-managed key {s}, which no key policy of yours governs")
+                Some(s) if is_aws_key(s) => {
+                    format!("`{id}` sets `{prop}` to the AWS key {s}, which no key policy of yours governs")
                 }
                 _ => return false,
             };
