@@ -43,29 +43,51 @@ pub const PLACEHOLDER: &str = crate::kit::declared::KMS_PLACEHOLDER;
 /// Reports `res` when its attribute `attr` names no key (absent, `null`, empty) or an AWS-managed one (see
 /// [`tf_aws_managed_key`]), with a fix writing a placeholder key (needs review). `absent` says what an absent key
 /// means, after "`x` does not set `y`: ". Unknown values are never reported. Returns whether it reported.
-pub fn check_cmk_tf(ctx: &mut TfContext, res: crate::terraform::check::Resource, attr: &str, absent: &str) -> bool {
+pub fn check_cmk_tf<'m>(
+    ctx: &mut TfContext<'_, 'm>,
+    res: crate::terraform::check::Resource<'m>,
+    attr: &str,
+    absent: &str,
+) -> bool {
+    check_cmk_tf_in(ctx, res, res.config(), attr, absent)
+}
+
+/// [`check_cmk_tf`] for the attribute `attr` of a nested configuration of `res` (`server_side_encryption`).
+pub fn check_cmk_tf_in<'m>(
+    ctx: &mut TfContext<'_, 'm>,
+    res: crate::terraform::check::Resource<'m>,
+    config: crate::terraform::view::Config<'m>,
+    attr: &str,
+    absent: &str,
+) -> bool {
     use crate::fix::{Edit, Fix};
     let file = ctx.file(res);
     let address = res.address();
     let title = "Use a customer-managed KMS key (placeholder to replace)";
     let placeholder = format!("\"{PLACEHOLDER}\"");
-    match ctx.attr(res.block, attr) {
+    let shown = match config.block() {
+        Some(b) if !std::ptr::eq(b, res.block) => format!("{}.{attr}", b.kind),
+        _ => attr.to_string(),
+    };
+    match ctx.field(config, attr) {
         None => {
-            let fix =
-                Fix::unsafe_(title, vec![crate::terraform::edit::set_attribute(file, res.block, attr, &placeholder)]);
-            ctx.report_with_fix(res, res.block.header, format!("`{address}` does not set `{attr}`: {absent}"), fix);
+            let fix = config
+                .block()
+                .map(|b| Fix::unsafe_(title, vec![crate::terraform::edit::set_attribute(file, b, attr, &placeholder)]));
+            let message = format!("`{address}` does not set `{shown}`: {absent}");
+            ctx.report(res, config.header(), message).fixes.extend(fix);
             true
         }
-        Some((a, v)) => {
+        Some((f, v)) => {
             let message = if is_empty_key(&v) {
-                format!("`{address}` sets an empty `{attr}`: {absent}")
-            } else if let Some(key) = tf_aws_managed_key(ctx, &a.expr) {
-                format!("`{address}` sets `{attr}` to the AWS key {key}, which no key policy of yours governs")
+                format!("`{address}` sets an empty `{shown}`: {absent}")
+            } else if let Some(key) = tf_aws_managed_key(ctx, f.expr) {
+                format!("`{address}` sets `{shown}` to the AWS key {key}, which no key policy of yours governs")
             } else {
                 return false;
             };
-            let fix = Fix::unsafe_(title, vec![Edit { range: a.expr.range, text: placeholder }]);
-            ctx.report_with_fix(res, a.range, message, fix);
+            let fix = Fix::unsafe_(title, vec![Edit { range: f.expr.range, text: placeholder }]);
+            ctx.report_with_fix(res, f.range, message, fix);
             true
         }
     }
