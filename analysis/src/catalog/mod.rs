@@ -10,6 +10,7 @@ mod cloudtrail;
 mod cloudwatch;
 mod config;
 mod credentials;
+mod dms;
 mod docdb;
 mod dynamodb;
 mod ec2;
@@ -41,6 +42,7 @@ pub fn all() -> &'static [&'static Rule] {
             cloudwatch::RULES,
             config::RULES,
             credentials::RULES,
+            dms::RULES,
             docdb::RULES,
             dynamodb::RULES,
             ec2::RULES,
