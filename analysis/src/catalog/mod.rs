@@ -5,6 +5,7 @@
 
 use crate::rule::{Rule, Rules};
 
+mod athena;
 mod cloudfront;
 mod cloudtrail;
 mod cloudwatch;
@@ -19,6 +20,7 @@ mod efs;
 mod eks;
 mod elasticache;
 mod elb;
+mod glue;
 mod guardduty;
 mod iam;
 mod kms;
@@ -37,6 +39,7 @@ pub fn all() -> &'static [&'static Rule] {
     static ALL: std::sync::OnceLock<Vec<&'static Rule>> = std::sync::OnceLock::new();
     ALL.get_or_init(|| {
         [
+            athena::RULES,
             cloudfront::RULES,
             cloudtrail::RULES,
             cloudwatch::RULES,
@@ -51,6 +54,7 @@ pub fn all() -> &'static [&'static Rule] {
             eks::RULES,
             elasticache::RULES,
             elb::RULES,
+            glue::RULES,
             guardduty::RULES,
             iam::RULES,
             kms::RULES,

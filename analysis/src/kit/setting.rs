@@ -135,3 +135,19 @@ pub fn cfn_lower(ctx: &CfnContext, res: CfnResource, prop: &str) -> Value {
 pub fn cfn_has_any(res: CfnResource, props: &[&str]) -> bool {
     res.properties.is_some_and(|p| props.iter().any(|k| p.get(k).is_some()))
 }
+
+/// The value at a dotted path of nested blocks below `config` (`configuration.result_configuration.x`), from the
+/// first block of each step; `None` when a step or the attribute is absent (or `null`).
+pub fn tf_path_value<'m>(
+    ctx: &TfContext<'_, 'm>,
+    config: crate::terraform::view::Config<'m>,
+    path: &str,
+) -> Option<Value> {
+    let mut steps: Vec<&str> = path.split('.').collect();
+    let attr = steps.pop()?;
+    let mut at = config;
+    for step in steps {
+        at = *ctx.nested(at, step).first()?;
+    }
+    ctx.field(at, attr).map(|(_, v)| v)
+}
