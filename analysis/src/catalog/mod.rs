@@ -6,6 +6,7 @@
 use crate::rule::{Rule, Rules};
 
 mod athena;
+mod backup;
 mod cloudfront;
 mod cloudtrail;
 mod cloudwatch;
@@ -23,16 +24,21 @@ mod elb;
 mod glue;
 mod guardduty;
 mod iam;
+mod keyspaces;
 mod kms;
 mod lambda;
+mod memorydb;
 mod neptune;
 mod opensearch;
+mod qldb;
 mod rds;
 mod redshift;
 mod s3;
 mod secretsmanager;
+mod simpledb;
 mod sns;
 mod sqs;
+mod timestream;
 
 /// Every rule, in catalog order (by service, then as each service lists them).
 pub fn all() -> &'static [&'static Rule] {
@@ -40,6 +46,7 @@ pub fn all() -> &'static [&'static Rule] {
     ALL.get_or_init(|| {
         [
             athena::RULES,
+            backup::RULES,
             cloudfront::RULES,
             cloudtrail::RULES,
             cloudwatch::RULES,
@@ -57,16 +64,21 @@ pub fn all() -> &'static [&'static Rule] {
             glue::RULES,
             guardduty::RULES,
             iam::RULES,
+            keyspaces::RULES,
             kms::RULES,
             lambda::RULES,
+            memorydb::RULES,
             neptune::RULES,
             opensearch::RULES,
+            qldb::RULES,
             rds::RULES,
             redshift::RULES,
             s3::RULES,
             secretsmanager::RULES,
+            simpledb::RULES,
             sns::RULES,
             sqs::RULES,
+            timestream::RULES,
         ]
         .concat()
     })

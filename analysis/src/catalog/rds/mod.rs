@@ -11,6 +11,7 @@ pub mod enhanced_monitoring_disabled;
 pub mod iam_auth_disabled;
 pub mod in_public_subnet;
 pub mod logging_disabled;
+pub mod master_password_plaintext;
 pub mod not_encrypted_cmk;
 pub mod not_multi_az;
 pub mod parameter_group_tls_not_enforced;
@@ -49,4 +50,5 @@ pub static RULES: &[&Rule] = &[
     &enhanced_monitoring_disabled::RULE,
     &copy_tags_to_snapshot_disabled::RULE,
     &cluster_audit_log_not_exported::RULE,
+    &master_password_plaintext::RULE,
 ];
