@@ -62,7 +62,6 @@ pub static RULE: Rule = Rule {
           EncryptionConfiguration:
             EncryptionOption: SSE_S3
 "#,
-            ..Cfn::DEFAULT
         }),
         want: Want::OneOf(&["SSE_S3", "SSE_KMS", "CSE_KMS"]),
         absent: Some("its query results are written without an encryption option of their own"),

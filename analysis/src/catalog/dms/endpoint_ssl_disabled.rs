@@ -62,7 +62,6 @@ pub static RULE: Rule = Rule {
       EngineName: mysql
       SslMode: require
 "#,
-            ..Cfn::DEFAULT
         }),
         want: Want::NoneOf { insecure: &["none"], fix: "require" },
         absent: Some("the data and the database credentials cross the network in plaintext (the default is `none`)"),

@@ -55,7 +55,6 @@ pub static RULE: Rule = Rule {
       DBClusterIdentifier: docs
       StorageEncrypted: true
 "#,
-            ..Cfn::DEFAULT
         }),
         want: Want::Bool(true),
         absent: Some("its volume, backups and snapshots are not encrypted (the default is `false`)"),

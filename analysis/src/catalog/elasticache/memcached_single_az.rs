@@ -57,7 +57,6 @@ pub static RULE: Rule = Rule {
       NumCacheNodes: '3'
       AZMode: cross-az
 "#,
-            ..Cfn::DEFAULT
         }),
         want: Want::OneOf(&["cross-az"]),
         absent: Some("all its nodes are in one Availability Zone (the default is `single-az`)"),

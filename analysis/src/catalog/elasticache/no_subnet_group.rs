@@ -59,7 +59,6 @@ pub static RULE: Rule = Rule {
       NumCacheNodes: '1'
       CacheSubnetGroupName: '<cache-subnet-group>'
 "#,
-            ..Cfn::DEFAULT
         }),
         want: Want::Present { placeholder: "<cache-subnet-group>" },
         absent: Some("it is placed in the default VPC's default subnets"),

@@ -55,7 +55,6 @@ pub static RULE: Rule = Rule {
       StorageEncrypted: true
       KmsKeyId: '<customer-managed-kms-key-arn>'
 "#,
-            ..Cfn::DEFAULT
         }),
         want: Want::Kms,
         absent: Some(
