@@ -70,6 +70,14 @@ pub fn check_cmk_tf_in<'m>(
         _ => attr.to_string(),
     };
     match ctx.field(config, attr) {
+        // Written, but null (a variable whose default is null): the default applies.
+        None if config.attr(attr).is_some() => {
+            let f = config.attr(attr).expect("just checked");
+            let fix = Fix::unsafe_(title, vec![Edit { range: f.expr.range, text: placeholder }]);
+            let message = format!("`{address}` sets `{shown}` to null, so it is not set: {absent}");
+            ctx.report_with_fix(res, f.range, message, fix);
+            true
+        }
         None => {
             let fix = config
                 .block()

@@ -17,7 +17,9 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS can generate, store and rotate the master password in Secrets Manager \
                (`manage_master_user_password`, `ManageMasterUserPassword`), and CloudFormation resolves dynamic \
                references at deployment; keeping secrets out of code is the customer's duty.",
-    equivalents: Equivalents { checkov: &[], kics: &["39423ce4-9011-46cd-b6b1-009edcd9385d"], trivy: &[] },
+    // KICS 39423ce4 (docdb_cluster_master_password_in_plaintext) flags the same, but two of its fixtures write
+    // `Type:  AWS::` with two spaces, which onus does not yet recognise as a template: claimed once it does.
+    equivalents: Equivalents::NONE,
     related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_docdb_cluster` whose `master_password` is a literal, or comes from a variable or local \

@@ -176,6 +176,13 @@ module "old" {
     }
 
     #[test]
+    fn a_null_key_means_the_default_key() {
+        let tf = "variable \"key\" {\n  default = null\n}\nresource \"aws_db_instance\" \"db\" {\n  storage_encrypted = true\n  kms_key_id        = var.key\n}\n";
+        assert_eq!(lines(&RULE, tf), [6]);
+        assert_eq!(check_fixes(&RULE, tf), 1);
+    }
+
+    #[test]
     fn cloudformation_default_key() {
         // KICS: an encrypted Aurora Serverless cluster without `KmsKeyId`; a replica with a key passes.
         let yaml = "Resources:\n  Serverless:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      Engine: aurora\n      EngineMode: serverless\n      StorageEncrypted: true\n  Replica:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      SourceDBInstanceIdentifier: !Ref Source\n      KmsKeyId: !Ref Key\n      StorageEncrypted: true\n  Named:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      KmsKeyId: MyKey\n      StorageEncrypted: true\n  Managed:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      KmsKeyId: alias/aws/rds\n      StorageEncrypted: true\n  Plain:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: mysql\n";
