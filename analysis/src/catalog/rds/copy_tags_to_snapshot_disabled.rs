@@ -23,7 +23,7 @@ pub static RULE: Rule = Rule {
     matcher: &Setting {
         terraform: Some(Tf {
             types: &["aws_db_instance", "aws_rds_cluster"],
-            modules: &[("rds", "copy_tags_to_snapshot", true), ("rds-aurora", "copy_tags_to_snapshot", false)],
+            modules: &[("rds", "copy_tags_to_snapshot", false), ("rds-aurora", "copy_tags_to_snapshot", false)],
             path: "copy_tags_to_snapshot",
             applies: Some(applies),
             example: r#"resource "aws_rds_cluster" "db" {
@@ -90,6 +90,10 @@ resource "aws_rds_cluster" "off" {
   copy_tags_to_snapshot = false
 }
 module "db" {
+  source                = "terraform-aws-modules/rds/aws"
+  copy_tags_to_snapshot = false
+}
+module "default" {
   source = "terraform-aws-modules/rds/aws"
 }
 resource "aws_db_instance" "member" {
@@ -105,7 +109,8 @@ resource "aws_db_instance" "unknown" {
   copy_tags_to_snapshot = var.copy
 }
 "#;
-        assert_eq!(lines(&RULE, tf), [2, 6, 8]);
+        // The rds module copies tags by default.
+        assert_eq!(lines(&RULE, tf), [2, 6, 10]);
         assert_eq!(check_fixes(&RULE, tf), 3);
     }
 
