@@ -3,6 +3,7 @@ pub mod backup_disabled;
 pub mod backup_retention_below_7_days;
 pub mod ca_certificate_outdated;
 pub mod cluster_audit_log_not_exported;
+pub mod cluster_not_in_backup_plan;
 pub mod cluster_snapshot_unencrypted;
 pub mod copy_tags_to_snapshot_disabled;
 pub mod default_port;
@@ -51,4 +52,5 @@ pub static RULES: &[&Rule] = &[
     &copy_tags_to_snapshot_disabled::RULE,
     &cluster_audit_log_not_exported::RULE,
     &master_password_plaintext::RULE,
+    &cluster_not_in_backup_plan::RULE,
 ];
