@@ -4,7 +4,7 @@
 //! deployment (a generated password, a secret read from Secrets Manager) are not plaintext.
 
 use crate::cloudformation::check::CfnContext;
-use crate::cloudformation::tree::{Node, NodeKind};
+use crate::cloudformation::tree::Node;
 use crate::terraform::check::TfContext;
 use crate::terraform::model::{Attribute, ExprKind, Step};
 use crate::text::TextRange;
@@ -42,16 +42,10 @@ fn parameter_default<'t>(ctx: &CfnContext<'_, 't>, name: &str) -> Option<(Option
     })
 }
 
-/// Where the secret `node` holds is written in plaintext; `None` when it is not. A string that names a template
-/// parameter is read as a reference to it (a `Ref` written without the function, as converted JSON templates
-/// have it).
+/// Where the secret `node` holds is written in plaintext; `None` when it is not.
 pub fn cfn_plaintext(ctx: &CfnContext, node: &Node) -> Option<CfnPlaintext> {
-    let parameter = match (node.intrinsic(), &node.kind) {
-        (Some(("Ref", arg)), _) => arg.as_str(),
-        (None, NodeKind::String(s)) => Some(s.as_str()),
-        _ => None,
-    };
-    if let Some(name) = parameter {
+    if let Some(("Ref", arg)) = node.intrinsic() {
+        let name = arg.as_str()?;
         if let Some((range, value)) = parameter_default(ctx, name) {
             return match range {
                 Some(range) if is_plaintext(&value) => Some(CfnPlaintext::ParameterDefault(name.to_string(), range)),
@@ -87,7 +81,8 @@ pub fn tf_plaintext(ctx: &TfContext, attr: &Attribute) -> Option<String> {
 }
 
 /// Reports the secret the property `prop` (a dotted path below `Properties`) of `res` holds when the template
-/// writes it in plaintext: at the property, or at the `Default` of the parameter it comes from. `what` names the
+/// writes it in plaintext, there or as the `Default` of the parameter it comes from (reported at the property,
+/// naming the parameter). `what` names the
 /// secret ("master password"), `who` what it opens ("log in to the cluster as its administrator").
 /// `replacement`: a property to write instead (`ManageMasterUserPassword: true`), offered as a fix to review.
 pub fn report_cfn_plaintext(
@@ -106,8 +101,9 @@ pub fn report_cfn_plaintext(
         CfnPlaintext::Property => {
             (prop_range, format!("`{id}` writes its {what} (`{prop}`) in the template: whoever reads it can {who}"))
         }
-        CfnPlaintext::ParameterDefault(param, range) => (
-            range,
+        // (At the property, not at the parameter's `Default`: a finding is suppressed by the resource that holds it.)
+        CfnPlaintext::ParameterDefault(param, _) => (
+            prop_range,
             format!(
                 "`{id}` takes its {what} (`{prop}`) from the parameter `{param}`, whose default is written in the \
                  template: whoever reads it can {who}"

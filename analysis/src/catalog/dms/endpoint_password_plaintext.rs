@@ -16,17 +16,16 @@ pub static RULE: Rule = Rule {
     aws_side: "DMS can read endpoint credentials from Secrets Manager (`secrets_manager_arn`, \
                `SecretsManagerSecretId`), and CloudFormation resolves dynamic references at deployment; keeping the \
                secret out of code is the customer's duty.",
-    equivalents: Equivalents {
-        checkov: &[],
-        kics: &["5f700072-b7ce-4e84-b3f3-497bf1c24a4d", "f988a17f-1139-46a3-8928-f27eafd8b024"],
-        trivy: &[],
-    },
+    // KICS 5f700072 and f988a17f flag the same, but report a password taken from a parameter at the parameter's
+    // `Default` (outside the resource), where a finding could not be suppressed: claimed once suppressions follow
+    // findings' resources.
+    equivalents: Equivalents::NONE,
     related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_dms_endpoint` whose `password` is a literal, or comes from a variable or local whose value \
                is written in the code; in CloudFormation, `AWS::DMS::Endpoint` whose `Password` or \
                `MongoDbSettings.Password` is a literal or a `Ref` to a parameter with a non-empty `Default` \
-               (reported at that default). Dynamic references, parameters without a default and generated passwords \
+              . Dynamic references, parameters without a default and generated passwords \
                are not flagged.",
         fix: "Store the credentials in Secrets Manager and give the endpoint `secrets_manager_arn` and \
               `secrets_manager_access_role_arn` (in CloudFormation, the engine's settings' `SecretsManagerSecretId` \
@@ -114,9 +113,9 @@ resource "aws_dms_endpoint" "secret" {
 
     #[test]
     fn cloudformation_passwords_and_mongodb_settings() {
-        // KICS: the Mongo password from a parameter's default (reported there) next to a top-level password from a
+        // KICS: the Mongo password from a parameter's default next to a top-level password from a
         // parameter with an empty default; `MongoDbSettings` given as a placeholder string.
         let yaml = "Parameters:\n  Empty:\n    Type: String\n    Default: ''\n  Mongo:\n    Type: String\n    Default: 'as@3djdkDjskjs73!!'\nResources:\n  A:\n    Type: AWS::DMS::Endpoint\n    Properties:\n      Password: !Ref Empty\n      MongoDbSettings:\n        Password: !Ref Mongo\n  B:\n    Type: AWS::DMS::Endpoint\n    Properties:\n      Password: 'asDjskjs73!!'\n      MongoDbSettings: MongoDbSettings\n  C:\n    Type: AWS::DMS::Endpoint\n    Properties:\n      Password: !Sub '{{resolve:secretsmanager:${Secret}:SecretString:password}}'\n";
-        assert_eq!(cfn_lines(&RULE, yaml), [7, 18]);
+        assert_eq!(cfn_lines(&RULE, yaml), [14, 18]);
     }
 }

@@ -17,15 +17,15 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS can generate, store and rotate the master password in Secrets Manager \
                (`manage_master_user_password`, `ManageMasterUserPassword`), and CloudFormation resolves dynamic \
                references at deployment; keeping secrets out of code is the customer's duty.",
-    // KICS 39423ce4 (docdb_cluster_master_password_in_plaintext) flags the same, but two of its fixtures write
-    // `Type:  AWS::` with two spaces, which onus does not yet recognise as a template: claimed once it does.
+    // KICS 39423ce4 (docdb_cluster_master_password_in_plaintext) flags the same, but reports a password taken from a
+    // parameter at the parameter's `Default` (outside the resource, where a finding could not be suppressed), and
+    // two of its fixtures write `Type:  AWS::` with two spaces, which onus does not take for a template.
     equivalents: Equivalents::NONE,
     related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_docdb_cluster` whose `master_password` is a literal, or comes from a variable or local \
                whose value is written in the code; in CloudFormation, `AWS::DocDB::DBCluster` whose \
-               `MasterUserPassword` is a literal or a `Ref` to a parameter with a non-empty `Default` (reported at \
-               that default). Dynamic references (`{{resolve:secretsmanager:...}}`), parameters without a default \
+               `MasterUserPassword` is a literal or a `Ref` to a parameter with a non-empty `Default`. Dynamic references (`{{resolve:secretsmanager:...}}`), parameters without a default \
                and generated passwords are not flagged.",
         fix: "Let DocumentDB manage the password in Secrets Manager (`manage_master_user_password = true`, \
               `ManageMasterUserPassword: true`), or read it at deployment from Secrets Manager (a \
@@ -132,27 +132,27 @@ resource "aws_docdb_cluster" "managed" {
 
     #[test]
     fn cloudformation_literals_and_parameter_defaults() {
-        // KICS: a literal; a `Ref` to a parameter with a default (reported at the default); dynamic references,
+        // KICS: a literal; a `Ref` to a parameter with a default (reported at the property, naming the parameter); dynamic references,
         // parameters without a default or with an empty one pass.
         let yaml = "Parameters:\n  Defaulted:\n    Type: String\n    NoEcho: true\n    Default: 'asDjskjs73!'\n  Empty:\n    Type: String\n    Default: ''\n  Given:\n    Type: String\nResources:\n  A:\n    Type: AWS::DocDB::DBCluster\n    Properties:\n      MasterUserPassword: 'asDjskjs73!!'\n  B:\n    Type: AWS::DocDB::DBCluster\n    Properties:\n      MasterUserPassword: !Ref Defaulted\n  C:\n    Type: AWS::DocDB::DBCluster\n    Properties:\n      MasterUserPassword: !Ref Empty\n  D:\n    Type: AWS::DocDB::DBCluster\n    Properties:\n      MasterUserPassword: !Ref Given\n  E:\n    Type: AWS::DocDB::DBCluster\n    Properties:\n      MasterUserPassword: !Sub '{{resolve:secretsmanager:${Secret}::password}}'\n  F:\n    Type: AWS::DocDB::DBCluster\n    Properties:\n      MasterUserPassword: '{{resolve:ssm-secure:/docs/password:1}}'\n";
-        assert_eq!(cfn_lines(&RULE, yaml), [15, 5]);
+        assert_eq!(cfn_lines(&RULE, yaml), [15, 19]);
         assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
     }
 
     #[test]
-    fn a_json_literal_naming_a_parameter_is_read_as_a_reference() {
-        // KICS's JSON fixtures write the parameter's name where a `Ref` is meant.
+    fn a_string_is_a_literal_even_when_it_names_a_parameter() {
+        // KICS's JSON fixtures write a parameter's name where a `Ref` is meant; the template then holds that string
+        // as the password.
         let json = r#"{
   "Parameters": {
-    "Secret": {"Type": "String", "Default": "asDjskjs73!"},
-    "Blank": {"Type": "String", "Default": ""}
+    "Secret": {"Type": "String", "Default": "asDjskjs73!"}
   },
   "Resources": {
     "A": {"Type": "AWS::DocDB::DBCluster", "Properties": {"MasterUserPassword": "Secret"}},
-    "B": {"Type": "AWS::DocDB::DBCluster", "Properties": {"MasterUserPassword": "Blank"}}
+    "B": {"Type": "AWS::DocDB::DBCluster", "Properties": {"MasterUserPassword": {"Ref": "Secret"}}}
   }
 }"#;
-        assert_eq!(cfn_lines(&RULE, json), [3]);
-        assert_eq!(check_cfn_fixes(&RULE, json), 1);
+        assert_eq!(cfn_lines(&RULE, json), [6, 7]);
+        assert_eq!(check_cfn_fixes(&RULE, json), 2);
     }
 }

@@ -23,8 +23,7 @@ pub static RULE: Rule = Rule {
         what: "Flags `aws_db_instance` (`password`), `aws_rds_cluster` (`master_password`) and rds / rds-aurora \
                module calls whose password is a literal, or comes from a variable or local whose value is written \
                in the code; in CloudFormation, `AWS::RDS::DBInstance` and `AWS::RDS::DBCluster` whose \
-               `MasterUserPassword` is a literal or a `Ref` to a parameter with a non-empty `Default` (reported at \
-               that default). Dynamic references, parameters without a default and generated passwords are not \
+               `MasterUserPassword` is a literal or a `Ref` to a parameter with a non-empty `Default`. Dynamic references, parameters without a default and generated passwords are not \
                flagged.",
         fix: "Let RDS manage the password in Secrets Manager (`manage_master_user_password = true`, \
               `ManageMasterUserPassword: true`), or read it at deployment from Secrets Manager; then change the \

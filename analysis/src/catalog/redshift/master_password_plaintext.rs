@@ -25,7 +25,7 @@ pub static RULE: Rule = Rule {
                whose value is written in the code, and `aws_redshiftserverless_namespace` likewise with \
                `admin_user_password`; in CloudFormation, `AWS::Redshift::Cluster` `MasterUserPassword` and \
                `AWS::RedshiftServerless::Namespace` `AdminUserPassword` written as a literal or a `Ref` to a \
-               parameter with a non-empty `Default` (reported at that default). Dynamic references, parameters \
+               parameter with a non-empty `Default`. Dynamic references, parameters \
                without a default and generated passwords are not flagged.",
         fix: "Let Redshift manage the password in Secrets Manager (`manage_master_password = true`, \
               `manage_admin_password = true`), or read it at deployment from Secrets Manager; then change the \
