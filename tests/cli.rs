@@ -181,7 +181,8 @@ fn configuration_and_summary() {
         let line = text.lines().find(|l| l.starts_with(slug)).unwrap();
         line.split_whitespace().skip(1).take(3).map(|n| n.parse().unwrap()).collect()
     };
-    assert_eq!(row("data-sharing"), [1, 1, 0]);
+    // Both resources have data-sharing duties (a public ACL; a master password kept out of the code).
+    assert_eq!(row("data-sharing"), [2, 1, 0]);
     // Both resources have managed-service-config duties; the database's finding is suppressed.
     assert_eq!(row("managed-service-config"), [2, 0, 1]);
     assert!(text.contains("aws-physical") && text.contains("AWS: physical access"));

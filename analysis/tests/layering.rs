@@ -92,3 +92,32 @@ fn rules_import_no_other_service_and_service_folders_hold_only_rules() {
     }
     assert!(offences.is_empty(), "{offences:#?}");
 }
+
+/// Rules read nested blocks through the context (`ctx.nested`, `ctx.blocks_of`, `ctx.block_of`), which sees
+/// `dynamic` blocks over known collections as the blocks they stand for, and none for an empty one. A block's
+/// own `blocks`/`block` (as written) is for blocks that cannot be dynamic.
+#[test]
+fn rules_read_nested_blocks_through_the_context() {
+    let cannot_be_dynamic = ["module", "provisioner", "required_providers", "terraform"];
+    let mut offences = Vec::new();
+    for dir in ["catalog", "kit"] {
+        for path in rust_files(&src().join(dir)) {
+            let code = code_of(&path);
+            for (i, _) in code.match_indices(".nested(") {
+                let before = code[..i].trim_end();
+                if !before.ends_with("ctx") && !before.ends_with("self") {
+                    offences.push(format!("{}: `.nested(` on a configuration, not the context", relative(&path)));
+                }
+            }
+            for call in [".blocks(\"", ".block(\""] {
+                for (i, _) in code.match_indices(call) {
+                    let name = code[i + call.len()..].split('"').next().unwrap_or("");
+                    if !cannot_be_dynamic.contains(&name) && !code[..i].trim_end().ends_with("ctx") {
+                        offences.push(format!("{}: `{call}{name}\")` reads the block as written", relative(&path)));
+                    }
+                }
+            }
+        }
+    }
+    assert!(offences.is_empty(), "{offences:#?}");
+}

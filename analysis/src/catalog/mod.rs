@@ -8,11 +8,15 @@ use crate::rule::{Rule, Rules};
 mod acm;
 mod apigateway;
 mod appsync;
+mod athena;
+mod backup;
 mod cloudfront;
 mod cloudtrail;
 mod cloudwatch;
 mod config;
 mod credentials;
+mod dms;
+mod docdb;
 mod dynamodb;
 mod ec2;
 mod ecr;
@@ -22,14 +26,19 @@ mod elasticache;
 mod elb;
 mod eventbridge;
 mod globalaccelerator;
+mod glue;
 mod guardduty;
 mod iam;
+mod keyspaces;
 mod kinesis;
 mod kms;
 mod lambda;
+mod memorydb;
 mod mq;
 mod msk;
+mod neptune;
 mod opensearch;
+mod qldb;
 mod rds;
 mod redshift;
 mod route53;
@@ -38,8 +47,10 @@ mod secretsmanager;
 mod ses;
 mod sfn;
 mod shield;
+mod simpledb;
 mod sns;
 mod sqs;
+mod timestream;
 mod waf;
 
 /// Every rule, in catalog order (by service, then as each service lists them).
@@ -50,11 +61,15 @@ pub fn all() -> &'static [&'static Rule] {
             acm::RULES,
             apigateway::RULES,
             appsync::RULES,
+            athena::RULES,
+            backup::RULES,
             cloudfront::RULES,
             cloudtrail::RULES,
             cloudwatch::RULES,
             config::RULES,
             credentials::RULES,
+            dms::RULES,
+            docdb::RULES,
             dynamodb::RULES,
             ec2::RULES,
             ecr::RULES,
@@ -64,14 +79,19 @@ pub fn all() -> &'static [&'static Rule] {
             elb::RULES,
             eventbridge::RULES,
             globalaccelerator::RULES,
+            glue::RULES,
             guardduty::RULES,
             iam::RULES,
+            keyspaces::RULES,
             kinesis::RULES,
             kms::RULES,
             lambda::RULES,
+            memorydb::RULES,
             mq::RULES,
             msk::RULES,
+            neptune::RULES,
             opensearch::RULES,
+            qldb::RULES,
             rds::RULES,
             redshift::RULES,
             route53::RULES,
@@ -80,8 +100,10 @@ pub fn all() -> &'static [&'static Rule] {
             ses::RULES,
             sfn::RULES,
             shield::RULES,
+            simpledb::RULES,
             sns::RULES,
             sqs::RULES,
+            timestream::RULES,
             waf::RULES,
         ]
         .concat()

@@ -58,6 +58,8 @@ pub enum Want {
     Kms,
     /// A list holding every one of these strings (case-insensitive); the fix writes the missing ones.
     Contains(&'static [&'static str]),
+    /// A number other than `insecure` (a value that means "off"); the fix writes `fix`.
+    NumberNot { insecure: f64, fix: f64 },
 }
 
 /// The placeholder a KMS key fix writes: a value for the person to replace.
@@ -166,6 +168,7 @@ pub fn judge(want: Want, v: &Value) -> Option<bool> {
             }
             Some(all.iter().all(|w| items.iter().any(|i| i.as_str().is_some_and(|s| eq(s, w)))))
         }
+        Want::NumberNot { insecure, .. } => v.as_f64().map(|x| x != insecure),
     }
 }
 
@@ -196,6 +199,7 @@ fn fix_value(want: Want, current: &Value) -> Option<(serde_json::Value, bool)> {
             }
             (serde_json::Value::Array(items), false)
         }
+        Want::NumberNot { fix, .. } => (number_json(fix), false),
     })
 }
 
@@ -497,6 +501,7 @@ impl Setting {
             Want::Present { .. } => format!("`{path}` is empty"),
             Want::Kms => format!("`{path}` names an AWS-managed key (`alias/aws/...`)"),
             Want::Contains(all) => format!("`{path}` lacks any of {}", list(all)),
+            Want::NumberNot { insecure, .. } => format!("`{path}` is {}", format_number(insecure)),
         }
     }
 
@@ -530,6 +535,7 @@ impl Setting {
             Want::Present { .. } => format!("Set `{path}`."),
             Want::Kms => format!("Set `{path}` to a customer-managed KMS key whose policy lets the service use it."),
             Want::Contains(all) => format!("Include {} in `{path}`.", all.join(", ")),
+            Want::NumberNot { fix, .. } => format!("Set `{path}` to {}.", format_number(fix)),
         }
     }
 }

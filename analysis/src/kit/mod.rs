@@ -15,15 +15,18 @@
 
 pub mod apigateway;
 pub mod cloudfront;
+pub mod db_security_group;
 pub mod declared;
 pub mod ec2;
 pub mod eks;
 pub mod elasticache;
 pub mod elb;
 pub mod keys;
+pub mod kms_key;
 pub mod lifecycle;
 pub mod network;
 pub mod opensearch;
+pub mod parameter_group;
 pub mod password_policy;
 pub mod policy_sites;
 pub mod policy_sites_cfn;
@@ -35,7 +38,9 @@ pub mod s3;
 pub mod s3_cfn;
 pub mod s3_pab;
 pub mod sam;
+pub mod secrets;
 pub mod setting;
+pub mod subnet;
 #[cfg(test)]
 pub mod testing;
 pub mod versions;

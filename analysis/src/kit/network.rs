@@ -210,7 +210,7 @@ pub fn ingress_rules<'m>(ctx: &TfContext<'_, 'm>) -> Vec<Ingress<'m>> {
             }
         }
         for list in ["ingress_with_cidr_blocks", "ingress_with_ipv6_cidr_blocks"] {
-            for rule in config.nested(list) {
+            for rule in ctx.nested(config, list) {
                 let mut ingress = from_config(ctx, res, rule, &["cidr_blocks", "ipv6_cidr_blocks"]);
                 if let Some((protocol, from, to)) =
                     rule.attr("rule").and_then(|f| ctx.value(f).as_str().and_then(named_module_rule))

@@ -71,3 +71,58 @@ pub fn cfn_is_serverless_v1(ctx: &CfnContext, res: CfnResource) -> Option<bool> 
         v => v.as_str().map(|m| m == "serverless"),
     }
 }
+
+/// The port an engine listens on when none is given (lower-cased engine names: `mysql`, `aurora-postgresql`,
+/// `oracle-ee`, `custom-sqlserver-se`, ...); `None` for engines not known here.
+pub fn default_port(engine: &str) -> Option<f64> {
+    let e = engine.strip_prefix("custom-").unwrap_or(engine);
+    Some(match e {
+        "mysql" | "mariadb" | "aurora" | "aurora-mysql" => 3306.0,
+        "postgres" | "aurora-postgresql" => 5432.0,
+        _ if e.starts_with("oracle") => 1521.0,
+        _ if e.starts_with("sqlserver") => 1433.0,
+        _ if e.starts_with("db2") => 50000.0,
+        _ => return None,
+    })
+}
+
+/// Whether a DB instance is a read replica (`replicate_source_db`).
+pub fn is_replica(res: Resource) -> bool {
+    res.block.attr("replicate_source_db").is_some()
+}
+
+/// The engine of a template's instance or cluster, lower-cased (`Null` when absent, `Unknown` when not known).
+pub fn cfn_engine(ctx: &CfnContext, res: CfnResource) -> Value {
+    cfn_lower(ctx, res, "Engine")
+}
+
+/// The instance a template's replica copies (`SourceDBInstanceIdentifier: !Ref Source`), when it is in the
+/// template.
+pub fn cfn_source_instance<'t>(ctx: &CfnContext<'_, 't>, res: CfnResource<'t>) -> Option<CfnResource<'t>> {
+    let (node, _) = ctx.prop(res, "SourceDBInstanceIdentifier")?;
+    ctx.resources(CFN_INSTANCE).find(|src| src.logical_id != res.logical_id && ctx.refers_to(node, *src))
+}
+
+/// The instance a replica copies (`replicate_source_db = aws_db_instance.source.identifier`), when it is in the
+/// module.
+pub fn source_instance<'m>(ctx: &TfContext<'_, 'm>, res: Resource<'m>) -> Option<Resource<'m>> {
+    let attr = res.block.attr("replicate_source_db")?;
+    let sources: Vec<Resource<'m>> = ctx.all_resources(INSTANCE).collect();
+    sources
+        .into_iter()
+        .find(|src| src.block.range != res.block.range && ctx.refers_to(&attr.expr, *src, &["identifier"]))
+}
+
+/// Whether `res` is a cluster: an `aws_rds_cluster`, or an rds-aurora module call.
+pub fn is_cluster(res: Resource) -> bool {
+    if res.is_module() {
+        crate::terraform::check::is_registry_module(res.block, AURORA_MODULE)
+    } else {
+        res.ty() == CLUSTER
+    }
+}
+
+/// Whether `res` is an rds module call (the inputs of one DB instance).
+pub fn is_instance_module(res: Resource) -> bool {
+    res.is_module() && crate::terraform::check::is_registry_module(res.block, MODULE)
+}

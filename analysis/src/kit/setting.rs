@@ -198,3 +198,19 @@ pub fn cfn_set_key(
     }
     cfn_edit::set_key(t, map, key, value)
 }
+
+/// The value at a dotted path of nested blocks below `config` (`configuration.result_configuration.x`), from the
+/// first block of each step; `None` when a step or the attribute is absent (or `null`).
+pub fn tf_path_value<'m>(
+    ctx: &TfContext<'_, 'm>,
+    config: crate::terraform::view::Config<'m>,
+    path: &str,
+) -> Option<Value> {
+    let mut steps: Vec<&str> = path.split('.').collect();
+    let attr = steps.pop()?;
+    let mut at = config;
+    for step in steps {
+        at = *ctx.nested(at, step).first()?;
+    }
+    ctx.field(at, attr).map(|(_, v)| v)
+}

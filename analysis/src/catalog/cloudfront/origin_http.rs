@@ -120,8 +120,7 @@ fn problem(policy: &str, domain: Option<&str>, viewers_on_http: bool) -> Option<
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources(cloudfront::DISTRIBUTION).collect::<Vec<_>>() {
         let viewers_on_http = ["default_cache_behavior", "ordered_cache_behavior"].iter().any(|b| {
-            res.config()
-                .nested(b)
+            ctx.nested(res.config(), b)
                 .iter()
                 .any(|c| ctx.field(*c, "viewer_protocol_policy").is_some_and(|(_, v)| v.as_str() == Some("allow-all")))
         });

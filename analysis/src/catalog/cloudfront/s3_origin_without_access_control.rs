@@ -108,8 +108,8 @@ fn check(ctx: &mut TfContext) {
             if ctx.field(origin, "origin_access_control_id").is_some_and(|(_, v)| set(&v)) {
                 continue;
             }
-            let oai = origin
-                .nested("s3_origin_config")
+            let oai = ctx
+                .nested(origin, "s3_origin_config")
                 .iter()
                 .any(|c| ctx.field(*c, "origin_access_identity").is_some_and(|(_, v)| set(&v)));
             if oai {

@@ -84,7 +84,7 @@ fn check(ctx: &mut TfContext) {
         for info in ctx.nested(res.config(), "logging_info") {
             for logs in ctx.nested(info, "broker_logs") {
                 for d in DESTINATIONS {
-                    for dest in logs.nested(d) {
+                    for dest in ctx.nested(logs, d) {
                         match ctx.field(dest, "enabled") {
                             Some((_, v)) if v.as_bool() == Some(true) => enabled = true,
                             Some((_, v)) if !v.is_known() => unknown = true,
@@ -101,9 +101,8 @@ fn check(ctx: &mut TfContext) {
         let message = format!("`{}` delivers its broker logs nowhere", res.address());
         if off.is_empty() {
             let text = "logging_info {\n  broker_logs {\n    cloudwatch_logs {\n      enabled   = true\n      log_group = aws_cloudwatch_log_group.msk.name # TODO: your log group\n    }\n  }\n}";
-            let fix = res
-                .config()
-                .nested("logging_info")
+            let fix = ctx
+                .nested(res.config(), "logging_info")
                 .is_empty()
                 .then(|| Fix::unsafe_(FIX, vec![edit::insert_in_block(ctx.file(res), res.block, text)]));
             ctx.report(res, res.block.header, message).fixes.extend(fix);

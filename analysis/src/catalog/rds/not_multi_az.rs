@@ -22,8 +22,8 @@ pub static RULE: Rule = Rule {
     related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_db_instance` and rds module calls whose `multi_az` is `false` or not set (the default is \
-               `false`). Aurora members, read replicas and engines without Multi-AZ (SQL Server Express and Web) \
-               are skipped.",
+               `false`). Read replicas are judged with their source's engine when the source \
+               is in the code; Aurora members and engines without Multi-AZ (SQL Server Express and Web) are skipped.",
         fix: "Set `multi_az = true` for production databases.",
         has_fix: true,
         terraform: Some(TfMatcher {
@@ -72,10 +72,15 @@ static CHECK: BoolCheck = BoolCheck {
 
 fn check(ctx: &mut TfContext) {
     for res in rds::instances(ctx) {
-        if setting::has_any(res, &["replicate_source_db"]) {
-            continue;
-        }
-        let engine = rds::engine(ctx, res);
+        // A read replica can have its own standby: its engine is its source's, when the source is in the module.
+        let engine = if rds::is_replica(res) {
+            match rds::source_instance(ctx, res) {
+                Some(source) => rds::engine(ctx, source),
+                None => continue,
+            }
+        } else {
+            rds::engine(ctx, res)
+        };
         let supported = match engine.as_str() {
             Some(e) => !e.starts_with("aurora") && e != "sqlserver-ex" && e != "sqlserver-web",
             // The rds module's engine may come later; an unknown engine is not judged.
@@ -98,11 +103,20 @@ static CFN_CHECK: setting::CfnBoolCheck = setting::CfnBoolCheck {
 
 fn check_cfn(ctx: &mut CfnContext) {
     for res in ctx.resources(rds::CFN_INSTANCE).collect::<Vec<_>>() {
-        if rds::cfn_is_replica(res) || setting::cfn_has_any(res, &["DBClusterIdentifier"]) {
+        if setting::cfn_has_any(res, &["DBClusterIdentifier"]) {
             continue;
         }
-        // An unknown engine is not judged (a replica's engine comes from its source).
-        let supported = match setting::cfn_lower(ctx, res, "Engine").as_str() {
+        // An unknown engine is not judged. A read replica can have its own standby: its engine is its source's,
+        // when the source is in the template.
+        let engine = if rds::cfn_is_replica(res) {
+            match rds::cfn_source_instance(ctx, res) {
+                Some(source) => setting::cfn_lower(ctx, source, "Engine"),
+                None => continue,
+            }
+        } else {
+            setting::cfn_lower(ctx, res, "Engine")
+        };
+        let supported = match engine.as_str() {
             Some(e) => !e.starts_with("aurora") && e != "sqlserver-ex" && e != "sqlserver-web",
             None => false,
         };
@@ -136,6 +150,27 @@ module "db" {
     }
 
     #[test]
+    fn replicas_are_judged_with_their_source_engine() {
+        let tf = r#"resource "aws_db_instance" "source" {
+  engine   = "mysql"
+  multi_az = true
+}
+resource "aws_db_instance" "replica" {
+  replicate_source_db = aws_db_instance.source.identifier
+}
+resource "aws_db_instance" "standby_replica" {
+  replicate_source_db = aws_db_instance.source.identifier
+  multi_az            = true
+}
+resource "aws_db_instance" "elsewhere" {
+  replicate_source_db = "arn:aws:rds:eu-west-1:111122223333:db:source"
+}
+"#;
+        assert_eq!(lines(&RULE, tf), [5]);
+        assert_eq!(check_fixes(&RULE, tf), 1);
+    }
+
+    #[test]
     fn multi_az_unsupported_and_unknown_are_not_flagged() {
         let tf = r#"variable "engine" {}
 resource "aws_db_instance" "a" {
@@ -163,7 +198,10 @@ resource "aws_db_instance" "v" {
     fn cloudformation_single_az_instances() {
         use crate::kit::testing::{cfn_lines, check_cfn_fixes};
         let yaml = "Resources:\n  A:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: MySQL\n  B:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: postgres\n      MultiAZ: false\n  R:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      SourceDBInstanceIdentifier: !Ref A\n  X:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: sqlserver-ex\n  Y:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: mysql\n      MultiAZ: true\n";
-        assert_eq!(cfn_lines(&RULE, yaml), [2, 10]);
-        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
+        // KICS: a read replica of a MySQL instance of the template has no standby either.
+        assert_eq!(cfn_lines(&RULE, yaml), [2, 10, 11]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 3);
+        let outside = "Resources:\n  R:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      SourceDBInstanceIdentifier: arn:aws:rds:eu-west-1:1:db:src\n";
+        assert!(cfn_lines(&RULE, outside).is_empty());
     }
 }

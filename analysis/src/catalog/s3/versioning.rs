@@ -90,9 +90,8 @@ fn is_on(value: &crate::value::Value) -> Option<bool> {
 /// Object Lock turns versioning on by itself.
 fn has_object_lock(ctx: &TfContext, bucket: Resource) -> bool {
     let lock = ctx.attr(bucket.block, "object_lock_enabled").is_some_and(|(_, v)| v.as_bool() == Some(true));
-    let legacy = bucket
-        .config()
-        .nested("object_lock_configuration")
+    let legacy = ctx
+        .nested(bucket.config(), "object_lock_configuration")
         .iter()
         .any(|c| c.attr("object_lock_enabled").is_some_and(|f| ctx.value(f).as_str() == Some("Enabled")));
     lock || legacy

@@ -143,8 +143,8 @@ fn tf_rule(ctx: &TfContext, rule: Config) -> Option<Found> {
     if rule.is_dynamic() {
         return Some(Found::Unknown);
     }
-    let group = rule
-        .nested("statement")
+    let group = ctx
+        .nested(rule, "statement")
         .into_iter()
         .flat_map(|s| ctx.nested(s, "managed_rule_group_statement"))
         .find(|g| ctx.field(*g, "name").is_some_and(|(_, v)| v.as_str() == Some(GROUP)))?;

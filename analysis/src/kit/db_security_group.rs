@@ -1,0 +1,208 @@
+//! The ingress sources of databases' security groups: RDS DB security groups (`aws_db_security_group`,
+//! `AWS::RDS::DBSecurityGroup`), and the EC2 security groups an RDS instance or cluster names. Shared by the rules
+//! about who may reach a database.
+
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::tree::Node;
+use crate::cloudformation::CfnResource;
+use crate::kit::network::{ingress_rules, Ingress};
+use crate::kit::rds;
+use crate::terraform::check::{is_registry_module, Resource, TfContext};
+use crate::terraform::model::ExprKind;
+use crate::terraform::view::Field;
+use crate::text::TextRange;
+use crate::value::Value;
+
+/// An ingress source range of a database's security group.
+pub struct Source {
+    /// The range as written.
+    pub cidr: String,
+    /// Where it is written (the `cidr = ...` / `CidrIp: ...` entry).
+    pub range: TextRange,
+    /// Which database the group serves, for messages ("" for an RDS DB security group).
+    pub serves: String,
+}
+
+/// A Terraform ingress source, with the resource holding it and the field that writes it (for fixes).
+pub struct TfSource<'m> {
+    pub resource: Resource<'m>,
+    pub source: Source,
+    pub field: Option<Field<'m>>,
+    /// The EC2 ingress rule it comes from (`None` for a DB security group).
+    pub ingress: Option<Ingress<'m>>,
+}
+
+/// The databases (instances, clusters, their modules) whose `vpc_security_group_ids` lists `group`: their
+/// addresses.
+fn databases_using<'m>(ctx: &TfContext<'_, 'm>, group: Resource<'m>) -> Vec<String> {
+    let mut dbs: Vec<Resource> = ctx.all_resources(rds::INSTANCE).collect();
+    dbs.extend(ctx.all_resources(rds::CLUSTER));
+    dbs.extend(
+        ctx.all_blocks("module")
+            .filter(|m| is_registry_module(m.block, rds::MODULE) || is_registry_module(m.block, rds::AURORA_MODULE)),
+    );
+    dbs.into_iter()
+        .filter(|db| {
+            db.block.attr("vpc_security_group_ids").is_some_and(|a| match &a.expr.kind {
+                ExprKind::Tuple(items) => items.iter().any(|i| ctx.refers_to(i, group, &[])),
+                _ => false,
+            })
+        })
+        .map(|db| db.address())
+        .collect()
+}
+
+/// The security group an ingress rule belongs to: the group itself, or the one a rule resource names.
+fn group_of<'m>(ctx: &TfContext<'_, 'm>, ingress: &Ingress<'m>) -> Option<Resource<'m>> {
+    let res = ingress.resource;
+    if res.is_module() {
+        return None;
+    }
+    match res.ty() {
+        "aws_security_group" => Some(res),
+        "aws_security_group_rule" | "aws_vpc_security_group_ingress_rule" => {
+            let attr = res.block.attr("security_group_id")?;
+            let groups: Vec<Resource> = ctx.all_resources("aws_security_group").collect();
+            groups.into_iter().find(|g| ctx.refers_to(&attr.expr, *g, &[]))
+        }
+        _ => None,
+    }
+}
+
+/// Every ingress source of the databases' security groups the run checks.
+pub fn tf_sources<'m>(ctx: &TfContext<'_, 'm>) -> Vec<TfSource<'m>> {
+    let mut out = Vec::new();
+    for res in ctx.resources("aws_db_security_group") {
+        for rule in ctx.nested(res.config(), "ingress") {
+            let Some((field, Value::String(cidr))) = ctx.field(rule, "cidr") else { continue };
+            out.push(TfSource {
+                resource: res,
+                source: Source { cidr, range: field.range, serves: String::new() },
+                field: Some(field),
+                ingress: None,
+            });
+        }
+    }
+    for ingress in ingress_rules(ctx) {
+        let Some(group) = group_of(ctx, &ingress) else { continue };
+        let dbs = databases_using(ctx, group);
+        let Some(first) = dbs.first() else { continue };
+        let serves = format!("the security group of `{first}`");
+        for (cidr, range) in ingress.cidrs.clone() {
+            out.push(TfSource {
+                resource: ingress.resource,
+                source: Source { cidr, range, serves: serves.clone() },
+                field: ingress.cidr_field,
+                ingress: Some(ingress.clone()),
+            });
+        }
+    }
+    out
+}
+
+/// A template's ingress source, with the resource holding it and the value node (for fixes).
+pub struct CfnSource<'t> {
+    pub resource: CfnResource<'t>,
+    pub node: &'t Node,
+    pub source: Source,
+}
+
+/// The maps of a property that is a list of maps or, as some templates write it, a single map.
+fn maps(node: &Node) -> Vec<&Node> {
+    if node.intrinsic().is_some() {
+        return Vec::new();
+    }
+    match &node.kind {
+        crate::cloudformation::tree::NodeKind::List(items) => {
+            items.iter().filter(|i| i.intrinsic().is_none() && !i.entries().is_empty()).collect()
+        }
+        crate::cloudformation::tree::NodeKind::Map(_) => vec![node],
+        _ => Vec::new(),
+    }
+}
+
+fn cfn_ranges<'t>(
+    ctx: &CfnContext<'_, 't>,
+    res: CfnResource<'t>,
+    map: &'t Node,
+    keys: &[&str],
+    serves: &str,
+    out: &mut Vec<CfnSource<'t>>,
+) {
+    for key in keys {
+        let Some(entry) = map.entry(key) else { continue };
+        if let Value::String(cidr) = ctx.eval(&entry.value) {
+            out.push(CfnSource {
+                resource: res,
+                node: &entry.value,
+                source: Source { cidr, range: entry.range, serves: serves.to_string() },
+            });
+        }
+    }
+}
+
+/// Every ingress source of a template's databases' security groups: `AWS::RDS::DBSecurityGroup`
+/// (`DBSecurityGroupIngress`), and `AWS::EC2::SecurityGroup` (inline, or `AWS::EC2::SecurityGroupIngress`
+/// resources) named by an instance's `VPCSecurityGroups` or `DBSecurityGroups` or a cluster's
+/// `VpcSecurityGroupIds`.
+pub fn cfn_sources<'t>(ctx: &CfnContext<'_, 't>) -> Vec<CfnSource<'t>> {
+    let mut out = Vec::new();
+    for res in ctx.resources("AWS::RDS::DBSecurityGroup") {
+        let Some((node, _)) = ctx.prop(res, "DBSecurityGroupIngress") else { continue };
+        for map in maps(node) {
+            cfn_ranges(ctx, res, map, &["CIDRIP"], "", &mut out);
+        }
+    }
+    let mut dbs: Vec<(CfnResource, &Node)> = Vec::new();
+    for (ty, props) in [
+        (rds::CFN_INSTANCE, &["VPCSecurityGroups", "DBSecurityGroups"][..]),
+        (rds::CFN_CLUSTER, &["VpcSecurityGroupIds"][..]),
+    ] {
+        for db in ctx.resources(ty) {
+            for prop in props {
+                if let Some((node, _)) = ctx.prop(db, prop) {
+                    dbs.extend(node.items().iter().map(|i| (db, i)));
+                }
+            }
+        }
+    }
+    // (A string naming the group, `Group.GroupId`, is read as a reference: templates converted to JSON by hand
+    // write `!GetAtt` so.)
+    let names = |item: &Node, group: CfnResource| {
+        ctx.refers_to(item, group) || item.as_str().is_some_and(|s| s.split('.').next() == Some(group.logical_id))
+    };
+    let serves = |group: CfnResource| {
+        dbs.iter()
+            .find(|(_, item)| names(item, group))
+            .map(|(db, _)| format!("the security group of `{}`", db.logical_id))
+    };
+    for group in ctx.resources("AWS::EC2::SecurityGroup") {
+        let Some(serves) = serves(group) else { continue };
+        if let Some((node, _)) = ctx.prop(group, "SecurityGroupIngress") {
+            for map in maps(node) {
+                cfn_ranges(ctx, group, map, &["CidrIp", "CidrIpv6"], &serves, &mut out);
+            }
+        }
+    }
+    let groups: Vec<CfnResource> = ctx.resources("AWS::EC2::SecurityGroup").collect();
+    for rule in ctx.resources("AWS::EC2::SecurityGroupIngress") {
+        let Some((id, _)) = ctx.prop(rule, "GroupId") else { continue };
+        let Some(serves) = groups.iter().find(|g| ctx.refers_to(id, **g)).and_then(|g| serves(*g)) else { continue };
+        if let Some(props) = rule.properties {
+            cfn_ranges(ctx, rule, props, &["CidrIp", "CidrIpv6"], &serves, &mut out);
+        }
+    }
+    out
+}
+
+/// The prefix length of a range (a bare address is a single host: 32 or 128), and whether it is IPv6.
+pub fn prefix(cidr: &str) -> Option<(u32, bool)> {
+    let cidr = cidr.trim();
+    let (addr, len) = match cidr.split_once('/') {
+        Some((a, l)) => (a, Some(l.parse::<u32>().ok()?)),
+        None => (cidr, None),
+    };
+    let v6 = addr.contains(':');
+    addr.parse::<std::net::IpAddr>().ok()?;
+    Some((len.unwrap_or(if v6 { 128 } else { 32 }), v6))
+}
