@@ -28,6 +28,7 @@ mod s3;
 mod secretsmanager;
 mod sns;
 mod sqs;
+mod sso;
 
 /// Every rule, in catalog order (by service, then as each service lists them).
 pub fn all() -> &'static [&'static Rule] {
@@ -57,6 +58,7 @@ pub fn all() -> &'static [&'static Rule] {
             secretsmanager::RULES,
             sns::RULES,
             sqs::RULES,
+            sso::RULES,
         ]
         .concat()
     })
