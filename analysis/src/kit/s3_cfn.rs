@@ -45,3 +45,33 @@ pub fn log_targets<'t>(ctx: &CfnContext<'_, 't>) -> Vec<&'t str> {
     }
     out
 }
+
+/// Whether a policy's `Bucket` names `bucket`: `!Ref`/`!GetAtt`/`!Sub` to it, a literal equal to its logical id
+/// or its `BucketName`, or a `!Ref` whose name is its `BucketName` (hand-written templates do it).
+pub fn names_bucket(ctx: &CfnContext, node: &crate::cloudformation::tree::Node, bucket: CfnResource) -> bool {
+    if ctx.refers_to(node, bucket) {
+        return true;
+    }
+    let name = ctx.prop(bucket, "BucketName").and_then(|(_, v)| v.as_str().map(str::to_string));
+    let literal = ctx.eval(node);
+    if let Some(literal) = literal.as_str() {
+        return literal == bucket.logical_id || name.as_deref() == Some(literal);
+    }
+    match node.intrinsic() {
+        Some(("Ref", arg)) => arg.as_str().is_some_and(|r| name.as_deref() == Some(r)),
+        _ => false,
+    }
+}
+
+/// The bucket of the template a bucket policy attaches to (see [`names_bucket`]).
+pub fn bucket_of<'t>(ctx: &CfnContext<'_, 't>, policy: CfnResource<'t>) -> Option<CfnResource<'t>> {
+    let (node, _) = ctx.prop(policy, "Bucket")?;
+    ctx.resources(BUCKET).find(|b| names_bucket(ctx, node, *b))
+}
+
+/// The bucket policies of the template that attach to `bucket` (see [`names_bucket`]).
+pub fn policies_naming<'t>(ctx: &CfnContext<'_, 't>, bucket: CfnResource<'t>) -> Vec<CfnResource<'t>> {
+    ctx.resources(POLICY)
+        .filter(|p| ctx.prop(*p, "Bucket").is_some_and(|(node, _)| names_bucket(ctx, node, bucket)))
+        .collect()
+}
