@@ -102,7 +102,7 @@ pub fn effective_policies<'m>(ctx: &TfContext<'_, 'm>, principal: Resource<'m>) 
             out.push(Grant { from, policy });
         }
     };
-    for inline in ctx.companions(principal, l.inline, l.link, &["name"]) {
+    for inline in super::companions::companions(ctx, principal, l.inline, l.link, &["name"]) {
         if let Some(a) = inline.block.attr("policy") {
             push(inline, &a.expr, &mut out);
         }
@@ -113,7 +113,7 @@ pub fn effective_policies<'m>(ctx: &TfContext<'_, 'm>, principal: Resource<'m>) 
         }
     }
     let mut arns: Vec<&'m Expr> = Vec::new();
-    for attachment in ctx.companions(principal, l.attachment, l.link, &["name"]) {
+    for attachment in super::companions::companions(ctx, principal, l.attachment, l.link, &["name"]) {
         arns.extend(attachment.block.attr("policy_arn").map(|a| &a.expr));
     }
     for attachment in ctx.all_resources("aws_iam_policy_attachment") {
@@ -127,7 +127,7 @@ pub fn effective_policies<'m>(ctx: &TfContext<'_, 'm>, principal: Resource<'m>) 
     }
     for arn in arns {
         let Some(managed) = managed_policy(ctx, arn) else { continue };
-        if out.iter().any(|g: &Grant| g.from.block.range == managed.block.range) {
+        if out.iter().any(|g: &Grant| std::ptr::eq(g.from.block, managed.block)) {
             continue;
         }
         if let Some(a) = managed.block.attr("policy") {

@@ -15,6 +15,7 @@
 //! [`s3_pab`], [`rds`], [`redshift`], [`ec2`], [`elb`], [`eks`], [`elasticache`], [`opensearch`],
 //! [`password_policy`].
 
+pub mod companions;
 pub mod declared;
 pub mod ec2;
 pub mod eks;

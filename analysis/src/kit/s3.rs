@@ -261,7 +261,9 @@ pub fn encryption_defaults<'m>(
         return None;
     }
     if !bucket.is_module() {
-        for companion in companions(ctx, bucket, "aws_s3_bucket_server_side_encryption_configuration") {
+        for companion in
+            super::companions::s3_companions(ctx, bucket, "aws_s3_bucket_server_side_encryption_configuration")
+        {
             for rule in companion.config().nested("rule") {
                 out.extend(rule.nested("apply_server_side_encryption_by_default").into_iter().map(|d| (companion, d)));
             }

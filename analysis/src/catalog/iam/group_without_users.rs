@@ -81,8 +81,7 @@ const WHAT: &str = "has no members: its permissions are unused, one membership c
 
 fn check(ctx: &mut TfContext) {
     for group in ctx.resources("aws_iam_group").collect::<Vec<_>>() {
-        let filled = ctx
-            .companions(group, "aws_iam_group_membership", "group", &["name"])
+        let filled = crate::kit::companions::companions(ctx, group, "aws_iam_group_membership", "group", &["name"])
             .into_iter()
             .any(|m| m.block.attr("users").is_some_and(|a| may_have_items(&ctx.eval(&a.expr))))
             || ctx.all_resources("aws_iam_user_group_membership").any(|m| {

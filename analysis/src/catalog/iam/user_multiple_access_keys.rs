@@ -123,7 +123,7 @@ fn check(ctx: &mut TfContext) {
         let Some(user) = user_of(ctx, key) else { continue };
         let others = ctx
             .all_resources("aws_iam_access_key")
-            .filter(|k| k.block.range != key.block.range && active(ctx, *k))
+            .filter(|k| !std::ptr::eq(k.block, key.block) && active(ctx, *k))
             .filter(|k| user_of(ctx, *k).as_deref() == Some(user.as_str()))
             .count();
         if others == 0 {
@@ -242,6 +242,14 @@ resource "aws_iam_access_key" "b" {
 "#;
         assert_eq!(lines(&RULE, by_name), [5, 8]);
         assert_eq!(check_fixes(&RULE, by_name), 2);
+    }
+
+    #[test]
+    fn keys_at_the_same_place_of_two_files_are_two_keys() {
+        let key = "resource \"aws_iam_access_key\" \"k\" {\n  user = aws_iam_user.u.name\n}\n";
+        let other = "resource \"aws_iam_access_key\" \"j\" {\n  user = aws_iam_user.u.name\n}\n";
+        let found = crate::kit::testing::run_files(&RULE, &[("a.tf", key), ("b.tf", other)]);
+        assert_eq!(found.len(), 2);
     }
 
     #[test]

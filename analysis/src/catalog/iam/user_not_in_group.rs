@@ -76,18 +76,18 @@ fn may_have_items(v: &Value) -> bool {
 
 fn check(ctx: &mut TfContext) {
     for user in ctx.resources("aws_iam_user").collect::<Vec<_>>() {
-        let in_group = ctx.all_resources("aws_iam_group_membership").any(|m| {
-            m.block.attr("users").is_some_and(|a| match &a.expr.kind {
-                crate::terraform::model::ExprKind::Tuple(_) => {
-                    elements(&a.expr).into_iter().any(|e| names(ctx, e, user))
-                }
-                // `users = var.users`: the user may be among them.
-                _ => !ctx.eval(&a.expr).is_known(),
-            })
-        }) || ctx
-            .companions(user, "aws_iam_user_group_membership", "user", &["name"])
-            .into_iter()
-            .any(|m| m.block.attr("groups").is_some_and(|a| may_have_items(&ctx.eval(&a.expr))));
+        let in_group =
+            ctx.all_resources("aws_iam_group_membership").any(|m| {
+                m.block.attr("users").is_some_and(|a| match &a.expr.kind {
+                    crate::terraform::model::ExprKind::Tuple(_) => {
+                        elements(&a.expr).into_iter().any(|e| names(ctx, e, user))
+                    }
+                    // `users = var.users`: the user may be among them.
+                    _ => !ctx.eval(&a.expr).is_known(),
+                })
+            }) || crate::kit::companions::companions(ctx, user, "aws_iam_user_group_membership", "user", &["name"])
+                .into_iter()
+                .any(|m| m.block.attr("groups").is_some_and(|a| may_have_items(&ctx.eval(&a.expr))));
         if !in_group {
             let message = format!(
                 "`{}` belongs to no IAM group: grant its permissions through the group of its job function",

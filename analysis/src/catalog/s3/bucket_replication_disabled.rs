@@ -112,7 +112,7 @@ fn versioned(ctx: &TfContext, bucket: Resource) -> bool {
         .any(|c| ctx.field(c, "enabled").or_else(|| ctx.field(c, "status")).is_some_and(|(_, v)| on(&v) == Some(true)));
     legacy
         || (!bucket.is_module()
-            && s3::companions(ctx, bucket, "aws_s3_bucket_versioning").into_iter().any(|v| {
+            && crate::kit::companions::s3_companions(ctx, bucket, "aws_s3_bucket_versioning").into_iter().any(|v| {
                 ctx.nested(v.config(), "versioning_configuration")
                     .into_iter()
                     .any(|c| ctx.field(c, "status").is_some_and(|(_, s)| on(&s) == Some(true)))
@@ -131,7 +131,7 @@ fn replicated(ctx: &TfContext, bucket: Resource) -> bool {
     }
     ctx.nested(bucket.config(), "replication_configuration").into_iter().any(enabled_rule)
         || (!bucket.is_module()
-            && s3::companions(ctx, bucket, "aws_s3_bucket_replication_configuration")
+            && crate::kit::companions::s3_companions(ctx, bucket, "aws_s3_bucket_replication_configuration")
                 .into_iter()
                 .any(|c| enabled_rule(c.config())))
 }

@@ -128,7 +128,7 @@ fn check(ctx: &mut TfContext) {
         let companions = if bucket.is_module() {
             Vec::new()
         } else {
-            s3::companions(ctx, bucket, "aws_s3_bucket_object_lock_configuration")
+            crate::kit::companions::s3_companions(ctx, bucket, "aws_s3_bucket_object_lock_configuration")
         };
         let unknown = |c: &Resource| ctx.nested(c.config(), "rule").iter().any(|r| r.is_dynamic());
         if companions.iter().any(|c| has_default_retention(ctx, c.config()) || unknown(c)) {

@@ -78,6 +78,7 @@ resource "aws_s3_bucket_public_access_block" "site" {
 const FIX: &str = "Make the ACL private";
 
 fn blocked(ctx: &TfContext, id: &str) -> bool {
+    crate::kit::companions::read_all(ctx, s3::PAB);
     s3::flag_on(ctx, id, "block_public_acls") || s3::flag_on(ctx, id, "ignore_public_acls")
 }
 
