@@ -23,9 +23,9 @@ pub static RULE: Rule = Rule {
     },
     related: Related::NONE,
     matcher: &Custom {
-        what: "Flags website configurations: the legacy `website` block of `aws_s3_bucket`, the s3-bucket module's \
-               `website` input, `aws_s3_bucket_website_configuration` resources and `WebsiteConfiguration` in \
-               CloudFormation.",
+        what: "Flags buckets configured as websites: the legacy `website` block of `aws_s3_bucket`, the s3-bucket \
+               module's `website` input, an `aws_s3_bucket_website_configuration` naming the bucket (reported on \
+               the configuration when its bucket is not in the module), `WebsiteConfiguration` in CloudFormation.",
         fix: "Serve the content through CloudFront with an origin access control on a private bucket, and remove \
               the website configuration.",
         has_fix: false,
@@ -72,16 +72,17 @@ pub static RULE: Rule = Rule {
 const WHAT: &str = "is a static website: its endpoint serves the bucket's objects publicly over plain HTTP";
 
 fn check(ctx: &mut TfContext) {
+    // A website configuration of a bucket of the module is reported on the bucket.
     for res in ctx.resources("aws_s3_bucket_website_configuration").collect::<Vec<_>>() {
-        ctx.report(
-            res,
-            res.block.header,
-            format!(
-                "`{}` makes a bucket a static website: its endpoint serves \
-                                                   the objects publicly over plain HTTP",
-                res.address()
-            ),
+        let id = res.block.attr("bucket").and_then(|a| s3::bucket_id(ctx, &a.expr));
+        if id.is_some_and(|id| !ctx.at_address(&id).is_empty()) {
+            continue;
+        }
+        let message = format!(
+            "`{}` makes a bucket a static website: its endpoint serves the objects publicly over plain HTTP",
+            res.address()
         );
+        ctx.report(res, res.block.header, message);
     }
     for bucket in s3::buckets(ctx) {
         let configs = ctx.nested(bucket.config(), "website");
@@ -92,6 +93,13 @@ fn check(ctx: &mut TfContext) {
         if let Some(config) = configs.iter().find(|c| !empty(c)) {
             ctx.report(bucket, config.header(), format!("`{}` {WHAT}", bucket.address()));
             continue;
+        }
+        if !bucket.is_module() {
+            if let Some(config) = s3::companions(ctx, bucket, "aws_s3_bucket_website_configuration").first() {
+                let message = format!("`{}` {WHAT} (`{}`)", bucket.address(), config.address());
+                ctx.report(bucket, bucket.block.header, message);
+                continue;
+            }
         }
         // `website = local.site`: a map with settings, or unknown.
         if !configs.is_empty() {
@@ -149,7 +157,13 @@ resource "aws_s3_bucket" "private" {
   bucket = "private"
 }
 "#;
-        assert_eq!(lines(&RULE, tf), [17, 3, 9]);
+        assert_eq!(lines(&RULE, tf), [3, 9]);
+        let elsewhere = "resource \"aws_s3_bucket_website_configuration\" \"w\" {\n  bucket = \"not-here\"\n}\n";
+        assert_eq!(lines(&RULE, elsewhere), [1]);
+        // KICS reports the bucket of a website configuration.
+        let (example, _) = crate::kit::testing::tf_example(&RULE);
+        let with_bucket = format!("resource \"aws_s3_bucket\" \"site\" {{\n  bucket = \"site\"\n}}\n{example}");
+        assert_eq!(lines(&RULE, &with_bucket), [1]);
     }
 
     #[test]
