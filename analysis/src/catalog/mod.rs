@@ -8,6 +8,7 @@ use crate::rule::{Rule, Rules};
 mod cloudfront;
 mod cloudtrail;
 mod cloudwatch;
+mod cognito;
 mod config;
 mod credentials;
 mod dynamodb;
@@ -28,6 +29,7 @@ mod s3;
 mod secretsmanager;
 mod sns;
 mod sqs;
+mod ssm;
 mod sso;
 
 /// Every rule, in catalog order (by service, then as each service lists them).
@@ -38,6 +40,7 @@ pub fn all() -> &'static [&'static Rule] {
             cloudfront::RULES,
             cloudtrail::RULES,
             cloudwatch::RULES,
+            cognito::RULES,
             config::RULES,
             credentials::RULES,
             dynamodb::RULES,
@@ -58,6 +61,7 @@ pub fn all() -> &'static [&'static Rule] {
             secretsmanager::RULES,
             sns::RULES,
             sqs::RULES,
+            ssm::RULES,
             sso::RULES,
         ]
         .concat()

@@ -36,6 +36,7 @@ pub mod s3;
 pub mod s3_cfn;
 pub mod s3_pab;
 pub mod setting;
+pub mod ssm;
 #[cfg(test)]
 pub mod testing;
 pub mod versions;
