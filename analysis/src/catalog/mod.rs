@@ -5,6 +5,7 @@
 
 use crate::rule::{Rule, Rules};
 
+mod cloudformation;
 mod cloudfront;
 mod cloudtrail;
 mod cloudwatch;
@@ -20,13 +21,16 @@ mod elasticache;
 mod elb;
 mod guardduty;
 mod iam;
+mod iot;
 mod kms;
 mod lambda;
 mod opensearch;
+mod organizations;
 mod rds;
 mod redshift;
 mod s3;
 mod secretsmanager;
+mod simpledb;
 mod sns;
 mod sqs;
 mod ssm;
@@ -37,6 +41,7 @@ pub fn all() -> &'static [&'static Rule] {
     static ALL: std::sync::OnceLock<Vec<&'static Rule>> = std::sync::OnceLock::new();
     ALL.get_or_init(|| {
         [
+            cloudformation::RULES,
             cloudfront::RULES,
             cloudtrail::RULES,
             cloudwatch::RULES,
@@ -52,13 +57,16 @@ pub fn all() -> &'static [&'static Rule] {
             elb::RULES,
             guardduty::RULES,
             iam::RULES,
+            iot::RULES,
             kms::RULES,
             lambda::RULES,
             opensearch::RULES,
+            organizations::RULES,
             rds::RULES,
             redshift::RULES,
             s3::RULES,
             secretsmanager::RULES,
+            simpledb::RULES,
             sns::RULES,
             sqs::RULES,
             ssm::RULES,
