@@ -30,3 +30,25 @@ pub fn s3_companions<'m>(ctx: &TfContext<'_, 'm>, bucket: Resource<'m>, ty: &'st
     read_all(ctx, ty);
     super::s3::companions(ctx, bucket, ty)
 }
+
+/// Whether a resource is created: `Some(true)` without `count` and `for_each` or when they make instances,
+/// `Some(false)` when they make none (`count = 0`, an empty `for_each`), `None` when they cannot be known. A rule
+/// that fires because a companion exists must not fire on a companion that may not be created.
+pub fn created(ctx: &TfContext, res: Resource) -> Option<bool> {
+    use crate::value::Value;
+    if let Some(count) = res.block.attr("count") {
+        return match ctx.eval(&count.expr) {
+            Value::Number(n) => Some(n > 0.0),
+            Value::Bool(b) => Some(b),
+            _ => None,
+        };
+    }
+    if let Some(for_each) = res.block.attr("for_each") {
+        return match ctx.eval(&for_each.expr) {
+            Value::List(items) => Some(!items.is_empty()),
+            Value::Map(map) => Some(!map.is_empty()),
+            _ => None,
+        };
+    }
+    Some(true)
+}

@@ -97,7 +97,11 @@ pub fn managed_policy<'m>(ctx: &TfContext<'_, 'm>, expr: &Expr) -> Option<Resour
 pub fn effective_policies<'m>(ctx: &TfContext<'_, 'm>, principal: Resource<'m>) -> Vec<Grant<'m>> {
     let Some(l) = links(principal.ty()) else { return Vec::new() };
     let mut out = Vec::new();
+    // (A policy that may not be created, `count = var.x ? 1 : 0` unknown, grants nothing for sure.)
     let push = |from: Resource<'m>, expr: &'m Expr, out: &mut Vec<Grant<'m>>| {
+        if super::companions::created(ctx, from) != Some(true) {
+            return;
+        }
         if let Some(policy) = ctx.policy(expr) {
             out.push(Grant { from, policy });
         }
@@ -113,10 +117,13 @@ pub fn effective_policies<'m>(ctx: &TfContext<'_, 'm>, principal: Resource<'m>) 
         }
     }
     let mut arns: Vec<&'m Expr> = Vec::new();
-    for attachment in super::companions::companions(ctx, principal, l.attachment, l.link, &["name"]) {
+    let created = |r: &Resource| super::companions::created(ctx, *r) == Some(true);
+    for attachment in
+        super::companions::companions(ctx, principal, l.attachment, l.link, &["name"]).iter().filter(|r| created(r))
+    {
         arns.extend(attachment.block.attr("policy_arn").map(|a| &a.expr));
     }
-    for attachment in ctx.all_resources("aws_iam_policy_attachment") {
+    for attachment in ctx.all_resources("aws_iam_policy_attachment").filter(|r| created(r)) {
         let Some(list) = attachment.block.attr(l.list) else { continue };
         if elements(&list.expr).into_iter().any(|e| names(ctx, e, principal)) {
             arns.extend(attachment.block.attr("policy_arn").map(|a| &a.expr));

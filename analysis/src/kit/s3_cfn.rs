@@ -75,3 +75,32 @@ pub fn policies_naming<'t>(ctx: &CfnContext<'_, 't>, bucket: CfnResource<'t>) ->
         .filter(|p| ctx.prop(*p, "Bucket").is_some_and(|(node, _)| names_bucket(ctx, node, bucket)))
         .collect()
 }
+
+/// An `AWS::S3::BucketPolicy` for the bucket of logical id `bucket` that denies requests without TLS.
+pub fn deny_insecure_transport_policy(bucket: &str) -> serde_json::Value {
+    serde_json::json!({
+        "Type": "AWS::S3::BucketPolicy",
+        "Properties": {
+            "Bucket": {"Ref": bucket},
+            "PolicyDocument": {"Statement": [{
+                "Sid": "DenyInsecureTransport",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": [{"Fn::GetAtt": format!("{bucket}.Arn")}, {"Fn::Sub": format!("${{{bucket}.Arn}}/*")}],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}}
+            }]}
+        }
+    })
+}
+
+/// An edit adding `resource` to the template's `Resources` under a logical id starting with `name` (made unique),
+/// when the template has a `Resources` map.
+pub fn add_resource(ctx: &CfnContext, name: &str, resource: &serde_json::Value) -> Option<crate::fix::Edit> {
+    let resources = ctx.template.root.get("Resources")?;
+    let mut id = name.to_string();
+    while resources.get(&id).is_some() {
+        id.push('2');
+    }
+    Some(crate::cloudformation::edit::set_key(ctx.template, resources, &id, resource))
+}

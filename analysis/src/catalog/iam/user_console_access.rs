@@ -68,8 +68,9 @@ const WHAT: &str = "has a console password: people should sign in through IAM Id
 
 fn check(ctx: &mut TfContext) {
     for user in ctx.resources("aws_iam_user").collect::<Vec<_>>() {
-        let profiles = ctx.companions(user, "aws_iam_user_login_profile", "user", &["name"]);
-        if let Some(profile) = profiles.first() {
+        let profiles = crate::kit::companions::companions(ctx, user, "aws_iam_user_login_profile", "user", &["name"]);
+        // A login profile that may not be created (`count = var.x ? 1 : 0` unknown) is not a finding.
+        if let Some(profile) = profiles.iter().find(|p| crate::kit::companions::created(ctx, **p) == Some(true)) {
             let message = format!("`{}` {WHAT} (`{}`)", user.address(), profile.address());
             ctx.report(user, user.block.header, message);
         }
@@ -113,6 +114,21 @@ resource "aws_iam_user" "machine" {
 resource "aws_iam_user_login_profile" "unknown" {
   user = var.user
 }
+resource "aws_iam_user" "maybe" {
+  name = "maybe"
+}
+resource "aws_iam_user_login_profile" "maybe" {
+  count = var.console ? 1 : 0
+  user  = aws_iam_user.maybe.name
+}
+resource "aws_iam_user" "never" {
+  name = "never"
+}
+resource "aws_iam_user_login_profile" "never" {
+  count = 0
+  user  = aws_iam_user.never.name
+}
+variable "console" {}
 "#;
         assert_eq!(lines(&RULE, tf), [1, 8]);
     }

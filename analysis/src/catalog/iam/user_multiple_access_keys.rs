@@ -109,6 +109,9 @@ fn user_of(ctx: &TfContext, key: Resource) -> Option<String> {
 
 /// Whether a key is active (`status` absent or `Active`); unknown counts as not.
 fn active(ctx: &TfContext, key: Resource) -> bool {
+    if crate::kit::companions::created(ctx, key) != Some(true) {
+        return false;
+    }
     match key.block.attr("status") {
         None => true,
         Some(a) => ctx.eval(&a.expr).as_str().is_some_and(|s| s.eq_ignore_ascii_case("Active")),

@@ -25,7 +25,8 @@ pub static RULE: Rule = Rule {
     },
     matcher: &Custom {
         what: "Flags IAM users that no membership of the module lists (`aws_iam_group_membership` `users`, \
-               `aws_iam_user_group_membership` with groups); in CloudFormation, users whose `Groups` is absent or \
+               `aws_iam_user_group_membership` with groups), unless the module manages no memberships and hands \
+               the user to its caller in an output; in CloudFormation, users whose `Groups` is absent or \
                empty and that no `AWS::IAM::UserToGroupAddition` lists.",
         fix: "Add the user to the group of its job function (`aws_iam_user_group_membership`, `Groups`) and grant \
               permissions to the group.",
@@ -74,8 +75,27 @@ fn may_have_items(v: &Value) -> bool {
     }
 }
 
+/// Whether the module hands the user to its caller (an `output` names it) and manages no memberships itself:
+/// then the caller adds it to groups, and this module cannot tell.
+fn handed_to_caller(ctx: &TfContext, user: crate::terraform::check::Resource) -> bool {
+    let memberships = ["aws_iam_group_membership", "aws_iam_user_group_membership"];
+    if memberships.iter().any(|ty| ctx.all_resources(ty).next().is_some()) {
+        return false;
+    }
+    let address = user.address();
+    ctx.all_blocks("output").any(|o| {
+        o.block.attr("value").is_some_and(|a| {
+            let text = &ctx.file(o).source[a.expr.range.start..a.expr.range.end];
+            text.contains(&address)
+        })
+    })
+}
+
 fn check(ctx: &mut TfContext) {
     for user in ctx.resources("aws_iam_user").collect::<Vec<_>>() {
+        if handed_to_caller(ctx, user) {
+            continue;
+        }
         let in_group =
             ctx.all_resources("aws_iam_group_membership").any(|m| {
                 m.block.attr("users").is_some_and(|a| match &a.expr.kind {
@@ -158,6 +178,9 @@ resource "aws_iam_user_group_membership" "no_groups" {
         assert_eq!(lines(&RULE, tf), [1, 10]);
         let unknown = "resource \"aws_iam_user\" \"u\" {\n  name = \"u\"\n}\nresource \"aws_iam_group_membership\" \"m\" {\n  users = var.users\n}\n";
         assert!(lines(&RULE, unknown).is_empty());
+        // A module that hands its user to the caller, and manages no memberships, cannot tell.
+        let module = "resource \"aws_iam_user\" \"this\" {\n  name = var.name\n}\noutput \"name\" {\n  value = try(aws_iam_user.this[0].name, \"\")\n}\n";
+        assert!(lines(&RULE, module).is_empty());
     }
 
     #[test]

@@ -1,5 +1,4 @@
 use crate::cloudformation::check::CfnContext;
-use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::kit::{s3, s3_cfn};
 use crate::responsibility::Row;
@@ -7,7 +6,6 @@ use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMa
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 use crate::value::Value;
-use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "s3-bucket-without-policy",
@@ -141,33 +139,13 @@ fn check(ctx: &mut TfContext) {
 }
 
 fn check_cfn(ctx: &mut CfnContext) {
-    let resources = ctx.template.root.get("Resources");
     for bucket in ctx.resources(s3_cfn::BUCKET).collect::<Vec<_>>() {
         if !s3_cfn::policies_naming(ctx, bucket).is_empty() {
             continue;
         }
         let id = bucket.logical_id;
-        let policy = json!({
-            "Type": "AWS::S3::BucketPolicy",
-            "Properties": {
-                "Bucket": {"Ref": id},
-                "PolicyDocument": {"Statement": [{
-                    "Sid": "DenyInsecureTransport",
-                    "Effect": "Deny",
-                    "Principal": "*",
-                    "Action": "s3:*",
-                    "Resource": [{"Fn::GetAtt": format!("{id}.Arn")}, {"Fn::Sub": format!("${{{id}.Arn}}/*")}],
-                    "Condition": {"Bool": {"aws:SecureTransport": "false"}}
-                }]}
-            }
-        });
-        let fix = resources.map(|r| {
-            let mut name = format!("{id}Policy");
-            while r.get(&name).is_some() {
-                name.push('2');
-            }
-            Fix::unsafe_(FIX, vec![cfn_edit::set_key(ctx.template, r, &name, &policy)])
-        });
+        let policy = s3_cfn::deny_insecure_transport_policy(id);
+        let fix = s3_cfn::add_resource(ctx, &format!("{id}Policy"), &policy).map(|e| Fix::unsafe_(FIX, vec![e]));
         let range = ctx.header(bucket);
         ctx.report(bucket, range, format!("`{id}` {WHAT}")).fixes.extend(fix);
     }

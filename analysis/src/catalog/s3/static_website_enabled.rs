@@ -74,6 +74,9 @@ const WHAT: &str = "is a static website: its endpoint serves the bucket's object
 fn check(ctx: &mut TfContext) {
     // A website configuration of a bucket of the module is reported on the bucket.
     for res in ctx.resources("aws_s3_bucket_website_configuration").collect::<Vec<_>>() {
+        if crate::kit::companions::created(ctx, res) != Some(true) {
+            continue;
+        }
         let id = res.block.attr("bucket").and_then(|a| s3::bucket_id(ctx, &a.expr));
         if id.is_some_and(|id| !ctx.at_address(&id).is_empty()) {
             continue;
@@ -95,7 +98,8 @@ fn check(ctx: &mut TfContext) {
             continue;
         }
         if !bucket.is_module() {
-            if let Some(config) = s3::companions(ctx, bucket, "aws_s3_bucket_website_configuration").first() {
+            let configs = s3::companions(ctx, bucket, "aws_s3_bucket_website_configuration");
+            if let Some(config) = configs.iter().find(|c| crate::kit::companions::created(ctx, **c) == Some(true)) {
                 let message = format!("`{}` {WHAT} (`{}`)", bucket.address(), config.address());
                 ctx.report(bucket, bucket.block.header, message);
                 continue;
