@@ -52,6 +52,10 @@ pub fn names_bucket(ctx: &CfnContext, node: &crate::cloudformation::tree::Node, 
     if ctx.refers_to(node, bucket) {
         return true;
     }
+    // The same expression as the bucket's name (`!Sub ${AppName}-logs`).
+    if ctx.prop(bucket, "BucketName").is_some_and(|(name, _)| same_expression(name, node)) {
+        return true;
+    }
     let name = ctx.prop(bucket, "BucketName").and_then(|(_, v)| v.as_str().map(str::to_string));
     let literal = ctx.eval(node);
     if let Some(literal) = literal.as_str() {
@@ -103,4 +107,36 @@ pub fn add_resource(ctx: &CfnContext, name: &str, resource: &serde_json::Value) 
         id.push('2');
     }
     Some(crate::cloudformation::edit::set_key(ctx.template, resources, &id, resource))
+}
+
+/// Whether two nodes are the same expression, wherever they are written.
+fn same_expression(a: &crate::cloudformation::tree::Node, b: &crate::cloudformation::tree::Node) -> bool {
+    use crate::cloudformation::tree::NodeKind;
+    match (&a.kind, &b.kind) {
+        (NodeKind::List(x), NodeKind::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_expression(p, q))
+        }
+        (NodeKind::Map(x), NodeKind::Map(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| p.key == q.key && same_expression(&p.value, &q.value))
+        }
+        (NodeKind::Unknown, _) | (_, NodeKind::Unknown) => false,
+        (x, y) => x == y,
+    }
+}
+
+/// Whether a policy's `Bucket` may name `bucket` though it cannot be told: an expression whose value is unknown
+/// (`!Sub`, `!Join`, `!ImportValue`; not a `!Ref` of an undeclared name), for a bucket whose name is not a known
+/// literal.
+pub fn may_name_bucket(ctx: &CfnContext, node: &crate::cloudformation::tree::Node, bucket: CfnResource) -> bool {
+    if names_bucket(ctx, node, bucket) {
+        return true;
+    }
+    let unresolved = !ctx.eval(node).is_known() && !matches!(node.intrinsic(), Some(("Ref", _)));
+    let named = ctx.prop(bucket, "BucketName").is_some_and(|(_, v)| v.as_str().is_some());
+    unresolved && !named
+}
+
+/// Whether some bucket policy of the template may attach to `bucket` (see [`may_name_bucket`]).
+pub fn may_have_policy(ctx: &CfnContext, bucket: CfnResource) -> bool {
+    ctx.resources(POLICY).any(|p| ctx.prop(p, "Bucket").is_some_and(|(node, _)| may_name_bucket(ctx, node, bucket)))
 }

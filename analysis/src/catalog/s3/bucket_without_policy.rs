@@ -140,7 +140,7 @@ fn check(ctx: &mut TfContext) {
 
 fn check_cfn(ctx: &mut CfnContext) {
     for bucket in ctx.resources(s3_cfn::BUCKET).collect::<Vec<_>>() {
-        if !s3_cfn::policies_naming(ctx, bucket).is_empty() {
+        if !s3_cfn::policies_naming(ctx, bucket).is_empty() || s3_cfn::may_have_policy(ctx, bucket) {
             continue;
         }
         let id = bucket.logical_id;
@@ -222,6 +222,28 @@ module "tls" {
       PolicyDocument: {Statement: []}
 "#;
         assert_eq!(cfn_lines(&RULE, yaml), [18]);
+        // A policy naming the bucket with the same expression as its name, or with one that cannot be resolved.
+        let sub = r#"Parameters:
+  AppName: {Type: String}
+Resources:
+  Logs:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !Sub ${AppName}-logs-${AWS::Region}
+  LogsPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Sub ${AppName}-logs-${AWS::Region}
+      PolicyDocument: {Statement: []}
+  Imported:
+    Type: AWS::S3::Bucket
+  ImportedPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !ImportValue shared-bucket-name
+      PolicyDocument: {Statement: []}
+"#;
+        assert!(cfn_lines(&RULE, sub).is_empty());
         assert_eq!(check_cfn_fixes(&RULE, yaml), 1);
         let (example, _) = crate::kit::testing::cfn_example(&RULE);
         assert_eq!(check_cfn_fixes(&RULE, &example), 1);

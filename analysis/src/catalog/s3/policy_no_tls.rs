@@ -240,7 +240,7 @@ fn check_cfn(ctx: &mut CfnContext) {
                 None => unknown = true,
             }
         }
-        if tls || unknown {
+        if tls || unknown || (policies.is_empty() && s3_cfn::may_have_policy(ctx, bucket)) {
             continue;
         }
         let id = bucket.logical_id;
