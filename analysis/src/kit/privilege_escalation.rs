@@ -10,6 +10,7 @@
 //! condition does not stop the escalation. The finding is on the principal, where the permissions meet.
 
 use crate::cloudformation::check::CfnContext;
+use crate::fix::Fix;
 use crate::policy::{Policy, Statement};
 use crate::rule::Related;
 use crate::terraform::check::TfContext;
@@ -37,7 +38,9 @@ pub const RELATED: Related = Related {
 };
 
 pub const FIX: &str = "Scope the actions to the resources the principal needs (specific ARNs instead of `*`), or \
-                       remove them; keep such permissions for administrators who require MFA.";
+                       remove them; keep such permissions for administrators who require MFA. The quick-fix attaches \
+                       an explicit deny of the method's IAM action, which beats every allow: review it, the \
+                       principal may need the action on some resources.";
 
 /// Whether a statement allows `action` on every resource (the action written, or a pattern matching it that
 /// is not a service-wide wildcard).
@@ -47,8 +50,72 @@ fn allows_on_everything(s: &Statement, action: &str) -> bool {
         && s.actions.iter().any(|a| !is_service_wildcard(a) && action_matches(a, action))
 }
 
-fn granted(policies: &[&Policy], action: &str) -> bool {
+/// Whether a statement denies `action` everywhere, unconditionally: an explicit deny beats every allow.
+fn denies_everywhere(s: &Statement, action: &str) -> bool {
+    !s.allow
+        && s.conditions.is_empty()
+        && s.resources.iter().any(|r| r == "*")
+        && s.actions.iter().any(|a| action_matches(a, action))
+}
+
+fn allowed(policies: &[&Policy], action: &str) -> bool {
     policies.iter().any(|p| p.statements.iter().any(|s| allows_on_everything(s, action)))
+}
+
+/// Whether the policies allow `action` on every resource, and no statement of theirs denies it everywhere.
+fn granted(policies: &[&Policy], action: &str) -> bool {
+    allowed(policies, action) && !policies.iter().any(|p| p.statements.iter().any(|s| denies_everywhere(s, action)))
+}
+
+pub const FIX_TITLE: &str = "Deny the escalating action to this principal (review: it may need it on some resources)";
+
+/// The inline policy resource type of a principal, and the attribute naming the principal.
+fn inline_policy_of(ty: &str) -> Option<(&'static str, &'static str)> {
+    Some(match ty {
+        "aws_iam_user" => ("aws_iam_user_policy", "user"),
+        "aws_iam_group" => ("aws_iam_group_policy", "group"),
+        "aws_iam_role" => ("aws_iam_role_policy", "role"),
+        _ => return None,
+    })
+}
+
+/// A fix adding an inline policy that denies the method's first action (the IAM one: `iam:PassRole` of the
+/// PassRole methods) to the principal everywhere.
+fn deny_fix(ctx: &TfContext, principal: crate::terraform::check::Resource, action: &str) -> Option<Fix> {
+    let (ty, link) = inline_policy_of(principal.ty())?;
+    let base = format!("{}_deny_privilege_escalation", principal.name());
+    let taken = |n: &str| !ctx.at_address(&format!("{ty}.{n}")).is_empty();
+    let name = std::iter::once(base.clone())
+        .chain((2..).map(|i| format!("{base}_{i}")))
+        .find(|n| !taken(n))
+        .expect("some name is free");
+    let text = format!(
+        "resource \"{ty}\" \"{name}\" {{\n  name   = \"deny-privilege-escalation\"\n  {link:<6} = {}.name\n  policy = \
+         jsonencode({{\n    Version   = \"2012-10-17\"\n    Statement = [{{ Effect = \"Deny\", Action = [\"{action}\"], \
+         Resource = \"*\" }}]\n  }})\n}}",
+        principal.address()
+    );
+    let edit = crate::terraform::edit::insert_after(ctx.file(principal), principal.block, &text);
+    Some(Fix::unsafe_(FIX_TITLE, vec![edit]))
+}
+
+/// The template's fix: an `AWS::IAM::Policy` attached to the principal that denies the method's first action.
+fn deny_fix_cfn(ctx: &CfnContext, principal: crate::cloudformation::CfnResource, action: &str) -> Option<Fix> {
+    let list = match principal.ty {
+        "AWS::IAM::User" => "Users",
+        "AWS::IAM::Group" => "Groups",
+        _ => "Roles",
+    };
+    let policy = serde_json::json!({
+        "Type": "AWS::IAM::Policy",
+        "Properties": {
+            "PolicyName": "deny-privilege-escalation",
+            list: [{"Ref": principal.logical_id}],
+            "PolicyDocument": {"Statement": [{"Effect": "Deny", "Action": [action], "Resource": "*"}]}
+        }
+    });
+    let name = format!("{}DenyPrivilegeEscalation", principal.logical_id);
+    super::setting::add_cfn_resource(ctx, &name, &policy).map(|e| Fix::unsafe_(FIX_TITLE, vec![e]))
 }
 
 /// `a`, `a and b`, `a, b and c`
@@ -89,11 +156,12 @@ pub fn check(ctx: &mut TfContext, actions: &[&str]) {
         }
         let sources: Vec<String> = grants
             .iter()
-            .filter(|g| actions.iter().any(|a| granted(&[g.policy.as_ref()], a)))
+            .filter(|g| actions.iter().any(|a| allowed(&[g.policy.as_ref()], a)))
             .map(|g| g.from.address())
             .collect();
         let message = message(&principal.address(), actions, &sources);
-        ctx.report(principal, principal.block.header, message);
+        let fix = deny_fix(ctx, principal, actions[0]);
+        ctx.report(principal, principal.block.header, message).fixes.extend(fix);
     }
 }
 
@@ -111,12 +179,13 @@ pub fn check_cfn(ctx: &mut CfnContext, actions: &[&str]) {
         }
         let sources: Vec<String> = grants
             .iter()
-            .filter(|g| actions.iter().any(|a| granted(&[&g.policy], a)))
+            .filter(|g| actions.iter().any(|a| allowed(&[&g.policy], a)))
             .map(|g| g.from.logical_id.to_string())
             .collect();
         let message = message(principal.logical_id, actions, &sources);
         let range = ctx.header(principal);
-        ctx.report(principal, range, message);
+        let fix = deny_fix_cfn(ctx, principal, actions[0]);
+        ctx.report(principal, range, message).fixes.extend(fix);
     }
 }
 
@@ -178,7 +247,7 @@ macro_rules! privesc_join {
 pub mod testing {
     //! What every method's tests check, on the shapes of KICS's fixtures and beyond.
 
-    use crate::kit::testing::{cfn_lines, lines, run};
+    use crate::kit::testing::{cfn_lines, check_cfn_fixes, check_fixes, lines, run};
     use crate::rule::Rule;
 
     fn quoted(actions: &[&str]) -> String {
@@ -210,6 +279,15 @@ resource "aws_iam_policy_attachment" "no_policy" {{
 "#
             );
             assert_eq!(lines(rule, &tf), [1], "{}: {ty}", rule.id);
+            // The fix denies the action: the principal can no longer escalate.
+            assert_eq!(check_fixes(rule, &tf), 1, "{}: {ty}", rule.id);
+            let fixed = run(rule, &tf)[0].fixes[0].apply(&tf);
+            let expected = format!("resource \"{inline}\" \"cosmic_deny_privilege_escalation\"");
+            assert!(fixed.contains(&expected), "{fixed}");
+            assert!(
+                fixed.contains(&format!("Effect = \"Deny\", Action = [\"{}\"], Resource = \"*\"", actions[0])),
+                "{fixed}"
+            );
         }
         // Split over an inline policy and an attached managed policy (by reference and by name).
         let (first, rest) = actions.split_first().unwrap();
@@ -325,5 +403,6 @@ resource "aws_iam_user_policy" "inline" {{
 "#
         );
         assert_eq!(cfn_lines(rule, &yaml), [2, 10], "{}: CloudFormation", rule.id);
+        assert_eq!(check_cfn_fixes(rule, &yaml), 2, "{}: CloudFormation", rule.id);
     }
 }

@@ -98,17 +98,6 @@ pub fn deny_insecure_transport_policy(bucket: &str) -> serde_json::Value {
     })
 }
 
-/// An edit adding `resource` to the template's `Resources` under a logical id starting with `name` (made unique),
-/// when the template has a `Resources` map.
-pub fn add_resource(ctx: &CfnContext, name: &str, resource: &serde_json::Value) -> Option<crate::fix::Edit> {
-    let resources = ctx.template.root.get("Resources")?;
-    let mut id = name.to_string();
-    while resources.get(&id).is_some() {
-        id.push('2');
-    }
-    Some(crate::cloudformation::edit::set_key(ctx.template, resources, &id, resource))
-}
-
 /// Whether two nodes are the same expression, wherever they are written.
 fn same_expression(a: &crate::cloudformation::tree::Node, b: &crate::cloudformation::tree::Node) -> bool {
     use crate::cloudformation::tree::NodeKind;

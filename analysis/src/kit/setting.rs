@@ -135,3 +135,14 @@ pub fn cfn_lower(ctx: &CfnContext, res: CfnResource, prop: &str) -> Value {
 pub fn cfn_has_any(res: CfnResource, props: &[&str]) -> bool {
     res.properties.is_some_and(|p| props.iter().any(|k| p.get(k).is_some()))
 }
+
+/// An edit adding `resource` to the template's `Resources` under a logical id starting with `name` (made unique),
+/// when the template has a `Resources` map.
+pub fn add_cfn_resource(ctx: &CfnContext, name: &str, resource: &serde_json::Value) -> Option<Edit> {
+    let resources = ctx.template.root.get("Resources")?;
+    let mut id = name.to_string();
+    while resources.get(&id).is_some() {
+        id.push('2');
+    }
+    Some(cfn_edit::set_key(ctx.template, resources, &id, resource))
+}

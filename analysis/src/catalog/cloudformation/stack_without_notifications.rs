@@ -1,8 +1,12 @@
 use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
+use crate::fix::{Edit, Fix};
 use crate::responsibility::Row;
 use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
+use crate::terraform::edit;
 use crate::value::Value;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "cfn-stack-without-notifications",
@@ -24,7 +28,7 @@ pub static RULE: Rule = Rule {
         what: "Flags stacks (`aws_cloudformation_stack`, nested `AWS::CloudFormation::Stack`) without \
                `notification_arns` (`NotificationARNs`), or with an empty list.",
         fix: "Set `notification_arns` to an SNS topic your operations team subscribes to.",
-        has_fix: false,
+        has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_cloudformation_stack"],
             check,
@@ -58,6 +62,9 @@ pub static RULE: Rule = Rule {
     },
 };
 
+const FIX: &str = "Notify an SNS topic (ARN to replace)";
+const PLACEHOLDER: &str = "<sns-topic-arn>";
+
 const WHAT: &str = "sends no stack event notifications: failed updates and deletions go unnoticed";
 
 fn empty(v: &Value) -> bool {
@@ -66,29 +73,39 @@ fn empty(v: &Value) -> bool {
 
 fn check(ctx: &mut TfContext) {
     for stack in ctx.resources("aws_cloudformation_stack").collect::<Vec<_>>() {
-        match ctx.attr(stack.block, "notification_arns") {
-            None => ctx.report(stack, stack.block.header, format!("`{}` {WHAT}", stack.address())),
-            Some((attr, v)) if empty(&v) => ctx.report(stack, attr.range, format!("`{}` {WHAT}", stack.address())),
+        let value = format!("[\"{PLACEHOLDER}\"]");
+        let (range, edit) = match ctx.attr(stack.block, "notification_arns") {
+            None => {
+                (stack.block.header, edit::set_attribute(ctx.file(stack), stack.block, "notification_arns", &value))
+            }
+            Some((attr, v)) if empty(&v) => (attr.range, Edit { range: attr.expr.range, text: value }),
             Some(_) => continue,
         };
+        ctx.report(stack, range, format!("`{}` {WHAT}", stack.address())).fixes.push(Fix::unsafe_(FIX, vec![edit]));
     }
 }
 
 fn check_cfn(ctx: &mut CfnContext) {
     for stack in ctx.resources("AWS::CloudFormation::Stack").collect::<Vec<_>>() {
-        let range = match ctx.prop(stack, "NotificationARNs") {
-            None | Some((_, Value::Null)) => ctx.header(stack),
-            Some((node, v)) if empty(&v) => ctx.prop_range(stack, "NotificationARNs").unwrap_or(node.range),
+        let value = json!([PLACEHOLDER]);
+        let (range, edit) = match ctx.prop(stack, "NotificationARNs") {
+            None | Some((_, Value::Null)) => {
+                (ctx.header(stack), cfn_edit::set_property(ctx.template, stack, "NotificationARNs", &value))
+            }
+            Some((node, v)) if empty(&v) => (
+                ctx.prop_range(stack, "NotificationARNs").unwrap_or(node.range),
+                cfn_edit::replace_value(ctx.template, node, &value),
+            ),
             Some(_) => continue,
         };
-        ctx.report(stack, range, format!("`{}` {WHAT}", stack.logical_id));
+        ctx.report(stack, range, format!("`{}` {WHAT}", stack.logical_id)).fixes.push(Fix::unsafe_(FIX, vec![edit]));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kit::testing::{cfn_lines, lines};
+    use crate::kit::testing::{cfn_lines, check_cfn_fixes, check_fixes, lines};
 
     #[test]
     fn flags_stacks_without_notifications() {
@@ -106,7 +123,9 @@ resource "aws_cloudformation_stack" "unknown" {
 }
 "#;
         assert_eq!(lines(&RULE, tf), [1, 5]);
+        assert_eq!(check_fixes(&RULE, tf), 2);
         let yaml = "Resources:\n  A:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: t\n  B:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      NotificationARNs: [String]\n";
         assert_eq!(cfn_lines(&RULE, yaml), [2]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 1);
     }
 }

@@ -1,6 +1,8 @@
+use crate::fix::Fix;
 use crate::responsibility::Row;
 use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
+use crate::terraform::edit;
 
 pub static RULE: Rule = Rule {
     id: "cfn-stack-without-stack-policy",
@@ -16,7 +18,7 @@ pub static RULE: Rule = Rule {
     matcher: &Custom {
         what: "Flags `aws_cloudformation_stack` resources with neither `policy_body` nor `policy_url`.",
         fix: "Give the stack a policy (`policy_body`) that denies replacing and deleting its stateful resources.",
-        has_fix: false,
+        has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_cloudformation_stack"],
             check,
@@ -48,14 +50,20 @@ fn check(ctx: &mut TfContext) {
             "`{}` has no stack policy: any update may replace or delete its stateful resources",
             stack.address()
         );
-        ctx.report(stack, stack.block.header, message);
+        let policy = "jsonencode({\n  Statement = [\n    { Effect = \"Allow\", Action = \"Update:*\", Principal = \"*\", Resource = \"*\" },\n    \
+                      { Effect = \"Deny\", Action = [\"Update:Replace\", \"Update:Delete\"], Principal = \"*\", Resource = \"*\" },\n  ]\n})";
+        let fix = Fix::unsafe_(
+            "Deny replacing and deleting the stack's resources (review the resources it covers)",
+            vec![edit::set_attribute(ctx.file(stack), stack.block, "policy_body", policy)],
+        );
+        ctx.report_with_fix(stack, stack.block.header, message, fix);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kit::testing::lines;
+    use crate::kit::testing::{check_fixes, lines};
 
     #[test]
     fn flags_stacks_without_a_policy() {
@@ -70,5 +78,6 @@ resource "aws_cloudformation_stack" "body" {
 }
 "#;
         assert_eq!(lines(&RULE, tf), [1]);
+        assert_eq!(check_fixes(&RULE, tf), 1);
     }
 }

@@ -1,8 +1,12 @@
 use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
+use crate::fix::{Edit, Fix};
 use crate::responsibility::Row;
 use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
+use crate::terraform::edit;
 use crate::value::Value;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "cloudtrail-not-integrated-with-cloudwatch-logs",
@@ -31,7 +35,7 @@ pub static RULE: Rule = Rule {
         what: "Flags trails without both `cloud_watch_logs_group_arn` and `cloud_watch_logs_role_arn` \
                (`CloudWatchLogsLogGroupArn`, `CloudWatchLogsRoleArn`), or with either empty.",
         fix: "Create a log group and a role CloudTrail can assume to write to it, and set both on the trail.",
-        has_fix: false,
+        has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_cloudtrail"],
             check,
@@ -69,6 +73,10 @@ pub static RULE: Rule = Rule {
     },
 };
 
+const FIX: &str = "Deliver to a log group through a role (ARNs to replace)";
+const GROUP: &str = "<log-group-arn>:*";
+const ROLE: &str = "<role-arn>";
+
 /// Whether a value is missing: absent, null or an empty string.
 fn missing(value: Option<Value>) -> bool {
     match value {
@@ -91,9 +99,28 @@ fn check(ctx: &mut TfContext) {
     for trail in ctx.resources("aws_cloudtrail").collect::<Vec<_>>() {
         let group = missing(ctx.attr(trail.block, "cloud_watch_logs_group_arn").map(|(_, v)| v));
         let role = missing(ctx.attr(trail.block, "cloud_watch_logs_role_arn").map(|(_, v)| v));
-        if group || role {
-            ctx.report(trail, trail.block.header, message(&trail.address(), group, role));
+        if !(group || role) {
+            continue;
         }
+        let file = ctx.file(trail);
+        let mut edits = Vec::new();
+        let mut insert = String::new();
+        for (missing, name, value) in
+            [(group, "cloud_watch_logs_group_arn", GROUP), (role, "cloud_watch_logs_role_arn", ROLE)]
+        {
+            if !missing {
+                continue;
+            }
+            match trail.block.attr(name) {
+                Some(a) => edits.push(Edit { range: a.expr.range, text: format!("\"{value}\"") }),
+                None => insert.push_str(&format!("{name} = \"{value}\"\n")),
+            }
+        }
+        if !insert.is_empty() {
+            edits.push(edit::insert_in_block(file, trail.block, insert.trim_end()));
+        }
+        let message = message(&trail.address(), group, role);
+        ctx.report(trail, trail.block.header, message).fixes.push(Fix::unsafe_(FIX, edits));
     }
 }
 
@@ -101,17 +128,53 @@ fn check_cfn(ctx: &mut CfnContext) {
     for trail in ctx.resources("AWS::CloudTrail::Trail").collect::<Vec<_>>() {
         let group = missing(ctx.prop(trail, "CloudWatchLogsLogGroupArn").map(|(_, v)| v));
         let role = missing(ctx.prop(trail, "CloudWatchLogsRoleArn").map(|(_, v)| v));
-        if group || role {
-            let range = ctx.header(trail);
-            ctx.report(trail, range, message(trail.logical_id, group, role));
+        if !(group || role) {
+            continue;
         }
+        let mut edits = Vec::new();
+        for (missing, name, value) in
+            [(group, "CloudWatchLogsLogGroupArn", GROUP), (role, "CloudWatchLogsRoleArn", ROLE)]
+        {
+            if !missing {
+                continue;
+            }
+            edits.push(match ctx.prop(trail, name) {
+                Some((node, _)) => cfn_edit::replace_value(ctx.template, node, &json!(value)),
+                None => cfn_edit::set_property(ctx.template, trail, name, &json!(value)),
+            });
+        }
+        // (Two properties inserted at one place are written as one edit.)
+        if edits.len() == 2 && edits[0].range == edits[1].range {
+            let value = json!({"CloudWatchLogsLogGroupArn": GROUP, "CloudWatchLogsRoleArn": ROLE});
+            edits = cfn_properties(ctx, trail, &value);
+        }
+        let range = ctx.header(trail);
+        ctx.report(trail, range, message(trail.logical_id, group, role)).fixes.push(Fix::unsafe_(FIX, edits));
     }
+}
+
+/// Edits setting several properties, one after the other.
+fn cfn_properties(
+    ctx: &CfnContext,
+    trail: crate::cloudformation::CfnResource,
+    values: &serde_json::Value,
+) -> Vec<Edit> {
+    let Some(map) = values.as_object() else { return Vec::new() };
+    let mut first: Option<Edit> = None;
+    for (key, value) in map {
+        let e = cfn_edit::set_property(ctx.template, trail, key, value);
+        first = Some(match first {
+            None => e,
+            Some(f) => Edit { range: f.range, text: format!("{}{}", f.text, e.text) },
+        });
+    }
+    first.into_iter().collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kit::testing::{cfn_lines, lines};
+    use crate::kit::testing::{cfn_lines, check_cfn_fixes, check_fixes, lines};
 
     #[test]
     fn flags_trails_without_both_settings() {
@@ -131,11 +194,15 @@ resource "aws_cloudtrail" "both" {
 }
 "#;
         assert_eq!(lines(&RULE, tf), [1, 4, 7]);
+        assert_eq!(check_fixes(&RULE, tf), 3);
     }
 
     #[test]
     fn cloudformation_trails() {
         let yaml = "Resources:\n  RoleOnly:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      CloudWatchLogsRoleArn: !GetAtt R.Arn\n  Both:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      CloudWatchLogsRoleArn: !GetAtt R.Arn\n      CloudWatchLogsLogGroupArn: !GetAtt G.Arn\n";
         assert_eq!(cfn_lines(&RULE, yaml), [2]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 1);
+        let (example, _) = crate::kit::testing::cfn_example(&RULE);
+        assert_eq!(check_cfn_fixes(&RULE, &example), 1);
     }
 }

@@ -34,7 +34,7 @@ pub static RULE: Rule = Rule {
                different policies. Patterns that match an action count (`glue:Update*`); `*` and service-wide \
                wildcards are left to iam-policy-full-admin and iam-policy-service-wildcard.",
         fix: privesc::FIX,
-        has_fix: false,
+        has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: privesc::TF_TYPES,
             check,

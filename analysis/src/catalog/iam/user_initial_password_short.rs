@@ -1,6 +1,9 @@
 use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
+use crate::fix::Fix;
 use crate::responsibility::Row;
 use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity};
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "iam-user-initial-password-short",
@@ -20,7 +23,7 @@ pub static RULE: Rule = Rule {
                (`{{resolve:secretsmanager:...}}`) are not judged.",
         fix: "Reference a generated secret (`{{resolve:secretsmanager:...}}`) of at least 14 characters and set \
               `PasswordResetRequired: true`.",
-        has_fix: false,
+        has_fix: true,
         terraform: None,
         cloudformation: Some(CfnMatcher {
             resource_types: &["AWS::IAM::User"],
@@ -65,7 +68,11 @@ fn check_cfn(ctx: &mut CfnContext) {
                 "`{}` has a console password of {length} characters in the template: at least {MIN_LENGTH} are needed",
                 user.logical_id
             );
-            ctx.report(user, range, message);
+            let fix = Fix::unsafe_(
+                "Reference a Secrets Manager secret (name to replace)",
+                vec![cfn_edit::replace_value(ctx.template, node, &json!("{{resolve:secretsmanager:<secret-name>}}"))],
+            );
+            ctx.report(user, range, message).fixes.push(fix);
         }
     }
 }
@@ -73,7 +80,7 @@ fn check_cfn(ctx: &mut CfnContext) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kit::testing::cfn_lines;
+    use crate::kit::testing::{cfn_lines, check_cfn_fixes};
 
     #[test]
     fn flags_short_literal_passwords() {
@@ -106,5 +113,7 @@ Resources:
         assert_eq!(cfn_lines(&RULE, yaml), [10]);
         let json = r#"{"Resources": {"U": {"Type": "AWS::IAM::User", "Properties": {"LoginProfile": {"Password": "short"}}}}}"#;
         assert_eq!(cfn_lines(&RULE, json), [1]);
+        assert_eq!(check_cfn_fixes(&RULE, json), 1);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 1);
     }
 }

@@ -1,9 +1,13 @@
 use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
+use crate::fix::Fix;
 use crate::kit::iam::{cfn_items, cfn_names, elements, names};
 use crate::responsibility::Row;
 use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
+use crate::terraform::edit;
 use crate::value::Value;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "iam-user-not-in-group",
@@ -30,7 +34,7 @@ pub static RULE: Rule = Rule {
                empty and that no `AWS::IAM::UserToGroupAddition` lists.",
         fix: "Add the user to the group of its job function (`aws_iam_user_group_membership`, `Groups`) and grant \
               permissions to the group.",
-        has_fix: false,
+        has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_iam_user"],
             check,
@@ -91,6 +95,8 @@ fn handed_to_caller(ctx: &TfContext, user: crate::terraform::check::Resource) ->
     })
 }
 
+const FIX: &str = "Add the user to a group (name to replace)";
+
 fn check(ctx: &mut TfContext) {
     for user in ctx.resources("aws_iam_user").collect::<Vec<_>>() {
         if handed_to_caller(ctx, user) {
@@ -113,7 +119,17 @@ fn check(ctx: &mut TfContext) {
                 "`{}` belongs to no IAM group: grant its permissions through the group of its job function",
                 user.address()
             );
-            ctx.report(user, user.block.header, message);
+            let taken = |n: &str| !ctx.at_address(&format!("aws_iam_user_group_membership.{n}")).is_empty();
+            let name = std::iter::once(user.name().to_string())
+                .chain((2..).map(|i| format!("{}_{i}", user.name())))
+                .find(|n| !taken(n))
+                .expect("some name is free");
+            let text = format!(
+                "resource \"aws_iam_user_group_membership\" \"{name}\" {{\n  user   = {}.name\n  groups = [\"<group-name>\"]\n}}",
+                user.address()
+            );
+            let fix = Fix::unsafe_(FIX, vec![edit::insert_after(ctx.file(user), user.block, &text)]);
+            ctx.report_with_fix(user, user.block.header, message, fix);
         }
     }
 }
@@ -138,14 +154,18 @@ fn check_cfn(ctx: &mut CfnContext) {
             "`{}` belongs to no IAM group: grant its permissions through the group of its job function",
             user.logical_id
         );
-        ctx.report(user, range, message);
+        let fix = match &groups {
+            Some((node, _)) => cfn_edit::replace_value(ctx.template, node, &json!(["<group-name>"])),
+            None => cfn_edit::set_property(ctx.template, user, "Groups", &json!(["<group-name>"])),
+        };
+        ctx.report(user, range, message).fixes.push(Fix::unsafe_(FIX, vec![fix]));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kit::testing::{cfn_lines, lines};
+    use crate::kit::testing::{cfn_lines, check_cfn_fixes, check_fixes, lines};
 
     #[test]
     fn flags_users_no_membership_lists() {
@@ -176,6 +196,7 @@ resource "aws_iam_user_group_membership" "no_groups" {
 }
 "#;
         assert_eq!(lines(&RULE, tf), [1, 10]);
+        assert_eq!(check_fixes(&RULE, tf), 2);
         let unknown = "resource \"aws_iam_user\" \"u\" {\n  name = \"u\"\n}\nresource \"aws_iam_group_membership\" \"m\" {\n  users = var.users\n}\n";
         assert!(lines(&RULE, unknown).is_empty());
         // A module that hands its user to the caller, and manages no memberships, cannot tell.
@@ -213,5 +234,6 @@ resource "aws_iam_user_group_membership" "no_groups" {
       Groups: !If [C, [A], !Ref AWS::NoValue]
 "#;
         assert_eq!(cfn_lines(&RULE, yaml), [2, 9]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
     }
 }

@@ -1,9 +1,13 @@
 use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
+use crate::fix::Fix;
 use crate::kit::opensearch;
 use crate::policy::Policy;
 use crate::responsibility::Row;
 use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
+use crate::terraform::edit;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "opensearch-allows-anonymous-access",
@@ -34,7 +38,7 @@ pub static RULE: Rule = Rule {
                conditions, unless fine-grained access control (`advanced_security_options.enabled`) authenticates \
                users.",
         fix: "Name IAM principals in the access policy and sign requests, or enable fine-grained access control.",
-        has_fix: false,
+        has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_opensearch_domain", "aws_elasticsearch_domain"],
             check,
@@ -98,6 +102,8 @@ fn anonymous(policy: &Policy) -> bool {
         .any(|s| s.allow && (s.has_public_principal() || (s.principals.is_empty() && !s.has_not_principal)))
 }
 
+const FIX: &str = "Enable fine-grained access control (set its master user)";
+
 const WHAT: &str = "has an access policy that allows any principal: requests need no signature, so anyone on an \
                     allowed network has access";
 
@@ -115,7 +121,12 @@ fn check(ctx: &mut TfContext) {
             .find(|(_, a)| ctx.policy(&a.expr).is_some_and(|p| anonymous(&p)));
         if let Some((from, _)) = open {
             let message = format!("`{}` {WHAT} (`{}`)", domain.address(), from.address());
-            ctx.report(domain, domain.block.header, message);
+            let file = ctx.file(domain);
+            let edit = match domain.block.block("advanced_security_options") {
+                Some(block) => edit::set_attribute(file, block, "enabled", "true"),
+                None => edit::insert_in_block(file, domain.block, "advanced_security_options {\n  enabled = true\n}"),
+            };
+            ctx.report(domain, domain.block.header, message).fixes.push(Fix::unsafe_(FIX, vec![edit]));
         }
     }
 }
@@ -128,7 +139,15 @@ fn check_cfn(ctx: &mut CfnContext) {
         let Some((node, _)) = ctx.prop(domain, "AccessPolicies") else { continue };
         if ctx.policy(node).is_some_and(|p| anonymous(&p)) {
             let range = ctx.prop_range(domain, "AccessPolicies").unwrap_or(node.range);
-            ctx.report(domain, range, format!("`{}` {WHAT}", domain.logical_id));
+            let edit = match ctx.prop(domain, "AdvancedSecurityOptions") {
+                Some((options, _)) => cfn_edit::set_key(ctx.template, options, "Enabled", &json!(true)),
+                None => {
+                    cfn_edit::set_property(ctx.template, domain, "AdvancedSecurityOptions", &json!({"Enabled": true}))
+                }
+            };
+            ctx.report(domain, range, format!("`{}` {WHAT}", domain.logical_id))
+                .fixes
+                .push(Fix::unsafe_(FIX, vec![edit]));
         }
     }
 }
@@ -136,7 +155,7 @@ fn check_cfn(ctx: &mut CfnContext) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kit::testing::{cfn_lines, lines};
+    use crate::kit::testing::{cfn_lines, check_cfn_fixes, check_fixes, lines};
 
     #[test]
     fn flags_domains_open_to_anyone() {
@@ -168,8 +187,10 @@ resource "aws_opensearch_domain" "fgac" {
 }
 "#;
         assert_eq!(lines(&RULE, tf), [1, 9]);
+        assert_eq!(check_fixes(&RULE, tf), 2);
         let (example, fixed) = crate::kit::testing::cfn_example(&RULE);
         assert_eq!(cfn_lines(&RULE, &example), [5]);
+        assert_eq!(check_cfn_fixes(&RULE, &example), 1);
         assert!(cfn_lines(&RULE, &fixed).is_empty());
     }
 }

@@ -1,9 +1,13 @@
 use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
+use crate::fix::Fix;
 use crate::kit::opensearch;
 use crate::responsibility::Row;
 use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
+use crate::terraform::edit;
 use crate::value::Value;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "opensearch-domain-not-in-vpc",
@@ -22,7 +26,7 @@ pub static RULE: Rule = Rule {
                is empty.",
         fix: "Create the domain in your VPC: `vpc_options { subnet_ids = [...] security_group_ids = [...] }` (it \
               replaces the domain).",
-        has_fix: false,
+        has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_opensearch_domain", "aws_elasticsearch_domain"],
             check,
@@ -61,6 +65,8 @@ pub static RULE: Rule = Rule {
 
 const WHAT: &str = "has a public endpoint: it is reachable from the internet, guarded by its access policy alone";
 
+const FIX: &str = "Put the domain in your VPC (ids to replace; the domain is replaced)";
+
 fn empty(v: &Value) -> bool {
     matches!(v, Value::List(items) if items.is_empty())
 }
@@ -70,7 +76,9 @@ fn check(ctx: &mut TfContext) {
         let configs = ctx.nested(domain.config(), "vpc_options");
         if configs.is_empty() {
             if domain.block.attr("vpc_options").is_none() {
-                ctx.report(domain, domain.block.header, format!("`{}` {WHAT}", domain.address()));
+                let text = "vpc_options {\n  subnet_ids         = [\"<subnet-id>\"]\n  security_group_ids = [\"<security-group-id>\"]\n}";
+                let fix = Fix::unsafe_(FIX, vec![edit::insert_in_block(ctx.file(domain), domain.block, text)]);
+                ctx.report_with_fix(domain, domain.block.header, format!("`{}` {WHAT}", domain.address()), fix);
             }
             continue;
         }
@@ -90,7 +98,15 @@ fn check_cfn(ctx: &mut CfnContext) {
             Some((_, v)) if !empty(&v) => continue,
             Some((node, _)) => node.range,
             None if ctx.prop(domain, "VPCOptions").is_some_and(|(n, _)| n.intrinsic().is_some()) => continue,
-            None => ctx.header(domain),
+            None => {
+                let value = json!({"SubnetIds": ["<subnet-id>"], "SecurityGroupIds": ["<security-group-id>"]});
+                let fix = ctx.prop(domain, "VPCOptions").is_none().then(|| {
+                    Fix::unsafe_(FIX, vec![cfn_edit::set_property(ctx.template, domain, "VPCOptions", &value)])
+                });
+                let range = ctx.header(domain);
+                ctx.report(domain, range, format!("`{}` {WHAT}", domain.logical_id)).fixes.extend(fix);
+                continue;
+            }
         };
         ctx.report(domain, range, format!("`{}` {WHAT}", domain.logical_id));
     }
@@ -99,7 +115,7 @@ fn check_cfn(ctx: &mut CfnContext) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kit::testing::{cfn_lines, lines};
+    use crate::kit::testing::{cfn_lines, check_cfn_fixes, check_fixes, lines};
 
     #[test]
     fn flags_public_domains() {
@@ -118,7 +134,9 @@ resource "aws_opensearch_domain" "vpc" {
 }
 "#;
         assert_eq!(lines(&RULE, tf), [1, 6]);
+        assert_eq!(check_fixes(&RULE, tf), 1);
         let yaml = "Resources:\n  A:\n    Type: AWS::OpenSearchService::Domain\n  B:\n    Type: AWS::OpenSearchService::Domain\n    Properties:\n      VPCOptions:\n        SubnetIds: [!Ref S]\n";
         assert_eq!(cfn_lines(&RULE, yaml), [2]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 1);
     }
 }

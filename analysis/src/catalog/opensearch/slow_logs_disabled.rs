@@ -1,8 +1,12 @@
 use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
+use crate::fix::Fix;
 use crate::kit::opensearch::{self, PublishedLog};
 use crate::responsibility::Row;
 use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
+use crate::terraform::edit;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "opensearch-slow-logs-disabled",
@@ -23,7 +27,7 @@ pub static RULE: Rule = Rule {
         what: "Flags OpenSearch and Elasticsearch domains that enable neither `INDEX_SLOW_LOGS` nor \
                `SEARCH_SLOW_LOGS`, or that declare one of them disabled.",
         fix: "Publish `SEARCH_SLOW_LOGS` and `INDEX_SLOW_LOGS` to a CloudWatch Logs log group, enabled.",
-        has_fix: false,
+        has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_opensearch_domain", "aws_elasticsearch_domain"],
             check,
@@ -90,12 +94,18 @@ fn lack(logs: &[PublishedLog]) -> Option<String> {
     slow.is_empty().then(|| "publishes no search or index slow logs".to_string())
 }
 
+const FIX: &str = "Publish search slow logs (log group to replace)";
+
 fn check(ctx: &mut TfContext) {
     for domain in opensearch::domains(ctx) {
         let Some(logs) = opensearch::published_logs(ctx, domain) else { continue };
         if let Some(what) = lack(&logs) {
             let message = format!("`{}` {what}: expensive or abusive queries go unseen", domain.address());
-            ctx.report(domain, domain.block.header, message);
+            let fix = logs.iter().all(|l| is_slow(l) == Some(false)).then(|| {
+                let text = "log_publishing_options {\n  cloudwatch_log_group_arn = \"<log-group-arn>\"\n  log_type                 = \"SEARCH_SLOW_LOGS\"\n}";
+                Fix::unsafe_(FIX, vec![edit::insert_in_block(ctx.file(domain), domain.block, text)])
+            });
+            ctx.report(domain, domain.block.header, message).fixes.extend(fix);
         }
     }
 }
@@ -105,8 +115,22 @@ fn check_cfn(ctx: &mut CfnContext) {
         let Some(logs) = opensearch::cfn_published_logs(ctx, domain) else { continue };
         if let Some(what) = lack(&logs) {
             let message = format!("`{}` {what}: expensive or abusive queries go unseen", domain.logical_id);
+            let slow = json!({"CloudWatchLogsLogGroupArn": "<log-group-arn>", "Enabled": true});
+            let edit = if logs.iter().any(|l| is_slow(l) == Some(true)) {
+                None
+            } else {
+                Some(match ctx.prop(domain, "LogPublishingOptions") {
+                    Some((options, _)) => cfn_edit::set_key(ctx.template, options, "SEARCH_SLOW_LOGS", &slow),
+                    None => cfn_edit::set_property(
+                        ctx.template,
+                        domain,
+                        "LogPublishingOptions",
+                        &json!({"SEARCH_SLOW_LOGS": slow}),
+                    ),
+                })
+            };
             let range = ctx.header(domain);
-            ctx.report(domain, range, message);
+            ctx.report(domain, range, message).fixes.extend(edit.map(|e| Fix::unsafe_(FIX, vec![e])));
         }
     }
 }
@@ -114,7 +138,7 @@ fn check_cfn(ctx: &mut CfnContext) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kit::testing::{cfn_lines, lines};
+    use crate::kit::testing::{cfn_lines, check_cfn_fixes, check_fixes, lines};
 
     #[test]
     fn flags_domains_without_slow_logs() {
@@ -145,6 +169,7 @@ resource "aws_opensearch_domain" "unknown_type" {
 }
 "#;
         assert_eq!(lines(&RULE, tf), [12, 1]);
+        assert_eq!(check_fixes(&RULE, tf), 1);
         let yaml = r#"Resources:
   Off:
     Type: AWS::Elasticsearch::Domain
@@ -162,5 +187,6 @@ resource "aws_opensearch_domain" "unknown_type" {
         INDEX_SLOW_LOGS: {Enabled: true}
 "#;
         assert_eq!(cfn_lines(&RULE, yaml), [8, 2]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 1);
     }
 }

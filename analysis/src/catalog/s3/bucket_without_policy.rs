@@ -145,7 +145,8 @@ fn check_cfn(ctx: &mut CfnContext) {
         }
         let id = bucket.logical_id;
         let policy = s3_cfn::deny_insecure_transport_policy(id);
-        let fix = s3_cfn::add_resource(ctx, &format!("{id}Policy"), &policy).map(|e| Fix::unsafe_(FIX, vec![e]));
+        let fix = crate::kit::setting::add_cfn_resource(ctx, &format!("{id}Policy"), &policy)
+            .map(|e| Fix::unsafe_(FIX, vec![e]));
         let range = ctx.header(bucket);
         ctx.report(bucket, range, format!("`{id}` {WHAT}")).fixes.extend(fix);
     }

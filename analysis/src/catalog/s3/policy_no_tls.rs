@@ -254,7 +254,13 @@ fn check_cfn(ctx: &mut CfnContext) {
         };
         let fix = policies
             .is_empty()
-            .then(|| s3_cfn::add_resource(ctx, &format!("{id}Policy"), &s3_cfn::deny_insecure_transport_policy(id)))
+            .then(|| {
+                crate::kit::setting::add_cfn_resource(
+                    ctx,
+                    &format!("{id}Policy"),
+                    &s3_cfn::deny_insecure_transport_policy(id),
+                )
+            })
             .flatten()
             .map(|e| Fix::unsafe_("Deny requests that do not use TLS", vec![e]));
         ctx.report(bucket, range, message).fixes.extend(fix);

@@ -1,6 +1,9 @@
+use crate::fix::{Edit, Fix};
 use crate::responsibility::Row;
 use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
+use crate::terraform::model::ExprKind;
+use crate::terraform::view::key_name;
 
 pub static RULE: Rule = Rule {
     id: "ssm-document-shared-publicly",
@@ -18,7 +21,7 @@ pub static RULE: Rule = Rule {
         what: "Flags `aws_ssm_document` resources whose `permissions` share the document (`type = \"Share\"`) with \
                `account_ids = \"All\"`.",
         fix: "List the account ids that need the document in `account_ids`, or remove `permissions`.",
-        has_fix: false,
+        has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_ssm_document"],
             check,
@@ -56,7 +59,20 @@ fn check(ctx: &mut TfContext) {
             .any(|v| v.as_str().is_some_and(|ids| ids.split(',').any(|id| id.trim().eq_ignore_ascii_case("All"))));
         if share && all {
             let message = format!("`{}` is shared with every AWS account (`account_ids = \"All\"`)", res.address());
-            ctx.report(res, attr.range, message);
+            // `account_ids` inside the `permissions = { ... }` object.
+            let ids = match &attr.expr.kind {
+                ExprKind::Object(elems) => {
+                    elems.iter().find(|(k, _)| key_name(k) == Some("account_ids")).map(|(_, v)| v)
+                }
+                _ => None,
+            };
+            let fix = ids.map(|v| {
+                Fix::unsafe_(
+                    "Share with named accounts (ids to replace)",
+                    vec![Edit { range: v.range, text: "\"<account-id>\"".into() }],
+                )
+            });
+            ctx.report(res, attr.range, message).fixes.extend(fix);
         }
     }
 }
@@ -64,7 +80,7 @@ fn check(ctx: &mut TfContext) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kit::testing::lines;
+    use crate::kit::testing::{check_fixes, lines};
 
     #[test]
     fn flags_documents_shared_with_all() {
@@ -88,5 +104,6 @@ resource "aws_ssm_document" "unknown" {
 }
 "#;
         assert_eq!(lines(&RULE, tf), [2]);
+        assert_eq!(check_fixes(&RULE, tf), 1);
     }
 }

@@ -1,8 +1,15 @@
 use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
+use crate::cloudformation::tree::NodeKind;
+use crate::fix::Fix;
+use crate::kit::s3::insert_in_object;
 use crate::kit::ssm;
 use crate::responsibility::Row;
 use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
+use crate::terraform::model::ExprKind;
+use crate::terraform::view::key_name;
+use serde_json::json;
 
 pub static RULE: Rule = Rule {
     id: "ssm-session-manager-not-encrypted-kms",
@@ -27,7 +34,7 @@ pub static RULE: Rule = Rule {
                or empty.",
         fix: "Set `inputs.kmsKeyId` to a customer-managed KMS key that the users who open sessions and the \
               instances' role may use.",
-        has_fix: false,
+        has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_ssm_document"],
             check,
@@ -90,26 +97,52 @@ fn lack(session: &ssm::Session) -> Option<&'static str> {
     }
 }
 
+const FIX: &str = "Encrypt sessions with a KMS key (key to replace)";
+const KEY: &str = "<kms-key-id>";
+
 fn check(ctx: &mut TfContext) {
     for (res, session) in ssm::sessions(ctx) {
-        if let Some(what) = lack(&session) {
-            ctx.report(res, session.range, format!("`{}` {what}", res.address()));
-        }
+        let Some(what) = lack(&session) else { continue };
+        // `content = jsonencode({ ..., inputs = { ... } })`: the key goes in `inputs`.
+        let fix = session.attr.and_then(|attr| {
+            let ExprKind::Call(name, args) = &attr.expr.kind else { return None };
+            let top = args.first().filter(|_| name == "jsonencode")?;
+            let ExprKind::Object(elems) = &top.kind else { return None };
+            let file = ctx.file(res);
+            let edit = match elems.iter().find(|(k, _)| key_name(k) == Some("inputs")) {
+                Some((_, inputs)) => insert_in_object(file, inputs, &format!("kmsKeyId = \"{KEY}\"")),
+                None => insert_in_object(file, top, &format!("inputs = {{ kmsKeyId = \"{KEY}\" }}")),
+            }?;
+            Some(Fix::unsafe_(FIX, vec![edit]))
+        });
+        ctx.report(res, session.range, format!("`{}` {what}", res.address())).fixes.extend(fix);
     }
 }
 
 fn check_cfn(ctx: &mut CfnContext) {
     for (res, session) in ssm::cfn_sessions(ctx) {
-        if let Some(what) = lack(&session) {
-            ctx.report(res, session.range, format!("`{}` {what}", res.logical_id));
-        }
+        let Some(what) = lack(&session) else { continue };
+        let fix = ctx.prop(res, "Content").and_then(|(content, _)| {
+            if !matches!(content.kind, NodeKind::Map(_)) || content.intrinsic().is_some() {
+                return None;
+            }
+            let edit = match content.get("inputs") {
+                Some(inputs) if matches!(inputs.kind, NodeKind::Map(_)) => {
+                    cfn_edit::set_key(ctx.template, inputs, "kmsKeyId", &json!(KEY))
+                }
+                Some(_) => return None,
+                None => cfn_edit::set_key(ctx.template, content, "inputs", &json!({"kmsKeyId": KEY})),
+            };
+            Some(Fix::unsafe_(FIX, vec![edit]))
+        });
+        ctx.report(res, session.range, format!("`{}` {what}", res.logical_id)).fixes.extend(fix);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kit::testing::{cfn_lines, lines};
+    use crate::kit::testing::{cfn_lines, check_cfn_fixes, check_fixes, lines};
 
     #[test]
     fn flags_session_documents_without_a_key() {
@@ -144,6 +177,11 @@ resource "aws_ssm_document" "yaml" {
         assert_eq!(lines(&RULE, tf), [3, 9]);
         let (example, fixed) = crate::kit::testing::cfn_example(&RULE);
         assert_eq!(cfn_lines(&RULE, &example), [6]);
+        assert_eq!(check_cfn_fixes(&RULE, &example), 1);
+        let (example, _) = crate::kit::testing::tf_example(&RULE);
+        assert_eq!(check_fixes(&RULE, &example), 1);
+        let no_inputs = "resource \"aws_ssm_document\" \"s\" {\n  document_type = \"Session\"\n  content       = jsonencode({ schemaVersion = \"1.0\" })\n}\n";
+        assert_eq!(check_fixes(&RULE, no_inputs), 1);
         assert!(cfn_lines(&RULE, &fixed).is_empty());
     }
 }
