@@ -178,6 +178,9 @@ resource "aws_cloudformation_stack_set" "manual" {
     enabled = false
   }
 }
+resource "aws_cloudformation_stack_set_instance" "unknown" {
+  retain_stack = var.retain
+}
 "#;
         assert_eq!(lines(&RULE, tf), [3, 5, 13]);
         assert_eq!(check_fixes(&RULE, tf), 3);

@@ -159,6 +159,10 @@ resource "aws_guardduty_organization_configuration" "org" {
     }
   }
 }
+resource "aws_guardduty_detector_feature" "unknown" {
+  name   = "S3_DATA_EVENTS"
+  status = var.status
+}
 "#;
         assert_eq!(lines(&RULE, tf), [4, 24, 14]);
         assert_eq!(check_fixes(&RULE, tf), 3);

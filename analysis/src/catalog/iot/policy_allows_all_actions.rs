@@ -102,6 +102,9 @@ mod tests {
 resource "aws_iot_policy" "connect" {
   policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ["iot:Connect"], Resource = "*" }] })
 }
+resource "aws_iot_policy" "unknown" {
+  policy = var.policy
+}
 "#;
         assert_eq!(lines(&RULE, tf), [2]);
         let yaml = "Resources:\n  P:\n    Type: AWS::IoT::Policy\n    Properties:\n      PolicyDocument:\n        Statement:\n          - {Effect: Allow, Action: '*', Resource: [arn:aws:iot:us-east-1:1:client/c]}\n          - {Effect: Deny, Action: ['sqs:*'], NotResource: arn}\n";

@@ -105,6 +105,9 @@ resource "aws_iot_policy" "pattern" {
 resource "aws_iot_policy" "deny" {
   policy = jsonencode({ Statement = [{ Effect = "Deny", Action = ["iot:Publish"], Resource = "*" }] })
 }
+resource "aws_iot_policy" "unknown" {
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ["iot:Publish"], Resource = var.topics }] })
+}
 "#;
         assert_eq!(lines(&RULE, tf), [2]);
         let (example, fixed) = crate::kit::testing::cfn_example(&RULE);

@@ -185,6 +185,9 @@ resource "aws_opensearch_domain" "fgac" {
   }
   access_policies = jsonencode({ Statement = [{ Action = "es:*", Effect = "Allow", Principal = "*" }] })
 }
+resource "aws_opensearch_domain" "unknown" {
+  access_policies = var.policy
+}
 "#;
         assert_eq!(lines(&RULE, tf), [1, 9]);
         assert_eq!(check_fixes(&RULE, tf), 2);

@@ -196,6 +196,12 @@ resource "aws_opensearch_domain" "two_masters" {
 resource "aws_opensearch_domain" "default" {
   domain_name = "d"
 }
+resource "aws_opensearch_domain" "unknown" {
+  cluster_config {
+    instance_count           = 3
+    dedicated_master_enabled = var.masters
+  }
+}
 "#;
         assert_eq!(lines(&RULE, tf), [9, 16]);
         assert_eq!(check_fixes(&RULE, tf), 2);

@@ -127,6 +127,9 @@ resource "aws_elasticsearch_domain_policy" "narrow" {
 resource "aws_opensearch_domain" "inline" {
   access_policies = jsonencode({ Statement = [{ Effect = "Deny", Principal = "*", Action = "es:*" }] })
 }
+resource "aws_opensearch_domain_policy" "unknown" {
+  access_policies = var.policy
+}
 "#;
         assert_eq!(lines(&RULE, tf), [3]);
         let (example, fixed) = crate::kit::testing::cfn_example(&RULE);

@@ -264,6 +264,11 @@ module "module_replicated" {
     rules = [{ status = "Enabled", destination = { bucket = "arn:aws:s3:::elsewhere" } }]
   }
 }
+resource "aws_s3_bucket" "unknown" {
+  versioning {
+    enabled = var.versioned
+  }
+}
 "#;
         assert_eq!(lines(&RULE, tf), [1, 28]);
     }

@@ -174,6 +174,13 @@ resource "aws_s3_bucket_public_access_block" "open" {
   block_public_acls  = false
   ignore_public_acls = false
 }
+resource "aws_s3_bucket" "unknown" {
+  acl = var.acl
+}
+resource "aws_s3_bucket_public_access_block" "unknown" {
+  bucket            = aws_s3_bucket.unknown.id
+  block_public_acls = true
+}
 "#;
         assert_eq!(lines(&RULE, tf), [3, 14, 22]);
         assert_eq!(check_fixes(&RULE, tf), 3);

@@ -160,6 +160,10 @@ resource "aws_s3_bucket_website_configuration" "example" {
 resource "aws_s3_bucket" "private" {
   bucket = "private"
 }
+module "unknown" {
+  source  = "terraform-aws-modules/s3-bucket/aws"
+  website = var.website
+}
 "#;
         assert_eq!(lines(&RULE, tf), [3, 9]);
         let elsewhere = "resource \"aws_s3_bucket_website_configuration\" \"w\" {\n  bucket = \"not-here\"\n}\n";

@@ -131,6 +131,10 @@ resource "aws_secretsmanager_secret_policy" "saml" {
   secret_arn = "s"
   policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = { Federated = "arn:aws:iam::1:saml-provider/p" }, Action = "secretsmanager:GetSecretValue", Resource = "*" }] })
 }
+resource "aws_secretsmanager_secret_policy" "unknown" {
+  secret_arn = "s"
+  policy     = var.policy
+}
 "#;
         assert_eq!(lines(&RULE, tf), [3, 9]);
         let (example, fixed) = crate::kit::testing::cfn_example(&RULE);
