@@ -10,9 +10,11 @@ mod apigateway;
 mod appsync;
 mod athena;
 mod backup;
+mod cloudformation;
 mod cloudfront;
 mod cloudtrail;
 mod cloudwatch;
+mod cognito;
 mod config;
 mod credentials;
 mod dms;
@@ -29,6 +31,7 @@ mod globalaccelerator;
 mod glue;
 mod guardduty;
 mod iam;
+mod iot;
 mod keyspaces;
 mod kinesis;
 mod kms;
@@ -38,6 +41,7 @@ mod mq;
 mod msk;
 mod neptune;
 mod opensearch;
+mod organizations;
 mod qldb;
 mod rds;
 mod redshift;
@@ -50,6 +54,8 @@ mod shield;
 mod simpledb;
 mod sns;
 mod sqs;
+mod ssm;
+mod sso;
 mod timestream;
 mod waf;
 
@@ -63,9 +69,11 @@ pub fn all() -> &'static [&'static Rule] {
             appsync::RULES,
             athena::RULES,
             backup::RULES,
+            cloudformation::RULES,
             cloudfront::RULES,
             cloudtrail::RULES,
             cloudwatch::RULES,
+            cognito::RULES,
             config::RULES,
             credentials::RULES,
             dms::RULES,
@@ -82,6 +90,7 @@ pub fn all() -> &'static [&'static Rule] {
             glue::RULES,
             guardduty::RULES,
             iam::RULES,
+            iot::RULES,
             keyspaces::RULES,
             kinesis::RULES,
             kms::RULES,
@@ -91,6 +100,7 @@ pub fn all() -> &'static [&'static Rule] {
             msk::RULES,
             neptune::RULES,
             opensearch::RULES,
+            organizations::RULES,
             qldb::RULES,
             rds::RULES,
             redshift::RULES,
@@ -103,6 +113,8 @@ pub fn all() -> &'static [&'static Rule] {
             simpledb::RULES,
             sns::RULES,
             sqs::RULES,
+            ssm::RULES,
+            sso::RULES,
             timestream::RULES,
             waf::RULES,
         ]

@@ -6,6 +6,8 @@
 //! - [`setting`]: an attribute or property that must hold a secure value, and its quick-fix.
 //! - [`network`]: world-open CIDRs, ports and security group rules however they are written.
 //! - [`resource_policy`], [`policy_sites`], [`policy_sites_cfn`]: policy documents and where they are written.
+//! - [`iam`], [`privilege_escalation`]: IAM principals and the policies that apply to them, and the
+//!   privilege-escalation methods.
 //! - [`versions`], [`lifecycle`]: version constraints, and support dates of engines and runtimes.
 //! - [`testing`]: running one rule on a snippet and checking its fixes.
 //!
@@ -15,12 +17,14 @@
 
 pub mod apigateway;
 pub mod cloudfront;
+pub mod companions;
 pub mod db_security_group;
 pub mod declared;
 pub mod ec2;
 pub mod eks;
 pub mod elasticache;
 pub mod elb;
+pub mod iam;
 pub mod keys;
 pub mod kms_key;
 pub mod lifecycle;
@@ -30,6 +34,7 @@ pub mod parameter_group;
 pub mod password_policy;
 pub mod policy_sites;
 pub mod policy_sites_cfn;
+pub mod privilege_escalation;
 pub mod rds;
 pub mod redshift;
 pub mod references;
@@ -40,6 +45,7 @@ pub mod s3_pab;
 pub mod sam;
 pub mod secrets;
 pub mod setting;
+pub mod ssm;
 pub mod subnet;
 #[cfg(test)]
 pub mod testing;

@@ -81,3 +81,79 @@ pub fn cfn_check_enabled(ctx: &mut CfnContext, prop: &str, title: &str, what: &s
         }
     }
 }
+
+/// The access policies that apply to a domain: its own `access_policies`, and the `access_policies` of the
+/// `aws_opensearch_domain_policy` / `aws_elasticsearch_domain_policy` naming it; each with the resource it is
+/// written in.
+pub fn access_policies<'m>(
+    ctx: &TfContext<'_, 'm>,
+    domain: Resource<'m>,
+) -> Vec<(Resource<'m>, &'m crate::terraform::model::Attribute)> {
+    let mut out: Vec<_> = domain.block.attr("access_policies").map(|a| (domain, a)).into_iter().collect();
+    for ty in ["aws_opensearch_domain_policy", "aws_elasticsearch_domain_policy"] {
+        for policy in super::companions::companions(ctx, domain, ty, "domain_name", &["domain_name"]) {
+            out.extend(policy.block.attr("access_policies").map(|a| (policy, a)));
+        }
+    }
+    out
+}
+
+/// The cluster configuration property of a template's domain: `ClusterConfig`, or `ElasticsearchClusterConfig`
+/// for the legacy type.
+pub fn cfn_cluster_config(res: CfnResource) -> &'static str {
+    if res.ty == "AWS::Elasticsearch::Domain" {
+        "ElasticsearchClusterConfig"
+    } else {
+        "ClusterConfig"
+    }
+}
+
+/// A log a domain publishes: its type (`None` when unknown), whether it is enabled (`None` when unknown), and
+/// where it is written.
+pub struct PublishedLog {
+    pub log_type: Option<String>,
+    pub enabled: Option<bool>,
+    pub range: crate::text::TextRange,
+    /// The `enabled` value's range, when written (for a fix).
+    pub enabled_value: Option<crate::text::TextRange>,
+}
+
+/// The logs a Terraform domain publishes (`log_publishing_options`, `enabled` defaulting to true); `None` when
+/// they cannot be known (`dynamic` blocks, a variable).
+pub fn published_logs(ctx: &TfContext, domain: Resource) -> Option<Vec<PublishedLog>> {
+    let configs = ctx.nested(domain.config(), "log_publishing_options");
+    if configs.is_empty() && domain.block.attr("log_publishing_options").is_some() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for c in configs {
+        if c.is_dynamic() {
+            return None;
+        }
+        let log_type = ctx.field(c, "log_type").and_then(|(_, v)| v.as_str().map(str::to_string));
+        let (enabled, enabled_value) = match ctx.field(c, "enabled") {
+            None => (Some(true), None),
+            Some((f, v)) => (v.as_bool(), Some(f.expr.range)),
+        };
+        out.push(PublishedLog { log_type, enabled, range: c.header(), enabled_value });
+    }
+    Some(out)
+}
+
+/// The logs a template's domain publishes (`LogPublishingOptions`, keyed by log type; `Enabled` missing means
+/// not enabled); `None` when they cannot be known.
+pub fn cfn_published_logs(ctx: &CfnContext, domain: CfnResource) -> Option<Vec<PublishedLog>> {
+    let Some((options, _)) = ctx.prop(domain, "LogPublishingOptions") else { return Some(Vec::new()) };
+    if !matches!(options.kind, NodeKind::Map(_)) || options.intrinsic().is_some() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for entry in options.entries() {
+        let (enabled, enabled_value) = match entry.value.get("Enabled") {
+            None => (Some(false), None),
+            Some(n) => (ctx.eval(n).as_bool(), Some(n.range)),
+        };
+        out.push(PublishedLog { log_type: Some(entry.key.clone()), enabled, range: entry.range, enabled_value });
+    }
+    Some(out)
+}

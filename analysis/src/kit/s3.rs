@@ -228,3 +228,51 @@ pub fn insert_in_object(file: &crate::terraform::TfFile, object: &Expr, line: &s
     let text = if elems.is_empty() || src[..start].ends_with(',') { format!(" {line} ") } else { format!(", {line} ") };
     Some(Edit { range: TextRange::new(start, close), text })
 }
+
+/// The default-encryption settings a bucket declares (`apply_server_side_encryption_by_default` blocks of its
+/// legacy `server_side_encryption_configuration`, of an s3-bucket module's input, or of an
+/// `aws_s3_bucket_server_side_encryption_configuration` naming it), each with the resource it is written in;
+/// `None` when they cannot be known (`server_side_encryption_configuration = var.x`).
+pub fn encryption_defaults<'m>(
+    ctx: &TfContext<'_, 'm>,
+    bucket: Resource<'m>,
+) -> Option<Vec<(Resource<'m>, Config<'m>)>> {
+    let mut out = Vec::new();
+    let from = |res: Resource<'m>, config: Config<'m>, out: &mut Vec<(Resource<'m>, Config<'m>)>| -> bool {
+        let configs = ctx.nested(config, "server_side_encryption_configuration");
+        if configs.is_empty() {
+            if let Some(f) = config.attr("server_side_encryption_configuration") {
+                // Not an object: known only when null.
+                return ctx.value(f) == Value::Null;
+            }
+        }
+        for c in configs {
+            for rule in ctx.nested(c, "rule") {
+                let defaults = ctx.nested(rule, "apply_server_side_encryption_by_default");
+                if defaults.is_empty() && rule.attr("apply_server_side_encryption_by_default").is_some() {
+                    return false;
+                }
+                out.extend(defaults.into_iter().map(|d| (res, d)));
+            }
+        }
+        true
+    };
+    if !from(bucket, bucket.config(), &mut out) {
+        return None;
+    }
+    if !bucket.is_module() {
+        for companion in
+            super::companions::s3_companions(ctx, bucket, "aws_s3_bucket_server_side_encryption_configuration")
+        {
+            for rule in ctx.nested(companion.config(), "rule") {
+                out.extend(
+                    ctx.nested(rule, "apply_server_side_encryption_by_default").into_iter().map(|d| (companion, d)),
+                );
+            }
+            if ctx.nested(companion.config(), "rule").is_empty() {
+                return None;
+            }
+        }
+    }
+    Some(out)
+}

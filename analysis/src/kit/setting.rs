@@ -214,3 +214,14 @@ pub fn tf_path_value<'m>(
     }
     ctx.field(at, attr).map(|(_, v)| v)
 }
+
+/// An edit adding `resource` to the template's `Resources` under a logical id starting with `name` (made unique),
+/// when the template has a `Resources` map.
+pub fn add_cfn_resource(ctx: &CfnContext, name: &str, resource: &serde_json::Value) -> Option<Edit> {
+    let resources = ctx.template.root.get("Resources")?;
+    let mut id = name.to_string();
+    while resources.get(&id).is_some() {
+        id.push('2');
+    }
+    Some(cfn_edit::set_key(ctx.template, resources, &id, resource))
+}

@@ -1,12 +1,45 @@
+pub mod group_inline_policy;
+pub mod group_without_users;
 pub mod login_profile_weak_initial_password;
 pub mod password_max_age;
 pub mod password_min_length;
+pub mod password_policy_no_lowercase;
+pub mod password_policy_no_numbers;
+pub mod password_policy_no_symbols;
+pub mod password_policy_no_uppercase;
+pub mod password_policy_users_cannot_change;
 pub mod password_reuse_prevention;
+pub mod policy_allows_assume_any_role;
 pub mod policy_attached_to_user;
 pub mod policy_full_admin;
 pub mod policy_service_wildcard;
+pub mod privilege_escalation_add_user_to_group;
+pub mod privilege_escalation_attach_group_policy;
+pub mod privilege_escalation_attach_role_policy;
+pub mod privilege_escalation_attach_user_policy;
+pub mod privilege_escalation_create_access_key;
+pub mod privilege_escalation_create_login_profile;
+pub mod privilege_escalation_create_policy_version;
+pub mod privilege_escalation_glue_update_dev_endpoint;
+pub mod privilege_escalation_lambda_update_function_code;
+pub mod privilege_escalation_passrole_cloudformation_create_stack;
+pub mod privilege_escalation_passrole_ec2_run_instances;
+pub mod privilege_escalation_passrole_glue_dev_endpoint;
+pub mod privilege_escalation_passrole_lambda_create_invoke;
+pub mod privilege_escalation_put_group_policy;
+pub mod privilege_escalation_put_role_policy;
+pub mod privilege_escalation_put_user_policy;
+pub mod privilege_escalation_set_default_policy_version;
+pub mod privilege_escalation_update_assume_role_policy;
+pub mod privilege_escalation_update_login_profile;
+pub mod resource_policy_statement_without_principal;
+pub mod role_cross_account_trust_without_external_id_or_mfa;
 pub mod role_trust_any_principal;
 pub mod root_access_key;
+pub mod user_console_access;
+pub mod user_initial_password_short;
+pub mod user_multiple_access_keys;
+pub mod user_not_in_group;
 pub mod user_policy_without_mfa;
 
 use crate::rule::Rule;
@@ -23,6 +56,39 @@ pub static RULES: &[&Rule] = &[
     &policy_full_admin::RULE,
     &policy_service_wildcard::RULE,
     &role_trust_any_principal::RULE,
+    &role_cross_account_trust_without_external_id_or_mfa::RULE,
+    &policy_allows_assume_any_role::RULE,
+    &resource_policy_statement_without_principal::RULE,
+    &user_multiple_access_keys::RULE,
+    &user_console_access::RULE,
+    &user_not_in_group::RULE,
+    &user_initial_password_short::RULE,
+    &group_without_users::RULE,
+    &group_inline_policy::RULE,
+    &password_policy_no_symbols::RULE,
+    &password_policy_no_numbers::RULE,
+    &password_policy_no_uppercase::RULE,
+    &password_policy_no_lowercase::RULE,
+    &password_policy_users_cannot_change::RULE,
+    &privilege_escalation_create_access_key::RULE,
+    &privilege_escalation_create_login_profile::RULE,
+    &privilege_escalation_update_login_profile::RULE,
+    &privilege_escalation_add_user_to_group::RULE,
+    &privilege_escalation_create_policy_version::RULE,
+    &privilege_escalation_set_default_policy_version::RULE,
+    &privilege_escalation_attach_user_policy::RULE,
+    &privilege_escalation_attach_group_policy::RULE,
+    &privilege_escalation_attach_role_policy::RULE,
+    &privilege_escalation_put_user_policy::RULE,
+    &privilege_escalation_put_group_policy::RULE,
+    &privilege_escalation_put_role_policy::RULE,
+    &privilege_escalation_update_assume_role_policy::RULE,
+    &privilege_escalation_passrole_ec2_run_instances::RULE,
+    &privilege_escalation_passrole_lambda_create_invoke::RULE,
+    &privilege_escalation_passrole_glue_dev_endpoint::RULE,
+    &privilege_escalation_passrole_cloudformation_create_stack::RULE,
+    &privilege_escalation_glue_update_dev_endpoint::RULE,
+    &privilege_escalation_lambda_update_function_code::RULE,
 ];
 
 #[cfg(test)]

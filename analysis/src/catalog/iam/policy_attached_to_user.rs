@@ -105,12 +105,28 @@ fn check_cfn(ctx: &mut CfnContext) {
     }
     for ty in ["AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"] {
         for res in ctx.resources(ty).collect::<Vec<_>>() {
-            let Some((node, users)) = ctx.prop(res, "Users") else { continue };
-            if non_empty(&users) {
-                let range = ctx.prop_range(res, "Users").unwrap_or(node.range);
-                let message =
-                    format!("`{}` attaches a policy directly to users: attach it to a group instead", res.logical_id);
-                ctx.report(res, range, message);
+            if let Some((node, users)) = ctx.prop(res, "Users") {
+                if non_empty(&users) {
+                    let range = ctx.prop_range(res, "Users").unwrap_or(node.range);
+                    let message = format!(
+                        "`{}` attaches a policy directly to users: attach it to a group instead",
+                        res.logical_id
+                    );
+                    ctx.report(res, range, message);
+                }
+            }
+            // A malformed template may list the users inside a `Policies` item: AWS rejects it, but it says the
+            // same thing.
+            let Some((policies, _)) = ctx.prop(res, "Policies") else { continue };
+            for item in policies.items() {
+                let Some(entry) = item.entry("Users") else { continue };
+                if non_empty(&ctx.eval(&entry.value)) {
+                    let message = format!(
+                        "`{}` attaches a policy directly to users: attach it to a group instead",
+                        res.logical_id
+                    );
+                    ctx.report(res, entry.range, message);
+                }
             }
         }
     }
@@ -249,5 +265,28 @@ resource "aws_iam_policy" "p" {
         assert_eq!(cfn_lines(&RULE, yaml), [6, 5, 17, 27]);
         let json = r#"{"Resources": {"P": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"Users": ["u"]}}}}"#;
         assert_eq!(cfn_lines(&RULE, json), [1]);
+    }
+
+    #[test]
+    fn cloudformation_users_inside_a_policies_item() {
+        use crate::kit::testing::cfn_lines;
+        let yaml = r#"Resources:
+  Misplaced:
+    Type: AWS::IAM::Policy
+    Properties:
+      Policies:
+        - PolicyName: queue
+          PolicyDocument: {Statement: [{Effect: Allow, Action: "sqs:*", Resource: "*"}]}
+          Users:
+            - existinguser1
+  ToGroups:
+    Type: AWS::IAM::Policy
+    Properties:
+      Policies:
+        - PolicyName: queue
+          PolicyDocument: {Statement: [{Effect: Allow, Action: "sqs:*", Resource: "*"}]}
+          Groups: [existinggroup]
+"#;
+        assert_eq!(cfn_lines(&RULE, yaml), [8]);
     }
 }

@@ -1,8 +1,10 @@
+use crate::cloudformation::check::CfnContext;
 use crate::fix::{indentation_at, line_ending, Edit, Fix};
 use crate::kit::s3::{self, PolicySite, BUCKET};
+use crate::kit::s3_cfn;
 use crate::policy::Policy;
 use crate::responsibility::Row;
-use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use crate::terraform::model::{ExprKind, Step};
@@ -30,7 +32,9 @@ pub static RULE: Rule = Rule {
     matcher: &Custom {
         what: "Flags bucket policies (`aws_s3_bucket_policy`, the legacy `aws_s3_bucket.policy`, the s3-bucket \
                module's `policy`) without a `Deny` statement on `aws:SecureTransport = false`, unless every `Allow` \
-               statement itself requires `aws:SecureTransport = true`.",
+               statement itself requires `aws:SecureTransport = true`; in CloudFormation, buckets that no attached \
+               `AWS::S3::BucketPolicy` protects that way (the `Deny` must cover writes), buckets without a policy \
+               included.",
         fix: "Add a statement that denies `s3:*` to `*` when `aws:SecureTransport` is `false`; with the s3-bucket \
               module, set `attach_deny_insecure_transport_policy = true`.",
         has_fix: true,
@@ -83,7 +87,34 @@ data "aws_iam_policy_document" "data" {
   }
 }"#,
         }),
-        cloudformation: None,
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::S3::Bucket", "AWS::S3::BucketPolicy"],
+            check: check_cfn,
+            example: r#"Resources:
+  Data:
+    Type: AWS::S3::Bucket
+"#,
+            fixed_example: r#"Resources:
+  Data:
+    Type: AWS::S3::Bucket
+  DataPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Data
+      PolicyDocument:
+        Statement:
+          - Sid: DenyInsecureTransport
+            Effect: Deny
+            Principal: '*'
+            Action: s3:*
+            Resource:
+              - !GetAtt Data.Arn
+              - !Sub ${Data.Arn}/*
+            Condition:
+              Bool:
+                aws:SecureTransport: 'false'
+"#,
+        }),
     },
 };
 
@@ -185,6 +216,62 @@ fn add_statement_fix(ctx: &TfContext, site: &PolicySite) -> Option<Fix> {
     let comma = if rest.starts_with(']') { "" } else { "," };
     let insert = format!("{eol}{}{comma}", statement.join(eol));
     Some(Fix::new("Deny requests that do not use TLS", vec![Edit { range: TextRange::empty(at), text: insert }]))
+}
+
+/// Whether an action covers object writes (`s3:PutObject`, `s3:Put*`, `s3:*`, `*`).
+fn covers_writes(action: &str) -> bool {
+    crate::kit::iam::action_matches(action, "s3:PutObject")
+}
+
+/// Whether a template's policy refuses plain-HTTP writes: a `Deny` of writes on `aws:SecureTransport = false`, or
+/// every `Allow` requires `aws:SecureTransport = true`.
+fn cfn_requires_tls(policy: &Policy) -> bool {
+    let deny = policy
+        .statements
+        .iter()
+        .any(|s| !s.allow && values_include(s, "false") && s.actions.iter().any(|a| covers_writes(a)));
+    let mut allows = policy.statements.iter().filter(|s| s.allow).peekable();
+    deny || (allows.peek().is_some() && allows.all(|s| values_include(s, "true")))
+}
+
+/// Reported on the bucket (buckets without any policy included): whether the policies attached to it refuse
+/// plain-HTTP writes.
+fn check_cfn(ctx: &mut CfnContext) {
+    for bucket in ctx.resources(s3_cfn::BUCKET).collect::<Vec<_>>() {
+        let policies = s3_cfn::policies_naming(ctx, bucket);
+        let mut unknown = false;
+        let mut tls = false;
+        for p in &policies {
+            match ctx.prop(*p, "PolicyDocument").and_then(|(node, _)| ctx.policy(node)) {
+                Some(policy) => tls |= cfn_requires_tls(&policy),
+                None => unknown = true,
+            }
+        }
+        if tls || unknown || (policies.is_empty() && s3_cfn::may_have_policy(ctx, bucket)) {
+            continue;
+        }
+        let id = bucket.logical_id;
+        let range = ctx.header(bucket);
+        let message = if policies.is_empty() {
+            format!("`{id}` has no bucket policy denying plain-HTTP requests (`aws:SecureTransport = false`)")
+        } else {
+            format!(
+                "`{id}`'s bucket policy does not deny plain-HTTP writes (no `Deny` on `aws:SecureTransport = false`)"
+            )
+        };
+        let fix = policies
+            .is_empty()
+            .then(|| {
+                crate::kit::setting::add_cfn_resource(
+                    ctx,
+                    &format!("{id}Policy"),
+                    &s3_cfn::deny_insecure_transport_policy(id),
+                )
+            })
+            .flatten()
+            .map(|e| Fix::unsafe_("Deny requests that do not use TLS", vec![e]));
+        ctx.report(bucket, range, message).fixes.extend(fix);
+    }
 }
 
 fn check(ctx: &mut TfContext) {
@@ -298,5 +385,48 @@ resource "aws_s3_bucket" "none" {
 }
 "#;
         assert!(lines(&RULE, tf).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_buckets_whose_policies_accept_http() {
+        use crate::kit::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = r#"Resources:
+  WrongValue:
+    Type: AWS::S3::Bucket
+  WrongValuePolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref WrongValue
+      PolicyDocument:
+        Statement:
+          - {Effect: Deny, Principal: '*', Action: 's3:PutObject', Condition: {Bool: {'aws:SecureTransport': true}}}
+  Denied:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: denied
+  DeniedPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: denied
+      PolicyDocument:
+        Statement:
+            Effect: Deny
+            Principal: '*'
+            Action: 's3:*'
+            Condition: {Bool: {'aws:SecureTransport': false}}
+  NoPolicy:
+    Type: AWS::S3::Bucket
+  AllowsOnlyTls:
+    Type: AWS::S3::Bucket
+  AllowsOnlyTlsPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref AllowsOnlyTls
+      PolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: '*', Action: 's3:*', Condition: {Bool: {'aws:SecureTransport': true}}}
+"#;
+        assert_eq!(cfn_lines(&RULE, yaml), [2, 25]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 1);
     }
 }

@@ -1,6 +1,7 @@
-use crate::kit::s3;
+use crate::cloudformation::check::CfnContext;
+use crate::kit::{s3, s3_cfn};
 use crate::responsibility::Row;
-use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -36,8 +37,10 @@ pub static RULE: Rule = Rule {
     },
     matcher: &Custom {
         what: "Flags bucket policies (`aws_s3_bucket_policy`, the legacy `aws_s3_bucket.policy`, the s3-bucket \
-               module's `policy`) with an `Allow` statement whose principal is `*` or `{\"AWS\": \"*\"}`, however \
-               the policy is written (JSON, heredoc, `jsonencode`, `aws_iam_policy_document`).",
+               module's `policy`, `AWS::S3::BucketPolicy`) with an `Allow` statement whose principal is `*` or \
+               `{\"AWS\": \"*\"}`, however the policy is written (JSON, heredoc, `jsonencode`, \
+               `aws_iam_policy_document`). In CloudFormation the finding is on the bucket when the template declares \
+               it.",
         fix: "Name the principals that need access (account, role or service ARNs), or add a condition on \
               `aws:PrincipalOrgID`/`aws:SourceVpce`; serve public content through CloudFront with an origin access \
               control instead of a public bucket.",
@@ -70,7 +73,35 @@ pub static RULE: Rule = Rule {
   })
 }"#,
         }),
-        cloudformation: None,
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::S3::BucketPolicy"],
+            check: check_cfn,
+            example: r#"Resources:
+  SitePolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: my-site
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: '*'
+            Action: s3:GetObject
+            Resource: arn:aws:s3:::my-site/*
+"#,
+            fixed_example: r#"Resources:
+  SitePolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: my-site
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal:
+              Service: cloudfront.amazonaws.com
+            Action: s3:GetObject
+            Resource: arn:aws:s3:::my-site/*
+"#,
+        }),
     },
 };
 
@@ -99,6 +130,39 @@ fn check(ctx: &mut TfContext) {
             message.push_str(&format!(" (only under conditions on `{}`)", keys.join("`, `")));
         }
         ctx.report(site.res, site.attr.range, message);
+    }
+}
+
+/// In templates the finding is on the bucket the policy attaches to when the template declares it, else on the
+/// policy.
+fn check_cfn(ctx: &mut CfnContext) {
+    for policy in ctx.resources(s3_cfn::POLICY).collect::<Vec<_>>() {
+        let Some((node, _)) = ctx.prop(policy, "PolicyDocument") else { continue };
+        let Some(document) = ctx.policy(node) else { continue };
+        let statements: Vec<_> = s3::public_statements(&document).collect();
+        if statements.is_empty() {
+            continue;
+        }
+        let mut actions: Vec<&str> = statements.iter().flat_map(|s| s.actions.iter().map(String::as_str)).collect();
+        actions.dedup();
+        let actions =
+            if actions.is_empty() { "its actions".to_string() } else { format!("to use `{}`", actions.join("`, `")) };
+        match s3_cfn::bucket_of(ctx, policy) {
+            Some(bucket) => {
+                let message = format!(
+                    "`{}` has a bucket policy (`{}`) that allows any principal (`*`) {actions}",
+                    bucket.logical_id, policy.logical_id
+                );
+                let range = ctx.header(bucket);
+                ctx.report(bucket, range, message);
+            }
+            None => {
+                let message =
+                    format!("`{}` is a bucket policy that allows any principal (`*`) {actions}", policy.logical_id);
+                let range = ctx.prop_range(policy, "PolicyDocument").unwrap_or(node.range);
+                ctx.report(policy, range, message);
+            }
+        }
     }
 }
 
@@ -163,5 +227,47 @@ resource "aws_s3_bucket_policy" "half" {
 }
 "#;
         assert!(lines(&RULE, tf).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_reports_the_bucket_when_the_template_declares_it() {
+        use crate::kit::testing::cfn_lines;
+        let yaml = r#"Resources:
+  Site:
+    Type: AWS::S3::Bucket
+  SitePolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Site
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {AWS: ['*']}
+            Action: s3:GetObject
+            Resource: '*'
+            Condition: {StringLike: {'aws:Referer': ['http://www.example.com/*']}}
+  Elsewhere:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref DOC-EXAMPLE-BUCKET
+      PolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: '*', Action: RestoreObject, Resource: '*'}
+  Denied:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref DOC-EXAMPLE-BUCKET
+      PolicyDocument:
+        Statement:
+          - {Effect: Deny, Principal: '*', Action: DeleteObject, Resource: '*'}
+  Named:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Site
+      PolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {AWS: arn:aws:iam::123456789012:user/u}, Action: s3:GetObject, Resource: '*'}
+"#;
+        assert_eq!(cfn_lines(&RULE, yaml), [2, 19]);
     }
 }

@@ -1,0 +1,68 @@
+use crate::kit::declared::{Setting, Tf, Want};
+use crate::kit::password_policy::POLICY;
+use crate::responsibility::Row;
+use crate::rule::{Equivalents, Related, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    id: "iam-password-policy-no-lowercase",
+    title: "Account password policy does not require a lowercase letter",
+    severity: Severity::Medium,
+    row: Row::UserBehaviour,
+    service: "IAM",
+    why: "Without a complexity requirement users pick short dictionary passwords that fall to guessing and credential \
+          stuffing; CIS AWS Foundations asks for at least one lowercase letter.",
+    aws_side: "AWS enforces whichever password policy the account sets; setting it is the customer's duty.",
+    equivalents: Equivalents {
+        checkov: &["CKV_AWS_11"],
+        kics: &[],
+        trivy: &["AVD-AWS-0058", "aws-iam-require-lowercase-in-passwords"],
+    },
+    related: Related::NONE,
+    matcher: &Setting {
+        terraform: Some(Tf {
+            types: &[POLICY],
+            path: "require_lowercase_characters",
+            example: r#"resource "aws_iam_account_password_policy" "strict" {
+  minimum_password_length = 14
+}"#,
+            fixed: r#"resource "aws_iam_account_password_policy" "strict" {
+  minimum_password_length = 14
+  require_lowercase_characters = true
+}"#,
+            ..Tf::DEFAULT
+        }),
+        cloudformation: None,
+        want: Want::Bool(true),
+        absent: Some("passwords need no lowercase letter, so uppercase words and digits pass (the default is `false`)"),
+        insecure: "passwords need no lowercase letter, so uppercase words and digits pass",
+        ..Setting::DEFAULT
+    },
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kit::testing::{check_fixes, lines};
+
+    #[test]
+    fn flags_absent_and_false() {
+        let tf = r#"resource "aws_iam_account_password_policy" "off" {
+  minimum_password_length = 10
+  require_lowercase_characters = false
+}
+resource "aws_iam_account_password_policy" "on" {
+  require_lowercase_characters = true
+}
+resource "aws_iam_account_password_policy" "text" {
+  require_lowercase_characters = "true"
+}
+resource "aws_iam_account_password_policy" "unknown" {
+  require_lowercase_characters = var.flag
+}
+resource "aws_iam_account_password_policy" "absent" {
+}
+"#;
+        assert_eq!(lines(&RULE, tf), [3, 14]);
+        assert_eq!(check_fixes(&RULE, tf), 2);
+    }
+}

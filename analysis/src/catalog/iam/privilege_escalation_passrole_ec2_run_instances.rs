@@ -1,0 +1,108 @@
+use crate::cloudformation::check::CfnContext;
+use crate::kit::privilege_escalation as privesc;
+use crate::responsibility::Row;
+use crate::rule::{CfnMatcher, Custom, Equivalents, Rule, Severity, TfMatcher};
+use crate::terraform::check::TfContext;
+
+/// The actions of the method, each allowed on every resource.
+const ACTIONS: &[&str] = &["iam:PassRole", "ec2:RunInstances"];
+
+pub static RULE: Rule = Rule {
+    id: "iam-privilege-escalation-passrole-ec2-run-instances",
+    title: "IAM principal can escalate its privileges with iam:PassRole and ec2:RunInstances",
+    severity: Severity::High,
+    row: Row::AccessRestriction,
+    service: "IAM",
+    why: "With iam:PassRole and ec2:RunInstances on every resource, the principal can launch an instance with any \
+          instance profile, including an admin role, and read the role's credentials from the metadata service. Rhino \
+          Security Labs documents this as an IAM privilege-escalation path; the principal is effectively an \
+          administrator.",
+    aws_side: privesc::AWS_SIDE,
+    equivalents: Equivalents {
+        checkov: &[],
+        kics: &[
+            "89561b03-cb35-44a9-a7e9-8356e71606f4",
+            "15e6ad8c-f420-49a6-bafb-074f5eb1ec74",
+            "30b88745-eebe-4ecb-a3a9-5cf886e96204",
+        ],
+        trivy: &[],
+    },
+    related: privesc::RELATED,
+    matcher: &Custom {
+        what:
+            "Flags IAM users, groups and roles whose policies (inline, and the module's managed policies attached to \
+               them) allow `iam:PassRole` and `ec2:RunInstances` on `Resource = \"*\"`, each action by some statement, \
+               possibly in different policies. Patterns that match an action count (`ec2:Run*`); `*` and service-wide \
+               wildcards are left to iam-policy-full-admin and iam-policy-service-wildcard.",
+        fix: privesc::FIX,
+        has_fix: true,
+        terraform: Some(TfMatcher {
+            resource_types: privesc::TF_TYPES,
+            check,
+            example: crate::privesc_tf_example!("iam:PassRole", "ec2:RunInstances"),
+            fixed_example: crate::privesc_tf_fixed!(
+                "arn:aws:iam::123456789012:role/app",
+                "iam:PassRole",
+                "ec2:RunInstances"
+            ),
+        }),
+        cloudformation: Some(CfnMatcher {
+            resource_types: privesc::CFN_TYPES,
+            check: check_cfn,
+            example: crate::privesc_cfn_example!("*", "iam:PassRole", "ec2:RunInstances"),
+            fixed_example: crate::privesc_cfn_example!(
+                "arn:aws:iam::123456789012:role/app",
+                "iam:PassRole",
+                "ec2:RunInstances"
+            ),
+        }),
+    },
+};
+
+fn check(ctx: &mut TfContext) {
+    privesc::check(ctx, ACTIONS)
+}
+
+fn check_cfn(ctx: &mut CfnContext) {
+    privesc::check_cfn(ctx, ACTIONS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kit::testing::{cfn_lines, lines};
+
+    #[test]
+    fn flags_principals_whose_policies_allow_the_method() {
+        privesc::testing::check_method(&RULE, ACTIONS);
+    }
+
+    #[test]
+    fn patterns_matching_the_actions_count() {
+        let tf = r#"resource "aws_iam_group" "ops" {
+  name = "ops"
+}
+resource "aws_iam_group_policy" "ops" {
+  group  = aws_iam_group.ops.id
+  policy = "{\"Statement\": {\"Effect\": \"Allow\", \"Action\": [\"iam:PassRole\", \"ec2:Run*\"], \"Resource\": [\"*\"]}}"
+}
+"#;
+        assert_eq!(lines(&RULE, tf), [1]);
+        let (example, fixed) = crate::kit::testing::cfn_example(&RULE);
+        assert_eq!(cfn_lines(&RULE, &example), [2]);
+        assert!(cfn_lines(&RULE, &fixed).is_empty());
+    }
+
+    #[test]
+    fn part_of_the_method_is_not_enough() {
+        let tf = r#"resource "aws_iam_role" "app" {
+  name = "app"
+  inline_policy {
+    name   = "partial"
+    policy = "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": [\"iam:PassRole\"], \"Resource\": \"*\"}]}"
+  }
+}
+"#;
+        assert!(lines(&RULE, tf).is_empty());
+    }
+}
