@@ -177,3 +177,24 @@ pub fn cfn_require_true(ctx: &mut CfnContext, res: CfnResource, key: &str, absen
         Some(_) => {}
     }
 }
+
+/// EC2 instances this run checks: `aws_instance` and calls of `terraform-aws-modules/ec2-instance/aws`,
+/// whose inputs carry the same names.
+pub fn instances<'m>(ctx: &TfContext<'_, 'm>) -> Vec<Resource<'m>> {
+    ctx.resources_like("aws_instance", "ec2-instance").collect()
+}
+
+/// Instance families that are not EBS-optimised by default (previous generation): optimisation is off unless
+/// asked for, and some (t1, t2) cannot have it at all.
+pub const NOT_EBS_OPTIMIZED_BY_DEFAULT: &[&str] =
+    &["t1", "t2", "m1", "m2", "m3", "c1", "c3", "cc2", "cg1", "cr1", "g2", "hi1", "hs1", "i2", "r3"];
+
+/// The family of an instance type (`t2` of `t2.micro`), lower-cased.
+pub fn instance_family(instance_type: &str) -> String {
+    instance_type.trim().split('.').next().unwrap_or("").to_ascii_lowercase()
+}
+
+/// Whether the instance type is EBS-optimised without being asked (every current-generation type).
+pub fn ebs_optimized_by_default(instance_type: &str) -> bool {
+    !NOT_EBS_OPTIMIZED_BY_DEFAULT.contains(&instance_family(instance_type).as_str())
+}

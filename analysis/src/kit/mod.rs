@@ -26,6 +26,7 @@ pub mod policy_sites;
 pub mod policy_sites_cfn;
 pub mod rds;
 pub mod redshift;
+pub mod refs;
 pub mod resource_policy;
 pub mod s3;
 pub mod s3_cfn;
