@@ -24,10 +24,20 @@ pub mod no_iam_instance_profile;
 pub mod not_ebs_optimized;
 pub mod public_instance_internet_routed;
 pub mod public_private_share_instance_profile;
+pub mod sg_egress_all_protocols;
+pub mod sg_egress_open_to_world;
+pub mod sg_egress_port_range;
+pub mod sg_http_open_to_world;
+pub mod sg_ingress_all_protocols;
 pub mod sg_ingress_open_to_world;
+pub mod sg_ingress_port_range;
 pub mod sg_missing_description;
+pub mod sg_not_attached;
 pub mod sg_rdp_open_to_world;
+pub mod sg_rule_missing_description;
 pub mod sg_sensitive_port_open_to_world;
+pub mod sg_sensitive_port_small_public_network;
+pub mod sg_sensitive_port_wide_private_network;
 pub mod sg_ssh_open_to_world;
 pub mod sg_without_vpc;
 pub mod subnet_auto_public_ip;
@@ -43,6 +53,16 @@ pub static RULES: &[&Rule] = &[
     &sg_rdp_open_to_world::RULE,
     &sg_ingress_open_to_world::RULE,
     &sg_sensitive_port_open_to_world::RULE,
+    &sg_http_open_to_world::RULE,
+    &sg_sensitive_port_small_public_network::RULE,
+    &sg_sensitive_port_wide_private_network::RULE,
+    &sg_ingress_all_protocols::RULE,
+    &sg_ingress_port_range::RULE,
+    &sg_egress_open_to_world::RULE,
+    &sg_egress_all_protocols::RULE,
+    &sg_egress_port_range::RULE,
+    &sg_rule_missing_description::RULE,
+    &sg_not_attached::RULE,
     &default_sg_open_to_world::RULE,
     &default_sg_has_rules::RULE,
     &nacl_admin_port_open_to_world::RULE,
