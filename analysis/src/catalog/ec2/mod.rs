@@ -20,6 +20,9 @@ pub mod launch_config_volume_unencrypted;
 pub mod launch_template_imds_hop_limit;
 pub mod nacl_admin_port_open_to_world;
 pub mod nacl_all_traffic_open_to_world;
+pub mod nacl_duplicate_rule_number;
+pub mod nacl_entry_all_protocols;
+pub mod nacl_tcp_udp_all_ports;
 pub mod no_iam_instance_profile;
 pub mod not_ebs_optimized;
 pub mod public_instance_internet_routed;
@@ -42,8 +45,11 @@ pub mod sg_ssh_open_to_world;
 pub mod sg_without_vpc;
 pub mod subnet_auto_public_ip;
 pub mod transit_gateway_auto_accept;
+pub mod vpc_endpoint_dns_resolution_disabled;
 pub mod vpc_endpoint_service_auto_accept;
 pub mod vpc_flow_logs_disabled;
+pub mod vpc_peering_route_unrestricted;
+pub mod vpc_without_network_firewall;
 
 use crate::rule::Rule;
 
@@ -67,9 +73,15 @@ pub static RULES: &[&Rule] = &[
     &default_sg_has_rules::RULE,
     &nacl_admin_port_open_to_world::RULE,
     &nacl_all_traffic_open_to_world::RULE,
+    &nacl_entry_all_protocols::RULE,
+    &nacl_tcp_udp_all_ports::RULE,
+    &nacl_duplicate_rule_number::RULE,
     &subnet_auto_public_ip::RULE,
     &ec2_public_ip::RULE,
     &vpc_flow_logs_disabled::RULE,
+    &vpc_peering_route_unrestricted::RULE,
+    &vpc_without_network_firewall::RULE,
+    &vpc_endpoint_dns_resolution_disabled::RULE,
     &ebs_volume_unencrypted::RULE,
     &ebs_default_encryption_disabled::RULE,
     &ebs_snapshot_unencrypted::RULE,
