@@ -5,6 +5,7 @@
 
 use crate::rule::{Rule, Rules};
 
+mod autoscaling;
 mod cloudfront;
 mod cloudtrail;
 mod cloudwatch;
@@ -13,6 +14,7 @@ mod credentials;
 mod dynamodb;
 mod ec2;
 mod ecr;
+mod ecs;
 mod efs;
 mod eks;
 mod elasticache;
@@ -34,6 +36,7 @@ pub fn all() -> &'static [&'static Rule] {
     static ALL: std::sync::OnceLock<Vec<&'static Rule>> = std::sync::OnceLock::new();
     ALL.get_or_init(|| {
         [
+            autoscaling::RULES,
             cloudfront::RULES,
             cloudtrail::RULES,
             cloudwatch::RULES,
@@ -42,6 +45,7 @@ pub fn all() -> &'static [&'static Rule] {
             dynamodb::RULES,
             ec2::RULES,
             ecr::RULES,
+            ecs::RULES,
             efs::RULES,
             eks::RULES,
             elasticache::RULES,

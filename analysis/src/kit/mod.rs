@@ -13,8 +13,10 @@
 //! [`s3_pab`], [`rds`], [`redshift`], [`ec2`], [`elb`], [`eks`], [`elasticache`], [`opensearch`],
 //! [`password_policy`].
 
+pub mod autoscaling;
 pub mod declared;
 pub mod ec2;
+pub mod ecs;
 pub mod eks;
 pub mod elasticache;
 pub mod elb;

@@ -1,7 +1,7 @@
 use crate::cloudformation::check::CfnContext;
-use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
 use crate::kit::network::{cfn_sg_rules, egress_rules, ingress_rules, Ingress};
+use crate::kit::setting::set_cfn_item_key;
 use crate::responsibility::Row;
 use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
@@ -159,7 +159,7 @@ fn check_cfn(ctx: &mut CfnContext) {
             format!("`{}` has no description saying why the traffic is allowed", rule.resource.logical_id)
         };
         let range = if inline { rule.node.range } else { ctx.header(rule.resource) };
-        let edit = cfn_edit::set_key(ctx.template, rule.node, "Description", &json!(PLACEHOLDER));
+        let edit = set_cfn_item_key(ctx.template, rule.node, "Description", &json!(PLACEHOLDER));
         ctx.report(rule.resource, range, message).fixes.push(Fix::unsafe_(FIX, vec![edit]));
     }
 }
