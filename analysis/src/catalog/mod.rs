@@ -5,12 +5,17 @@
 
 use crate::rule::{Rule, Rules};
 
+mod alexa;
+mod amplify;
 mod autoscaling;
+mod batch;
 mod cloudfront;
 mod cloudtrail;
 mod cloudwatch;
+mod codebuild;
 mod config;
 mod credentials;
+mod directoryservice;
 mod dynamodb;
 mod ec2;
 mod ecr;
@@ -18,7 +23,10 @@ mod ecs;
 mod efs;
 mod eks;
 mod elasticache;
+mod elasticbeanstalk;
 mod elb;
+mod emr;
+mod gamelift;
 mod guardduty;
 mod iam;
 mod kms;
@@ -27,21 +35,29 @@ mod opensearch;
 mod rds;
 mod redshift;
 mod s3;
+mod sagemaker;
 mod secretsmanager;
 mod sns;
 mod sqs;
+mod transfer;
+mod workspaces;
 
 /// Every rule, in catalog order (by service, then as each service lists them).
 pub fn all() -> &'static [&'static Rule] {
     static ALL: std::sync::OnceLock<Vec<&'static Rule>> = std::sync::OnceLock::new();
     ALL.get_or_init(|| {
         [
+            alexa::RULES,
+            amplify::RULES,
             autoscaling::RULES,
+            batch::RULES,
             cloudfront::RULES,
             cloudtrail::RULES,
             cloudwatch::RULES,
+            codebuild::RULES,
             config::RULES,
             credentials::RULES,
+            directoryservice::RULES,
             dynamodb::RULES,
             ec2::RULES,
             ecr::RULES,
@@ -49,7 +65,10 @@ pub fn all() -> &'static [&'static Rule] {
             efs::RULES,
             eks::RULES,
             elasticache::RULES,
+            elasticbeanstalk::RULES,
             elb::RULES,
+            emr::RULES,
+            gamelift::RULES,
             guardduty::RULES,
             iam::RULES,
             kms::RULES,
@@ -58,9 +77,12 @@ pub fn all() -> &'static [&'static Rule] {
             rds::RULES,
             redshift::RULES,
             s3::RULES,
+            sagemaker::RULES,
             secretsmanager::RULES,
             sns::RULES,
             sqs::RULES,
+            transfer::RULES,
+            workspaces::RULES,
         ]
         .concat()
     })

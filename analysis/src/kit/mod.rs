@@ -14,6 +14,7 @@
 //! [`password_policy`].
 
 pub mod autoscaling;
+pub mod beanstalk;
 pub mod declared;
 pub mod ec2;
 pub mod ecs;
@@ -24,6 +25,7 @@ pub mod lifecycle;
 pub mod network;
 pub mod opensearch;
 pub mod password_policy;
+pub mod plaintext;
 pub mod policy_sites;
 pub mod policy_sites_cfn;
 pub mod rds;
