@@ -7,7 +7,9 @@
 use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::tree::Node;
 use crate::cloudformation::CfnResource;
+use crate::fix::{Edit, Fix};
 use crate::terraform::check::{Resource, TfContext};
+use crate::terraform::edit;
 use crate::terraform::model::{ExprKind, Step};
 use crate::terraform::view::Config;
 use crate::text::TextRange;
@@ -51,6 +53,15 @@ pub fn report_cfn(ctx: &mut CfnContext, ty: &'static str, path: &str, what: &str
 
 fn report_node(ctx: &mut CfnContext, res: CfnResource, node: &Node, entry: TextRange, what: &str) {
     let Some((range, param)) = cfn_written(ctx, node, entry) else { return };
+    // A literal is replaced by a dynamic reference to a secret to create.
+    let fix = (param.is_none() && node.intrinsic().is_none()).then(|| {
+        let edit = crate::cloudformation::edit::replace_value(
+            ctx.template,
+            node,
+            &serde_json::json!("{{resolve:secretsmanager:<secret-id>}}"),
+        );
+        Fix::unsafe_("Read it from Secrets Manager (placeholder to replace)", vec![edit])
+    });
     let message = match param {
         Some(p) => format!(
             "`{}` takes {what} from the parameter `{p}`, whose `Default` writes it in the template",
@@ -58,7 +69,7 @@ fn report_node(ctx: &mut CfnContext, res: CfnResource, node: &Node, entry: TextR
         ),
         None => format!("`{}` writes {what} in plain text in the template", res.logical_id),
     };
-    ctx.report(res, range, message);
+    ctx.report(res, range, message).fixes.extend(fix);
 }
 
 /// Whether a Terraform value is a secret written in the configuration, and through which variable's default.
@@ -95,11 +106,22 @@ pub fn report_tf(ctx: &mut TfContext, ty: &'static str, path: &str, what: &str) 
 fn report_field(ctx: &mut TfContext, res: Resource, config: Config, name: &str, what: &str) {
     let Some(field) = config.attr(name) else { return };
     let Some(through) = tf_written(ctx, field) else { return };
-    let message = match through {
+    let message = match &through {
         Some(var) => {
             format!("`{}` takes {what} from `var.{var}`, whose default writes it in the configuration", res.address())
         }
         None => format!("`{}` writes {what} in plain text in the configuration", res.address()),
     };
-    ctx.report(res, field.range, message);
+    // A literal becomes a sensitive variable without a default, given outside the code.
+    let file = ctx.file(res);
+    let fix = through.is_none().then(|| {
+        let var = format!("{}_{name}", res.name()).replace('-', "_");
+        let declaration = format!("variable \"{var}\" {{\n  type      = string\n  sensitive = true\n}}");
+        let edits = vec![
+            Edit { range: field.expr.range, text: format!("var.{var}") },
+            edit::insert_after(file, res.block, &declaration),
+        ];
+        Fix::unsafe_("Take it from a sensitive variable given outside the code", edits)
+    });
+    ctx.report(res, field.range, message).fixes.extend(fix);
 }

@@ -164,3 +164,16 @@ pub fn set_cfn_item_key(
         .collect();
     edit
 }
+
+/// The edit removing a map entry of a YAML template (`Key: value` and its nested lines) with its whole lines;
+/// `None` in JSON or flow style, where commas would need care.
+pub fn remove_cfn_entry(
+    t: &Template,
+    map: &crate::cloudformation::tree::Node,
+    entry: &crate::cloudformation::tree::Entry,
+) -> Option<Edit> {
+    if map.style != crate::cloudformation::tree::Style::Block {
+        return None;
+    }
+    Some(crate::kit::ec2::delete_lines(&t.source, crate::text::TextRange::new(entry.key_range.start, entry.range.end)))
+}

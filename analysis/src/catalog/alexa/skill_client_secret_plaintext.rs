@@ -21,7 +21,7 @@ pub static RULE: Rule = Rule {
     matcher: &Custom {
         what: "Flags Alexa skills (`Alexa::ASK::Skill`) whose `AuthenticationConfiguration.ClientSecret` is written in the template: a literal or a parameter's `Default`.",
         fix: "Keep the secret in Secrets Manager (or an SSM SecureString parameter) and refer to it: a dynamic reference (`{{resolve:secretsmanager:...}}`) in CloudFormation, a data source or a variable without a default in Terraform.",
-        has_fix: false,
+        has_fix: true,
         terraform: None,
         cloudformation: Some(CfnMatcher {
             resource_types: &["Alexa::ASK::Skill"],
@@ -61,12 +61,13 @@ fn check_cfn(ctx: &mut CfnContext) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::kit::testing::{cfn_example, cfn_lines};
+    use crate::kit::testing::{cfn_example, cfn_lines, check_cfn_fixes};
 
     #[test]
     fn flags_secrets_written_in_the_configuration() {
         let (bad, good) = cfn_example(&RULE);
         assert_eq!(cfn_lines(&RULE, &bad).len(), 1);
+        assert_eq!(check_cfn_fixes(&RULE, &bad), 1);
         assert!(cfn_lines(&RULE, &good).is_empty());
         // A parameter's `Default` is where the secret is written: reported there.
         assert_eq!(

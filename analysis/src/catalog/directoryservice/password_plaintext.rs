@@ -17,7 +17,7 @@ pub static RULE: Rule = Rule {
     matcher: &Custom {
         what: "Flags Directory Service directories (`aws_directory_service_directory`, `AWS::DirectoryService::SimpleAD`, `AWS::DirectoryService::MicrosoftAD`) whose `password` is written in the configuration: a literal, a variable's default, or a template parameter's `Default`.",
         fix: "Keep the secret in Secrets Manager (or an SSM SecureString parameter) and refer to it: a dynamic reference (`{{resolve:secretsmanager:...}}`) in CloudFormation, a data source or a variable without a default in Terraform.",
-        has_fix: false,
+        has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_directory_service_directory"],
             check,
@@ -69,12 +69,13 @@ fn check_cfn(ctx: &mut CfnContext) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::kit::testing::{cfn_example, cfn_lines, lines, tf_example};
+    use crate::kit::testing::{cfn_example, cfn_lines, check_cfn_fixes, check_fixes, lines, tf_example};
 
     #[test]
     fn flags_secrets_written_in_the_configuration() {
         let (bad, good) = tf_example(&RULE);
         assert_eq!(lines(&RULE, &bad).len(), 1);
+        assert_eq!(check_fixes(&RULE, &bad), 1);
         assert!(lines(&RULE, &good).is_empty());
         // A variable's default is written in the configuration; a variable without one is not.
         assert_eq!(
@@ -96,6 +97,7 @@ resource "aws_directory_service_directory" "b" {
         );
         let (bad, good) = cfn_example(&RULE);
         assert_eq!(cfn_lines(&RULE, &bad).len(), 1);
+        assert_eq!(check_cfn_fixes(&RULE, &bad), 1);
         assert!(cfn_lines(&RULE, &good).is_empty());
         // A parameter's `Default` is where the secret is written: reported there.
         assert_eq!(

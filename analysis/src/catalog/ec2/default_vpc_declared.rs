@@ -24,7 +24,7 @@ pub static RULE: Rule = Rule {
                (`manage_default_vpc = true`, or any `default_vpc_*` input).",
         fix: "Create the workload's own VPC (`aws_vpc`) with private subnets and remove the default VPC from the \
               configuration; delete it in each region if nothing uses it.",
-        has_fix: false,
+        has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_default_vpc"],
             check,
@@ -43,12 +43,21 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &mut TfContext) {
     for res in ctx.resources("aws_default_vpc") {
+        // `count = var.manage_default_vpc ? 1 : 0` with the input off: not created.
+        if ctx.attr(res.block, "count").is_some_and(|(_, v)| v.as_f64() == Some(0.0)) {
+            continue;
+        }
         let deletes = ctx.attr(res.block, "force_destroy").is_some_and(|(_, v)| v.as_bool() == Some(true));
         let hint =
             if deletes { " (`force_destroy` deletes it on destroy, but the resource keeps it until then)" } else { "" };
         let message =
             format!("`{}` manages the region's default VPC, whose subnets are all public{hint}", res.address());
-        ctx.report(res, res.block.header, message);
+        let edit = crate::kit::ec2::delete_lines(&ctx.file(res).source, res.block.range);
+        let fix = crate::fix::Fix::unsafe_(
+            "Stop managing the default VPC (move its resources to a VPC of their own first)",
+            vec![edit],
+        );
+        ctx.report_with_fix(res, res.block.header, message, fix);
     }
     for res in ctx.blocks("module").filter(|m| is_registry_module(m.block, "vpc")).collect::<Vec<_>>() {
         let manage = res.block.attr("manage_default_vpc");
@@ -102,5 +111,8 @@ resource "aws_vpc" "main" {
 }
 "#;
         assert_eq!(lines(&RULE, tf), [1, 6, 10]);
+        let off = "variable \"manage\" {\n  default = false\n}\nresource \"aws_default_vpc\" \"this\" {\n  count = var.manage ? 1 : 0\n}\n";
+        assert!(lines(&RULE, off).is_empty());
+        assert_eq!(crate::kit::testing::check_fixes(&RULE, tf), 1);
     }
 }

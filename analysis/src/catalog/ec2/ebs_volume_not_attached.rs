@@ -21,7 +21,7 @@ pub static RULE: Rule = Rule {
                no volume attachment, instance, output or module input uses them.",
         fix: "Attach the volume (`aws_volume_attachment`, CloudFormation `AWS::EC2::VolumeAttachment`), export it \
               for whoever attaches it, or remove it.",
-        has_fix: false,
+        has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_ebs_volume"],
             check,
@@ -76,7 +76,8 @@ fn check(ctx: &mut TfContext) {
             continue;
         }
         let message = format!("`{}` is attached to no instance: nothing in the configuration uses it", res.address());
-        ctx.report(res, res.block.header, message);
+        let edit = crate::kit::ec2::delete_lines(&ctx.file(res).source, res.block.range);
+        ctx.report_with_fix(res, res.block.header, message, crate::fix::Fix::unsafe_(REMOVE, vec![edit]));
     }
 }
 
@@ -87,9 +88,16 @@ fn check_cfn(ctx: &mut CfnContext) {
         }
         let message = format!("`{}` is attached to no instance: nothing in the template uses it", res.logical_id);
         let range = ctx.header(res);
-        ctx.report(res, range, message);
+        let fix = ctx
+            .template
+            .root
+            .get("Resources")
+            .and_then(|r| crate::kit::setting::remove_cfn_entry(ctx.template, r, res.entry));
+        ctx.report(res, range, message).fixes.extend(fix.map(|e| crate::fix::Fix::unsafe_(REMOVE, vec![e])));
     }
 }
+
+const REMOVE: &str = "Remove the unused volume (check nothing outside the configuration uses it)";
 
 #[cfg(test)]
 mod tests {
@@ -115,11 +123,13 @@ output "volume" {
 }
 "#;
         assert_eq!(lines(&RULE, tf), [1]);
+        assert_eq!(crate::kit::testing::check_fixes(&RULE, tf), 1);
     }
 
     #[test]
     fn cloudformation_volumes() {
         let yaml = "Resources:\n  Lone:\n    Type: AWS::EC2::Volume\n    Properties:\n      Size: 1\n  Used:\n    Type: AWS::EC2::Volume\n    Properties:\n      Size: 1\n  Attach:\n    Type: AWS::EC2::VolumeAttachment\n    Properties:\n      VolumeId: !Ref Used\n  Exported:\n    Type: AWS::EC2::Volume\nOutputs:\n  V:\n    Value: !Ref Exported\n";
         assert_eq!(cfn_lines(&RULE, yaml), [2]);
+        assert_eq!(crate::kit::testing::check_cfn_fixes(&RULE, yaml), 1);
     }
 }

@@ -1,4 +1,5 @@
 use crate::cloudformation::check::CfnContext;
+use crate::fix::{Edit, Fix};
 use crate::kit::ec2::{cfn_nacl_entries, nacl_entries, nacl_entries_of};
 use crate::responsibility::Row;
 use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
@@ -21,7 +22,7 @@ pub static RULE: Rule = Rule {
                (inline entries and `aws_network_acl_rule` in Terraform, `AWS::EC2::NetworkAclEntry` in \
                CloudFormation, where rule numbers are compared as numbers). Every entry of the clash is flagged.",
         fix: "Give each entry of a direction its own rule number (leave gaps of 10 or 100 for later entries).",
-        has_fix: false,
+        has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_network_acl", "aws_default_network_acl", "aws_network_acl_rule"],
             check,
@@ -113,6 +114,11 @@ pub static RULE: Rule = Rule {
 
 type Key = (String, bool, u64);
 
+/// The first rule number after `n` that no entry of the ACL and direction uses.
+fn free_number(acl: &str, egress: bool, n: u64, used: impl Fn(&Key) -> bool) -> Option<u64> {
+    (n + 1..=32766).find(|m| !used(&(acl.to_string(), egress, *m)))
+}
+
 fn direction(egress: bool) -> &'static str {
     if egress {
         "outbound"
@@ -141,17 +147,22 @@ fn check(ctx: &mut TfContext) {
         if count(&(acl, egress, n as u64)) < 2 {
             continue;
         }
-        let range = ["rule_no", "rule_number"]
-            .iter()
-            .find_map(|a| entry.config.attr(a))
-            .map_or(entry.config.header(), |f| f.range);
+        let field = ["rule_no", "rule_number"].iter().find_map(|a| entry.config.attr(a));
+        let range = field.map_or(entry.config.header(), |f| f.range);
+        let free = free_number(&entry.acl.clone().unwrap_or_default(), egress, n as u64, |k| count(k) > 0);
         let message = format!(
             "`{}` has another {} entry numbered {} in the same network ACL",
             entry.resource.address(),
             direction(egress),
             format_number(n)
         );
-        ctx.report(entry.resource, range, message);
+        let fix = field.zip(free).map(|(f, m)| {
+            Fix::unsafe_(
+                format!("Number it {m} (check the order of evaluation)"),
+                vec![Edit { range: f.expr.range, text: m.to_string() }],
+            )
+        });
+        ctx.report(entry.resource, range, message).fixes.extend(fix);
     }
 }
 
@@ -171,7 +182,13 @@ fn check_cfn(ctx: &mut CfnContext) {
             direction(k.1),
             k.2
         );
-        ctx.report(entry.resource, range, message);
+        let free = free_number(&k.0, k.1, k.2, |o| keys.iter().any(|x| x.as_ref() == Some(o)));
+        let node = ctx.prop(entry.resource, "RuleNumber").map(|(n, _)| n);
+        let fix = node.zip(free).map(|(node, m)| {
+            let edit = crate::cloudformation::edit::replace_value(ctx.template, node, &serde_json::json!(m));
+            Fix::unsafe_(format!("Number it {m} (check the order of evaluation)"), vec![edit])
+        });
+        ctx.report(entry.resource, range, message).fixes.extend(fix);
     }
 }
 
@@ -201,11 +218,13 @@ resource "aws_network_acl_rule" "other" {
 }
 "#;
         assert_eq!(lines(&RULE, tf), [3, 11]);
+        assert_eq!(crate::kit::testing::check_fixes(&RULE, tf), 2);
     }
 
     #[test]
     fn cloudformation_clashes() {
         let yaml = "Resources:\n  A:\n    Type: AWS::EC2::NetworkAclEntry\n    Properties:\n      NetworkAclId: !Ref Acl\n      RuleNumber: 100\n      Egress: true\n  B:\n    Type: AWS::EC2::NetworkAclEntry\n    Properties:\n      NetworkAclId: !Ref Acl\n      RuleNumber: 100\n      Egress: true\n  C:\n    Type: AWS::EC2::NetworkAclEntry\n    Properties:\n      NetworkAclId: !Ref Acl\n      RuleNumber: '100'\n  D:\n    Type: AWS::EC2::NetworkAclEntry\n    Properties:\n      NetworkAclId: !Ref Acl2\n      RuleNumber: '112'\n      Ingress: true\n  E:\n    Type: AWS::EC2::NetworkAclEntry\n    Properties:\n      NetworkAclId: !Ref Acl2\n      RuleNumber: 112\n";
         assert_eq!(cfn_lines(&RULE, yaml), [6, 12, 23, 29]);
+        assert_eq!(crate::kit::testing::check_cfn_fixes(&RULE, yaml), 4);
     }
 }

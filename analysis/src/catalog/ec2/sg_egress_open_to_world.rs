@@ -1,5 +1,5 @@
 use crate::cloudformation::check::CfnContext;
-use crate::kit::network::{cfn_sg_rules, egress_rules};
+use crate::kit::network::{cfn_narrow_world_fix, cfn_sg_rules, egress_rules, narrow_world_fix};
 use crate::responsibility::Row;
 use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
@@ -34,7 +34,7 @@ pub static RULE: Rule = Rule {
                template group without `SecurityGroupEgress` is not flagged.",
         fix: "Allow only the destinations the workload needs: VPC endpoints (prefix lists), a proxy or NAT with \
               filtering, known partner ranges, other security groups.",
-        has_fix: false,
+        has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &[
                 "aws_security_group",
@@ -93,7 +93,8 @@ fn check(ctx: &mut TfContext) {
     for egress in egress_rules(ctx) {
         let Some((cidr, range)) = egress.world_source() else { continue };
         let message = format!("`{}` allows outbound traffic to {cidr}", egress.resource.address());
-        ctx.report(egress.resource, range, message);
+        let fix = narrow_world_fix(ctx, &egress);
+        ctx.report(egress.resource, range, message).fixes.extend(fix);
     }
 }
 
@@ -101,7 +102,8 @@ fn check_cfn(ctx: &mut CfnContext) {
     for rule in cfn_sg_rules(ctx, true) {
         let Some((cidr, _, range)) = rule.world() else { continue };
         let message = format!("`{}` allows outbound traffic to {cidr}", rule.resource.logical_id);
-        ctx.report(rule.resource, range, message);
+        let fix = cfn_narrow_world_fix(ctx, &rule);
+        ctx.report(rule.resource, range, message).fixes.extend(fix);
     }
 }
 
@@ -149,11 +151,13 @@ module "unknown" {
 }
 "#;
         assert_eq!(lines(&RULE, tf), [6, 20, 28]);
+        assert_eq!(crate::kit::testing::check_fixes(&RULE, tf), 2);
     }
 
     #[test]
     fn cloudformation_egress_to_the_world() {
         let yaml = "Resources:\n  A:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      SecurityGroupIngress:\n        - {IpProtocol: tcp, FromPort: 80, ToPort: 80, CidrIp: 0.0.0.0/0}\n      SecurityGroupEgress:\n        - {IpProtocol: tcp, FromPort: 80, ToPort: 80, CidrIp: 0.0.0.0/0}\n  B:\n    Type: AWS::EC2::SecurityGroupEgress\n    Properties: {IpProtocol: tcp, FromPort: 0, ToPort: 65535, CidrIpv6: ::/0}\n  C:\n    Type: AWS::EC2::SecurityGroupEgress\n    Properties: {IpProtocol: tcp, CidrIpv6: '2001:db8::/48'}\n  D:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: implicit egress\n";
         assert_eq!(cfn_lines(&RULE, yaml), [8, 11]);
+        assert_eq!(crate::kit::testing::check_cfn_fixes(&RULE, yaml), 2);
     }
 }

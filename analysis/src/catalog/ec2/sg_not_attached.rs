@@ -30,7 +30,7 @@ pub static RULE: Rule = Rule {
                name no `security_groups` list gives. When a `security_groups` list is not known, nothing is \
                flagged.",
         fix: "Attach the group where it is meant to be used, export it for the caller, or remove it.",
-        has_fix: false,
+        has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_security_group"],
             check,
@@ -118,7 +118,8 @@ fn check(ctx: &mut TfContext) {
             continue;
         }
         let message = format!("`{}` is attached to nothing: no resource, module or output refers to it", res.address());
-        ctx.report(res, res.block.header, message);
+        let edit = crate::kit::ec2::delete_lines(&ctx.file(res).source, res.block.range);
+        ctx.report_with_fix(res, res.block.header, message, crate::fix::Fix::unsafe_(REMOVE, vec![edit]));
     }
 }
 
@@ -135,9 +136,16 @@ fn check_cfn(ctx: &mut CfnContext) {
         }
         let message = format!("`{}` is attached to nothing: no resource or output refers to it", res.logical_id);
         let range = ctx.header(res);
-        ctx.report(res, range, message);
+        let fix = ctx
+            .template
+            .root
+            .get("Resources")
+            .and_then(|r| crate::kit::setting::remove_cfn_entry(ctx.template, r, res.entry));
+        ctx.report(res, range, message).fixes.extend(fix.map(|e| crate::fix::Fix::unsafe_(REMOVE, vec![e])));
     }
 }
+
+const REMOVE: &str = "Remove the unused group (check nothing outside the configuration uses it)";
 
 #[cfg(test)]
 mod tests {
@@ -174,6 +182,7 @@ resource "aws_instance" "b" {
 }
 "#;
         assert_eq!(lines(&RULE, tf), [1]);
+        assert_eq!(crate::kit::testing::check_fixes(&RULE, tf), 1);
         // A list that is not known may name any group.
         let unknown = tf.replace("default = [\"CowrieSSH\"]", "type = list(string)");
         assert!(lines(&RULE, &unknown).is_empty());
@@ -183,5 +192,6 @@ resource "aws_instance" "b" {
     fn cloudformation_groups_nothing_uses() {
         let yaml = "Resources:\n  Unused:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: x\n  Used:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: x\n  I:\n    Type: AWS::EC2::Instance\n    Properties:\n      SecurityGroupIds: [!GetAtt Used.GroupId]\n";
         assert_eq!(cfn_lines(&RULE, yaml), [2]);
+        assert_eq!(crate::kit::testing::check_cfn_fixes(&RULE, yaml), 1);
     }
 }

@@ -1,10 +1,13 @@
 use crate::cloudformation::check::CfnContext;
+use crate::fix::{Edit, Fix};
 use crate::kit::network::{cfn_is_world_cidr, field_strings, is_world_cidr};
 use crate::responsibility::Row;
 use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::view::Config;
 use crate::value::Value;
+
+const FIX: &str = "Route only the peer VPC's range (placeholder to replace)";
 
 pub static RULE: Rule = Rule {
     id: "vpc-peering-route-unrestricted",
@@ -30,7 +33,7 @@ pub static RULE: Rule = Rule {
         what: "Flags routes (an `aws_route_table`'s `route` blocks or list, `aws_route`, `AWS::EC2::Route`) whose \
                target is a VPC peering connection and whose destination is `0.0.0.0/0` or `::/0`.",
         fix: "Route only the peer VPC's CIDR (`aws_vpc.<peer>.cidr_block`) through the peering connection.",
-        has_fix: false,
+        has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_route_table", "aws_route"],
             check,
@@ -93,11 +96,12 @@ fn check(ctx: &mut TfContext) {
         }
         let world = attrs.iter().find_map(|a| {
             let field = route.attr(a)?;
-            field_strings(ctx, Some(field)).into_iter().find(|c| is_world_cidr(c)).map(|c| (c, field.range))
+            field_strings(ctx, Some(field)).into_iter().find(|c| is_world_cidr(c)).map(|c| (c, field))
         });
-        let Some((cidr, range)) = world else { continue };
+        let Some((cidr, field)) = world else { continue };
         let message = format!("`{}` sends {cidr} through a VPC peering connection", res.address());
-        ctx.report(res, range, message);
+        let fix = Fix::unsafe_(FIX, vec![Edit { range: field.expr.range, text: "\"<peer-vpc-cidr>\"".into() }]);
+        ctx.report_with_fix(res, field.range, message, fix);
     }
 }
 
@@ -116,7 +120,17 @@ fn check_cfn(ctx: &mut CfnContext) {
             if cfn_is_world_cidr(&cidr) {
                 let range = ctx.prop_range(res, key).unwrap_or(ctx.header(res));
                 let message = format!("`{}` sends {cidr} through a VPC peering connection", res.logical_id);
-                ctx.report(res, range, message);
+                let fix = ctx.prop(res, key).filter(|(n, _)| n.intrinsic().is_none()).map(|(node, _)| {
+                    Fix::unsafe_(
+                        FIX,
+                        vec![crate::cloudformation::edit::replace_value(
+                            ctx.template,
+                            node,
+                            &serde_json::json!("<peer-vpc-cidr>"),
+                        )],
+                    )
+                });
+                ctx.report(res, range, message).fixes.extend(fix);
                 break;
             }
         }
@@ -164,11 +178,13 @@ resource "aws_route" "empty" {
 }
 "#;
         assert_eq!(lines(&RULE, tf), [3, 12, 25]);
+        assert_eq!(crate::kit::testing::check_fixes(&RULE, tf), 3);
     }
 
     #[test]
     fn cloudformation_peering_routes() {
         let yaml = "Resources:\n  A:\n    Type: AWS::EC2::Route\n    Properties:\n      DestinationCidrBlock: 0.0.0.0/0\n      VpcPeeringConnectionId: !Ref P\n  B:\n    Type: AWS::EC2::Route\n    Properties:\n      DestinationCidrBlock: 0.0.0.0/0\n      NatGatewayId: !Ref N\n";
         assert_eq!(cfn_lines(&RULE, yaml), [5]);
+        assert_eq!(crate::kit::testing::check_cfn_fixes(&RULE, yaml), 1);
     }
 }

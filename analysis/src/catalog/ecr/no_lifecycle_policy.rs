@@ -1,5 +1,10 @@
 use crate::cloudformation::check::CfnContext;
+use crate::fix::Fix;
 use crate::kit::refs::reference;
+use crate::kit::setting::set_cfn_path;
+use crate::terraform::edit;
+
+const FIX: &str = "Expire untagged images after 14 days";
 use crate::responsibility::Row;
 use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
@@ -21,7 +26,7 @@ pub static RULE: Rule = Rule {
                `terraform-aws-modules/ecr` calls with `create_lifecycle_policy = false`, and \
                `AWS::ECR::Repository` without `LifecyclePolicy.LifecyclePolicyText`.",
         fix: "Add a lifecycle policy that expires untagged images and keeps a bounded number of tagged ones.",
-        has_fix: false,
+        has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_ecr_repository"],
             check,
@@ -75,7 +80,14 @@ fn check(ctx: &mut TfContext) {
         });
         if !covered {
             let message = format!("`{}` has no lifecycle policy, so old images are kept forever", res.address());
-            ctx.report(res, res.block.header, message);
+            let policy = format!(
+                "resource \"aws_ecr_lifecycle_policy\" \"{name}\" {{\n  repository = {ty}.{name}.name\n  policy = jsonencode({{\n    rules = [{{\n      rulePriority = 1\n      description  = \"Expire untagged images after 14 days\"\n      selection    = {{ tagStatus = \"untagged\", countType = \"sinceImagePushed\", countUnit = \"days\", countNumber = 14 }}\n      action       = {{ type = \"expire\" }}\n    }}]\n  }})\n}}",
+                name = res.name(),
+                ty = res.ty()
+            );
+            let edit = edit::insert_after(ctx.file(res), res.block, &policy);
+            let fix = Fix::new(FIX, vec![edit]);
+            ctx.report_with_fix(res, res.block.header, message, fix);
         }
     }
 }
@@ -90,7 +102,9 @@ fn check_cfn(ctx: &mut CfnContext) {
         }
         let message = format!("`{}` has no lifecycle policy, so old images are kept forever", res.logical_id);
         let range = ctx.header(res);
-        ctx.report(res, range, message);
+        let text = r#"{"rules": [{"rulePriority": 1, "description": "Expire untagged images after 14 days", "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days", "countNumber": 14}, "action": {"type": "expire"}}]}"#;
+        let edit = set_cfn_path(ctx.template, res, "LifecyclePolicy.LifecyclePolicyText", &serde_json::json!(text));
+        ctx.report(res, range, message).fixes.push(Fix::new(FIX, vec![edit]));
     }
 }
 
@@ -122,7 +136,9 @@ module "ecr" {
 }
 "#;
         assert_eq!(lines(&RULE, tf), [1, 18]);
+        assert_eq!(crate::kit::testing::check_fixes(&RULE, tf), 1);
         let yaml = "Resources:\n  A:\n    Type: AWS::ECR::Repository\n    Properties:\n      RepositoryName: a\n  B:\n    Type: AWS::ECR::Repository\n    Properties:\n      LifecyclePolicy:\n        LifecyclePolicyText: '{}'\n";
         assert_eq!(cfn_lines(&RULE, yaml), [2]);
+        assert_eq!(crate::kit::testing::check_cfn_fixes(&RULE, yaml), 1);
     }
 }

@@ -30,7 +30,7 @@ pub static RULE: Rule = Rule {
                with `AdministratorAccess` attached or an inline policy allowing every action on every resource.",
         fix: "Remove `iam_role` (`Role`): ECS then uses its service-linked role, which has exactly the permissions \
               it needs.",
-        has_fix: false,
+        has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_ecs_service"],
             check,
@@ -64,6 +64,7 @@ pub static RULE: Rule = Rule {
     },
 };
 
+const FIX: &str = "Let ECS use its service-linked role";
 const ADMIN_POLICY: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
 
 fn allows_everything(policy: &Policy) -> bool {
@@ -111,7 +112,8 @@ fn check(ctx: &mut TfContext) {
                 "`{}` gives ECS an administrator role: whoever can update the service acts with full rights",
                 res.address()
             );
-            ctx.report(res, attr.range, message);
+            let edit = crate::kit::ec2::delete_lines(&ctx.file(res).source, attr.range);
+            ctx.report_with_fix(res, attr.range, message, crate::fix::Fix::unsafe_(FIX, vec![edit]));
         }
     }
 }
@@ -145,7 +147,9 @@ fn check_cfn(ctx: &mut CfnContext) {
                 res.logical_id
             );
             let range = ctx.prop_range(res, "Role").unwrap_or(node.range);
-            ctx.report(res, range, message);
+            let fix =
+                res.properties.and_then(|p| crate::kit::setting::remove_cfn_entry(ctx.template, p, p.entry("Role")?));
+            ctx.report(res, range, message).fixes.extend(fix.map(|e| crate::fix::Fix::unsafe_(FIX, vec![e])));
         }
     }
 }
@@ -181,11 +185,13 @@ resource "aws_ecs_service" "default" {
 }
 "#;
         assert_eq!(lines(&RULE, tf), [2, 5]);
+        assert_eq!(crate::kit::testing::check_fixes(&RULE, tf), 2);
     }
 
     #[test]
     fn cloudformation_service_roles() {
         let yaml = "Resources:\n  A:\n    Type: AWS::ECS::Service\n    Properties:\n      Role: AdminRole\n  B:\n    Type: AWS::ECS::Service\n    Properties:\n      Role: Role\n  C:\n    Type: AWS::ECS::Service\n    Properties:\n      Role: !Ref Wide\n  Wide:\n    Type: AWS::IAM::Role\n    Properties:\n      Policies:\n        - PolicyName: all\n          PolicyDocument:\n            Statement:\n              - {Effect: Allow, Action: '*', Resource: '*'}\n";
         assert_eq!(cfn_lines(&RULE, yaml), [5, 13]);
+        assert_eq!(crate::kit::testing::check_cfn_fixes(&RULE, yaml), 2);
     }
 }

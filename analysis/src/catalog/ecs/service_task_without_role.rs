@@ -1,9 +1,15 @@
 use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
+use crate::fix::Fix;
 use crate::kit::refs::{cfn_named, reference, RefKind};
 use crate::responsibility::Row;
 use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
+use crate::terraform::edit;
 use crate::value::Value;
+use serde_json::json;
+
+const FIX: &str = "Give the task definition a role of its own (placeholder to replace)";
 
 pub static RULE: Rule = Rule {
     id: "ecs-service-task-without-role",
@@ -24,7 +30,7 @@ pub static RULE: Rule = Rule {
                (unless deployed by an external controller), or, in CloudFormation, that refer to a task definition \
                the template does not declare.",
         fix: "Give the task definition a `task_role_arn` with only the permissions its containers need.",
-        has_fix: false,
+        has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_ecs_service"],
             check,
@@ -101,7 +107,12 @@ fn check(ctx: &mut TfContext) {
                 res.address(),
                 task.address()
             );
-            ctx.report(res, attr.range, message);
+            // The role is given where the task is defined, when that is the same file.
+            let fix = (task.file == res.file).then(|| {
+                let edit = edit::set_attribute(ctx.file(task), task.block, "task_role_arn", "\"<task-role-arn>\"");
+                Fix::unsafe_(FIX, vec![edit])
+            });
+            ctx.report(res, attr.range, message).fixes.extend(fix);
         }
     }
 }
@@ -127,7 +138,8 @@ fn check_cfn(ctx: &mut CfnContext) {
                         "`{}` runs `{}`, which has no task role: its containers get no credentials of their own",
                         res.logical_id, task.logical_id
                     );
-                    ctx.report(res, entry.range, message);
+                    let edit = cfn_edit::set_property(ctx.template, task, "TaskRoleArn", &json!("<task-role-arn>"));
+                    ctx.report(res, entry.range, message).fixes.push(Fix::unsafe_(FIX, vec![edit]));
                 }
             }
             Some(_) => {}
@@ -179,11 +191,13 @@ resource "aws_ecs_service" "external" {
 }
 "#;
         assert_eq!(lines(&RULE, tf), [2, 16]);
+        assert_eq!(crate::kit::testing::check_fixes(&RULE, tf), 1);
     }
 
     #[test]
     fn cloudformation_services() {
         let yaml = "Parameters:\n  Task: {Type: String}\nResources:\n  NoTask:\n    Type: AWS::ECS::Service\n    Properties:\n      DesiredCount: 1\n  Missing:\n    Type: AWS::ECS::Service\n    Properties:\n      TaskDefinition: !Ref MissingTaskDefinition\n  NoRole:\n    Type: AWS::ECS::Service\n    Properties:\n      TaskDefinition: !Ref T\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ExecutionRoleArn: x\n  Param:\n    Type: AWS::ECS::Service\n    Properties:\n      TaskDefinition: !Ref Task\n";
         assert_eq!(cfn_lines(&RULE, yaml), [4, 11, 15]);
+        assert_eq!(crate::kit::testing::check_cfn_fixes(&RULE, yaml), 1);
     }
 }

@@ -1,8 +1,11 @@
 use crate::cloudformation::check::CfnContext;
+use crate::fix::{Edit, Fix};
 use crate::responsibility::Row;
 use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::value::Value;
+
+const FIX: &str = "Run two tasks (review the count the service needs)";
 
 pub static RULE: Rule = Rule {
     id: "ecs-service-without-running-tasks",
@@ -26,7 +29,7 @@ pub static RULE: Rule = Rule {
                managed by a deployment or autoscaling setup. Daemon services are not judged.",
         fix: "Set `desired_count` to the number of tasks the service needs (two or more across zones), or remove the \
               service.",
-        has_fix: false,
+        has_fix: true,
         terraform: Some(TfMatcher {
             resource_types: &["aws_ecs_service"],
             check,
@@ -67,7 +70,8 @@ fn check(ctx: &mut TfContext) {
             .any(|a| ctx.attr(res.block, a).is_some());
         if count.as_f64() == Some(0.0) && !daemon && !deployment {
             let message = format!("`{}` is set to run no tasks, so it serves nothing", res.address());
-            ctx.report(res, attr.range, message);
+            let fix = Fix::unsafe_(FIX, vec![Edit { range: attr.expr.range, text: "2".into() }]);
+            ctx.report_with_fix(res, attr.range, message, fix);
         }
     }
 }
@@ -88,7 +92,13 @@ fn check_cfn(ctx: &mut CfnContext) {
         if count.as_f64() == Some(0.0) && !daemon && !deployment {
             let message = format!("`{}` is set to run no tasks, so it serves nothing", res.logical_id);
             let range = ctx.prop_range(res, "DesiredCount").unwrap_or(ctx.header(res));
-            ctx.report(res, range, message);
+            let fix = ctx.prop(res, "DesiredCount").map(|(node, _)| {
+                Fix::unsafe_(
+                    FIX,
+                    vec![crate::cloudformation::edit::replace_value(ctx.template, node, &serde_json::json!(2))],
+                )
+            });
+            ctx.report(res, range, message).fixes.extend(fix);
         }
     }
 }
@@ -116,7 +126,9 @@ resource "aws_ecs_service" "absent" {
 }
 "#;
         assert_eq!(lines(&RULE, tf), [2]);
+        assert_eq!(crate::kit::testing::check_fixes(&RULE, tf), 1);
         let yaml = "Resources:\n  A:\n    Type: AWS::ECS::Service\n    Properties:\n      DesiredCount: 0\n  B:\n    Type: AWS::ECS::Service\n    Properties:\n      DesiredCount: 0\n      DeploymentConfiguration:\n        MaximumPercent: 200\n        MinimumHealthyPercent: 50\n";
         assert_eq!(cfn_lines(&RULE, yaml), [5]);
+        assert_eq!(crate::kit::testing::check_cfn_fixes(&RULE, yaml), 1);
     }
 }
