@@ -335,6 +335,75 @@ pub fn egress_rules<'m>(ctx: &TfContext<'_, 'm>) -> Vec<Ingress<'m>> {
     out
 }
 
+/// The egress rules of the module with their destinations only (protocol and ports left unread, as `None`):
+/// for rules about where traffic may go, whose runs then depend on nothing else.
+pub fn egress_destinations<'m>(ctx: &TfContext<'_, 'm>) -> Vec<Ingress<'m>> {
+    const BLOCK_CIDRS: &[&str] = &["cidr_blocks", "ipv6_cidr_blocks"];
+    let bare = |resource, config, cidr_attrs: &[&str]| {
+        let mut cidrs = Vec::new();
+        let mut cidr_field = None;
+        for name in cidr_attrs {
+            let field = Config::attr(&config, name);
+            let found = cidrs_of(ctx, field);
+            if cidr_field.is_none() && found.iter().any(|(c, _)| is_world_cidr(c)) {
+                cidr_field = field;
+            }
+            cidrs.extend(found);
+        }
+        Ingress { resource, config, protocol: None, from_port: None, to_port: None, cidrs, cidr_field }
+    };
+    let mut out = Vec::new();
+    for ty in ["aws_security_group", "aws_default_security_group"] {
+        for res in ctx.resources(ty) {
+            for rule in res.config().nested("egress") {
+                out.push(bare(res, rule, BLOCK_CIDRS));
+            }
+        }
+    }
+    for res in ctx.resources("aws_security_group_rule") {
+        if res.config().attr("type").is_some_and(|f| ctx.value(f).as_str() == Some("egress")) {
+            out.push(bare(res, res.config(), BLOCK_CIDRS));
+        }
+    }
+    for res in ctx.resources("aws_vpc_security_group_egress_rule") {
+        out.push(bare(res, res.config(), &["cidr_ipv4", "cidr_ipv6"]));
+    }
+    for crate::terraform::check::Resource { file, block } in ctx.blocks("module") {
+        if !is_registry_module(block, "security-group") {
+            continue;
+        }
+        let res = Resource { file, block };
+        let config = res.config();
+        let mut shared = cidrs_of(ctx, config.attr("egress_cidr_blocks"));
+        shared.extend(cidrs_of(ctx, config.attr("egress_ipv6_cidr_blocks")));
+        if let Some(rules) = config.attr("egress_rules") {
+            let named = ctx.value(rules).one_or_many().iter().any(|n| n.as_str().and_then(named_module_rule).is_some());
+            if named {
+                let cidrs = shared.iter().map(|(c, _)| (c.clone(), rules.range)).collect();
+                out.push(Ingress {
+                    resource: res,
+                    config,
+                    protocol: None,
+                    from_port: None,
+                    to_port: None,
+                    cidrs,
+                    cidr_field: None,
+                });
+            }
+        }
+        for list in ["egress_with_cidr_blocks", "egress_with_ipv6_cidr_blocks"] {
+            for rule in config.nested(list) {
+                let mut egress = bare(res, rule, BLOCK_CIDRS);
+                if egress.cidrs.is_empty() {
+                    egress.cidrs = shared.iter().map(|(c, _)| (c.clone(), rule.range())).collect();
+                }
+                out.push(egress);
+            }
+        }
+    }
+    out
+}
+
 impl Ingress<'_> {
     /// Whether the rule covers `port` over TCP or UDP (or all protocols), reading a TCP/UDP `0`-`0` range as
     /// every port, as the security-group module's examples (and KICS) write it.

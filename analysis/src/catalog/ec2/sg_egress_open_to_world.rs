@@ -1,5 +1,5 @@
 use crate::cloudformation::check::CfnContext;
-use crate::kit::network::{cfn_narrow_world_fix, cfn_sg_rules, egress_rules, narrow_world_fix};
+use crate::kit::network::{cfn_narrow_world_fix, cfn_sg_rules, egress_destinations, narrow_world_fix};
 use crate::responsibility::Row;
 use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
@@ -90,7 +90,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &mut TfContext) {
-    for egress in egress_rules(ctx) {
+    for egress in egress_destinations(ctx) {
         let Some((cidr, range)) = egress.world_source() else { continue };
         let message = format!("`{}` allows outbound traffic to {cidr}", egress.resource.address());
         let fix = narrow_world_fix(ctx, &egress);
