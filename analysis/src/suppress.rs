@@ -34,6 +34,14 @@ pub struct Suppression {
 }
 
 impl Suppression {
+    /// Whether it silences a finding of `rule` at `at` about the resource `resource`: a finding inside what it
+    /// covers, or about a resource it covers whole (a finding placed outside its resource, such as a template
+    /// parameter's default holding the resource's password).
+    pub fn silences_finding(&self, rule: &Rule, at: usize, resource: Option<TextRange>) -> bool {
+        let covers = |r: TextRange| !self.target.is_empty() && self.target.start <= r.start && r.end <= self.target.end;
+        self.silences(rule, at) || (resource.is_some_and(covers) && self.matches(rule))
+    }
+
     pub fn silences(&self, rule: &Rule, at: usize) -> bool {
         let inside = self.target.contains(at) || (self.target.is_empty() && self.target.start == at);
         inside && self.matches(rule)

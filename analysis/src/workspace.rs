@@ -477,7 +477,9 @@ impl Workspace {
                     let Some((_, model)) = models.iter().find(|(m, _)| *m == p) else { continue };
                     let report = out.entry(p.clone()).or_default();
                     let silenced = d.rule.is_some_and(|rule| {
-                        suppress::suppressions(model).iter().any(|s| s.silences(rule, d.range.start))
+                        suppress::suppressions(model)
+                            .iter()
+                            .any(|s| s.silences_finding(rule, d.range.start, d.resource))
                     });
                     if silenced {
                         report.suppressed.push(d);
@@ -593,7 +595,9 @@ fn split_findings(
 ) {
     let mut used = vec![false; suppressions.len()];
     for finding in findings {
-        let by = suppressions.iter().position(|s| s.silences(finding.rule, finding.range.start));
+        let by = suppressions
+            .iter()
+            .position(|s| s.silences_finding(finding.rule, finding.range.start, Some(finding.resource)));
         let suppression = if by.is_none() { suppress_fix(&finding) } else { None };
         let mut diagnostic = Diagnostic::from_finding(finding);
         match by {

@@ -6,27 +6,37 @@
 use crate::rule::{Rule, Rules};
 
 mod acm;
+mod alexa;
+mod amplify;
 mod apigateway;
 mod appsync;
 mod athena;
+mod autoscaling;
 mod backup;
+mod batch;
 mod cloudformation;
 mod cloudfront;
 mod cloudtrail;
 mod cloudwatch;
+mod codebuild;
 mod cognito;
 mod config;
 mod credentials;
+mod directoryservice;
 mod dms;
 mod docdb;
 mod dynamodb;
 mod ec2;
 mod ecr;
+mod ecs;
 mod efs;
 mod eks;
 mod elasticache;
+mod elasticbeanstalk;
 mod elb;
+mod emr;
 mod eventbridge;
+mod gamelift;
 mod globalaccelerator;
 mod glue;
 mod guardduty;
@@ -47,6 +57,7 @@ mod rds;
 mod redshift;
 mod route53;
 mod s3;
+mod sagemaker;
 mod secretsmanager;
 mod ses;
 mod sfn;
@@ -57,7 +68,9 @@ mod sqs;
 mod ssm;
 mod sso;
 mod timestream;
+mod transfer;
 mod waf;
+mod workspaces;
 
 /// Every rule, in catalog order (by service, then as each service lists them).
 pub fn all() -> &'static [&'static Rule] {
@@ -65,27 +78,37 @@ pub fn all() -> &'static [&'static Rule] {
     ALL.get_or_init(|| {
         [
             acm::RULES,
+            alexa::RULES,
+            amplify::RULES,
             apigateway::RULES,
             appsync::RULES,
             athena::RULES,
+            autoscaling::RULES,
             backup::RULES,
+            batch::RULES,
             cloudformation::RULES,
             cloudfront::RULES,
             cloudtrail::RULES,
             cloudwatch::RULES,
+            codebuild::RULES,
             cognito::RULES,
             config::RULES,
             credentials::RULES,
+            directoryservice::RULES,
             dms::RULES,
             docdb::RULES,
             dynamodb::RULES,
             ec2::RULES,
             ecr::RULES,
+            ecs::RULES,
             efs::RULES,
             eks::RULES,
             elasticache::RULES,
+            elasticbeanstalk::RULES,
             elb::RULES,
+            emr::RULES,
             eventbridge::RULES,
+            gamelift::RULES,
             globalaccelerator::RULES,
             glue::RULES,
             guardduty::RULES,
@@ -106,6 +129,7 @@ pub fn all() -> &'static [&'static Rule] {
             redshift::RULES,
             route53::RULES,
             s3::RULES,
+            sagemaker::RULES,
             secretsmanager::RULES,
             ses::RULES,
             sfn::RULES,
@@ -116,7 +140,9 @@ pub fn all() -> &'static [&'static Rule] {
             ssm::RULES,
             sso::RULES,
             timestream::RULES,
+            transfer::RULES,
             waf::RULES,
+            workspaces::RULES,
         ]
         .concat()
     })

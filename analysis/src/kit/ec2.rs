@@ -177,3 +177,201 @@ pub fn cfn_require_true(ctx: &mut CfnContext, res: CfnResource, key: &str, absen
         Some(_) => {}
     }
 }
+
+/// EC2 instances this run checks: `aws_instance` and calls of `terraform-aws-modules/ec2-instance/aws`,
+/// whose inputs carry the same names.
+pub fn instances<'m>(ctx: &TfContext<'_, 'm>) -> Vec<Resource<'m>> {
+    ctx.resources_like("aws_instance", "ec2-instance").collect()
+}
+
+/// Instance families that are not EBS-optimised by default (previous generation): optimisation is off unless
+/// asked for, and some (t1, t2) cannot have it at all.
+pub const NOT_EBS_OPTIMIZED_BY_DEFAULT: &[&str] =
+    &["t1", "t2", "m1", "m2", "m3", "c1", "c3", "cc2", "cg1", "cr1", "g2", "hi1", "hs1", "i2", "r3"];
+
+/// The family of an instance type (`t2` of `t2.micro`), lower-cased.
+pub fn instance_family(instance_type: &str) -> String {
+    instance_type.trim().split('.').next().unwrap_or("").to_ascii_lowercase()
+}
+
+/// Whether the instance type is EBS-optimised without being asked (every current-generation type).
+pub fn ebs_optimized_by_default(instance_type: &str) -> bool {
+    !NOT_EBS_OPTIMIZED_BY_DEFAULT.contains(&instance_family(instance_type).as_str())
+}
+
+/// A network ACL entry of either direction and action, wherever it was written.
+pub struct NaclRule<'m> {
+    /// The top-level block that holds it (the ACL, the rule resource, or the VPC module call).
+    pub resource: Resource<'m>,
+    /// The entry itself (a block, an object of a list, or the rule resource's body).
+    pub config: Config<'m>,
+    /// The ACL it belongs to, as a comparable key (`None` when not known).
+    pub acl: Option<String>,
+    /// Outbound (`None`: not known).
+    pub egress: Option<bool>,
+    /// Allows (`None`: not known).
+    pub allow: Option<bool>,
+    pub protocol: Option<Protocol>,
+    pub from_port: Option<f64>,
+    pub to_port: Option<f64>,
+    pub rule_number: Option<f64>,
+    /// Whether its range is the whole internet.
+    pub world: bool,
+}
+
+impl NaclRule<'_> {
+    /// Whether a TCP or UDP entry allows every port: no range, `0`-`0` (every port, as the VPC module reads
+    /// it), or one starting at 0 or 1 and ending at 65535.
+    pub fn all_ports(&self) -> bool {
+        matches!(self.protocol, Some(Protocol::Tcp | Protocol::Udp))
+            && match (self.from_port, self.to_port) {
+                (None, _) | (_, None) => true,
+                (Some(f), Some(t)) => (f == 0.0 && t == 0.0) || (f <= 1.0 && t >= 65535.0),
+            }
+    }
+
+    /// Whether `nacl-all-traffic-open-to-world` already reports it: an inbound allow of every protocol or port
+    /// from the whole internet.
+    pub fn all_traffic_from_world(&self) -> bool {
+        let all = match self.protocol {
+            Some(Protocol::All) => true,
+            Some(Protocol::Tcp | Protocol::Udp) => {
+                matches!((self.from_port, self.to_port), (Some(f), Some(t)) if f <= 0.0 && t >= 65535.0)
+            }
+            _ => false,
+        };
+        self.egress == Some(false) && self.allow == Some(true) && self.world && all
+    }
+}
+
+fn nacl_rule<'m>(
+    ctx: &TfContext<'_, 'm>,
+    resource: Resource<'m>,
+    config: Config<'m>,
+    acl: Option<String>,
+    egress: Option<bool>,
+) -> NaclRule<'m> {
+    let get = |name: &str| config.attr(name).map(|f| ctx.value(f)).filter(|v| *v != crate::value::Value::Null);
+    let allow =
+        get("action").or_else(|| get("rule_action")).and_then(|v| v.as_str().map(|s| s.eq_ignore_ascii_case("allow")));
+    let world = ["cidr_block", "ipv6_cidr_block"]
+        .iter()
+        .any(|name| field_strings(ctx, config.attr(name)).iter().any(|c| is_world_cidr(c)));
+    NaclRule {
+        resource,
+        config,
+        acl,
+        egress,
+        allow,
+        protocol: get("protocol").and_then(|v| Protocol::from_value(&v)),
+        from_port: get("from_port").and_then(|v| v.as_f64()),
+        to_port: get("to_port").and_then(|v| v.as_f64()),
+        rule_number: get("rule_no").or_else(|| get("rule_number")).and_then(|v| v.as_f64()),
+        world,
+    }
+}
+
+/// Every network ACL entry this run checks: inline `ingress`/`egress` of `aws_network_acl` and
+/// `aws_default_network_acl`, `aws_network_acl_rule`, and the VPC module's ACL inputs.
+pub fn nacl_entries<'m>(ctx: &TfContext<'_, 'm>) -> Vec<NaclRule<'m>> {
+    let mut subjects: Vec<Resource<'m>> = Vec::new();
+    for ty in ["aws_network_acl", "aws_default_network_acl", "aws_network_acl_rule"] {
+        subjects.extend(ctx.resources(ty));
+    }
+    subjects.extend(ctx.blocks("module").filter(|m| is_registry_module(m.block, "vpc")));
+    subjects.into_iter().flat_map(|res| nacl_entries_of(ctx, res)).collect()
+}
+
+/// The network ACL entries one block holds (see [`nacl_entries`]): for lookups of other blocks than the run's.
+pub fn nacl_entries_of<'m>(ctx: &TfContext<'_, 'm>, res: Resource<'m>) -> Vec<NaclRule<'m>> {
+    let mut out = Vec::new();
+    if res.is_module() {
+        if !is_registry_module(res.block, "vpc") {
+            return out;
+        }
+        for attr in &res.block.attributes {
+            let name = attr.name.as_str();
+            let egress = if name.ends_with("_inbound_acl_rules") || name == "default_network_acl_ingress" {
+                false
+            } else if name.ends_with("_outbound_acl_rules") || name == "default_network_acl_egress" {
+                true
+            } else {
+                continue;
+            };
+            let tier = name.trim_end_matches("_inbound_acl_rules").trim_end_matches("_outbound_acl_rules");
+            let tier = tier.trim_end_matches("_ingress").trim_end_matches("_egress");
+            let acl = Some(format!("{}/{tier}", res.address()));
+            for c in ctx.nested(res.config(), name) {
+                out.push(nacl_rule(ctx, res, c, acl.clone(), Some(egress)));
+            }
+        }
+        return out;
+    }
+    match res.ty() {
+        "aws_network_acl" | "aws_default_network_acl" => {
+            let acl = Some(res.address());
+            for (name, egress) in [("ingress", false), ("egress", true)] {
+                for c in ctx.nested(res.config(), name) {
+                    out.push(nacl_rule(ctx, res, c, acl.clone(), Some(egress)));
+                }
+            }
+        }
+        "aws_network_acl_rule" => {
+            let egress = match ctx.attr(res.block, "egress") {
+                None => Some(false),
+                Some((_, v)) => v.as_bool(),
+            };
+            let acl = res.block.attr("network_acl_id").and_then(|a| match crate::kit::refs::reference(&a.expr) {
+                Some(r) => Some(format!("{}.{}", r.ty, r.name)),
+                None => ctx.eval(&a.expr).as_str().map(str::to_string),
+            });
+            out.push(nacl_rule(ctx, res, res.config(), acl, egress));
+        }
+        _ => {}
+    }
+    out
+}
+
+/// A template's network ACL entry (`AWS::EC2::NetworkAclEntry`), read.
+pub struct CfnNaclEntry<'t> {
+    pub resource: CfnResource<'t>,
+    /// The ACL it belongs to, as a comparable key (`None` when not known).
+    pub acl: Option<String>,
+    pub egress: Option<bool>,
+    pub allow: Option<bool>,
+    pub protocol: Option<Protocol>,
+    /// `PortRange.From` / `To`, `None` when absent.
+    pub from_port: Option<f64>,
+    pub to_port: Option<f64>,
+    pub rule_number: Option<f64>,
+}
+
+/// Every `AWS::EC2::NetworkAclEntry` of the template.
+pub fn cfn_nacl_entries<'t>(ctx: &CfnContext<'_, 't>) -> Vec<CfnNaclEntry<'t>> {
+    let mut out = Vec::new();
+    for res in ctx.resources("AWS::EC2::NetworkAclEntry") {
+        let Some(props) = res.properties else { continue };
+        let get = |k: &str| props.get(k).map(|n| ctx.eval(n));
+        let acl = props.get("NetworkAclId").and_then(|n| match (crate::kit::refs::cfn_named(ctx, n), n.intrinsic()) {
+            (Some(r), _) => Some(r.logical_id.to_string()),
+            (None, Some(("Ref", arg))) => arg.as_str().map(str::to_string),
+            (None, _) => ctx.eval(n).as_str().map(str::to_string),
+        });
+        let egress = match get("Egress") {
+            None | Some(crate::value::Value::Null) => Some(false),
+            Some(v) => v.as_bool(),
+        };
+        let range = |k: &str| props.get("PortRange").and_then(|r| r.get(k)).and_then(|n| ctx.eval(n).as_f64());
+        out.push(CfnNaclEntry {
+            resource: res,
+            acl,
+            egress,
+            allow: get("RuleAction").and_then(|v| v.as_str().map(|s| s.eq_ignore_ascii_case("allow"))),
+            protocol: get("Protocol").and_then(|v| Protocol::from_value(&v)),
+            from_port: range("From"),
+            to_port: range("To"),
+            rule_number: get("RuleNumber").and_then(|v| v.as_f64()),
+        });
+    }
+    out
+}

@@ -16,11 +16,14 @@
 //! [`password_policy`].
 
 pub mod apigateway;
+pub mod autoscaling;
+pub mod beanstalk;
 pub mod cloudfront;
 pub mod companions;
 pub mod db_security_group;
 pub mod declared;
 pub mod ec2;
+pub mod ecs;
 pub mod eks;
 pub mod elasticache;
 pub mod elb;
@@ -32,12 +35,14 @@ pub mod network;
 pub mod opensearch;
 pub mod parameter_group;
 pub mod password_policy;
+pub mod plaintext;
 pub mod policy_sites;
 pub mod policy_sites_cfn;
 pub mod privilege_escalation;
 pub mod rds;
 pub mod redshift;
 pub mod references;
+pub mod refs;
 pub mod resource_policy;
 pub mod s3;
 pub mod s3_cfn;

@@ -269,6 +269,193 @@ pub fn field_strings(ctx: &TfContext, field: Option<Field>) -> Vec<String> {
     cidrs_of(ctx, field).into_iter().map(|(c, _)| c).collect()
 }
 
+/// Every egress rule of the module, gathered as [`ingress_rules`] gathers ingress ones (the [`Ingress`] shape,
+/// whose `cidrs` are then destinations): inline `egress` of `aws_security_group` and
+/// `aws_default_security_group`, `aws_security_group_rule` of type egress, `aws_vpc_security_group_egress_rule`,
+/// and the security-group module's `egress_rules` (with `egress_cidr_blocks` / `egress_ipv6_cidr_blocks`) and
+/// `egress_with_cidr_blocks` / `egress_with_ipv6_cidr_blocks`.
+pub fn egress_rules<'m>(ctx: &TfContext<'_, 'm>) -> Vec<Ingress<'m>> {
+    const BLOCK_CIDRS: &[&str] = &["cidr_blocks", "ipv6_cidr_blocks"];
+    let mut out = Vec::new();
+    for ty in ["aws_security_group", "aws_default_security_group"] {
+        for res in ctx.resources(ty) {
+            for rule in ctx.nested(res.config(), "egress") {
+                out.push(from_config(ctx, res, rule, BLOCK_CIDRS));
+            }
+        }
+    }
+    for res in ctx.resources("aws_security_group_rule") {
+        if res.config().attr("type").is_some_and(|f| ctx.value(f).as_str() == Some("egress")) {
+            out.push(from_config(ctx, res, res.config(), BLOCK_CIDRS));
+        }
+    }
+    for res in ctx.resources("aws_vpc_security_group_egress_rule") {
+        out.push(from_config(ctx, res, res.config(), &["cidr_ipv4", "cidr_ipv6"]));
+    }
+    for crate::terraform::check::Resource { file, block } in ctx.blocks("module") {
+        if !is_registry_module(block, "security-group") {
+            continue;
+        }
+        let res = Resource { file, block };
+        let config = res.config();
+        let mut shared = cidrs_of(ctx, config.attr("egress_cidr_blocks"));
+        shared.extend(cidrs_of(ctx, config.attr("egress_ipv6_cidr_blocks")));
+        if let Some(rules) = config.attr("egress_rules") {
+            for name in ctx.value(rules).one_or_many() {
+                if let Some((protocol, from, to)) = name.as_str().and_then(named_module_rule) {
+                    out.push(Ingress {
+                        resource: res,
+                        config,
+                        protocol: Some(protocol),
+                        from_port: Some(from),
+                        to_port: Some(to),
+                        cidrs: shared.iter().map(|(c, _)| (c.clone(), rules.range)).collect(),
+                        cidr_field: None,
+                    });
+                }
+            }
+        }
+        for list in ["egress_with_cidr_blocks", "egress_with_ipv6_cidr_blocks"] {
+            for rule in ctx.nested(config, list) {
+                let mut egress = from_config(ctx, res, rule, &["cidr_blocks", "ipv6_cidr_blocks"]);
+                if let Some((protocol, from, to)) =
+                    rule.attr("rule").and_then(|f| ctx.value(f).as_str().and_then(named_module_rule))
+                {
+                    egress.protocol = egress.protocol.or(Some(protocol));
+                    egress.from_port = egress.from_port.or(Some(from));
+                    egress.to_port = egress.to_port.or(Some(to));
+                }
+                if egress.cidrs.is_empty() {
+                    egress.cidrs = shared.iter().map(|(c, _)| (c.clone(), rule.range())).collect();
+                }
+                out.push(egress);
+            }
+        }
+    }
+    out
+}
+
+/// The egress rules of the module with their destinations only (protocol and ports left unread, as `None`):
+/// for rules about where traffic may go, whose runs then depend on nothing else.
+pub fn egress_destinations<'m>(ctx: &TfContext<'_, 'm>) -> Vec<Ingress<'m>> {
+    const BLOCK_CIDRS: &[&str] = &["cidr_blocks", "ipv6_cidr_blocks"];
+    let bare = |resource, config, cidr_attrs: &[&str]| {
+        let mut cidrs = Vec::new();
+        let mut cidr_field = None;
+        for name in cidr_attrs {
+            let field = Config::attr(&config, name);
+            let found = cidrs_of(ctx, field);
+            if cidr_field.is_none() && found.iter().any(|(c, _)| is_world_cidr(c)) {
+                cidr_field = field;
+            }
+            cidrs.extend(found);
+        }
+        Ingress { resource, config, protocol: None, from_port: None, to_port: None, cidrs, cidr_field }
+    };
+    let mut out = Vec::new();
+    for ty in ["aws_security_group", "aws_default_security_group"] {
+        for res in ctx.resources(ty) {
+            for rule in ctx.nested(res.config(), "egress") {
+                out.push(bare(res, rule, BLOCK_CIDRS));
+            }
+        }
+    }
+    for res in ctx.resources("aws_security_group_rule") {
+        if res.config().attr("type").is_some_and(|f| ctx.value(f).as_str() == Some("egress")) {
+            out.push(bare(res, res.config(), BLOCK_CIDRS));
+        }
+    }
+    for res in ctx.resources("aws_vpc_security_group_egress_rule") {
+        out.push(bare(res, res.config(), &["cidr_ipv4", "cidr_ipv6"]));
+    }
+    for crate::terraform::check::Resource { file, block } in ctx.blocks("module") {
+        if !is_registry_module(block, "security-group") {
+            continue;
+        }
+        let res = Resource { file, block };
+        let config = res.config();
+        let mut shared = cidrs_of(ctx, config.attr("egress_cidr_blocks"));
+        shared.extend(cidrs_of(ctx, config.attr("egress_ipv6_cidr_blocks")));
+        if let Some(rules) = config.attr("egress_rules") {
+            let named = ctx.value(rules).one_or_many().iter().any(|n| n.as_str().and_then(named_module_rule).is_some());
+            if named {
+                let cidrs = shared.iter().map(|(c, _)| (c.clone(), rules.range)).collect();
+                out.push(Ingress {
+                    resource: res,
+                    config,
+                    protocol: None,
+                    from_port: None,
+                    to_port: None,
+                    cidrs,
+                    cidr_field: None,
+                });
+            }
+        }
+        for list in ["egress_with_cidr_blocks", "egress_with_ipv6_cidr_blocks"] {
+            for rule in ctx.nested(config, list) {
+                let mut egress = bare(res, rule, BLOCK_CIDRS);
+                if egress.cidrs.is_empty() {
+                    egress.cidrs = shared.iter().map(|(c, _)| (c.clone(), rule.range())).collect();
+                }
+                out.push(egress);
+            }
+        }
+    }
+    out
+}
+
+impl Ingress<'_> {
+    /// Whether the rule covers `port` over TCP or UDP (or all protocols), reading a TCP/UDP `0`-`0` range as
+    /// every port, as the security-group module's examples (and KICS) write it.
+    pub fn covers_port(&self, port: f64) -> bool {
+        match (self.protocol, self.from_port, self.to_port) {
+            (Some(Protocol::Tcp | Protocol::Udp), Some(f), Some(t)) if f == 0.0 && t == 0.0 => true,
+            _ => self.opens_port(port),
+        }
+    }
+
+    /// A TCP or UDP rule over several ports (`0`-`0`, read as every port by some, is left out).
+    pub fn port_range(&self) -> Option<(f64, f64)> {
+        match (self.protocol, self.from_port, self.to_port) {
+            (Some(Protocol::Tcp | Protocol::Udp), Some(f), Some(t)) if f != t => Some((f, t)),
+            _ => None,
+        }
+    }
+}
+
+impl CfnSgRule<'_> {
+    /// Like [`Ingress::covers_port`].
+    pub fn covers_port(&self, port: f64) -> bool {
+        match (self.protocol, self.from_port, self.to_port) {
+            (Some(Protocol::Tcp | Protocol::Udp), Some(f), Some(t)) if f == 0.0 && t == 0.0 => true,
+            _ => self.opens_port(port),
+        }
+    }
+
+    /// Like [`Ingress::port_range`].
+    pub fn port_range(&self) -> Option<(f64, f64)> {
+        match (self.protocol, self.from_port, self.to_port) {
+            (Some(Protocol::Tcp | Protocol::Udp), Some(f), Some(t)) if f != t => Some((f, t)),
+            _ => None,
+        }
+    }
+}
+
+/// An IPv4 CIDR as its network address and prefix length (`10.0.0.0/8`); `None` for IPv6 and malformed text.
+pub fn ipv4_cidr(cidr: &str) -> Option<(std::net::Ipv4Addr, u8)> {
+    let (addr, len) = cidr.trim().split_once('/')?;
+    let len: u8 = len.parse().ok().filter(|l| *l <= 32)?;
+    Some((addr.parse().ok()?, len))
+}
+
+/// Whether an IPv4 CIDR lies inside a private block (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16).
+pub fn is_private_ipv4(addr: std::net::Ipv4Addr, len: u8) -> bool {
+    let o = addr.octets();
+    (o[0] == 10 && len >= 8)
+        || (o[0] == 172 && (16..32).contains(&o[1]) && len >= 12)
+        || (o[0] == 192 && o[1] == 168 && len >= 16)
+}
+
 // ---- CloudFormation
 
 /// The whole internet as EC2 reads a CloudFormation range: any `/0`. EC2 masks the host bits of the ranges it
@@ -431,5 +618,42 @@ pub fn report_world_port_cfn(ctx: &mut CfnContext, service: &str, port: f64, pro
         let message = format!("`{}` allows {service} (port {port}) from {cidr}", rule.resource.logical_id);
         let fix = cfn_narrow_world_fix(ctx, &rule);
         ctx.report(rule.resource, range, message).fixes.extend(fix);
+    }
+}
+
+/// The ports of `ports` a rule covers (TCP/UDP `0`-`0` read as every port), described for a message: "SSH (port
+/// 22)" or "SSH (port 22) and 3 other sensitive port(s)".
+fn covered_ports(covers: impl Fn(f64) -> bool, ports: &[(u16, &str)]) -> Option<String> {
+    let open: Vec<&(u16, &str)> = ports.iter().filter(|(p, _)| covers(*p as f64)).collect();
+    let (port, name) = open.first()?;
+    Some(match open.len() {
+        1 => format!("{name} (port {port})"),
+        n => format!("{name} (port {port}) and {} other sensitive port(s)", n - 1),
+    })
+}
+
+/// Reports every Terraform ingress rule that covers one of `ports` from a range `matches` accepts (at the
+/// attribute listing it); `kind` names such ranges in the message ("a small address range").
+pub fn report_ports_from_ranges(ctx: &mut TfContext, ports: &[(u16, &str)], matches: fn(&str) -> bool, kind: &str) {
+    for ingress in ingress_rules(ctx) {
+        let Some((cidr, range)) = ingress.cidrs.iter().find(|(c, _)| matches(c)).cloned() else { continue };
+        let Some(what) = covered_ports(|p| ingress.covers_port(p), ports) else { continue };
+        let message = format!("`{}` exposes {what} to {cidr}, {kind}", ingress.resource.address());
+        ctx.report(ingress.resource, range, message);
+    }
+}
+
+/// [`report_ports_from_ranges`] for templates.
+pub fn report_ports_from_ranges_cfn(
+    ctx: &mut CfnContext,
+    ports: &[(u16, &str)],
+    matches: fn(&str) -> bool,
+    kind: &str,
+) {
+    for rule in cfn_sg_rules(ctx, false) {
+        let Some((cidr, _, range)) = rule.cidrs.iter().find(|(c, _, _)| matches(c)).cloned() else { continue };
+        let Some(what) = covered_ports(|p| rule.covers_port(p), ports) else { continue };
+        let message = format!("`{}` exposes {what} to {cidr}, {kind}", rule.resource.logical_id);
+        ctx.report(rule.resource, range, message);
     }
 }

@@ -225,3 +225,45 @@ pub fn add_cfn_resource(ctx: &CfnContext, name: &str, resource: &serde_json::Val
     }
     Some(cfn_edit::set_key(ctx.template, resources, &id, resource))
 }
+
+/// Like [`cfn_edit::set_key`], for a map that is a list item (`- Name: app`): the added entry is aligned with
+/// the item's keys, after its `- `, rather than with the dash.
+pub fn set_cfn_item_key(
+    t: &Template,
+    map: &crate::cloudformation::tree::Node,
+    key: &str,
+    value: &serde_json::Value,
+) -> Edit {
+    let mut edit = cfn_edit::set_key(t, map, key, value);
+    if map.style != crate::cloudformation::tree::Style::Block || map.get(key).is_some() {
+        return edit;
+    }
+    let Some(last) = map.entries().last() else { return edit };
+    let src = &t.source;
+    let line_start = src[..last.key_range.start].rfind('\n').map_or(0, |i| i + 1);
+    let prefix = &src[line_start..last.key_range.start];
+    let dash = prefix.trim_start();
+    if !dash.starts_with('-') {
+        return edit;
+    }
+    let extra = " ".repeat(dash.len());
+    edit.text = edit
+        .text
+        .split_inclusive('\n')
+        .map(|line| if line.trim().is_empty() { line.to_string() } else { format!("{extra}{line}") })
+        .collect();
+    edit
+}
+
+/// The edit removing a map entry of a YAML template (`Key: value` and its nested lines) with its whole lines;
+/// `None` in JSON or flow style, where commas would need care.
+pub fn remove_cfn_entry(
+    t: &Template,
+    map: &crate::cloudformation::tree::Node,
+    entry: &crate::cloudformation::tree::Entry,
+) -> Option<Edit> {
+    if map.style != crate::cloudformation::tree::Style::Block {
+        return None;
+    }
+    Some(crate::kit::ec2::delete_lines(&t.source, crate::text::TextRange::new(entry.key_range.start, entry.range.end)))
+}

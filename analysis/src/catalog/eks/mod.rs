@@ -1,4 +1,5 @@
 pub mod control_plane_logging_incomplete;
+pub mod node_group_ssh_open;
 pub mod public_endpoint;
 pub mod secrets_unencrypted;
 pub mod unsupported_version;
@@ -11,4 +12,5 @@ pub static RULES: &[&Rule] = &[
     &control_plane_logging_incomplete::RULE,
     &unsupported_version::RULE,
     &public_endpoint::RULE,
+    &node_group_ssh_open::RULE,
 ];

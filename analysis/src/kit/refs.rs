@@ -1,0 +1,242 @@
+//! References to other blocks of a configuration, however they are written: a traversal
+//! (`aws_security_group.app.id`, `data.aws_vpc.main.id`, `module.vpc.public_subnets[0]`), an interpolation
+//! (`"${aws_security_group.app.id}"`), or the same text in a quoted string, as many examples (and the KICS
+//! fixtures) write them (`"aws_security_group.app.id"`).
+//!
+//! Used by the EC2, VPC and ECS rules that follow an instance to its subnet, a subnet to its VPC, a group to
+//! whatever uses it.
+
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::tree::{Node, NodeKind};
+use crate::cloudformation::CfnResource;
+use crate::terraform::check::{Resource, TfContext};
+use crate::terraform::model::{Expr, ExprKind, Step, TemplatePart};
+
+/// A reference to a block: its kind, type (for modules, the module's name) and name, and the steps after them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ref {
+    pub kind: RefKind,
+    /// `aws_security_group`; for `module.vpc.x`, `vpc`.
+    pub ty: String,
+    /// `app`; for a module, its output (`public_subnets`).
+    pub name: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RefKind {
+    Resource,
+    Data,
+    Module,
+}
+
+impl Ref {
+    /// Whether it names `res` (a resource or data source of the configuration).
+    pub fn is(&self, res: Resource) -> bool {
+        let kind = match res.block.kind.as_str() {
+            "resource" => RefKind::Resource,
+            "data" => RefKind::Data,
+            _ => return false,
+        };
+        self.kind == kind && self.ty == res.ty() && self.name == res.name()
+    }
+
+    /// The blocks of the configuration it names (one in a valid configuration).
+    pub fn targets<'m>(&self, ctx: &TfContext<'_, 'm>) -> Vec<Resource<'m>> {
+        let address = match self.kind {
+            RefKind::Resource => format!("{}.{}", self.ty, self.name),
+            RefKind::Data => format!("data.{}.{}", self.ty, self.name),
+            RefKind::Module => return Vec::new(),
+        };
+        ctx.at_address(&address)
+    }
+}
+
+/// Parses `aws_x.name`, `data.aws_x.name`, `module.m.output` at the start of dotted text.
+fn parse_dotted(text: &str) -> Option<Ref> {
+    let text = text.trim();
+    let mut parts = text.split(['.', '[']);
+    let first = parts.next()?;
+    let valid = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let (kind, ty, name) = match first {
+        "data" => (RefKind::Data, parts.next()?, parts.next()?),
+        "module" => (RefKind::Module, parts.next()?, parts.next().unwrap_or("")),
+        ty if ty.starts_with("aws_") => (RefKind::Resource, ty, parts.next()?),
+        _ => return None,
+    };
+    if !valid(ty) || (kind != RefKind::Module && !valid(name)) || text.contains(' ') {
+        return None;
+    }
+    Some(Ref { kind, ty: ty.to_string(), name: name.to_string() })
+}
+
+fn from_traversal(root: &str, steps: &[Step]) -> Option<Ref> {
+    let attr = |i: usize| match steps.get(i) {
+        Some(Step::Attr(a)) => Some(a.as_str()),
+        _ => None,
+    };
+    let (kind, ty, name) = match root {
+        "data" => (RefKind::Data, attr(0)?, attr(1)?),
+        "module" => (RefKind::Module, attr(0)?, attr(1).unwrap_or("")),
+        "var" | "local" | "each" | "count" | "path" | "self" | "terraform" => return None,
+        ty => (RefKind::Resource, ty, attr(0)?),
+    };
+    Some(Ref { kind, ty: ty.to_string(), name: name.to_string() })
+}
+
+/// The reference an expression is, if it is one: a traversal, `"${...}"` around one, or quoted dotted text.
+pub fn reference(expr: &Expr) -> Option<Ref> {
+    match &expr.kind {
+        ExprKind::Traversal(root, steps) => from_traversal(root, steps),
+        ExprKind::Template(parts) => match parts.as_slice() {
+            [TemplatePart::Interpolation(e)] => reference(e),
+            [TemplatePart::Literal(s)] => parse_dotted(s),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Every reference written anywhere in an expression (lists, objects, calls, interpolations, quoted text).
+pub fn references_in(expr: &Expr) -> Vec<Ref> {
+    let mut out = Vec::new();
+    collect(expr, &mut out);
+    out
+}
+
+fn collect(expr: &Expr, out: &mut Vec<Ref>) {
+    if let Some(r) = reference(expr) {
+        out.push(r);
+    }
+    match &expr.kind {
+        ExprKind::Template(parts) if parts.len() > 1 => {
+            for p in parts {
+                if let TemplatePart::Interpolation(e) = p {
+                    collect(e, out);
+                }
+            }
+        }
+        ExprKind::Tuple(items) | ExprKind::Call(_, items) => items.iter().for_each(|e| collect(e, out)),
+        ExprKind::Object(elems) => elems.iter().for_each(|(_, v)| collect(v, out)),
+        ExprKind::Conditional(c, t, f) => {
+            collect(c, out);
+            collect(t, out);
+            collect(f, out);
+        }
+        ExprKind::Traversal(_, steps) => {
+            for s in steps {
+                if let Step::Index(e) = s {
+                    collect(e, out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The items of a list expression (or the expression itself when it is not a literal list).
+pub fn list_items(expr: &Expr) -> Vec<&Expr> {
+    match &expr.kind {
+        ExprKind::Tuple(items) => items.iter().collect(),
+        _ => vec![expr],
+    }
+}
+
+/// Every reference written in the configuration's blocks (resources, data sources, module calls, outputs,
+/// locals), nested blocks included, except those inside `skip` (a block does not use itself): a lookup.
+pub fn references_outside(ctx: &TfContext, skip: Resource) -> Vec<Ref> {
+    let mut out = Vec::new();
+    for kind in ["resource", "data", "module", "output", "locals"] {
+        for res in ctx.all_blocks(kind) {
+            if std::ptr::eq(res.block, skip.block) {
+                continue;
+            }
+            collect_block(res.block, &mut out);
+        }
+    }
+    out
+}
+
+fn collect_block(block: &crate::terraform::model::Block, out: &mut Vec<Ref>) {
+    for a in &block.attributes {
+        collect(&a.expr, out);
+    }
+    for b in &block.blocks {
+        collect_block(b, out);
+    }
+}
+
+/// Whether anything in the configuration outside `target` refers to it.
+pub fn is_referenced(ctx: &TfContext, target: Resource) -> bool {
+    references_outside(ctx, target).iter().any(|r| r.is(target))
+}
+
+/// Whether anything in the template outside `target`'s own entry refers to it (`Ref`, `Fn::GetAtt`,
+/// `Fn::Sub`, or its logical id as a string, as JSON examples write references), the `Outputs` included.
+pub fn cfn_is_referenced(ctx: &CfnContext, target: CfnResource) -> bool {
+    let documents = std::iter::once(&ctx.template.root).chain(&ctx.template.more);
+    documents.into_iter().any(|d| refers_within(ctx, d, target))
+}
+
+fn refers_within(ctx: &CfnContext, node: &Node, target: CfnResource) -> bool {
+    if ctx.refers_to(node, target) || node.as_str() == Some(target.logical_id) {
+        return true;
+    }
+    match &node.kind {
+        NodeKind::Map(entries) => {
+            entries.iter().any(|e| !std::ptr::eq(e, target.entry) && refers_within(ctx, &e.value, target))
+        }
+        NodeKind::List(items) => items.iter().any(|i| refers_within(ctx, i, target)),
+        _ => false,
+    }
+}
+
+/// The template resource a node names: `!Ref X`, `!GetAtt X.Attr`, or its logical id written as a string (as
+/// JSON examples often write references).
+pub fn cfn_named<'t>(ctx: &CfnContext<'_, 't>, node: &Node) -> Option<CfnResource<'t>> {
+    let id = match node.intrinsic() {
+        Some(("Ref", arg)) => arg.as_str()?,
+        Some(("Fn::GetAtt", arg)) => match arg.as_str() {
+            Some(s) => s.split('.').next().unwrap_or(s),
+            None => arg.items().first()?.as_str()?,
+        },
+        Some(_) => return None,
+        None => node.as_str()?,
+    };
+    ctx.template.resources().find(|r| r.logical_id == id)
+}
+
+/// Whether a node names `target` (see [`cfn_named`]).
+pub fn cfn_names(ctx: &CfnContext, node: &Node, target: CfnResource) -> bool {
+    cfn_named(ctx, node).is_some_and(|r| std::ptr::eq(r.entry, target.entry))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ref_of(tf: &str) -> Option<Ref> {
+        let files = crate::kit::testing::module_files(&[("main.tf", tf)]);
+        let block = &files[0].blocks[0];
+        reference(&block.attr("x").unwrap().expr)
+    }
+
+    #[test]
+    fn references_however_written() {
+        let r = |kind, ty: &str, name: &str| Some(Ref { kind, ty: ty.into(), name: name.into() });
+        assert_eq!(ref_of("resource \"a\" \"b\" {\n  x = aws_sg.app.id\n}\n"), r(RefKind::Resource, "aws_sg", "app"));
+        assert_eq!(
+            ref_of("resource \"a\" \"b\" {\n  x = \"aws_sg.app.id\"\n}\n"),
+            r(RefKind::Resource, "aws_sg", "app")
+        );
+        assert_eq!(
+            ref_of("resource \"a\" \"b\" {\n  x = \"${data.aws_vpc.d.id}\"\n}\n"),
+            r(RefKind::Data, "aws_vpc", "d")
+        );
+        assert_eq!(
+            ref_of("resource \"a\" \"b\" {\n  x = module.vpc.public_subnets[0]\n}\n"),
+            r(RefKind::Module, "vpc", "public_subnets")
+        );
+        assert_eq!(ref_of("resource \"a\" \"b\" {\n  x = var.sg\n}\n"), None);
+        assert_eq!(ref_of("resource \"a\" \"b\" {\n  x = \"sg-123\"\n}\n"), None);
+    }
+}
