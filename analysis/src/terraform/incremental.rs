@@ -823,8 +823,11 @@ impl SubjectRuns {
                 Some(edit) => edit.index_of(id, subject.index),
                 None => Some(subject.index),
             };
-            // (A block not found again is gone, or new: new blocks are run below.)
-            if let Some(i) = index.filter(|&i| module.files[file].block_ids.get(i) == Some(&id)) {
+            // Where the block was at its run may be stale (an earlier edit moved it): then it is looked for. (A
+            // block not found again is gone, or new: new blocks are run below.)
+            let ids = &module.files[file].block_ids;
+            let at = index.filter(|&i| ids.get(i) == Some(&id)).or_else(|| ids.iter().position(|&b| b == id));
+            if let Some(i) = at {
                 again.push((file, i));
             }
         }
