@@ -376,3 +376,93 @@ fn cloudformation_templates_in_yaml_and_json() {
     );
     assert!(hover["result"]["contents"]["value"].as_str().unwrap().contains("AWS takes care of"), "{hover}");
 }
+
+/// Waits for diagnostics of `uri` whose `s3-public-acl` findings are `expected` (line, message start), in order.
+fn wait_acl(c: &mut Client, uri: &str, expected: &[(u64, &str)]) -> Vec<Value> {
+    let expected: Vec<(u64, String)> = expected.iter().map(|(l, m)| (*l, m.to_string())).collect();
+    let acl = move |diags: &Value| -> Vec<(u64, String)> {
+        let diags = diags.as_array().cloned().unwrap_or_default();
+        diags
+            .iter()
+            .filter(|d| d["code"] == "s3-public-acl")
+            .map(|d| {
+                let message = d["message"].as_str().unwrap_or("");
+                (start_of(d).0, message.split(' ').nth(1).unwrap_or("").to_string())
+            })
+            .collect()
+    };
+    let found = c.wait_for(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri
+            && acl(&m["params"]["diagnostics"]) == expected
+    });
+    let found = found.unwrap_or_else(|| panic!("no diagnostics of {uri} with {expected:?}; backlog: {:?}", c.backlog));
+    found["params"]["diagnostics"].as_array().unwrap().clone()
+}
+
+#[test]
+fn module_calls_two_levels_deep_update_callers_and_modules_as_either_is_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    for sub in ["modules/site", "modules/bucket"] {
+        std::fs::create_dir_all(root.join(sub)).unwrap();
+    }
+    let main_tf = "module \"site\" {\n  source = \"./modules/site\"\n  acl    = \"public-read\"\n}\n";
+    let site_tf = "variable \"acl\" {}\n\nmodule \"store\" {\n  source = \"../bucket\"\n  acl    = var.acl\n}\n";
+    let bucket_tf =
+        "variable \"acl\" {\n  default = \"private\"\n}\n\nresource \"aws_s3_bucket\" \"this\" {\n  acl = var.acl\n}\n";
+    std::fs::write(root.join("main.tf"), main_tf).unwrap();
+    std::fs::write(root.join("modules/site/main.tf"), site_tf).unwrap();
+    std::fs::write(root.join("modules/bucket/main.tf"), bucket_tf).unwrap();
+    let root_uri = format!("file://{}", root.display());
+    let mut c = Client::start();
+    c.request("initialize", json!({ "processId": null, "rootUri": root_uri, "capabilities": {} }));
+    c.notify("initialized", json!({}));
+
+    // The module opened first shows what it shows alone; its caller, opened next, finds the public ACL its
+    // argument causes two calls down, on the argument, and the module's file then shows it at the resource.
+    let bucket = format!("{root_uri}/modules/bucket/main.tf");
+    c.open(&bucket, "terraform", bucket_tf);
+    wait_acl(&mut c, &bucket, &[]);
+    let caller = format!("{root_uri}/main.tf");
+    c.open(&caller, "terraform", main_tf);
+    let at_call = wait_acl(&mut c, &caller, &[(2, "`module.site.module.store.aws_s3_bucket.this`")]);
+    let acl = at_call.iter().find(|d| d["code"] == "s3-public-acl").unwrap();
+    assert!(acl["message"].as_str().unwrap().contains("`public-read` ACL"), "{acl:?}");
+    wait_acl(&mut c, &bucket, &[(5, "`module.site.module.store.aws_s3_bucket.this`")]);
+
+    // A keystroke in the caller updates the module's open file...
+    c.change(&caller, 2, json!([{ "text": main_tf.replace("public-read", "private") }]));
+    wait_acl(&mut c, &caller, &[]);
+    wait_acl(&mut c, &bucket, &[]);
+    c.change(&caller, 3, json!([{ "text": main_tf }]));
+    wait_acl(&mut c, &bucket, &[(5, "`module.site.module.store.aws_s3_bucket.this`")]);
+    // ...and one in the module updates its callers: the resource no longer reads the argument.
+    c.change(&bucket, 2, json!([{ "text": bucket_tf.replace("var.acl", "\"private\"") }]));
+    wait_acl(&mut c, &bucket, &[]);
+    wait_acl(&mut c, &caller, &[]);
+}
+
+#[test]
+fn var_files_from_the_editor_settings_apply_to_root_modules() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let main_tf =
+        "variable \"acl\" {\n  default = \"private\"\n}\n\nresource \"aws_s3_bucket\" \"b\" {\n  acl = var.acl\n}\n";
+    std::fs::write(root.join("main.tf"), main_tf).unwrap();
+    std::fs::write(root.join("prod.tfvars"), "acl = \"public-read\"\n").unwrap();
+    let root_uri = format!("file://{}", root.display());
+    let mut c = Client::start();
+    c.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": root_uri, "capabilities": {},
+                "initializationOptions": { "varFiles": ["prod.tfvars"] } }),
+    );
+    c.notify("initialized", json!({}));
+    let uri = format!("{root_uri}/main.tf");
+    c.open(&uri, "terraform", main_tf);
+    wait_acl(&mut c, &uri, &[(5, "`aws_s3_bucket.b`")]);
+    // Changed in the settings: without the file, the default applies.
+    c.notify("workspace/didChangeConfiguration", json!({ "settings": { "onus": { "varFiles": [] } } }));
+    wait_acl(&mut c, &uri, &[]);
+}

@@ -21,7 +21,7 @@ pub struct Client {
     stdin: Option<ChildStdin>,
     incoming: Receiver<Value>,
     /// Messages received while waiting for something else.
-    backlog: Vec<Value>,
+    pub backlog: Vec<Value>,
     next_id: i64,
 }
 

@@ -146,6 +146,19 @@ pub fn variables_at(file: &TfFile, range: TextRange) -> Vec<String> {
     out
 }
 
+/// The variables (`var.<name>`) an expression reads.
+pub fn variables_in(expr: &Expr) -> Vec<String> {
+    let mut out = Vec::new();
+    walk(expr, &mut |root, steps| {
+        if let ("var", Some(Step::Attr(name))) = (root, steps.first()) {
+            out.push(name.clone());
+        }
+    });
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// The variable an expression is, when it is exactly `var.<name>` (a fix replacing it can be written at the
 /// call instead).
 pub fn plain_variable(expr: &Expr) -> Option<&str> {

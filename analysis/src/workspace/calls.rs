@@ -48,6 +48,9 @@ pub(crate) struct InstanceRun {
     pub outputs: Value,
     /// Diagnostics about the module's own calls (missing folders, cycles), by path.
     pub notes: Vec<(String, Diagnostic)>,
+    /// The stamps of the files of every module folder the run read (its own and those it calls, to any depth):
+    /// a kept run is reused only while they are the same.
+    pub read: Vec<(String, Vec<u64>)>,
 }
 
 /// What the calls of a module gave: per call, its instances' runs; the diagnostics about calls.
@@ -129,6 +132,25 @@ impl Workspace {
             }
         }
         out
+    }
+
+    /// Whether the module of folder `caller` calls that of folder `callee`, directly or through other modules,
+    /// as far as the workspace's analyses have seen.
+    pub fn calls_into(&self, caller: &str, callee: &str) -> bool {
+        let mut seen: Vec<&str> = Vec::new();
+        let mut queue = vec![caller];
+        while let Some(folder) = queue.pop() {
+            for child in self.called.get(folder).into_iter().flatten() {
+                if child == callee {
+                    return true;
+                }
+                if !seen.contains(&child.as_str()) {
+                    seen.push(child);
+                    queue.push(child);
+                }
+            }
+        }
+        false
     }
 
     fn has_terraform_files(&self, folder: &str) -> bool {
@@ -218,13 +240,15 @@ impl Workspace {
                 out.notes.push((paths[file].clone(), note(source_range, Severity::Error, "module-cycle", message)));
                 continue;
             }
+            // (Recorded even when missing: the caller is related to the folder, and is analysed again when
+            // its files arrive.)
+            called.push(target.clone());
             if !self.has_terraform_files(&target) {
                 let written = call.attr("source").and_then(|a| a.expr.as_literal_str()).unwrap_or("");
                 let message = format!("module source `{written}`: no Terraform file in `{target}`");
                 out.notes.push((paths[file].clone(), note(source_range, Severity::Error, "module-not-found", message)));
                 continue;
             }
-            called.push(target.clone());
             // Each instance of the call, with the arguments it gives.
             let instances: Vec<(Option<String>, &Block)> = match module.expander.block(&module.scope, call) {
                 Expanded::One(b) => vec![(None, b)],
@@ -288,19 +312,7 @@ impl Workspace {
         arguments: crate::fast_hash::FastMap<String, Value>,
         visiting: &mut Vec<String>,
     ) -> Arc<InstanceRun> {
-        let paths: Vec<String> = self
-            .entries
-            .iter()
-            .filter(|(p, e)| folder_of(p) == folder && e.doc.kind().is_terraform() && !p.ends_with(".tfvars"))
-            .map(|(p, _)| p.clone())
-            .filter(|p| !self.config.is_excluded(p))
-            .collect();
-        let mut models: Vec<Arc<TfFile>> = Vec::new();
-        for p in &paths {
-            if let Some(m) = self.model(p) {
-                models.push(m);
-            }
-        }
+        let (paths, models) = self.instance_files(folder);
         let mut sorted: Vec<(&String, &Value)> = arguments.iter().collect();
         sorted.sort_by(|a, b| a.0.cmp(b.0));
         let stamps: Vec<u64> = models.iter().map(|m| m.stamp).collect();
@@ -312,8 +324,11 @@ impl Workspace {
             format!("{sorted:?}"),
             format!("{:?}", self.today),
         ));
-        if let Some(run) = self.instance_runs.get(&fingerprint) {
-            return run.clone();
+        if let Some(run) = self.instance_runs.get(&fingerprint).cloned() {
+            // (Its own files are in the fingerprint; the modules it calls may have changed since.)
+            if run.read.iter().skip(1).all(|(f, stamps)| self.instance_stamps(f) == *stamps) {
+                return run;
+            }
         }
         let expansions = Expansions::new();
         let files: Vec<&TfFile> = models.iter().map(|m| m.as_ref()).collect();
@@ -343,7 +358,12 @@ impl Workspace {
             }
             run_rule(&module, rule, &mut findings, Subjects::All);
         }
-        let mut run = InstanceRun { outputs: calls::outputs(&module), notes: calls.notes, findings: Vec::new() };
+        let mut run = InstanceRun {
+            outputs: calls::outputs(&module),
+            notes: calls.notes,
+            findings: Vec::new(),
+            read: vec![(folder.to_string(), stamps)],
+        };
         run.findings.extend(findings.into_iter().map(|f| InstanceFinding {
             path: paths[f.file].clone(),
             below: Vec::new(),
@@ -357,6 +377,18 @@ impl Workspace {
                     InstanceFinding { below, ..f.clone() }
                 }));
                 run.notes.extend(inner.notes.iter().cloned());
+                for read in &inner.read {
+                    if !run.read.iter().any(|(f, _)| *f == read.0) {
+                        run.read.push(read.clone());
+                    }
+                }
+            }
+        }
+        // (Called folders with no Terraform file yet are read too: the run is redone when files arrive there.)
+        for target in self.called.get(folder).cloned().unwrap_or_default() {
+            if !run.read.iter().any(|(f, _)| *f == target) {
+                let stamps = self.instance_stamps(&target);
+                run.read.push((target, stamps));
             }
         }
         let run = Arc::new(run);
@@ -366,6 +398,29 @@ impl Workspace {
         }
         self.instance_runs.insert(fingerprint, run.clone());
         run
+    }
+
+    /// The files of the module in `folder` an instance is made of (its `.tfvars` files are not: a caller gives
+    /// the variables), with their models.
+    fn instance_files(&mut self, folder: &str) -> (Vec<String>, Vec<Arc<TfFile>>) {
+        let paths: Vec<String> = self
+            .entries
+            .iter()
+            .filter(|(p, e)| folder_of(p) == folder && e.doc.kind().is_terraform() && !p.ends_with(".tfvars"))
+            .map(|(p, _)| p.clone())
+            .filter(|p| !self.config.is_excluded(p))
+            .collect();
+        let mut models: Vec<Arc<TfFile>> = Vec::new();
+        for p in &paths {
+            if let Some(m) = self.model(p) {
+                models.push(m);
+            }
+        }
+        (paths, models)
+    }
+
+    fn instance_stamps(&mut self, folder: &str) -> Vec<u64> {
+        self.instance_files(folder).1.iter().map(|m| m.stamp).collect()
     }
 
     /// What a module's folder finds on its own (as when it is opened alone: a root module, its tfvars
@@ -451,11 +506,7 @@ impl Workspace {
                     in_module.fixes.clear();
                     in_modules.entry(f.path.clone()).or_default().push(in_module);
                     // At the call, on the arguments that decide it (or on the call).
-                    let variables = if f.below.is_empty() {
-                        self.model(&f.path).map(|m| calls::variables_at(&m, f.finding.range)).unwrap_or_default()
-                    } else {
-                        Vec::new()
-                    };
+                    let variables = self.variables_deciding(caller, &call, f);
                     let given: Vec<&Argument> =
                         arguments.iter().filter(|(name, ..)| variables.contains(name)).collect();
                     let fix =
@@ -490,6 +541,46 @@ impl Workspace {
             .sort_by(|a, b| (a.0.as_str(), a.1.range.start, a.1.code).cmp(&(b.0.as_str(), b.1.range.start, b.1.code)));
         at_calls.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
         at_calls
+    }
+
+    /// The variables of the called module (the instance's arguments) that decide a finding of the instance: those
+    /// the finding's attribute reads, followed back through the calls below the instance when the finding is in a
+    /// module it calls (`module "store" { acl = var.acl }` makes the inner `var.acl` the instance's `acl`).
+    fn variables_deciding(&mut self, caller: &str, call: &CallRun, f: &InstanceFinding) -> Vec<String> {
+        let Some(model) = self.model(&f.path) else { return Vec::new() };
+        let mut variables = calls::variables_at(&model, f.finding.range);
+        if f.below.is_empty() {
+            return variables;
+        }
+        // The call blocks from the instance down to the finding's module.
+        let Some(block) = self.model(&call.path).and_then(|m| m.blocks.iter().find(|b| b.range == call.range).cloned())
+        else {
+            return Vec::new();
+        };
+        let mut key = call.name.clone();
+        let Some(Ok(mut folder)) = self.resolve(folder_of(&call.path), caller, &key, &block) else { return Vec::new() };
+        let mut chain: Vec<Block> = Vec::new();
+        for name in &f.below {
+            let Some((_, block)) = self.call_blocks(&folder).into_iter().find(|(_, b)| b.label(0) == Some(name)) else {
+                return Vec::new();
+            };
+            key = format!("{key}.{name}");
+            let Some(Ok(next)) = self.resolve(&folder, caller, &key, &block) else { return Vec::new() };
+            chain.push(block);
+            folder = next;
+        }
+        for block in chain.iter().rev() {
+            let read = block
+                .attributes
+                .iter()
+                .filter(|a| variables.contains(&a.name))
+                .flat_map(|a| calls::variables_in(&a.expr));
+            let mut next: Vec<String> = read.collect();
+            next.sort();
+            next.dedup();
+            variables = next;
+        }
+        variables
     }
 
     /// The fix of a module's finding, written at the call: when the module's fix replaces exactly a `var.x`
@@ -636,12 +727,40 @@ mod tests {
         ws.open("/w/main.tf", root, 1);
         let found = codes_and_lines(&mut ws, "/w/main.tf");
         let lines: Vec<usize> = found.iter().map(|f| f.1).collect();
-        // `each["a"]` on its argument; `deep` (two levels down) on the call; the output flows back to line 15.
-        assert_eq!(lines, [9, 11, 16], "{found:#?}");
+        // `each["a"]` on its argument; `deep` (two levels down) on its argument too, followed back through the
+        // inner call's `acl = var.acl`; the output flows back to line 16.
+        assert_eq!(lines, [9, 13, 16], "{found:#?}");
         assert!(found[0].2.starts_with("`module.each[\"a\"].aws_s3_bucket.this`"), "{}", found[0].2);
         assert!(found[1].2.starts_with("`module.deep.module.inner.aws_s3_bucket.this`"), "{}", found[1].2);
         let in_bucket = codes_and_lines(&mut ws, "/w/modules/bucket/main.tf");
         assert_eq!(in_bucket.len(), 2, "{in_bucket:#?}");
+    }
+
+    #[test]
+    fn a_change_two_calls_down_reaches_the_root() {
+        let mut ws = workspace();
+        ws.add_disk_file("/w/modules/bucket/main.tf", BUCKET);
+        ws.add_disk_file(
+            "/w/modules/site/main.tf",
+            "variable \"acl\" {}\nmodule \"inner\" {\n  source = \"../bucket\"\n  acl    = var.acl\n}\n",
+        );
+        ws.add_disk_file(
+            "/w/modules/late/main.tf",
+            "module \"inner\" {\n  source = \"../later\"\n  acl    = \"public-read\"\n}\n",
+        );
+        let root = "module \"deep\" {\n  source = \"./modules/site\"\n  acl    = \"public-read\"\n}\nmodule \"late\" {\n  source = \"./modules/late\"\n}\n";
+        ws.open("/w/main.tf", root, 1);
+        let lines = |ws: &mut Workspace| codes_and_lines(ws, "/w/main.tf").into_iter().map(|f| f.1).collect::<Vec<_>>();
+        assert_eq!(lines(&mut ws), [3], "{:#?}", codes_and_lines(&mut ws, "/w/main.tf"));
+        // The bucket two calls down stops reading the argument: the root's finding goes (the middle module's
+        // kept run is not reused).
+        ws.add_disk_file("/w/modules/bucket/main.tf", &BUCKET.replace("acl = var.acl", "acl = \"private\""));
+        assert_eq!(lines(&mut ws), Vec::<usize>::new());
+        // A folder missing two calls down, then written: what the middle call gives it reaches the root's call.
+        ws.add_disk_file("/w/modules/later/main.tf", BUCKET);
+        let found = codes_and_lines(&mut ws, "/w/main.tf");
+        assert_eq!(found.iter().map(|f| f.1).collect::<Vec<_>>(), [5], "{found:#?}");
+        assert!(found[0].2.starts_with("`module.late.module.inner.aws_s3_bucket.this`"), "{}", found[0].2);
     }
 
     #[test]

@@ -74,12 +74,15 @@ impl LanguageServer for Backend {
         self.session.initialized.store(true, Ordering::SeqCst);
         let docs = convert::docs_base(params.initialization_options.as_ref());
         let rules = params.initialization_options.as_ref().and_then(|o| o.get("rules")).cloned().unwrap_or_default();
+        let var_files = var_files(params.initialization_options.as_ref());
         self.worker.send(super::worker::Message::Query(Box::new(move |state| {
             state.root = root;
             state.roots = roots;
             state.docs = docs;
             state.editor_rules = rules;
+            state.var_files = var_files.unwrap_or_default();
             state.reload_config();
+            state.reload_variables();
         })));
         Ok(InitializeResult {
             server_info: Some(ServerInfo { name: "onus".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
@@ -132,11 +135,17 @@ impl LanguageServer for Backend {
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         // `{onus: {rules: ...}}` (VS Code's section), or the `rules` object itself.
         let settings = params.settings;
-        let rules = settings.get("onus").unwrap_or(&settings).get("rules").cloned();
-        if let Some(rules) = rules {
+        let settings = settings.get("onus").unwrap_or(&settings);
+        if let Some(rules) = settings.get("rules").cloned() {
             self.worker.send(super::worker::Message::Query(Box::new(move |state| {
                 state.editor_rules = rules;
                 state.reload_config();
+            })));
+        }
+        if let Some(files) = var_files(Some(settings)) {
+            self.worker.send(super::worker::Message::Query(Box::new(move |state| {
+                state.var_files = files;
+                state.reload_variables();
             })));
         }
     }
@@ -240,4 +249,10 @@ impl LanguageServer for Backend {
         })
         .await
     }
+}
+
+/// The `varFiles` setting: a list of paths (relative to the workspace root), or `None` when not given.
+fn var_files(settings: Option<&serde_json::Value>) -> Option<Vec<String>> {
+    let list = settings?.get("varFiles")?.as_array()?;
+    Some(list.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
 }

@@ -95,6 +95,12 @@ pub struct WorkerState {
     pub editor_rules: serde_json::Value,
     /// `.onus.toml` open in the editor: its text (edited live) and URI.
     config_doc: Option<(ropey::Rope, lsp::Url)>,
+    /// The editor's `varFiles`: variable definitions files for root modules (relative to the workspace root),
+    /// applied in order after each module's own tfvars, as `onus check --var-file` applies them.
+    pub var_files: Vec<String>,
+    /// Module folders onus looked for on disk (read, or found to have no Terraform file): not looked for again
+    /// until a watched file says something changed there.
+    looked_for: HashSet<String>,
 }
 
 impl WorkerState {
@@ -158,6 +164,47 @@ impl WorkerState {
         self.pending.extend(self.uris.keys().cloned());
     }
 
+    /// Tells the workspace its folders (module sources are followed inside them only) and reads the editor's
+    /// `varFiles`, reporting their problems; re-analyses every open document.
+    pub fn reload_variables(&mut self) {
+        self.workspace.set_roots(self.roots.iter().map(|r| r.to_string_lossy().into_owned()).collect());
+        let mut values = onus_analysis::fast_hash::FastMap::default();
+        for file in self.var_files.clone() {
+            let path = match &self.root {
+                Some(root) if std::path::Path::new(&file).is_relative() => std::path::Path::new(root).join(&file),
+                _ => std::path::PathBuf::from(&file),
+            };
+            if !self.roots.iter().any(|r| path.starts_with(r)) {
+                let message = format!("varFiles: {} is outside the workspace folders: not read", path.display());
+                self.log(lsp::MessageType::WARNING, message);
+                continue;
+            }
+            let json = file.ends_with(".json");
+            let read = super::index::read(&path).ok_or_else(|| "cannot be read".to_string());
+            match read.and_then(|text| onus_analysis::terraform::tfvars_values(&text, json)) {
+                Ok(v) => values.extend(v),
+                Err(e) => self.log(lsp::MessageType::WARNING, format!("varFiles: {}: {e}", path.display())),
+            }
+        }
+        self.workspace.set_variables(values);
+        self.pending.extend(self.uris.keys().cloned());
+    }
+
+    /// Marks an open document for analysis, and the open documents of the modules it calls or is called by (their
+    /// findings depend on it).
+    fn touch(&mut self, path: &str) {
+        self.pending.insert(path.to_string());
+        for folder in self.workspace.related_folders(path) {
+            let open = self.open_in(&folder);
+            self.pending.extend(open);
+        }
+    }
+
+    /// The open documents of a folder.
+    fn open_in(&self, folder: &str) -> Vec<String> {
+        self.uris.keys().filter(|p| folder_of(p) == folder).cloned().collect()
+    }
+
     fn is_config(&self, path: &str) -> bool {
         self.config_path().as_deref() == Some(path)
     }
@@ -203,9 +250,15 @@ impl WorkerState {
                         }
                         None => self.workspace.remove(&path),
                     }
-                    let folder = folder_of(&path);
-                    let open = self.uris.keys().filter(|p| folder_of(p) == folder).cloned().collect::<Vec<_>>();
+                    let folder = folder_of(&path).to_string();
+                    self.looked_for.remove(&folder);
+                    let open = self.open_in(&folder);
                     self.pending.extend(open);
+                    // The modules calling or called by this folder's module see the change too.
+                    for related in self.workspace.related_folders(&path) {
+                        let open = self.open_in(&related);
+                        self.pending.extend(open);
+                    }
                 }
             }
             Message::Open { uri, text, version } => {
@@ -213,16 +266,14 @@ impl WorkerState {
                 if self.workspace.open(&path, &text, version) {
                     self.load_siblings(&uri, &path);
                     self.uris.insert(path.clone(), uri);
-                    self.pending.insert(path);
+                    self.touch(&path);
                 }
             }
             Message::Change { uri, version, changes } => {
                 let path = convert::path_of(&uri);
                 let changes: Vec<_> = changes.into_iter().map(|c| (c.range.map(convert::range), c.text)).collect();
                 match self.workspace.change(&path, version, &changes, self.encoding) {
-                    Ok(()) => {
-                        self.pending.insert(path);
-                    }
+                    Ok(()) => self.touch(&path),
                     Err(e) => self.log(lsp::MessageType::WARNING, format!("change to {uri} ignored: {e:?}")),
                 }
             }
@@ -236,6 +287,10 @@ impl WorkerState {
                 // The closed file's findings leave the editor; its siblings see the disk's copy now.
                 let _ = self.out.send(Outgoing::Diagnostics { uri, version: None, diagnostics: Vec::new() });
                 self.pending.extend(siblings.into_iter().filter(|p| p != &path && self.uris.contains_key(p)));
+                for folder in self.workspace.related_folders(&path) {
+                    let open = self.open_in(&folder);
+                    self.pending.extend(open);
+                }
             }
             Message::Query(query) => query(self),
         }
@@ -243,7 +298,6 @@ impl WorkerState {
 
     /// Reads the other Terraform files of a module's folder from disk, once, so references across files resolve.
     fn load_siblings(&mut self, uri: &lsp::Url, path: &str) {
-        const MAX_SIBLING_BYTES: u64 = 4 * 1024 * 1024;
         if !path.ends_with(".tf") && !path.ends_with(".tfvars") {
             return;
         }
@@ -256,22 +310,60 @@ impl WorkerState {
         if !self.roots.is_empty() && !self.roots.iter().any(|r| std::path::Path::new(&folder).starts_with(r)) {
             return;
         }
-        let Ok(entries) = std::fs::read_dir(&folder) else { return };
+        self.read_folder(&folder);
+        // After `terraform init`: where the registry and git modules it calls were downloaded.
+        let manifest = std::path::Path::new(&folder).join(".terraform/modules/modules.json");
+        if let Some(json) = super::index::read(&manifest) {
+            if let Err(e) = self.workspace.set_module_manifest(&folder, &json) {
+                self.log(lsp::MessageType::WARNING, format!("{}: {e}", manifest.display()));
+            }
+        }
+    }
+
+    /// Reads a folder's Terraform files (regular files only: no symlinks out of it, no devices) that are not open.
+    fn read_folder(&mut self, folder: &str) {
+        let Ok(entries) = std::fs::read_dir(folder) else { return };
         for entry in entries.flatten() {
             let p = entry.path();
             let name = p.to_string_lossy().into_owned();
-            if !(name.ends_with(".tf") || name.ends_with(".tfvars")) || self.workspace.is_open(&name) {
+            let terraform = name.ends_with(".tf") || name.ends_with(".tf.json") || name.ends_with(".tfvars");
+            if !terraform || self.workspace.is_open(&name) {
                 continue;
             }
-            // Only regular files: no symlinks out of the folder, no devices.
-            let Ok(meta) = std::fs::symlink_metadata(&p) else { continue };
-            if !meta.is_file() || meta.len() > MAX_SIBLING_BYTES {
-                continue;
-            }
-            if let Ok(text) = std::fs::read_to_string(&p) {
+            if let Some(text) = super::index::read(&p) {
                 self.workspace.add_disk_file(&name, &text);
             }
         }
+    }
+
+    /// Reads the folders of the modules the module of `path` calls (to any depth) that the workspace has no file
+    /// of yet: the workspace names only folders inside its roots.
+    fn load_called_modules(&mut self, path: &str) {
+        if self.roots.is_empty() {
+            return;
+        }
+        for _ in 0..64 {
+            let wanted: Vec<String> =
+                self.workspace.wanted_folders(path).into_iter().filter(|f| !self.looked_for.contains(f)).collect();
+            if wanted.is_empty() {
+                return;
+            }
+            for folder in wanted {
+                self.read_folder(&folder);
+                self.looked_for.insert(folder);
+            }
+        }
+    }
+
+    /// The next pending document to analyse: one no other pending document's module calls (a module's findings
+    /// include what its callers' calls found, so callers go first).
+    fn next_pending(&self) -> Option<String> {
+        let first = self.pending.first()?;
+        let called = |p: &String| {
+            let folder = folder_of(p);
+            self.pending.iter().any(|q| folder_of(q) != folder && self.workspace.calls_into(folder_of(q), folder))
+        };
+        Some(self.pending.iter().find(|p| !called(p)).unwrap_or(first).clone())
     }
 
     /// Parses and analyses the pending documents; stops early (leaving them pending) when `newer` says a
@@ -279,14 +371,24 @@ impl WorkerState {
     fn analyse_pending(&mut self, newer: &dyn Fn() -> bool) {
         // A server runs for days: support windows are judged on the day of each analysis.
         self.workspace.set_today(crate::today());
-        while let Some(path) = self.pending.first().cloned() {
+        while let Some(path) = self.next_pending() {
             if self.workspace.parse(&path, &mut || newer()).is_err() {
                 return;
             }
             if newer() {
                 return;
             }
+            self.load_called_modules(&path);
+            let related = self.workspace.related_folders(&path);
             let module = self.workspace.diagnostics_of_module(&path);
+            // Modules this analysis found to call or be called by this one (a new call, or a child opened before
+            // its caller): their open documents show what the calls found.
+            for folder in self.workspace.related_folders(&path) {
+                if !related.contains(&folder) {
+                    let open = self.open_in(&folder);
+                    self.pending.extend(open);
+                }
+            }
             // Open files the configuration now excludes: clear what they showed.
             for p in self.workspace.module_of(&path) {
                 if !module.contains_key(&p) && self.pending.remove(&p) {
@@ -336,6 +438,8 @@ pub fn spawn(
                 docs: None,
                 editor_rules: serde_json::Value::Null,
                 config_doc: None,
+                var_files: Vec::new(),
+                looked_for: HashSet::new(),
             };
             let mut received = 0u64;
             loop {
