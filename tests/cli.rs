@@ -209,3 +209,211 @@ fn a_file_is_analysed_with_its_module_but_only_it_is_reported() {
     assert!(findings.iter().any(|f| f["rule"] == "s3-public-acl"), "{findings:?}");
     assert!(findings.iter().all(|f| f["path"] == "main.tf"), "{findings:?}");
 }
+
+/// Writes `files` (path, text) under a new folder.
+fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+/// The `(path, line, message)` of each finding of `rule` in `onus check --format json ARGS`.
+fn findings_of(rule: &str, args: &[&str], dir: &Path) -> Vec<(String, u64, String)> {
+    let out = onus(&[&["check", "--format", "json"], args].concat(), dir);
+    let findings: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {out:?}"));
+    let mut out: Vec<_> = findings
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .map(|f| {
+            let text = |k: &str| f[k].as_str().unwrap().to_string();
+            (text("path"), f["line"].as_u64().unwrap(), text("message"))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+const SITE: &str = "variable \"acl\" {}\n\nmodule \"store\" {\n  source = \"./store\"\n  acl    = var.acl\n}\n";
+const STORE: &str =
+    "variable \"acl\" {}\n\nresource \"aws_s3_bucket\" \"this\" {\n  bucket = \"x\"\n  acl    = var.acl\n}\n";
+
+#[test]
+fn findings_two_modules_down_are_reported_in_the_child_and_on_the_root_argument() {
+    let root = r#"module "site" {
+  source = "./modules/site"
+  acl    = "public-read"
+}
+
+module "many" {
+  source   = "./modules/site"
+  for_each = { a = "private", b = "public-read" }
+  acl      = each.value
+}
+
+module "quiet" {
+  source = "./modules/site"
+  acl    = "private"
+}
+"#;
+    let dir = folder(&[("main.tf", root), ("modules/site/main.tf", SITE), ("modules/site/store/main.tf", STORE)]);
+    let store = "modules/site/store/main.tf".to_string();
+    let reads =
+        |call: &str| format!("`{call}.module.store.aws_s3_bucket.this` lets everyone read with its `public-read` ACL");
+    assert_eq!(
+        findings_of("s3-public-acl", &["."], dir.path()),
+        [
+            ("./main.tf".to_string(), 3, reads("module.site")),
+            ("./main.tf".to_string(), 9, reads("module.many[\"b\"]")),
+            (format!("./{store}"), 5, reads("module.many[\"b\"]")),
+            (format!("./{store}"), 5, reads("module.site")),
+        ]
+    );
+    // The child checked alone knows no caller: its `acl` is unknown, never a finding.
+    assert_eq!(findings_of("s3-public-acl", &[&store], dir.path()), []);
+}
+
+#[test]
+fn variables_from_var_files_and_var_apply_in_order() {
+    let root =
+        "variable \"acl\" {\n  default = \"private\"\n}\n\nresource \"aws_s3_bucket\" \"b\" {\n  acl = var.acl\n}\n";
+    let dir = folder(&[
+        ("main.tf", root),
+        ("public.tfvars", "acl = \"public-read\"\n"),
+        ("json.tfvars.json", "{\"acl\": \"public-read-write\"}"),
+    ]);
+    assert_eq!(findings_of("s3-public-acl", &["main.tf"], dir.path()), []);
+    let public = findings_of("s3-public-acl", &["--var-file", "public.tfvars", "main.tf"], dir.path());
+    assert_eq!(public.len(), 1);
+    assert!(public[0].2.contains("`public-read`"), "{public:?}");
+    let later = findings_of(
+        "s3-public-write-acl",
+        &["--var-file", "public.tfvars", "--var-file", "json.tfvars.json", "main.tf"],
+        dir.path(),
+    );
+    assert!(later[0].2.contains("`public-read-write`"), "{later:?}");
+    let var_wins = &["--var-file", "public.tfvars", "--var", "acl=private", "main.tf"];
+    assert_eq!(findings_of("s3-public-acl", var_wins, dir.path()), []);
+    let bad = onus(&["check", "--var", "no equals sign", "main.tf"], dir.path());
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("expected NAME=VALUE"));
+    let missing = onus(&["check", "--var-file", "nowhere.tfvars", "main.tf"], dir.path());
+    assert_eq!(missing.status.code(), Some(2));
+}
+
+#[test]
+fn null_is_judged_as_absent_where_it_is_written() {
+    let tf = "variable \"enc\" {\n  default = null\n}\n\nresource \"aws_ebs_volume\" \"v\" {\n  availability_zone = \"eu-west-1a\"\n  size              = 1\n  encrypted         = var.enc\n}\n";
+    let dir = folder(&[("main.tf", tf)]);
+    let found = findings_of("ebs-volume-unencrypted", &["."], dir.path());
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].1, 8);
+    assert!(found[0].2.contains("sets `encrypted` to null (`var.enc` is null)"), "{found:?}");
+    assert_eq!(findings_of("ebs-volume-unencrypted", &["--var", "enc=true", "."], dir.path()), []);
+}
+
+#[test]
+fn onus_is_never_silent_about_what_it_does_not_check() {
+    let dir = folder(&[("package.json", "{\"name\": \"x\"}"), ("empty/README.md", "nothing here")]);
+    let named = onus(&["check", "package.json"], dir.path());
+    assert_eq!(named.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&named.stderr)
+        .contains("package.json: not a Terraform file or CloudFormation template"));
+    let empty = onus(&["check", "empty"], dir.path());
+    assert_eq!(empty.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&empty.stderr).contains("empty: no Terraform or CloudFormation file to check"));
+}
+
+/// A plan as `terraform show -json` writes it: a public bucket ACL at the root, two instances of a database
+/// in a local module (one encrypted), and an attachment whose volume is known after apply.
+const PLAN: &str = r#"{
+  "format_version": "1.2",
+  "terraform_version": "1.9.0",
+  "planned_values": {
+    "root_module": {
+      "resources": [
+        {"address": "aws_s3_bucket_acl.logs", "mode": "managed", "type": "aws_s3_bucket_acl", "name": "logs",
+         "values": {"bucket": "logs", "acl": "public-read"}},
+        {"address": "aws_ebs_volume.v", "mode": "managed", "type": "aws_ebs_volume", "name": "v",
+         "values": {"availability_zone": "eu-west-1a", "size": 10, "encrypted": true, "kms_key_id": "arn:aws:kms:eu-west-1:1:key/k"}},
+        {"address": "aws_volume_attachment.a", "mode": "managed", "type": "aws_volume_attachment", "name": "a",
+         "values": {"device_name": "/dev/sdh", "instance_id": "i-1"}}
+      ],
+      "child_modules": [
+        {"address": "module.db", "resources": [
+          {"address": "module.db.aws_db_instance.this[\"a\"]", "mode": "managed", "type": "aws_db_instance",
+           "name": "this", "index": "a", "values": {"engine": "postgres", "storage_encrypted": false}},
+          {"address": "module.db.aws_db_instance.this[\"b\"]", "mode": "managed", "type": "aws_db_instance",
+           "name": "this", "index": "b", "values": {"engine": "postgres", "storage_encrypted": true}}
+        ]}
+      ]
+    }
+  },
+  "resource_changes": [
+    {"address": "aws_volume_attachment.a", "change": {"after_unknown": {"volume_id": true}}}
+  ],
+  "configuration": {"root_module": {
+    "resources": [{"address": "aws_volume_attachment.a", "mode": "managed", "type": "aws_volume_attachment",
+      "name": "a", "expressions": {"volume_id": {"references": ["aws_ebs_volume.v.id", "aws_ebs_volume.v"]}}}],
+    "module_calls": {"db": {"source": "./modules/db", "module": {}}}
+  }}
+}"#;
+
+#[test]
+fn a_plan_is_checked_on_its_planned_values_at_each_instance_address() {
+    let dir = folder(&[("plan.json", PLAN)]);
+    let out = onus(&["check", "plan.json"], dir.path());
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert_eq!(
+        findings_of("rds-storage-unencrypted", &["plan.json"], dir.path()),
+        [(
+            "plan.json".to_string(),
+            16,
+            "module.db: `aws_db_instance.this[\"a\"]` disables storage encryption".to_string()
+        )]
+    );
+    let acl = findings_of("s3-public-acl", &["plan.json"], dir.path());
+    assert_eq!(acl.iter().map(|f| f.1).collect::<Vec<_>>(), [7]);
+    // The attachment's volume is unknown in the plan, but the configuration says which volume it is.
+    assert_eq!(findings_of("ebs-volume-not-attached", &["plan.json"], dir.path()), []);
+    // Found by content in a folder, too.
+    assert_eq!(findings_of("s3-public-acl", &["."], dir.path()).len(), 1);
+}
+
+#[test]
+fn a_plan_beside_its_configuration_places_findings_on_the_blocks_and_honours_their_suppressions() {
+    let db = "# onus:ignore:rds-default-port the port is fixed by the client\nresource \"aws_db_instance\" \"this\" {\n  for_each = toset([\"a\", \"b\"])\n  engine   = \"postgres\"\n}\n";
+    let dir = folder(&[
+        ("plan.json", PLAN),
+        ("main.tf", "module \"db\" {\n  source = \"./modules/db\"\n}\n"),
+        ("modules/db/main.tf", db),
+    ]);
+    let unencrypted = findings_of("rds-storage-unencrypted", &["plan.json"], dir.path());
+    assert_eq!(unencrypted.iter().map(|f| (f.0.as_str(), f.1)).collect::<Vec<_>>(), [("modules/db/main.tf", 2)]);
+    assert!(unencrypted[0].2.starts_with("module.db: `aws_db_instance.this[\"a\"]`"), "{unencrypted:?}");
+    assert_eq!(findings_of("rds-default-port", &["plan.json"], dir.path()), []);
+    // What the configuration does not hold stays on the plan.
+    assert_eq!(findings_of("s3-public-acl", &["plan.json"], dir.path())[0].0, "plan.json");
+}
+
+#[test]
+fn binary_and_malformed_plans_are_errors() {
+    let dir = folder(&[("broken.json", "{\"format_version\": \"1.2\", \"planned_values\": {\"root_module\": ")]);
+    std::fs::write(dir.path().join("tfplan"), b"PK\x03\x04\x14\x00binary").unwrap();
+    let binary = onus(&["check", "tfplan"], dir.path());
+    assert_eq!(binary.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&binary.stderr);
+    assert!(
+        said.contains("tfplan: a binary Terraform plan") && said.contains("`terraform show -json tfplan > plan.json`")
+    );
+    let broken = onus(&["check", "broken.json"], dir.path());
+    assert_eq!(broken.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&broken.stderr)
+            .contains("broken.json: a Terraform plan onus cannot read: not valid JSON"),
+        "{broken:?}"
+    );
+}

@@ -162,6 +162,7 @@ fn main() {
         );
     }
     interleaved();
+    module_calls();
 }
 
 /// A file of one size, open in a workspace, with where its keystrokes go.
@@ -273,4 +274,108 @@ fn interleaved() {
         "{:>7} {:>10} {:>9} {:>9} {:>12} {:>9} {:>9}",
         "20k/5k", ratios[0], ratios[1], ratios[2], ratios[3], ratios[4], ratios[5]
     );
+}
+
+/// The 99th percentile of `samples`.
+fn p99(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[(samples.len() * 99 / 100).min(samples.len() - 1)]
+}
+
+/// A root module calling one child module 50 times (with `for_each` on some calls), both open: a keystroke in
+/// the child reanalyses every call's instance and updates the caller's findings on its arguments; one in the
+/// caller reanalyses the calls. Each keystroke ends with the diagnostics of both files, as the editor asks for.
+fn module_calls() {
+    const CALLS: usize = 50;
+    let child = r#"variable "name" {}
+variable "acl" {
+  default = "private"
+}
+variable "encrypted" {
+  default = true
+}
+
+resource "aws_s3_bucket" "this" {
+  bucket = "${var.name}-data"
+  acl    = var.acl
+}
+
+resource "aws_s3_bucket_versioning" "this" {
+  bucket = aws_s3_bucket.this.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_db_instance" "this" {
+  identifier          = "${var.name}-db"
+  engine              = "postgres"
+  instance_class      = "db.t3.micro"
+  storage_encrypted   = var.encrypted
+  publicly_accessible = false
+}
+
+resource "aws_security_group" "this" {
+  name = "${var.name}-sg"
+  ingress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/8"]
+  }
+}
+
+output "bucket" {
+  value = aws_s3_bucket.this.id
+}
+"#;
+    let mut root = String::new();
+    for i in 0..CALLS {
+        let acl = if i % 10 == 0 { "public-read" } else { "private" };
+        if i % 5 == 4 {
+            root.push_str(&format!(
+                "module \"app_{i}\" {{\n  source   = \"./modules/app\"\n  for_each = toset([\"a\", \"b\"])\n  name     = \"app-{i}-${{each.key}}\"\n  acl      = \"{acl}\"\n}}\n\n"
+            ));
+        } else {
+            root.push_str(&format!(
+                "module \"app_{i}\" {{\n  source    = \"./modules/app\"\n  name      = \"app-{i}\"\n  acl       = \"{acl}\"\n  encrypted = {}\n}}\n\n",
+                i % 7 != 0
+            ));
+        }
+    }
+    let (root_path, child_path) = ("/bench/calls/main.tf", "/bench/calls/modules/app/main.tf");
+    let mut ws = Workspace::new(onus_analysis::catalog::rules());
+    ws.set_roots(vec!["/bench/calls".into()]);
+    ws.open(root_path, &root, 1);
+    ws.open(child_path, child, 1);
+    let both = |ws: &mut Workspace| {
+        std::hint::black_box(ws.diagnostics_of_module(root_path));
+        std::hint::black_box(ws.diagnostics_of_module(child_path));
+    };
+    both(&mut ws);
+    let findings = ws.diagnostics(root_path).len() + ws.diagnostics(child_path).len();
+    let keystrokes = |ws: &mut Workspace, path: &str, text: &str, at: usize| {
+        let rope = ropey::Rope::from_str(text);
+        let mut samples = Vec::new();
+        for version in 2..202 {
+            let edit = if version % 2 == 0 { change(&rope, at, false, "x") } else { change(&rope, at, true, "") };
+            let t = Instant::now();
+            ws.change(path, version, &[edit], Utf16).unwrap();
+            both(ws);
+            samples.push(t.elapsed());
+        }
+        samples
+    };
+    // In the child, in a string the instances' names read; in the caller, in one call's argument.
+    let in_child = child.find("-data").unwrap() + 2;
+    let child_samples = keystrokes(&mut ws, child_path, child, in_child);
+    let in_root = root.find("app-25").unwrap() + 4;
+    let root_samples = keystrokes(&mut ws, root_path, &root, in_root);
+    println!(
+        "\nmodule calls: a child called {CALLS} times ({findings} findings over both files), 200 keystrokes each:"
+    );
+    println!("{:>22} {:>10} {:>10}", "", "median", "p99");
+    for (name, samples) in [("keystroke in the child", child_samples), ("keystroke in the caller", root_samples)] {
+        println!("{name:>22} {:>10.2?} {:>10.2?}", median(samples.clone()), p99(samples));
+    }
 }

@@ -149,6 +149,7 @@ pub struct Workspace {
 }
 
 mod calls;
+mod plan;
 
 /// The folder of a path: the module a Terraform file belongs to.
 pub fn folder_of(path: &str) -> &str {
@@ -777,6 +778,11 @@ mod tests {
         assert_eq!(codes, ["s3-public-acl", "rds-storage-unencrypted"]);
         assert_eq!(&json[diags[0].range.start..diags[0].range.end], "\"acl\": \"${var.acl}\"");
         assert!(diags.iter().all(|d| d.fixes.is_empty() && d.suppression.is_none()));
+        // A finding about what a resource leaves out points at the resource's name, not at `"resource"`.
+        ws.open("/j/main.tf.json", r#"{"resource": {"aws_db_instance": {"db": {"engine": "mysql"}}}}"#, 2);
+        let diags = ws.diagnostics("/j/main.tf.json");
+        let unencrypted = diags.iter().find(|d| d.code == "rds-storage-unencrypted").unwrap();
+        assert_eq!(unencrypted.range, TextRange::new(34, 38), "the key \"db\"");
     }
 
     #[test]

@@ -34,7 +34,6 @@ use crate::fix::{Edit, Fix};
 use crate::rule::{Docs, Matcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
-use crate::terraform::model::{ExprKind, Step};
 use crate::terraform::view::{Config, Field};
 use crate::value::{format_number, Value};
 
@@ -236,20 +235,7 @@ fn value_text(v: &Value) -> String {
 
 /// Where a Terraform `null` came from, for the message: the expression that evaluated to it.
 fn null_origin(field: Field) -> String {
-    match &field.expr.kind {
-        ExprKind::Null => "written as `null`".to_string(),
-        ExprKind::Traversal(root, steps) => {
-            let name: String = std::iter::once(root.clone())
-                .chain(steps.iter().map(|s| match s {
-                    Step::Attr(a) => format!(".{a}"),
-                    Step::Index(_) => "[…]".to_string(),
-                    Step::Splat(_) => ".*".to_string(),
-                }))
-                .collect();
-            format!("`{name}` is null")
-        }
-        _ => "its expression is null here".to_string(),
-    }
+    crate::terraform::check::null_origin(field.expr)
 }
 
 impl Setting {

@@ -365,21 +365,62 @@ impl<'a, 'm> TfContext<'a, 'm> {
 
     /// Reports a finding at `range` of `res`, and returns it so that the matcher can attach fixes.
     pub fn report(&mut self, res: Resource, range: TextRange, message: impl Into<String>) -> &mut Finding {
+        let (range, message) = self.null_written(res, range, message.into());
         self.findings.push(Finding {
             rule: self.rule,
             file: res.file,
             range,
             resource: res.block.range,
-            message: message.into(),
+            message,
             fixes: Vec::new(),
             instance: self.module.expander.instance_of(res.block),
         });
         self.findings.last_mut().expect("just pushed")
     }
 
+    /// A finding that an attribute is not set, placed on the block's header, when the block does write the
+    /// attribute and it is `null` (which [`TfContext::attr`] reads as absent): placed on the attribute instead,
+    /// its message saying where the `null` came from.
+    fn null_written(&self, res: Resource<'m>, range: TextRange, message: String) -> (TextRange, String) {
+        const NOT_SET: &str = "does not set `";
+        if range != res.block.header {
+            return (range, message);
+        }
+        let Some(at) = message.find(NOT_SET) else { return (range, message) };
+        let name_start = at + NOT_SET.len();
+        let Some(name_len) = message[name_start..].find('`') else { return (range, message) };
+        let name = &message[name_start..name_start + name_len];
+        let Some(attr) = res.block.attr(name) else { return (range, message) };
+        if self.eval(&attr.expr) != Value::Null {
+            return (range, message);
+        }
+        let origin = null_origin(&attr.expr);
+        let said = format!("sets `{name}` to null ({origin}), which leaves it unset");
+        let message = format!("{}{said}{}", &message[..at], &message[name_start + name_len + 1..]);
+        (attr.range, message)
+    }
+
     /// Reports a finding with one fix.
     pub fn report_with_fix(&mut self, res: Resource, range: TextRange, message: impl Into<String>, fix: Fix) {
         self.report(res, range, message).fixes.push(fix);
+    }
+}
+
+/// Where a Terraform `null` came from, for a message: the expression that evaluated to it.
+pub fn null_origin(expr: &Expr) -> String {
+    match &expr.kind {
+        ExprKind::Null => "written as `null`".to_string(),
+        ExprKind::Traversal(root, steps) => {
+            let name: String = std::iter::once(root.clone())
+                .chain(steps.iter().map(|s| match s {
+                    Step::Attr(a) => format!(".{a}"),
+                    Step::Index(_) => "[…]".to_string(),
+                    Step::Splat(_) => ".*".to_string(),
+                }))
+                .collect();
+            format!("`{name}` is null")
+        }
+        _ => "its expression is null here".to_string(),
     }
 }
 

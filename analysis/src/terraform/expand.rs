@@ -465,6 +465,11 @@ resource "aws_db_instance" "literal" {
   storage_encrypted = null
 }
 "#;
-        assert_eq!(lines(rule("rds-storage-unencrypted"), tf), [4, 8]);
+        // On the attribute that is null, saying where the null came from.
+        assert_eq!(lines(rule("rds-storage-unencrypted"), tf), [6, 10]);
+        let messages: Vec<String> =
+            crate::kit::testing::run(rule("rds-storage-unencrypted"), tf).into_iter().map(|f| f.message).collect();
+        assert!(messages[0].contains("sets `storage_encrypted` to null (`var.enc` is null)"), "{messages:?}");
+        assert!(messages[1].contains("sets `storage_encrypted` to null (written as `null`)"), "{messages:?}");
     }
 }

@@ -83,10 +83,11 @@ impl<'a> JsonReader<'a> {
         if value.kind() != "object" {
             return;
         }
-        for (label, _, inner) in self.pairs(value) {
+        // The header of a labelled block is its last label (`"b"` of `"aws_s3_bucket": {"b": {...}}`).
+        for (label, label_key, inner) in self.pairs(value) {
             let mut labels = labels.clone();
             labels.push(label);
-            self.blocks(kind, key, inner, depth - 1, labels, out);
+            self.blocks(kind, label_key, inner, depth - 1, labels, out);
         }
     }
 

@@ -14,6 +14,7 @@ pub mod incremental;
 pub mod instances;
 pub mod json;
 pub mod model;
+pub mod plan;
 pub mod reads;
 pub mod types;
 pub mod view;

@@ -35,6 +35,10 @@ export function ruleSettings(config: vscode.WorkspaceConfiguration): RuleSetting
 /** The `initializationOptions` sent to `onus lsp`. */
 export function initializationOptions(config: vscode.WorkspaceConfiguration): Record<string, unknown> {
   const options: Record<string, unknown> = { rules: ruleSettings(config) };
+  const varFiles = config.get<string[]>("varFiles", []);
+  if (varFiles.length > 0) {
+    options.varFiles = varFiles;
+  }
   const docs = config.get<string>("docsBaseUrl", "").trim();
   if (docs) {
     options.docsBaseUrl = docs;
@@ -209,6 +213,10 @@ export function activate(context: vscode.ExtensionContext): void {
         // The server applies them on top of `.onus.toml` as soon as they arrive.
         const rules = ruleSettings(vscode.workspace.getConfiguration(SECTION));
         void client.sendNotification("workspace/didChangeConfiguration", { settings: { onus: { rules } } });
+      } else if (e.affectsConfiguration("onus.varFiles") && client?.isRunning()) {
+        // The server rereads them and reanalyses the root modules.
+        const varFiles = vscode.workspace.getConfiguration(SECTION).get<string[]>("varFiles", []);
+        void client.sendNotification("workspace/didChangeConfiguration", { settings: { onus: { varFiles } } });
       }
     }),
   );

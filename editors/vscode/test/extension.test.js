@@ -2,7 +2,7 @@
 // The extension as shipped (dist/extension.js, the esbuild bundle) run against a stand-in of the `vscode` API, since
 // VS Code itself cannot run here: activation starts the real `onus lsp` through vscode-languageclient, with the
 // arguments and initializationOptions the extension promises; the status bar item follows the server's state; the
-// restart command restarts it; a settings change sends the rules with workspace/didChangeConfiguration;
+// restart command restarts it; a settings change sends the rules or varFiles with workspace/didChangeConfiguration;
 // deactivation stops it; a missing binary gives a clear message and a red status item.
 //
 //   npm run bundle && ONUS_BIN=/path/to/onus node --test test/extension.test.js
@@ -154,7 +154,12 @@ after(() => {
 
 describe("the extension, as VS Code runs it", () => {
   it("starts `onus lsp` with the rules as initializationOptions, and shows it running", async () => {
-    settings = { path: ONUS, "rules.disable": ["s3-versioning-disabled"], "rules.severity": { "s3-public-acl": "low" } };
+    settings = {
+      path: ONUS,
+      "rules.disable": ["s3-versioning-disabled"],
+      "rules.severity": { "s3-public-acl": "low" },
+      varFiles: ["prod.tfvars"],
+    };
     extension.activate({ subscriptions: [] });
     await waitFor("the server to run", () => status.text.includes("$(shield)"));
     assert.equal(status.command, "onus.restartServer");
@@ -165,6 +170,7 @@ describe("the extension, as VS Code runs it", () => {
     assert.ok(init, "no initialize sent");
     assert.deepEqual(init.params.initializationOptions, {
       rules: { disable: ["s3-versioning-disabled"], severity: { "s3-public-acl": "low" } },
+      varFiles: ["prod.tfvars"],
     });
     assert.deepEqual(init.params.capabilities.general.positionEncodings, ["utf-16"]);
     assert.deepEqual(errors, []);
@@ -182,6 +188,18 @@ describe("the extension, as VS Code runs it", () => {
     assert.deepEqual(sent.params, {
       settings: { onus: { rules: { disable: ["s3-public-acl"], severity: { "s3-public-acl": "low" } } } },
     });
+  });
+
+  it("sends changed varFiles with workspace/didChangeConfiguration", async () => {
+    settings = { ...settings, varFiles: ["prod.tfvars", "eu.tfvars.json"] };
+    for (const listener of configListeners) {
+      listener({ affectsConfiguration: (s) => s === "onus" || s === "onus.varFiles" });
+    }
+    await waitFor("varFiles sent", () =>
+      spawned[0].sent.some((m) => m.method === "workspace/didChangeConfiguration" && m.params.settings.onus.varFiles),
+    );
+    const sent = spawned[0].sent.filter((m) => m.method === "workspace/didChangeConfiguration").pop();
+    assert.deepEqual(sent.params, { settings: { onus: { varFiles: ["prod.tfvars", "eu.tfvars.json"] } } });
   });
 
   it("restarts the server on the restart command", async () => {

@@ -182,6 +182,11 @@ fn analyse(files: &[String], config: &Config, setup: &Setup) -> Results {
         };
         texts.insert(f, text);
     }
+    // Plans (`terraform show -json` output) are checked on their own; the rest by components.
+    let plans: Vec<&String> =
+        files.iter().filter(|f| matches!(texts.get(f.as_str()), Some(Ok(t)) if is_plan(f, t))).collect();
+    let files: Vec<String> = files.iter().filter(|f| !plans.contains(f)).cloned().collect();
+    let files = &files[..];
     let components = components(files, &texts);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results = Mutex::new(Results::default());
@@ -205,6 +210,16 @@ fn analyse(files: &[String], config: &Config, setup: &Setup) -> Results {
         }
     });
     let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    for plan in plans {
+        if let Some(Ok(text)) = texts.get(plan.as_str()) {
+            let found = analyse_plan(plan, text, config);
+            results.reports.extend(found.reports);
+            results.suppressed.extend(found.suppressed);
+            results.resource_types.extend(found.resource_types);
+            results.errors.extend(found.errors);
+            results.understood.extend(found.understood);
+        }
+    }
     // A module file is reported by its own component and by its callers': each finding once.
     let key = |r: &Report| (r.path.clone(), r.line, r.column, r.diagnostic.code, r.diagnostic.message.clone());
     results.reports.sort_by_key(key);
@@ -214,6 +229,63 @@ fn analyse(files: &[String], config: &Config, setup: &Setup) -> Results {
     results.errors.sort();
     results.errors.dedup();
     results
+}
+
+fn is_plan(path: &str, text: &str) -> bool {
+    path.to_ascii_lowercase().ends_with(".json")
+        && !path.ends_with(".tf.json")
+        && onus_analysis::terraform::plan::looks_like_plan(text)
+}
+
+/// Checks a plan (see [`Workspace::plan_reports`]), with the configuration beside it, if any, read to place
+/// the findings on its blocks.
+fn analyse_plan(path: &str, text: &str, config: &Config) -> Results {
+    let mut out = Results { understood: vec![path.to_string()], ..Results::default() };
+    let mut ws = Workspace::new(onus_analysis::catalog::rules());
+    ws.skip_suppression_edits();
+    ws.analyse_each_module_once();
+    ws.set_config(config.clone());
+    ws.set_today(crate::today());
+    let folder = onus_analysis::workspace::folder_of(path).to_string();
+    ws.set_roots(vec![if folder.is_empty() { ".".into() } else { folder.clone() }]);
+    read_folder(&mut ws, &folder, &std::collections::HashSet::new());
+    let configured: Vec<String> = ws.paths().map(str::to_string).collect();
+    // The modules the configuration calls, to any depth.
+    for _ in 0..64 {
+        let mut wanted: Vec<String> = configured.iter().flat_map(|p| ws.wanted_folders(p)).collect();
+        wanted.sort();
+        wanted.dedup();
+        let before = ws.paths().count();
+        for folder in &wanted {
+            read_folder(&mut ws, folder, &std::collections::HashSet::new());
+        }
+        if ws.paths().count() == before {
+            break;
+        }
+    }
+    let beside = (!configured.is_empty()).then_some(folder.as_str());
+    let reports = match ws.plan_reports(path, text, beside) {
+        Ok(reports) => reports,
+        Err(e) => {
+            out.errors.push(format!("{path}: a Terraform plan onus cannot read: {e}"));
+            return out;
+        }
+    };
+    for (file, report) in reports {
+        let source =
+            if file == path { Some(text.to_string()) } else { ws.document(&file).map(|d| d.text().to_string()) };
+        let Some(source) = source else { continue };
+        let lines = text::LineIndex::new(&source);
+        let shown: std::sync::Arc<str> = file.as_str().into();
+        let place = |d: Diagnostic| {
+            let (line, column) = lines.line_col(d.range.start);
+            let (end_line, end_column) = lines.line_col(d.range.end);
+            Report { path: shown.clone(), line, column, end_line, end_column, has_fix: false, diagnostic: d }
+        };
+        out.reports.extend(report.diagnostics.into_iter().map(place));
+        out.suppressed.extend(report.suppressed.into_iter().map(place));
+    }
+    out
 }
 
 /// The folders of `files`, grouped so that folders joined by local module calls (`source = "../x"`, read

@@ -24,6 +24,10 @@ pub fn files(paths: &[PathBuf]) -> Found {
                 if FileKind::from_path(&shown).is_some() {
                     found.named.push(shown.clone());
                     found.files.push(shown);
+                } else if is_binary_plan(root) {
+                    found.errors.push(format!(
+                        "{shown}: a binary Terraform plan; check its JSON instead: `terraform show -json {shown} > plan.json`"
+                    ));
                 } else {
                     found.errors.push(format!("{shown}: not a Terraform or CloudFormation file"));
                 }
@@ -40,6 +44,14 @@ pub fn files(paths: &[PathBuf]) -> Found {
     found.files.sort();
     found.files.dedup();
     found
+}
+
+/// Whether the file starts as a binary plan (`terraform plan -out`) does.
+fn is_binary_plan(path: &std::path::Path) -> bool {
+    use std::io::Read as _;
+    let mut head = [0u8; 4];
+    std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok()
+        && onus_analysis::terraform::plan::is_binary_plan(&head)
 }
 
 fn walk_dir(root: &PathBuf, found: &mut Found) {

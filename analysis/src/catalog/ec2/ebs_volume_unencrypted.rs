@@ -127,6 +127,26 @@ resource "aws_ebs_volume" "b" {
     }
 
     #[test]
+    fn null_is_absent_and_the_message_says_where_it_came_from() {
+        let text = r#"variable "enc" {
+  default = null
+}
+resource "aws_ebs_volume" "a" {
+  size      = 40
+  encrypted = var.enc
+}
+"#;
+        let findings = crate::kit::testing::run(&RULE, text);
+        assert_eq!(lines(&RULE, text), vec![6], "placed on the attribute written null");
+        assert_eq!(
+            findings[0].message,
+            "`aws_ebs_volume.a` sets `encrypted` to null (`var.enc` is null), which leaves it unset, so the \
+             volume is not encrypted"
+        );
+        assert_eq!(findings[0].fixes[0].apply(text), text.replace("encrypted = var.enc", "encrypted = true"));
+    }
+
+    #[test]
     fn ignores_encrypted_unknown_and_account_default() {
         let text = r#"variable "enc" {}
 resource "aws_ebs_volume" "a" {

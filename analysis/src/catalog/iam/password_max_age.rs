@@ -79,8 +79,8 @@ resource "aws_iam_account_password_policy" "null" {
   max_password_age = null
 }
 "#;
-        // `0` is "never expire"; `null` is not set.
-        assert_eq!(lines(&RULE, text), [2, 4, 14, 16]);
+        // `0` is "never expire"; `null` is not set (reported where it is written).
+        assert_eq!(lines(&RULE, text), [2, 4, 14, 17]);
         assert_eq!(check_fixes(&RULE, text), 4);
     }
 }
