@@ -6,6 +6,8 @@
 //! Used by the EC2, VPC and ECS rules that follow an instance to its subnet, a subnet to its VPC, a group to
 //! whatever uses it.
 
+use std::collections::{BTreeSet, HashMap};
+
 use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::tree::{Node, NodeKind};
 use crate::cloudformation::CfnResource;
@@ -141,21 +143,6 @@ pub fn list_items(expr: &Expr) -> Vec<&Expr> {
     }
 }
 
-/// Every reference written in the configuration's blocks (resources, data sources, module calls, outputs,
-/// locals), nested blocks included, except those inside `skip` (a block does not use itself): a lookup.
-pub fn references_outside(ctx: &TfContext, skip: Resource) -> Vec<Ref> {
-    let mut out = Vec::new();
-    for kind in ["resource", "data", "module", "output", "locals"] {
-        for res in ctx.all_blocks(kind) {
-            if std::ptr::eq(res.block, skip.block) {
-                continue;
-            }
-            collect_block(res.block, &mut out);
-        }
-    }
-    out
-}
-
 fn collect_block(block: &crate::terraform::model::Block, out: &mut Vec<Ref>) {
     for a in &block.attributes {
         collect(&a.expr, out);
@@ -167,7 +154,43 @@ fn collect_block(block: &crate::terraform::model::Block, out: &mut Vec<Ref>) {
 
 /// Whether anything in the configuration outside `target` refers to it.
 pub fn is_referenced(ctx: &TfContext, target: Resource) -> bool {
-    references_outside(ctx, target).iter().any(|r| r.is(target))
+    let address = match target.block.kind.as_str() {
+        "resource" => format!("{}.{}", target.ty(), target.name()),
+        "data" => format!("data.{}.{}", target.ty(), target.name()),
+        _ => return false,
+    };
+    referrers(ctx).get(&address).is_some_and(|from| from.iter().any(|f| *f != address))
+}
+
+/// For each resource and data source the configuration refers to (`aws_x.name`, `data.aws_x.name`), the blocks
+/// that refer to it (by address; `locals` for a local). Built once per analysis: a scan of the configuration
+/// per target is quadratic in a module of many security groups or volumes.
+fn referrers(ctx: &TfContext) -> std::sync::Arc<HashMap<String, BTreeSet<String>>> {
+    ctx.module.memo(["references by target", "", ""], || {
+        let mut index: HashMap<String, BTreeSet<String>> = HashMap::new();
+        let mut refs = Vec::new();
+        for kind in ["resource", "data", "module", "output", "locals"] {
+            for res in ctx.all_blocks(kind) {
+                let from = match kind {
+                    "resource" => format!("{}.{}", res.ty(), res.name()),
+                    "data" => format!("data.{}.{}", res.ty(), res.name()),
+                    "locals" => "locals".to_string(),
+                    _ => format!("{kind}.{}", res.block.labels.first().map_or("", String::as_str)),
+                };
+                refs.clear();
+                collect_block(res.block, &mut refs);
+                for r in refs.drain(..) {
+                    let to = match r.kind {
+                        RefKind::Resource => format!("{}.{}", r.ty, r.name),
+                        RefKind::Data => format!("data.{}.{}", r.ty, r.name),
+                        RefKind::Module => continue,
+                    };
+                    index.entry(to).or_default().insert(from.clone());
+                }
+            }
+        }
+        index
+    })
 }
 
 /// Whether anything in the template outside `target`'s own entry refers to it (`Ref`, `Fn::GetAtt`,

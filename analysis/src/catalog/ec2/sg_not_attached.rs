@@ -5,7 +5,9 @@ use crate::responsibility::Row;
 use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::model::{Block, ExprKind};
+use crate::terraform::reads::{unordered, MemoValue};
 use crate::value::Value;
+use std::collections::HashSet;
 
 pub static RULE: Rule = Rule {
     id: "sg-not-attached",
@@ -72,8 +74,18 @@ Outputs:
     },
 };
 
+/// The group names of [`listed_names`], computed once per analysis: reading every block of the module, its run
+/// would otherwise be redone (and the module read again) on every keystroke anywhere.
+struct Listed(Option<HashSet<String>>);
+
+impl MemoValue for Listed {
+    fn fingerprint(&self) -> u64 {
+        self.0.as_ref().map_or(0, |names| unordered(names).wrapping_add(1))
+    }
+}
+
 /// The group names the configuration's `security_groups` lists give; `None` when one of them is not known.
-fn listed_names(ctx: &TfContext) -> Option<Vec<String>> {
+fn listed_names(ctx: &TfContext) -> Option<HashSet<String>> {
     fn walk(ctx: &TfContext, block: &Block, out: &mut Vec<String>) -> bool {
         if let Some(attr) = block.attr("security_groups") {
             // A literal list may hold references (`aws_security_group.x.id`), read as such; any other unknown
@@ -103,7 +115,7 @@ fn listed_names(ctx: &TfContext) -> Option<Vec<String>> {
             }
         }
     }
-    Some(out)
+    Some(out.into_iter().collect())
 }
 
 fn check(ctx: &mut TfContext) {
@@ -111,7 +123,8 @@ fn check(ctx: &mut TfContext) {
     if groups.is_empty() {
         return;
     }
-    let Some(names) = listed_names(ctx) else { return };
+    let listed = ctx.module.memo(["sg-not-attached listed names", "", ""], || Listed(listed_names(ctx)));
+    let Some(names) = &listed.0 else { return };
     for res in groups {
         let name = ctx.attr(res.block, "name").and_then(|(_, v)| v.as_str().map(str::to_string));
         if name.is_some_and(|n| names.contains(&n)) || is_referenced(ctx, res) {
