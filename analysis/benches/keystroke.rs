@@ -79,6 +79,10 @@ fn main() {
     if std::env::var_os("ONUS_BENCH_PROFILE").is_some() {
         return profile();
     }
+    // `ONUS_BENCH_ONLY=calls`: only the module-calls measurement (for a profiler).
+    if std::env::var("ONUS_BENCH_ONLY").is_ok_and(|v| v == "calls") {
+        return module_calls();
+    }
     println!(
         "{:>7} {:>9} {:>9} {:>11} {:>10} {:>11} {:>9} {:>12} {:>12}",
         "lines", "ts parse", "ts 1 ch", "open", "keystroke", "  read", "analyse", "broken ks", "resource ks"

@@ -140,8 +140,9 @@ pub struct Workspace {
     outside: crate::fast_hash::FastMap<String, crate::value::Value>,
     /// The module folders each analysed folder calls (see [`Workspace::related_folders`]).
     called: std::collections::HashMap<String, Vec<String>>,
-    /// Runs of module instances, by the fingerprint of their files and arguments.
-    instance_runs: std::collections::HashMap<u64, Arc<calls::InstanceRun>>,
+    /// Runs of module instances, by instance (module, root and call chain), with the fingerprint of the files and
+    /// arguments each was run with.
+    instance_runs: std::collections::HashMap<u64, (u64, Arc<calls::InstanceRun>)>,
     /// What each module folder finds on its own.
     own: std::collections::HashMap<String, Arc<calls::Own>>,
     /// Diagnostics callers' instances found in module files, by the module file's path, with the caller's folder.

@@ -285,7 +285,10 @@ impl<'m> Scope<'m> {
         let (base, rest) = match (root, steps) {
             ("var", [Step::Attr(name), rest @ ..]) => {
                 self.reads.record(Dep::Variable(name));
-                (self.variable(name).cloned().unwrap_or(Value::Unknown), rest)
+                match self.variable(name) {
+                    Some(value) => return self.apply_steps_to(value, rest, depth),
+                    None => (Value::Unknown, rest),
+                }
             }
             ("local", [Step::Attr(name), rest @ ..]) => (self.local(name, depth), rest),
             ("data", [Step::Attr(ty), Step::Attr(name), Step::Attr(attr), rest @ ..])
@@ -299,11 +302,45 @@ impl<'m> Scope<'m> {
             },
             ("module", [Step::Attr(name), rest @ ..]) => {
                 self.reads.record(Dep::Module(name));
-                (self.module_outputs.get(name.as_str()).cloned().unwrap_or(Value::Unknown), rest)
+                match self.module_outputs.get(name.as_str()) {
+                    Some(value) => return self.apply_steps_to(value, rest, depth),
+                    None => (Value::Unknown, rest),
+                }
             }
             _ => return Value::Unknown,
         };
         self.apply_steps(base, rest, depth)
+    }
+
+    /// [`Scope::apply_steps`] on a borrowed value: its leading attributes and indexes are followed in place, so
+    /// that only the part reached is copied (`var.rules["ssh"]` of a module's map of a hundred rules).
+    fn apply_steps_to(&self, base: &Value, steps: &[Step], depth: usize) -> Value {
+        let mut value = base;
+        let mut rest = steps;
+        while let Some((step, after)) = rest.split_first() {
+            value = match (value, step) {
+                (Value::Map(map), Step::Attr(key)) => match map.get(key) {
+                    Some(v) => v,
+                    None => return self.fail(),
+                },
+                (Value::Map(map), Step::Index(e)) => match self.eval_at(e, depth).to_text() {
+                    Some(key) => match map.get(&key) {
+                        Some(v) => v,
+                        None => return self.fail(),
+                    },
+                    None => return Value::Unknown,
+                },
+                (Value::List(items), Step::Index(e)) => match self.eval_at(e, depth).as_f64() {
+                    Some(i) if i >= 0.0 && (i as usize) < items.len() && i.fract() == 0.0 => &items[i as usize],
+                    Some(_) => return self.fail(),
+                    None => return Value::Unknown,
+                },
+                // The rest (splats, steps on other values) as owned values.
+                _ => break,
+            };
+            rest = after;
+        }
+        self.apply_steps(value.clone(), rest, depth)
     }
 
     /// A value's attributes, indexes and splats.

@@ -316,17 +316,14 @@ impl Workspace {
         let mut sorted: Vec<(&String, &Value)> = arguments.iter().collect();
         sorted.sort_by(|a, b| a.0.cmp(b.0));
         let stamps: Vec<u64> = models.iter().map(|m| m.stamp).collect();
-        let fingerprint = crate::terraform::reads::fingerprint(&(
-            folder,
-            root,
-            key,
-            &stamps,
-            format!("{sorted:?}"),
-            format!("{:?}", self.today),
-        ));
-        if let Some(run) = self.instance_runs.get(&fingerprint).cloned() {
+        // Kept by what an instance is (the module, the call chain from the root, the arguments): a run over
+        // newer files replaces it, so a keystroke in a module frees one stale run per instance, not thousands
+        // at once when the bound is reached.
+        let instance = crate::terraform::reads::fingerprint(&(folder, root, key, format!("{sorted:?}")));
+        let fingerprint = crate::terraform::reads::fingerprint(&(&stamps, format!("{:?}", self.today)));
+        if let Some((kept, run)) = self.instance_runs.get(&instance).cloned() {
             // (Its own files are in the fingerprint; the modules it calls may have changed since.)
-            if run.read.iter().skip(1).all(|(f, stamps)| self.instance_stamps(f) == *stamps) {
+            if kept == fingerprint && run.read.iter().skip(1).all(|(f, stamps)| self.instance_stamps(f) == *stamps) {
                 return run;
             }
         }
@@ -392,11 +389,11 @@ impl Workspace {
             }
         }
         let run = Arc::new(run);
-        // (A workspace keeps a bounded number: a run per call of each open module.)
+        // (A workspace keeps a bounded number: a run per call instance of each open module.)
         if self.instance_runs.len() > 4096 {
             self.instance_runs.clear();
         }
-        self.instance_runs.insert(fingerprint, run.clone());
+        self.instance_runs.insert(instance, (fingerprint, run.clone()));
         run
     }
 
