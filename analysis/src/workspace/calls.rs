@@ -98,10 +98,11 @@ impl Workspace {
         let mut seen = vec![folder_of(path).to_string()];
         let mut queue = vec![(folder_of(path).to_string(), folder_of(path).to_string(), String::new())];
         while let Some((folder, root, key)) = queue.pop() {
-            for (_, block) in self.call_blocks(&folder) {
+            for (model, i) in self.call_blocks(&folder) {
+                let block = &model.blocks[i];
                 let name = block.label(0).unwrap_or("").to_string();
                 let key = if key.is_empty() { name } else { format!("{key}.{name}") };
-                let Some(Ok(target)) = self.resolve(&folder, &root, &key, &block) else { continue };
+                let Some(Ok(target)) = self.resolve(&folder, &root, &key, block) else { continue };
                 if seen.contains(&target) {
                     continue;
                 }
@@ -157,8 +158,8 @@ impl Workspace {
         self.entries.iter().any(|(p, e)| folder_of(p) == folder && e.doc.kind().is_terraform())
     }
 
-    /// The `module` blocks of a folder's Terraform files.
-    fn call_blocks(&mut self, folder: &str) -> Vec<(String, Block)> {
+    /// The `module` blocks of a folder's Terraform files: each file's model and the block's index in it.
+    fn call_blocks(&mut self, folder: &str) -> Vec<(Arc<TfFile>, usize)> {
         let paths: Vec<String> = self
             .entries
             .iter()
@@ -168,9 +169,7 @@ impl Workspace {
         let mut out = Vec::new();
         for p in paths {
             if let Some(model) = self.model(&p) {
-                for &i in model.index.of_kind("module") {
-                    out.push((p.clone(), model.blocks[i].clone()));
-                }
+                out.extend(model.index.of_kind("module").iter().map(|&i| (model.clone(), i)));
             }
         }
         out
@@ -558,7 +557,9 @@ impl Workspace {
         let Some(Ok(mut folder)) = self.resolve(folder_of(&call.path), caller, &key, &block) else { return Vec::new() };
         let mut chain: Vec<Block> = Vec::new();
         for name in &f.below {
-            let Some((_, block)) = self.call_blocks(&folder).into_iter().find(|(_, b)| b.label(0) == Some(name)) else {
+            let calls = self.call_blocks(&folder);
+            let Some(block) = calls.iter().map(|(m, i)| &m.blocks[*i]).find(|b| b.label(0) == Some(name)).cloned()
+            else {
                 return Vec::new();
             };
             key = format!("{key}.{name}");

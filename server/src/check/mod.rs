@@ -445,9 +445,13 @@ fn analyse_component(
         }
     }
     for _ in 0..64 {
+        // (Asked once per folder: its files share their module's calls.)
         let mut wanted = Vec::new();
+        let mut asked = std::collections::HashSet::new();
         for path in &added {
-            wanted.extend(ws.wanted_folders(path));
+            if asked.insert(onus_analysis::workspace::folder_of(path)) {
+                wanted.extend(ws.wanted_folders(path));
+            }
         }
         wanted.sort();
         wanted.dedup();
