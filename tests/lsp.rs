@@ -345,6 +345,8 @@ fn editor_rule_settings_apply_on_top_of_the_configuration() {
     let diags = published["params"]["diagnostics"].as_array().unwrap();
     let rds = diags.iter().find(|d| d["code"] == "rds-storage-unencrypted").unwrap();
     assert_eq!(rds["severity"], 3, "low is shown as information");
+    let message = rds["message"].as_str().unwrap();
+    assert!(message.starts_with("low: "), "the message names the severity in force: {message}");
 }
 
 #[test]

@@ -118,6 +118,10 @@ pub fn position_at(rope: &Rope, offset: usize, encoding: PositionEncoding) -> Po
     let offset = offset.min(rope.len_bytes());
     let line = rope.byte_to_line(offset);
     let line_start = rope.line_to_byte(line);
+    // An ASCII document (most are; ropey keeps both totals): a column in bytes is one in any encoding.
+    if rope.len_bytes() == rope.len_chars() {
+        return Position::new(line as u32, (offset - line_start) as u32);
+    }
     let character = match encoding {
         PositionEncoding::Utf8 => {
             let char_start = rope.char_to_byte(rope.byte_to_char(offset));

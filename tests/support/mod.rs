@@ -19,9 +19,13 @@ pub fn onus() -> &'static str {
 pub struct Client {
     pub child: Child,
     stdin: Option<ChildStdin>,
-    incoming: Receiver<Value>,
+    incoming: Receiver<(Instant, Value)>,
     /// Messages received while waiting for something else.
     pub backlog: Vec<Value>,
+    /// When each message of the backlog arrived.
+    backlog_arrivals: Vec<Instant>,
+    /// When the message the last wait returned arrived (its first header line).
+    pub last_arrival: Option<Instant>,
     next_id: i64,
 }
 
@@ -33,13 +37,17 @@ pub fn frame(msg: &Value) -> Vec<u8> {
     out
 }
 
-fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+/// The next message, and when its first header line arrived (what a latency is measured to: the client has
+/// the message's first bytes then, whatever it takes to read the rest).
+fn read_message(reader: &mut impl BufRead) -> Option<(Instant, Value)> {
     let mut length = None;
+    let mut arrived = None;
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line).ok()? == 0 {
             return None;
         }
+        arrived.get_or_insert_with(Instant::now);
         let line = line.trim_end();
         if line.is_empty() {
             break;
@@ -50,7 +58,7 @@ fn read_message(reader: &mut impl BufRead) -> Option<Value> {
     }
     let mut body = vec![0; length?];
     reader.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
+    Some((arrived?, serde_json::from_slice(&body).ok()?))
 }
 
 impl Client {
@@ -73,7 +81,15 @@ impl Client {
             }
         });
         let stdin = child.stdin.take();
-        Client { child, stdin, incoming: rx, backlog: Vec::new(), next_id: 1 }
+        Client {
+            child,
+            stdin,
+            incoming: rx,
+            backlog: Vec::new(),
+            backlog_arrivals: Vec::new(),
+            last_arrival: None,
+            next_id: 1,
+        }
     }
 
     /// Starts the server and initializes it with the given client capabilities.
@@ -123,14 +139,21 @@ impl Client {
     /// Waits at most `timeout` for a message matching `pred` (looking at the backlog first).
     pub fn wait_for_within(&mut self, timeout: Duration, pred: impl Fn(&Value) -> bool) -> Option<Value> {
         if let Some(i) = self.backlog.iter().position(&pred) {
+            self.last_arrival = Some(self.backlog_arrivals.remove(i));
             return Some(self.backlog.remove(i));
         }
         let deadline = Instant::now() + timeout;
         loop {
             let left = deadline.checked_duration_since(Instant::now())?;
             match self.incoming.recv_timeout(left) {
-                Ok(msg) if pred(&msg) => return Some(msg),
-                Ok(msg) => self.backlog.push(msg),
+                Ok((arrived, msg)) if pred(&msg) => {
+                    self.last_arrival = Some(arrived);
+                    return Some(msg);
+                }
+                Ok((arrived, msg)) => {
+                    self.backlog.push(msg);
+                    self.backlog_arrivals.push(arrived);
+                }
                 Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return None,
             }
         }

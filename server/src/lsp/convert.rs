@@ -63,12 +63,18 @@ pub fn diagnostics(
     enc: PositionEncoding,
     docs: Option<&lsp::Url>,
 ) -> Vec<lsp::Diagnostic> {
+    // Each rule's link, made once per publication (a file's findings share a few dozen rules).
+    let mut links: HashMap<&'static str, Option<lsp::Url>> = HashMap::new();
+    let mut convert = |d: &Diagnostic| {
+        let link = d.rule.and_then(|r| links.entry(r.id).or_insert_with(|| rule_link(r, docs)).clone());
+        with_link(rope, d, enc, link)
+    };
     if diags.len() <= MAX_PUBLISHED {
-        return diags.iter().map(|d| diagnostic(rope, d, enc, docs)).collect();
+        return diags.iter().map(&mut convert).collect();
     }
     let mut shown: Vec<&Diagnostic> = diags.iter().collect();
     shown.sort_by_key(|d| (std::cmp::Reverse(d.severity), d.range.start));
-    let mut out: Vec<lsp::Diagnostic> = shown[..MAX_PUBLISHED].iter().map(|d| diagnostic(rope, d, enc, docs)).collect();
+    let mut out: Vec<lsp::Diagnostic> = shown[..MAX_PUBLISHED].iter().map(|d| convert(d)).collect();
     out.push(lsp::Diagnostic {
         range: to_lsp_range(rope, onus_analysis::TextRange::empty(0), enc),
         severity: Some(lsp::DiagnosticSeverity::INFORMATION),
@@ -85,18 +91,27 @@ pub fn diagnostics(
 }
 
 pub fn diagnostic(rope: &Rope, d: &Diagnostic, enc: PositionEncoding, docs: Option<&lsp::Url>) -> lsp::Diagnostic {
-    let row = d.rule.map(|r| format!(" [{}]", r.row.slug())).unwrap_or_default();
-    let severity_name = d.rule.map(|r| format!("{}: ", r.severity.name())).unwrap_or_default();
+    with_link(rope, d, enc, d.rule.and_then(|r| rule_link(r, docs)))
+}
+
+/// The page of a rule under `docs`.
+fn rule_link(rule: &onus_analysis::Rule, docs: Option<&lsp::Url>) -> Option<lsp::Url> {
+    docs?.join(&format!("{}.md", rule.id)).ok()
+}
+
+fn with_link(rope: &Rope, d: &Diagnostic, enc: PositionEncoding, link: Option<lsp::Url>) -> lsp::Diagnostic {
+    let message = match d.rule {
+        // The severity in force (a configuration may have changed the rule's).
+        Some(r) => format!("{}: {} [{}]", d.severity.name(), d.message, r.row.slug()),
+        None => d.message.clone(),
+    };
     lsp::Diagnostic {
         range: to_lsp_range(rope, d.range, enc),
         severity: Some(severity(d.severity)),
         code: Some(lsp::NumberOrString::String(d.code.to_string())),
-        code_description: d
-            .rule
-            .and_then(|r| docs?.join(&format!("{}.md", r.id)).ok())
-            .map(|href| lsp::CodeDescription { href }),
+        code_description: link.map(|href| lsp::CodeDescription { href }),
         source: Some("onus".to_string()),
-        message: format!("{severity_name}{}{row}", d.message),
+        message,
         related_information: None,
         tags: None,
         data: None,

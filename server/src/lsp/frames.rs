@@ -67,7 +67,7 @@ pub async fn forward(input: impl AsyncRead + Unpin, mut output: impl AsyncWrite 
 
 /// Reads one header block; `None` at the end of the input. Garbage before a `Content-Length` header (the rest
 /// of a body whose length was given too short, stray bytes) is skipped.
-async fn read_headers(input: &mut (impl AsyncBufReadExt + Unpin)) -> Option<Result<usize, String>> {
+pub(super) async fn read_headers(input: &mut (impl AsyncBufReadExt + Unpin)) -> Option<Result<usize, String>> {
     let mut length: Option<Result<usize, String>> = None;
     let mut seen = false;
     loop {

@@ -6,6 +6,7 @@ mod convert;
 mod frames;
 mod index;
 mod ordered;
+mod output;
 mod worker;
 
 pub use worker::WORKER_STACK_BYTES;
@@ -42,6 +43,11 @@ async fn serve() -> i32 {
     let (out_tx, mut out_rx) = tokio::sync::mpsc::unbounded_channel();
     let worker = worker::spawn(encoding.clone(), out_tx);
 
+    // One task owns stdout: tower-lsp's frames and the published diagnostics go through it, each whole.
+    let (frames_tx, frames_rx) = tokio::sync::mpsc::unbounded_channel();
+    let (server_out, from_server) = tokio::io::duplex(1 << 20);
+    tokio::spawn(output::frames_of(from_server, frames_tx.clone()));
+    tokio::spawn(output::write(frames_rx, tokio::io::stdout()));
     let (service, socket) = LspService::new(|client| {
         // One task publishes in order what the worker produces, so an older version never lands last.
         let publisher = client.clone();
@@ -49,7 +55,7 @@ async fn serve() -> i32 {
             while let Some(out) = out_rx.recv().await {
                 match out {
                     Outgoing::Diagnostics { uri, version, diagnostics } => {
-                        publisher.publish_diagnostics(uri, diagnostics, version).await
+                        let _ = frames_tx.send(output::publish_frame(uri, version, diagnostics));
                     }
                     Outgoing::Log(level, message) => publisher.log_message(level, message).await,
                 }
@@ -61,7 +67,7 @@ async fn serve() -> i32 {
     // tower-lsp reads clean frames only: bad ones are answered, not fatal (see `frames`).
     let (to_server, from_client) = tokio::io::duplex(1 << 20);
     tokio::spawn(frames::forward(tokio::io::stdin(), to_server));
-    let server = Server::new(from_client, tokio::io::stdout(), socket).serve(service);
+    let server = Server::new(from_client, server_out, socket).serve(service);
     tokio::select! {
         // stdin closed: the client is gone. Without a shutdown first, that is an error exit.
         _ = server => if session.shutdown.load(std::sync::atomic::Ordering::SeqCst) { 0 } else { 1 },
