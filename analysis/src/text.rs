@@ -135,6 +135,55 @@ pub fn position_at(rope: &Rope, offset: usize, encoding: PositionEncoding) -> Po
     Position::new(line as u32, character as u32)
 }
 
+/// The positions of many offsets of one text (a publication's diagnostics): in an ASCII text, from its line
+/// starts read once and searched; otherwise asked of the rope, as [`position_at`].
+pub struct Positions<'r> {
+    rope: &'r Rope,
+    encoding: PositionEncoding,
+    /// The byte where each line starts, for an ASCII text (lines end as the rope's do: LF, CRLF, a lone CR).
+    ascii_lines: Option<Vec<usize>>,
+}
+
+impl<'r> Positions<'r> {
+    pub fn new(rope: &'r Rope, encoding: PositionEncoding) -> Positions<'r> {
+        let ascii_lines = (rope.len_bytes() == rope.len_chars()).then(|| {
+            let mut starts = vec![0];
+            let mut offset = 0;
+            let mut after_cr = false;
+            for chunk in rope.chunks() {
+                for &b in chunk.as_bytes() {
+                    offset += 1;
+                    match b {
+                        // `\r\n` is one break: its line starts after the `\n`.
+                        b'\n' if after_cr => *starts.last_mut().expect("a line") = offset,
+                        b'\n' | b'\r' => starts.push(offset),
+                        _ => {}
+                    }
+                    after_cr = b == b'\r';
+                }
+            }
+            starts
+        });
+        Positions { rope, encoding, ascii_lines }
+    }
+
+    /// For a few offsets: each asked of the rope, no line starts read.
+    pub fn asking(rope: &'r Rope, encoding: PositionEncoding) -> Positions<'r> {
+        Positions { rope, encoding, ascii_lines: None }
+    }
+
+    pub fn at(&self, offset: usize) -> Position {
+        let Some(starts) = &self.ascii_lines else { return position_at(self.rope, offset, self.encoding) };
+        let offset = offset.min(self.rope.len_bytes());
+        let line = starts.partition_point(|&s| s <= offset) - 1;
+        Position::new(line as u32, (offset - starts[line]) as u32)
+    }
+
+    pub fn range(&self, range: TextRange) -> Range {
+        Range { start: self.at(range.start), end: self.at(range.end) }
+    }
+}
+
 pub fn range_at(rope: &Rope, range: TextRange, encoding: PositionEncoding) -> Range {
     Range { start: position_at(rope, range.start, encoding), end: position_at(rope, range.end, encoding) }
 }
@@ -199,6 +248,20 @@ mod tests {
             let line = rope.byte_to_line(offset);
             let col = rope.byte_to_char(offset) - rope.line_to_char(line);
             assert_eq!(lines.line_col(offset), (line + 1, col + 1), "at {offset}");
+        }
+    }
+
+    #[test]
+    fn positions_of_many_offsets_are_the_rope_s() {
+        let texts = ["a\nb\r\ncd\re\x0bf\x0c\n\nlast", "\r\n\r\n", "", "x", "ends\n", "é\nb\r\nc", "a\r"];
+        for text in texts {
+            let rope = Rope::from_str(text);
+            for enc in [PositionEncoding::Utf8, PositionEncoding::Utf16] {
+                let many = Positions::new(&rope, enc);
+                for offset in (0..=text.len() + 2).filter(|&o| o >= text.len() || text.is_char_boundary(o)) {
+                    assert_eq!(many.at(offset), position_at(&rope, offset, enc), "{text:?} at {offset}");
+                }
+            }
         }
     }
 

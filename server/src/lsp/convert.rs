@@ -23,7 +23,10 @@ pub fn range(r: lsp::Range) -> onus_analysis::Range {
 }
 
 pub fn to_lsp_range(rope: &Rope, r: onus_analysis::TextRange, enc: PositionEncoding) -> lsp::Range {
-    let r = text::range_at(rope, r, enc);
+    lsp_range(text::range_at(rope, r, enc))
+}
+
+fn lsp_range(r: onus_analysis::Range) -> lsp::Range {
     lsp::Range {
         start: lsp::Position::new(r.start.line, r.start.character),
         end: lsp::Position::new(r.end.line, r.end.character),
@@ -65,9 +68,10 @@ pub fn diagnostics(
 ) -> Vec<lsp::Diagnostic> {
     // Each rule's link, made once per publication (a file's findings share a few dozen rules).
     let mut links: HashMap<&'static str, Option<lsp::Url>> = HashMap::new();
+    let positions = text::Positions::new(rope, enc);
     let mut convert = |d: &Diagnostic| {
         let link = d.rule.and_then(|r| links.entry(r.id).or_insert_with(|| rule_link(r, docs)).clone());
-        with_link(rope, d, enc, link)
+        with_link(&positions, d, link)
     };
     if diags.len() <= MAX_PUBLISHED {
         return diags.iter().map(&mut convert).collect();
@@ -91,7 +95,7 @@ pub fn diagnostics(
 }
 
 pub fn diagnostic(rope: &Rope, d: &Diagnostic, enc: PositionEncoding, docs: Option<&lsp::Url>) -> lsp::Diagnostic {
-    with_link(rope, d, enc, d.rule.and_then(|r| rule_link(r, docs)))
+    with_link(&text::Positions::asking(rope, enc), d, d.rule.and_then(|r| rule_link(r, docs)))
 }
 
 /// The page of a rule under `docs`.
@@ -99,14 +103,14 @@ fn rule_link(rule: &onus_analysis::Rule, docs: Option<&lsp::Url>) -> Option<lsp:
     docs?.join(&format!("{}.md", rule.id)).ok()
 }
 
-fn with_link(rope: &Rope, d: &Diagnostic, enc: PositionEncoding, link: Option<lsp::Url>) -> lsp::Diagnostic {
+fn with_link(positions: &text::Positions, d: &Diagnostic, link: Option<lsp::Url>) -> lsp::Diagnostic {
     let message = match d.rule {
         // The severity in force (a configuration may have changed the rule's).
         Some(r) => format!("{}: {} [{}]", d.severity.name(), d.message, r.row.slug()),
         None => d.message.clone(),
     };
     lsp::Diagnostic {
-        range: to_lsp_range(rope, d.range, enc),
+        range: lsp_range(positions.range(d.range)),
         severity: Some(severity(d.severity)),
         code: Some(lsp::NumberOrString::String(d.code.to_string())),
         code_description: link.map(|href| lsp::CodeDescription { href }),
