@@ -187,13 +187,13 @@ fn configuration_and_summary() {
     assert_eq!(row("managed-service-config"), [2, 0, 1]);
     assert!(text.contains("aws-physical") && text.contains("AWS: physical access"));
 
-    // A malformed configuration is reported, and the defaults apply.
+    // A malformed configuration is reported where it is wrong, and nothing is checked (CI must not pass on
+    // what the configuration did not say): exit 2.
     std::fs::write(dir.path().join(".onus.toml"), "exclude = [\n").unwrap();
     let out = onus(&["check", "--format", "json", "app"], dir.path());
-    assert!(String::from_utf8_lossy(&out.stderr).contains(".onus.toml:"), "{out:?}");
-    let findings: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
-    let acl = findings.iter().find(|f| f["rule"] == "s3-public-acl").unwrap();
-    assert_eq!(acl["severity"], "critical");
+    assert!(String::from_utf8_lossy(&out.stderr).contains(".onus.toml:2:1: error config-error"), "{out:?}");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
     assert_eq!(onus(&["check", "--config", "missing.toml", "app"], dir.path()).status.code(), Some(2));
 }
 
@@ -416,4 +416,83 @@ fn binary_and_malformed_plans_are_errors() {
             .contains("broken.json: a Terraform plan onus cannot read: not valid JSON"),
         "{broken:?}"
     );
+}
+
+#[test]
+fn a_configuration_with_errors_is_an_error_naming_its_file() {
+    let dir =
+        folder(&[("main.tf", STORE), ("bad.toml", "disable = [\n"), ("typo.toml", "disable = [\"s3-publik-acl\"]\n")]);
+    for file in ["bad.toml", "typo.toml"] {
+        let out = onus(&["check", "--config", file, "."], dir.path());
+        assert_eq!(out.status.code(), Some(2), "{out:?}");
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(said.contains(&format!("{file}: the configuration has errors")), "{said}");
+        assert!(!said.contains(".onus.toml"), "the file is named as given: {said}");
+        assert!(out.stdout.is_empty(), "nothing is checked with a configuration that says something else");
+    }
+}
+
+/// Runs `onus ARGS` in `dir`, reads the first line of its output and closes the pipe, as `| head -1` does.
+fn first_line_then_close(args: &[&str], dir: &Path) -> (String, Output) {
+    use std::io::BufRead;
+    let mut child = Command::new(support::onus())
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    (line, child.wait_with_output().unwrap())
+}
+
+#[test]
+fn a_reader_that_stops_reading_ends_the_output_quietly() {
+    // Enough output that the writer meets the closed pipe: the JSON catalog and a module of many findings.
+    let many: String =
+        (0..400).map(|i| format!("resource \"aws_s3_bucket\" \"b{i}\" {{\n  acl = \"public-read\"\n}}\n")).collect();
+    let dir = folder(&[("main.tf", &many)]);
+    for (args, code) in [(&["rules", "--format", "json"][..], 0), (&["rules"][..], 0), (&["check", "."][..], 1)] {
+        let (line, out) = first_line_then_close(args, dir.path());
+        assert!(!line.is_empty());
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(!said.contains("panicked") && !said.contains("Broken pipe"), "{args:?}: {said}");
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {said}");
+    }
+}
+
+#[test]
+fn colour_is_chosen_with_color_and_never_sent_to_a_pipe_by_default() {
+    let out = onus(&["check", "examples/terraform"], repo());
+    assert!(!stdout(&out).contains('\u{1b}'), "a pipe gets no escape codes");
+    let out = onus(&["check", "--color", "always", "examples/terraform"], repo());
+    assert!(stdout(&out).contains("\u{1b}[1m"), "--color always colours");
+    let out = onus(&["check", "--color", "never", "examples/terraform"], repo());
+    assert!(!stdout(&out).contains('\u{1b}'));
+}
+
+#[test]
+fn lsp_accepts_stdio_as_generic_clients_pass_it() {
+    use std::io::{Read, Write};
+    let mut child = Command::new(support::onus())
+        .args(["lsp", "--stdio"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let initialize =
+        serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}});
+    let exit = serde_json::json!({"jsonrpc": "2.0", "method": "exit"});
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&support::frame(&initialize)).unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut answer = vec![0; 64];
+    stdout.read_exact(&mut answer).unwrap();
+    assert!(String::from_utf8_lossy(&answer).starts_with("Content-Length:"));
+    stdin.write_all(&support::frame(&exit)).unwrap();
+    drop(stdin);
+    // `exit` without `shutdown` first: code 1, as the protocol says; what matters is that it ran.
+    assert_eq!(child.wait().unwrap().code(), Some(1));
 }

@@ -55,7 +55,7 @@ impl Config {
             Ok(raw) => raw,
             Err(e) => {
                 let range = e.span().map(|s| TextRange::new(s.start, s.end)).unwrap_or_default();
-                let message = format!("{FILE_NAME} is not valid, onus uses its defaults: {}", e.message());
+                let message = format!("not a valid configuration, so none of it applies: {}", e.message());
                 return (config, vec![ConfigError { range, message }]);
             }
         };

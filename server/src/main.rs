@@ -21,7 +21,11 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the language server on stdin/stdout.
-    Lsp,
+    Lsp {
+        /// The server always speaks over stdin and stdout; accepted because many clients pass it.
+        #[arg(long, hide = true)]
+        stdio: bool,
+    },
     /// Check files or directories (recursively) and print the findings.
     Check {
         /// Files or directories; the current directory if none.
@@ -37,6 +41,9 @@ enum Command {
         /// End with the responsibility table: per customer duty, resources checked, findings open and suppressed.
         #[arg(long)]
         summary: bool,
+        /// Colour the text output: `auto` when stdout is a terminal and `NO_COLOR` is not set.
+        #[arg(long, value_enum, default_value = "auto")]
+        color: check::Color,
         /// A variable definitions file (`.tfvars` or `.tfvars.json`) for the root modules, as `terraform plan
         /// -var-file`; repeatable, applied in order after the modules' own tfvars files.
         #[arg(long = "var-file", value_name = "FILE")]
@@ -87,22 +94,19 @@ fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
-        Command::Lsp => lsp::run(),
-        Command::Check { paths, format, fail_on, config, summary, var_files, vars } => {
+        Command::Lsp { stdio: _ } => lsp::run(),
+        Command::Check { paths, format, fail_on, config, summary, color, var_files, vars } => {
             let fail_on = match fail_on {
                 FailOn::Low => Severity::Low,
                 FailOn::Medium => Severity::Medium,
                 FailOn::High => Severity::High,
                 FailOn::Critical => Severity::Critical,
             };
-            check::run(&check::Options { paths, format, fail_on, config, summary, var_files, vars })
+            check::run(&check::Options { paths, format, fail_on, config, summary, color, var_files, vars })
         }
         Command::Rules { format } => print_rules(format),
         Command::Explain { rule } => match catalog::by_id(&rule) {
-            Some(rule) => {
-                print!("{}", rule.markdown());
-                0
-            }
+            Some(rule) => print_out(|out| write!(out, "{}", rule.markdown())),
             None => {
                 eprintln!("onus: no rule `{rule}` (see `onus rules`)");
                 2
@@ -113,15 +117,28 @@ fn main() -> ExitCode {
 }
 
 fn print_rules(format: CatalogFormat) -> i32 {
-    match format {
+    print_out(|out| match format {
         CatalogFormat::Json => {
-            println!("{}", serde_json::to_string_pretty(&check::rules_json()).expect("serialisable"))
+            writeln!(out, "{}", serde_json::to_string_pretty(&check::rules_json()).expect("serialisable"))
         }
         CatalogFormat::Text => {
             for r in catalog::all() {
-                println!("{:<32} {:<9} {:<24} {}", r.id, r.severity.name(), r.row.slug(), r.title);
+                writeln!(out, "{:<32} {:<9} {:<24} {}", r.id, r.severity.name(), r.row.slug(), r.title)?;
             }
+            Ok(())
+        }
+    })
+}
+
+/// Writes to stdout with `write`; a reader that stops reading (`onus rules | head -1`) ends it quietly.
+fn print_out(write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> i32 {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match write(&mut out).and_then(|()| std::io::Write::flush(&mut out)) {
+        Ok(()) => 0,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            eprintln!("onus: cannot write: {e}");
+            2
         }
     }
-    0
 }

@@ -12,7 +12,7 @@ use std::sync::Mutex;
 use onus_analysis::config::{self, Config};
 use onus_analysis::{text, Diagnostic, Severity, Workspace};
 
-pub use output::{rules_json, Format};
+pub use output::{rules_json, Color, Format};
 
 /// A diagnostic with its place, ready to print.
 #[derive(Clone, Debug)]
@@ -35,6 +35,8 @@ pub struct Options {
     /// `.onus.toml` to use; by default the one in the current directory, if any.
     pub config: Option<PathBuf>,
     pub summary: bool,
+    /// Whether text output is coloured.
+    pub color: output::Color,
     /// `--var-file`: variable definitions files for the root modules, in order.
     pub var_files: Vec<PathBuf>,
     /// `--var NAME=VALUE`, in order, after the files.
@@ -102,9 +104,13 @@ fn load_config(explicit: Option<&PathBuf>) -> Result<Config, String> {
     let root = path.parent().map(|p| p.to_string_lossy().into_owned()).filter(|p| !p.is_empty());
     let (config, errors) = Config::parse(&text, root.as_deref().unwrap_or("."), onus_analysis::catalog::rules());
     let lines = text::LineIndex::new(&text);
-    for e in errors {
+    for e in &errors {
         let (line, col) = lines.line_col(e.range.start);
         eprintln!("{}:{line}:{col}: error config-error {}", path.display(), e.message);
+    }
+    // CI must not pass on a configuration that says something else than what was checked.
+    if !errors.is_empty() {
+        return Err(format!("{}: the configuration has errors (above); nothing was checked", path.display()));
     }
     Ok(config)
 }
@@ -151,9 +157,11 @@ pub fn run(options: &Options) -> i32 {
     }
     // Buffered: stdout is line-buffered, and a large module's JSON is millions of lines.
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let written = output::write(&mut out, options.format, &results.reports)
+    let written = output::write(&mut out, options.format, options.color.wanted(), &results.reports)
         .and_then(|_| if options.summary { output::summary(&mut out, options.format, &results) } else { Ok(()) })
         .and_then(|_| out.flush());
+    // A reader that stopped reading (`onus check | head`) is not an error: the code says what was found.
+    let written = written.or_else(|e| if e.kind() == std::io::ErrorKind::BrokenPipe { Ok(()) } else { Err(e) });
     let code = if written.is_err() || !results.errors.is_empty() {
         2
     } else if results.reports.iter().any(|r| r.diagnostic.severity >= options.fail_on) {

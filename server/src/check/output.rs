@@ -18,9 +18,28 @@ pub enum Format {
     Sarif,
 }
 
-pub fn write(out: &mut impl Write, format: Format, reports: &[Report]) -> std::io::Result<()> {
+/// `--color`: whether text output is coloured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Color {
+    /// When stdout is a terminal and `NO_COLOR` is not set (<https://no-color.org>).
+    Auto,
+    Always,
+    Never,
+}
+
+impl Color {
+    pub fn wanted(self) -> bool {
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        }
+    }
+}
+
+pub fn write(out: &mut impl Write, format: Format, colour: bool, reports: &[Report]) -> std::io::Result<()> {
     match format {
-        Format::Text => text(out, reports, std::io::stdout().is_terminal()),
+        Format::Text => text(out, reports, colour, std::io::stdout().is_terminal()),
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &Streamed::new(reports.iter().map(json_report)))?;
             writeln!(out)
@@ -43,11 +62,11 @@ fn colour(severity: Severity) -> &'static str {
 }
 
 /// `path:line:col: severity rule-id message [row]`
-fn text(out: &mut impl Write, reports: &[Report], tty: bool) -> std::io::Result<()> {
+fn text(out: &mut impl Write, reports: &[Report], coloured: bool, tty: bool) -> std::io::Result<()> {
     for r in reports {
         let d = &r.diagnostic;
         let row = d.rule.map(|rule| format!(" [{}]", rule.row.slug())).unwrap_or_default();
-        if tty {
+        if coloured {
             let (c, reset, dim) = (colour(d.severity), "\x1b[0m", "\x1b[2m");
             writeln!(
                 out,
