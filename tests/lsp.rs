@@ -2,6 +2,8 @@
 
 mod support;
 
+use std::time::Duration;
+
 use serde_json::{json, Value};
 use support::{codes, file_uri, start_of, Client};
 
@@ -54,7 +56,8 @@ fn initialize_advertises_incremental_sync_and_negotiates_the_encoding() {
     let caps = &answer["result"]["capabilities"];
     assert_eq!(caps["textDocumentSync"]["change"], 2, "{caps}");
     assert_eq!(caps["positionEncoding"], "utf-16");
-    assert!(caps["diagnosticProvider"].is_object());
+    // A client that cannot pull diagnostics is pushed them, and offered no provider (see below for one that can).
+    assert!(caps.get("diagnosticProvider").is_none(), "{caps}");
     assert_eq!(c.shutdown_and_exit(), Some(0));
 
     let mut c = Client::start();
@@ -467,4 +470,50 @@ fn var_files_from_the_editor_settings_apply_to_root_modules() {
     // Changed in the settings: without the file, the default applies.
     c.notify("workspace/didChangeConfiguration", json!({ "settings": { "onus": { "varFiles": [] } } }));
     wait_acl(&mut c, &uri, &[]);
+}
+
+/// Pulled items of `uri`'s `textDocument/diagnostic` answer.
+fn pulled(c: &mut Client, uri: &str) -> Vec<Value> {
+    let answer = c.request("textDocument/diagnostic", json!({ "textDocument": { "uri": uri } }));
+    answer["result"]["items"].as_array().cloned().unwrap_or_else(|| panic!("no items: {answer}"))
+}
+
+#[test]
+fn a_client_gets_its_diagnostics_one_way_pulled_if_it_can_pull_else_pushed() {
+    let dir = tempfile::tempdir().unwrap();
+    let main = dir.path().join("main.tf");
+    let variables = dir.path().join("variables.tf");
+    std::fs::write(&main, "resource \"aws_s3_bucket\" \"b\" {\n  acl = var.acl\n}\n").unwrap();
+    std::fs::write(&variables, "variable \"acl\" {\n  default = \"private\"\n}\n").unwrap();
+    let (main_uri, variables_uri) = (file_uri(main.to_str().unwrap()), file_uri(variables.to_str().unwrap()));
+    let root = file_uri(dir.path().to_str().unwrap());
+    let acl = |items: &[Value]| items.iter().any(|d| d["code"] == "s3-public-acl");
+
+    // A client that pulls (as VS Code's does): a diagnostic provider, and nothing pushed.
+    let mut c = Client::start();
+    let caps = json!({ "textDocument": { "diagnostic": { "dynamicRegistration": false } } });
+    let init = c.request("initialize", json!({ "processId": null, "rootUri": root, "capabilities": caps }));
+    assert!(init["result"]["capabilities"]["diagnosticProvider"].is_object(), "{init}");
+    c.notify("initialized", json!({}));
+    c.open(&main_uri, "terraform", &std::fs::read_to_string(&main).unwrap());
+    c.open(&variables_uri, "terraform", &std::fs::read_to_string(&variables).unwrap());
+    assert!(!acl(&pulled(&mut c, &main_uri)));
+    // Another file's change alters main.tf's findings: the client is asked to pull again, and gets them.
+    let r = json!({ "start": { "line": 1, "character": 13 }, "end": { "line": 1, "character": 20 } });
+    c.change(&variables_uri, 2, json!([{ "range": r, "text": "public-read" }]));
+    let refresh = c.wait_for(|m| m["method"] == "workspace/diagnostic/refresh");
+    assert!(refresh.is_some_and(|m| m.get("id").is_some()), "a refresh request");
+    assert!(acl(&pulled(&mut c, &main_uri)));
+    let pushed = c.wait_for_within(Duration::from_millis(500), |m| m["method"] == "textDocument/publishDiagnostics");
+    assert!(pushed.is_none(), "a client that pulls is not pushed to as well: {pushed:?}");
+    let _ = c.shutdown_and_exit();
+
+    // A client that cannot pull: no provider, and pushed diagnostics.
+    let mut c = Client::start();
+    let init = c.request("initialize", json!({ "processId": null, "rootUri": root, "capabilities": {} }));
+    assert!(init["result"]["capabilities"].get("diagnosticProvider").is_none(), "{init}");
+    c.notify("initialized", json!({}));
+    c.open(&main_uri, "terraform", &std::fs::read_to_string(&main).unwrap());
+    assert!(!acl(&c.diagnostics(&main_uri, 1)));
+    let _ = c.shutdown_and_exit();
 }

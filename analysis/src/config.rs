@@ -34,6 +34,8 @@ pub struct Config {
 pub struct ConfigError {
     pub range: TextRange,
     pub message: String,
+    /// The file could not be read at all: none of it applies (the editor runs with the defaults).
+    pub whole_file: bool,
 }
 
 #[derive(Deserialize)]
@@ -55,8 +57,8 @@ impl Config {
             Ok(raw) => raw,
             Err(e) => {
                 let range = e.span().map(|s| TextRange::new(s.start, s.end)).unwrap_or_default();
-                let message = format!("not a valid configuration, so none of it applies: {}", e.message());
-                return (config, vec![ConfigError { range, message }]);
+                let message = format!("not a valid configuration: {}", e.message());
+                return (config, vec![ConfigError { range, message, whole_file: true }]);
             }
         };
         let mut errors = Vec::new();
@@ -65,6 +67,7 @@ impl Config {
             if !ok {
                 let span = id.span();
                 errors.push(ConfigError {
+                    whole_file: false,
                     range: TextRange::new(span.start, span.end),
                     message: format!("no onus rule `{}` (see `onus rules`)", id.get_ref()),
                 });
@@ -85,6 +88,7 @@ impl Config {
                     config.severities.insert(id.get_ref().clone(), s);
                 }
                 None => errors.push(ConfigError {
+                    whole_file: false,
                     range: TextRange::new(level.span().start, level.span().end),
                     message: format!("`{}` is not a severity: use low, medium, high or critical", level.get_ref()),
                 }),
@@ -97,6 +101,7 @@ impl Config {
                     globs.add(g);
                 }
                 Err(e) => errors.push(ConfigError {
+                    whole_file: false,
                     range: TextRange::new(pattern.span().start, pattern.span().end),
                     message: format!("bad glob: {e}"),
                 }),

@@ -75,12 +75,15 @@ impl LanguageServer for Backend {
         let docs = convert::docs_base(params.initialization_options.as_ref());
         let rules = params.initialization_options.as_ref().and_then(|o| o.get("rules")).cloned().unwrap_or_default();
         let var_files = var_files(params.initialization_options.as_ref());
+        // One model of diagnostics per client: pulled when the client can pull them, else pushed.
+        let pull = params.capabilities.text_document.as_ref().and_then(|t| t.diagnostic.as_ref()).is_some();
         self.worker.send(super::worker::Message::Query(Box::new(move |state| {
             state.root = root;
             state.roots = roots;
             state.docs = docs;
             state.editor_rules = rules;
             state.var_files = var_files.unwrap_or_default();
+            state.push = !pull;
             state.reload_config();
             state.reload_variables();
         })));
@@ -100,12 +103,14 @@ impl LanguageServer for Backend {
                 })),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 code_lens_provider: Some(CodeLensOptions { resolve_provider: Some(false) }),
-                diagnostic_provider: Some(DiagnosticServerCapabilities::Options(DiagnosticOptions {
-                    identifier: Some("onus".into()),
-                    inter_file_dependencies: true,
-                    workspace_diagnostics: false,
-                    ..Default::default()
-                })),
+                diagnostic_provider: pull.then(|| {
+                    DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                        identifier: Some("onus".into()),
+                        inter_file_dependencies: true,
+                        workspace_diagnostics: false,
+                        ..Default::default()
+                    })
+                }),
                 ..Default::default()
             },
         })

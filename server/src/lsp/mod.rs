@@ -58,6 +58,11 @@ async fn serve() -> i32 {
                         let _ = frames_tx.send(output::publish_frame(uri, version, diagnostics));
                     }
                     Outgoing::Log(level, message) => publisher.log_message(level, message).await,
+                    Outgoing::Refresh => {
+                        // A request: its answer is awaited apart, so publications do not wait for the client.
+                        let client = publisher.clone();
+                        tokio::spawn(async move { client.workspace_diagnostic_refresh().await });
+                    }
                 }
             }
         });

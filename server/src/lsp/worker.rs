@@ -45,7 +45,13 @@ pub enum Message {
 
 /// What the worker sends out: diagnostics to publish, and lines to log.
 pub enum Outgoing {
-    Diagnostics { uri: lsp::Url, version: Option<i32>, diagnostics: Vec<lsp::Diagnostic> },
+    Diagnostics {
+        uri: lsp::Url,
+        version: Option<i32>,
+        diagnostics: Vec<lsp::Diagnostic>,
+    },
+    /// `workspace/diagnostic/refresh`: a client that pulls diagnostics asks again for every open document.
+    Refresh,
     Log(lsp::MessageType, String),
 }
 
@@ -101,6 +107,13 @@ pub struct WorkerState {
     /// Module folders onus looked for on disk (read, or found to have no Terraform file): not looked for again
     /// until a watched file says something changed there.
     looked_for: HashSet<String>,
+    /// Whether the client is sent its documents' diagnostics (`publishDiagnostics`), or pulls them
+    /// (`textDocument/diagnostic`): one or the other, never both, or a client that keeps the two apart (VS Code)
+    /// shows every finding twice.
+    pub push: bool,
+    /// Documents the client opened or changed since their last analysis: a client that pulls asks for those
+    /// itself; any other document whose findings change needs a refresh.
+    edited: HashSet<String>,
 }
 
 impl WorkerState {
@@ -155,7 +168,11 @@ impl WorkerState {
                     severity: Some(lsp::DiagnosticSeverity::ERROR),
                     code: Some(lsp::NumberOrString::String("config-error".into())),
                     source: Some("onus".into()),
-                    message: e.message.clone(),
+                    message: if e.whole_file {
+                        format!("{}; onus uses its defaults until it is fixed", e.message)
+                    } else {
+                        e.message.clone()
+                    },
                     ..Default::default()
                 })
                 .collect();
@@ -266,6 +283,9 @@ impl WorkerState {
                 if self.workspace.open(&path, &text, version) {
                     self.load_siblings(&uri, &path);
                     self.uris.insert(path.clone(), uri);
+                    if !self.push {
+                        self.edited.insert(path.clone());
+                    }
                     self.touch(&path);
                 }
             }
@@ -273,7 +293,12 @@ impl WorkerState {
                 let path = convert::path_of(&uri);
                 let changes: Vec<_> = changes.into_iter().map(|c| (c.range.map(convert::range), c.text)).collect();
                 match self.workspace.change(&path, version, &changes, self.encoding) {
-                    Ok(()) => self.touch(&path),
+                    Ok(()) => {
+                        if !self.push {
+                            self.edited.insert(path.clone());
+                        }
+                        self.touch(&path);
+                    }
                     Err(e) => self.log(lsp::MessageType::WARNING, format!("change to {uri} ignored: {e:?}")),
                 }
             }
@@ -399,14 +424,22 @@ impl WorkerState {
                     }
                 }
             }
+            let mut refresh = false;
             for (p, diags) in module {
                 self.pending.remove(&p);
                 let (Some(uri), Some(doc)) = (self.uris.get(&p), self.workspace.document(&p)) else { continue };
+                if !self.push {
+                    refresh |= !self.edited.remove(&p);
+                    continue;
+                }
                 let diagnostics = convert::diagnostics(doc.rope(), &diags, self.encoding, self.docs.as_ref());
                 let version = Some(doc.version());
                 let _ = self.out.send(Outgoing::Diagnostics { uri: uri.clone(), version, diagnostics });
             }
             self.pending.remove(&path);
+            if refresh {
+                let _ = self.out.send(Outgoing::Refresh);
+            }
         }
     }
 }
@@ -440,6 +473,8 @@ pub fn spawn(
                 config_doc: None,
                 var_files: Vec::new(),
                 looked_for: HashSet::new(),
+                push: true,
+                edited: HashSet::new(),
             };
             let mut received = 0u64;
             loop {
