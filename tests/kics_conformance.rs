@@ -3,16 +3,24 @@
 //! Fails when onus claims fewer queries, or scores lower, than the bounds the project has reached (the issue's
 //! floor is 50 claimed, 32 of the 40 key queries, recall and precision 0.95; onus is held to what it reached).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// `shared/` beside the checkout (or beside a folder above it), which CI has; `None`, with a note, on a fresh
+/// clone, whose tests skip what needs it.
+fn shared() -> Option<PathBuf> {
+    let found = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|a| a.join("shared"))
+        .find(|p| p.join("eval/kics_score").is_file() && p.join("corpus").is_dir());
+    if found.is_none() {
+        eprintln!("note: skipped, ../shared (the corpora and scorers CI has) is not beside the checkout");
+    }
+    found
+}
+
 fn score(platform: &str, bounds: &[&str]) {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let shared = repo.join("../shared");
-    assert!(
-        shared.join("eval/kics_score").is_file(),
-        "../shared/eval/kics_score is missing: the conformance corpus must sit beside the checkout"
-    );
+    let Some(shared) = shared() else { return };
     let mut cmd = Command::new("python3");
     cmd.arg(shared.join("eval/kics_score"))
         .args(["--onus", env!("CARGO_BIN_EXE_onus"), "--platform", platform, "-v"])
@@ -33,7 +41,7 @@ fn score(platform: &str, bounds: &[&str]) {
 
 #[test]
 fn terraform_kics_fixtures() {
-    score("terraform", &["--min-recall", "0.99", "--min-precision", "0.99", "--min-claimed", "97", "--min-key", "40"]);
+    score("terraform", &["--min-recall", "0.99", "--min-precision", "0.99", "--min-claimed", "281", "--min-key", "40"]);
 }
 
 #[test]
@@ -41,7 +49,7 @@ fn cloudformation_kics_fixtures() {
     // The floor is 60 claimed queries, recall and precision 0.95; onus is held to what it reached.
     score(
         "cloudFormation",
-        &["--min-recall", "0.96", "--min-precision", "0.99", "--min-claimed", "63", "--min-key", "34"],
+        &["--min-recall", "0.98", "--min-precision", "0.99", "--min-claimed", "190", "--min-key", "34"],
     );
 }
 
@@ -49,8 +57,8 @@ fn cloudformation_kics_fixtures() {
 /// get no syntax error.
 #[test]
 fn real_corpus_has_no_false_syntax_errors() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/real");
-    assert!(corpus.is_dir(), "../shared/corpus/real is missing");
+    let Some(shared) = shared() else { return };
+    let corpus = shared.join("corpus/real");
     let out =
         Command::new(env!("CARGO_BIN_EXE_onus")).args(["check", "--format", "json"]).arg(&corpus).output().unwrap();
     assert!(matches!(out.status.code(), Some(0 | 1)), "onus check failed: {}", String::from_utf8_lossy(&out.stderr));
