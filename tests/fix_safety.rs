@@ -22,7 +22,11 @@ fn corpus() -> Option<PathBuf> {
     let found =
         here.ancestors().map(|a| a.join("shared/corpus")).find(|p| p.join("kics").is_dir() && p.join("real").is_dir());
     if found.is_none() {
-        eprintln!("note: skipped, ../shared/corpus (which CI has) is not beside the checkout");
+        // Past the test harness's capture of `eprintln!`: a skip is seen in every run.
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            b"note: skipped, ../shared/corpus (which CI has) is not beside the checkout\n",
+        );
     }
     found
 }

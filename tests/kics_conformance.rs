@@ -14,7 +14,11 @@ fn shared() -> Option<PathBuf> {
         .map(|a| a.join("shared"))
         .find(|p| p.join("eval/kics_score").is_file() && p.join("corpus").is_dir());
     if found.is_none() {
-        eprintln!("note: skipped, ../shared (the corpora and scorers CI has) is not beside the checkout");
+        // Past the test harness's capture of `eprintln!`: a skip is seen in every run.
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            b"note: skipped, ../shared (the corpora and scorers CI has) is not beside the checkout\n",
+        );
     }
     found
 }
