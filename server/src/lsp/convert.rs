@@ -49,9 +49,16 @@ pub fn docs_base(options: Option<&serde_json::Value>) -> Option<lsp::Url> {
         let url = if url.ends_with('/') { url.to_string() } else { format!("{url}/") };
         return lsp::Url::parse(&url).ok();
     }
-    let exe = std::env::current_exe().ok()?;
-    let dir = exe.ancestors().map(|a| a.join("docs/rules")).find(|d| d.join("README.md").is_file())?;
-    lsp::Url::from_directory_path(dir).ok()
+    // The checkout the binary sits in, else the one it was built from (a binary built with its target folder
+    // elsewhere, or copied onto PATH, on the machine that built it).
+    let exe = std::env::current_exe().ok();
+    let built_from = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/rules"));
+    let dir = exe
+        .iter()
+        .flat_map(|e| e.ancestors().map(|a| a.join("docs/rules")))
+        .chain(std::iter::once(built_from.to_path_buf()))
+        .find(|d| d.join("README.md").is_file())?;
+    lsp::Url::from_directory_path(dir.canonicalize().unwrap_or(dir)).ok()
 }
 
 /// An editor is sent this many diagnostics of a file at most: beyond it (a generated file with hundreds of
