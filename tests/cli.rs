@@ -146,6 +146,23 @@ fn the_rule_catalog_contract() {
     assert!(doc.starts_with("# s3-public-acl: "));
     assert!(doc.contains("## Why is this bad?") && doc.contains("CKV_AWS_20"));
     assert_eq!(onus(&["explain", "no-such-rule"], repo()).status.code(), Some(2));
+
+    // The text table: a header, and every column starting where the header's does, the longest ids included.
+    let table = stdout(&onus(&["rules"], repo()));
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), rules.len() + 1);
+    let header = lines[0];
+    assert!(header.starts_with("RULE "), "{header}");
+    let at = |name: &str| header.find(name).unwrap_or_else(|| panic!("no {name} in {header}"));
+    let (severity, duty, title) = (at("SEVERITY"), at("DUTY"), at("TITLE"));
+    for line in &lines[1..] {
+        for column in [severity, duty, title] {
+            let (before, from) = line.split_at(column);
+            assert!(before.ends_with("  ") && !from.starts_with(' '), "a column out of line: {line}");
+        }
+        let severity_name = line[severity..].split_whitespace().next().unwrap();
+        assert!(["low", "medium", "high", "critical"].contains(&severity_name), "{line}");
+    }
 }
 
 #[test]

@@ -4,6 +4,8 @@
 //! - the chunked reading (`terraform::chunked`) of a valid file gives the whole file's model, and reading a file
 //!   after an edit from its previous reading gives what reading it afresh gives.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 
 use onus_analysis::document::Parsers;
@@ -13,24 +15,9 @@ use onus_analysis::terraform::{chunked, direct, read_tree};
 /// The `.tf`/`.tfvars` files under `../shared/<under>`, in path order; `None` without `../shared`.
 fn corpus_files(under: &str) -> Option<Vec<PathBuf>> {
     let mut files = Vec::new();
-    walk(&shared()?.join(under), &mut files);
+    walk(&support::shared()?.join(under), &mut files);
     files.sort();
     Some(files)
-}
-
-/// `shared/` beside the checkout (or beside a folder above it: worktrees sit deeper), which CI has; `None`, with a
-/// note, on a fresh clone, whose tests skip what needs it.
-fn shared() -> Option<PathBuf> {
-    let found =
-        Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().map(|a| a.join("shared")).find(|p| p.join("corpus").is_dir());
-    if found.is_none() {
-        // Past the test harness's capture of `eprintln!`: a skip is seen in every run.
-        let _ = std::io::Write::write_all(
-            &mut std::io::stderr(),
-            b"note: skipped, ../shared (the corpora CI has) is not beside the checkout\n",
-        );
-    }
-    found
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -7,6 +7,8 @@
 //! - after each of a series of random edits to a module's files, the kept analysis reports what a new
 //!   workspace reports on the same texts.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -33,23 +35,8 @@ fn modules() -> Option<Vec<Folder>> {
         }
     }
     let mut out = BTreeMap::new();
-    walk(&shared()?.join("corpus"), &mut out);
+    walk(&support::shared()?.join("corpus"), &mut out);
     Some(out.into_iter().collect())
-}
-
-/// `shared/` beside the checkout (or beside a folder above it: worktrees sit deeper), which CI has; `None`, with a
-/// note, on a fresh clone, whose tests skip what needs it.
-fn shared() -> Option<PathBuf> {
-    let found =
-        Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().map(|a| a.join("shared")).find(|p| p.join("corpus").is_dir());
-    if found.is_none() {
-        // Past the test harness's capture of `eprintln!`: a skip is seen in every run.
-        let _ = std::io::Write::write_all(
-            &mut std::io::stderr(),
-            b"note: skipped, ../shared (the corpora CI has) is not beside the checkout\n",
-        );
-    }
-    found
 }
 
 /// What a workspace says of every file: its diagnostics and its suppressed findings.

@@ -122,8 +122,13 @@ fn print_rules(format: CatalogFormat) -> i32 {
             writeln!(out, "{}", serde_json::to_string_pretty(&check::rules_json()).expect("serialisable"))
         }
         CatalogFormat::Text => {
-            for r in catalog::all() {
-                writeln!(out, "{:<32} {:<9} {:<24} {}", r.id, r.severity.name(), r.row.slug(), r.title)?;
+            // Columns as wide as their longest entry, under a header.
+            let rules = catalog::all();
+            let id = rules.iter().map(|r| r.id.len()).max().unwrap_or(0).max("RULE".len());
+            let row = rules.iter().map(|r| r.row.slug().len()).max().unwrap_or(0).max("DUTY".len());
+            writeln!(out, "{:<id$}  {:<8}  {:<row$}  TITLE", "RULE", "SEVERITY", "DUTY")?;
+            for r in rules {
+                writeln!(out, "{:<id$}  {:<8}  {:<row$}  {}", r.id, r.severity.name(), r.row.slug(), r.title)?;
             }
             Ok(())
         }

@@ -399,20 +399,29 @@ impl Workspace {
     /// The files of the module in `folder` an instance is made of (its `.tfvars` files are not: a caller gives
     /// the variables), with their models.
     fn instance_files(&mut self, folder: &str) -> (Vec<String>, Vec<Arc<TfFile>>) {
+        self.folder_models(folder, false)
+    }
+
+    /// The Terraform files of `folder` the configuration does not exclude (its `.tfvars` files too when
+    /// `tfvars`) that have a model, and the models, in the same order.
+    fn folder_models(&mut self, folder: &str, tfvars: bool) -> (Vec<String>, Vec<Arc<TfFile>>) {
         let paths: Vec<String> = self
             .entries
             .iter()
-            .filter(|(p, e)| folder_of(p) == folder && e.doc.kind().is_terraform() && !p.ends_with(".tfvars"))
+            .filter(|(p, e)| {
+                folder_of(p) == folder && e.doc.kind().is_terraform() && (tfvars || !p.ends_with(".tfvars"))
+            })
             .map(|(p, _)| p.clone())
             .filter(|p| !self.config.is_excluded(p))
             .collect();
-        let mut models: Vec<Arc<TfFile>> = Vec::new();
-        for p in &paths {
-            if let Some(m) = self.model(p) {
+        let (mut with_models, mut models) = (Vec::new(), Vec::new());
+        for p in paths {
+            if let Some(m) = self.model(&p) {
+                with_models.push(p);
                 models.push(m);
             }
         }
-        (paths, models)
+        (with_models, models)
     }
 
     fn instance_stamps(&mut self, folder: &str) -> Vec<u64> {
@@ -423,19 +432,7 @@ impl Workspace {
     /// loaded), with what each rule's run read and the variables' values it judged with: an instance reruns only
     /// the rules that read a variable whose value differs in it (the others find what the module finds alone).
     fn own(&mut self, folder: &str) -> Arc<Own> {
-        let paths: Vec<String> = self
-            .entries
-            .iter()
-            .filter(|(p, e)| folder_of(p) == folder && e.doc.kind().is_terraform())
-            .map(|(p, _)| p.clone())
-            .filter(|p| !self.config.is_excluded(p))
-            .collect();
-        let mut models: Vec<Arc<TfFile>> = Vec::new();
-        for p in &paths {
-            if let Some(m) = self.model(p) {
-                models.push(m);
-            }
-        }
+        let (paths, models) = self.folder_models(folder, true);
         let stamps: Vec<u64> = models.iter().map(|m| m.stamp).collect();
         if let Some(own) = self.own.get(folder) {
             if own.stamps == stamps {
