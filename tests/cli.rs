@@ -75,12 +75,24 @@ fn sarif_output() {
     for r in results {
         let loc = &r["locations"][0]["physicalLocation"];
         assert_eq!(loc["artifactLocation"]["uri"], "examples/terraform/main.tf");
+        assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
         assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1);
         assert!(loc["region"]["startColumn"].as_u64().unwrap() >= 1);
         let index = r["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[index]["id"], r["ruleId"]);
         assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
     }
+    // Relative URIs resolve against where onus ran; GitHub ranks alerts by each rule's security-severity.
+    let root = run["originalUriBaseIds"]["%SRCROOT%"]["uri"].as_str().unwrap();
+    assert!(root.starts_with("file:///") && root.ends_with('/'), "{root}");
+    let acl = rules.iter().find(|r| r["id"] == "s3-public-acl").unwrap();
+    assert_eq!(acl["properties"]["security-severity"], "9.5");
+    assert!(rules.iter().filter(|r| r["properties"]["severity"].is_string()).all(|r| {
+        r["properties"]["security-severity"]
+            .as_str()
+            .and_then(|s| s.parse::<f64>().ok())
+            .is_some_and(|n| (0.0..=10.0).contains(&n))
+    }));
     if let Ok(validator) = std::env::var("ONUS_SARIF_VALIDATOR") {
         // CI installs the official schema and a validator (see .ci/run).
         let file = tempfile::NamedTempFile::new().unwrap();
@@ -512,4 +524,30 @@ fn lsp_accepts_stdio_as_generic_clients_pass_it() {
     drop(stdin);
     // `exit` without `shutdown` first: code 1, as the protocol says; what matters is that it ran.
     assert_eq!(child.wait().unwrap().code(), Some(1));
+}
+
+#[test]
+fn sarif_uris_are_uris_relative_or_file() {
+    let dir = folder(&[("my dir/a#b%.tf", "resource \"aws_s3_bucket\" \"b\" {\n  acl = \"public-read\"\n}\n")]);
+    let uris = |args: &[&str]| -> Vec<Value> {
+        let out = onus(&[&["check", "--format", "sarif"], args].concat(), dir.path());
+        let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let results = sarif["runs"][0]["results"].as_array().unwrap().clone();
+        results.iter().map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"].clone()).collect()
+    };
+    let relative = uris(&["my dir"]);
+    assert!(!relative.is_empty());
+    assert!(
+        relative.iter().all(|l| l["uri"] == "my%20dir/a%23b%25.tf" && l["uriBaseId"] == "%SRCROOT%"),
+        "{relative:?}"
+    );
+    let absolute = dir.path().join("my dir");
+    let absolute = uris(&[absolute.to_str().unwrap()]);
+    assert!(
+        absolute.iter().all(|l| {
+            let uri = l["uri"].as_str().unwrap();
+            uri.starts_with("file:///") && uri.ends_with("/my%20dir/a%23b%25.tf") && l.get("uriBaseId").is_none()
+        }),
+        "{absolute:?}"
+    );
 }

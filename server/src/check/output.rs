@@ -162,6 +162,53 @@ fn rule_json(r: &Rule) -> Value {
     })
 }
 
+/// GitHub's `security-severity` of a rule's severity.
+fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical | Severity::Error => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low | Severity::Hint => "3.0",
+    }
+}
+
+/// The base of relative artifact URIs: the folder onus ran in.
+const SRCROOT: &str = "%SRCROOT%";
+
+/// A path as a SARIF artifact location: a relative URI reference against [`SRCROOT`], or a `file://` URI for an
+/// absolute path; percent-encoded either way (`my dir/a#b.tf` is `my%20dir/a%23b.tf`).
+fn artifact_location(path: &str) -> Value {
+    let path = path.replace('\\', "/");
+    let is_absolute = path.starts_with('/') || path.as_bytes().get(1) == Some(&b':');
+    if is_absolute {
+        json!({ "uri": file_uri(&path) })
+    } else {
+        let relative = path.trim_start_matches("./");
+        json!({ "uri": percent_encoded(relative), "uriBaseId": SRCROOT })
+    }
+}
+
+/// `file:///...` of an absolute path (`/x` or `C:/x`).
+fn file_uri(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let path = if path.starts_with('/') { path } else { format!("/{path}") };
+    format!("file://{}", percent_encoded(&path))
+}
+
+/// Every byte but the unreserved ones, `/` and a drive's `:` percent-encoded (RFC 3986).
+fn percent_encoded(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for (i, b) in path.bytes().enumerate() {
+        let drive_colon = b == b':' && i <= 2 && path[..i].trim_start_matches('/').len() == 1;
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') || drive_colon {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 fn sarif_level(s: Severity) -> &'static str {
     match s {
         Severity::Error | Severity::Critical | Severity::High => "error",
@@ -187,6 +234,8 @@ fn sarif(reports: &[Report]) -> impl serde::Serialize + '_ {
                 "defaultConfiguration": { "level": sarif_level(r.severity) },
                 "properties": {
                     "severity": r.severity.name(),
+                    // What GitHub code scanning ranks alerts by (critical 9.0 and above, high 7.0, medium 4.0).
+                    "security-severity": security_severity(r.severity),
                     "responsibility": r.row.slug(),
                     "service": r.service,
                     "tags": ["security", r.row.slug()],
@@ -215,7 +264,7 @@ fn sarif(reports: &[Report]) -> impl serde::Serialize + '_ {
             "message": { "text": d.message },
             "locations": [{
                 "physicalLocation": {
-                    "artifactLocation": { "uri": &*r.path },
+                    "artifactLocation": artifact_location(&r.path),
                     "region": {
                         "startLine": r.line,
                         "startColumn": r.column,
@@ -241,14 +290,24 @@ fn sarif(reports: &[Report]) -> impl serde::Serialize + '_ {
     #[serde(rename_all = "camelCase")]
     struct Run<R> {
         tool: Value,
+        original_uri_base_ids: Value,
         column_kind: &'static str,
         results: R,
     }
+    // Relative paths are relative to where onus ran.
+    let root = std::env::current_dir().ok().map(|d| {
+        let mut uri = file_uri(&d.to_string_lossy());
+        if !uri.ends_with('/') {
+            uri.push('/');
+        }
+        uri
+    });
+    let original_uri_base_ids = json!({ SRCROOT: { "uri": root } });
     let tool = json!({ "driver": { "name": "onus", "version": env!("CARGO_PKG_VERSION"), "rules": driver_rules } });
     Log {
         schema: "https://json.schemastore.org/sarif-2.1.0.json",
         version: "2.1.0",
-        runs: [Run { tool, column_kind: "unicodeCodePoints", results: Streamed::new(results) }],
+        runs: [Run { tool, original_uri_base_ids, column_kind: "unicodeCodePoints", results: Streamed::new(results) }],
     }
 }
 
