@@ -551,3 +551,32 @@ fn sarif_uris_are_uris_relative_or_file() {
         "{absolute:?}"
     );
 }
+
+#[test]
+fn rules_are_named_by_onus_ids_peers_ids_and_globs() {
+    // explain: a peer's id gives the rules that claim it; a typo, the near ids.
+    let out = onus(&["explain", "ckv_aws_20"], repo());
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).starts_with("# s3-public-acl: "));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`ckv_aws_20` is checked by s3-public-acl"));
+    let typo = onus(&["explain", "s3-publik-acl"], repo());
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&typo.stderr).contains("did you mean `s3-public-acl`"));
+
+    // check --only / --skip, with the same names.
+    let rules_of = |args: &[&str]| -> std::collections::BTreeSet<String> {
+        let out = onus(&[&["check", "--format", "json"], args, &["examples/terraform"]].concat(), repo());
+        let findings: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+        findings.iter().map(|f| f["rule"].as_str().unwrap().to_string()).collect()
+    };
+    let all = rules_of(&[]);
+    assert!(all.contains("s3-public-acl") && all.contains("rds-storage-unencrypted"));
+    assert_eq!(rules_of(&["--only", "CKV_AWS_20"]), ["s3-public-acl".to_string()].into());
+    assert_eq!(rules_of(&["--only", "s3-public-acl,rds-storage-unencrypted"]).len(), 2);
+    let without_s3 = rules_of(&["--skip", "s3-*"]);
+    assert!(!without_s3.is_empty() && without_s3.iter().all(|r| !r.starts_with("s3-")), "{without_s3:?}");
+    assert_eq!(without_s3, all.iter().filter(|r| !r.starts_with("s3-")).cloned().collect());
+    let unknown = onus(&["check", "--skip", "s3-publik-acl", "examples/terraform"], repo());
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("--skip: no onus rule `s3-publik-acl` (did you mean"));
+}

@@ -327,4 +327,79 @@ impl Rules {
     pub fn by_id(self, id: &str) -> Option<&'static Rule> {
         self.0.iter().copied().find(|r| r.id == id)
     }
+
+    /// The rules that claim a peer's check (`CKV_AWS_20`, a KICS query id, `AVD-AWS-0086` or Trivy's long id),
+    /// whatever its case.
+    pub fn by_peer_id(self, id: &str) -> Vec<&'static Rule> {
+        let is = |ids: &[&str]| ids.iter().any(|p| p.eq_ignore_ascii_case(id));
+        let e = |r: &&Rule| is(r.equivalents.checkov) || is(r.equivalents.kics) || is(r.equivalents.trivy);
+        self.0.iter().copied().filter(e).collect()
+    }
+
+    /// The rules a command line names: comma-separated onus ids, peers' ids, or globs of onus ids (`s3-*`).
+    /// An error names what matches no rule.
+    pub fn select(self, names: &str) -> Result<Vec<&'static Rule>, String> {
+        let mut out: Vec<&'static Rule> = Vec::new();
+        for name in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            let found: Vec<&'static Rule> = if name.contains('*') {
+                self.0.iter().copied().filter(|r| glob_matches(name, r.id)).collect()
+            } else {
+                self.by_id(name).map(|r| vec![r]).unwrap_or_else(|| self.by_peer_id(name))
+            };
+            if found.is_empty() {
+                let near = self.near(name);
+                let hint =
+                    if near.is_empty() { String::new() } else { format!(" (did you mean `{}`?)", near.join("`, `")) };
+                return Err(format!("no onus rule `{name}`{hint}"));
+            }
+            out.extend(found.into_iter().filter(|r| !out.iter().any(|o| o.id == r.id)).collect::<Vec<_>>());
+        }
+        Ok(out)
+    }
+
+    /// The ids closest to `name` (a typo, a part of an id), closest first.
+    pub fn near(self, name: &str) -> Vec<&'static str> {
+        let name = name.to_ascii_lowercase();
+        let mut scored: Vec<(usize, &'static str)> = self
+            .0
+            .iter()
+            .map(|r| (if r.id.contains(name.as_str()) { 0 } else { edit_distance(&name, r.id) }, r.id))
+            .filter(|(d, _)| *d <= 3)
+            .collect();
+        scored.sort();
+        scored.into_iter().take(3).map(|(_, id)| id).collect()
+    }
+}
+
+/// Whether `id` matches `glob`, where `*` is any run of characters.
+fn glob_matches(glob: &str, id: &str) -> bool {
+    let parts: Vec<&str> = glob.split('*').collect();
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !id.starts_with(first) || !id[first.len()..].ends_with(last) || id.len() < first.len() + last.len() {
+        return false;
+    }
+    let mut rest = &id[first.len()..id.len() - last.len()];
+    for part in &parts[1..parts.len() - 1] {
+        match rest.find(part) {
+            Some(i) => rest = &rest[i + part.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Levenshtein distance, for suggestions.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
 }

@@ -41,6 +41,12 @@ enum Command {
         /// End with the responsibility table: per customer duty, resources checked, findings open and suppressed.
         #[arg(long)]
         summary: bool,
+        /// Rules to leave out: comma-separated onus ids, peers' ids (`CKV_AWS_20`) or globs (`s3-*`).
+        #[arg(long, value_name = "RULES")]
+        skip: Option<String>,
+        /// Only these rules (same forms as `--skip`).
+        #[arg(long, value_name = "RULES")]
+        only: Option<String>,
         /// Colour the text output: `auto` when stdout is a terminal and `NO_COLOR` is not set.
         #[arg(long, value_enum, default_value = "auto")]
         color: check::Color,
@@ -95,25 +101,36 @@ fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Lsp { stdio: _ } => lsp::run(),
-        Command::Check { paths, format, fail_on, config, summary, color, var_files, vars } => {
+        Command::Check { paths, format, fail_on, config, summary, skip, only, color, var_files, vars } => {
             let fail_on = match fail_on {
                 FailOn::Low => Severity::Low,
                 FailOn::Medium => Severity::Medium,
                 FailOn::High => Severity::High,
                 FailOn::Critical => Severity::Critical,
             };
-            check::run(&check::Options { paths, format, fail_on, config, summary, color, var_files, vars })
+            check::run(&check::Options { paths, format, fail_on, config, summary, skip, only, color, var_files, vars })
         }
         Command::Rules { format } => print_rules(format),
-        Command::Explain { rule } => match catalog::by_id(&rule) {
-            Some(rule) => print_out(|out| write!(out, "{}", rule.markdown())),
-            None => {
-                eprintln!("onus: no rule `{rule}` (see `onus rules`)");
-                2
-            }
-        },
+        Command::Explain { rule } => explain(&rule),
     };
     ExitCode::from(code as u8)
+}
+
+/// `onus explain ID`: an onus rule, or the rules that claim a peer's check; a near id when nothing matches.
+fn explain(name: &str) -> i32 {
+    let rules = catalog::rules();
+    let found = rules.by_id(name).map(|r| vec![r]).unwrap_or_else(|| rules.by_peer_id(name));
+    if found.is_empty() {
+        let near = rules.near(name);
+        let hint = if near.is_empty() { String::new() } else { format!("; did you mean `{}`?", near.join("`, `")) };
+        eprintln!("onus: no rule `{name}`{hint} (see `onus rules`)");
+        return 2;
+    }
+    if found[0].id != name {
+        let ids: Vec<&str> = found.iter().map(|r| r.id).collect();
+        eprintln!("onus: `{name}` is checked by {}", ids.join(", "));
+    }
+    print_out(|out| found.iter().try_for_each(|r| writeln!(out, "{}", r.markdown())))
 }
 
 fn print_rules(format: CatalogFormat) -> i32 {

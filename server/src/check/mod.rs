@@ -35,6 +35,9 @@ pub struct Options {
     /// `.onus.toml` to use; by default the one in the current directory, if any.
     pub config: Option<PathBuf>,
     pub summary: bool,
+    /// `--skip` and `--only`: rules named on the command line.
+    pub skip: Option<String>,
+    pub only: Option<String>,
     /// Whether text output is coloured.
     pub color: output::Color,
     /// `--var-file`: variable definitions files for the root modules, in order.
@@ -90,6 +93,22 @@ fn variables(
     Ok(out)
 }
 
+/// `--only` and `--skip` on top of the configuration: every rule but those named by `--only` is off, and
+/// those `--skip` names.
+fn select_rules(mut config: Config, options: &Options) -> Result<Config, String> {
+    let rules = onus_analysis::catalog::rules();
+    if let Some(only) = &options.only {
+        let kept = rules.select(only).map_err(|e| format!("--only: {e}"))?;
+        let off = rules.all().iter().filter(|r| !kept.iter().any(|k| k.id == r.id)).map(|r| r.id.to_string());
+        config.disabled.extend(off);
+    }
+    if let Some(skip) = &options.skip {
+        let off = rules.select(skip).map_err(|e| format!("--skip: {e}"))?;
+        config.disabled.extend(off.into_iter().map(|r| r.id.to_string()));
+    }
+    Ok(config)
+}
+
 /// Reads the configuration: the explicit one (an error if missing), or `.onus.toml` here if present.
 fn load_config(explicit: Option<&PathBuf>) -> Result<Config, String> {
     let path = match explicit {
@@ -117,7 +136,7 @@ fn load_config(explicit: Option<&PathBuf>) -> Result<Config, String> {
 
 /// Runs the check and prints the results; returns the exit code (0 clean, 1 findings, 2 usage or I/O error).
 pub fn run(options: &Options) -> i32 {
-    let config = match load_config(options.config.as_ref()) {
+    let config = match load_config(options.config.as_ref()).and_then(|c| select_rules(c, options)) {
         Ok(config) => config,
         Err(e) => {
             eprintln!("onus: {e}");
