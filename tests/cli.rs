@@ -5,7 +5,7 @@ mod support;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 fn onus(args: &[&str], dir: &Path) -> Output {
     Command::new(support::onus()).args(args).current_dir(dir).output().expect("run onus")
@@ -215,6 +215,20 @@ fn configuration_and_summary() {
     // Both resources have managed-service-config duties; the database's finding is suppressed.
     assert_eq!(row("managed-service-config"), [2, 0, 1]);
     assert!(text.contains("aws-physical") && text.contains("AWS: physical access"));
+    // The machine formats carry the same rows, as data, on stdout.
+    let out = onus(&["check", "--summary", "--format", "json", "app"], dir.path());
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["findings"].as_array().unwrap().len(), 1);
+    let data_sharing = json["summary"].as_array().unwrap().iter().find(|r| r["row"] == "data-sharing").unwrap();
+    assert_eq!(
+        (&data_sharing["resources"], &data_sharing["open"], &data_sharing["suppressed"]),
+        (&json!(2), &json!(1), &json!(0))
+    );
+    assert!(json["summary"].as_array().unwrap().iter().any(|r| r["row"] == "aws-physical" && r["side"] == "aws"));
+    assert!(out.stderr.is_empty() || !String::from_utf8_lossy(&out.stderr).contains("responsibility"));
+    let out = onus(&["check", "--summary", "--format", "sarif", "app"], dir.path());
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(sarif["runs"][0]["properties"]["responsibility"], json["summary"]);
 
     // A malformed configuration is reported where it is wrong, and nothing is checked (CI must not pass on
     // what the configuration did not say): exit 2.

@@ -176,8 +176,12 @@ pub fn run(options: &Options) -> i32 {
     }
     // Buffered: stdout is line-buffered, and a large module's JSON is millions of lines.
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let written = output::write(&mut out, options.format, options.color.wanted(), &results.reports)
-        .and_then(|_| if options.summary { output::summary(&mut out, options.format, &results) } else { Ok(()) })
+    let rows = options.summary.then(|| output::summary_rows(&results));
+    let written = output::write(&mut out, options.format, options.color.wanted(), &results.reports, rows.as_deref())
+        .and_then(|_| match (&rows, options.format) {
+            (Some(rows), Format::Text) => output::summary(&mut out, rows),
+            _ => Ok(()),
+        })
         .and_then(|_| out.flush());
     // A reader that stopped reading (`onus check | head`) is not an error: the code says what was found.
     let written = written.or_else(|e| if e.kind() == std::io::ErrorKind::BrokenPipe { Ok(()) } else { Err(e) });

@@ -37,15 +37,34 @@ impl Color {
     }
 }
 
-pub fn write(out: &mut impl Write, format: Format, colour: bool, reports: &[Report]) -> std::io::Result<()> {
+/// Writes the findings; with `summary` (the `--summary` rows, see [`summary_rows`]), JSON is an object of the
+/// findings and the summary, and SARIF carries the summary in the run's properties (text prints its table after).
+pub fn write(
+    out: &mut impl Write,
+    format: Format,
+    colour: bool,
+    reports: &[Report],
+    summary: Option<&[Value]>,
+) -> std::io::Result<()> {
     match format {
         Format::Text => text(out, reports, colour, std::io::stdout().is_terminal()),
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &Streamed::new(reports.iter().map(json_report)))?;
+            let findings = Streamed::new(reports.iter().map(json_report));
+            match summary {
+                None => serde_json::to_writer_pretty(&mut *out, &findings)?,
+                Some(rows) => {
+                    #[derive(serde::Serialize)]
+                    struct WithSummary<'r, F> {
+                        findings: F,
+                        summary: &'r [Value],
+                    }
+                    serde_json::to_writer_pretty(&mut *out, &WithSummary { findings, summary: rows })?
+                }
+            }
             writeln!(out)
         }
         Format::Sarif => {
-            serde_json::to_writer_pretty(&mut *out, &sarif(reports))?;
+            serde_json::to_writer_pretty(&mut *out, &sarif(reports, summary))?;
             writeln!(out)
         }
     }
@@ -219,7 +238,7 @@ fn sarif_level(s: Severity) -> &'static str {
 
 /// SARIF 2.1.0: every rule in `tool.driver.rules` (with the syntax-error pseudo-rule), a result per finding
 /// (written as it is built).
-fn sarif(reports: &[Report]) -> impl serde::Serialize + '_ {
+fn sarif<'r>(reports: &'r [Report], summary: Option<&'r [Value]>) -> impl serde::Serialize + 'r {
     let mut rule_ids: Vec<&str> = catalog::all().iter().map(|r| r.id).collect();
     let mut driver_rules: Vec<Value> = catalog::all()
         .iter()
@@ -293,6 +312,8 @@ fn sarif(reports: &[Report]) -> impl serde::Serialize + '_ {
         original_uri_base_ids: Value,
         column_kind: &'static str,
         results: R,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        properties: Option<Value>,
     }
     // Relative paths are relative to where onus ran.
     let root = std::env::current_dir().ok().map(|d| {
@@ -307,18 +328,20 @@ fn sarif(reports: &[Report]) -> impl serde::Serialize + '_ {
     Log {
         schema: "https://json.schemastore.org/sarif-2.1.0.json",
         version: "2.1.0",
-        runs: [Run { tool, original_uri_base_ids, column_kind: "unicodeCodePoints", results: Streamed::new(results) }],
+        runs: [Run {
+            tool,
+            original_uri_base_ids,
+            column_kind: "unicodeCodePoints",
+            results: Streamed::new(results),
+            properties: summary.map(|rows| json!({ "responsibility": rows })),
+        }],
     }
 }
 
-/// The responsibility table of what was checked: a line per customer row (resources checked, findings open,
-/// findings suppressed), and AWS's rows. On stdout for text, on stderr for the machine formats.
-pub fn summary(out: &mut impl Write, format: Format, results: &Results) -> std::io::Result<()> {
-    let mut table = String::new();
-    let _ = std::fmt::Write::write_fmt(
-        &mut table,
-        format_args!("\n{:<24} {:>9} {:>6} {:>10}  {}\n", "responsibility", "resources", "open", "suppressed", "duty"),
-    );
+/// The responsibility split of what was checked, a row per duty: for each customer row the resources
+/// checked, the findings open and suppressed; AWS's rows, stated as AWS's.
+pub fn summary_rows(results: &Results) -> Vec<Value> {
+    let mut rows = Vec::new();
     for row in Row::CUSTOMER {
         let checked = results
             .resource_types
@@ -328,29 +351,32 @@ pub fn summary(out: &mut impl Write, format: Format, results: &Results) -> std::
         let count = |reports: &[Report]| {
             reports.iter().filter(|r| r.diagnostic.rule.is_some_and(|rule| rule.row == row)).count()
         };
-        let _ = std::fmt::Write::write_fmt(
-            &mut table,
-            format_args!(
-                "{:<24} {:>9} {:>6} {:>10}  customer: {}\n",
-                row.slug(),
-                checked,
-                count(&results.reports),
-                count(&results.suppressed),
-                row.duty()
-            ),
-        );
+        rows.push(json!({
+            "row": row.slug(), "side": "customer", "duty": row.duty(),
+            "resources": checked, "open": count(&results.reports), "suppressed": count(&results.suppressed),
+        }));
     }
     for row in Row::AWS {
-        let _ = std::fmt::Write::write_fmt(
-            &mut table,
-            format_args!("{:<24} {:>9} {:>6} {:>10}  AWS: {}\n", row.slug(), "-", "-", "-", row.duty()),
-        );
+        rows.push(json!({ "row": row.slug(), "side": "aws", "duty": row.duty() }));
     }
-    match format {
-        Format::Text => out.write_all(table.as_bytes()),
-        _ => {
-            eprint!("{table}");
-            Ok(())
-        }
+    rows
+}
+
+/// The responsibility table of [`summary_rows`], for text output.
+pub fn summary(out: &mut impl Write, rows: &[Value]) -> std::io::Result<()> {
+    writeln!(out, "\n{:<24} {:>9} {:>6} {:>10}  duty", "responsibility", "resources", "open", "suppressed")?;
+    for row in rows {
+        let number = |key: &str| row[key].as_u64().map_or("-".to_string(), |n| n.to_string());
+        let side = if row["side"] == "aws" { "AWS" } else { "customer" };
+        writeln!(
+            out,
+            "{:<24} {:>9} {:>6} {:>10}  {side}: {}",
+            row["row"].as_str().unwrap_or(""),
+            number("resources"),
+            number("open"),
+            number("suppressed"),
+            row["duty"].as_str().unwrap_or("")
+        )?;
     }
+    Ok(())
 }
