@@ -594,3 +594,33 @@ fn rules_are_named_by_onus_ids_peers_ids_and_globs() {
     assert_eq!(unknown.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("--skip: no onus rule `s3-publik-acl` (did you mean"));
 }
+
+#[test]
+fn a_text_on_stdin_is_checked_as_the_file_it_names_with_its_module() {
+    use std::io::Write;
+    let dir = folder(&[
+        ("app/main.tf", "resource \"aws_s3_bucket\" \"b\" {\n  acl = \"private\"\n}\n"),
+        ("app/variables.tf", "variable \"acl\" {\n  default = \"public-read\"\n}\n"),
+    ]);
+    // The editor's unsaved text of app/main.tf, which reads the variable the file beside it declares.
+    let unsaved = "resource \"aws_s3_bucket\" \"b\" {\n\n  acl = var.acl\n}\n";
+    let run = |args: &[&str]| {
+        let mut child = Command::new(support::onus())
+            .args(args)
+            .current_dir(dir.path())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(unsaved.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = run(&["check", "--format", "json", "-", "--stdin-filename", "app/main.tf"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let findings: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let acl = findings.iter().find(|f| f["rule"] == "s3-public-acl").expect("the unsaved text is checked");
+    assert_eq!((&acl["path"], &acl["line"]), (&json!("app/main.tf"), &json!(3)));
+    let bad = run(&["check", "-", "--stdin-filename", "notes.txt"]);
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -28,8 +28,11 @@ enum Command {
     },
     /// Check files or directories (recursively) and print the findings.
     Check {
-        /// Files or directories; the current directory if none.
+        /// Files or directories; the current directory if none; `-` for a text on stdin.
         paths: Vec<PathBuf>,
+        /// With `-`: the path the text on stdin stands for (its module's other files are read from disk).
+        #[arg(long, value_name = "PATH")]
+        stdin_filename: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "text")]
         format: check::Format,
         /// Exit with 1 when a finding is at least this severe.
@@ -101,14 +104,39 @@ fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Lsp { stdio: _ } => lsp::run(),
-        Command::Check { paths, format, fail_on, config, summary, skip, only, color, var_files, vars } => {
+        Command::Check {
+            paths,
+            stdin_filename,
+            format,
+            fail_on,
+            config,
+            summary,
+            skip,
+            only,
+            color,
+            var_files,
+            vars,
+        } => {
             let fail_on = match fail_on {
                 FailOn::Low => Severity::Low,
                 FailOn::Medium => Severity::Medium,
                 FailOn::High => Severity::High,
                 FailOn::Critical => Severity::Critical,
             };
-            check::run(&check::Options { paths, format, fail_on, config, summary, skip, only, color, var_files, vars })
+            let options = check::Options {
+                paths,
+                stdin_filename,
+                format,
+                fail_on,
+                config,
+                summary,
+                skip,
+                only,
+                color,
+                var_files,
+                vars,
+            };
+            check::run(&options)
         }
         Command::Rules { format } => print_rules(format),
         Command::Explain { rule } => explain(&rule),

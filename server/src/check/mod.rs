@@ -35,6 +35,8 @@ pub struct Options {
     /// `.onus.toml` to use; by default the one in the current directory, if any.
     pub config: Option<PathBuf>,
     pub summary: bool,
+    /// `--stdin-filename`: the name of the text `onus check -` reads on stdin.
+    pub stdin_filename: Option<PathBuf>,
     /// `--skip` and `--only`: rules named on the command line.
     pub skip: Option<String>,
     pub only: Option<String>,
@@ -154,16 +156,45 @@ pub fn run(options: &Options) -> i32 {
     // The workspace: the current directory, and each path given (a file's folder).
     let mut roots = vec![".".to_string()];
     for p in &paths {
+        // (`-`: the folder of `--stdin-filename`.)
+        let p = match (p.to_str(), &options.stdin_filename) {
+            (Some("-"), Some(name)) => name.parent().map(|d| d.to_path_buf()).unwrap_or_default(),
+            (Some("-"), None) => PathBuf::from("."),
+            _ => p.clone(),
+        };
         let root = if p.is_file() { p.parent().map(|d| d.to_path_buf()).unwrap_or_default() } else { p.clone() };
         let root = root.to_string_lossy().into_owned();
         roots.push(if root.is_empty() { ".".into() } else { root });
     }
-    let found = walk::files(&paths);
+    // `onus check -`: the text comes on stdin, as the file `--stdin-filename` names (its module's other files
+    // are read from disk as context, as for a named file).
+    let stdin_text = if paths == [PathBuf::from("-")] {
+        let mut text = String::new();
+        if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
+            eprintln!("onus: cannot read stdin: {e}");
+            return 2;
+        }
+        let name = options.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("stdin.tf"));
+        Some((name.to_string_lossy().into_owned(), text))
+    } else {
+        None
+    };
+    let found = match &stdin_text {
+        Some((name, _)) if onus_analysis::file_kind::FileKind::from_path(name).is_none() => {
+            eprintln!("onus: --stdin-filename {name}: not a Terraform or CloudFormation file name");
+            return 2;
+        }
+        Some((name, _)) => {
+            walk::Found { files: vec![name.clone()], errors: Vec::new(), named: vec![name.clone()], empty: Vec::new() }
+        }
+        None => walk::files(&paths),
+    };
     for empty in &found.empty {
         eprintln!("onus: {empty}: no Terraform or CloudFormation file to check");
     }
     let setup = Setup { roots, variables };
-    let mut results = analyse(&found.files, &config, &setup);
+    let given = stdin_text.as_ref().map(|(name, text)| (name.as_str(), text.as_str()));
+    let mut results = analyse(&found.files, given, &config, &setup);
     results.errors.extend(found.errors);
     // A file named on the command line that onus did not analyse (a JSON or YAML file that is no template).
     for named in &found.named {
@@ -203,9 +234,13 @@ pub fn run(options: &Options) -> i32 {
 /// Reads and analyses `files`. Terraform analyses a folder as one module, and a module calling local modules
 /// with them: folders joined by calls are analysed together, in one workspace (a *component*), the components
 /// in parallel.
-fn analyse(files: &[String], config: &Config, setup: &Setup) -> Results {
+fn analyse(files: &[String], given: Option<(&str, &str)>, config: &Config, setup: &Setup) -> Results {
     let mut texts: BTreeMap<&str, Result<String, String>> = BTreeMap::new();
     for f in files {
+        if let Some((_, text)) = given.filter(|(name, _)| name == f) {
+            texts.insert(f, Ok(text.to_string()));
+            continue;
+        }
         let text = match std::fs::read(f) {
             Ok(bytes) => String::from_utf8(bytes)
                 .map_err(|e| format!("{f}: not valid UTF-8 (byte {}); skipped", e.utf8_error().valid_up_to())),
