@@ -14,11 +14,6 @@ pub fn duties_of(rules: Rules, ty: &str) -> Vec<&'static Rule> {
     rules.all().iter().copied().filter(|r| r.inspects(ty)).collect()
 }
 
-/// The service a resource type belongs to, as the rules name it.
-pub fn service_of(rules: Rules, ty: &str) -> Option<&'static str> {
-    duties_of(rules, ty).first().map(|r| r.service)
-}
-
 /// How one duty stands for one resource.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DutyState {
@@ -72,21 +67,30 @@ pub fn hover_finding(d: &Diagnostic) -> Option<String> {
 /// Hover on a resource: the shared-responsibility split for its service and the state of each duty.
 pub fn hover_resource(rules: Rules, resource: &ResourceInfo, report: &FileReport) -> Option<String> {
     let duties = duties_of(rules, &resource.ty);
-    let service = service_of(rules, &resource.ty)?;
-    let model = ServiceModel::of_service(service);
+    if duties.is_empty() {
+        return None;
+    }
     let mut md = String::new();
-    let _ = writeln!(md, "**{}** · {service}, an {}\n", resource.ty, model.name());
-    let _ = writeln!(md, "**AWS takes care of:** {}\n", model.aws_duties());
+    match ServiceModel::of_type(&resource.ty) {
+        Some((service, model)) => {
+            let _ = writeln!(md, "**{}** · {service}, an {}\n", resource.ty, model.name());
+            let _ = writeln!(md, "**AWS takes care of:** {}\n", model.aws_duties());
+        }
+        None => {
+            let _ = writeln!(md, "**{}** · onus does not know this type's service model.\n", resource.ty);
+        }
+    }
     let aws_rows: Vec<&str> = Row::AWS.iter().map(|r| r.duty()).collect();
     let _ = writeln!(md, "AWS's own rows, never yours: {}.\n", aws_rows.join("; "));
     let _ = writeln!(md, "**Your duties here, as onus checks them:**\n");
+    // Each line the duty's state, then what the rule looks for: "met" means the problem is not there.
     for rule in duties {
-        let mark = match state_of(rule, resource, report) {
-            DutyState::Met => "✓",
-            DutyState::Open => "✗",
-            DutyState::Suppressed => "– (suppressed)",
+        let state = match state_of(rule, resource, report) {
+            DutyState::Met => "✓ met, not found:",
+            DutyState::Open => "✗ open, found:",
+            DutyState::Suppressed => "– suppressed, found:",
         };
-        let _ = writeln!(md, "- {mark} {} (`{}`, {})", rule.title, rule.id, rule.row.slug());
+        let _ = writeln!(md, "- {state} {} (`{}`, {})", rule.title, rule.id, rule.row.slug());
     }
     Some(md)
 }

@@ -762,7 +762,20 @@ mod tests {
         let lens = crate::lens::code_lens(ws.rules(), &resources[0], &report).unwrap();
         assert!(lens.starts_with("onus: 1 of "), "{lens}");
         let (_, on_type) = crate::lens::hover(ws.rules(), &report, &resources, 12).unwrap();
-        assert!(on_type.contains("abstracted service") && on_type.contains("✗ S3 bucket ACL"), "{on_type}");
+        assert!(
+            on_type.contains("abstracted service") && on_type.contains("✗ open, found: S3 bucket ACL"),
+            "{on_type}"
+        );
+        // A duty met reads as met: the problem its rule looks for is not there.
+        assert!(on_type.contains("✓ met, not found: "), "{on_type}");
+        // An instance's guest OS is the customer's: EC2 is an infrastructure service.
+        ws.open("/h/vm.tf", "resource \"aws_instance\" \"vm\" {\n  ami = \"ami-1\"\n}\n", 1);
+        let (vm_report, vm) = (ws.report("/h/vm.tf"), ws.resources("/h/vm.tf"));
+        let (_, on_vm) = crate::lens::hover(ws.rules(), &vm_report, &vm, 12).unwrap();
+        assert!(
+            on_vm.contains("EC2, an infrastructure service") && on_vm.contains("guest operating system"),
+            "{on_vm}"
+        );
         let (_, on_finding) = crate::lens::hover(ws.rules(), &report, &resources, 40).unwrap();
         assert!(on_finding.contains("data-sharing") && on_finding.contains("quick-fix"), "{on_finding}");
     }

@@ -162,6 +162,36 @@ mod tests {
     use super::*;
     use crate::kit::testing;
 
+    /// The hover's split says which model a service is under: every type a rule inspects has one, from the
+    /// type itself (not from the rule's service name, which may list several services).
+    #[test]
+    fn every_inspected_type_has_a_service_model() {
+        use crate::responsibility::ServiceModel;
+        let mut missing = std::collections::BTreeSet::new();
+        for rule in all() {
+            for ty in rule.matcher.terraform_types().iter().chain(rule.matcher.cloudformation_types()) {
+                if ServiceModel::of_type(ty).is_none() {
+                    missing.insert(*ty);
+                }
+            }
+        }
+        assert!(missing.is_empty(), "types without a service model: {missing:?}");
+        // The guest OS is the customer's on EC2, whatever a rule's service string says.
+        for ty in [
+            "aws_instance",
+            "aws_launch_configuration",
+            "aws_launch_template",
+            "AWS::EC2::Instance",
+            "AWS::AutoScaling::LaunchConfiguration",
+        ] {
+            assert_eq!(ServiceModel::of_type(ty).map(|(_, m)| m), Some(ServiceModel::Infrastructure), "{ty}");
+        }
+        assert_eq!(ServiceModel::of_type("aws_db_instance"), Some(("RDS", ServiceModel::Container)));
+        assert_eq!(ServiceModel::of_type("aws_dbx_thing"), None, "a prefix ends at a word");
+        assert_eq!(ServiceModel::of_type("AWS::S3::Bucket"), Some(("S3", ServiceModel::Abstracted)));
+        assert_eq!(ServiceModel::of_type("aws_unheard_of"), None);
+    }
+
     #[test]
     fn the_catalog_is_well_formed() {
         let mut ids = std::collections::HashSet::new();
