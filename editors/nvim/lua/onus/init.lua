@@ -15,8 +15,8 @@ M.defaults = {
   filetypes = { "terraform", "terraform-vars", "yaml", "json" },
   -- The root folder is the nearest ancestor that holds one of these; else the file's own folder.
   root_markers = { ".onus.toml", ".terraform", ".git" },
-  -- Rule settings, sent as initializationOptions.rules. The server does not apply them yet: `.onus.toml` at the
-  -- workspace root is the source of truth today.
+  -- Your rule settings, sent as initializationOptions.rules and applied on top of `.onus.toml` at the workspace
+  -- root: a rule disabled in either is off; your severity wins over the file's.
   rules = { disable = {}, severity = {} },
   -- Extra initializationOptions, e.g. { docsBaseUrl = "https://example.org/onus/docs/rules/" }.
   init_options = {},
