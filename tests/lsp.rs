@@ -517,3 +517,31 @@ fn a_client_gets_its_diagnostics_one_way_pulled_if_it_can_pull_else_pushed() {
     assert!(!acl(&c.diagnostics(&main_uri, 1)));
     let _ = c.shutdown_and_exit();
 }
+
+#[test]
+fn the_configuration_on_disk_is_live_for_a_client_that_watches_no_files() {
+    // Neovim before 0.9 registers no file watchers: the server sees `.onus.toml` change at the next keystroke.
+    let dir = tempfile::tempdir().unwrap();
+    let main = dir.path().join("main.tf");
+    let text = "resource \"aws_s3_bucket\" \"b\" {\n  acl = \"public-read\"\n}\n";
+    std::fs::write(&main, text).unwrap();
+    let uri = file_uri(main.to_str().unwrap());
+    let mut c = Client::start();
+    let root = file_uri(dir.path().to_str().unwrap());
+    c.request("initialize", json!({ "processId": null, "rootUri": root, "capabilities": {} }));
+    c.notify("initialized", json!({}));
+    c.open(&uri, "terraform", text);
+    assert!(codes(&c.diagnostics(&uri, 1)).contains(&"s3-public-acl".to_string()));
+    std::fs::write(dir.path().join(".onus.toml"), "disable = [\"s3-public-acl\"]\n").unwrap();
+    let end = json!({ "start": { "line": 3, "character": 0 }, "end": { "line": 3, "character": 0 } });
+    c.change(&uri, 2, json!([{ "range": end, "text": "\n" }]));
+    let published = c
+        .wait_for(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && !m["params"]["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == "s3-public-acl")
+        })
+        .expect("the rule the file now disables is gone");
+    assert!(published["params"]["version"].as_i64().is_some());
+    let _ = c.shutdown_and_exit();
+}

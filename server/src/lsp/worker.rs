@@ -111,9 +111,12 @@ pub struct WorkerState {
     /// (`textDocument/diagnostic`): one or the other, never both, or a client that keeps the two apart (VS Code)
     /// shows every finding twice.
     pub push: bool,
-    /// Documents the client opened or changed since their last analysis: a client that pulls asks for those
-    /// itself; any other document whose findings change needs a refresh.
-    edited: HashSet<String>,
+    /// The size and time of `.onus.toml` on disk when it was last read: a client that watches no files (Neovim
+    /// before 0.9) still gets it live, as each analysis compares.
+    config_stamp: Option<(u64, std::time::SystemTime)>,
+    /// What a client that pulls was last given for each document (a fingerprint): when an analysis finds
+    /// something else for one, the client is asked to pull again (a change in one file alters another's).
+    served: HashMap<String, u64>,
 }
 
 impl WorkerState {
@@ -125,6 +128,7 @@ impl WorkerState {
     /// The LSP diagnostics of an open document, computed for its current text.
     pub fn lsp_diagnostics(&mut self, path: &str) -> Vec<lsp::Diagnostic> {
         let diags = self.workspace.diagnostics(path);
+        self.served.insert(path.to_string(), fingerprint(&diags));
         let Some(doc) = self.workspace.document(path) else { return Vec::new() };
         convert::diagnostics(doc.rope(), &diags, self.encoding, self.docs.as_ref())
     }
@@ -148,6 +152,7 @@ impl WorkerState {
             return;
         };
         let root = self.root.clone().unwrap_or_default();
+        self.config_stamp = stamp_of(&path);
         let (text, uri) = match &self.config_doc {
             Some((rope, uri)) => (Some(rope.to_string()), Some(uri.clone())),
             None => (std::fs::read_to_string(&path).ok(), lsp::Url::from_file_path(&path).ok()),
@@ -283,9 +288,6 @@ impl WorkerState {
                 if self.workspace.open(&path, &text, version) {
                     self.load_siblings(&uri, &path);
                     self.uris.insert(path.clone(), uri);
-                    if !self.push {
-                        self.edited.insert(path.clone());
-                    }
                     self.touch(&path);
                 }
             }
@@ -293,12 +295,7 @@ impl WorkerState {
                 let path = convert::path_of(&uri);
                 let changes: Vec<_> = changes.into_iter().map(|c| (c.range.map(convert::range), c.text)).collect();
                 match self.workspace.change(&path, version, &changes, self.encoding) {
-                    Ok(()) => {
-                        if !self.push {
-                            self.edited.insert(path.clone());
-                        }
-                        self.touch(&path);
-                    }
+                    Ok(()) => self.touch(&path),
                     Err(e) => self.log(lsp::MessageType::WARNING, format!("change to {uri} ignored: {e:?}")),
                 }
             }
@@ -309,6 +306,7 @@ impl WorkerState {
                 self.workspace.close(&path, disk.as_deref());
                 self.uris.remove(&path);
                 self.pending.remove(&path);
+                self.served.remove(&path);
                 // The closed file's findings leave the editor; its siblings see the disk's copy now.
                 let _ = self.out.send(Outgoing::Diagnostics { uri, version: None, diagnostics: Vec::new() });
                 self.pending.extend(siblings.into_iter().filter(|p| p != &path && self.uris.contains_key(p)));
@@ -396,6 +394,14 @@ impl WorkerState {
     fn analyse_pending(&mut self, newer: &dyn Fn() -> bool) {
         // A server runs for days: support windows are judged on the day of each analysis.
         self.workspace.set_today(crate::today());
+        // `.onus.toml` changed on disk without a watched-file notification: read it again (an open one is live).
+        if self.config_doc.is_none() && !self.pending.is_empty() {
+            if let Some(path) = self.config_path() {
+                if stamp_of(&path) != self.config_stamp {
+                    self.reload_config();
+                }
+            }
+        }
         while let Some(path) = self.next_pending() {
             if self.workspace.parse(&path, &mut || newer()).is_err() {
                 return;
@@ -429,7 +435,7 @@ impl WorkerState {
                 self.pending.remove(&p);
                 let (Some(uri), Some(doc)) = (self.uris.get(&p), self.workspace.document(&p)) else { continue };
                 if !self.push {
-                    refresh |= !self.edited.remove(&p);
+                    refresh |= self.served.get(&p).is_some_and(|&given| given != fingerprint(&diags));
                     continue;
                 }
                 let diagnostics = convert::diagnostics(doc.rope(), &diags, self.encoding, self.docs.as_ref());
@@ -442,6 +448,22 @@ impl WorkerState {
             }
         }
     }
+}
+
+/// What identifies a document's diagnostics as a client sees them.
+fn fingerprint(diags: &[onus_analysis::Diagnostic]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for d in diags {
+        (d.code, &d.message, d.range, d.severity as u8).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// The size and modification time of a file, if it exists.
+fn stamp_of(path: &str) -> Option<(u64, std::time::SystemTime)> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.len(), meta.modified().ok()?))
 }
 
 /// Starts the worker thread.
@@ -474,7 +496,8 @@ pub fn spawn(
                 var_files: Vec::new(),
                 looked_for: HashSet::new(),
                 push: true,
-                edited: HashSet::new(),
+                served: HashMap::new(),
+                config_stamp: None,
             };
             let mut received = 0u64;
             loop {
