@@ -67,6 +67,17 @@ local function run()
   local client = onus.clients()[1]
   check(client.attached_buffers == nil or client.attached_buffers[bufnr], "the buffer is not attached to onus")
 
+  -- The code lens above the bucket, without the user asking for it (Neovim shows lenses only when refreshed).
+  ok = vim.wait(TIMEOUT, function()
+    for _, lens in ipairs(vim.lsp.codelens.get(bufnr) or {}) do
+      if lens.command and lens.command.title and lens.command.title:find("onus: ", 1, true) then
+        return true
+      end
+    end
+    return false
+  end, 50)
+  check(ok, "no onus code lens in the buffer: " .. vim.inspect(vim.lsp.codelens.get(bufnr)))
+
   -- The quick-fixes at the finding, as :lua vim.lsp.buf.code_action() asks for them.
   local d = find(bufnr, RULE)
   vim.api.nvim_win_set_cursor(0, { d.lnum + 1, d.col })

@@ -25,6 +25,9 @@ M.defaults = {
   on_attach = nil,
   -- false: only attach with require("onus").attach(bufnr).
   autostart = true,
+  -- Show the code lens above each resource (how many of its duties are open), refreshed as you edit: Neovim
+  -- asks for lenses only when told to.
+  codelens = true,
 }
 
 M.config = vim.deepcopy(M.defaults)
@@ -61,6 +64,31 @@ function M.root_dir(fname)
   end
 end
 
+--- Asks for `bufnr`'s code lenses (the current buffer's: what vim.lsp.codelens.refresh() refreshes).
+local function refresh_lenses(bufnr)
+  if vim.api.nvim_get_current_buf() == bufnr and vim.lsp.codelens then
+    pcall(vim.lsp.codelens.refresh)
+  end
+end
+
+local function on_attach(client, bufnr)
+  if M.config.codelens and client.server_capabilities and client.server_capabilities.codeLensProvider then
+    local group = vim.api.nvim_create_augroup("onus-lens-" .. bufnr, { clear = true })
+    vim.api.nvim_create_autocmd({ "BufEnter", "InsertLeave", "TextChanged", "CursorHold" }, {
+      group = group,
+      buffer = bufnr,
+      callback = function()
+        refresh_lenses(bufnr)
+      end,
+      desc = "Refresh onus's code lenses",
+    })
+    refresh_lenses(bufnr)
+  end
+  if M.config.on_attach then
+    M.config.on_attach(client, bufnr)
+  end
+end
+
 local function client_config(root)
   local init_options = vim.tbl_extend("force", {}, M.config.init_options or {})
   init_options.rules = M.config.rules
@@ -70,7 +98,7 @@ local function client_config(root)
     root_dir = root,
     workspace_folders = { { uri = vim.uri_from_fname(root), name = root } },
     init_options = init_options,
-    on_attach = M.config.on_attach,
+    on_attach = on_attach,
   }
   if M.config.capabilities then
     config.capabilities = M.config.capabilities
