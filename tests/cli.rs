@@ -624,3 +624,42 @@ fn a_text_on_stdin_is_checked_as_the_file_it_names_with_its_module() {
     let bad = run(&["check", "-", "--stdin-filename", "notes.txt"]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn fix_writes_the_safe_fixes_and_diff_shows_them() {
+    let text = "resource \"aws_s3_bucket\" \"b\" {\n  acl = \"public-read\"\n}\n\nresource \"aws_db_instance\" \"d\" {\n  engine            = \"mysql\"\n  storage_encrypted = false\n}\n";
+    let dir = folder(&[("main.tf", text)]);
+    let main = dir.path().join("main.tf");
+    // --diff: nothing is written; the diff applies to the file and says what --fix will write.
+    let diff = onus(&["check", "--diff", "main.tf"], dir.path());
+    assert_eq!(diff.status.code(), Some(1), "{diff:?}");
+    let shown = stdout(&diff);
+    assert!(shown.starts_with("--- a/main.tf\n+++ b/main.tf\n@@ "), "{shown}");
+    assert!(shown.contains("-  acl = \"public-read\"\n+  acl = \"private\"\n"), "{shown}");
+    assert!(shown.contains("-  storage_encrypted = false\n+  storage_encrypted = true\n"), "{shown}");
+    assert!(!shown.contains("aws_s3_bucket_public_access_block"), "a companion resource wants a review: {shown}");
+    assert_eq!(std::fs::read_to_string(&main).unwrap(), text);
+    // --fix: written, and what is left is reported.
+    let fixed = onus(&["check", "--fix", "--format", "json", "main.tf"], dir.path());
+    assert!(String::from_utf8_lossy(&fixed.stderr).contains("onus: fixed "), "{fixed:?}");
+    let now = std::fs::read_to_string(&main).unwrap();
+    assert!(now.contains("acl = \"private\"") && now.contains("storage_encrypted = true"), "{now}");
+    let left: Vec<Value> = serde_json::from_slice(&fixed.stdout).unwrap();
+    for gone in ["s3-public-acl", "rds-storage-unencrypted", "syntax-error"] {
+        assert!(left.iter().all(|f| f["rule"] != gone), "{gone} after --fix: {left:?}");
+    }
+    assert!(!left.is_empty(), "what needs a review is still reported");
+    // Fixing again converges: soon nothing is left to fix safely (an empty diff, exit 0), and the file parses.
+    let settled = (0..5).any(|_| {
+        let diff = onus(&["check", "--diff", "main.tf"], dir.path());
+        if diff.status.code() == Some(0) {
+            return stdout(&diff).is_empty();
+        }
+        onus(&["check", "--fix", "main.tf"], dir.path());
+        false
+    });
+    assert!(settled, "--fix does not converge: {}", std::fs::read_to_string(&main).unwrap());
+    let json = onus(&["check", "--format", "json", "main.tf"], dir.path());
+    let left: Vec<Value> = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(left.iter().all(|f| f["rule"] != "syntax-error"), "{left:?}");
+}

@@ -225,6 +225,46 @@ fn run_units(units: &[Vec<(String, String)>]) -> (usize, Vec<String>) {
                     }
                 }
             }
+            // Fix all (`onus check --fix`, `source.fixAll.onus`): every safe fix at once parses and leaves fewer
+            // findings.
+            let (edits, count) = onus_analysis::fix::safe_fixes(report.diagnostics.iter().flat_map(|d| &d.fixes));
+            if count > 0 {
+                applied += 1;
+                let fixed = apply_edits(text, &edits);
+                ws.open(path, &fixed, 2);
+                let after = ws.diagnostics(path);
+                ws.close(path, Some(text));
+                if syntax_errors(&after) > errors_before {
+                    failures.push(format!("{path}: fix all ({count} fixes) makes a syntax error"));
+                }
+                // Each finding whose fix was made is gone (found where the edits moved it, with its message).
+                let shift = |offset: usize| -> usize {
+                    let by: isize = edits
+                        .iter()
+                        .filter(|e| e.range.end <= offset)
+                        .map(|e| e.text.len() as isize - e.range.len() as isize)
+                        .sum();
+                    (offset as isize + by) as usize
+                };
+                let made = |d: &&onus_analysis::Diagnostic| {
+                    d.fixes
+                        .iter()
+                        .filter(|f| onus_analysis::fix::is_safe(f))
+                        .any(|f| !f.edits.is_empty() && f.edits.iter().all(|e| edits.contains(e)))
+                };
+                for d in report.diagnostics.iter().filter(made) {
+                    let (resource, at) = (d.resource.map(|r| shift(r.start)), shift(d.range.start));
+                    let still = after.iter().any(|a| {
+                        a.code == d.code
+                            && a.message == d.message
+                            && a.resource.map(|r| r.start) == resource
+                            && a.range.start == at
+                    });
+                    if still {
+                        failures.push(format!("{path}: fix all leaves {} ({})", d.code, d.message));
+                    }
+                }
+            }
         }
     }
     (applied, failures)

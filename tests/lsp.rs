@@ -545,3 +545,30 @@ fn the_configuration_on_disk_is_live_for_a_client_that_watches_no_files() {
     assert!(published["params"]["version"].as_i64().is_some());
     let _ = c.shutdown_and_exit();
 }
+
+#[test]
+fn fix_all_applies_every_safe_fix_of_the_file_at_once() {
+    let mut c = Client::initialized(json!({}));
+    let uri = file_uri("/onus-e2e/fixall/main.tf");
+    let text = "resource \"aws_s3_bucket\" \"b\" {\n  acl = \"public-read\"\n}\n\nresource \"aws_db_instance\" \"d\" {\n  engine            = \"mysql\"\n  storage_encrypted = false\n}\n";
+    c.open(&uri, "terraform", text);
+    let before = codes(&c.diagnostics(&uri, 1));
+    assert!(before.contains(&"s3-public-acl".to_string()) && before.contains(&"rds-storage-unencrypted".to_string()));
+    let whole = json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 8, "character": 0 } });
+    let answer = c.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri }, "range": whole, "context": { "diagnostics": [], "only": ["source.fixAll"] } }),
+    );
+    let actions = answer["result"].as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(actions[0]["kind"], "source.fixAll.onus");
+    let fixed = apply_edits(text, actions[0]["edit"]["changes"][&uri].as_array().unwrap());
+    assert!(fixed.contains("acl = \"private\"") && fixed.contains("storage_encrypted = true"), "{fixed}");
+    c.change(&uri, 2, json!([{ "text": fixed }]));
+    let after = codes(&c.diagnostics(&uri, 2));
+    for gone in ["s3-public-acl", "rds-storage-unencrypted"] {
+        assert!(!after.contains(&gone.to_string()), "{gone} is still there: {after:?}");
+    }
+    assert!(!after.contains(&"syntax-error".to_string()), "{after:?}");
+    assert!(after.len() < before.len());
+}

@@ -30,6 +30,12 @@ enum Command {
     Check {
         /// Files or directories; the current directory if none; `-` for a text on stdin.
         paths: Vec<PathBuf>,
+        /// Write every safe fix (the secure value of a setting) into the files, then report what is left.
+        #[arg(long)]
+        fix: bool,
+        /// Print every safe fix as a unified diff instead of writing it (exit 1 when there is one).
+        #[arg(long)]
+        diff: bool,
         /// With `-`: the path the text on stdin stands for (its module's other files are read from disk).
         #[arg(long, value_name = "PATH")]
         stdin_filename: Option<PathBuf>,
@@ -106,6 +112,8 @@ fn main() -> ExitCode {
         Command::Lsp { stdio: _ } => lsp::run(),
         Command::Check {
             paths,
+            fix,
+            diff,
             stdin_filename,
             format,
             fail_on,
@@ -125,6 +133,8 @@ fn main() -> ExitCode {
             };
             let options = check::Options {
                 paths,
+                fix,
+                diff,
                 stdin_filename,
                 format,
                 fail_on,

@@ -28,6 +28,7 @@ pub struct Report {
     pub diagnostic: Diagnostic,
 }
 
+#[derive(Clone)]
 pub struct Options {
     pub paths: Vec<PathBuf>,
     pub format: Format,
@@ -35,6 +36,9 @@ pub struct Options {
     /// `.onus.toml` to use; by default the one in the current directory, if any.
     pub config: Option<PathBuf>,
     pub summary: bool,
+    /// `--fix`: write every safe fix; `--diff`: print them as a diff.
+    pub fix: bool,
+    pub diff: bool,
     /// `--stdin-filename`: the name of the text `onus check -` reads on stdin.
     pub stdin_filename: Option<PathBuf>,
     /// `--skip` and `--only`: rules named on the command line.
@@ -64,6 +68,8 @@ pub struct Results {
 /// What every component's analysis is given: the workspace's roots (module sources are followed inside them)
 /// and the values of root modules' variables from `--var-file` and `--var`.
 pub struct Setup {
+    /// `--fix`, `--diff`: findings keep their safe fixes.
+    pub keep_fixes: bool,
     pub roots: Vec<String>,
     pub variables: onus_analysis::fast_hash::FastMap<String, onus_analysis::value::Value>,
 }
@@ -93,6 +99,67 @@ fn variables(
         out.insert(name.to_string(), onus_analysis::terraform::var_value(value));
     }
     Ok(out)
+}
+
+/// `--fix` and `--diff`: every safe fix of each file at once (see [`onus_analysis::fix::safe_fixes`]), written
+/// to the files (then the check runs again and reports what is left), or printed as a unified diff (exit 1 when
+/// there is one). Text read on stdin is printed fixed.
+fn fix(options: &Options, results: &Results, stdin: Option<&(String, String)>) -> i32 {
+    let mut by_file: BTreeMap<&str, Vec<&onus_analysis::fix::Fix>> = BTreeMap::new();
+    for r in &results.reports {
+        by_file.entry(&r.path).or_default().extend(&r.diagnostic.fixes);
+    }
+    let (mut fixed, mut files, mut failed) = (0, 0, false);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for (path, fixes) in by_file {
+        let (edits, count) = onus_analysis::fix::safe_fixes(fixes);
+        let text = match stdin.filter(|(name, _)| name == path) {
+            Some((_, text)) => Ok(text.clone()),
+            None => std::fs::read_to_string(path),
+        };
+        let text = match text {
+            Ok(text) => text,
+            Err(e) => {
+                eprintln!("onus: {path}: {e}");
+                failed = true;
+                continue;
+            }
+        };
+        if count == 0 && stdin.is_none() {
+            continue;
+        }
+        let written = if options.diff {
+            out.write_all(onus_analysis::fix::unified_diff(path, &text, &edits).as_bytes())
+        } else if stdin.is_some() {
+            out.write_all(onus_analysis::fix::apply_edits(&text, &edits).as_bytes())
+        } else {
+            std::fs::write(path, onus_analysis::fix::apply_edits(&text, &edits))
+        };
+        if let Err(e) = written {
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                eprintln!("onus: {path}: {e}");
+                failed = true;
+            }
+            continue;
+        }
+        (fixed, files) = (fixed + count, files + usize::from(count > 0));
+    }
+    let _ = out.flush();
+    drop(out);
+    let s = |n: usize| if n == 1 { "" } else { "s" };
+    if failed {
+        return 2;
+    }
+    if options.diff {
+        eprintln!("onus: {fixed} safe fix{} in {files} file{}", if fixed == 1 { "" } else { "es" }, s(files));
+        return i32::from(fixed > 0);
+    }
+    if stdin.is_some() {
+        return 0;
+    }
+    eprintln!("onus: fixed {fixed} finding{} in {files} file{}", s(fixed), s(files));
+    // What is left, as a check reports it.
+    run(&Options { fix: false, diff: false, ..options.clone() })
 }
 
 /// `--only` and `--skip` on top of the configuration: every rule but those named by `--only` is off, and
@@ -192,7 +259,7 @@ pub fn run(options: &Options) -> i32 {
     for empty in &found.empty {
         eprintln!("onus: {empty}: no Terraform or CloudFormation file to check");
     }
-    let setup = Setup { roots, variables };
+    let setup = Setup { keep_fixes: options.fix || options.diff, roots, variables };
     let given = stdin_text.as_ref().map(|(name, text)| (name.as_str(), text.as_str()));
     let mut results = analyse(&found.files, given, &config, &setup);
     results.errors.extend(found.errors);
@@ -204,6 +271,12 @@ pub fn run(options: &Options) -> i32 {
     }
     for e in &results.errors {
         eprintln!("onus: {e}");
+    }
+    if options.fix || options.diff {
+        if !results.errors.is_empty() {
+            return 2;
+        }
+        return fix(options, &results, stdin_text.as_ref());
     }
     // Buffered: stdout is line-buffered, and a large module's JSON is millions of lines.
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
@@ -551,7 +624,12 @@ fn analyse_component(
                 let (line, column) = lines.line_col(d.range.start);
                 let (end_line, end_column) = lines.line_col(d.range.end);
                 let has_fix = !d.fixes.is_empty();
-                (d.fixes, d.suppression) = (Vec::new(), None);
+                d.suppression = None;
+                if setup.keep_fixes {
+                    d.fixes.retain(|f| f.preferred);
+                } else {
+                    d.fixes = Vec::new();
+                }
                 Report { path: path.clone(), line, column, end_line, end_column, has_fix, diagnostic: d }
             };
             out.reports.extend(report.diagnostics.into_iter().map(place));

@@ -98,7 +98,7 @@ impl LanguageServer for Backend {
                     ..Default::default()
                 })),
                 code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-                    code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                    code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::new(FIX_ALL)]),
                     ..Default::default()
                 })),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
@@ -238,9 +238,22 @@ impl LanguageServer for Backend {
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let uri = params.text_document.uri.clone();
         let path = convert::path_of(&uri);
+        // `source.fixAll` (VS Code's `editor.codeActionsOnSave`): every safe fix of the file at once.
+        let only = params.context.only.clone().unwrap_or_default();
+        let fix_all = only.iter().any(|k| FIX_ALL.starts_with(k.as_str()) && k.as_str().starts_with("source"));
         self.ask(move |state| {
             let diags = state.workspace.diagnostics(&path);
             let doc = state.workspace.document(&path)?;
+            if fix_all {
+                let (edits, count) = onus_analysis::fix::safe_fixes(diags.iter().flat_map(|d| &d.fixes));
+                if count == 0 {
+                    return Some(Vec::new());
+                }
+                let fix = onus_analysis::fix::Fix::new(format!("Fix all {count} safe onus findings"), edits);
+                let mut action = convert::code_action(&uri, doc.rope(), &fix, Default::default(), state.encoding);
+                (action.kind, action.diagnostics) = (Some(CodeActionKind::new(FIX_ALL)), None);
+                return Some(vec![CodeActionOrCommand::CodeAction(action)]);
+            }
             let wanted = text::text_range_of(doc.rope(), convert::range(params.range), state.encoding);
             let mut actions = Vec::new();
             for d in diags.iter().filter(|d| d.range.intersects(&wanted)) {
@@ -255,6 +268,9 @@ impl LanguageServer for Backend {
         .await
     }
 }
+
+/// The code action kind of "fix all" (`source.fixAll.onus`: VS Code runs it on save when asked to).
+const FIX_ALL: &str = "source.fixAll.onus";
 
 /// The `varFiles` setting: a list of paths (relative to the workspace root), or `None` when not given.
 fn var_files(settings: Option<&serde_json::Value>) -> Option<Vec<String>> {
