@@ -4,11 +4,10 @@
 mod check;
 mod lsp;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use onus_analysis::{catalog, Severity};
+use onus_analysis::catalog;
 
 /// onus: the AWS Shared Responsibility Model, checked as you type Terraform and CloudFormation.
 #[derive(Parser)]
@@ -27,46 +26,7 @@ enum Command {
         stdio: bool,
     },
     /// Check files or directories (recursively) and print the findings.
-    Check {
-        /// Files or directories; the current directory if none; `-` for a text on stdin.
-        paths: Vec<PathBuf>,
-        /// Write every safe fix (the secure value of a setting) into the files, then report what is left.
-        #[arg(long)]
-        fix: bool,
-        /// Print every safe fix as a unified diff instead of writing it (exit 1 when there is one).
-        #[arg(long)]
-        diff: bool,
-        /// With `-`: the path the text on stdin stands for (its module's other files are read from disk).
-        #[arg(long, value_name = "PATH")]
-        stdin_filename: Option<PathBuf>,
-        #[arg(long, value_enum, default_value = "text")]
-        format: check::Format,
-        /// Exit with 1 when a finding is at least this severe.
-        #[arg(long, value_enum, default_value = "low")]
-        fail_on: FailOn,
-        /// The configuration file (default: `.onus.toml` in the current directory, if there is one).
-        #[arg(long)]
-        config: Option<PathBuf>,
-        /// End with the responsibility table: per customer duty, resources checked, findings open and suppressed.
-        #[arg(long)]
-        summary: bool,
-        /// Rules to leave out: comma-separated onus ids, peers' ids (`CKV_AWS_20`) or globs (`s3-*`).
-        #[arg(long, value_name = "RULES")]
-        skip: Option<String>,
-        /// Only these rules (same forms as `--skip`).
-        #[arg(long, value_name = "RULES")]
-        only: Option<String>,
-        /// Colour the text output: `auto` when stdout is a terminal and `NO_COLOR` is not set.
-        #[arg(long, value_enum, default_value = "auto")]
-        color: check::Color,
-        /// A variable definitions file (`.tfvars` or `.tfvars.json`) for the root modules, as `terraform plan
-        /// -var-file`; repeatable, applied in order after the modules' own tfvars files.
-        #[arg(long = "var-file", value_name = "FILE")]
-        var_files: Vec<PathBuf>,
-        /// A variable's value for the root modules, as `terraform plan -var`; repeatable, applied after the files.
-        #[arg(long = "var", value_name = "NAME=VALUE")]
-        vars: Vec<String>,
-    },
+    Check(check::Options),
     /// List the rule catalog.
     Rules {
         #[arg(long, value_enum, default_value = "text")]
@@ -77,14 +37,6 @@ enum Command {
         /// A rule id, as in `onus rules`.
         rule: String,
     },
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum FailOn {
-    Low,
-    Medium,
-    High,
-    Critical,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -110,44 +62,7 @@ fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Lsp { stdio: _ } => lsp::run(),
-        Command::Check {
-            paths,
-            fix,
-            diff,
-            stdin_filename,
-            format,
-            fail_on,
-            config,
-            summary,
-            skip,
-            only,
-            color,
-            var_files,
-            vars,
-        } => {
-            let fail_on = match fail_on {
-                FailOn::Low => Severity::Low,
-                FailOn::Medium => Severity::Medium,
-                FailOn::High => Severity::High,
-                FailOn::Critical => Severity::Critical,
-            };
-            let options = check::Options {
-                paths,
-                fix,
-                diff,
-                stdin_filename,
-                format,
-                fail_on,
-                config,
-                summary,
-                skip,
-                only,
-                color,
-                var_files,
-                vars,
-            };
-            check::run(&options)
-        }
+        Command::Check(options) => check::run(&options),
         Command::Rules { format } => print_rules(format),
         Command::Explain { rule } => explain(&rule),
     };

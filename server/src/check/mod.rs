@@ -28,28 +28,66 @@ pub struct Report {
     pub diagnostic: Diagnostic,
 }
 
-#[derive(Clone)]
+#[derive(Clone, clap::Args)]
 pub struct Options {
+    /// Files or directories; the current directory if none; `-` for a text on stdin.
     pub paths: Vec<PathBuf>,
-    pub format: Format,
-    pub fail_on: Severity,
-    /// `.onus.toml` to use; by default the one in the current directory, if any.
-    pub config: Option<PathBuf>,
-    pub summary: bool,
-    /// `--fix`: write every safe fix; `--diff`: print them as a diff.
+    /// Write every safe fix (the secure value of a setting) into the files, then report what is left.
+    #[arg(long)]
     pub fix: bool,
+    /// Print every safe fix as a unified diff instead of writing it (exit 1 when there is one).
+    #[arg(long)]
     pub diff: bool,
-    /// `--stdin-filename`: the name of the text `onus check -` reads on stdin.
+    /// With `-`: the path the text on stdin stands for (its module's other files are read from disk).
+    #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
-    /// `--skip` and `--only`: rules named on the command line.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Exit with 1 when a finding is at least this severe.
+    #[arg(long, value_enum, default_value = "low")]
+    pub fail_on: FailOn,
+    /// The configuration file (default: `.onus.toml` in the current directory, if there is one).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// End with the responsibility table: per customer duty, resources checked, findings open and suppressed.
+    #[arg(long)]
+    pub summary: bool,
+    /// Rules to leave out: comma-separated onus ids, peers' ids (`CKV_AWS_20`) or globs (`s3-*`).
+    #[arg(long, value_name = "RULES")]
     pub skip: Option<String>,
+    /// Only these rules (same forms as `--skip`).
+    #[arg(long, value_name = "RULES")]
     pub only: Option<String>,
-    /// Whether text output is coloured.
-    pub color: output::Color,
-    /// `--var-file`: variable definitions files for the root modules, in order.
+    /// Colour the text output: `auto` when stdout is a terminal and `NO_COLOR` is not set.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: Color,
+    /// A variable definitions file (`.tfvars` or `.tfvars.json`) for the root modules, as `terraform plan
+    /// -var-file`; repeatable, applied in order after the modules' own tfvars files.
+    #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<PathBuf>,
-    /// `--var NAME=VALUE`, in order, after the files.
+    /// A variable's value for the root modules, as `terraform plan -var`; repeatable, applied after the files.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
+}
+
+/// `--fail-on`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl FailOn {
+    pub fn severity(self) -> Severity {
+        match self {
+            FailOn::Low => Severity::Low,
+            FailOn::Medium => Severity::Medium,
+            FailOn::High => Severity::High,
+            FailOn::Critical => Severity::Critical,
+        }
+    }
 }
 
 /// What the analysis of all the files found.
@@ -291,7 +329,7 @@ pub fn run(options: &Options) -> i32 {
     let written = written.or_else(|e| if e.kind() == std::io::ErrorKind::BrokenPipe { Ok(()) } else { Err(e) });
     let code = if written.is_err() || !results.errors.is_empty() {
         2
-    } else if results.reports.iter().any(|r| r.diagnostic.severity >= options.fail_on) {
+    } else if results.reports.iter().any(|r| r.diagnostic.severity >= options.fail_on.severity()) {
         1
     } else {
         0
