@@ -201,7 +201,8 @@ describe("onus lsp, driven as VS Code drives it", () => {
     assert.ok(caps.codeLensProvider);
     assert.ok(caps.diagnosticProvider);
     const actions = /** @type {import("vscode-languageserver-protocol").CodeActionOptions} */ (caps.codeActionProvider);
-    assert.deepEqual(actions.codeActionKinds, [CodeActionKind.QuickFix]);
+    // Quick-fixes, and "fix all" for `editor.codeActionsOnSave`.
+    assert.deepEqual(actions.codeActionKinds, [CodeActionKind.QuickFix, "source.fixAll.onus"]);
 
     await connection.sendNotification(InitializedNotification.type, {});
     // VS Code registers the file watchers the server asks for (it offers dynamic registration).
