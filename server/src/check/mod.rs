@@ -103,6 +103,17 @@ pub struct Results {
     pub understood: Vec<String>,
 }
 
+impl Results {
+    /// Adds what another part of the check found.
+    fn absorb(&mut self, found: Results) {
+        self.reports.extend(found.reports);
+        self.suppressed.extend(found.suppressed);
+        self.resource_types.extend(found.resource_types);
+        self.errors.extend(found.errors);
+        self.understood.extend(found.understood);
+    }
+}
+
 /// What every component's analysis is given: the workspace's roots (module sources are followed inside them)
 /// and the values of root modules' variables from `--var-file` and `--var`.
 pub struct Setup {
@@ -376,12 +387,7 @@ fn analyse(files: &[String], given: Option<(&str, &str)>, config: &Config, setup
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(component) = components.get(i) else { break };
                 let found = analyse_component(component, &texts, &checked, config, setup);
-                let mut r = results.lock().unwrap_or_else(|e| e.into_inner());
-                r.reports.extend(found.reports);
-                r.suppressed.extend(found.suppressed);
-                r.resource_types.extend(found.resource_types);
-                r.errors.extend(found.errors);
-                r.understood.extend(found.understood);
+                results.lock().unwrap_or_else(|e| e.into_inner()).absorb(found);
             });
             spawned.expect("start a checker thread");
         }
@@ -389,12 +395,7 @@ fn analyse(files: &[String], given: Option<(&str, &str)>, config: &Config, setup
     let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
     for plan in plans {
         if let Some(Ok(text)) = texts.get(plan.as_str()) {
-            let found = analyse_plan(plan, text, config);
-            results.reports.extend(found.reports);
-            results.suppressed.extend(found.suppressed);
-            results.resource_types.extend(found.resource_types);
-            results.errors.extend(found.errors);
-            results.understood.extend(found.understood);
+            results.absorb(analyse_plan(plan, text, config));
         }
     }
     // A module file is reported by its own component and by its callers': each finding once.
@@ -418,28 +419,11 @@ fn is_plan(path: &str, text: &str) -> bool {
 /// the findings on its blocks.
 fn analyse_plan(path: &str, text: &str, config: &Config) -> Results {
     let mut out = Results { understood: vec![path.to_string()], ..Results::default() };
-    let mut ws = Workspace::new(onus_analysis::catalog::rules());
-    ws.skip_suppression_edits();
-    ws.analyse_each_module_once();
-    ws.set_config(config.clone());
-    ws.set_today(crate::today());
     let folder = onus_analysis::workspace::folder_of(path).to_string();
-    ws.set_roots(vec![if folder.is_empty() { ".".into() } else { folder.clone() }]);
+    let mut ws = cli_workspace(config, vec![if folder.is_empty() { ".".into() } else { folder.clone() }]);
     read_folder(&mut ws, &folder, &std::collections::HashSet::new());
     let configured: Vec<String> = ws.paths().map(str::to_string).collect();
-    // The modules the configuration calls, to any depth.
-    for _ in 0..64 {
-        let mut wanted: Vec<String> = configured.iter().flat_map(|p| ws.wanted_folders(p)).collect();
-        wanted.sort();
-        wanted.dedup();
-        let before = ws.paths().count();
-        for folder in &wanted {
-            read_folder(&mut ws, folder, &std::collections::HashSet::new());
-        }
-        if ws.paths().count() == before {
-            break;
-        }
-    }
+    read_called_modules(&mut ws, &configured);
     let beside = (!configured.is_empty()).then_some(folder.as_str());
     let reports = match ws.plan_reports(path, text, beside) {
         Ok(reports) => reports,
@@ -584,6 +568,43 @@ fn read_folder(ws: &mut Workspace, folder: &str, skip: &std::collections::HashSe
     }
 }
 
+/// A workspace for one part of the check: findings are printed, never applied (no suppression edits to
+/// compute), and each module is analysed once.
+fn cli_workspace(config: &Config, roots: Vec<String>) -> Workspace {
+    let mut ws = Workspace::new(onus_analysis::catalog::rules());
+    ws.skip_suppression_edits();
+    ws.analyse_each_module_once();
+    ws.set_config(config.clone());
+    ws.set_today(crate::today());
+    ws.set_roots(roots);
+    ws
+}
+
+/// Reads the folders of the modules the modules of `paths` call, to any depth (the workspace names only
+/// folders inside its roots).
+fn read_called_modules(ws: &mut Workspace, paths: &[impl AsRef<str>]) {
+    for _ in 0..64 {
+        // (Asked once per folder: its files share their module's calls.)
+        let mut wanted = Vec::new();
+        let mut asked = std::collections::HashSet::new();
+        for path in paths.iter().map(AsRef::as_ref) {
+            if asked.insert(onus_analysis::workspace::folder_of(path)) {
+                wanted.extend(ws.wanted_folders(path));
+            }
+        }
+        wanted.sort();
+        wanted.dedup();
+        let before = ws.paths().count();
+        for folder in &wanted {
+            read_folder(ws, folder, &std::collections::HashSet::new());
+        }
+        // Nothing new (a folder with no Terraform file is reported by the analysis, not asked for again).
+        if ws.paths().count() == before {
+            break;
+        }
+    }
+}
+
 fn analyse_component(
     files: &[&String],
     texts: &BTreeMap<&str, Result<String, String>>,
@@ -591,13 +612,7 @@ fn analyse_component(
     config: &Config,
     setup: &Setup,
 ) -> Results {
-    let mut ws = Workspace::new(onus_analysis::catalog::rules());
-    // Findings are printed, never applied: no suppression edits to compute.
-    ws.skip_suppression_edits();
-    ws.analyse_each_module_once();
-    ws.set_config(config.clone());
-    ws.set_today(crate::today());
-    ws.set_roots(setup.roots.clone());
+    let mut ws = cli_workspace(config, setup.roots.clone());
     ws.set_variables(setup.variables.clone());
     let mut out = Results::default();
     let mut added = Vec::new();
@@ -621,28 +636,7 @@ fn analyse_component(
             }
         }
     }
-    for _ in 0..64 {
-        // (Asked once per folder: its files share their module's calls.)
-        let mut wanted = Vec::new();
-        let mut asked = std::collections::HashSet::new();
-        for path in &added {
-            if asked.insert(onus_analysis::workspace::folder_of(path)) {
-                wanted.extend(ws.wanted_folders(path));
-            }
-        }
-        wanted.sort();
-        wanted.dedup();
-        if wanted.is_empty() {
-            break;
-        }
-        for folder in &wanted {
-            read_folder(&mut ws, folder, &std::collections::HashSet::new());
-        }
-        // A folder with no Terraform file is reported by the analysis (not found): do not ask again.
-        if wanted.iter().all(|f| ws.paths().all(|p| onus_analysis::workspace::folder_of(p) != f)) {
-            break;
-        }
-    }
+    read_called_modules(&mut ws, &added);
     // Callers before the modules they call: a module's files are reported once, with what every caller's
     // calls found in them.
     for path in callers_first(&added, texts) {
