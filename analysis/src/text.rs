@@ -135,6 +135,27 @@ pub fn position_at(rope: &Rope, offset: usize, encoding: PositionEncoding) -> Po
     Position::new(line as u32, character as u32)
 }
 
+/// The byte where each line of a text (given in pieces, as a rope's chunks) starts: lines end as the rope's
+/// do, at LF, CRLF and a lone CR.
+fn line_starts<'c>(chunks: impl Iterator<Item = &'c str>) -> Vec<usize> {
+    let mut starts = vec![0];
+    let mut offset = 0;
+    let mut after_cr = false;
+    for chunk in chunks {
+        for &b in chunk.as_bytes() {
+            offset += 1;
+            match b {
+                // `\r\n` is one break: its line starts after the `\n`.
+                b'\n' if after_cr => *starts.last_mut().expect("a line") = offset,
+                b'\n' | b'\r' => starts.push(offset),
+                _ => {}
+            }
+            after_cr = b == b'\r';
+        }
+    }
+    starts
+}
+
 /// The positions of many offsets of one text (a publication's diagnostics): in an ASCII text, from its line
 /// starts read once and searched; otherwise asked of the rope, as [`position_at`].
 pub struct Positions<'r> {
@@ -146,24 +167,7 @@ pub struct Positions<'r> {
 
 impl<'r> Positions<'r> {
     pub fn new(rope: &'r Rope, encoding: PositionEncoding) -> Positions<'r> {
-        let ascii_lines = (rope.len_bytes() == rope.len_chars()).then(|| {
-            let mut starts = vec![0];
-            let mut offset = 0;
-            let mut after_cr = false;
-            for chunk in rope.chunks() {
-                for &b in chunk.as_bytes() {
-                    offset += 1;
-                    match b {
-                        // `\r\n` is one break: its line starts after the `\n`.
-                        b'\n' if after_cr => *starts.last_mut().expect("a line") = offset,
-                        b'\n' | b'\r' => starts.push(offset),
-                        _ => {}
-                    }
-                    after_cr = b == b'\r';
-                }
-            }
-            starts
-        });
+        let ascii_lines = (rope.len_bytes() == rope.len_chars()).then(|| line_starts(rope.chunks()));
         Positions { rope, encoding, ascii_lines }
     }
 
@@ -211,19 +215,7 @@ pub struct LineIndex<'t> {
 impl<'t> LineIndex<'t> {
     /// Lines end as the rope's do (and editors' and LSP's): LF, CRLF and a lone CR.
     pub fn new(text: &'t str) -> Self {
-        let mut starts = vec![0];
-        let mut chars = text.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            let breaks = match c {
-                '\r' => chars.peek().is_none_or(|&(_, next)| next != '\n'),
-                '\n' => true,
-                _ => false,
-            };
-            if breaks {
-                starts.push(i + c.len_utf8());
-            }
-        }
-        LineIndex { text, starts }
+        LineIndex { text, starts: line_starts(std::iter::once(text)) }
     }
 
     /// 1-based line and column (in characters) of `offset` (clamped to the text and to a character start).
