@@ -57,8 +57,7 @@ pub async fn forward(input: impl AsyncRead + Unpin, mut output: impl AsyncWrite 
                 serde_json::to_vec(&stand_in).expect("a JSON value serialises")
             }
         };
-        let header = format!("Content-Length: {}\r\n\r\n", body.len());
-        if output.write_all(header.as_bytes()).await.is_err() || output.write_all(&body).await.is_err() {
+        if output.write_all(&super::output::framed(body)).await.is_err() {
             break;
         }
     }

@@ -25,7 +25,8 @@ pub fn publish_frame(uri: lsp::Url, version: Option<i32>, diagnostics: Vec<lsp::
     framed(serde_json::to_vec(&notification).expect("diagnostics serialise"))
 }
 
-fn framed(body: Vec<u8>) -> Vec<u8> {
+/// A message's bytes as one frame: its `Content-Length` header, then the body.
+pub(super) fn framed(body: Vec<u8>) -> Vec<u8> {
     let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
     frame.extend_from_slice(&body);
     frame
