@@ -97,7 +97,16 @@ pub fn replace_value(t: &Template, node: &Node, value: &Json) -> Edit {
             &indent_unit(&t.source),
             line_ending(&t.source),
         ),
-        _ => yaml_flow(value),
+        _ => match value {
+            // A quoted string is replaced in the quotes the author chose.
+            Json::String(v)
+                if t.source.get(node.range.start..).is_some_and(|s| s.starts_with('"'))
+                    && yaml_flow(value).starts_with('\'') =>
+            {
+                format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""))
+            }
+            _ => yaml_flow(value),
+        },
     };
     if node.style == Style::Json {
         return Edit { range: node.range, text };

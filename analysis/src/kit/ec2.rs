@@ -49,9 +49,21 @@ pub struct NaclEntry<'m> {
     pub to_port: Option<f64>,
     /// The source range attribute when it is the whole internet.
     pub world: Option<(String, Field<'m>)>,
+    /// What lower-numbered denies of the same ACL refuse from the whole internet before this entry is read.
+    pub denied_first: Vec<AclTerms>,
 }
 
 impl NaclEntry<'_> {
+    /// Whether the entry lets TCP `port` in from the world: it covers the port and no earlier deny refuses it.
+    pub fn admits_tcp(&self, port: f64) -> bool {
+        self.tcp_covers(port) && !self.denied_first.iter().any(|d| d.refuses_tcp(port))
+    }
+
+    /// Whether the entry lets every protocol and port in and no earlier deny refuses any of it.
+    pub fn admits_all_traffic(&self) -> bool {
+        self.all_traffic() && self.denied_first.is_empty()
+    }
+
     /// Whether a TCP entry's range covers `port`. `0`-`0` is read as every port, as the VPC module's examples
     /// (and KICS) write it: AWS itself reads it as port 0, so such an entry is at best ambiguous.
     pub fn tcp_covers(&self, port: f64) -> bool {
@@ -75,67 +87,81 @@ impl NaclEntry<'_> {
     }
 }
 
-/// The VPC module inputs that list inbound network ACL entries.
-const VPC_MODULE_INBOUND: &[&str] = &[
-    "default_network_acl_ingress",
-    "public_inbound_acl_rules",
-    "private_inbound_acl_rules",
-    "database_inbound_acl_rules",
-    "intra_inbound_acl_rules",
-    "elasticache_inbound_acl_rules",
-    "redshift_inbound_acl_rules",
-    "outpost_inbound_acl_rules",
-];
-
-/// An entry from its configuration; the action is `action` (ACL blocks, `default_network_acl_ingress`) or
-/// `rule_action` (rule resources, the module's `*_inbound_acl_rules`).
-fn entry<'m>(ctx: &TfContext<'_, 'm>, resource: Resource<'m>, config: Config<'m>) -> Option<NaclEntry<'m>> {
-    let get = |name: &str| config.attr(name).map(|f| ctx.value(f));
-    if !get("action").or_else(|| get("rule_action"))?.as_str()?.eq_ignore_ascii_case("allow") {
-        return None;
-    }
+/// An inbound `allow` entry from its configuration, with what earlier denies refuse.
+fn entry<'m>(ctx: &TfContext<'_, 'm>, rule: &NaclRule<'m>, denied_first: Vec<AclTerms>) -> NaclEntry<'m> {
+    let config = rule.config;
     let world = ["cidr_block", "ipv6_cidr_block"].iter().find_map(|name| {
         let field = config.attr(name)?;
         field_strings(ctx, Some(field)).into_iter().find(|c| is_world_cidr(c)).map(|c| (c, field))
     });
-    Some(NaclEntry {
-        resource,
-        protocol: get("protocol").and_then(|v| Protocol::from_value(&v)),
-        from_port: get("from_port").and_then(|v| v.as_f64()),
-        to_port: get("to_port").and_then(|v| v.as_f64()),
+    NaclEntry {
+        resource: rule.resource,
+        protocol: rule.protocol,
+        from_port: rule.from_port,
+        to_port: rule.to_port,
         world,
-    })
+        denied_first,
+    }
 }
 
 /// Every inbound `allow` entry: `ingress` of `aws_network_acl` and `aws_default_network_acl` (blocks or
-/// list), `aws_network_acl_rule` with `egress` absent or false, and the VPC module's inbound rule inputs.
-/// Entries whose action is not known are left out.
+/// list), `aws_network_acl_rule` with `egress` absent or false, and the VPC module's inbound rule inputs, each
+/// with the lower-numbered world denies of its ACL (AWS reads entries in rule-number order, the first match
+/// wins). Entries whose action is not known are left out.
 pub fn nacl_inbound_allows<'m>(ctx: &TfContext<'_, 'm>) -> Vec<NaclEntry<'m>> {
-    let mut out = Vec::new();
-    for ty in ["aws_network_acl", "aws_default_network_acl"] {
-        for res in ctx.resources(ty) {
-            out.extend(ctx.nested(res.config(), "ingress").into_iter().filter_map(|c| entry(ctx, res, c)));
+    let rules = nacl_entries(ctx);
+    let terms: Vec<AclTerms> = rules.iter().map(NaclRule::terms).collect();
+    rules
+        .iter()
+        .zip(&terms)
+        .filter(|(_, t)| t.egress == Some(false) && t.allow == Some(true))
+        .map(|(rule, t)| entry(ctx, rule, t.denied_first(&terms)))
+        .collect()
+}
+
+/// What a network ACL entry says, as both formats read it: what rule-number order compares.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AclTerms {
+    pub acl: Option<String>,
+    pub egress: Option<bool>,
+    pub allow: Option<bool>,
+    pub protocol: Option<Protocol>,
+    pub from_port: Option<f64>,
+    pub to_port: Option<f64>,
+    pub rule_number: Option<f64>,
+    /// Whether its range is the whole internet.
+    pub world: bool,
+}
+
+impl AclTerms {
+    /// Whether a deny refuses TCP `port` from the whole internet (`0`-`0` read as every port, as for allows).
+    pub fn refuses_tcp(&self, port: f64) -> bool {
+        match self.protocol {
+            Some(Protocol::All) => true,
+            Some(Protocol::Tcp) => match (self.from_port, self.to_port) {
+                (Some(f), Some(t)) if f == 0.0 && t == 0.0 => true,
+                (Some(f), Some(t)) => f <= port && port <= t,
+                _ => false,
+            },
+            _ => false,
         }
     }
-    for res in ctx.resources("aws_network_acl_rule") {
-        let egress = match ctx.attr(res.block, "egress") {
-            None => Some(false),
-            Some((_, v)) => v.as_bool(),
-        };
-        if egress == Some(false) {
-            out.extend(entry(ctx, res, res.config()));
-        }
+
+    /// The world denies of the same ACL and direction numbered below this entry: known ACL, direction and
+    /// numbers only (an unknown one may come anywhere).
+    pub fn denied_first(&self, all: &[AclTerms]) -> Vec<AclTerms> {
+        let (Some(acl), Some(number)) = (&self.acl, self.rule_number) else { return Vec::new() };
+        all.iter()
+            .filter(|d| {
+                d.allow == Some(false)
+                    && d.world
+                    && d.egress == self.egress
+                    && d.acl.as_ref() == Some(acl)
+                    && d.rule_number.is_some_and(|n| n < number)
+            })
+            .cloned()
+            .collect()
     }
-    for crate::terraform::check::Resource { file, block } in ctx.blocks("module") {
-        if !is_registry_module(block, "vpc") {
-            continue;
-        }
-        let res = Resource { file, block };
-        for input in VPC_MODULE_INBOUND {
-            out.extend(ctx.nested(res.config(), input).into_iter().filter_map(|c| entry(ctx, res, c)));
-        }
-    }
-    out
 }
 
 /// Whether a template's security group rule belongs to a VPC's default security group: a rule resource whose
@@ -220,6 +246,19 @@ pub struct NaclRule<'m> {
 }
 
 impl NaclRule<'_> {
+    pub fn terms(&self) -> AclTerms {
+        AclTerms {
+            acl: self.acl.clone(),
+            egress: self.egress,
+            allow: self.allow,
+            protocol: self.protocol,
+            from_port: self.from_port,
+            to_port: self.to_port,
+            rule_number: self.rule_number,
+            world: self.world,
+        }
+    }
+
     /// Whether a TCP or UDP entry allows every port: no range, `0`-`0` (every port, as the VPC module reads
     /// it), or one starting at 0 or 1 and ending at 65535.
     pub fn all_ports(&self) -> bool {
@@ -344,6 +383,79 @@ pub struct CfnNaclEntry<'t> {
     pub from_port: Option<f64>,
     pub to_port: Option<f64>,
     pub rule_number: Option<f64>,
+    /// `CidrBlock`/`Ipv6CidrBlock` when it is the whole internet: the range, its node and its `Key: value`.
+    pub world: Option<(String, &'t Node, TextRange)>,
+}
+
+impl CfnNaclEntry<'_> {
+    pub fn terms(&self) -> AclTerms {
+        AclTerms {
+            acl: self.acl.clone(),
+            egress: self.egress,
+            allow: self.allow,
+            protocol: self.protocol,
+            from_port: self.from_port,
+            to_port: self.to_port,
+            rule_number: self.rule_number,
+            world: self.world.is_some(),
+        }
+    }
+
+    /// Whether the entry lets TCP `port` in (`0`-`0` read as every port).
+    pub fn tcp_covers(&self, port: f64) -> bool {
+        self.protocol == Some(Protocol::Tcp) && self.terms().refuses_tcp(port)
+    }
+
+    /// Whether the entry lets every protocol and port in (`-1`, or TCP/UDP `0`-`65535`).
+    pub fn all_traffic(&self) -> bool {
+        match self.protocol {
+            Some(Protocol::All) => true,
+            Some(Protocol::Tcp | Protocol::Udp) => {
+                matches!((self.from_port, self.to_port), (Some(f), Some(t)) if f <= 0.0 && t >= 65535.0)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// A template's inbound `allow` entry from the whole internet, with the world denies numbered before it.
+pub struct CfnWorldAllow<'t> {
+    pub entry: CfnNaclEntry<'t>,
+    pub denied_first: Vec<AclTerms>,
+}
+
+impl CfnWorldAllow<'_> {
+    pub fn admits_tcp(&self, port: f64) -> bool {
+        self.entry.tcp_covers(port) && !self.denied_first.iter().any(|d| d.refuses_tcp(port))
+    }
+
+    pub fn admits_all_traffic(&self) -> bool {
+        self.entry.all_traffic() && self.denied_first.is_empty()
+    }
+
+    /// Replaces the world range with a private one; offered, not preferred. None when it is a parameter.
+    pub fn narrow_fix(&self, ctx: &CfnContext) -> Option<crate::fix::Fix> {
+        let (cidr, node, _) = self.entry.world.as_ref()?;
+        if node.intrinsic().is_some() {
+            return None;
+        }
+        let private = if cidr.contains(':') { "fd00::/8" } else { "10.0.0.0/8" };
+        let edit = crate::cloudformation::edit::replace_value(ctx.template, node, &serde_json::json!(private));
+        Some(crate::fix::Fix::unsafe_("Allow only private ranges (review the range)", vec![edit]))
+    }
+}
+
+/// The template's inbound world allows (see [`nacl_inbound_allows`]).
+pub fn cfn_nacl_world_allows<'t>(ctx: &CfnContext<'_, 't>) -> Vec<CfnWorldAllow<'t>> {
+    let entries = cfn_nacl_entries(ctx);
+    let terms: Vec<AclTerms> = entries.iter().map(CfnNaclEntry::terms).collect();
+    let mut out = Vec::new();
+    for (entry, t) in entries.into_iter().zip(&terms) {
+        if t.egress == Some(false) && t.allow == Some(true) && t.world {
+            out.push(CfnWorldAllow { denied_first: t.denied_first(&terms), entry });
+        }
+    }
+    out
 }
 
 /// Every `AWS::EC2::NetworkAclEntry` of the template.
@@ -371,6 +483,11 @@ pub fn cfn_nacl_entries<'t>(ctx: &CfnContext<'_, 't>) -> Vec<CfnNaclEntry<'t>> {
             from_port: range("From"),
             to_port: range("To"),
             rule_number: get("RuleNumber").and_then(|v| v.as_f64()),
+            world: ["CidrBlock", "Ipv6CidrBlock"].iter().find_map(|k| {
+                let e = props.entry(k)?;
+                let cidr = ctx.eval(&e.value).as_str()?.to_string();
+                crate::kit::network::cfn_is_world_cidr(&cidr).then_some((cidr, &e.value, e.range))
+            }),
         });
     }
     out

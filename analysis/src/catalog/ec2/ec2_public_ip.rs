@@ -1,6 +1,14 @@
+use serde_json::json;
+
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
+use crate::cloudformation::tree::Node;
+use crate::cloudformation::CfnResource;
 use crate::fix::Fix;
+use crate::kit::refs::cfn_named;
+use crate::kit::setting::cfn_has_any;
 use crate::responsibility::Row;
-use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 use crate::terraform::model::{ExprKind, Step};
@@ -32,7 +40,11 @@ pub static RULE: Rule = Rule {
         what: "Flags `aws_instance` resources (and ec2-instance module calls) with `associate_public_ip_address = \
                true`, or without the attribute, without an explicit network interface and outside a subnet known \
                to be private, where the subnet decides (default-VPC subnets assign public IPs); and launch \
-               templates and launch configurations that assign public IPs.",
+               templates and launch configurations that assign public IPs. In CloudFormation, \
+               `AWS::EC2::Instance` network interfaces, `AWS::EC2::LaunchTemplate` network interfaces and \
+               `AWS::AutoScaling::LaunchConfiguration` with `AssociatePublicIpAddress: true`, and instances \
+               without network interfaces whose subnet assigns public IPs: no `SubnetId` (the default VPC) or a \
+               template subnet with `MapPublicIpOnLaunch: true` (a subnet from a parameter is not judged).",
         fix: "Set `associate_public_ip_address = false` and reach the instance through a load balancer, Session \
               Manager or a VPN.",
         has_fix: true,
@@ -50,7 +62,34 @@ pub static RULE: Rule = Rule {
   associate_public_ip_address = false
 }"#,
         }),
-        cloudformation: None,
+        cloudformation: Some(CfnMatcher {
+            resource_types: &[
+                "AWS::EC2::Instance",
+                "AWS::EC2::LaunchTemplate",
+                "AWS::AutoScaling::LaunchConfiguration",
+            ],
+            check: check_cfn,
+            example: r#"Resources:
+  Web:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: ami-123456
+      NetworkInterfaces:
+        - DeviceIndex: "0"
+          SubnetId: !Ref Subnet
+          AssociatePublicIpAddress: true
+"#,
+            fixed_example: r#"Resources:
+  Web:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: ami-123456
+      NetworkInterfaces:
+        - DeviceIndex: "0"
+          SubnetId: !Ref Subnet
+          AssociatePublicIpAddress: false
+"#,
+        }),
     },
 };
 
@@ -128,6 +167,62 @@ fn check(ctx: &mut TfContext) {
     }
 }
 
+/// Reports every `AssociatePublicIpAddress: true` of a list of network interfaces.
+fn report_cfn_interfaces(ctx: &mut CfnContext, res: CfnResource, interfaces: Option<&Node>, message: &str) {
+    let Some(list) = interfaces else { return };
+    for nic in list.items() {
+        let Some(entry) = nic.entry("AssociatePublicIpAddress") else { continue };
+        if ctx.eval(&entry.value).as_bool() != Some(true) {
+            continue;
+        }
+        let edit = cfn_edit::replace_value(ctx.template, &entry.value, &json!(false));
+        let message = format!("`{}` {message}", res.logical_id);
+        ctx.report(res, entry.range, message).fixes.push(Fix::new("Do not associate a public IP", vec![edit]));
+    }
+}
+
+/// Whether an instance without network interfaces lands in a subnet that assigns public IPs: none named (the
+/// default VPC's subnets do), or a template subnet with `MapPublicIpOnLaunch: true`.
+fn cfn_subnet_assigns_public_ips(ctx: &CfnContext, res: CfnResource) -> bool {
+    let Some((node, _)) = ctx.prop(res, "SubnetId") else { return true };
+    let Some(subnet) = cfn_named(ctx, node).filter(|s| s.ty == "AWS::EC2::Subnet") else { return false };
+    ctx.prop(subnet, "MapPublicIpOnLaunch").is_some_and(|(_, v)| v.as_bool() == Some(true))
+}
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources("AWS::EC2::Instance").collect::<Vec<_>>() {
+        let interfaces = ctx.prop(res, "NetworkInterfaces").map(|(n, _)| n);
+        if interfaces.is_some() {
+            report_cfn_interfaces(ctx, res, interfaces, "gets a public IP address");
+        } else if !cfn_has_any(res, &["LaunchTemplate"]) && cfn_subnet_assigns_public_ips(ctx, res) {
+            let range = ctx.header(res);
+            let message = match ctx.prop(res, "SubnetId") {
+                None => {
+                    format!("`{}` names no subnet, so it launches in the default VPC with a public IP", res.logical_id)
+                }
+                Some(_) => {
+                    format!("`{}` launches in a subnet that assigns public IPs (`MapPublicIpOnLaunch`)", res.logical_id)
+                }
+            };
+            ctx.report(res, range, message);
+        }
+    }
+    for res in ctx.resources("AWS::EC2::LaunchTemplate").collect::<Vec<_>>() {
+        let interfaces = ctx.prop(res, "LaunchTemplateData.NetworkInterfaces").map(|(n, _)| n);
+        report_cfn_interfaces(ctx, res, interfaces, "gives its instances public IPs");
+    }
+    for res in ctx.resources("AWS::AutoScaling::LaunchConfiguration").collect::<Vec<_>>() {
+        let Some((node, v)) = ctx.prop(res, "AssociatePublicIpAddress") else { continue };
+        if v.as_bool() != Some(true) {
+            continue;
+        }
+        let range = ctx.prop_range(res, "AssociatePublicIpAddress").unwrap_or(node.range);
+        let edit = cfn_edit::replace_value(ctx.template, node, &json!(false));
+        let message = format!("`{}` gives its instances public IPs", res.logical_id);
+        ctx.report(res, range, message).fixes.push(Fix::new("Do not associate a public IP", vec![edit]));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::RULE;
@@ -184,5 +279,64 @@ resource "aws_instance" "in_module_private" {
 }
 "#;
         assert!(lines(&RULE, text).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_public_addresses() {
+        use crate::kit::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Parameters:
+  Subnet:
+    Type: AWS::EC2::Subnet::Id
+  Public:
+    Type: String
+Resources:
+  PublicSubnet:
+    Type: AWS::EC2::Subnet
+    Properties:
+      MapPublicIpOnLaunch: true
+  PrivateSubnet:
+    Type: AWS::EC2::Subnet
+  Nic:
+    Type: AWS::EC2::Instance
+    Properties:
+      NetworkInterfaces:
+        - DeviceIndex: 0
+          AssociatePublicIpAddress: true
+  DefaultVpc:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: ami-1
+  InPublic:
+    Type: AWS::EC2::Instance
+    Properties:
+      SubnetId: !Ref PublicSubnet
+  InPrivate:
+    Type: AWS::EC2::Instance
+    Properties:
+      SubnetId: !Ref PrivateSubnet
+  InParameter:
+    Type: AWS::EC2::Instance
+    Properties:
+      SubnetId: !Ref Subnet
+  Unknown:
+    Type: AWS::EC2::Instance
+    Properties:
+      NetworkInterfaces:
+        - DeviceIndex: 0
+          AssociatePublicIpAddress: !Ref Public
+  Template:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateData:
+        NetworkInterfaces:
+          - DeviceIndex: 0
+            AssociatePublicIpAddress: true
+  Lc:
+    Type: AWS::AutoScaling::LaunchConfiguration
+    Properties:
+      AssociatePublicIpAddress: true
+";
+        assert_eq!(cfn_lines(&RULE, yaml), [18, 19, 23, 47, 51]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 3);
     }
 }

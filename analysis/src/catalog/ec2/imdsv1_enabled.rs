@@ -1,8 +1,14 @@
+use serde_json::json;
+
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
+use crate::kit::setting::{cfn_has_any, cfn_lower, set_cfn_path};
 use crate::responsibility::Row;
-use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::{is_registry_module, Resource, TfContext};
 use crate::terraform::edit;
+use crate::value::Value;
 
 pub static RULE: Rule = Rule {
     id: "ec2-imdsv1-enabled",
@@ -32,7 +38,10 @@ pub static RULE: Rule = Rule {
         what: "Flags `aws_instance`, `aws_launch_template` and `aws_launch_configuration` resources whose metadata \
                service is enabled without `http_tokens = \"required\"`: `metadata_options` absent, `http_tokens` \
                absent or `\"optional\"`. Absent values are not flagged when the configuration sets the account \
-               default to required (`aws_ec2_instance_metadata_defaults`). Also module inputs that say `optional`.",
+               default to required (`aws_ec2_instance_metadata_defaults`). Also module inputs that say `optional`. \
+               In CloudFormation, `AWS::EC2::Instance` (unless it is launched from a launch template), \
+               `AWS::EC2::LaunchTemplate` (`LaunchTemplateData.MetadataOptions`) and \
+               `AWS::AutoScaling::LaunchConfiguration` without `HttpTokens: required`.",
         fix: "Add `metadata_options { http_endpoint = \"enabled\"  http_tokens = \"required\" }` (with \
               `http_put_response_hop_limit = 1`, or 2 for containers), or set the account default with \
               `aws_ec2_instance_metadata_defaults`.",
@@ -54,7 +63,26 @@ pub static RULE: Rule = Rule {
   }
 }"#,
         }),
-        cloudformation: None,
+        cloudformation: Some(CfnMatcher {
+            resource_types: &[CFN_INSTANCE, CFN_TEMPLATE, CFN_LAUNCH_CONFIG],
+            check: check_cfn,
+            example: r#"Resources:
+  Web:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: ami-123456
+      InstanceType: t3.micro
+"#,
+            fixed_example: r#"Resources:
+  Web:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: ami-123456
+      InstanceType: t3.micro
+      MetadataOptions:
+        HttpTokens: required
+"#,
+        }),
     },
 };
 
@@ -119,6 +147,47 @@ fn check(ctx: &mut TfContext) {
     }
 }
 
+const CFN_INSTANCE: &str = "AWS::EC2::Instance";
+const CFN_TEMPLATE: &str = "AWS::EC2::LaunchTemplate";
+const CFN_LAUNCH_CONFIG: &str = "AWS::AutoScaling::LaunchConfiguration";
+
+fn check_cfn(ctx: &mut CfnContext) {
+    let mut targets = Vec::new();
+    for res in ctx.resources(CFN_INSTANCE) {
+        // An instance launched from a template takes its metadata options from there unless it sets its own.
+        if cfn_has_any(res, &["MetadataOptions"]) || !cfn_has_any(res, &["LaunchTemplate"]) {
+            targets.push((res, "MetadataOptions"));
+        }
+    }
+    targets.extend(ctx.resources(CFN_TEMPLATE).map(|r| (r, "LaunchTemplateData.MetadataOptions")));
+    targets.extend(ctx.resources(CFN_LAUNCH_CONFIG).map(|r| (r, "MetadataOptions")));
+    for (res, options) in targets {
+        if cfn_lower(ctx, res, &format!("{options}.HttpEndpoint")).as_str() == Some("disabled") {
+            continue;
+        }
+        let tokens = format!("{options}.HttpTokens");
+        match ctx.prop(res, &tokens) {
+            None | Some((_, Value::Null)) => {
+                if options.starts_with("LaunchTemplateData") && ctx.prop(res, "LaunchTemplateData").is_none() {
+                    continue;
+                }
+                let edit = set_cfn_path(ctx.template, res, &tokens, &json!("required"));
+                let range = ctx.prop_range(res, options).unwrap_or(ctx.header(res));
+                let message =
+                    format!("`{}` does not set `HttpTokens: required`, so IMDSv1 stays available", res.logical_id);
+                ctx.report(res, range, message).fixes.push(Fix::new("Require IMDSv2 tokens", vec![edit]));
+            }
+            Some((node, v)) if v.as_str().is_some_and(|t| t.eq_ignore_ascii_case("optional")) => {
+                let range = ctx.prop_range(res, &tokens).unwrap_or(node.range);
+                let edit = cfn_edit::replace_value(ctx.template, node, &json!("required"));
+                let message = format!("`{}` allows IMDSv1 (`HttpTokens: optional`)", res.logical_id);
+                ctx.report(res, range, message).fixes.push(Fix::new("Require IMDSv2 tokens", vec![edit]));
+            }
+            _ => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::RULE;
@@ -178,5 +247,54 @@ resource "aws_instance" "a" {
 }
 "#;
         assert!(lines(&RULE, text).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_instances_templates_and_launch_configurations() {
+        use crate::kit::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Parameters:
+  Tokens:
+    Type: String
+Resources:
+  Bare:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: ami-1
+  Optional:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateData:
+        MetadataOptions:
+          HttpTokens: optional
+  Lc:
+    Type: AWS::AutoScaling::LaunchConfiguration
+    Properties:
+      MetadataOptions:
+        HttpEndpoint: enabled
+  Required:
+    Type: AWS::EC2::Instance
+    Properties:
+      MetadataOptions:
+        HttpTokens: required
+  Disabled:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateData:
+        MetadataOptions:
+          HttpEndpoint: disabled
+  FromTemplate:
+    Type: AWS::EC2::Instance
+    Properties:
+      LaunchTemplate:
+        LaunchTemplateId: !Ref Optional
+        Version: 1
+  Unknown:
+    Type: AWS::EC2::Instance
+    Properties:
+      MetadataOptions:
+        HttpTokens: !Ref Tokens
+";
+        assert_eq!(cfn_lines(&RULE, yaml), [5, 14, 18]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 3);
     }
 }

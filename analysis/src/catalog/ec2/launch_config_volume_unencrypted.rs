@@ -1,7 +1,12 @@
+use serde_json::json;
+
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
 use crate::fix::{Edit, Fix};
 use crate::kit::ec2::ebs_encrypted_by_default;
+use crate::kit::setting::set_cfn_item_key;
 use crate::responsibility::Row;
-use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
 use crate::terraform::view::Config;
@@ -32,7 +37,9 @@ pub static RULE: Rule = Rule {
         what: "Flags `root_block_device` and `ebs_block_device` entries of `aws_launch_configuration` resources, and \
                of the autoscaling registry module's inputs, whose `encrypted` is absent (unencrypted by default) or \
                `false`, unless the configuration turns on EBS encryption by default. Ephemeral (instance store) \
-               devices are not EBS and are ignored.",
+               devices are not EBS and are ignored. In CloudFormation, `BlockDeviceMappings` items of \
+               `AWS::AutoScaling::LaunchConfiguration` whose `Ebs` leaves `Encrypted` out or sets it false (items \
+               restored from a `SnapshotId`, `VirtualName` and `NoDevice` items are skipped).",
         fix: "Set `encrypted = true` in each `root_block_device` and `ebs_block_device`, or turn on \
               `aws_ebs_encryption_by_default` for the region.",
         has_fix: true,
@@ -57,9 +64,68 @@ pub static RULE: Rule = Rule {
   }
 }"#,
         }),
-        cloudformation: None,
+        cloudformation: Some(CfnMatcher {
+            resource_types: &[CFN_TYPE],
+            check: check_cfn,
+            example: r#"Resources:
+  Web:
+    Type: AWS::AutoScaling::LaunchConfiguration
+    Properties:
+      ImageId: ami-123456
+      InstanceType: t3.micro
+      BlockDeviceMappings:
+        - DeviceName: /dev/xvda
+          Ebs:
+            VolumeSize: 20
+"#,
+            fixed_example: r#"Resources:
+  Web:
+    Type: AWS::AutoScaling::LaunchConfiguration
+    Properties:
+      ImageId: ami-123456
+      InstanceType: t3.micro
+      BlockDeviceMappings:
+        - DeviceName: /dev/xvda
+          Ebs:
+            VolumeSize: 20
+            Encrypted: true
+"#,
+        }),
     },
 };
+
+const CFN_TYPE: &str = "AWS::AutoScaling::LaunchConfiguration";
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources(CFN_TYPE).collect::<Vec<_>>() {
+        let Some((mappings, _)) = ctx.prop(res, "BlockDeviceMappings") else { continue };
+        for item in mappings.items() {
+            let Some(ebs) = item.get("Ebs") else { continue };
+            if ebs.entries().is_empty() && ebs.intrinsic().is_some() {
+                continue;
+            }
+            let device = item.get("DeviceName").and_then(|n| ctx.eval(n).as_str().map(str::to_string));
+            let device = device.map_or(String::new(), |d| format!(" `{d}`"));
+            match ebs.entry("Encrypted") {
+                None if ebs.get("SnapshotId").is_some() => {}
+                None => {
+                    let range = item.entry("Ebs").map_or(ebs.range, |e| e.range);
+                    let edit = set_cfn_item_key(ctx.template, ebs, "Encrypted", &json!(true));
+                    let message =
+                        format!("`{}` creates the volume{device} unencrypted (`Encrypted` is not set)", res.logical_id);
+                    ctx.report(res, range, message).fixes.push(Fix::new("Encrypt the volume", vec![edit]));
+                }
+                Some(entry) if ctx.eval(&entry.value).as_bool() == Some(false) => {
+                    let edit = cfn_edit::replace_value(ctx.template, &entry.value, &json!(true));
+                    let message =
+                        format!("`{}` creates the volume{device} unencrypted (`Encrypted: false`)", res.logical_id);
+                    ctx.report(res, entry.range, message).fixes.push(Fix::new("Encrypt the volume", vec![edit]));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+}
 
 fn check(ctx: &mut TfContext) {
     if ebs_encrypted_by_default(ctx) {
@@ -176,5 +242,38 @@ resource "aws_launch_configuration" "a" {
 }
 "#;
         assert!(lines(&RULE, text).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_block_device_mappings() {
+        use crate::kit::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Parameters:
+  Enc:
+    Type: String
+Resources:
+  Lc:
+    Type: AWS::AutoScaling::LaunchConfiguration
+    Properties:
+      BlockDeviceMappings:
+        - DeviceName: /dev/xvda
+          Ebs:
+            VolumeSize: 20
+        - DeviceName: /dev/xvdb
+          Ebs:
+            Encrypted: false
+        - DeviceName: /dev/xvdc
+          Ebs:
+            Encrypted: true
+        - DeviceName: /dev/xvdd
+          Ebs:
+            SnapshotId: snap-1
+        - DeviceName: /dev/xvde
+          VirtualName: ephemeral0
+        - DeviceName: /dev/xvdf
+          Ebs:
+            Encrypted: !Ref Enc
+";
+        assert_eq!(cfn_lines(&RULE, yaml), [10, 14]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
     }
 }

@@ -1,7 +1,8 @@
-use crate::kit::ec2::nacl_inbound_allows;
+use crate::cloudformation::check::CfnContext;
+use crate::kit::ec2::{cfn_nacl_world_allows, nacl_inbound_allows};
 use crate::kit::network::narrow_world_field_fix;
 use crate::responsibility::Row;
-use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -32,7 +33,9 @@ pub static RULE: Rule = Rule {
         what: "Flags inbound `allow` entries of network ACLs (`aws_network_acl`, `aws_default_network_acl`, \
                `aws_network_acl_rule` and the VPC module's ACL inputs) that let TCP port 22 (SSH) or 3389 (RDP) in \
                from `0.0.0.0/0` or `::/0`. A TCP entry written `0`-`0` is read as every port, as the VPC module's \
-               examples use it. Entries for all protocols are left to `nacl-all-traffic-open-to-world`.",
+               examples use it. Entries for all protocols are left to `nacl-all-traffic-open-to-world`. Entries \
+               are read in rule-number order: a port a lower-numbered deny refuses from the world is not open. In \
+               CloudFormation, the same for `AWS::EC2::NetworkAclEntry`.",
         fix: "Narrow the entry's `cidr_block` to the administration ranges (VPN, bastion), or add a lower-numbered \
               `deny` entry for 22 and 3389; reach instances through Session Manager instead.",
         has_fix: true,
@@ -60,7 +63,32 @@ pub static RULE: Rule = Rule {
   cidr_block     = "10.0.0.0/8"
 }"#,
         }),
-        cloudformation: None,
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::EC2::NetworkAclEntry"],
+            check: check_cfn,
+            example: r#"Resources:
+  Ssh:
+    Type: AWS::EC2::NetworkAclEntry
+    Properties:
+      NetworkAclId: !Ref Acl
+      RuleNumber: 100
+      Protocol: 6
+      RuleAction: allow
+      PortRange: { From: 22, To: 22 }
+      CidrBlock: 0.0.0.0/0
+"#,
+            fixed_example: r#"Resources:
+  Ssh:
+    Type: AWS::EC2::NetworkAclEntry
+    Properties:
+      NetworkAclId: !Ref Acl
+      RuleNumber: 100
+      Protocol: 6
+      RuleAction: allow
+      PortRange: { From: 22, To: 22 }
+      CidrBlock: 10.0.0.0/8
+"#,
+        }),
     },
 };
 
@@ -69,7 +97,7 @@ fn check(ctx: &mut TfContext) {
         let Some((cidr, field)) = &entry.world else { continue };
         let ports: Vec<&str> = [(22.0, "SSH (22)"), (3389.0, "RDP (3389)")]
             .iter()
-            .filter(|(p, _)| entry.tcp_covers(*p))
+            .filter(|(p, _)| entry.admits_tcp(*p))
             .map(|(_, name)| *name)
             .collect();
         if ports.is_empty() {
@@ -86,6 +114,27 @@ fn check(ctx: &mut TfContext) {
         }
         let fix = narrow_world_field_fix(ctx, entry.resource, *field);
         ctx.report(entry.resource, field.range, message).fixes.extend(fix);
+    }
+}
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for allow in cfn_nacl_world_allows(ctx) {
+        let ports: Vec<&str> = [(22.0, "SSH (22)"), (3389.0, "RDP (3389)")]
+            .iter()
+            .filter(|(p, _)| allow.admits_tcp(*p))
+            .map(|(_, name)| *name)
+            .collect();
+        let Some((cidr, _, range)) = &allow.entry.world else { continue };
+        if ports.is_empty() {
+            continue;
+        }
+        let message = format!(
+            "`{}` is a network ACL entry allowing {} from {cidr}",
+            allow.entry.resource.logical_id,
+            ports.join(" and ")
+        );
+        let fix = allow.narrow_fix(ctx);
+        ctx.report(allow.entry.resource, *range, message).fixes.extend(fix);
     }
 }
 
@@ -195,5 +244,76 @@ module "vpc" {
 }
 "#;
         assert!(lines(&RULE, text).is_empty());
+    }
+
+    #[test]
+    fn a_lower_deny_closes_the_port() {
+        let text = r#"resource "aws_network_acl" "a" {
+  ingress {
+    protocol   = "tcp"
+    rule_no    = 90
+    action     = "deny"
+    cidr_block = "0.0.0.0/0"
+    from_port  = 22
+    to_port    = 22
+  }
+  ingress {
+    protocol   = "tcp"
+    rule_no    = 100
+    action     = "allow"
+    cidr_block = "0.0.0.0/0"
+    from_port  = 0
+    to_port    = 65535
+  }
+}
+"#;
+        let findings = crate::kit::testing::run(&RULE, text);
+        assert_eq!(findings.len(), 1);
+        assert!(findings[0].message.contains("RDP (3389)") && !findings[0].message.contains("SSH"));
+    }
+
+    #[test]
+    fn cloudformation_entries() {
+        use crate::kit::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Resources:
+  Ssh:
+    Type: AWS::EC2::NetworkAclEntry
+    Properties:
+      NetworkAclId: !Ref Acl
+      RuleNumber: 100
+      Protocol: 6
+      RuleAction: allow
+      PortRange: { From: 20, To: 25 }
+      CidrBlock: 0.0.0.0/0
+  Rdp:
+    Type: AWS::EC2::NetworkAclEntry
+    Properties:
+      NetworkAclId: !Ref Acl
+      RuleNumber: 110
+      Protocol: 6
+      RuleAction: allow
+      PortRange: { From: 3389, To: 3389 }
+      Ipv6CidrBlock: ::/0
+  Web:
+    Type: AWS::EC2::NetworkAclEntry
+    Properties:
+      NetworkAclId: !Ref Acl
+      RuleNumber: 120
+      Protocol: 6
+      RuleAction: allow
+      PortRange: { From: 443, To: 443 }
+      CidrBlock: 0.0.0.0/0
+  Udp:
+    Type: AWS::EC2::NetworkAclEntry
+    Properties:
+      NetworkAclId: !Ref Acl
+      RuleNumber: 130
+      Protocol: 17
+      RuleAction: allow
+      PortRange: { From: 22, To: 22 }
+      CidrBlock: 0.0.0.0/0
+";
+        assert_eq!(cfn_lines(&RULE, yaml), [10, 19]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
     }
 }

@@ -1,7 +1,8 @@
-use crate::kit::ec2::nacl_inbound_allows;
+use crate::cloudformation::check::CfnContext;
+use crate::kit::ec2::{cfn_nacl_world_allows, nacl_inbound_allows};
 use crate::kit::network::narrow_world_field_fix;
 use crate::responsibility::Row;
-use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 
 pub static RULE: Rule = Rule {
@@ -27,7 +28,9 @@ pub static RULE: Rule = Rule {
     matcher: &Custom {
         what: "Flags explicit inbound `allow` entries of network ACLs (`aws_network_acl`, `aws_default_network_acl`, \
                `aws_network_acl_rule`, the VPC module's ACL inputs) that admit every protocol (`-1`/`all`) or every \
-               TCP/UDP port from `0.0.0.0/0` or `::/0`.",
+               TCP/UDP port from `0.0.0.0/0` or `::/0`, unless a lower-numbered entry denies part of that traffic \
+               from the world first (entries are read in rule-number order). In CloudFormation, the same for \
+               `AWS::EC2::NetworkAclEntry`.",
         fix: "Replace the entry with the ports the subnet serves (for a public subnet, typically 443 and the \
               ephemeral range 1024-65535 for return traffic), or narrow its `cidr_block`.",
         has_fix: true,
@@ -59,20 +62,56 @@ pub static RULE: Rule = Rule {
   }
 }"#,
         }),
-        cloudformation: None,
+        cloudformation: Some(CfnMatcher {
+            resource_types: &["AWS::EC2::NetworkAclEntry"],
+            check: check_cfn,
+            example: r#"Resources:
+  AllIn:
+    Type: AWS::EC2::NetworkAclEntry
+    Properties:
+      NetworkAclId: !Ref Acl
+      RuleNumber: 100
+      Protocol: -1
+      RuleAction: allow
+      CidrBlock: 0.0.0.0/0
+"#,
+            fixed_example: r#"Resources:
+  AllIn:
+    Type: AWS::EC2::NetworkAclEntry
+    Properties:
+      NetworkAclId: !Ref Acl
+      RuleNumber: 100
+      Protocol: -1
+      RuleAction: allow
+      CidrBlock: 10.0.0.0/8
+"#,
+        }),
     },
 };
 
 fn check(ctx: &mut TfContext) {
     for entry in nacl_inbound_allows(ctx) {
         let Some((cidr, field)) = &entry.world else { continue };
-        if !entry.all_traffic() {
+        if !entry.admits_all_traffic() {
             continue;
         }
         let message =
             format!("`{}` has a network ACL entry allowing all traffic from {cidr}", entry.resource.address());
         let fix = narrow_world_field_fix(ctx, entry.resource, *field);
         ctx.report(entry.resource, field.range, message).fixes.extend(fix);
+    }
+}
+
+fn check_cfn(ctx: &mut CfnContext) {
+    for allow in cfn_nacl_world_allows(ctx) {
+        let Some((cidr, _, range)) = &allow.entry.world else { continue };
+        if !allow.admits_all_traffic() {
+            continue;
+        }
+        let message =
+            format!("`{}` is a network ACL entry allowing all traffic from {cidr}", allow.entry.resource.logical_id);
+        let fix = allow.narrow_fix(ctx);
+        ctx.report(allow.entry.resource, *range, message).fixes.extend(fix);
     }
 }
 
@@ -143,5 +182,108 @@ module "vpc" {
 }
 "#;
         assert!(lines(&RULE, text).is_empty());
+    }
+
+    #[test]
+    fn a_lower_deny_shadows_the_allow() {
+        let text = r#"resource "aws_network_acl" "a" {
+  ingress {
+    protocol   = "tcp"
+    rule_no    = 90
+    action     = "deny"
+    cidr_block = "0.0.0.0/0"
+    from_port  = 22
+    to_port    = 22
+  }
+  ingress {
+    protocol   = "-1"
+    rule_no    = 100
+    action     = "allow"
+    cidr_block = "0.0.0.0/0"
+    from_port  = 0
+    to_port    = 0
+  }
+}
+resource "aws_network_acl" "b" {
+  ingress {
+    protocol   = "-1"
+    rule_no    = 100
+    action     = "allow"
+    cidr_block = "0.0.0.0/0"
+    from_port  = 0
+    to_port    = 0
+  }
+  ingress {
+    protocol   = "tcp"
+    rule_no    = 200
+    action     = "deny"
+    cidr_block = "0.0.0.0/0"
+    from_port  = 22
+    to_port    = 22
+  }
+}
+"#;
+        assert_eq!(lines(&RULE, text), [24]);
+    }
+
+    #[test]
+    fn cloudformation_entries() {
+        use crate::kit::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Parameters:
+  Range:
+    Type: String
+Resources:
+  Open:
+    Type: AWS::EC2::NetworkAclEntry
+    Properties:
+      NetworkAclId: !Ref Acl
+      RuleNumber: 100
+      Protocol: -1
+      RuleAction: allow
+      CidrBlock: 0.0.0.0/0
+  Shadowed:
+    Type: AWS::EC2::NetworkAclEntry
+    Properties:
+      NetworkAclId: !Ref Other
+      RuleNumber: 200
+      Protocol: -1
+      RuleAction: allow
+      CidrBlock: 0.0.0.0/0
+  DenyFirst:
+    Type: AWS::EC2::NetworkAclEntry
+    Properties:
+      NetworkAclId: !Ref Other
+      RuleNumber: 100
+      Protocol: -1
+      RuleAction: deny
+      CidrBlock: 0.0.0.0/0
+  Egress:
+    Type: AWS::EC2::NetworkAclEntry
+    Properties:
+      NetworkAclId: !Ref Acl
+      RuleNumber: 100
+      Egress: true
+      Protocol: -1
+      RuleAction: allow
+      CidrBlock: 0.0.0.0/0
+  Private:
+    Type: AWS::EC2::NetworkAclEntry
+    Properties:
+      NetworkAclId: !Ref Acl
+      RuleNumber: 110
+      Protocol: -1
+      RuleAction: allow
+      CidrBlock: 10.0.0.0/8
+  Unknown:
+    Type: AWS::EC2::NetworkAclEntry
+    Properties:
+      NetworkAclId: !Ref Acl
+      RuleNumber: 120
+      Protocol: -1
+      RuleAction: allow
+      CidrBlock: !Ref Range
+";
+        assert_eq!(cfn_lines(&RULE, yaml), [12]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 1);
     }
 }

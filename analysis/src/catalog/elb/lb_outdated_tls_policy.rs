@@ -1,8 +1,14 @@
+use serde_json::json;
+
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
 use crate::fix::Fix;
+use crate::kit::setting::{cfn_lower, set_cfn_path};
 use crate::responsibility::Row;
-use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::edit;
+use crate::value::Value;
 
 pub static RULE: Rule = Rule {
     id: "lb-outdated-tls-policy",
@@ -28,7 +34,9 @@ pub static RULE: Rule = Rule {
     matcher: &Custom {
         what: "Flags `aws_lb_listener` / `aws_alb_listener` resources with protocol `HTTPS` or `TLS` whose \
                `ssl_policy` is absent (the API then applies `ELBSecurityPolicy-2016-08`, which accepts TLS 1.0) or \
-               names a policy that still accepts TLS 1.0 or 1.1.",
+               names a policy that still accepts TLS 1.0 or 1.1. In CloudFormation, \
+               `AWS::ElasticLoadBalancingV2::Listener` with `Protocol: HTTPS` or `TLS` and the same `SslPolicy` \
+               (CloudFormation's default is also `ELBSecurityPolicy-2016-08`).",
         fix: "Set `ssl_policy = \"ELBSecurityPolicy-TLS13-1-2-2021-06\"` (TLS 1.3 and 1.2), or another \
               `ELBSecurityPolicy-TLS13-1-2-*` / `-TLS-1-2-*` / `-FS-1-2-*` policy.",
         has_fix: true,
@@ -60,9 +68,32 @@ pub static RULE: Rule = Rule {
   }
 }"#,
         }),
-        cloudformation: None,
+        cloudformation: Some(CfnMatcher {
+            resource_types: &[CFN_LISTENER],
+            check: check_cfn,
+            example: r#"Resources:
+  Https:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref Web
+      Port: 443
+      Protocol: HTTPS
+      SslPolicy: ELBSecurityPolicy-2016-08
+"#,
+            fixed_example: r#"Resources:
+  Https:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref Web
+      Port: 443
+      Protocol: HTTPS
+      SslPolicy: ELBSecurityPolicy-TLS13-1-2-2021-06
+"#,
+        }),
     },
 };
+
+const CFN_LISTENER: &str = "AWS::ElasticLoadBalancingV2::Listener";
 
 const SECURE_POLICY: &str = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
@@ -111,6 +142,34 @@ fn check(ctx: &mut TfContext) {
     }
 }
 
+fn check_cfn(ctx: &mut CfnContext) {
+    for res in ctx.resources(CFN_LISTENER).collect::<Vec<_>>() {
+        let protocol = cfn_lower(ctx, res, "Protocol");
+        if !matches!(protocol.as_str(), Some("https" | "tls")) {
+            continue;
+        }
+        let secure = json!(SECURE_POLICY);
+        match ctx.prop(res, "SslPolicy") {
+            None | Some((_, Value::Null)) => {
+                let edit = set_cfn_path(ctx.template, res, "SslPolicy", &secure);
+                let range = ctx.header(res);
+                let message = format!(
+                    "`{}` does not set `SslPolicy`, so it gets the default ELBSecurityPolicy-2016-08, which accepts TLS 1.0 and 1.1",
+                    res.logical_id
+                );
+                ctx.report(res, range, message).fixes.push(Fix::new("Use a TLS 1.2+ security policy", vec![edit]));
+            }
+            Some((node, Value::String(policy))) if !modern(&policy) => {
+                let range = ctx.prop_range(res, "SslPolicy").unwrap_or(node.range);
+                let edit = cfn_edit::replace_value(ctx.template, node, &secure);
+                let message = format!("`{}` uses {policy}, which accepts TLS versions older than 1.2", res.logical_id);
+                ctx.report(res, range, message).fixes.push(Fix::new("Use a TLS 1.2+ security policy", vec![edit]));
+            }
+            _ => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::RULE;
@@ -152,5 +211,40 @@ resource "aws_lb_listener" "e" {
 }
 "#;
         assert!(lines(&RULE, text).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_listeners() {
+        use crate::kit::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Parameters:
+  Policy:
+    Type: String
+Resources:
+  Absent:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      Protocol: HTTPS
+  Old:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      Protocol: TLS
+      SslPolicy: ELBSecurityPolicy-TLS-1-1-2017-01
+  Modern:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      Protocol: HTTPS
+      SslPolicy: ELBSecurityPolicy-TLS13-1-2-2021-06
+  Plain:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      Protocol: HTTP
+  Unknown:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      Protocol: HTTPS
+      SslPolicy: !Ref Policy
+";
+        assert_eq!(cfn_lines(&RULE, yaml), [5, 13]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
     }
 }

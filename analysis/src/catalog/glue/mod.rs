@@ -1,8 +1,8 @@
 pub mod data_catalog_unencrypted;
+pub mod job_end_of_support_version;
 pub mod job_without_security_configuration;
 pub mod resource_policy_public;
 pub mod security_configuration_unencrypted;
-
 use crate::rule::Rule;
 
 /// This service's rules, in catalog order.
@@ -11,4 +11,5 @@ pub static RULES: &[&Rule] = &[
     &security_configuration_unencrypted::RULE,
     &job_without_security_configuration::RULE,
     &resource_policy_public::RULE,
+    &job_end_of_support_version::RULE,
 ];

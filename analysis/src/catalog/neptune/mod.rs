@@ -1,4 +1,5 @@
 pub mod audit_log_not_exported;
+pub mod auto_minor_upgrade_disabled;
 pub mod backup_retention_below_7_days;
 pub mod copy_tags_to_snapshot_disabled;
 pub mod deletion_protection_disabled;
@@ -6,7 +7,6 @@ pub mod iam_auth_disabled;
 pub mod instance_publicly_accessible;
 pub mod not_encrypted_cmk;
 pub mod storage_unencrypted;
-
 use crate::rule::Rule;
 
 /// This service's rules, in catalog order.
@@ -19,4 +19,5 @@ pub static RULES: &[&Rule] = &[
     &backup_retention_below_7_days::RULE,
     &deletion_protection_disabled::RULE,
     &copy_tags_to_snapshot_disabled::RULE,
+    &auto_minor_upgrade_disabled::RULE,
 ];

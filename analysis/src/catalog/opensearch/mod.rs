@@ -1,6 +1,7 @@
 pub mod allows_anonymous_access;
 pub mod at_rest_unencrypted;
 pub mod audit_logs_disabled;
+pub mod auto_software_update_disabled;
 pub mod domain_not_in_vpc;
 pub mod fine_grained_access_control_disabled;
 pub mod https_not_enforced;
@@ -11,7 +12,6 @@ pub mod not_encrypted_cmk;
 pub mod policy_allows_all_actions;
 pub mod slow_logs_disabled;
 pub mod zone_awareness_disabled;
-
 use crate::rule::Rule;
 
 /// This service's rules, in catalog order.
@@ -29,4 +29,5 @@ pub static RULES: &[&Rule] = &[
     &domain_not_in_vpc::RULE,
     &no_dedicated_master::RULE,
     &zone_awareness_disabled::RULE,
+    &auto_software_update_disabled::RULE,
 ];

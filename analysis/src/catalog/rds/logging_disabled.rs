@@ -1,7 +1,12 @@
+use serde_json::Value as Json;
+
+use crate::cloudformation::check::CfnContext;
+use crate::cloudformation::edit as cfn_edit;
 use crate::fix::{Edit, Fix};
 use crate::kit::rds;
+use crate::kit::setting::set_cfn_path;
 use crate::responsibility::Row;
-use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
+use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::terraform::edit;
 use crate::value::Value;
@@ -26,7 +31,9 @@ pub static RULE: Rule = Rule {
     matcher: &Custom {
         what: "Flags `aws_db_instance`, `aws_rds_cluster` and rds / rds-aurora module calls whose \
                `enabled_cloudwatch_logs_exports` is not set or empty. Aurora cluster members (the cluster exports) \
-               and Aurora Serverless v1 are skipped.",
+               and Aurora Serverless v1 are skipped. In CloudFormation, `AWS::RDS::DBInstance` and \
+               `AWS::RDS::DBCluster` without `EnableCloudwatchLogsExports` or with an empty list, with the same \
+               exemptions.",
         fix: "Set `enabled_cloudwatch_logs_exports` to the engine's logs: `[\"postgresql\", \"upgrade\"]` for \
               PostgreSQL, `[\"error\", \"general\", \"slowquery\"]` for MySQL/MariaDB (plus `audit` with the audit \
               plugin), `[\"audit\", \"error\", \"general\", \"slowquery\"]` for Aurora MySQL, `[\"agent\", \
@@ -45,7 +52,27 @@ pub static RULE: Rule = Rule {
   enabled_cloudwatch_logs_exports = ["postgresql", "upgrade"]
 }"#,
         }),
-        cloudformation: None,
+        cloudformation: Some(CfnMatcher {
+            resource_types: &[rds::CFN_INSTANCE, rds::CFN_CLUSTER],
+            check: check_cfn,
+            example: r#"Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      DBInstanceClass: db.t3.micro
+"#,
+            fixed_example: r#"Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      DBInstanceClass: db.t3.micro
+      EnableCloudwatchLogsExports:
+        - postgresql
+        - upgrade
+"#,
+        }),
     },
 };
 
@@ -111,6 +138,52 @@ fn check(ctx: &mut TfContext) {
     }
 }
 
+const CFN_PROP: &str = "EnableCloudwatchLogsExports";
+
+/// The engine's logs as a JSON list, for a template's fix.
+fn logs_json(engine: &str) -> Option<Json> {
+    serde_json::from_str(logs_for(engine)?).ok()
+}
+
+fn check_cfn(ctx: &mut CfnContext) {
+    let mut targets = Vec::new();
+    for res in ctx.resources(rds::CFN_INSTANCE) {
+        if !rds::cfn_is_aurora_member(ctx, res) && !rds::cfn_is_replica(res) {
+            targets.push(res);
+        }
+    }
+    for res in ctx.resources(rds::CFN_CLUSTER) {
+        if rds::cfn_is_serverless_v1(ctx, res) == Some(false) {
+            targets.push(res);
+        }
+    }
+    for res in targets {
+        let logs = rds::cfn_engine(ctx, res).as_str().and_then(logs_json);
+        match ctx.prop(res, CFN_PROP) {
+            None | Some((_, Value::Null)) => {
+                let range = ctx.header(res);
+                let edit = logs.map(|l| set_cfn_path(ctx.template, res, CFN_PROP, &l));
+                let message =
+                    format!("`{}` does not export any log to CloudWatch (`{CFN_PROP}` is not set)", res.logical_id);
+                let finding = ctx.report(res, range, message);
+                if let Some(edit) = edit {
+                    finding.fixes.push(Fix::new("Export the engine's logs", vec![edit]));
+                }
+            }
+            Some((node, Value::List(items))) if items.is_empty() => {
+                let range = ctx.prop_range(res, CFN_PROP).unwrap_or(node.range);
+                let edit = logs.map(|l| cfn_edit::replace_value(ctx.template, node, &l));
+                let message = format!("`{}` exports no log to CloudWatch (`{CFN_PROP}` is empty)", res.logical_id);
+                let finding = ctx.report(res, range, message);
+                if let Some(edit) = edit {
+                    finding.fixes.push(Fix::new("Export the engine's logs", vec![edit]));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,5 +228,46 @@ resource "aws_rds_cluster" "serverless" {
 }
 "#;
         assert!(lines(&RULE, tf).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_databases_without_log_exports() {
+        use crate::kit::testing::{cfn_lines, check_cfn_fixes};
+        let yaml = "Parameters:
+  Logs:
+    Type: CommaDelimitedList
+Resources:
+  Absent:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: mysql
+  Empty:
+    Type: AWS::RDS::DBCluster
+    Properties:
+      Engine: aurora-postgresql
+      EnableCloudwatchLogsExports: []
+  Exporting:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      EnableCloudwatchLogsExports: [postgresql]
+  Member:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: aurora-mysql
+      DBClusterIdentifier: !Ref Empty
+  Unknown:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: mysql
+      EnableCloudwatchLogsExports: !Ref Logs
+  Serverless:
+    Type: AWS::RDS::DBCluster
+    Properties:
+      Engine: aurora-mysql
+      EngineMode: serverless
+";
+        assert_eq!(cfn_lines(&RULE, yaml), [5, 13]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
     }
 }
