@@ -71,7 +71,18 @@ fn sarif_output() {
     let results = run["results"].as_array().unwrap();
     let json = onus(&["check", "--format", "json", "examples/terraform/main.tf"], repo());
     let findings: Vec<Value> = serde_json::from_slice(&json.stdout).unwrap();
-    assert_eq!(results.len(), findings.len(), "one result per finding");
+    // A finding folded into a more specific one (same problem) is its own result, pointing at its carrier.
+    let folded: usize = findings.iter().map(|f| f["also"].as_array().map_or(0, Vec::len)).sum();
+    assert!(folded > 0, "the example has a world-open SSH rule: three rules, one problem");
+    assert_eq!(results.len(), findings.len() + folded, "one result per rule's finding");
+    let carried: Vec<&Value> = results.iter().filter(|r| r["properties"]["foldedInto"].is_string()).collect();
+    assert_eq!(carried.len(), folded);
+    for r in carried {
+        let carrier = r["properties"]["foldedInto"].as_str().unwrap();
+        assert!(findings.iter().any(|f| f["rule"] == carrier
+            && f["also"].as_array().is_some_and(|a| a.iter().any(|x| x["rule"] == r["ruleId"]))));
+        assert!(r["relatedLocations"][0]["physicalLocation"]["region"]["startLine"].as_u64().is_some());
+    }
     for r in results {
         let loc = &r["locations"][0]["physicalLocation"];
         assert_eq!(loc["artifactLocation"]["uri"], "examples/terraform/main.tf");

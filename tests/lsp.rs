@@ -260,7 +260,14 @@ fn hover_code_lens_and_the_suppression_action() {
         json!({ "textDocument": { "uri": uri }, "range": diags[0]["range"], "context": { "diagnostics": diags } }),
     );
     let actions = answer["result"].as_array().unwrap();
-    let suppress = actions.iter().find(|a| a["title"] == "Suppress s3-public-acl for this resource").unwrap();
+    // The public ACL finding carries the public access block findings about it: one comment silences all three.
+    let suppress = actions
+        .iter()
+        .find(|a| {
+            a["title"]
+                == "Suppress s3-public-acl, s3-pab-block-public-acls, s3-pab-ignore-public-acls for this resource"
+        })
+        .unwrap_or_else(|| panic!("{actions:?}"));
     assert_eq!(suppress["isPreferred"], false);
     let fixed = apply_edits(BUCKET, suppress["edit"]["changes"][&uri].as_array().unwrap());
     assert!(fixed.starts_with("# onus:ignore:s3-public-acl"), "{fixed}");

@@ -1,7 +1,7 @@
 //! A finding: a rule's verdict on one place of one file.
 
 use crate::fix::Fix;
-use crate::rule::Rule;
+use crate::rule::{Overlap, Rule};
 use crate::text::TextRange;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -39,4 +39,65 @@ impl Finding {
             edit.range = edit.range.shifted(delta);
         }
     }
+}
+
+/// A finding folded into a more specific one about the same problem (see [`Overlap`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Also {
+    pub rule: &'static Rule,
+    pub range: TextRange,
+    pub message: String,
+}
+
+/// Folds the findings that report one problem (see [`Overlap`]): each group keeps its most specific finding,
+/// which carries the others as related information (its fixes answer the problem; theirs stay with their
+/// rules, shown when the carrier is suppressed or turned off). A group without a finding of one of the
+/// overlap's carriers is not folded. Findings of no overlap, and groups of one, come back as they were, in
+/// their order.
+pub fn fold_overlaps(findings: Vec<Finding>, overlaps: &[Overlap]) -> Vec<(Finding, Vec<Also>)> {
+    if overlaps.is_empty() {
+        return findings.into_iter().map(|f| (f, Vec::new())).collect();
+    }
+    type Key = (usize, usize, usize, usize, Option<(usize, usize)>);
+    let key_of = |f: &Finding| -> Option<(Key, usize)> {
+        overlaps.iter().enumerate().find_map(|(family, o)| {
+            let rank = o.rules.iter().position(|id| *id == f.rule.id)?;
+            let place = o.same_place.then_some((f.range.start, f.range.end));
+            Some(((family, f.file, f.resource.start, f.resource.end, place), rank))
+        })
+    };
+    let keys: Vec<Option<(Key, usize)>> = findings.iter().map(key_of).collect();
+    // The finding each group keeps: its most specific, the first of those.
+    let mut kept: crate::fast_hash::FastMap<Key, (usize, usize)> = Default::default();
+    for (i, k) in keys.iter().enumerate() {
+        let Some((key, rank)) = k else { continue };
+        kept.entry(*key)
+            .and_modify(|best| {
+                if *rank < best.1 {
+                    *best = (i, *rank)
+                }
+            })
+            .or_insert((i, *rank));
+    }
+    let mut out: Vec<(Finding, Vec<Also>)> = Vec::with_capacity(findings.len());
+    let mut slot: Vec<Option<usize>> = vec![None; findings.len()];
+    let mut folded: Vec<(usize, usize, Finding)> = Vec::new();
+    for (i, f) in findings.into_iter().enumerate() {
+        match &keys[i] {
+            Some((key, rank)) if kept.get(key).is_some_and(|k| k.0 != i && k.1 < overlaps[key.0].carriers) => {
+                folded.push((kept[key].0, *rank, f))
+            }
+            _ => {
+                slot[i] = Some(out.len());
+                out.push((f, Vec::new()));
+            }
+        }
+    }
+    // Carried in the overlap's order, most specific first, whatever order the rules ran in.
+    folded.sort_by_key(|(into, rank, _)| (*into, *rank));
+    for (into, _, f) in folded {
+        let Some(at) = slot[into] else { continue };
+        out[at].1.push(Also { rule: f.rule, range: f.range, message: f.message });
+    }
+    out
 }

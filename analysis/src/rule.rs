@@ -312,16 +312,40 @@ impl PartialEq for Rule {
 /// The rules an analysis runs, as its caller hands them to the engine (the whole catalog is
 /// [`crate::catalog::rules`]): the engine knows no rule by name.
 #[derive(Clone, Copy, Debug)]
-pub struct Rules(&'static [&'static Rule]);
+pub struct Rules(&'static [&'static Rule], &'static [Overlap]);
+
+/// Rules that report one problem in different words (a world-open SSH rule is open to the world, exposes a
+/// sensitive port and exposes SSH): where several fire, the person sees the most specific finding, carrying the
+/// others as related information. Each rule stays separately suppressible and configurable.
+#[derive(Clone, Copy, Debug)]
+pub struct Overlap {
+    /// Most specific first.
+    pub rules: &'static [&'static str],
+    /// Whether the findings must point at the same place (one ingress entry of a group) or only be about the same
+    /// resource (a bucket's public ACL, seen by the ACL and the public access block rules).
+    pub same_place: bool,
+    /// How many of the first rules carry the others: a finding of the rest is folded only into one of these (a
+    /// bucket's public access block settings are one problem with its public ACL, two problems without it).
+    pub carriers: usize,
+}
 
 impl Rules {
     pub const fn new(rules: &'static [&'static Rule]) -> Rules {
-        Rules(rules)
+        Rules(rules, &[])
+    }
+
+    /// The same rules, folding the findings of `overlaps`.
+    pub const fn with_overlaps(self, overlaps: &'static [Overlap]) -> Rules {
+        Rules(self.0, overlaps)
     }
 
     /// Every rule, in catalog order.
     pub fn all(self) -> &'static [&'static Rule] {
         self.0
+    }
+
+    pub fn overlaps(self) -> &'static [Overlap] {
+        self.1
     }
 
     pub fn by_id(self, id: &str) -> Option<&'static Rule> {

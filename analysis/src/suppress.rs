@@ -193,14 +193,14 @@ pub fn suppressions(file: &TfFile) -> Vec<Suppression> {
 }
 
 /// The edit that silences `rule` for the resource `block`: a comment on the line above it.
-pub fn suppress_fix(file: &TfFile, rule: &Rule, block: TextRange) -> crate::fix::Fix {
+pub fn suppress_fix(file: &TfFile, ids: &[&str], block: TextRange) -> crate::fix::Fix {
     let src = &file.source;
     let start = line_start(src, block.start.min(src.len()));
     let indent = crate::fix::indentation_at(src, block.start.min(src.len()));
     let eol = crate::fix::line_ending(src);
-    let text = format!("{indent}# onus:ignore:{} <reason>{eol}", rule.id);
+    let text = format!("{indent}# onus:ignore:{} <reason>{eol}", ids.join(","));
     crate::fix::Fix::unsafe_(
-        format!("Suppress {} for this resource", rule.id),
+        format!("Suppress {} for this resource", ids.join(", ")),
         vec![crate::fix::Edit { range: TextRange::empty(start), text }],
     )
 }

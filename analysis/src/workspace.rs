@@ -13,7 +13,7 @@ use crate::cloudformation::suppress as cfn_suppress;
 use crate::cloudformation::Template;
 use crate::config::Config;
 use crate::document::{Cancelled, Document, Parsers};
-use crate::finding::Finding;
+use crate::finding::{fold_overlaps, Also, Finding};
 use crate::fix::Fix;
 use crate::rule::{Rule, Rules, Severity};
 use crate::suppress;
@@ -34,8 +34,10 @@ pub struct Diagnostic {
     /// The resource the finding is about, for suppressions and the code lens.
     pub resource: Option<TextRange>,
     pub fixes: Vec<Fix>,
-    /// The edit that writes a suppression comment for this finding.
+    /// The edit that writes a suppression comment for this finding (and the ones it carries).
     pub suppression: Option<Fix>,
+    /// Findings of broader rules about the same problem, folded into this one (see [`crate::rule::Overlap`]).
+    pub also: Vec<Also>,
 }
 
 /// Everything the analysis says about one file.
@@ -67,6 +69,7 @@ impl Diagnostic {
             resource: Some(f.resource),
             fixes: f.fixes,
             suppression: None,
+            also: Vec::new(),
         }
     }
 
@@ -85,6 +88,7 @@ impl Diagnostic {
             resource: None,
             fixes: Vec::new(),
             suppression: None,
+            also: Vec::new(),
         }
     }
 }
@@ -418,12 +422,12 @@ impl Workspace {
                     let findings = check_template_at(&t, self.rules, &self.config, self.today);
                     let suppressions = cfn_suppress::suppressions(&t);
                     let no_edits = self.no_suppression_edits;
-                    split_findings(findings, &suppressions, self.rules, report, |f| {
+                    split_findings(findings, &suppressions, self.rules, report, |f, ids| {
                         if no_edits {
                             return None;
                         }
                         let res = t.resources().find(|r| r.entry.range == f.resource)?;
-                        cfn_suppress::suppress_fix(&t, res, f.rule)
+                        cfn_suppress::suppress_fix(&t, res, ids)
                     });
                 }
             }
@@ -576,42 +580,50 @@ fn problem_diagnostics(problems: &[crate::terraform::chunked::Problem]) -> Vec<D
 fn apply_suppressions(file: &TfFile, findings: Vec<Finding>, rules: Rules, report: &mut FileReport, edits: bool) {
     let suppressions = suppress::suppressions(file);
     if !edits {
-        return split_findings(findings, &suppressions, rules, report, |_| None);
+        return split_findings(findings, &suppressions, rules, report, |_, _| None);
     }
     if file.kind == crate::file_kind::FileKind::TerraformJson {
         // Fixes write HCL, and JSON has no comments: `.tf.json` (mostly generated) gets neither.
         let findings = findings.into_iter().map(|f| Finding { fixes: Vec::new(), ..f }).collect();
-        return split_findings(findings, &suppressions, rules, report, |_| None);
+        return split_findings(findings, &suppressions, rules, report, |_, _| None);
     }
-    split_findings(findings, &suppressions, rules, report, |f| Some(suppress::suppress_fix(file, f.rule, f.resource)));
+    split_findings(findings, &suppressions, rules, report, |f, ids| {
+        Some(suppress::suppress_fix(file, ids, f.resource))
+    });
 }
 
-/// Splits findings into shown and suppressed, gives each shown one its suppression edit, and notes the
-/// onus suppressions that silence nothing or name no rule.
+/// Splits findings into shown and suppressed, folds the shown ones that report one problem (see
+/// [`crate::rule::Overlap`]), gives each shown one its suppression edit (for every rule it carries), and notes
+/// the onus suppressions that silence nothing or name no rule.
 fn split_findings(
     findings: Vec<Finding>,
     suppressions: &[suppress::Suppression],
     rules: Rules,
     report: &mut FileReport,
-    suppress_fix: impl Fn(&Finding) -> Option<Fix>,
+    suppress_fix: impl Fn(&Finding, &[&str]) -> Option<Fix>,
 ) {
     let mut used = vec![false; suppressions.len()];
+    let mut shown = Vec::with_capacity(findings.len());
     for finding in findings {
         let by = suppressions
             .iter()
             .position(|s| s.silences_finding(finding.rule, finding.range.start, Some(finding.resource)));
-        let suppression = if by.is_none() { suppress_fix(&finding) } else { None };
-        let mut diagnostic = Diagnostic::from_finding(finding);
         match by {
             Some(i) => {
                 used[i] = true;
-                report.suppressed.push(diagnostic);
+                report.suppressed.push(Diagnostic::from_finding(finding));
             }
-            None => {
-                diagnostic.suppression = suppression;
-                report.diagnostics.push(diagnostic);
-            }
+            None => shown.push(finding),
         }
+    }
+    for (finding, also) in fold_overlaps(shown, rules.overlaps()) {
+        let ids: Vec<&str> = std::iter::once(finding.rule.id).chain(also.iter().map(|a| a.rule.id)).collect();
+        let suppression = suppress_fix(&finding, &ids);
+        let mut diagnostic = Diagnostic::from_finding(finding);
+        diagnostic.severity = also.iter().map(|a| a.rule.severity).fold(diagnostic.severity, Severity::max);
+        diagnostic.suppression = suppression;
+        diagnostic.also = also;
+        report.diagnostics.push(diagnostic);
     }
     for (s, used) in suppressions.iter().zip(used) {
         let unknown = s.unknown_ids(rules);
@@ -647,6 +659,7 @@ fn file_diagnostics(doc: &Document) -> Vec<Diagnostic> {
         resource: None,
         fixes: Vec::new(),
         suppression: None,
+        also: Vec::new(),
     };
     if !doc.kind().is_analysed() {
         return Vec::new();
@@ -751,6 +764,74 @@ mod tests {
         let fix = report.diagnostics[2].suppression.clone().unwrap();
         ws.open("/s/main.tf", &fix.apply(text), 2);
         assert!(ws.report("/s/main.tf").diagnostics.iter().all(|d| d.code != "s3-public-write-acl"));
+    }
+
+    /// One problem, one finding: where several rules report it, the most specific carries the others; each rule
+    /// stays separately suppressible, and a group with no carrier is not folded.
+    #[test]
+    fn findings_of_one_problem_fold_into_the_most_specific() {
+        let only = ["sg-ssh-open-to-world", "sg-sensitive-port-open-to-world", "sg-ingress-open-to-world"];
+        let only = only.iter().chain(&["s3-public-acl", "s3-pab-block-public-acls", "s3-pab-ignore-public-acls"]);
+        let only: Vec<&str> = only.copied().collect();
+        let mut config = Config::default();
+        config.disabled =
+            crate::catalog::all().iter().filter(|r| !only.contains(&r.id)).map(|r| r.id.to_string()).collect();
+        let mut ws = Workspace::new(crate::catalog::rules());
+        ws.set_config(config);
+        let text = r#"resource "aws_security_group" "web" {
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+
+resource "aws_s3_bucket" "site" {
+  acl = "public-read"
+}
+
+"#;
+        ws.open("/f/main.tf", text, 1);
+        let diags = ws.diagnostics("/f/main.tf");
+        let shown: Vec<(&str, Vec<&str>)> =
+            diags.iter().map(|d| (d.code, d.also.iter().map(|a| a.rule.id).collect())).collect();
+        assert!(
+            shown.contains(&(
+                "sg-ssh-open-to-world",
+                vec!["sg-sensitive-port-open-to-world", "sg-ingress-open-to-world"]
+            )),
+            "{shown:?}"
+        );
+        assert!(shown.iter().all(|(code, _)| !code.starts_with("sg-") || *code == "sg-ssh-open-to-world"), "{shown:?}");
+        // The same in a template; without a public ACL, the access block's settings are problems of their own.
+        let template = |acl: &str| {
+            format!("Resources:\n  Site:\n    Type: AWS::S3::Bucket\n    Properties:\n{acl}      PublicAccessBlockConfiguration:\n        BlockPublicAcls: false\n        IgnorePublicAcls: false\n")
+        };
+        ws.open("/f/site.yaml", &template("      AccessControl: PublicRead\n"), 1);
+        let shown: Vec<(&str, Vec<&str>)> = ws
+            .diagnostics("/f/site.yaml")
+            .iter()
+            .map(|d| (d.code, d.also.iter().map(|a| a.rule.id).collect()))
+            .collect();
+        assert_eq!(shown, [("s3-public-acl", vec!["s3-pab-block-public-acls", "s3-pab-ignore-public-acls"])]);
+        ws.open("/f/site.yaml", &template(""), 2);
+        let shown: Vec<(&str, usize)> = ws.diagnostics("/f/site.yaml").iter().map(|d| (d.code, d.also.len())).collect();
+        assert_eq!(shown, [("s3-pab-block-public-acls", 0), ("s3-pab-ignore-public-acls", 0)]);
+        // Suppressing the carrier's group silences all of it; suppressing the carrier alone shows the others.
+        let ssh = diags.iter().find(|d| d.code == "sg-ssh-open-to-world").unwrap();
+        let fixed = ssh.suppression.clone().unwrap().apply(text);
+        ws.open("/f/main.tf", &fixed, 2);
+        assert!(ws.diagnostics("/f/main.tf").iter().all(|d| !d.code.starts_with("sg-")));
+        let only_ssh = text.replace(
+            "resource \"aws_security_group\"",
+            "# onus:ignore:sg-ssh-open-to-world\nresource \"aws_security_group\"",
+        );
+        ws.open("/f/main.tf", &only_ssh, 3);
+        let diags = ws.diagnostics("/f/main.tf");
+        let sg: Vec<(&str, usize)> =
+            diags.iter().filter(|d| d.code.starts_with("sg-")).map(|d| (d.code, d.also.len())).collect();
+        assert_eq!(sg, [("sg-sensitive-port-open-to-world", 1)]);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! Service folders hold rules only: what several rules share is in the rule kit ([`crate::kit`]).
 //! Documentation (`onus explain`, `docs/rules/*.md`) is generated from the rules' metadata alone.
 
-use crate::rule::{Rule, Rules};
+use crate::rule::{Overlap, Rule, Rules};
 
 mod acm;
 mod alexa;
@@ -154,8 +154,32 @@ pub fn by_id(id: &str) -> Option<&'static Rule> {
 
 /// The whole catalog, as the engine takes it.
 pub fn rules() -> Rules {
-    Rules::new(all())
+    Rules::new(all()).with_overlaps(OVERLAPS)
 }
+
+/// The rules that report one problem in several ways, most specific first (see [`Overlap`]).
+pub static OVERLAPS: &[Overlap] = &[
+    // One ingress entry open to the world: the port it exposes names the problem best.
+    Overlap {
+        rules: &[
+            "sg-ssh-open-to-world",
+            "sg-rdp-open-to-world",
+            "sg-sensitive-port-open-to-world",
+            "sg-http-open-to-world",
+            "sg-ingress-open-to-world",
+        ],
+        same_place: true,
+        carriers: 4,
+    },
+    // A bucket's public ACL, and the public access block settings that would have neutralised it.
+    Overlap {
+        rules: &["s3-public-write-acl", "s3-public-acl", "s3-pab-block-public-acls", "s3-pab-ignore-public-acls"],
+        same_place: false,
+        carriers: 2,
+    },
+    // A classic load balancer's plain-HTTP listener, seen by the classic and the generic listener rules.
+    Overlap { rules: &["elb-classic-plaintext-listener", "alb-http-listener"], same_place: true, carriers: 1 },
+];
 
 #[cfg(test)]
 mod tests {
@@ -214,6 +238,18 @@ mod tests {
                 "{}: template types and matcher",
                 rule.id
             );
+        }
+    }
+
+    #[test]
+    fn overlaps_name_catalog_rules() {
+        for overlap in OVERLAPS {
+            assert!((1..overlap.rules.len()).contains(&overlap.carriers), "{:?}", overlap.rules);
+            for id in overlap.rules {
+                assert!(rules().by_id(id).is_some(), "overlap names {id}, which is no rule");
+                let families = OVERLAPS.iter().filter(|o| o.rules.contains(id)).count();
+                assert_eq!(families, 1, "{id} is in {families} overlaps: a finding folds one way");
+            }
         }
     }
 

@@ -10,7 +10,6 @@ use super::edit;
 use super::tree::{Node, NodeKind};
 use super::{CfnResource, Template};
 use crate::fix::Fix;
-use crate::rule::Rule;
 use crate::suppress::{Matcher, Suppression};
 
 fn strings(node: &Node) -> Vec<(&str, &Node)> {
@@ -45,13 +44,13 @@ pub fn suppressions(t: &Template) -> Vec<Suppression> {
 
 /// The edit that silences `rule` for `res`: `Metadata: {onus: {ignore: [RULE]}}`, when the resource's metadata
 /// has no onus entry yet.
-pub fn suppress_fix(t: &Template, res: CfnResource, rule: &Rule) -> Option<Fix> {
+pub fn suppress_fix(t: &Template, res: CfnResource, ids: &[&str]) -> Option<Fix> {
     let entry = match res.get("Metadata") {
-        None => edit::set_key(t, res.body(), "Metadata", &json!({"onus": {"ignore": [rule.id]}})),
+        None => edit::set_key(t, res.body(), "Metadata", &json!({"onus": {"ignore": ids}})),
         Some(meta) if meta.get("onus").is_none() && matches!(meta.kind, NodeKind::Map(ref e) if !e.is_empty()) => {
-            edit::set_key(t, meta, "onus", &json!({"ignore": [rule.id]}))
+            edit::set_key(t, meta, "onus", &json!({"ignore": ids}))
         }
         Some(_) => return None,
     };
-    Some(Fix::unsafe_(format!("Suppress {} for this resource", rule.id), vec![entry]))
+    Some(Fix::unsafe_(format!("Suppress {} for this resource", ids.join(", ")), vec![entry]))
 }

@@ -26,6 +26,18 @@ pub struct Report {
     /// Whether the editor offers a quick-fix for it (the CLI does not keep the fixes themselves).
     pub has_fix: bool,
     pub diagnostic: Diagnostic,
+    /// Where each of the diagnostic's folded findings (`also`) is: line, column, end line, end column.
+    pub also_at: Vec<[usize; 4]>,
+}
+
+/// The places of a diagnostic's folded findings.
+fn also_at(lines: &text::LineIndex, d: &Diagnostic) -> Vec<[usize; 4]> {
+    let at = |r: onus_analysis::TextRange| {
+        let (line, column) = lines.line_col(r.start);
+        let (end_line, end_column) = lines.line_col(r.end);
+        [line, column, end_line, end_column]
+    };
+    d.also.iter().map(|a| at(a.range)).collect()
 }
 
 #[derive(Clone, clap::Args)]
@@ -441,7 +453,8 @@ fn analyse_plan(path: &str, text: &str, config: &Config) -> Results {
         let place = |d: Diagnostic| {
             let (line, column) = lines.line_col(d.range.start);
             let (end_line, end_column) = lines.line_col(d.range.end);
-            Report { path: shown.clone(), line, column, end_line, end_column, has_fix: false, diagnostic: d }
+            let also_at = also_at(&lines, &d);
+            Report { path: shown.clone(), line, column, end_line, end_column, has_fix: false, diagnostic: d, also_at }
         };
         out.reports.extend(report.diagnostics.into_iter().map(place));
         out.suppressed.extend(report.suppressed.into_iter().map(place));
@@ -662,7 +675,8 @@ fn analyse_component(
                 } else {
                     d.fixes = Vec::new();
                 }
-                Report { path: path.clone(), line, column, end_line, end_column, has_fix, diagnostic: d }
+                let also_at = also_at(&lines, &d);
+                Report { path: path.clone(), line, column, end_line, end_column, has_fix, diagnostic: d, also_at }
             };
             out.reports.extend(report.diagnostics.into_iter().map(place));
             out.suppressed.extend(report.suppressed.into_iter().map(place));

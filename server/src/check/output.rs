@@ -100,6 +100,11 @@ fn text(out: &mut impl Write, reports: &[Report], coloured: bool, tty: bool) -> 
         } else {
             writeln!(out, "{}:{}:{}: {} {} {}{row}", r.path, r.line, r.column, d.severity.name(), d.code, d.message)?;
         }
+        // The broader rules that report the same problem, under the finding that names it best.
+        for a in &d.also {
+            let (dim, reset) = if coloured { ("\x1b[2m", "\x1b[0m") } else { ("", "") };
+            writeln!(out, "  {dim}also {} {}{reset}", a.rule.id, a.message)?;
+        }
     }
     if tty || !reports.is_empty() {
         let files = reports.iter().map(|r| &r.path).collect::<std::collections::BTreeSet<_>>().len();
@@ -140,6 +145,16 @@ struct JsonReport<'r> {
     row: Option<&'static str>,
     service: Option<&'static str>,
     fix: bool,
+    /// The broader rules folded into this finding (same problem), each still suppressible by its id.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    also: Vec<JsonAlso<'r>>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonAlso<'r> {
+    rule: &'static str,
+    message: &'r str,
+    row: &'static str,
 }
 
 fn json_report(r: &Report) -> JsonReport<'_> {
@@ -156,6 +171,11 @@ fn json_report(r: &Report) -> JsonReport<'_> {
         row: d.rule.map(|rule| rule.row.slug()),
         service: d.rule.map(|rule| rule.service),
         fix: r.has_fix,
+        also: d
+            .also
+            .iter()
+            .map(|a| JsonAlso { rule: a.rule.id, message: &a.message, row: a.rule.row.slug() })
+            .collect(),
     }
 }
 
@@ -275,28 +295,43 @@ fn sarif<'r>(reports: &'r [Report], summary: Option<&'r [Value]>) -> impl serde:
             "defaultConfiguration": { "level": "error" },
         }));
     }
-    let results = reports.iter().map(move |r| {
-        let d = &r.diagnostic;
+    // A finding folded into a more specific one (same problem) is still its own result here, pointing at the one
+    // that carries it: tools map and filter SARIF by rule id, and every rule stays separately suppressible.
+    let result = move |r: &Report, rule: &'static str, severity: Severity, message: &str, at: [usize; 4]| {
         let mut result = json!({
-            "ruleId": d.code,
-            "level": sarif_level(d.severity),
-            "message": { "text": d.message },
+            "ruleId": rule,
+            "level": sarif_level(severity),
+            "message": { "text": message },
             "locations": [{
                 "physicalLocation": {
                     "artifactLocation": artifact_location(&r.path),
-                    "region": {
-                        "startLine": r.line,
-                        "startColumn": r.column,
-                        "endLine": r.end_line,
-                        "endColumn": r.end_column,
-                    }
+                    "region": { "startLine": at[0], "startColumn": at[1], "endLine": at[2], "endColumn": at[3] }
                 }
             }],
         });
-        if let Some(i) = rule_ids.iter().position(|id| *id == d.code) {
+        if let Some(i) = rule_ids.iter().position(|id| *id == rule) {
             result["ruleIndex"] = json!(i);
         }
         result
+    };
+    let results = reports.iter().flat_map(move |r| {
+        let d = &r.diagnostic;
+        let at = [r.line, r.column, r.end_line, r.end_column];
+        let mut out = vec![result(r, d.code, d.severity, &d.message, at)];
+        for (a, also_at) in d.also.iter().zip(&r.also_at) {
+            let mut folded = result(r, a.rule.id, a.rule.severity, &a.message, *also_at);
+            folded["relatedLocations"] = json!([{
+                "id": 0,
+                "physicalLocation": {
+                    "artifactLocation": artifact_location(&r.path),
+                    "region": { "startLine": at[0], "startColumn": at[1], "endLine": at[2], "endColumn": at[3] }
+                },
+                "message": { "text": format!("reported as {}", d.code) },
+            }]);
+            folded["properties"] = json!({ "foldedInto": d.code });
+            out.push(folded);
+        }
+        out
     });
     #[derive(serde::Serialize)]
     struct Log<R> {

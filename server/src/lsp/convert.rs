@@ -68,6 +68,7 @@ pub const MAX_PUBLISHED: usize = 5_000;
 /// The diagnostics of a file as published: the most severe first when there are more than [`MAX_PUBLISHED`],
 /// then one saying how many more `onus check` lists.
 pub fn diagnostics(
+    uri: Option<&lsp::Url>,
     rope: &Rope,
     diags: &[Diagnostic],
     enc: PositionEncoding,
@@ -78,7 +79,7 @@ pub fn diagnostics(
     let positions = text::Positions::new(rope, enc);
     let mut convert = |d: &Diagnostic| {
         let link = d.rule.and_then(|r| links.entry(r.id).or_insert_with(|| rule_link(r, docs)).clone());
-        with_link(&positions, d, link)
+        with_link(&positions, d, link, uri)
     };
     if diags.len() <= MAX_PUBLISHED {
         return diags.iter().map(&mut convert).collect();
@@ -102,7 +103,7 @@ pub fn diagnostics(
 }
 
 pub fn diagnostic(rope: &Rope, d: &Diagnostic, enc: PositionEncoding, docs: Option<&lsp::Url>) -> lsp::Diagnostic {
-    with_link(&text::Positions::asking(rope, enc), d, d.rule.and_then(|r| rule_link(r, docs)))
+    with_link(&text::Positions::asking(rope, enc), d, d.rule.and_then(|r| rule_link(r, docs)), None)
 }
 
 /// The page of a rule under `docs`.
@@ -110,7 +111,28 @@ fn rule_link(rule: &onus_analysis::Rule, docs: Option<&lsp::Url>) -> Option<lsp:
     docs?.join(&format!("{}.md", rule.id)).ok()
 }
 
-fn with_link(positions: &text::Positions, d: &Diagnostic, link: Option<lsp::Url>) -> lsp::Diagnostic {
+/// The broader rules folded into `d`, as related information at their own places in `uri`.
+fn also_information(
+    positions: &text::Positions,
+    d: &Diagnostic,
+    uri: &lsp::Url,
+) -> Option<Vec<lsp::DiagnosticRelatedInformation>> {
+    if d.also.is_empty() {
+        return None;
+    }
+    let related = d.also.iter().map(|a| lsp::DiagnosticRelatedInformation {
+        location: lsp::Location { uri: uri.clone(), range: lsp_range(positions.range(a.range)) },
+        message: format!("also {}: {} [{}]", a.rule.id, a.message, a.rule.row.slug()),
+    });
+    Some(related.collect())
+}
+
+fn with_link(
+    positions: &text::Positions,
+    d: &Diagnostic,
+    link: Option<lsp::Url>,
+    uri: Option<&lsp::Url>,
+) -> lsp::Diagnostic {
     let message = match d.rule {
         // The severity in force (a configuration may have changed the rule's).
         Some(r) => format!("{}: {} [{}]", d.severity.name(), d.message, r.row.slug()),
@@ -123,7 +145,7 @@ fn with_link(positions: &text::Positions, d: &Diagnostic, link: Option<lsp::Url>
         code_description: link.map(|href| lsp::CodeDescription { href }),
         source: Some("onus".to_string()),
         message,
-        related_information: None,
+        related_information: uri.and_then(|uri| also_information(positions, d, uri)),
         tags: None,
         data: None,
     }

@@ -130,7 +130,7 @@ impl WorkerState {
         let diags = self.workspace.diagnostics(path);
         self.served.insert(path.to_string(), fingerprint(&diags));
         let Some(doc) = self.workspace.document(path) else { return Vec::new() };
-        convert::diagnostics(doc.rope(), &diags, self.encoding, self.docs.as_ref())
+        convert::diagnostics(self.uris.get(path), doc.rope(), &diags, self.encoding, self.docs.as_ref())
     }
 
     /// The path of the configuration file in force, if there is a workspace root.
@@ -438,7 +438,8 @@ impl WorkerState {
                     refresh |= self.served.get(&p).is_some_and(|&given| given != fingerprint(&diags));
                     continue;
                 }
-                let diagnostics = convert::diagnostics(doc.rope(), &diags, self.encoding, self.docs.as_ref());
+                let diagnostics =
+                    convert::diagnostics(Some(uri), doc.rope(), &diags, self.encoding, self.docs.as_ref());
                 let version = Some(doc.version());
                 let _ = self.out.send(Outgoing::Diagnostics { uri: uri.clone(), version, diagnostics });
             }
