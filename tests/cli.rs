@@ -674,3 +674,32 @@ fn fix_writes_the_safe_fixes_and_diff_shows_them() {
     let left: Vec<Value> = serde_json::from_slice(&json.stdout).unwrap();
     assert!(left.iter().all(|f| f["rule"] != "syntax-error"), "{left:?}");
 }
+
+/// Organisation policies in `.onus.toml` are checked by `onus check`, reported with their own id, severity and
+/// row, in every format; SARIF describes them among its rules.
+#[test]
+fn organisation_policies_are_checked_and_described() {
+    let config = "[[policy]]\nid = \"acme-required-tags\"\nseverity = \"high\"\nresources = [\"aws_s3_bucket\", \"AWS::S3::Bucket\"]\nrequired_tags = [\"Owner\"]\n\n[[policy]]\nid = \"acme-regions\"\nallowed_regions = [\"eu-west-1\"]\n";
+    let dir = folder(&[
+        (".onus.toml", config),
+        ("main.tf", "provider \"aws\" {\n  region = \"us-east-1\"\n}\n\nresource \"aws_s3_bucket\" \"b\" {\n  tags = { Owner = \"me\" }\n}\n\nresource \"aws_s3_bucket\" \"c\" {\n}\n"),
+        ("stack.yaml", "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: x\n"),
+    ]);
+    let tags = findings_of("acme-required-tags", &["."], dir.path());
+    let at: Vec<(&str, u64)> = tags.iter().map(|(p, l, _)| (p.as_str(), *l)).collect();
+    assert_eq!(at, [("./main.tf", 9), ("./stack.yaml", 2)], "{tags:?}");
+    assert_eq!(findings_of("acme-regions", &["."], dir.path()).len(), 1);
+    let out = onus(&["check", "--format", "json", "."], dir.path());
+    let findings: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let tag = findings.iter().find(|f| f["rule"] == "acme-required-tags").unwrap();
+    assert_eq!((tag["severity"].as_str(), tag["row"].as_str()), (Some("high"), Some("compliance")), "{tag}");
+    let sarif: Value = serde_json::from_slice(&onus(&["check", "--format", "sarif", "."], dir.path()).stdout).unwrap();
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let index = rules.iter().position(|r| r["id"] == "acme-required-tags").expect("the policy is a SARIF rule");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(results.iter().any(|r| r["ruleId"] == "acme-required-tags" && r["ruleIndex"] == index));
+    // `--only` may name a policy.
+    let only = onus(&["check", "--format", "json", "--only", "acme-regions", "."], dir.path());
+    let findings: Vec<Value> = serde_json::from_slice(&only.stdout).unwrap_or_else(|e| panic!("{e}: {only:?}"));
+    assert!(!findings.is_empty() && findings.iter().all(|f| f["rule"] == "acme-regions"), "{findings:?}");
+}

@@ -579,3 +579,55 @@ fn fix_all_applies_every_safe_fix_of_the_file_at_once() {
     assert!(!after.contains(&"syntax-error".to_string()), "{after:?}");
     assert!(after.len() < before.len());
 }
+
+/// An organisation policy typed into `.onus.toml` is checked in the open files at once; its tag fix inserts the
+/// tags and clears the finding; the policy's finding has no link into onus's rule pages.
+#[test]
+fn organisation_policies_are_live_and_their_tag_fix_clears_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let root_uri = format!("file://{}", root.display());
+    let mut c = Client::start();
+    c.request("initialize", json!({ "processId": null, "rootUri": root_uri, "capabilities": {} }));
+    c.notify("initialized", json!({}));
+    let uri = format!("file://{}/main.tf", root.display());
+    let text = "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n}\n";
+    c.open(&uri, "terraform", text);
+    let policy = |diags: &[Value]| -> Vec<Value> {
+        diags.iter().filter(|d| d["code"] == "acme-required-tags").cloned().collect()
+    };
+    assert!(policy(&c.diagnostics(&uri, 1)).is_empty());
+    let config_uri = format!("file://{}/.onus.toml", root.display());
+    c.open(
+        &config_uri,
+        "toml",
+        "[[policy]]\nid = \"acme-required-tags\"\nresources = [\"aws_s3_bucket\"]\nrequired_tags = [\"Owner\", \"CostCenter\"]\n",
+    );
+    let published = c
+        .wait_for(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && !policy(m["params"]["diagnostics"].as_array().unwrap()).is_empty()
+        })
+        .expect("the policy's finding appears as the configuration is typed");
+    let diags = policy(published["params"]["diagnostics"].as_array().unwrap());
+    assert!(diags[0].get("codeDescription").is_none(), "{}", diags[0]);
+    let answer = c.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri }, "range": diags[0]["range"], "context": { "diagnostics": diags } }),
+    );
+    let fix = answer["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().unwrap_or("").starts_with("Add the tags"))
+        .unwrap_or_else(|| panic!("a tag fix: {answer}"))
+        .clone();
+    let fixed = apply_edits(text, fix["edit"]["changes"][&uri].as_array().unwrap());
+    assert_eq!(
+        fixed,
+        "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n  tags = {\n    Owner      = \"<owner>\"\n    CostCenter = \"<costcenter>\"\n  }\n}\n"
+    );
+    c.change(&uri, 2, json!([{ "text": fixed }]));
+    assert!(policy(&c.diagnostics(&uri, 2)).is_empty());
+}

@@ -6,6 +6,11 @@
 //!
 //! [severity]
 //! s3-versioning-disabled = "high"
+//!
+//! [[policy]]                                   # an organisation's own rule (see [`PolicyDef`])
+//! id = "acme-required-tags"
+//! resources = ["aws_s3_bucket", "AWS::S3::Bucket"]
+//! required_tags = ["Owner", "CostCenter"]
 //! ```
 //!
 //! A malformed file is reported as diagnostics on the file, and onus goes on with the defaults (or, for
@@ -15,6 +20,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use crate::responsibility::Row;
 use crate::rule::{Rules, Severity};
 use crate::text::TextRange;
 
@@ -24,6 +30,8 @@ pub const FILE_NAME: &str = ".onus.toml";
 pub struct Config {
     pub disabled: Vec<String>,
     pub severities: BTreeMap<String, Severity>,
+    /// The organisation's own rules, in the file's order (see [`crate::org_policy`], which runs them).
+    pub policies: Vec<PolicyDef>,
     exclude: Option<globset::GlobSet>,
     /// The folder holding the file: `exclude` globs are relative to it.
     root: String,
@@ -38,6 +46,165 @@ pub struct ConfigError {
     pub whole_file: bool,
 }
 
+/// An organisation policy: a rule written in `.onus.toml`, reported with its own id, severity and row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PolicyDef {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub row: Row,
+    /// Resource types, Terraform or CloudFormation, as globs (`aws_*`, `AWS::RDS::*`); empty: every resource.
+    pub resources: Vec<String>,
+    pub check: PolicyCheck,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum PolicyCheck {
+    /// These tag keys are set (Terraform `tags`, with the provider's `default_tags`; CloudFormation `Tags`).
+    RequiredTags(Vec<String>),
+    /// An attribute's value: `terraform` is a path through nested blocks (`logging.target_bucket`),
+    /// `cloudformation` a property path below `Properties` (`LoggingConfiguration.DestinationBucketName`).
+    Attribute { terraform: Option<String>, cloudformation: Option<String>, required: bool, values: Option<ValueTest> },
+    /// The regions providers and resources name are among these.
+    Regions(Vec<String>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ValueTest {
+    Allowed(Vec<String>),
+    Forbidden(Vec<String>),
+    /// A regular expression the whole value matches.
+    Pattern(String),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    id: String,
+    title: Option<String>,
+    severity: Option<String>,
+    row: Option<String>,
+    #[serde(default)]
+    resources: Vec<String>,
+    required_tags: Option<Vec<String>>,
+    attribute: Option<String>,
+    property: Option<String>,
+    allowed: Option<Vec<toml::Value>>,
+    forbidden: Option<Vec<toml::Value>>,
+    pattern: Option<String>,
+    #[serde(default)]
+    required: bool,
+    allowed_regions: Option<Vec<String>>,
+}
+
+/// A value of `allowed`/`forbidden` as compared: TOML strings, numbers and booleans as Terraform writes them.
+fn value_text(v: &toml::Value) -> Option<String> {
+    match v {
+        toml::Value::String(s) => Some(s.clone()),
+        toml::Value::Integer(i) => Some(i.to_string()),
+        toml::Value::Float(f) => Some(crate::value::format_number(*f)),
+        toml::Value::Boolean(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+impl RawPolicy {
+    fn compile(self) -> Result<PolicyDef, String> {
+        let id = self.id;
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            return Err(format!("policy id `{id}`: use letters, digits, `-` and `_`"));
+        }
+        let severity = match &self.severity {
+            None => Severity::Medium,
+            Some(name) => {
+                Severity::from_name(name).filter(|s| !matches!(s, Severity::Error | Severity::Hint)).ok_or_else(
+                    || format!("policy `{id}`: `{name}` is not a severity: use low, medium, high or critical"),
+                )?
+            }
+        };
+        let row = match &self.row {
+            None => Row::Compliance,
+            Some(slug) => Row::from_slug(slug).filter(|r| Row::CUSTOMER.contains(r)).ok_or_else(|| {
+                let slugs: Vec<&str> = Row::CUSTOMER.iter().map(|r| r.slug()).collect();
+                format!("policy `{id}`: `{slug}` is not a customer row: use one of {}", slugs.join(", "))
+            })?,
+        };
+        for glob in &self.resources {
+            globset::Glob::new(glob).map_err(|e| format!("policy `{id}`: bad resource glob: {e}"))?;
+        }
+        let texts = |name: &str, list: Option<Vec<toml::Value>>| -> Result<Option<Vec<String>>, String> {
+            list.map(|l| {
+                l.iter()
+                    .map(|v| {
+                        value_text(v).ok_or_else(|| {
+                            format!("policy `{id}`: `{name}` holds {v}, not a string, number or boolean")
+                        })
+                    })
+                    .collect()
+            })
+            .transpose()
+        };
+        let allowed = texts("allowed", self.allowed)?;
+        let forbidden = texts("forbidden", self.forbidden)?;
+        let attribute_given = self.attribute.is_some() || self.property.is_some();
+        let tests = [allowed.is_some(), forbidden.is_some(), self.pattern.is_some()].iter().filter(|b| **b).count();
+        let kinds = [self.required_tags.is_some(), attribute_given, self.allowed_regions.is_some()];
+        let check = match kinds {
+            [true, false, false] => {
+                let tags = self.required_tags.unwrap_or_default();
+                if tags.is_empty() {
+                    return Err(format!("policy `{id}`: `required_tags` is empty"));
+                }
+                PolicyCheck::RequiredTags(tags)
+            }
+            [false, true, false] => {
+                if tests > 1 {
+                    return Err(format!("policy `{id}`: use one of `allowed`, `forbidden` and `pattern`"));
+                }
+                if tests == 0 && !self.required {
+                    return Err(format!(
+                        "policy `{id}`: say what the attribute must be: `allowed`, `forbidden`, `pattern` or `required = true`"
+                    ));
+                }
+                let values = match (allowed, forbidden, self.pattern) {
+                    (Some(a), _, _) => Some(ValueTest::Allowed(a)),
+                    (_, Some(f), _) => Some(ValueTest::Forbidden(f)),
+                    (_, _, Some(p)) => {
+                        regex::Regex::new(&p).map_err(|e| format!("policy `{id}`: bad pattern: {e}"))?;
+                        Some(ValueTest::Pattern(p))
+                    }
+                    _ => None,
+                };
+                let path = |p: Option<String>| p.filter(|p| !p.is_empty());
+                PolicyCheck::Attribute {
+                    terraform: path(self.attribute),
+                    cloudformation: path(self.property),
+                    required: self.required,
+                    values,
+                }
+            }
+            [false, false, true] => PolicyCheck::Regions(self.allowed_regions.unwrap_or_default()),
+            _ => {
+                return Err(format!(
+                    "policy `{id}`: give exactly one of `required_tags`, `attribute`/`property` and `allowed_regions`"
+                ))
+            }
+        };
+        if (tests > 0 || self.required) && !matches!(check, PolicyCheck::Attribute { .. }) {
+            return Err(format!("policy `{id}`: `allowed`, `forbidden`, `pattern` and `required` go with `attribute`"));
+        }
+        let title = self.title.unwrap_or_else(|| match &check {
+            PolicyCheck::RequiredTags(tags) => format!("Resources carry the tags {}", tags.join(", ")),
+            PolicyCheck::Attribute { terraform, cloudformation, .. } => {
+                let name = terraform.as_deref().or(cloudformation.as_deref()).unwrap_or_default();
+                format!("`{name}` follows the organisation's policy")
+            }
+            PolicyCheck::Regions(regions) => format!("Resources are in the regions {}", regions.join(", ")),
+        });
+        Ok(PolicyDef { id, title, severity, row, resources: self.resources, check })
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -47,6 +214,8 @@ struct RawConfig {
     exclude: Vec<toml::Spanned<String>>,
     #[serde(default)]
     severity: BTreeMap<toml::Spanned<String>, toml::Spanned<String>>,
+    #[serde(default)]
+    policy: Vec<toml::Spanned<toml::Value>>,
 }
 
 impl Config {
@@ -62,8 +231,31 @@ impl Config {
             }
         };
         let mut errors = Vec::new();
+        // Policies first: `disable` and `[severity]` may name them.
+        for raw in &raw.policy {
+            let span = raw.span();
+            let error = |message: String| ConfigError {
+                whole_file: false,
+                range: TextRange::new(span.start, span.end),
+                message,
+            };
+            let policy = RawPolicy::deserialize(raw.get_ref().clone())
+                .map_err(|e| format!("not a valid policy: {}", e.message()))
+                .and_then(RawPolicy::compile);
+            match policy {
+                Ok(p) if rules.by_id(&p.id).is_some() => {
+                    errors.push(error(format!("policy id `{}` is an onus rule's: choose another", p.id)))
+                }
+                Ok(p) if config.policies.iter().any(|q| q.id == p.id) => {
+                    errors.push(error(format!("a second policy `{}`: ids are unique", p.id)))
+                }
+                Ok(p) => config.policies.push(p),
+                Err(message) => errors.push(error(message)),
+            }
+        }
+        let policies: Vec<String> = config.policies.iter().map(|p| p.id.clone()).collect();
         let known = |id: &toml::Spanned<String>, errors: &mut Vec<ConfigError>| {
-            let ok = rules.by_id(id.get_ref()).is_some();
+            let ok = rules.by_id(id.get_ref()).is_some() || policies.contains(id.get_ref());
             if !ok {
                 let span = id.span();
                 errors.push(ConfigError {

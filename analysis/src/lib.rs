@@ -15,6 +15,7 @@ pub mod fix;
 pub mod fuzzing;
 pub mod kit;
 pub mod lens;
+pub mod org_policy;
 pub mod policy;
 pub mod responsibility;
 pub mod rule;

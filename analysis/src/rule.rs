@@ -123,6 +123,14 @@ pub trait Matcher: Sync + 'static {
     fn docs(&self) -> Docs;
     /// The matcher itself, for the kit's tests of its declarations.
     fn as_any(&self) -> &dyn std::any::Any;
+    /// Whether the rule inspects resources of type `ty` (matchers that take patterns answer for them).
+    fn inspects(&self, ty: &str) -> bool {
+        self.terraform_types().contains(&ty) || self.cloudformation_types().contains(&ty)
+    }
+    /// An organisation's own rule (from `.onus.toml`): it has no page in onus's documentation.
+    fn is_organisation_policy(&self) -> bool {
+        false
+    }
 }
 
 /// Matchers written by hand, with their documentation.
@@ -227,7 +235,7 @@ impl Rule {
 
     /// Whether the rule inspects resources of type `ty` (Terraform or CloudFormation).
     pub fn inspects(&self, ty: &str) -> bool {
-        self.matcher.terraform_types().contains(&ty) || self.matcher.cloudformation_types().contains(&ty)
+        self.matcher.inspects(ty)
     }
 
     pub fn has_fix(&self) -> bool {

@@ -234,6 +234,12 @@ impl Workspace {
         self.analyses.clear();
     }
 
+    /// The rules to run (the catalog's, with the organisation's policies: [`crate::org_policy::with_policies`]).
+    pub fn set_rules(&mut self, rules: Rules) {
+        self.rules = rules;
+        self.analyses.clear();
+    }
+
     /// The `.onus.toml` in force.
     pub fn set_config(&mut self, config: Config) {
         self.config = config;

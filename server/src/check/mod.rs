@@ -226,7 +226,7 @@ fn fix(options: &Options, results: &Results, stdin: Option<&(String, String)>) -
 /// `--only` and `--skip` on top of the configuration: every rule but those named by `--only` is off, and
 /// those `--skip` names.
 fn select_rules(mut config: Config, options: &Options) -> Result<Config, String> {
-    let rules = onus_analysis::catalog::rules();
+    let rules = onus_analysis::org_policy::with_policies(onus_analysis::catalog::rules(), &config.policies);
     if let Some(only) = &options.only {
         let kept = rules.select(only).map_err(|e| format!("--only: {e}"))?;
         let off = rules.all().iter().filter(|r| !kept.iter().any(|k| k.id == r.id)).map(|r| r.id.to_string());
@@ -585,6 +585,7 @@ fn read_folder(ws: &mut Workspace, folder: &str, skip: &std::collections::HashSe
 /// compute), and each module is analysed once.
 fn cli_workspace(config: &Config, roots: Vec<String>) -> Workspace {
     let mut ws = Workspace::new(onus_analysis::catalog::rules());
+    ws.set_rules(onus_analysis::org_policy::with_policies(onus_analysis::catalog::rules(), &config.policies));
     ws.skip_suppression_edits();
     ws.analyse_each_module_once();
     ws.set_config(config.clone());

@@ -259,8 +259,17 @@ fn sarif_level(s: Severity) -> &'static str {
 /// SARIF 2.1.0: every rule in `tool.driver.rules` (with the syntax-error pseudo-rule), a result per finding
 /// (written as it is built).
 fn sarif<'r>(reports: &'r [Report], summary: Option<&'r [Value]>) -> impl serde::Serialize + 'r {
-    let mut rule_ids: Vec<&str> = catalog::all().iter().map(|r| r.id).collect();
-    let mut driver_rules: Vec<Value> = catalog::all()
+    // The catalog's rules, and the organisation policies that reported something.
+    let mut rules: Vec<&'static onus_analysis::Rule> = catalog::all().to_vec();
+    for d in reports.iter().map(|r| &r.diagnostic) {
+        for rule in d.rule.into_iter().chain(d.also.iter().map(|a| a.rule)) {
+            if !rules.iter().any(|r| r.id == rule.id) {
+                rules.push(rule);
+            }
+        }
+    }
+    let mut rule_ids: Vec<&str> = rules.iter().map(|r| r.id).collect();
+    let mut driver_rules: Vec<Value> = rules
         .iter()
         .map(|r| {
             let docs = r.docs();

@@ -183,8 +183,7 @@ impl LanguageServer for Backend {
             let resources = state.workspace.resources(&path);
             let doc = state.workspace.document(&path)?;
             let offset = text::offset_at(doc.rope(), convert::position(pos), state.encoding);
-            let (range, markdown) =
-                onus_analysis::lens::hover(onus_analysis::catalog::rules(), &report, &resources, offset)?;
+            let (range, markdown) = onus_analysis::lens::hover(state.workspace.rules(), &report, &resources, offset)?;
             Some(Hover {
                 contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: markdown }),
                 range: Some(convert::to_lsp_range(doc.rope(), range, state.encoding)),
@@ -203,7 +202,7 @@ impl LanguageServer for Backend {
             let lenses = resources
                 .iter()
                 .filter_map(|r| {
-                    let title = onus_analysis::lens::code_lens(onus_analysis::catalog::rules(), r, &report)?;
+                    let title = onus_analysis::lens::code_lens(state.workspace.rules(), r, &report)?;
                     Some(CodeLens {
                         range: convert::to_lsp_range(doc.rope(), r.header, state.encoding),
                         command: Some(Command { title, command: String::new(), arguments: None }),

@@ -108,6 +108,9 @@ pub fn diagnostic(rope: &Rope, d: &Diagnostic, enc: PositionEncoding, docs: Opti
 
 /// The page of a rule under `docs`.
 fn rule_link(rule: &onus_analysis::Rule, docs: Option<&lsp::Url>) -> Option<lsp::Url> {
+    if rule.matcher.is_organisation_policy() {
+        return None;
+    }
     docs?.join(&format!("{}.md", rule.id)).ok()
 }
 

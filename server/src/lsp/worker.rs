@@ -147,6 +147,7 @@ impl WorkerState {
             let (config, problems) =
                 Config::default().with_editor_settings(&self.editor_rules, onus_analysis::catalog::rules());
             problems.into_iter().for_each(|p| self.log(lsp::MessageType::WARNING, p));
+            self.workspace.set_rules(onus_analysis::catalog::rules());
             self.workspace.set_config(config);
             self.pending.extend(self.uris.keys().cloned());
             return;
@@ -163,6 +164,8 @@ impl WorkerState {
         };
         let (config, problems) = config.with_editor_settings(&self.editor_rules, onus_analysis::catalog::rules());
         problems.into_iter().for_each(|p| self.log(lsp::MessageType::WARNING, p));
+        self.workspace
+            .set_rules(onus_analysis::org_policy::with_policies(onus_analysis::catalog::rules(), &config.policies));
         self.workspace.set_config(config);
         if let (Some(uri), Some(text)) = (uri, text) {
             let rope = ropey::Rope::from_str(&text);
