@@ -703,3 +703,38 @@ fn organisation_policies_are_checked_and_described() {
     let findings: Vec<Value> = serde_json::from_slice(&only.stdout).unwrap_or_else(|e| panic!("{e}: {only:?}"));
     assert!(!findings.is_empty() && findings.iter().all(|f| f["rule"] == "acme-regions"), "{findings:?}");
 }
+
+/// `--framework` runs only the framework's rules; with `--summary` each control says met, open or why it is not
+/// judged; the catalog lists each rule's controls.
+#[test]
+fn framework_controls_are_checked_and_summarised() {
+    let dir = folder(&[(
+        "main.tf",
+        "resource \"aws_security_group\" \"ssh\" {\n  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = \"tcp\"\n    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n}\n\nresource \"aws_efs_file_system\" \"fs\" {\n  encrypted = true\n}\n\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n}\n",
+    )]);
+    let out = onus(&["check", "--format", "json", "--summary", "--framework", "cis-aws-3.0", "."], dir.path());
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {out:?}"));
+    let controls = report["framework"]["controls"].as_array().unwrap();
+    let state = |id: &str| controls.iter().find(|c| c["control"] == id).unwrap()["state"].as_str().unwrap().to_string();
+    assert_eq!(state("5.2"), "open");
+    assert_eq!(state("2.4.1"), "met", "the file system is encrypted");
+    assert_eq!(state("2.3.1"), "no resources");
+    assert_eq!(state("1.5"), "not checkable from code");
+    assert_eq!(state("3.1"), "account-wide, not judged");
+    let ids: Vec<&str> = controls.iter().map(|c| c["control"].as_str().unwrap()).collect();
+    assert!(ids.iter().position(|i| *i == "1.9") < ids.iter().position(|i| *i == "1.10"), "in reading order");
+    // Only the framework's rules ran: the bucket's versioning is no CIS v3.0 control.
+    let findings = report["findings"].as_array().unwrap();
+    assert!(findings.iter().all(|f| f["rule"] != "s3-versioning-disabled"), "{findings:?}");
+    assert!(findings.iter().any(|f| f["rule"] == "sg-ssh-open-to-world"));
+    let text = stdout(&onus(&["check", "--summary", "--framework", "cis-aws-3.0", "."], dir.path()));
+    assert!(text.contains("CIS AWS Foundations Benchmark v3.0.0"), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("5.2") && l.contains("open (1)")), "{text}");
+    let bad = onus(&["check", "--framework", "cis-9", "."], dir.path());
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("cis-aws-3.0"), "{bad:?}");
+    let rules: Vec<Value> = serde_json::from_slice(&onus(&["rules", "--format", "json"], dir.path()).stdout).unwrap();
+    let ssh = rules.iter().find(|r| r["id"] == "sg-ssh-open-to-world").unwrap();
+    assert_eq!(ssh["frameworks"]["cis-aws-3.0"], json!(["5.2", "5.3"]), "{ssh}");
+    assert_eq!(ssh["frameworks"]["aws-fsbp"], json!(["EC2.13"]), "{ssh}");
+}

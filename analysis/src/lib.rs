@@ -12,6 +12,7 @@ pub mod file_kind;
 pub mod finding;
 pub mod fix;
 #[doc(hidden)]
+pub mod frameworks;
 pub mod fuzzing;
 pub mod kit;
 pub mod lens;

@@ -267,6 +267,21 @@ impl Rule {
                 self.related.how
             )
         };
+        let controls: Vec<String> = crate::frameworks::all()
+            .iter()
+            .filter_map(|f| {
+                let ids = f.controls_of(self.id);
+                (!ids.is_empty()).then(|| format!("- {}: {}", f.name, ids.join(", ")))
+            })
+            .collect();
+        let controls = if controls.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "## Compliance controls\nWhat this rule flags fails these controls (`onus check --framework`):\n{}\n\n",
+                controls.join("\n")
+            )
+        };
         format!(
             "# {id}: {title}\n\n\
              | severity | responsibility row | service | formats | quick-fix |\n\
@@ -278,10 +293,12 @@ impl Rule {
              ## How to fix it\n{fixtext}\n\n\
              {tf}{cfn}\
              ## Equivalents in other tools\n- Checkov: {checkov}\n- KICS: {kics}\n- Trivy/tfsec: {trivy}\n{related}\n\
+             {controls}\
              ## Suppressing it\n`# onus:ignore:{id} <reason>` on the line above the resource or attribute; in \
              CloudFormation, `Metadata: {{onus: {{ignore: [{id}]}}}}` on the resource.\n",
             id = self.id,
             title = self.title,
+            controls = controls,
             sev = self.severity.name(),
             row = self.row.slug(),
             duty = self.row.duty(),

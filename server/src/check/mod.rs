@@ -70,6 +70,14 @@ pub struct Options {
     /// Only these rules (same forms as `--skip`).
     #[arg(long, value_name = "RULES")]
     pub only: Option<String>,
+    /// Only the rules of this framework's controls: cis-aws-3.0 (or 1.5, 2.0, 4.0), aws-fsbp. With `--summary`,
+    /// one line per control: met, open, or why it is not judged.
+    #[arg(long, value_name = "FRAMEWORK")]
+    pub framework: Option<String>,
+    /// With `--framework`: also judge the controls about the whole account (a multi-region trail, a Config
+    /// recorder), as if the paths held the account's whole configuration.
+    #[arg(long)]
+    pub account_wide: bool,
     /// Colour the text output: `auto` when stdout is a terminal and `NO_COLOR` is not set.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: Color,
@@ -223,6 +231,13 @@ fn fix(options: &Options, results: &Results, stdin: Option<&(String, String)>) -
     run(&Options { fix: false, diff: false, ..options.clone() })
 }
 
+fn framework_of(key: &str) -> Result<&'static onus_analysis::frameworks::Framework, String> {
+    onus_analysis::frameworks::by_key(key).ok_or_else(|| {
+        let keys: Vec<&str> = onus_analysis::frameworks::all().iter().map(|f| f.key).collect();
+        format!("--framework: no framework `{key}`: use one of {}", keys.join(", "))
+    })
+}
+
 /// `--only` and `--skip` on top of the configuration: every rule but those named by `--only` is off, and
 /// those `--skip` names.
 fn select_rules(mut config: Config, options: &Options) -> Result<Config, String> {
@@ -231,6 +246,13 @@ fn select_rules(mut config: Config, options: &Options) -> Result<Config, String>
         let kept = rules.select(only).map_err(|e| format!("--only: {e}"))?;
         let off = rules.all().iter().filter(|r| !kept.iter().any(|k| k.id == r.id)).map(|r| r.id.to_string());
         config.disabled.extend(off);
+    }
+    if let Some(key) = &options.framework {
+        let framework = framework_of(key)?;
+        let kept = framework.rules(options.account_wide);
+        config.disabled.extend(rules.all().iter().filter(|r| !kept.contains(&r.id)).map(|r| r.id.to_string()));
+    } else if options.account_wide {
+        return Err("--account-wide goes with --framework".into());
     }
     if let Some(skip) = &options.skip {
         let off = rules.select(skip).map_err(|e| format!("--skip: {e}"))?;
@@ -342,12 +364,29 @@ pub fn run(options: &Options) -> i32 {
     // Buffered: stdout is line-buffered, and a large module's JSON is millions of lines.
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let rows = options.summary.then(|| output::summary_rows(&results));
-    let written = output::write(&mut out, options.format, options.color.wanted(), &results.reports, rows.as_deref())
-        .and_then(|_| match (&rows, options.format) {
-            (Some(rows), Format::Text) => output::summary(&mut out, rows),
-            _ => Ok(()),
-        })
-        .and_then(|_| out.flush());
+    let controls = match (&options.framework, options.summary) {
+        (Some(key), true) => {
+            framework_of(key).ok().map(|f| output::framework_controls(&results, f, options.account_wide))
+        }
+        _ => None,
+    };
+    let written = output::write(
+        &mut out,
+        options.format,
+        options.color.wanted(),
+        &results.reports,
+        rows.as_deref(),
+        controls.as_ref(),
+    )
+    .and_then(|_| match (&rows, options.format) {
+        (Some(rows), Format::Text) => output::summary(&mut out, rows),
+        _ => Ok(()),
+    })
+    .and_then(|_| match (&controls, options.format) {
+        (Some(controls), Format::Text) => output::framework_summary(&mut out, controls),
+        _ => Ok(()),
+    })
+    .and_then(|_| out.flush());
     // A reader that stopped reading (`onus check | head`) is not an error: the code says what was found.
     let written = written.or_else(|e| if e.kind() == std::io::ErrorKind::BrokenPipe { Ok(()) } else { Err(e) });
     let code = if written.is_err() || !results.errors.is_empty() {

@@ -45,6 +45,7 @@ pub fn write(
     colour: bool,
     reports: &[Report],
     summary: Option<&[Value]>,
+    controls: Option<&Value>,
 ) -> std::io::Result<()> {
     match format {
         Format::Text => text(out, reports, colour, std::io::stdout().is_terminal()),
@@ -57,14 +58,19 @@ pub fn write(
                     struct WithSummary<'r, F> {
                         findings: F,
                         summary: &'r [Value],
+                        #[serde(skip_serializing_if = "Option::is_none")]
+                        framework: Option<&'r Value>,
                     }
-                    serde_json::to_writer_pretty(&mut *out, &WithSummary { findings, summary: rows })?
+                    serde_json::to_writer_pretty(
+                        &mut *out,
+                        &WithSummary { findings, summary: rows, framework: controls },
+                    )?
                 }
             }
             writeln!(out)
         }
         Format::Sarif => {
-            serde_json::to_writer_pretty(&mut *out, &sarif(reports, summary))?;
+            serde_json::to_writer_pretty(&mut *out, &sarif(reports, summary, controls))?;
             writeln!(out)
         }
     }
@@ -198,7 +204,103 @@ fn rule_json(r: &Rule) -> Value {
         "equivalents": peers(&r.equivalents),
         "related": { "checkov": r.related.checkov, "kics": r.related.kics, "trivy": r.related.trivy, "how": r.related.how },
         "description": r.docs().what,
+        "frameworks": frameworks_of(r.id),
     })
+}
+
+/// The controls a rule checks, by framework (`{"cis-aws-3.0": ["5.2"], "aws-fsbp": ["EC2.19"]}`).
+fn frameworks_of(rule: &str) -> Value {
+    let mut out = serde_json::Map::new();
+    for f in onus_analysis::frameworks::all() {
+        let controls = f.controls_of(rule);
+        if !controls.is_empty() {
+            out.insert(f.key.to_string(), json!(controls));
+        }
+    }
+    Value::Object(out)
+}
+
+/// Each control of `framework`, as the check found it: `met` (its rules ran over resources they inspect and
+/// found nothing open), `open` (with the findings' count), `no-resources` (nothing here it applies to), or why
+/// it was not judged (`account-wide` without `--account-wide`, `uncoded`, `not-from-code`).
+pub fn framework_controls(
+    results: &Results,
+    framework: &onus_analysis::frameworks::Framework,
+    account_wide: bool,
+) -> Value {
+    use onus_analysis::frameworks::Status;
+    let rules_of = |r: &Report| -> Vec<&'static str> {
+        let d = &r.diagnostic;
+        d.rule.iter().map(|rule| rule.id).chain(d.also.iter().map(|a| a.rule.id)).collect()
+    };
+    let controls: Vec<Value> = framework
+        .controls()
+        .iter()
+        .map(|c| {
+            let judged = c.status == Status::Checked || (account_wide && c.status == Status::AccountWide);
+            let count = |reports: &[Report]| {
+                reports.iter().filter(|r| rules_of(r).iter().any(|id| c.rules.contains(id))).count()
+            };
+            let (state, open, suppressed) = if !judged || c.rules.is_empty() {
+                let state = match c.status {
+                    Status::AccountWide if c.rules.is_empty() => "account-wide, no rule",
+                    Status::AccountWide => "account-wide, not judged",
+                    Status::Uncoded => "no rule yet",
+                    Status::NotFromCode => "not checkable from code",
+                    Status::Checked => "no rule",
+                };
+                (state, None, None)
+            } else {
+                let (open, suppressed) = (count(&results.reports), count(&results.suppressed));
+                let applies = results
+                    .resource_types
+                    .iter()
+                    .any(|ty| c.rules.iter().filter_map(|id| catalog::rules().by_id(id)).any(|rule| rule.inspects(ty)));
+                let state = if open > 0 {
+                    "open"
+                } else if applies {
+                    "met"
+                } else {
+                    "no resources"
+                };
+                (state, Some(open), Some(suppressed))
+            };
+            json!({
+                "control": c.id, "title": c.title, "status": c.status.name(), "state": state,
+                "open": open, "suppressed": suppressed, "rules": c.rules,
+            })
+        })
+        .collect();
+    json!({ "framework": framework.key, "name": framework.name, "controls": controls })
+}
+
+/// The controls of [`framework_controls`], for text output: one line each.
+pub fn framework_summary(out: &mut impl Write, framework: &Value) -> std::io::Result<()> {
+    writeln!(out, "\n{}", framework["name"].as_str().unwrap_or(""))?;
+    let controls = framework["controls"].as_array().map(Vec::as_slice).unwrap_or_default();
+    for c in controls {
+        let state = match c["open"].as_u64() {
+            Some(n) if n > 0 => format!("open ({n})"),
+            _ => c["state"].as_str().unwrap_or("").to_string(),
+        };
+        writeln!(
+            out,
+            "{:<9} {:<26} {}",
+            c["control"].as_str().unwrap_or(""),
+            state,
+            c["title"].as_str().unwrap_or("")
+        )?;
+    }
+    let tally = |state: &str| controls.iter().filter(|c| c["state"] == state).count();
+    writeln!(
+        out,
+        "{} controls: {} met, {} open, {} with nothing here to judge, {} not judged",
+        controls.len(),
+        tally("met"),
+        tally("open"),
+        tally("no resources"),
+        controls.len() - tally("met") - tally("open") - tally("no resources")
+    )
 }
 
 /// GitHub's `security-severity` of a rule's severity.
@@ -258,7 +360,11 @@ fn sarif_level(s: Severity) -> &'static str {
 
 /// SARIF 2.1.0: every rule in `tool.driver.rules` (with the syntax-error pseudo-rule), a result per finding
 /// (written as it is built).
-fn sarif<'r>(reports: &'r [Report], summary: Option<&'r [Value]>) -> impl serde::Serialize + 'r {
+fn sarif<'r>(
+    reports: &'r [Report],
+    summary: Option<&'r [Value]>,
+    controls: Option<&'r Value>,
+) -> impl serde::Serialize + 'r {
     // The catalog's rules, and the organisation policies that reported something.
     let mut rules: Vec<&'static onus_analysis::Rule> = catalog::all().to_vec();
     for d in reports.iter().map(|r| &r.diagnostic) {
@@ -377,7 +483,10 @@ fn sarif<'r>(reports: &'r [Report], summary: Option<&'r [Value]>) -> impl serde:
             original_uri_base_ids,
             column_kind: "unicodeCodePoints",
             results: Streamed::new(results),
-            properties: summary.map(|rows| json!({ "responsibility": rows })),
+            properties: summary.map(|rows| match controls {
+                Some(framework) => json!({ "responsibility": rows, "framework": framework }),
+                None => json!({ "responsibility": rows }),
+            }),
         }],
     }
 }
