@@ -738,3 +738,69 @@ fn framework_controls_are_checked_and_summarised() {
     assert_eq!(ssh["frameworks"]["cis-aws-3.0"], json!(["5.2", "5.3"]), "{ssh}");
     assert_eq!(ssh["frameworks"]["aws-fsbp"], json!(["EC2.13"]), "{ssh}");
 }
+
+/// A baseline holds the findings a repository has; with it, only new findings are reported and fail the check,
+/// whatever lines moved.
+#[test]
+fn a_baseline_reports_only_new_findings() {
+    let before = "resource \"aws_s3_bucket\" \"site\" {\n  acl = \"public-read\"\n}\n";
+    let dir = folder(&[("main.tf", before)]);
+    let out = onus(&["check", "--create-baseline", "baseline.json", "."], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("wrote"), "{out:?}");
+    let clean = onus(&["check", "--baseline", "baseline.json", "."], dir.path());
+    assert_eq!(clean.status.code(), Some(0), "{clean:?}");
+    assert!(stdout(&clean).trim().is_empty(), "{clean:?}");
+    // Lines move, an unrelated edit, and one new insecure bucket: only it is reported.
+    let after = format!(
+        "# storage\n\nresource \"aws_s3_bucket\" \"new\" {{\n  acl = \"public-read\"\n}}\n\n{}",
+        before.replace("acl =", "acl    =")
+    );
+    std::fs::write(dir.path().join("main.tf"), after).unwrap();
+    let found = findings_of("s3-public-acl", &["--baseline", "baseline.json", "."], dir.path());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].1, 4, "the new bucket's acl: {found:?}");
+    let out = onus(&["check", "--baseline", "baseline.json", "."], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("in the baseline"), "{out:?}");
+    // A file that is not a baseline is an error, not an empty baseline.
+    std::fs::write(dir.path().join("other.json"), "{\"findings\": []}").unwrap();
+    let out = onus(&["check", "--baseline", "other.json", "main.tf"], dir.path());
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not an onus baseline"), "{out:?}");
+}
+
+/// `../shared` beside the checkout (CI has it); `None`, with a note, on a fresh clone.
+fn shared() -> Option<std::path::PathBuf> {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let found = here.ancestors().map(|a| a.join("shared")).find(|p| p.join("corpus/real").is_dir());
+    if found.is_none() {
+        let _ =
+            std::io::Write::write_all(&mut std::io::stderr(), b"note: skipped, ../shared (which CI has) is absent\n");
+    }
+    found
+}
+
+/// On code nobody here wrote: a baseline of the real-world corpus, then one new insecure resource beside it: only
+/// that one fails.
+#[test]
+fn a_baseline_of_the_real_corpus_fails_only_on_the_new_resource() {
+    let Some(shared) = shared() else { return };
+    let corpus = shared.join("corpus/real");
+    let corpus = corpus.to_str().unwrap();
+    let dir = folder(&[(
+        "new/main.tf",
+        "resource \"aws_db_instance\" \"db\" {\n  engine            = \"mysql\"\n  storage_encrypted = false\n}\n",
+    )]);
+    let made = onus(&["check", "--create-baseline", "baseline.json", corpus], dir.path());
+    assert_eq!(made.status.code(), Some(0), "{}", String::from_utf8_lossy(&made.stderr));
+    let out = onus(&["check", "--format", "json", "--baseline", "baseline.json", corpus, "new"], dir.path());
+    let findings: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {out:?}"));
+    assert!(!findings.is_empty());
+    assert!(
+        findings.iter().all(|f| f["path"].as_str().unwrap().starts_with("new/")),
+        "{:?}",
+        &findings[..findings.len().min(5)]
+    );
+    assert_eq!(out.status.code(), Some(1));
+}

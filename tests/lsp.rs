@@ -631,3 +631,49 @@ fn organisation_policies_are_live_and_their_tag_fix_clears_them() {
     c.change(&uri, 2, json!([{ "text": fixed }]));
     assert!(policy(&c.diagnostics(&uri, 2)).is_empty());
 }
+
+/// `baseline = "..."` in `.onus.toml`: the findings the baseline holds are hints in the editor, new ones keep
+/// their severity; a baseline that cannot be read is an error on the line that names it.
+#[test]
+fn baselined_findings_are_hints_in_the_editor() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let old = "resource \"aws_s3_bucket\" \"old\" {\n  acl = \"public-read\"\n}\n";
+    std::fs::write(root.join("main.tf"), old).unwrap();
+    let made = std::process::Command::new(support::onus())
+        .args(["check", "--create-baseline", "baseline.json", "--only", "s3-public-acl", "."])
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    assert_eq!(made.status.code(), Some(0), "{made:?}");
+    std::fs::write(root.join(".onus.toml"), "baseline = \"baseline.json\"\n").unwrap();
+    let mut c = Client::start();
+    let root_uri = format!("file://{}", root.display());
+    c.request("initialize", json!({ "processId": null, "rootUri": root_uri, "capabilities": {} }));
+    c.notify("initialized", json!({}));
+    let uri = format!("file://{}/main.tf", root.display());
+    let text = format!("{old}\nresource \"aws_s3_bucket\" \"new\" {{\n  acl = \"public-read\"\n}}\n");
+    c.open(&uri, "terraform", &format!("# moved down\n\n{text}"));
+    let diags = focus(c.diagnostics(&uri, 1));
+    let severities: Vec<(u64, u64)> = diags
+        .iter()
+        .map(|d| (d["range"]["start"]["line"].as_u64().unwrap(), d["severity"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        severities,
+        [(3, 4), (7, 1)],
+        "the old bucket's finding is a hint, the new one keeps its severity: {diags:?}"
+    );
+    assert!(diags[0]["message"].as_str().unwrap().contains("(in the baseline)"), "{diags:?}");
+    // A missing baseline is reported on `.onus.toml`.
+    let config_uri = format!("file://{}/.onus.toml", root.display());
+    c.open(&config_uri, "toml", "baseline = \"missing.json\"\n");
+    let reported = c
+        .wait_for(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == config_uri
+                && m["params"]["diagnostics"].as_array().is_some_and(|d| !d.is_empty())
+        })
+        .expect("the missing baseline is reported");
+    assert!(reported["params"]["diagnostics"][0]["message"].as_str().unwrap().contains("missing.json"), "{reported}");
+}

@@ -32,6 +32,9 @@ pub struct Config {
     pub severities: BTreeMap<String, Severity>,
     /// The organisation's own rules, in the file's order (see [`crate::org_policy`], which runs them).
     pub policies: Vec<PolicyDef>,
+    /// `baseline = "..."`: the baseline file the editor honours, as written (relative to the file's folder), and
+    /// where it is written, for a problem reading it.
+    pub baseline: Option<(String, TextRange)>,
     exclude: Option<globset::GlobSet>,
     /// The folder holding the file: `exclude` globs are relative to it.
     root: String,
@@ -216,6 +219,7 @@ struct RawConfig {
     severity: BTreeMap<toml::Spanned<String>, toml::Spanned<String>>,
     #[serde(default)]
     policy: Vec<toml::Spanned<toml::Value>>,
+    baseline: Option<toml::Spanned<String>>,
 }
 
 impl Config {
@@ -286,6 +290,8 @@ impl Config {
                 }),
             }
         }
+        config.baseline =
+            raw.baseline.as_ref().map(|b| (b.get_ref().clone(), TextRange::new(b.span().start, b.span().end)));
         let mut globs = globset::GlobSetBuilder::new();
         for pattern in &raw.exclude {
             match globset::Glob::new(pattern.get_ref()) {

@@ -2,6 +2,7 @@
 //! and the rule catalog, fixes and the responsibility catalog. Pure: no I/O, no async. The server and the CLI convert its types to the protocol
 //! and to their outputs, and do nothing else.
 
+pub mod baseline;
 pub mod catalog;
 pub mod cloudformation;
 pub mod config;

@@ -128,6 +128,7 @@ pub struct Workspace {
     /// The documents edited or opened last, most recent at the back (see [`HOT_TREES`]).
     hot: std::collections::VecDeque<String>,
     config: Config,
+    baseline: Option<(crate::baseline::Baseline, String)>,
     today: Option<crate::date::Date>,
     /// Findings carry no edit writing their suppression comment (the editor's "Suppress" action): for callers
     /// that never apply edits, such as the CLI.
@@ -173,6 +174,7 @@ impl Workspace {
             entries: BTreeMap::new(),
             hot: Default::default(),
             config: Config::default(),
+            baseline: None,
             today: None,
             no_suppression_edits: false,
             analyses: Default::default(),
@@ -238,6 +240,12 @@ impl Workspace {
     pub fn set_rules(&mut self, rules: Rules) {
         self.rules = rules;
         self.analyses.clear();
+    }
+
+    /// The baseline the editor honours (`baseline = "..."` in `.onus.toml`), and the folder its paths are relative
+    /// to: the findings it holds are shown as hints.
+    pub fn set_baseline(&mut self, baseline: Option<(crate::baseline::Baseline, String)>) {
+        self.baseline = baseline;
     }
 
     /// The `.onus.toml` in force.
@@ -519,6 +527,22 @@ impl Workspace {
             };
             report.diagnostics.sort_by(order);
             report.suppressed.sort_by(order);
+        }
+        if let Some((baseline, root)) = &self.baseline {
+            for (path, report) in out.iter_mut() {
+                let Some(entry) = self.entries.get(path) else { continue };
+                let text = entry.doc.text();
+                let relative =
+                    path.strip_prefix(root.trim_end_matches('/')).map_or(path.as_str(), |p| p.trim_start_matches('/'));
+                let ids: Vec<crate::baseline::Identity> =
+                    report.diagnostics.iter().map(|d| crate::baseline::Identity::of(relative, &text, d)).collect();
+                for (d, held) in report.diagnostics.iter_mut().zip(baseline.covered(&ids)) {
+                    if held && d.rule.is_some() {
+                        d.severity = Severity::Hint;
+                        d.message = format!("(in the baseline) {}", d.message);
+                    }
+                }
+            }
         }
         out
     }

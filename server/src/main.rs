@@ -26,7 +26,7 @@ enum Command {
         stdio: bool,
     },
     /// Check files or directories (recursively) and print the findings.
-    Check(check::Options),
+    Check(Box<check::Options>),
     /// List the rule catalog.
     Rules {
         #[arg(long, value_enum, default_value = "text")]

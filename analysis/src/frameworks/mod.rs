@@ -173,11 +173,13 @@ mod tests {
     /// control is there, with its id and title.
     #[test]
     fn tables_match_the_published_control_lists() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/frameworks");
-        if !dir.exists() {
-            eprintln!("note: skipped: {} is absent", dir.display());
+        let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let Some(dir) = here.ancestors().map(|a| a.join("shared/frameworks")).find(|p| p.is_dir()) else {
+            // Past the test harness's capture: a skip is seen in every run.
+            let note = b"note: skipped, ../shared/frameworks (which CI has) is absent\n";
+            let _ = std::io::Write::write_all(&mut std::io::stderr(), note);
             return;
-        }
+        };
         for (key, file) in [
             ("cis-aws-1.5", "cis_1.5_aws.json"),
             ("cis-aws-2.0", "cis_2.0_aws.json"),

@@ -28,6 +28,8 @@ pub struct Report {
     pub diagnostic: Diagnostic,
     /// Where each of the diagnostic's folded findings (`also`) is: line, column, end line, end column.
     pub also_at: Vec<[usize; 4]>,
+    /// What a baseline knows the finding by (its path as shown; see [`onus_analysis::baseline`]).
+    pub identity: onus_analysis::baseline::Identity,
 }
 
 /// The places of a diagnostic's folded findings.
@@ -74,6 +76,13 @@ pub struct Options {
     /// one line per control: met, open, or why it is not judged.
     #[arg(long, value_name = "FRAMEWORK")]
     pub framework: Option<String>,
+    /// Write the findings to FILE as a baseline (for `--baseline`), and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub create_baseline: Option<PathBuf>,
+    /// Report (and fail on) only the findings FILE, made by `--create-baseline`, does not hold. A finding is
+    /// known by its rule, file, resource and the text it points at, not by its line.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
     /// With `--framework`: also judge the controls about the whole account (a multi-region trail, a Config
     /// recorder), as if the paths held the account's whole configuration.
     #[arg(long)]
@@ -231,6 +240,66 @@ fn fix(options: &Options, results: &Results, stdin: Option<&(String, String)>) -
     run(&Options { fix: false, diff: false, ..options.clone() })
 }
 
+/// `path` (as shown, relative to the current folder or absolute) relative to the folder of the baseline `file`.
+fn baseline_path(file: &std::path::Path, path: &str) -> String {
+    let absolute = |p: &std::path::Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let folder = absolute(file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new(".")));
+    let path = absolute(std::path::Path::new(path));
+    // (`absolute` keeps `.` and `..` as written: compare their normal forms.)
+    let normal = |p: &std::path::Path| -> PathBuf {
+        p.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect()
+    };
+    let (folder, path) = (normal(&folder), normal(&path));
+    let relative = path.strip_prefix(&folder).map(std::path::Path::to_path_buf).unwrap_or(path);
+    onus_analysis::baseline::normalise_path(&relative.to_string_lossy())
+}
+
+fn create_baseline(file: &std::path::Path, results: &Results) -> i32 {
+    let findings: Vec<_> = results
+        .reports
+        .iter()
+        .filter(|r| r.diagnostic.rule.is_some())
+        .map(|r| {
+            let mut id = r.identity.clone();
+            id.path = baseline_path(file, &r.path);
+            (id, r.diagnostic.message.clone())
+        })
+        .collect();
+    match std::fs::write(file, onus_analysis::baseline::Baseline::write(&findings)) {
+        Ok(()) => {
+            eprintln!("onus: wrote {} findings to {}", findings.len(), file.display());
+            0
+        }
+        Err(e) => {
+            eprintln!("onus: {}: {e}", file.display());
+            2
+        }
+    }
+}
+
+/// Leaves in `results` only the findings the baseline does not hold, and says how many it held.
+fn apply_baseline(file: &std::path::Path, results: &mut Results) -> Result<(), String> {
+    let text = std::fs::read_to_string(file).map_err(|e| e.to_string())?;
+    let baseline = onus_analysis::baseline::Baseline::parse(&text)?;
+    let identities: Vec<_> = results
+        .reports
+        .iter()
+        .map(|r| {
+            let mut id = r.identity.clone();
+            id.path = baseline_path(file, &r.path);
+            id
+        })
+        .collect();
+    let covered = baseline.covered(&identities);
+    let held = covered.iter().filter(|c| **c).count();
+    let mut covered = covered.into_iter();
+    results.reports.retain(|_| !covered.next().unwrap_or(false));
+    if held > 0 {
+        eprintln!("onus: {held} findings are in the baseline {} (not shown)", file.display());
+    }
+    Ok(())
+}
+
 fn framework_of(key: &str) -> Result<&'static onus_analysis::frameworks::Framework, String> {
     onus_analysis::frameworks::by_key(key).ok_or_else(|| {
         let keys: Vec<&str> = onus_analysis::frameworks::all().iter().map(|f| f.key).collect();
@@ -360,6 +429,15 @@ pub fn run(options: &Options) -> i32 {
             return 2;
         }
         return fix(options, &results, stdin_text.as_ref());
+    }
+    if let Some(file) = &options.create_baseline {
+        return create_baseline(file, &results);
+    }
+    if let Some(file) = &options.baseline {
+        if let Err(e) = apply_baseline(file, &mut results) {
+            eprintln!("onus: {}: {e}", file.display());
+            return 2;
+        }
     }
     // Buffered: stdout is line-buffered, and a large module's JSON is millions of lines.
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
@@ -493,7 +571,18 @@ fn analyse_plan(path: &str, text: &str, config: &Config) -> Results {
             let (line, column) = lines.line_col(d.range.start);
             let (end_line, end_column) = lines.line_col(d.range.end);
             let also_at = also_at(&lines, &d);
-            Report { path: shown.clone(), line, column, end_line, end_column, has_fix: false, diagnostic: d, also_at }
+            let identity = onus_analysis::baseline::Identity::of(&shown, &source, &d);
+            Report {
+                path: shown.clone(),
+                line,
+                column,
+                end_line,
+                end_column,
+                has_fix: false,
+                diagnostic: d,
+                also_at,
+                identity,
+            }
         };
         out.reports.extend(report.diagnostics.into_iter().map(place));
         out.suppressed.extend(report.suppressed.into_iter().map(place));
@@ -716,7 +805,18 @@ fn analyse_component(
                     d.fixes = Vec::new();
                 }
                 let also_at = also_at(&lines, &d);
-                Report { path: path.clone(), line, column, end_line, end_column, has_fix, diagnostic: d, also_at }
+                let identity = onus_analysis::baseline::Identity::of(&path, &text, &d);
+                Report {
+                    path: path.clone(),
+                    line,
+                    column,
+                    end_line,
+                    end_column,
+                    has_fix,
+                    diagnostic: d,
+                    also_at,
+                    identity,
+                }
             };
             out.reports.extend(report.diagnostics.into_iter().map(place));
             out.suppressed.extend(report.suppressed.into_iter().map(place));

@@ -148,6 +148,7 @@ impl WorkerState {
                 Config::default().with_editor_settings(&self.editor_rules, onus_analysis::catalog::rules());
             problems.into_iter().for_each(|p| self.log(lsp::MessageType::WARNING, p));
             self.workspace.set_rules(onus_analysis::catalog::rules());
+            self.workspace.set_baseline(None);
             self.workspace.set_config(config);
             self.pending.extend(self.uris.keys().cloned());
             return;
@@ -158,7 +159,7 @@ impl WorkerState {
             Some((rope, uri)) => (Some(rope.to_string()), Some(uri.clone())),
             None => (std::fs::read_to_string(&path).ok(), lsp::Url::from_file_path(&path).ok()),
         };
-        let (config, errors) = match &text {
+        let (config, mut errors) = match &text {
             Some(text) => Config::parse(text, &root, onus_analysis::catalog::rules()),
             None => (Config::default(), Vec::new()),
         };
@@ -166,6 +167,19 @@ impl WorkerState {
         problems.into_iter().for_each(|p| self.log(lsp::MessageType::WARNING, p));
         self.workspace
             .set_rules(onus_analysis::org_policy::with_policies(onus_analysis::catalog::rules(), &config.policies));
+        let baseline = config.baseline.as_ref().and_then(|(file, range)| {
+            let at = std::path::Path::new(&root).join(file);
+            let read = std::fs::read_to_string(&at).map_err(|e| e.to_string());
+            match read.and_then(|text| onus_analysis::baseline::Baseline::parse(&text)) {
+                Ok(baseline) => Some((baseline, root.clone())),
+                Err(e) => {
+                    let message = format!("baseline `{file}`: {e}");
+                    errors.push(onus_analysis::config::ConfigError { range: *range, message, whole_file: false });
+                    None
+                }
+            }
+        });
+        self.workspace.set_baseline(baseline);
         self.workspace.set_config(config);
         if let (Some(uri), Some(text)) = (uri, text) {
             let rope = ropey::Rope::from_str(&text);
