@@ -19,6 +19,7 @@ pub mod kit;
 pub mod lens;
 pub mod org_policy;
 pub mod policy;
+pub mod report;
 pub mod responsibility;
 pub mod rule;
 pub mod suppress;

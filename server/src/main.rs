@@ -27,6 +27,14 @@ enum Command {
     },
     /// Check files or directories (recursively) and print the findings.
     Check(Box<check::Options>),
+    /// Write the responsibility split of what `check` finds as one self-contained HTML page.
+    Report {
+        /// The page to write.
+        #[arg(long, value_name = "OUT.html")]
+        html: std::path::PathBuf,
+        #[command(flatten)]
+        options: Box<check::Options>,
+    },
     /// List the rule catalog.
     Rules {
         #[arg(long, value_enum, default_value = "text")]
@@ -63,6 +71,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Lsp { stdio: _ } => lsp::run(),
         Command::Check(options) => check::run(&options),
+        Command::Report { html, options } => check::report(&options, &html),
         Command::Rules { format } => print_rules(format),
         Command::Explain { rule } => explain(&rule),
     };

@@ -117,6 +117,62 @@ fn natural_key(id: &str) -> Vec<(String, u64)> {
         .collect()
 }
 
+/// How a control stands in what was checked.
+#[derive(Clone, Debug)]
+pub struct Judged<'f> {
+    pub control: &'f Control,
+    /// `met` (its rules ran over resources they inspect and nothing is open), `open`, `no resources` (nothing
+    /// checked that it applies to), or why it was not judged.
+    pub state: &'static str,
+    /// The findings open and suppressed, for a judged control.
+    pub open: Option<usize>,
+    pub suppressed: Option<usize>,
+}
+
+impl Framework {
+    /// Judges each control: `open` and `suppressed` hold the rules of each open and suppressed finding (a
+    /// finding's rule and those folded into it), `resource_types` the types of the resources checked.
+    pub fn judge<'f>(
+        &'f self,
+        rules: crate::rule::Rules,
+        open: &[Vec<&str>],
+        suppressed: &[Vec<&str>],
+        resource_types: &[String],
+        account_wide: bool,
+    ) -> Vec<Judged<'f>> {
+        self.controls()
+            .iter()
+            .map(|c| {
+                let judged = c.status == Status::Checked || (account_wide && c.status == Status::AccountWide);
+                if !judged || c.rules.is_empty() {
+                    let state = match c.status {
+                        Status::AccountWide if c.rules.is_empty() => "account-wide, no rule",
+                        Status::AccountWide => "account-wide, not judged",
+                        Status::Uncoded => "no rule yet",
+                        Status::NotFromCode => "not checkable from code",
+                        Status::Checked => "no rule",
+                    };
+                    return Judged { control: c, state, open: None, suppressed: None };
+                }
+                let count =
+                    |found: &[Vec<&str>]| found.iter().filter(|ids| ids.iter().any(|id| c.rules.contains(id))).count();
+                let (n_open, n_suppressed) = (count(open), count(suppressed));
+                let applies = resource_types
+                    .iter()
+                    .any(|ty| c.rules.iter().filter_map(|id| rules.by_id(id)).any(|rule| rule.inspects(ty)));
+                let state = if n_open > 0 {
+                    "open"
+                } else if applies {
+                    "met"
+                } else {
+                    "no resources"
+                };
+                Judged { control: c, state, open: Some(n_open), suppressed: Some(n_suppressed) }
+            })
+            .collect()
+    }
+}
+
 static FRAMEWORKS: [Framework; 5] = [
     Framework::new("cis-aws-3.0", "CIS AWS Foundations Benchmark v3.0.0", include_str!("cis-aws-3.0.tsv")),
     Framework::new("cis-aws-4.0", "CIS AWS Foundations Benchmark v4.0.0", include_str!("cis-aws-4.0.tsv")),

@@ -127,6 +127,8 @@ pub struct Results {
     pub suppressed: Vec<Report>,
     /// The type of every resource checked.
     pub resource_types: Vec<String>,
+    /// The file of each resource of `resource_types`, in the same order.
+    pub resource_paths: Vec<std::sync::Arc<str>>,
     pub errors: Vec<String>,
     /// The files onus analysed (a named file onus did not understand is an error).
     pub understood: Vec<String>,
@@ -138,6 +140,7 @@ impl Results {
         self.reports.extend(found.reports);
         self.suppressed.extend(found.suppressed);
         self.resource_types.extend(found.resource_types);
+        self.resource_paths.extend(found.resource_paths);
         self.errors.extend(found.errors);
         self.understood.extend(found.understood);
     }
@@ -254,6 +257,57 @@ fn baseline_path(file: &std::path::Path, path: &str) -> String {
     onus_analysis::baseline::normalise_path(&relative.to_string_lossy())
 }
 
+fn write_report(file: &std::path::Path, options: &Options, results: &Results) -> i32 {
+    use onus_analysis::report;
+    let rules_of = |r: &Report| -> Vec<&'static str> {
+        let d = &r.diagnostic;
+        d.rule.iter().map(|rule| rule.id).chain(d.also.iter().map(|a| a.rule.id)).collect()
+    };
+    let open: Vec<Vec<&str>> = results.reports.iter().map(rules_of).collect();
+    let suppressed: Vec<Vec<&str>> = results.suppressed.iter().map(rules_of).collect();
+    let framework = options.framework.as_deref().and_then(|key| framework_of(key).ok()).map(|f| {
+        (f, f.judge(onus_analysis::catalog::rules(), &open, &suppressed, &results.resource_types, options.account_wide))
+    });
+    let title = options.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" ");
+    let input = report::Input {
+        title: if title.is_empty() { "." } else { &title },
+        date: Some(crate::today()),
+        rules: onus_analysis::catalog::rules(),
+        findings: results
+            .reports
+            .iter()
+            .filter_map(|r| {
+                Some(report::Finding {
+                    path: &r.path,
+                    line: r.line,
+                    rule: r.diagnostic.rule?,
+                    severity: r.diagnostic.severity,
+                    message: &r.diagnostic.message,
+                    resource: &r.identity.resource,
+                })
+            })
+            .collect(),
+        suppressed: results.suppressed.len(),
+        resources: results
+            .resource_paths
+            .iter()
+            .zip(&results.resource_types)
+            .map(|(path, ty)| report::Resource { path, ty })
+            .collect(),
+        framework,
+    };
+    match std::fs::write(file, report::html(&input)) {
+        Ok(()) => {
+            eprintln!("onus: wrote {}", file.display());
+            i32::from(!results.errors.is_empty()) * 2
+        }
+        Err(e) => {
+            eprintln!("onus: {}: {e}", file.display());
+            2
+        }
+    }
+}
+
 fn create_baseline(file: &std::path::Path, results: &Results) -> i32 {
     let findings: Vec<_> = results
         .reports
@@ -357,6 +411,15 @@ fn load_config(explicit: Option<&PathBuf>) -> Result<Config, String> {
 
 /// Runs the check and prints the results; returns the exit code (0 clean, 1 findings, 2 usage or I/O error).
 pub fn run(options: &Options) -> i32 {
+    run_as(options, None)
+}
+
+/// `onus report --html OUT`: the check, written as a page.
+pub fn report(options: &Options, html: &std::path::Path) -> i32 {
+    run_as(options, Some(html))
+}
+
+fn run_as(options: &Options, html: Option<&std::path::Path>) -> i32 {
     let config = match load_config(options.config.as_ref()).and_then(|c| select_rules(c, options)) {
         Ok(config) => config,
         Err(e) => {
@@ -438,6 +501,9 @@ pub fn run(options: &Options) -> i32 {
             eprintln!("onus: {}: {e}", file.display());
             return 2;
         }
+    }
+    if let Some(file) = html {
+        return write_report(file, options, &results);
     }
     // Buffered: stdout is line-buffered, and a large module's JSON is millions of lines.
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
@@ -820,7 +886,9 @@ fn analyse_component(
             };
             out.reports.extend(report.diagnostics.into_iter().map(place));
             out.suppressed.extend(report.suppressed.into_iter().map(place));
-            out.resource_types.extend(ws.resources(&p).into_iter().map(|r| r.ty));
+            let resources = ws.resources(&p);
+            out.resource_paths.extend(std::iter::repeat_n(path.clone(), resources.len()));
+            out.resource_types.extend(resources.into_iter().map(|r| r.ty));
         }
     }
     // Freeing a large module's model takes a while: on another thread, while the results are printed.

@@ -228,46 +228,20 @@ pub fn framework_controls(
     framework: &onus_analysis::frameworks::Framework,
     account_wide: bool,
 ) -> Value {
-    use onus_analysis::frameworks::Status;
     let rules_of = |r: &Report| -> Vec<&'static str> {
         let d = &r.diagnostic;
         d.rule.iter().map(|rule| rule.id).chain(d.also.iter().map(|a| a.rule.id)).collect()
     };
+    let open: Vec<Vec<&str>> = results.reports.iter().map(rules_of).collect();
+    let suppressed: Vec<Vec<&str>> = results.suppressed.iter().map(rules_of).collect();
     let controls: Vec<Value> = framework
-        .controls()
+        .judge(catalog::rules(), &open, &suppressed, &results.resource_types, account_wide)
         .iter()
-        .map(|c| {
-            let judged = c.status == Status::Checked || (account_wide && c.status == Status::AccountWide);
-            let count = |reports: &[Report]| {
-                reports.iter().filter(|r| rules_of(r).iter().any(|id| c.rules.contains(id))).count()
-            };
-            let (state, open, suppressed) = if !judged || c.rules.is_empty() {
-                let state = match c.status {
-                    Status::AccountWide if c.rules.is_empty() => "account-wide, no rule",
-                    Status::AccountWide => "account-wide, not judged",
-                    Status::Uncoded => "no rule yet",
-                    Status::NotFromCode => "not checkable from code",
-                    Status::Checked => "no rule",
-                };
-                (state, None, None)
-            } else {
-                let (open, suppressed) = (count(&results.reports), count(&results.suppressed));
-                let applies = results
-                    .resource_types
-                    .iter()
-                    .any(|ty| c.rules.iter().filter_map(|id| catalog::rules().by_id(id)).any(|rule| rule.inspects(ty)));
-                let state = if open > 0 {
-                    "open"
-                } else if applies {
-                    "met"
-                } else {
-                    "no resources"
-                };
-                (state, Some(open), Some(suppressed))
-            };
+        .map(|j| {
+            let c = j.control;
             json!({
-                "control": c.id, "title": c.title, "status": c.status.name(), "state": state,
-                "open": open, "suppressed": suppressed, "rules": c.rules,
+                "control": c.id, "title": c.title, "status": c.status.name(), "state": j.state,
+                "open": j.open, "suppressed": j.suppressed, "rules": c.rules,
             })
         })
         .collect();
