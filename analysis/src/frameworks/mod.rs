@@ -221,8 +221,7 @@ mod tests {
     fn coverage() {
         let judged = |key: &str| by_key(key).unwrap().controls().iter().filter(|c| !c.rules.is_empty()).count();
         assert!(judged("aws-fsbp") >= 120, "{}", judged("aws-fsbp"));
-        let checked = by_key("cis-aws-3.0").unwrap().controls().iter().filter(|c| c.status == Status::Checked).count();
-        assert!(checked >= 24, "{checked}");
+        assert!(judged("cis-aws-3.0") >= 40, "{}", judged("cis-aws-3.0"));
     }
 
     /// Against the control lists the tables were written from (`../shared/frameworks`, when present): every

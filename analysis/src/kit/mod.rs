@@ -31,6 +31,7 @@ pub mod iam;
 pub mod keys;
 pub mod kms_key;
 pub mod lifecycle;
+pub mod metric_alarms;
 pub mod network;
 pub mod opensearch;
 pub mod parameter_group;
