@@ -222,8 +222,10 @@ fn findings_table(findings: &[&Finding]) -> String {
     let mut out = String::from(
         "<table class=\"findings\"><thead><tr><th>Where</th><th>Severity</th><th>Finding</th><th>Fix</th></tr></thead><tbody>",
     );
+    // The fix in words once per rule of the table (a module often has the same finding many times).
+    let mut explained: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for f in findings {
-        let fix = f.rule.docs().fix;
+        let fix = if explained.insert(f.rule.id) { f.rule.docs().fix } else { std::borrow::Cow::Borrowed("As above.") };
         let _ = write!(
             out,
             "<tr><td><code>{}:{}</code></td><td><span class=\"sev {}\">{}</span></td><td><b>{}</b> <span class=\"tag none\">{}</span><br>{}</td><td class=\"fix\">{}</td></tr>",
@@ -318,7 +320,13 @@ pub fn html(input: &Input) -> String {
     if let Some((framework, judged)) = &input.framework {
         out.push_str(&controls_table(framework, judged));
     }
-    out.push_str("<section><h2>Modules and stacks</h2>");
+    out.push_str("<section><h2>Modules and stacks</h2><p class=\"fix\">Those with the most open findings first.</p>");
+    let mut open_in: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in &input.findings {
+        *open_in.entry(unit_of(f.path)).or_default() += 1;
+    }
+    let mut units: Vec<&str> = units.into_iter().collect();
+    units.sort_by_key(|u| (std::cmp::Reverse(open_in.get(u).copied().unwrap_or(0)), *u));
     for unit in &units {
         let findings: Vec<&Finding> = input.findings.iter().filter(|f| unit_of(f.path) == *unit).collect();
         let resources = input.resources.iter().filter(|r| unit_of(r.path) == *unit);
@@ -329,10 +337,10 @@ pub fn html(input: &Input) -> String {
         } else {
             format!("<span class=\"tag open\">{} open</span>", findings.len())
         };
+        // Closed: a repository has hundreds of modules, and a closed one costs the browser nothing to lay out.
         let _ = write!(
             out,
-            "<details{}><summary><code>{}</code> {open} <span class=\"fix\">{count} resources</span></summary>",
-            if findings.is_empty() { "" } else { " open" },
+            "<details><summary><code>{}</code> {open} <span class=\"fix\">{count} resources</span></summary>",
             escape(unit)
         );
         out.push_str(&rows_table(&tallies));

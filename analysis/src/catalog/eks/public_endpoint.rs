@@ -46,8 +46,8 @@ pub static RULE: Rule = Rule {
     },
     matcher: &Custom {
         what: "Flags `aws_eks_cluster` resources whose `vpc_config` leaves `endpoint_public_access` on (the default) \
-               with `public_access_cidrs` absent (the default is `0.0.0.0/0`) or containing a world CIDR, and \
-               `terraform-aws-modules/eks` calls that open the public endpoint to the world.",
+               with `public_access_cidrs` absent or empty (EKS's default is then `0.0.0.0/0`) or containing a world \
+               CIDR, and `terraform-aws-modules/eks` calls that open the public endpoint to the world.",
         fix: "Set `endpoint_private_access = true` and `endpoint_public_access = false` (reach the API through the \
               VPC, a VPN or a bastion), or keep the public endpoint but list the administrators' CIDRs in \
               `public_access_cidrs`.",
@@ -115,6 +115,10 @@ fn check_cfn(ctx: &mut CfnContext) {
         }
         let world = match ctx.prop(res, "ResourcesVpcConfig.PublicAccessCidrs") {
             None | Some((_, Value::Null)) => None,
+            // An empty list restricts nothing: EKS applies its default, `0.0.0.0/0`.
+            Some((_, Value::List(items))) if items.is_empty() => {
+                ctx.prop_range(res, "ResourcesVpcConfig.PublicAccessCidrs")
+            }
             Some((_, v)) => {
                 if !v.one_or_many().iter().any(|c| c.as_str().is_some_and(is_world_cidr)) {
                     continue;
@@ -143,6 +147,8 @@ fn check_cfn(ctx: &mut CfnContext) {
 fn world_cidrs(field: Option<(&Attribute, Value)>) -> Option<Option<TextRange>> {
     match field {
         None | Some((_, Value::Null)) => Some(None),
+        // An empty list restricts nothing: EKS applies its default, `0.0.0.0/0`.
+        Some((attr, Value::List(items))) if items.is_empty() => Some(Some(attr.range)),
         Some((attr, v)) => {
             v.one_or_many().iter().any(|c| c.as_str().is_some_and(is_world_cidr)).then_some(Some(attr.range))
         }
@@ -264,9 +270,14 @@ module "eks_v21_restricted" {
   endpoint_public_access       = true
   endpoint_public_access_cidrs = ["203.0.113.0/24"]
 }
+resource "aws_eks_cluster" "empty_cidrs" {
+  vpc_config {
+    public_access_cidrs = []
+  }
+}
 "#;
-        assert_eq!(lines(&RULE, text), [5, 11, 15, 46]);
-        assert_eq!(check_fixes(&RULE, text), 4);
+        assert_eq!(lines(&RULE, text), [5, 11, 15, 58, 46], "an empty list is EKS's open default");
+        assert_eq!(check_fixes(&RULE, text), 5);
     }
 
     #[test]
@@ -291,6 +302,12 @@ module "eks_v21_restricted" {
       ResourcesVpcConfig:
         SubnetIds: [subnet-1]
         PublicAccessCidrs: [203.0.113.0/24]
+  EmptyCidrs:
+    Type: AWS::EKS::Cluster
+    Properties:
+      ResourcesVpcConfig:
+        SubnetIds: [subnet-1]
+        PublicAccessCidrs: []
   Private:
     Type: AWS::EKS::Cluster
     Properties:
@@ -301,8 +318,8 @@ module "eks_v21_restricted" {
       ResourcesVpcConfig:
         EndpointPublicAccess: !Ref Public
 "#;
-        assert_eq!(cfn_lines(&RULE, yaml), [5, 13]);
-        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
+        assert_eq!(cfn_lines(&RULE, yaml), [5, 13, 25]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 3);
         let json = r#"{"Resources": {"C": {"Type": "AWS::EKS::Cluster", "Properties": {
   "ResourcesVpcConfig": {"SubnetIds": ["subnet-1"], "EndpointPublicAccess": "true"}}}}}"#;
         assert_eq!(cfn_lines(&RULE, json), [2]);
