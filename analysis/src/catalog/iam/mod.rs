@@ -12,6 +12,7 @@ pub mod password_reuse_prevention;
 pub mod policy_allows_assume_any_role;
 pub mod policy_attached_to_user;
 pub mod policy_full_admin;
+pub mod policy_json_malformed;
 pub mod policy_service_wildcard;
 pub mod privilege_escalation_add_user_to_group;
 pub mod privilege_escalation_attach_group_policy;
@@ -89,6 +90,7 @@ pub static RULES: &[&Rule] = &[
     &privilege_escalation_passrole_cloudformation_create_stack::RULE,
     &privilege_escalation_glue_update_dev_endpoint::RULE,
     &privilege_escalation_lambda_update_function_code::RULE,
+    &policy_json_malformed::RULE,
 ];
 
 #[cfg(test)]
