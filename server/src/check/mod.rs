@@ -32,6 +32,14 @@ pub struct Report {
     pub identity: onus_analysis::baseline::Identity,
 }
 
+impl Report {
+    /// The rules the finding stands for: its own, and those folded into it.
+    pub fn rules(&self) -> Vec<&'static str> {
+        let d = &self.diagnostic;
+        d.rule.iter().map(|rule| rule.id).chain(d.also.iter().map(|a| a.rule.id)).collect()
+    }
+}
+
 /// The places of a diagnostic's folded findings.
 fn also_at(lines: &text::LineIndex, d: &Diagnostic) -> Vec<[usize; 4]> {
     let at = |r: onus_analysis::TextRange| {
@@ -259,12 +267,8 @@ fn baseline_path(file: &std::path::Path, path: &str) -> String {
 
 fn write_report(file: &std::path::Path, options: &Options, results: &Results) -> i32 {
     use onus_analysis::report;
-    let rules_of = |r: &Report| -> Vec<&'static str> {
-        let d = &r.diagnostic;
-        d.rule.iter().map(|rule| rule.id).chain(d.also.iter().map(|a| a.rule.id)).collect()
-    };
-    let open: Vec<Vec<&str>> = results.reports.iter().map(rules_of).collect();
-    let suppressed: Vec<Vec<&str>> = results.suppressed.iter().map(rules_of).collect();
+    let open: Vec<Vec<&str>> = results.reports.iter().map(Report::rules).collect();
+    let suppressed: Vec<Vec<&str>> = results.suppressed.iter().map(Report::rules).collect();
     let framework = options.framework.as_deref().and_then(|key| framework_of(key).ok()).map(|f| {
         (f, f.judge(onus_analysis::catalog::rules(), &open, &suppressed, &results.resource_types, options.account_wide))
     });

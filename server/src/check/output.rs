@@ -228,12 +228,8 @@ pub fn framework_controls(
     framework: &onus_analysis::frameworks::Framework,
     account_wide: bool,
 ) -> Value {
-    let rules_of = |r: &Report| -> Vec<&'static str> {
-        let d = &r.diagnostic;
-        d.rule.iter().map(|rule| rule.id).chain(d.also.iter().map(|a| a.rule.id)).collect()
-    };
-    let open: Vec<Vec<&str>> = results.reports.iter().map(rules_of).collect();
-    let suppressed: Vec<Vec<&str>> = results.suppressed.iter().map(rules_of).collect();
+    let open: Vec<Vec<&str>> = results.reports.iter().map(Report::rules).collect();
+    let suppressed: Vec<Vec<&str>> = results.suppressed.iter().map(Report::rules).collect();
     let controls: Vec<Value> = framework
         .judge(catalog::rules(), &open, &suppressed, &results.resource_types, account_wide)
         .iter()
