@@ -33,6 +33,15 @@ pub struct Report {
 }
 
 impl Report {
+    /// The report of `d`, found in `text` (indexed by `lines`) of the file shown as `path`.
+    fn at(path: std::sync::Arc<str>, text: &str, lines: &text::LineIndex, d: Diagnostic, has_fix: bool) -> Report {
+        let (line, column) = lines.line_col(d.range.start);
+        let (end_line, end_column) = lines.line_col(d.range.end);
+        let also_at = also_at(lines, &d);
+        let identity = onus_analysis::baseline::Identity::of(&path, text, &d);
+        Report { path, line, column, end_line, end_column, has_fix, diagnostic: d, also_at, identity }
+    }
+
     /// The rules the finding stands for: its own, and those folded into it.
     pub fn rules(&self) -> Vec<&'static str> {
         let d = &self.diagnostic;
@@ -637,23 +646,7 @@ fn analyse_plan(path: &str, text: &str, config: &Config) -> Results {
         let Some(source) = source else { continue };
         let lines = text::LineIndex::new(&source);
         let shown: std::sync::Arc<str> = file.as_str().into();
-        let place = |d: Diagnostic| {
-            let (line, column) = lines.line_col(d.range.start);
-            let (end_line, end_column) = lines.line_col(d.range.end);
-            let also_at = also_at(&lines, &d);
-            let identity = onus_analysis::baseline::Identity::of(&shown, &source, &d);
-            Report {
-                path: shown.clone(),
-                line,
-                column,
-                end_line,
-                end_column,
-                has_fix: false,
-                diagnostic: d,
-                also_at,
-                identity,
-            }
-        };
+        let place = |d: Diagnostic| Report::at(shown.clone(), &source, &lines, d, false);
         out.reports.extend(report.diagnostics.into_iter().map(place));
         out.suppressed.extend(report.suppressed.into_iter().map(place));
     }
@@ -865,8 +858,6 @@ fn analyse_component(
             let text = doc.text();
             let lines = text::LineIndex::new(&text);
             let place = |mut d: Diagnostic| {
-                let (line, column) = lines.line_col(d.range.start);
-                let (end_line, end_column) = lines.line_col(d.range.end);
                 let has_fix = !d.fixes.is_empty();
                 d.suppression = None;
                 if setup.keep_fixes {
@@ -874,19 +865,7 @@ fn analyse_component(
                 } else {
                     d.fixes = Vec::new();
                 }
-                let also_at = also_at(&lines, &d);
-                let identity = onus_analysis::baseline::Identity::of(&path, &text, &d);
-                Report {
-                    path: path.clone(),
-                    line,
-                    column,
-                    end_line,
-                    end_column,
-                    has_fix,
-                    diagnostic: d,
-                    also_at,
-                    identity,
-                }
+                Report::at(path.clone(), &text, &lines, d, has_fix)
             };
             out.reports.extend(report.diagnostics.into_iter().map(place));
             out.suppressed.extend(report.suppressed.into_iter().map(place));

@@ -3,20 +3,29 @@ use crate::rule::{Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
 use crate::value::Value;
 
-/// Resource types and the attribute that holds a policy document as JSON text.
-const SITES: &[(&str, &str)] = &[
-    ("aws_iam_policy", "policy"),
-    ("aws_iam_role_policy", "policy"),
-    ("aws_iam_user_policy", "policy"),
-    ("aws_iam_group_policy", "policy"),
-    ("aws_iam_role", "assume_role_policy"),
-    ("aws_s3_bucket_policy", "policy"),
-    ("aws_sqs_queue_policy", "policy"),
-    ("aws_sns_topic_policy", "policy"),
-    ("aws_ecr_repository_policy", "policy"),
-    ("aws_kms_key", "policy"),
-    ("aws_secretsmanager_secret_policy", "policy"),
+/// The resource types whose policy attribute holds a policy document as JSON text (see [`policy_attribute`]).
+const TYPES: &[&str] = &[
+    "aws_iam_policy",
+    "aws_iam_role_policy",
+    "aws_iam_user_policy",
+    "aws_iam_group_policy",
+    "aws_iam_role",
+    "aws_s3_bucket_policy",
+    "aws_sqs_queue_policy",
+    "aws_sns_topic_policy",
+    "aws_ecr_repository_policy",
+    "aws_kms_key",
+    "aws_secretsmanager_secret_policy",
 ];
+
+/// The attribute of a type of [`TYPES`] that holds its policy: a role's trust policy, else `policy`.
+fn policy_attribute(ty: &str) -> &'static str {
+    if ty == "aws_iam_role" {
+        "assume_role_policy"
+    } else {
+        "policy"
+    }
+}
 
 pub static RULE: Rule = Rule {
     id: "iam-policy-json-malformed",
@@ -40,19 +49,7 @@ pub static RULE: Rule = Rule {
               which Terraform renders as valid JSON.",
         has_fix: false,
         terraform: Some(TfMatcher {
-            resource_types: &[
-                "aws_iam_policy",
-                "aws_iam_role_policy",
-                "aws_iam_user_policy",
-                "aws_iam_group_policy",
-                "aws_iam_role",
-                "aws_s3_bucket_policy",
-                "aws_sqs_queue_policy",
-                "aws_sns_topic_policy",
-                "aws_ecr_repository_policy",
-                "aws_kms_key",
-                "aws_secretsmanager_secret_policy",
-            ],
+            resource_types: TYPES,
             check,
             example: r#"resource "aws_iam_policy" "read" {
   policy = <<POLICY
@@ -76,7 +73,8 @@ POLICY
 };
 
 fn check(ctx: &mut TfContext) {
-    for (ty, attr) in SITES {
+    for ty in TYPES {
+        let attr = policy_attribute(ty);
         for res in ctx.resources(ty).collect::<Vec<_>>() {
             let Some((a, Value::String(text))) = ctx.attr(res.block, attr) else { continue };
             if text.contains(crate::terraform::eval::UNKNOWN_PART) || text.trim().is_empty() {
