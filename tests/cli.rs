@@ -104,13 +104,45 @@ fn sarif_output() {
             .and_then(|s| s.parse::<f64>().ok())
             .is_some_and(|n| (0.0..=10.0).contains(&n))
     }));
+    assert!(rules.iter().all(|r| r.get("helpUri").is_none()), "no page URL unless told where the pages are");
+    validate_sarif(&out.stdout);
+}
+
+/// CI installs the official schema and a validator that also holds the log to GitHub's ingestion rules (see
+/// .ci/run); elsewhere the log is only parsed.
+fn validate_sarif(log: &[u8]) {
     if let Ok(validator) = std::env::var("ONUS_SARIF_VALIDATOR") {
-        // CI installs the official schema and a validator (see .ci/run).
         let file = tempfile::NamedTempFile::new().unwrap();
-        std::fs::write(file.path(), &out.stdout).unwrap();
+        std::fs::write(file.path(), log).unwrap();
         let status = Command::new(validator).arg(file.path()).status().unwrap();
-        assert!(status.success(), "the SARIF log does not validate against the SARIF 2.1.0 schema");
+        assert!(status.success(), "the SARIF log does not validate (schema 2.1.0, GitHub's rules)");
     }
+}
+
+/// `--docs-base-url` (where `onus docs --out` pages are published) gives each rule a `helpUri`; a base that is
+/// not an absolute URL is a usage error.
+#[test]
+fn sarif_rules_link_to_published_pages() {
+    let args = ["check", "--format", "sarif", "--docs-base-url", "https://example.org/onus/rules"];
+    let out = onus(&[&args[..], &["examples/terraform/main.tf"]].concat(), repo());
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let acl = rules.iter().find(|r| r["id"] == "s3-public-acl").unwrap();
+    assert_eq!(acl["helpUri"], "https://example.org/onus/rules/s3-public-acl.md");
+    let pages = tempfile::tempdir().unwrap();
+    let written = onus(&["docs", "--out", pages.path().to_str().unwrap()], repo());
+    assert!(written.status.success(), "{written:?}");
+    for rule in rules.iter().filter(|r| r["properties"]["severity"].is_string()) {
+        let uri = rule["helpUri"].as_str().unwrap_or_else(|| panic!("{rule}"));
+        let page = uri.strip_prefix("https://example.org/onus/rules/").unwrap();
+        assert!(pages.path().join(page).is_file(), "{page} is not among the pages `onus docs --out` writes");
+    }
+    validate_sarif(&out.stdout);
+
+    let out = onus(&["check", "--format", "sarif", "--docs-base-url", "docs/rules", "examples"], repo());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not an absolute URL"), "{out:?}");
 }
 
 #[test]

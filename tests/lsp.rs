@@ -78,7 +78,7 @@ fn diagnostics_follow_incremental_edits() {
     assert_eq!(start_of(&diags[0]), (1, 2));
     assert_eq!(diags[0]["source"], "onus");
     let href = diags[0]["codeDescription"]["href"].as_str().unwrap_or_else(|| panic!("{diags:?}"));
-    assert!(href.starts_with("file://") && href.ends_with("/docs/rules/s3-public-acl.md"), "{href}");
+    assert!(href.starts_with("file://") && href.ends_with("/s3-public-acl.md"), "{href}");
     assert!(diags[0]["message"].as_str().unwrap().contains("[data-sharing]"));
 
     // `public-read` -> `private`: the finding goes.
@@ -226,6 +226,50 @@ fn exit_codes_follow_the_spec() {
     let mut c = Client::initialized(json!({}));
     c.close_stdin();
     assert_eq!(c.wait_exit(), Some(1), "client died");
+}
+
+/// A copy of the binary installed far from any checkout links each finding to its page, written from the
+/// binary into the cache folder on first use and reused, unchanged, by the next server.
+#[test]
+fn an_installed_binary_links_to_pages_it_wrote_to_the_cache() {
+    let home = tempfile::tempdir().unwrap();
+    let installed = home.path().join("bin/onus");
+    std::fs::create_dir_all(installed.parent().unwrap()).unwrap();
+    std::fs::copy(support::onus(), &installed).unwrap();
+    let cache = home.path().join("cache");
+    let link = || {
+        let mut command = std::process::Command::new(&installed);
+        command.env_remove("ONUS_CACHE_DIR").env("XDG_CACHE_HOME", &cache).env("HOME", home.path());
+        let mut c = Client::start_command(command);
+        let answer = c.request("initialize", json!({ "processId": null, "capabilities": {} }));
+        assert!(answer.get("result").is_some(), "{answer}");
+        c.notify("initialized", json!({}));
+        let uri = file_uri("/onus-e2e/installed/main.tf");
+        c.open(&uri, "terraform", BUCKET);
+        let diags = focus(c.diagnostics(&uri, 1));
+        assert_eq!(c.shutdown_and_exit(), Some(0));
+        let href = diags[0]["codeDescription"]["href"].as_str().unwrap_or_else(|| panic!("{diags:?}")).to_string();
+        url_path(&href)
+    };
+    let page = link();
+    assert!(page.starts_with(cache.join("onus")), "{}", page.display());
+    let text = std::fs::read_to_string(&page).unwrap();
+    assert!(text.starts_with("# s3-public-acl: "), "{text}");
+    // The index links to every page beside it.
+    let index = std::fs::read_to_string(page.with_file_name("README.md")).unwrap();
+    assert!(index.contains("[s3-public-acl](s3-public-acl.md)"), "{index}");
+    let written = std::fs::metadata(&page).unwrap().modified().unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    assert_eq!(link(), page, "the same binary uses the same folder");
+    assert_eq!(std::fs::metadata(&page).unwrap().modified().unwrap(), written, "and does not write it again");
+    let folders: Vec<_> = std::fs::read_dir(cache.join("onus")).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(folders.len(), 1, "{folders:?}");
+}
+
+/// The local path a `file://` URL names.
+fn url_path(href: &str) -> std::path::PathBuf {
+    let url = tower_lsp::lsp_types::Url::parse(href).unwrap_or_else(|e| panic!("{href}: {e}"));
+    url.to_file_path().unwrap_or_else(|()| panic!("not a file URL: {href}"))
 }
 
 #[test]

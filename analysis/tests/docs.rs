@@ -1,38 +1,14 @@
 //! The rule pages under `docs/rules/` are generated from the catalog's metadata alone, and must not drift
 //! from it. `ONUS_UPDATE_DOCS=1 cargo test -p onus-analysis --test docs` writes them again.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
-use onus_analysis::catalog as rules;
-
-fn expected_pages() -> BTreeMap<String, String> {
-    let mut pages = BTreeMap::new();
-    let mut index = String::from(
-        "# onus rules\n\nGenerated from the rule catalog (`analysis/src/rules/`); do not edit by hand.\n\n\
-         | id | title | severity | responsibility row | service | formats | quick-fix |\n|---|---|---|---|---|---|---|\n",
-    );
-    for rule in rules::all() {
-        pages.insert(format!("{}.md", rule.id), rule.markdown());
-        index.push_str(&format!(
-            "| [{id}]({id}.md) | {} | {} | `{}` | {} | {} | {} |\n",
-            rule.title,
-            rule.severity.name(),
-            rule.row.slug(),
-            rule.service,
-            rule.formats().join(", "),
-            if rule.has_fix() { "yes" } else { "no" },
-            id = rule.id,
-        ));
-    }
-    pages.insert("README.md".into(), index);
-    pages
-}
+use onus_analysis::catalog;
 
 #[test]
 fn rule_docs_match_the_catalog() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/rules");
-    let expected = expected_pages();
+    let expected = catalog::pages();
     if std::env::var_os("ONUS_UPDATE_DOCS").is_some() {
         std::fs::create_dir_all(&dir).unwrap();
         for entry in std::fs::read_dir(&dir).unwrap().flatten() {

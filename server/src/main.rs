@@ -2,6 +2,7 @@
 //! catalog (`onus rules`, `onus explain`).
 
 mod check;
+mod docs;
 mod lsp;
 
 use std::process::ExitCode;
@@ -40,6 +41,13 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: CatalogFormat,
     },
+    /// Print the folder holding the rule pages the editor links to (written to the cache on first use), or
+    /// write them into a folder of your choice (to publish them; then point `docsBaseUrl` at them).
+    Docs {
+        /// Write the pages here instead of the cache.
+        #[arg(long, value_name = "DIR")]
+        out: Option<std::path::PathBuf>,
+    },
     /// Print a rule's documentation.
     Explain {
         /// A rule id, as in `onus rules`.
@@ -73,9 +81,25 @@ fn main() -> ExitCode {
         Command::Check(options) => check::run(&options),
         Command::Report { html, options } => check::report(&options, &html),
         Command::Rules { format } => print_rules(format),
+        Command::Docs { out } => write_docs(out.as_deref()),
         Command::Explain { rule } => explain(&rule),
     };
     ExitCode::from(code as u8)
+}
+
+/// `onus docs [--out DIR]`: the folder of rule pages, on stdout.
+fn write_docs(out: Option<&std::path::Path>) -> i32 {
+    let written = match out {
+        Some(dir) => docs::write_pages(dir, &catalog::pages()).map(|()| dir.to_path_buf()),
+        None => docs::rule_pages(),
+    };
+    match written {
+        Ok(dir) => print_out(|out| writeln!(out, "{}", dir.display())),
+        Err(e) => {
+            eprintln!("onus: cannot write the rule pages: {e}");
+            2
+        }
+    }
 }
 
 /// `onus explain ID`: an onus rule, or the rules that claim a peer's check; a near id when nothing matches.

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
@@ -62,8 +63,16 @@ fn read_message(reader: &mut impl BufRead) -> Option<(Instant, Value)> {
 }
 
 impl Client {
+    /// Starts `onus lsp`, its rule pages cached under the test target's temporary folder (not the user's).
     pub fn start() -> Client {
-        let mut child = Command::new(onus())
+        let mut command = Command::new(onus());
+        command.env("ONUS_CACHE_DIR", Path::new(env!("CARGO_TARGET_TMPDIR")).join("onus-cache"));
+        Client::start_command(command)
+    }
+
+    /// Starts the server `command` runs (with `lsp` added).
+    pub fn start_command(mut command: Command) -> Client {
+        let mut child = command
             .arg("lsp")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

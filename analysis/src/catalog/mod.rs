@@ -152,6 +152,31 @@ pub fn by_id(id: &str) -> Option<&'static Rule> {
     rules().by_id(id)
 }
 
+/// The rule pages, as `docs/rules/` holds them and the binary serves them: one page per rule (its
+/// [`Rule::markdown`]) and an index, `README.md`, by file name.
+pub fn pages() -> std::collections::BTreeMap<String, String> {
+    let mut pages = std::collections::BTreeMap::new();
+    let mut index = String::from(
+        "# onus rules\n\nGenerated from the rule catalog (`analysis/src/catalog/`); do not edit by hand.\n\n\
+         | id | title | severity | responsibility row | service | formats | quick-fix |\n|---|---|---|---|---|---|---|\n",
+    );
+    for rule in all() {
+        pages.insert(format!("{}.md", rule.id), rule.markdown());
+        index.push_str(&format!(
+            "| [{id}]({id}.md) | {} | {} | `{}` | {} | {} | {} |\n",
+            rule.title,
+            rule.severity.name(),
+            rule.row.slug(),
+            rule.service,
+            rule.formats().join(", "),
+            if rule.has_fix() { "yes" } else { "no" },
+            id = rule.id,
+        ));
+    }
+    pages.insert("README.md".into(), index);
+    pages
+}
+
 /// The whole catalog, as the engine takes it.
 pub fn rules() -> Rules {
     Rules::new(all()).with_overlaps(OVERLAPS)

@@ -114,6 +114,17 @@ pub struct Options {
     /// A variable's value for the root modules, as `terraform plan -var`; repeatable, applied after the files.
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
+    /// Where the rule pages are published (`onus docs --out DIR` writes them): SARIF rules then carry
+    /// `helpUri` = `<URL><rule-id>.md`, which code-scanning tools link to.
+    #[arg(long, value_name = "URL", value_parser = docs_base_url)]
+    pub docs_base_url: Option<String>,
+}
+
+/// `--docs-base-url`: an absolute URL, ending in `/` so that a rule's page is the base joined with its file name.
+fn docs_base_url(text: &str) -> Result<String, String> {
+    let url = tower_lsp::lsp_types::Url::parse(text).map_err(|e| format!("not an absolute URL: {e}"))?;
+    let url = url.as_str();
+    Ok(if url.ends_with('/') { url.to_string() } else { format!("{url}/") })
 }
 
 /// `--fail-on`.
@@ -534,6 +545,7 @@ fn run_as(options: &Options, html: Option<&std::path::Path>) -> i32 {
         &results.reports,
         rows.as_deref(),
         controls.as_ref(),
+        options.docs_base_url.as_deref(),
     )
     .and_then(|_| match (&rows, options.format) {
         (Some(rows), Format::Text) => output::summary(&mut out, rows),

@@ -46,6 +46,7 @@ pub fn write(
     reports: &[Report],
     summary: Option<&[Value]>,
     controls: Option<&Value>,
+    docs_base: Option<&str>,
 ) -> std::io::Result<()> {
     match format {
         Format::Text => text(out, reports, colour, std::io::stdout().is_terminal()),
@@ -70,7 +71,7 @@ pub fn write(
             writeln!(out)
         }
         Format::Sarif => {
-            serde_json::to_writer_pretty(&mut *out, &sarif(reports, summary, controls))?;
+            serde_json::to_writer_pretty(&mut *out, &sarif(reports, summary, controls, docs_base))?;
             writeln!(out)
         }
     }
@@ -334,6 +335,7 @@ fn sarif<'r>(
     reports: &'r [Report],
     summary: Option<&'r [Value]>,
     controls: Option<&'r Value>,
+    docs_base: Option<&str>,
 ) -> impl serde::Serialize + 'r {
     // The catalog's rules, and the organisation policies that reported something.
     let mut rules: Vec<&'static onus_analysis::Rule> = catalog::all().to_vec();
@@ -349,7 +351,7 @@ fn sarif<'r>(
         .iter()
         .map(|r| {
             let docs = r.docs();
-            json!({
+            let mut rule = json!({
                 "id": r.id,
                 "name": r.title,
                 "shortDescription": { "text": r.title },
@@ -364,7 +366,12 @@ fn sarif<'r>(
                     "service": r.service,
                     "tags": ["security", r.row.slug()],
                 },
-            })
+            });
+            // An organisation policy has no page.
+            if let (Some(base), false) = (docs_base, r.matcher.is_organisation_policy()) {
+                rule["helpUri"] = json!(format!("{base}{}.md", r.id));
+            }
+            rule
         })
         .collect();
     for (id, text) in [

@@ -42,23 +42,20 @@ pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
     }
 }
 
-/// Where the rule pages are: `initializationOptions.docsBaseUrl`, else the `docs/rules/` folder of the checkout
-/// the binary was built in (found by walking up from the executable), else nowhere.
+/// Where the rule pages are: `initializationOptions.docsBaseUrl`, else the pages built into the binary, in the
+/// user's cache (written there on first use), else nowhere (said on stderr).
 pub fn docs_base(options: Option<&serde_json::Value>) -> Option<lsp::Url> {
     if let Some(url) = options.and_then(|o| o.get("docsBaseUrl")).and_then(|u| u.as_str()) {
         let url = if url.ends_with('/') { url.to_string() } else { format!("{url}/") };
         return lsp::Url::parse(&url).ok();
     }
-    // The checkout the binary sits in, else the one it was built from (a binary built with its target folder
-    // elsewhere, or copied onto PATH, on the machine that built it).
-    let exe = std::env::current_exe().ok();
-    let built_from = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/rules"));
-    let dir = exe
-        .iter()
-        .flat_map(|e| e.ancestors().map(|a| a.join("docs/rules")))
-        .chain(std::iter::once(built_from.to_path_buf()))
-        .find(|d| d.join("README.md").is_file())?;
-    lsp::Url::from_directory_path(dir.canonicalize().unwrap_or(dir)).ok()
+    match crate::docs::rule_pages() {
+        Ok(dir) => lsp::Url::from_directory_path(dir.canonicalize().unwrap_or(dir)).ok(),
+        Err(e) => {
+            eprintln!("onus: diagnostics will not link to their rule pages: cannot write them to the cache: {e}");
+            None
+        }
+    }
 }
 
 /// An editor is sent this many diagnostics of a file at most: beyond it (a generated file with hundreds of
