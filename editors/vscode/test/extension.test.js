@@ -3,6 +3,8 @@
 // VS Code itself cannot run here: activation starts the real `onus lsp` through vscode-languageclient, with the
 // arguments and initializationOptions the extension promises; the status bar item follows the server's state; the
 // restart command restarts it; a settings change sends the rules or varFiles with workspace/didChangeConfiguration;
+// an open document's findings reach VS Code once, through the client's own DiagnosticFeature (pull) and push
+// handler, which keep two collections (a server doing both would show every finding twice);
 // deactivation stops it; a missing binary gives a clear message and a red status item.
 //
 //   npm run bundle && ONUS_BIN=/path/to/onus node --test test/extension.test.js
@@ -38,8 +40,129 @@ const output = [];
 /** @type {{args: readonly string[], sent: any[], exit: Promise<number | null>}[]} */
 const spawned = [];
 
+// The parts of the API the client's diagnostics go through (documents, tabs, events, diagnostic collections) are
+// real enough for vscode-languageclient's own DiagnosticFeature and push handler to run as they do in VS Code.
+class Uri {
+  constructor(/** @type {string} */ scheme, /** @type {string} */ path) {
+    this.scheme = scheme;
+    this.path = path;
+    this.fsPath = path;
+  }
+  toString() {
+    return `${this.scheme}://${this.path.split("/").map(encodeURIComponent).join("/")}`;
+  }
+  static file(/** @type {string} */ path) {
+    return new Uri("file", path);
+  }
+  static parse(/** @type {string} */ text) {
+    const m = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/i.exec(text);
+    return m ? new Uri(m[1], decodeURIComponent(m[2])) : new Uri("untitled", text);
+  }
+}
+class EventEmitter {
+  constructor() {
+    /** @type {((e: any) => void)[]} */
+    this.listeners = [];
+    this.event = (/** @type {(e: any) => void} */ listener) => {
+      this.listeners.push(listener);
+      return { dispose: () => this.listeners.splice(this.listeners.indexOf(listener), 1) };
+    };
+  }
+  fire(/** @type {any} */ e) {
+    for (const l of [...this.listeners]) l(e);
+  }
+  dispose() {}
+}
+class CancellationTokenSource {
+  constructor() {
+    const cancelled = new EventEmitter();
+    this.token = { isCancellationRequested: false, onCancellationRequested: cancelled.event };
+    this.cancel = () => {
+      this.token.isCancellationRequested = true;
+      cancelled.fire(undefined);
+    };
+  }
+  dispose() {}
+}
+class Position {
+  constructor(/** @type {number} */ line, /** @type {number} */ character) {
+    this.line = line;
+    this.character = character;
+  }
+}
+class Range {
+  constructor(/** @type {any[]} */ ...args) {
+    const [start, end] =
+      args.length === 4 ? [new Position(args[0], args[1]), new Position(args[2], args[3])] : [args[0], args[1]];
+    /** @type {Position} */
+    this.start = start;
+    /** @type {Position} */
+    this.end = end;
+  }
+}
+class Diagnostic {
+  constructor(/** @type {Range} */ range, /** @type {string} */ message, /** @type {number} */ severity) {
+    this.range = range;
+    this.message = message;
+    this.severity = severity;
+  }
+}
+class TabInputText {
+  constructor(/** @type {Uri} */ uri) {
+    this.uri = uri;
+  }
+}
+/** Every diagnostic collection the client made (pushed diagnostics go to one, pulled ones to another). */
+/** @type {{name: string | undefined, entries: Map<string, Diagnostic[]>}[]} */
+const collections = [];
+function diagnosticCollection(/** @type {string | undefined} */ name) {
+  const entries = new Map();
+  collections.push({ name, entries });
+  const key = (/** @type {Uri} */ uri) => uri.toString();
+  return {
+    name,
+    set(/** @type {any} */ uri, /** @type {Diagnostic[] | undefined} */ diags) {
+      if (Array.isArray(uri)) for (const [u, d] of uri) entries.set(key(u), d ?? []);
+      else if (diags === undefined) entries.delete(key(uri));
+      else entries.set(key(uri), diags);
+    },
+    get: (/** @type {Uri} */ uri) => entries.get(key(uri)),
+    has: (/** @type {Uri} */ uri) => entries.has(key(uri)),
+    delete: (/** @type {Uri} */ uri) => entries.delete(key(uri)),
+    clear: () => entries.clear(),
+    forEach: (/** @type {any} */ f) => entries.forEach((d, u) => f(Uri.parse(u), d)),
+    dispose: () => entries.clear(),
+  };
+}
+/** Whether a document selector (a filter or a list of them) matches a document, as VS Code scores it. */
+function matchScore(/** @type {any} */ selector, /** @type {any} */ doc) {
+  const filters = Array.isArray(selector) ? selector : [selector];
+  const one = (/** @type {any} */ f) =>
+    typeof f === "string"
+      ? f === doc.languageId
+      : (f.language === undefined || f.language === doc.languageId) &&
+        (f.scheme === undefined || f.scheme === doc.uri.scheme) &&
+        (f.pattern === undefined || /\.(tf|tfvars)$/.test(doc.uri.fsPath));
+  return filters.some(one) ? 10 : 0;
+}
+/** @type {any[]} */
+const textDocuments = [];
+/** @type {{input: TabInputText}[]} */
+const tabs = [];
+const documentOpened = new EventEmitter();
+const tabsChanged = new EventEmitter();
+
 const vscode = standIn({
   version: "1.95.0",
+  Uri,
+  EventEmitter,
+  CancellationTokenSource,
+  Position,
+  Range,
+  Diagnostic,
+  TabInputText,
+  DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
+  languages: standIn({ createDiagnosticCollection: diagnosticCollection, match: matchScore }),
   env: standIn({ language: "en", appName: "Visual Studio Code" }),
   workspace: standIn({
     getConfiguration: (/** @type {string} */ section) =>
@@ -49,13 +172,16 @@ const vscode = standIn({
         has: () => false,
       }),
     workspaceFolders: undefined,
-    textDocuments: [],
+    textDocuments,
+    onDidOpenTextDocument: documentOpened.event,
     onDidChangeConfiguration: (/** @type {any} */ listener) => {
       configListeners.push(listener);
       return { dispose() {} };
     },
   }),
   window: standIn({
+    activeTextEditor: undefined,
+    tabGroups: { all: [{ tabs }], onDidChangeTabs: tabsChanged.event },
     createOutputChannel: () =>
       standIn({ appendLine: (/** @type {string} */ l) => output.push(l), append: (/** @type {string} */ l) => output.push(l) }),
     createStatusBarItem: () => status,
@@ -200,6 +326,36 @@ describe("the extension, as VS Code runs it", () => {
     );
     const sent = spawned[0].sent.filter((m) => m.method === "workspace/didChangeConfiguration").pop();
     assert.deepEqual(sent.params, { settings: { onus: { varFiles: ["prod.tfvars", "eu.tfvars.json"] } } });
+  });
+
+  it("shows each finding of an open document once, in exactly one diagnostic collection", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "onus-vscode-"));
+    const file = path.join(dir, "main.tf");
+    const text = 'resource "aws_s3_bucket" "site" {\n  bucket = "site"\n  acl    = "public-read"\n}\n';
+    fs.writeFileSync(file, text);
+    const uri = Uri.file(file);
+    const doc = { uri, fileName: file, languageId: "terraform", version: 1, isClosed: false, getText: () => text };
+    // As VS Code orders it: the tab first, then the document's open event.
+    tabs.push({ input: new TabInputText(uri) });
+    tabsChanged.fire({ opened: [tabs[0]], closed: [], changed: [] });
+    textDocuments.push(doc);
+    documentOpened.fire(doc);
+    const shown = () => collections.flatMap((c) => c.entries.get(uri.toString()) ?? []);
+    await waitFor("the document's diagnostics", () => shown().length > 0);
+    // A late duplicate (pushed after the pull) would arrive within this.
+    await new Promise((r) => setTimeout(r, 1500));
+    const holding = collections.filter((c) => (c.entries.get(uri.toString()) ?? []).length > 0);
+    assert.equal(holding.length, 1, `findings in ${holding.length} collections: ${holding.map((c) => c.name)}`);
+    // The same findings `onus check` reports for the file, each once, with the rule the settings disable
+    // (`onus.rules.disable`, set above) skipped: the public access block rules it would carry are then shown.
+    const checked = cp.spawnSync(ONUS, ["check", "--format", "json", "--skip", "s3-public-acl", file], {
+      encoding: "utf8",
+    });
+    const expected = JSON.parse(checked.stdout).map((/** @type {any} */ f) => `${f.rule}@${f.line}`);
+    const got = shown().map((/** @type {any} */ d) => `${d.code?.value ?? d.code}@${d.range.start.line + 1}`);
+    assert.deepEqual(got.sort(), expected.sort());
+    assert.ok(got.includes("s3-pab-block-public-acls@1") && !got.some((g) => g.startsWith("s3-public-acl@")), `${got}`);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("restarts the server on the restart command", async () => {
