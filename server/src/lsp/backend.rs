@@ -81,6 +81,8 @@ impl LanguageServer for Backend {
             state.root = root;
             state.roots = roots;
             state.docs = docs;
+            // Links are part of what was serialized.
+            state.published.clear();
             state.editor_rules = rules;
             state.var_files = var_files.unwrap_or_default();
             state.push = !pull;

@@ -26,7 +26,7 @@ pub fn to_lsp_range(rope: &Rope, r: onus_analysis::TextRange, enc: PositionEncod
     lsp_range(text::range_at(rope, r, enc))
 }
 
-fn lsp_range(r: onus_analysis::Range) -> lsp::Range {
+pub(super) fn lsp_range(r: onus_analysis::Range) -> lsp::Range {
     lsp::Range {
         start: lsp::Position::new(r.start.line, r.start.character),
         end: lsp::Position::new(r.end.line, r.end.character),
@@ -71,32 +71,49 @@ pub fn diagnostics(
     enc: PositionEncoding,
     docs: Option<&lsp::Url>,
 ) -> Vec<lsp::Diagnostic> {
-    // Each rule's link, made once per publication (a file's findings share a few dozen rules).
-    let mut links: HashMap<&'static str, Option<lsp::Url>> = HashMap::new();
     let positions = text::Positions::new(rope, enc);
-    let mut convert = |d: &Diagnostic| {
-        let link = d.rule.and_then(|r| links.entry(r.id).or_insert_with(|| rule_link(r, docs)).clone());
-        with_link(&positions, d, link, uri)
-    };
-    if diags.len() <= MAX_PUBLISHED {
-        return diags.iter().map(&mut convert).collect();
-    }
+    let mut links = Links::default();
+    let (shown, hidden) = shown(diags);
+    let mut out: Vec<lsp::Diagnostic> =
+        shown.iter().map(|d| with_link(&positions, d, links.of(d, docs), uri)).collect();
+    out.extend(hidden.map(|n| more_findings(rope, enc, n)));
+    out
+}
+
+/// The findings an editor is shown, and how many are left out.
+pub(super) fn shown(diags: &[Diagnostic]) -> (Vec<&Diagnostic>, Option<usize>) {
     let mut shown: Vec<&Diagnostic> = diags.iter().collect();
+    if diags.len() <= MAX_PUBLISHED {
+        return (shown, None);
+    }
     shown.sort_by_key(|d| (std::cmp::Reverse(d.severity), d.range.start));
-    let mut out: Vec<lsp::Diagnostic> = shown[..MAX_PUBLISHED].iter().map(|d| convert(d)).collect();
-    out.push(lsp::Diagnostic {
+    shown.truncate(MAX_PUBLISHED);
+    (shown, Some(diags.len() - MAX_PUBLISHED))
+}
+
+/// The last diagnostic of a file with more than [`MAX_PUBLISHED`] findings.
+pub(super) fn more_findings(rope: &Rope, enc: PositionEncoding, hidden: usize) -> lsp::Diagnostic {
+    lsp::Diagnostic {
         range: to_lsp_range(rope, onus_analysis::TextRange::empty(0), enc),
         severity: Some(lsp::DiagnosticSeverity::INFORMATION),
         code: Some(lsp::NumberOrString::String("more-findings".into())),
         source: Some("onus".into()),
         message: format!(
-            "{} more findings in this file are not shown here (an editor shows the {MAX_PUBLISHED} most severe); \
-             `onus check` lists them all",
-            diags.len() - MAX_PUBLISHED
+            "{hidden} more findings in this file are not shown here (an editor shows the {MAX_PUBLISHED} most \
+             severe); `onus check` lists them all"
         ),
         ..Default::default()
-    });
-    out
+    }
+}
+
+/// Each rule's link, made once per publication (a file's findings share a few dozen rules).
+#[derive(Default)]
+pub(super) struct Links(HashMap<&'static str, Option<lsp::Url>>);
+
+impl Links {
+    pub(super) fn of(&mut self, d: &Diagnostic, docs: Option<&lsp::Url>) -> Option<lsp::Url> {
+        d.rule.and_then(|r| self.0.entry(r.id).or_insert_with(|| rule_link(r, docs)).clone())
+    }
 }
 
 pub fn diagnostic(rope: &Rope, d: &Diagnostic, enc: PositionEncoding, docs: Option<&lsp::Url>) -> lsp::Diagnostic {
@@ -127,7 +144,7 @@ fn also_information(
     Some(related.collect())
 }
 
-fn with_link(
+pub(super) fn with_link(
     positions: &text::Positions,
     d: &Diagnostic,
     link: Option<lsp::Url>,

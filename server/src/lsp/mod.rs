@@ -57,6 +57,9 @@ async fn serve() -> i32 {
                     Outgoing::Diagnostics { uri, version, diagnostics } => {
                         let _ = frames_tx.send(output::publish_frame(uri, version, diagnostics));
                     }
+                    Outgoing::Frame(frame) => {
+                        let _ = frames_tx.send(frame);
+                    }
                     Outgoing::Log(level, message) => publisher.log_message(level, message).await,
                     Outgoing::Refresh => {
                         // A request: its answer is awaited apart, so publications do not wait for the client.

@@ -5,9 +5,18 @@
 //! with a thousand findings, building and freeing that tree was most of the time from a keystroke to its
 //! `publishDiagnostics`. One writer task owns stdout, so frames from both sources never interleave.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::sync::Arc;
+
+use onus_analysis::fast_hash::FastHasher;
+use onus_analysis::{text, Diagnostic, PositionEncoding};
+use ropey::Rope;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tower_lsp::lsp_types as lsp;
+
+use super::convert;
 
 /// A `textDocument/publishDiagnostics` notification, framed.
 pub fn publish_frame(uri: lsp::Url, version: Option<i32>, diagnostics: Vec<lsp::Diagnostic>) -> Vec<u8> {
@@ -23,6 +32,69 @@ pub fn publish_frame(uri: lsp::Url, version: Option<i32>, diagnostics: Vec<lsp::
         params: lsp::PublishDiagnosticsParams { uri, diagnostics, version },
     };
     framed(serde_json::to_vec(&notification).expect("diagnostics serialise"))
+}
+
+/// The JSON of each diagnostic last published for a document, by what it shows (rule, message, severity, place,
+/// related places): a keystroke in a file with a thousand findings serializes the few that are new or moved and
+/// copies the others' bytes, and nothing built on the worker thread is freed on another (glibc's cross-thread
+/// frees were most of the publishing task's time).
+#[derive(Default)]
+pub struct Published(HashMap<(u64, [u32; 4]), Arc<[u8]>, BuildHasherDefault<FastHasher>>);
+
+/// The framed `textDocument/publishDiagnostics` of `diags`, as [`convert::diagnostics`] converts them, reusing
+/// and then replacing what `kept` holds from the document's previous publication.
+pub fn publication(
+    uri: &lsp::Url,
+    version: Option<i32>,
+    rope: &Rope,
+    diags: &[Diagnostic],
+    enc: PositionEncoding,
+    docs: Option<&lsp::Url>,
+    kept: &mut Published,
+) -> Vec<u8> {
+    let positions = text::Positions::new(rope, enc);
+    let mut links = convert::Links::default();
+    let (shown, hidden) = convert::shown(diags);
+    let mut fresh = Published(HashMap::with_capacity_and_hasher(shown.len(), Default::default()));
+    let mut body = Vec::with_capacity(256 + kept.0.values().map(|j| j.len() + 1).sum::<usize>());
+    body.extend_from_slice(br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#);
+    serde_json::to_writer(&mut body, uri.as_str()).expect("a string serialises");
+    body.extend_from_slice(br#","diagnostics":["#);
+    for (i, d) in shown.iter().enumerate() {
+        if i > 0 {
+            body.push(b',');
+        }
+        let key = shown_as(&positions, d);
+        let json = kept.0.remove(&key).or_else(|| fresh.0.get(&key).cloned()).unwrap_or_else(|| {
+            let diagnostic = convert::with_link(&positions, d, links.of(d, docs), Some(uri));
+            serde_json::to_vec(&diagnostic).expect("a diagnostic serialises").into()
+        });
+        body.extend_from_slice(&json);
+        fresh.0.insert(key, json);
+    }
+    if let Some(n) = hidden {
+        body.push(b',');
+        serde_json::to_writer(&mut body, &convert::more_findings(rope, enc, n)).expect("a diagnostic serialises");
+    }
+    body.push(b']');
+    if let Some(version) = version {
+        body.extend_from_slice(format!(r#","version":{version}"#).as_bytes());
+    }
+    body.extend_from_slice(b"}}");
+    *kept = fresh;
+    framed(body)
+}
+
+/// What a diagnostic shows, as a key: a hash of its rule, message, severity and related places, with its range.
+fn shown_as(positions: &text::Positions, d: &Diagnostic) -> (u64, [u32; 4]) {
+    let mut h = FastHasher::default();
+    let r = convert::lsp_range(positions.range(d.range));
+    (d.code, &d.message, d.severity as u8).hash(&mut h);
+    for also in &d.also {
+        let at = convert::lsp_range(positions.range(also.range));
+        (also.rule.id, &also.message, at.start.line, at.start.character, at.end.line, at.end.character).hash(&mut h);
+    }
+    (h.finish(), [r.start.line, r.start.character, r.end.line, r.end.character])
 }
 
 /// A message's bytes as one frame: its `Content-Length` header, then the body.
@@ -102,6 +174,48 @@ mod tests {
         assert_eq!(published[3]["params"]["version"], 3);
         assert_eq!(published[3]["params"]["uri"], "file:///w/main.tf");
         assert_eq!(published[3]["params"]["diagnostics"][0]["message"], "finding 3");
+    }
+
+    /// The findings of `text` as a workspace reports them, with the document's rope.
+    fn findings(text: &str) -> (Rope, Vec<Diagnostic>) {
+        let mut ws = onus_analysis::Workspace::new(onus_analysis::catalog::rules());
+        ws.open("/w/main.tf", text, 1);
+        let diags = ws.diagnostics("/w/main.tf");
+        (ws.document("/w/main.tf").unwrap().rope().clone(), diags)
+    }
+
+    /// Kept bytes are reused only for a finding that shows the same thing at the same place: after edits that
+    /// move, change, add and remove findings, every publication is what converting afresh publishes.
+    #[test]
+    fn a_publication_reusing_kept_bytes_equals_one_made_afresh() {
+        let uri = lsp::Url::parse("file:///w/main.tf").unwrap();
+        let docs = lsp::Url::parse("https://docs.example/rules/").unwrap();
+        let bucket = |name: &str, acl: &str| format!("resource \"aws_s3_bucket\" \"{name}\" {{\n  acl = \"{acl}\"\n}}\n");
+        let texts = [
+            [bucket("a", "public-read"), bucket("b", "private")].concat(),
+            // A character typed on the first line: b's findings keep their place, a's move on its line.
+            [bucket("aa", "public-read"), bucket("b", "private")].concat(),
+            // A line added before b: all of b's move down.
+            [bucket("aa", "public-read"), "\n".into(), bucket("b", "private")].concat(),
+            // A finding changes its message; one goes away.
+            [bucket("aa", "public-read-write"), "\n".into(), bucket("b", "private")].concat(),
+            // Non-ASCII before the findings: UTF-16 columns differ from bytes.
+            ["# é😀\n".into(), bucket("aa", "public-read"), bucket("b", "public-read")].concat(),
+        ];
+        let mut kept = Published::default();
+        let mut reused = 0;
+        for (version, text) in texts.iter().enumerate() {
+            let (rope, diags) = findings(text);
+            assert!(!diags.is_empty());
+            let before: Vec<Arc<[u8]>> = kept.0.values().cloned().collect();
+            let enc = PositionEncoding::Utf16;
+            let frame = publication(&uri, Some(version as i32), &rope, &diags, enc, Some(&docs), &mut kept);
+            let afresh = convert::diagnostics(Some(&uri), &rope, &diags, enc, Some(&docs));
+            assert_eq!(messages(&frame), messages(&publish_frame(uri.clone(), Some(version as i32), afresh)));
+            reused += kept.0.values().filter(|j| before.iter().any(|b| Arc::ptr_eq(b, j))).count();
+        }
+        // b's four findings survive the first edit unmoved; and none survive the line added before them.
+        assert!(reused >= 4, "{reused}");
     }
 
     #[test]

@@ -16,7 +16,7 @@ use onus_analysis::workspace::folder_of;
 use onus_analysis::{text, PositionEncoding, Workspace};
 use tower_lsp::lsp_types as lsp;
 
-use super::convert;
+use super::{convert, output};
 
 /// The stack of the threads that parse and analyse.
 pub const WORKER_STACK_BYTES: usize = 64 * 1024 * 1024;
@@ -50,6 +50,8 @@ pub enum Outgoing {
         version: Option<i32>,
         diagnostics: Vec<lsp::Diagnostic>,
     },
+    /// A `publishDiagnostics` already serialized and framed ([`output::publication`]).
+    Frame(Vec<u8>),
     /// `workspace/diagnostic/refresh`: a client that pulls diagnostics asks again for every open document.
     Refresh,
     Log(lsp::MessageType, String),
@@ -117,6 +119,8 @@ pub struct WorkerState {
     /// What a client that pulls was last given for each document (a fingerprint): when an analysis finds
     /// something else for one, the client is asked to pull again (a change in one file alters another's).
     served: HashMap<String, u64>,
+    /// The serialized diagnostics last pushed for each document, reused by the next push.
+    pub published: HashMap<String, output::Published>,
 }
 
 impl WorkerState {
@@ -324,6 +328,7 @@ impl WorkerState {
                 self.uris.remove(&path);
                 self.pending.remove(&path);
                 self.served.remove(&path);
+                self.published.remove(&path);
                 // The closed file's findings leave the editor; its siblings see the disk's copy now.
                 let _ = self.out.send(Outgoing::Diagnostics { uri, version: None, diagnostics: Vec::new() });
                 self.pending.extend(siblings.into_iter().filter(|p| p != &path && self.uris.contains_key(p)));
@@ -455,10 +460,10 @@ impl WorkerState {
                     refresh |= self.served.get(&p).is_some_and(|&given| given != fingerprint(&diags));
                     continue;
                 }
-                let diagnostics =
-                    convert::diagnostics(Some(uri), doc.rope(), &diags, self.encoding, self.docs.as_ref());
+                let kept = self.published.entry(p.clone()).or_default();
                 let version = Some(doc.version());
-                let _ = self.out.send(Outgoing::Diagnostics { uri: uri.clone(), version, diagnostics });
+                let frame = output::publication(uri, version, doc.rope(), &diags, self.encoding, self.docs.as_ref(), kept);
+                let _ = self.out.send(Outgoing::Frame(frame));
             }
             self.pending.remove(&path);
             if refresh {
@@ -515,6 +520,7 @@ pub fn spawn(
                 looked_for: HashSet::new(),
                 push: true,
                 served: HashMap::new(),
+                published: HashMap::new(),
                 config_stamp: None,
             };
             let mut received = 0u64;
