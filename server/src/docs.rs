@@ -82,7 +82,8 @@ mod tests {
         assert_eq!(std::fs::read_to_string(target.join("s3-public-acl.md")).unwrap(), pages["s3-public-acl.md"]);
         // Written again over an existing folder (another server won the race): in place, no partial left.
         write_pages(&target, &pages).unwrap();
-        let names: Vec<_> = std::fs::read_dir(dir.path().join("cache")).unwrap().flatten().map(|e| e.file_name()).collect();
+        let names: Vec<_> =
+            std::fs::read_dir(dir.path().join("cache")).unwrap().flatten().map(|e| e.file_name()).collect();
         assert_eq!(names, ["rules-x"]);
     }
 

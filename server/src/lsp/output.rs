@@ -39,7 +39,10 @@ pub fn publish_frame(uri: lsp::Url, version: Option<i32>, diagnostics: Vec<lsp::
 /// copies the others' bytes, and nothing built on the worker thread is freed on another (glibc's cross-thread
 /// frees were most of the publishing task's time).
 #[derive(Default)]
-pub struct Published(HashMap<(u64, [u32; 4]), Arc<[u8]>, BuildHasherDefault<FastHasher>>);
+pub struct Published(HashMap<ShownAs, Arc<[u8]>, BuildHasherDefault<FastHasher>>);
+
+/// What a diagnostic shows ([`shown_as`]): a hash of its rule, message, severity and related places, and its range.
+type ShownAs = (u64, [u32; 4]);
 
 /// The framed `textDocument/publishDiagnostics` of `diags`, as [`convert::diagnostics`] converts them, reusing
 /// and then replacing what `kept` holds from the document's previous publication.
@@ -85,8 +88,8 @@ pub fn publication(
     framed(body)
 }
 
-/// What a diagnostic shows, as a key: a hash of its rule, message, severity and related places, with its range.
-fn shown_as(positions: &text::Positions, d: &Diagnostic) -> (u64, [u32; 4]) {
+/// What a diagnostic shows, as a key.
+fn shown_as(positions: &text::Positions, d: &Diagnostic) -> ShownAs {
     let mut h = FastHasher::default();
     let r = convert::lsp_range(positions.range(d.range));
     (d.code, &d.message, d.severity as u8).hash(&mut h);
@@ -190,7 +193,8 @@ mod tests {
     fn a_publication_reusing_kept_bytes_equals_one_made_afresh() {
         let uri = lsp::Url::parse("file:///w/main.tf").unwrap();
         let docs = lsp::Url::parse("https://docs.example/rules/").unwrap();
-        let bucket = |name: &str, acl: &str| format!("resource \"aws_s3_bucket\" \"{name}\" {{\n  acl = \"{acl}\"\n}}\n");
+        let bucket =
+            |name: &str, acl: &str| format!("resource \"aws_s3_bucket\" \"{name}\" {{\n  acl = \"{acl}\"\n}}\n");
         let texts = [
             [bucket("a", "public-read"), bucket("b", "private")].concat(),
             // A character typed on the first line: b's findings keep their place, a's move on its line.

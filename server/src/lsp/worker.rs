@@ -462,7 +462,8 @@ impl WorkerState {
                 }
                 let kept = self.published.entry(p.clone()).or_default();
                 let version = Some(doc.version());
-                let frame = output::publication(uri, version, doc.rope(), &diags, self.encoding, self.docs.as_ref(), kept);
+                let frame =
+                    output::publication(uri, version, doc.rope(), &diags, self.encoding, self.docs.as_ref(), kept);
                 let _ = self.out.send(Outgoing::Frame(frame));
             }
             self.pending.remove(&path);
