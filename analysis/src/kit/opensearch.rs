@@ -20,7 +20,8 @@ pub fn check_enabled_block(ctx: &mut TfContext, block_name: &str, title: &str, w
     for res in domains(ctx) {
         let file = ctx.file(res);
         let address = res.address();
-        let Some(nested) = ctx.block_of(res.block, block_name) else {
+        // The block, or an object given to the argument (`node_to_node_encryption = { enabled = true }`).
+        let Some(nested) = ctx.nested(res.config(), block_name).into_iter().next() else {
             let fix = Fix::new(
                 title,
                 vec![edit::insert_in_block(file, res.block, &format!("{block_name} {{\n  enabled = true\n}}"))],
@@ -28,19 +29,16 @@ pub fn check_enabled_block(ctx: &mut TfContext, block_name: &str, title: &str, w
             ctx.report_with_fix(res, res.block.header, format!("`{address}` has no `{block_name}` block: {what}"), fix);
             continue;
         };
-        let fix = Fix::new(title, vec![edit::set_attribute(file, nested, "enabled", "true")]);
-        match ctx.attr(nested, "enabled") {
-            None => ctx.report_with_fix(
-                res,
-                nested.header,
-                format!("`{address}` does not enable `{block_name}`: {what}"),
-                fix,
-            ),
-            Some((attr, v)) if v.as_bool() == Some(false) => {
-                ctx.report_with_fix(res, attr.range, format!("`{address}` disables `{block_name}`: {what}"), fix)
+        // The fix writes into a block; an object's own text is left to the person.
+        let fix = nested.block().map(|b| Fix::new(title, vec![edit::set_attribute(file, b, "enabled", "true")]));
+        let (range, message) = match ctx.field(nested, "enabled") {
+            None => (nested.header(), format!("`{address}` does not enable `{block_name}`: {what}")),
+            Some((field, v)) if v.as_bool() == Some(false) => {
+                (field.range, format!("`{address}` disables `{block_name}`: {what}"))
             }
-            Some(_) => {}
-        }
+            Some(_) => continue,
+        };
+        ctx.report(res, range, message).fixes.extend(fix);
     }
 }
 

@@ -137,7 +137,8 @@ fn check(ctx: &mut TfContext) {
     for res in opensearch::domains(ctx) {
         let file = ctx.file(res);
         let address = res.address();
-        let Some(options) = ctx.block_of(res.block, "domain_endpoint_options") else {
+        // The block, or an object given to the argument (`domain_endpoint_options = { ... }`).
+        let Some(options) = ctx.nested(res.config(), "domain_endpoint_options").into_iter().next() else {
             let fix = Fix::new(
                 "Enforce HTTPS with TLS 1.2",
                 vec![edit::insert_in_block(
@@ -151,19 +152,20 @@ fn check(ctx: &mut TfContext) {
             ctx.report_with_fix(res, res.block.header, message, fix);
             continue;
         };
-        if let Some((attr, v)) = ctx.attr(options, "enforce_https") {
+        // The value written is replaced in place, in a block or an object alike.
+        let replace = |title: &str, field: &crate::terraform::view::Field, text: &str| {
+            Fix::new(title, vec![crate::fix::Edit { range: field.expr.range, text: text.into() }])
+        };
+        if let Some((field, v)) = ctx.field(options, "enforce_https") {
             if v.as_bool() == Some(false) {
-                let fix = Fix::new("Enforce HTTPS", vec![edit::set_attribute(file, options, "enforce_https", "true")]);
-                ctx.report_with_fix(res, attr.range, format!("`{address}` accepts plain HTTP requests"), fix);
+                let fix = replace("Enforce HTTPS", &field, "true");
+                ctx.report_with_fix(res, field.range, format!("`{address}` accepts plain HTTP requests"), fix);
             }
         }
-        if let Some((attr, v)) = ctx.attr(options, "tls_security_policy") {
+        if let Some((field, v)) = ctx.field(options, "tls_security_policy") {
             if v.as_str().is_some_and(|p| p.contains("TLS-1-0")) {
-                let fix = Fix::new(
-                    "Require TLS 1.2",
-                    vec![edit::set_attribute(file, options, "tls_security_policy", MODERN_POLICY)],
-                );
-                ctx.report_with_fix(res, attr.range, format!("`{address}` accepts TLS 1.0 and 1.1"), fix);
+                let fix = replace("Require TLS 1.2", &field, MODERN_POLICY);
+                ctx.report_with_fix(res, field.range, format!("`{address}` accepts TLS 1.0 and 1.1"), fix);
             }
         }
     }
@@ -241,5 +243,20 @@ resource "aws_opensearch_domain" "unknown" {
         assert_eq!(check_cfn_fixes(&RULE, yaml), 4);
         let json = r#"{"Resources": {"D": {"Type": "AWS::Elasticsearch::Domain", "Properties": {"DomainName": "d"}}}}"#;
         assert_eq!(check_cfn_fixes(&RULE, json), 1);
+    }
+
+    /// `domain_endpoint_options = { ... }` is judged as the block is, its values fixed in place.
+    #[test]
+    fn the_object_form_is_judged_like_the_block() {
+        let text = r#"
+resource "aws_opensearch_domain" "off" {
+  domain_endpoint_options = { enforce_https = false, tls_security_policy = "Policy-Min-TLS-1-0-2019-07" }
+}
+resource "aws_opensearch_domain" "on" {
+  domain_endpoint_options = { enforce_https = true, tls_security_policy = "Policy-Min-TLS-1-2-2019-07" }
+}
+"#;
+        assert_eq!(lines(&RULE, text), [3, 3]);
+        assert_eq!(check_fixes(&RULE, text), 2);
     }
 }

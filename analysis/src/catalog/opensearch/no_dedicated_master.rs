@@ -74,20 +74,24 @@ const FIX: &str = "Use dedicated master nodes";
 
 fn check(ctx: &mut TfContext) {
     for domain in opensearch::domains(ctx) {
-        let Some(config) = ctx.block_of(domain.block, "cluster_config") else { continue };
-        let Some((_, count)) = ctx.attr(config, "instance_count") else { continue };
+        // The block, or an object given to the argument (`cluster_config = { ... }`).
+        let Some(config) = ctx.nested(domain.config(), "cluster_config").into_iter().next() else { continue };
+        let Some((_, count)) = ctx.field(config, "instance_count") else { continue };
         if !count.as_f64().is_some_and(|n| n > 1.0) {
             continue;
         }
         let file = ctx.file(domain);
-        match ctx.attr(config, "dedicated_master_enabled") {
+        match ctx.field(config, "dedicated_master_enabled") {
             None => {
-                let fix = Fix::new(FIX, vec![edit::set_attribute(file, config, "dedicated_master_enabled", "true")]);
+                // An object's missing setting is left to the person: the fix writes into blocks.
+                let fix = config
+                    .block()
+                    .map(|b| Fix::new(FIX, vec![edit::set_attribute(file, b, "dedicated_master_enabled", "true")]));
                 let message = format!(
                     "`{}` has no dedicated master nodes: its data nodes keep the cluster state",
                     domain.address()
                 );
-                ctx.report_with_fix(domain, config.header, message, fix);
+                ctx.report(domain, config.header(), message).fixes.extend(fix);
             }
             Some((attr, v)) if v.as_bool() == Some(false) => {
                 let fix = Fix::new(FIX, vec![Edit { range: attr.expr.range, text: "true".into() }]);
@@ -98,7 +102,7 @@ fn check(ctx: &mut TfContext) {
                 ctx.report_with_fix(domain, attr.range, message, fix);
             }
             Some((_, v)) if v.as_bool() == Some(true) => {
-                let Some((attr, n)) = ctx.attr(config, "dedicated_master_count") else { continue };
+                let Some((attr, n)) = ctx.field(config, "dedicated_master_count") else { continue };
                 let Some(n) = n.as_f64().filter(|n| *n < 3.0) else { continue };
                 let fix =
                     Fix::new("Use three dedicated masters", vec![Edit { range: attr.expr.range, text: "3".into() }]);
@@ -208,5 +212,22 @@ resource "aws_opensearch_domain" "unknown" {
         let yaml = "Resources:\n  A:\n    Type: AWS::Elasticsearch::Domain\n    Properties:\n      ElasticsearchClusterConfig:\n        InstanceCount: '2'\n        DedicatedMasterEnabled: true\n        DedicatedMasterCount: '3'\n  B:\n    Type: AWS::OpenSearchService::Domain\n    Properties:\n      ClusterConfig:\n        InstanceCount: 2\n";
         assert_eq!(cfn_lines(&RULE, yaml), [12]);
         assert_eq!(check_cfn_fixes(&RULE, yaml), 1);
+    }
+
+    /// `cluster_config = { ... }` is judged as the block is; only a value written can be fixed in place.
+    #[test]
+    fn the_object_form_is_judged_like_the_block() {
+        let tf = r#"resource "aws_opensearch_domain" "unset" {
+  cluster_config = { instance_count = 3 }
+}
+resource "aws_opensearch_domain" "two" {
+  cluster_config = { instance_count = 3, dedicated_master_enabled = true, dedicated_master_count = 2 }
+}
+resource "aws_opensearch_domain" "three" {
+  cluster_config = { instance_count = 3, dedicated_master_enabled = true, dedicated_master_count = 3 }
+}
+"#;
+        assert_eq!(lines(&RULE, tf), [2, 5]);
+        assert_eq!(check_fixes(&RULE, tf), 1);
     }
 }

@@ -74,20 +74,26 @@ const WHAT: &str = "keeps its nodes in one Availability Zone: an outage of the z
 
 fn check(ctx: &mut TfContext) {
     for domain in opensearch::domains(ctx) {
-        let Some(config) = ctx.block_of(domain.block, "cluster_config") else { continue };
-        let Some((_, count)) = ctx.attr(config, "instance_count") else { continue };
+        // The block, or an object given to the argument (`cluster_config = { ... }`).
+        let Some(config) = ctx.nested(domain.config(), "cluster_config").into_iter().next() else { continue };
+        let Some((_, count)) = ctx.field(config, "instance_count") else { continue };
         if !count.as_f64().is_some_and(|n| n > 1.0) {
             continue;
         }
         let file = ctx.file(domain);
-        let (range, edit) = match ctx.attr(config, "zone_awareness_enabled") {
-            None => (config.header, edit::set_attribute(file, config, "zone_awareness_enabled", "true")),
-            Some((attr, v)) if v.as_bool() == Some(false) => {
-                (attr.range, Edit { range: attr.expr.range, text: "true".into() })
+        // An object's missing setting is left to the person: the fix writes into blocks.
+        let (range, edit) = match ctx.field(config, "zone_awareness_enabled") {
+            None => (
+                config.header(),
+                config.block().map(|b| edit::set_attribute(file, b, "zone_awareness_enabled", "true")),
+            ),
+            Some((field, v)) if v.as_bool() == Some(false) => {
+                (field.range, Some(Edit { range: field.expr.range, text: "true".into() }))
             }
             Some(_) => continue,
         };
-        ctx.report_with_fix(domain, range, format!("`{}` {WHAT}", domain.address()), Fix::new(FIX, vec![edit]));
+        let message = format!("`{}` {WHAT}", domain.address());
+        ctx.report(domain, range, message).fixes.extend(edit.map(|e| Fix::new(FIX, vec![e])));
     }
 }
 
@@ -143,5 +149,22 @@ resource "aws_opensearch_domain" "unknown" {
         let yaml = "Resources:\n  A:\n    Type: AWS::Elasticsearch::Domain\n    Properties:\n      ElasticsearchClusterConfig:\n        InstanceCount: '2'\n        ZoneAwarenessEnabled: 'false'\n";
         assert_eq!(cfn_lines(&RULE, yaml), [7]);
         assert_eq!(check_cfn_fixes(&RULE, yaml), 1);
+    }
+
+    /// `cluster_config = { ... }` is judged as the block is; only the value written can be fixed in place.
+    #[test]
+    fn the_object_form_is_judged_like_the_block() {
+        let tf = r#"resource "aws_opensearch_domain" "off" {
+  cluster_config = { instance_count = 3, zone_awareness_enabled = false }
+}
+resource "aws_opensearch_domain" "unset" {
+  cluster_config = { instance_count = 2 }
+}
+resource "aws_opensearch_domain" "on" {
+  cluster_config = { instance_count = 2, zone_awareness_enabled = true }
+}
+"#;
+        assert_eq!(lines(&RULE, tf), [2, 5]);
+        assert_eq!(check_fixes(&RULE, tf), 1);
     }
 }
