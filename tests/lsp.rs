@@ -319,6 +319,54 @@ fn hover_code_lens_and_the_suppression_action() {
     assert!(focus(c.diagnostics(&uri, 2)).is_empty());
 }
 
+/// A client that shows progress sees indexing begin, report how many files the worker took in, and end with the
+/// count; the token is created first, and an open file is analysed without waiting for the end. A client that
+/// does not declare the capability is sent none of it.
+#[test]
+fn indexing_is_reported_as_work_done_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    for i in 0..1_250 {
+        let folder = root.join(format!("m{}", i / 50));
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join(format!("f{i}.tf")), format!("variable \"v{i}\" {{}}\n")).unwrap();
+    }
+    let root_uri = format!("file://{}", root.display());
+    for shows in [true, false] {
+        let mut c = Client::start();
+        let caps = json!({ "window": { "workDoneProgress": shows } });
+        c.request("initialize", json!({ "processId": null, "rootUri": root_uri, "capabilities": caps }));
+        c.notify("initialized", json!({}));
+        let uri = format!("{root_uri}/main.tf");
+        c.open(&uri, "terraform", BUCKET);
+        assert_eq!(codes(&focus(c.diagnostics(&uri, 1))), ["s3-public-acl"]);
+        if !shows {
+            let any = c.wait_for_within(Duration::from_secs(2), |m| {
+                m["method"] == "window/workDoneProgress/create" || m["method"] == "$/progress"
+            });
+            assert!(any.is_none(), "progress sent to a client that does not show it: {any:?}");
+            assert_eq!(c.shutdown_and_exit(), Some(0));
+            continue;
+        }
+        let create = c.wait_for(|m| m["method"] == "window/workDoneProgress/create").expect("a token is created");
+        let token = create["params"]["token"].clone();
+        c.send(json!({ "jsonrpc": "2.0", "id": create["id"], "result": null }));
+        let mut seen = Vec::new();
+        while !seen.last().is_some_and(|k: &(String, String)| k.0 == "end") {
+            let p = c.wait_for(|m| m["method"] == "$/progress").expect("progress until it ends");
+            assert_eq!(p["params"]["token"], token);
+            let value = &p["params"]["value"];
+            let text = value["message"].as_str().or(value["title"].as_str()).unwrap_or("").to_string();
+            seen.push((value["kind"].as_str().unwrap().to_string(), text));
+        }
+        let kinds: Vec<&str> = seen.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(kinds, ["begin", "report", "end"], "{seen:?}");
+        assert_eq!(seen[1].1, "1000 files");
+        assert_eq!(seen[2].1, "1250 files indexed");
+        assert_eq!(c.shutdown_and_exit(), Some(0));
+    }
+}
+
 #[test]
 fn the_workspace_is_indexed_and_the_configuration_reloads_live() {
     let dir = tempfile::tempdir().unwrap();

@@ -21,6 +21,8 @@ pub struct Backend {
     folders: std::sync::Mutex<Vec<std::path::PathBuf>>,
     /// The client can register file watchers.
     can_watch: std::sync::atomic::AtomicBool,
+    /// The client shows progress the server reports (`window.workDoneProgress`).
+    shows_progress: std::sync::atomic::AtomicBool,
 }
 
 impl Backend {
@@ -30,7 +32,15 @@ impl Backend {
         session: Arc<Session>,
         encoding: Arc<OnceLock<PositionEncoding>>,
     ) -> Self {
-        Backend { client, worker, session, encoding, folders: Default::default(), can_watch: Default::default() }
+        Backend {
+            client,
+            worker,
+            session,
+            encoding,
+            folders: Default::default(),
+            can_watch: Default::default(),
+            shows_progress: Default::default(),
+        }
     }
 
     async fn ask<R: Send + 'static>(
@@ -71,6 +81,8 @@ impl LanguageServer for Backend {
             .and_then(|d| d.dynamic_registration)
             .unwrap_or(false);
         self.can_watch.store(watch, Ordering::SeqCst);
+        let progress = params.capabilities.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false);
+        self.shows_progress.store(progress, Ordering::SeqCst);
         self.session.initialized.store(true, Ordering::SeqCst);
         let docs = convert::docs_base(params.initialization_options.as_ref());
         let rules = params.initialization_options.as_ref().and_then(|o| o.get("rules")).cloned().unwrap_or_default();
@@ -121,7 +133,7 @@ impl LanguageServer for Backend {
     async fn initialized(&self, _: InitializedParams) {
         self.client.log_message(MessageType::INFO, format!("onus {} ready", env!("CARGO_PKG_VERSION"))).await;
         let folders = self.folders.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        super::index::spawn(folders, self.worker.clone());
+        super::index::spawn(folders, self.worker.clone(), self.shows_progress.load(Ordering::SeqCst));
         if self.can_watch.load(Ordering::SeqCst) {
             let watchers = ["**/*.tf", "**/*.tfvars", "**/.onus.toml"]
                 .into_iter()

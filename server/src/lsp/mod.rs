@@ -51,6 +51,7 @@ async fn serve() -> i32 {
     let (service, socket) = LspService::new(|client| {
         // One task publishes in order what the worker produces, so an older version never lands last.
         let publisher = client.clone();
+        let progress = progress_reporter(client.clone());
         tokio::spawn(async move {
             while let Some(out) = out_rx.recv().await {
                 match out {
@@ -59,6 +60,9 @@ async fn serve() -> i32 {
                     }
                     Outgoing::Frame(frame) => {
                         let _ = frames_tx.send(frame);
+                    }
+                    Outgoing::Progress(p) => {
+                        let _ = progress.send(p);
                     }
                     Outgoing::Log(level, message) => publisher.log_message(level, message).await,
                     Outgoing::Refresh => {
@@ -81,4 +85,41 @@ async fn serve() -> i32 {
         _ = server => if session.shutdown.load(std::sync::atomic::Ordering::SeqCst) { 0 } else { 1 },
         code = exit_rx => code.unwrap_or(1),
     }
+}
+
+/// Shows indexing as work-done progress: a task of its own, since the token must be created by a request the
+/// client answers first, and publishing must never wait for that answer (a client that does not answer sees no
+/// progress, and nothing else is held up).
+fn progress_reporter(client: tower_lsp::Client) -> tokio::sync::mpsc::UnboundedSender<index::Progress> {
+    use tower_lsp::lsp_types::{notification, request, *};
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        let token = NumberOrString::String("onus-indexing".into());
+        while let Some(p) = rx.recv().await {
+            let value = match p {
+                index::Progress::Begin => {
+                    let create = WorkDoneProgressCreateParams { token: token.clone() };
+                    if client.send_request::<request::WorkDoneProgressCreate>(create).await.is_err() {
+                        return;
+                    }
+                    WorkDoneProgress::Begin(WorkDoneProgressBegin {
+                        title: "onus: indexing the workspace".into(),
+                        cancellable: Some(false),
+                        message: Some("reading Terraform files".into()),
+                        percentage: None,
+                    })
+                }
+                index::Progress::Indexed(n) => WorkDoneProgress::Report(WorkDoneProgressReport {
+                    message: Some(format!("{n} files")),
+                    ..Default::default()
+                }),
+                index::Progress::End(n) => {
+                    WorkDoneProgress::End(WorkDoneProgressEnd { message: Some(format!("{n} files indexed")) })
+                }
+            };
+            let params = ProgressParams { token: token.clone(), value: ProgressParamsValue::WorkDone(value) };
+            client.send_notification::<notification::Progress>(params).await;
+        }
+    });
+    tx
 }

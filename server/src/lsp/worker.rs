@@ -54,6 +54,8 @@ pub enum Outgoing {
     Frame(Vec<u8>),
     /// `workspace/diagnostic/refresh`: a client that pulls diagnostics asks again for every open document.
     Refresh,
+    /// How indexing the workspace goes, for a client that shows progress.
+    Progress(super::index::Progress),
     Log(lsp::MessageType, String),
 }
 
@@ -91,7 +93,8 @@ pub struct WorkerState {
     loaded_folders: HashSet<String>,
     /// Paths whose diagnostics must be recomputed and published.
     pending: BTreeSet<String>,
-    out: tokio::sync::mpsc::UnboundedSender<Outgoing>,
+    /// What goes to the client, in order.
+    pub out: tokio::sync::mpsc::UnboundedSender<Outgoing>,
     /// The workspace root: where `.onus.toml` is read from.
     pub root: Option<String>,
     /// Every workspace folder: onus reads from disk only inside them (and the files the client names).
