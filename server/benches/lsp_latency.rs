@@ -90,8 +90,17 @@ fn report(name: &str, mut samples: Vec<Duration>) {
     );
 }
 
+/// The server's resident set (VmRSS), KiB.
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap_or("");
+    line.split_whitespace().nth(1).and_then(|v| v.parse().ok()).unwrap_or(0)
+}
+
 fn main() {
     let lines: usize = std::env::var("ONUS_BENCH_LINES").ok().and_then(|v| v.parse().ok()).unwrap_or(5_000);
+    // Many edits (`ONUS_BENCH_EDITS=100000`) show whether the server's memory stays level over a long session.
+    let edits: usize = std::env::var("ONUS_BENCH_EDITS").ok().and_then(|v| v.parse().ok()).unwrap_or(500);
     let mut text = generate::generate(lines);
     let mut c = Client::initialized(json!({}));
     let uri = file_uri("/onus-bench/main.tf");
@@ -104,7 +113,12 @@ fn main() {
     let mut last_findings = 0;
     let mut version = 1;
     let mut pending_undo: Option<Edit> = None;
-    for i in 0..500 {
+    let pid = c.child.id();
+    let mut rss = Vec::new();
+    for i in 0..edits {
+        if i % (edits / 10).max(1) == 0 {
+            rss.push((i, rss_kib(pid)));
+        }
         let edit = match pending_undo.take() {
             Some(undo) => undo,
             None => {
@@ -138,5 +152,11 @@ fn main() {
     report("all edits", all);
     report("syntax-breaking edits", breaking);
     report("(fully read, parsed)", read);
+    rss.push((edits, rss_kib(pid)));
+    let first = rss.iter().find(|(i, _)| *i > 0).map_or(rss[0].1, |r| r.1);
+    let line: Vec<String> = rss.iter().map(|(i, kib)| format!("{i}: {:.1}", *kib as f64 / 1024.0)).collect();
+    let last = rss[rss.len() - 1].1;
+    println!("server RSS, MB, by edits done: {}", line.join(", "));
+    println!("  last / after the first tenth: {:.3}", last as f64 / first as f64);
     let _ = c.shutdown_and_exit();
 }
