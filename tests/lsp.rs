@@ -351,13 +351,16 @@ fn indexing_is_reported_as_work_done_progress() {
         let create = c.wait_for(|m| m["method"] == "window/workDoneProgress/create").expect("a token is created");
         let token = create["params"]["token"].clone();
         c.send(json!({ "jsonrpc": "2.0", "id": create["id"], "result": null }));
-        let mut seen = Vec::new();
-        while !seen.last().is_some_and(|k: &(String, String)| k.0 == "end") {
+        let mut seen: Vec<(String, String)> = Vec::new();
+        loop {
             let p = c.wait_for(|m| m["method"] == "$/progress").expect("progress until it ends");
             assert_eq!(p["params"]["token"], token);
             let value = &p["params"]["value"];
             let text = value["message"].as_str().or(value["title"].as_str()).unwrap_or("").to_string();
             seen.push((value["kind"].as_str().unwrap().to_string(), text));
+            if value["kind"] == "end" {
+                break;
+            }
         }
         let kinds: Vec<&str> = seen.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(kinds, ["begin", "report", "end"], "{seen:?}");
