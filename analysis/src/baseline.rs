@@ -56,11 +56,6 @@ fn folded(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// FNV-1a, 64 bits: stable across builds and platforms (the baseline file outlives the binary).
-fn fnv(text: &str) -> u64 {
-    text.bytes().fold(0xcbf29ce484222325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100000001b3))
-}
-
 fn slice(text: &str, range: TextRange) -> &str {
     let end = range.end.min(text.len());
     let start = range.start.min(end);
@@ -84,7 +79,10 @@ impl Identity {
         let place = folded(slice(text, d.range));
         // A long place (a whole block) is cut: what it starts with identifies it.
         let place: String = place.chars().take(400).collect();
-        let fingerprint = format!("{:016x}", fnv(&format!("{}\u{1f}{}\u{1f}{place}", d.code, folded(&resource))));
+        let fingerprint = format!(
+            "{:016x}",
+            crate::fast_hash::fnv1a(format!("{}\u{1f}{}\u{1f}{place}", d.code, folded(&resource)).bytes())
+        );
         Identity { rule: d.code.to_string(), path: normalise_path(path), fingerprint, resource }
     }
 

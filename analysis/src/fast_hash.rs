@@ -34,5 +34,11 @@ impl Hasher for FastHasher {
 }
 
 pub type BuildFastHasher = BuildHasherDefault<FastHasher>;
+
+/// FNV-1a, 64 bits, of `bytes`: unlike the hashers above, stable across builds and platforms, for what outlives
+/// the binary (a baseline file, the name of the cached rule pages' folder).
+pub fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    bytes.into_iter().fold(0xcbf29ce484222325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100000001b3))
+}
 pub type FastMap<K, V> = std::collections::HashMap<K, V, BuildFastHasher>;
 pub type FastSet<K> = std::collections::HashSet<K, BuildFastHasher>;

@@ -65,7 +65,7 @@ fn cache_root() -> Option<PathBuf> {
 /// page does.
 fn content_hash(pages: &BTreeMap<String, String>) -> u64 {
     let bytes = pages.iter().flat_map(|(name, text)| name.bytes().chain([0]).chain(text.bytes()).chain([0]));
-    bytes.fold(0xcbf29ce484222325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100000001b3))
+    onus_analysis::fast_hash::fnv1a(bytes)
 }
 
 #[cfg(test)]

@@ -5,11 +5,10 @@
 //! with a thousand findings, building and freeing that tree was most of the time from a keystroke to its
 //! `publishDiagnostics`. One writer task owns stdout, so frames from both sources never interleave.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use onus_analysis::fast_hash::FastHasher;
+use onus_analysis::fast_hash::{FastHasher, FastMap};
 use onus_analysis::{text, Diagnostic, PositionEncoding};
 use ropey::Rope;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
@@ -39,7 +38,7 @@ pub fn publish_frame(uri: lsp::Url, version: Option<i32>, diagnostics: Vec<lsp::
 /// copies the others' bytes, and nothing built on the worker thread is freed on another (glibc's cross-thread
 /// frees were most of the publishing task's time).
 #[derive(Default)]
-pub struct Published(HashMap<ShownAs, Arc<[u8]>, BuildHasherDefault<FastHasher>>);
+pub struct Published(FastMap<ShownAs, Arc<[u8]>>);
 
 /// What a diagnostic shows ([`shown_as`]): a hash of its rule, message, severity and related places, and its range.
 type ShownAs = (u64, [u32; 4]);
@@ -58,7 +57,7 @@ pub fn publication(
     let positions = text::Positions::new(rope, enc);
     let mut links = convert::Links::default();
     let (shown, hidden) = convert::shown(diags);
-    let mut fresh = Published(HashMap::with_capacity_and_hasher(shown.len(), Default::default()));
+    let mut fresh = Published(FastMap::with_capacity_and_hasher(shown.len(), Default::default()));
     let mut body = Vec::with_capacity(256 + kept.0.values().map(|j| j.len() + 1).sum::<usize>());
     body.extend_from_slice(br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#);
     serde_json::to_writer(&mut body, uri.as_str()).expect("a string serialises");
