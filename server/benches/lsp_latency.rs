@@ -15,7 +15,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use support::{file_uri, Client};
+use support::{file_uri, status_kib, Client};
 
 /// (line, character) of byte `offset` in ASCII text.
 fn position(text: &str, offset: usize) -> (usize, usize) {
@@ -90,13 +90,6 @@ fn report(name: &str, mut samples: Vec<Duration>) {
     );
 }
 
-/// The server's resident set (VmRSS), KiB.
-fn rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap_or("");
-    line.split_whitespace().nth(1).and_then(|v| v.parse().ok()).unwrap_or(0)
-}
-
 fn main() {
     let lines: usize = std::env::var("ONUS_BENCH_LINES").ok().and_then(|v| v.parse().ok()).unwrap_or(5_000);
     // Many edits (`ONUS_BENCH_EDITS=100000`) show whether the server's memory stays level over a long session.
@@ -117,7 +110,7 @@ fn main() {
     let mut rss = Vec::new();
     for i in 0..edits {
         if i % (edits / 10).max(1) == 0 {
-            rss.push((i, rss_kib(pid)));
+            rss.push((i, status_kib(pid, "VmRSS:")));
         }
         let edit = match pending_undo.take() {
             Some(undo) => undo,
@@ -152,7 +145,7 @@ fn main() {
     report("all edits", all);
     report("syntax-breaking edits", breaking);
     report("(fully read, parsed)", read);
-    rss.push((edits, rss_kib(pid)));
+    rss.push((edits, status_kib(pid, "VmRSS:")));
     let first = rss.iter().find(|(i, _)| *i > 0).map_or(rss[0].1, |r| r.1);
     let line: Vec<String> = rss.iter().map(|(i, kib)| format!("{i}: {:.1}", *kib as f64 / 1024.0)).collect();
     let last = rss[rss.len() - 1].1;

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use support::Client;
+use support::{status_kib, Client};
 
 /// The `.tf` files under `dir`, relative to it.
 fn tf_files(dir: &Path, under: &Path, out: &mut Vec<PathBuf>) {
@@ -27,16 +27,6 @@ fn tf_files(dir: &Path, under: &Path, out: &mut Vec<PathBuf>) {
             out.push(path.strip_prefix(under).unwrap().to_path_buf());
         }
     }
-}
-
-fn status_kib(pid: u32, field: &str) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with(field))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
 }
 
 fn main() {

@@ -239,3 +239,14 @@ pub fn start_of(d: &Value) -> (u64, u64) {
 pub fn file_uri(path: &str) -> String {
     format!("file://{path}")
 }
+
+/// A `/proc/PID/status` field in KiB (`VmRSS:`, `VmHWM:`), 0 when unreadable: the benchmarks' memory figures.
+pub fn status_kib(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
