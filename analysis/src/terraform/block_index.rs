@@ -15,6 +15,9 @@ pub struct BlockIndex {
     by_kind: FastMap<String, Vec<usize>>,
     /// By kind, then first label (`resource`, then `aws_s3_bucket`).
     by_type: FastMap<String, FastMap<String, Vec<usize>>>,
+    /// `resource`, `data` and `module` blocks by address, as [`address_key`]s (blocks whose addresses share a
+    /// fingerprint share an entry: [`BlockIndex::at_address`] compares labels).
+    by_address: FastMap<u64, Vec<usize>>,
     /// The value of each `variable` block's `default` (unknown without one: Terraform asks for it, converted to
     /// the variable's type), with the variable's name and type.
     defaults: Vec<(usize, String, Value, VarType)>,
@@ -44,6 +47,7 @@ impl BlockIndex {
         };
         self.by_kind.values_mut().for_each(respan);
         self.by_type.values_mut().flat_map(|by_label| by_label.values_mut()).for_each(respan);
+        self.by_address.values_mut().for_each(respan);
         let from = self.defaults.partition_point(|(i, ..)| *i < start);
         let to = self.defaults.partition_point(|(i, ..)| *i < old_end);
         for (_, name, ..) in self.defaults.drain(from..to) {
@@ -63,6 +67,7 @@ impl BlockIndex {
         self.by_name.retain(|_, indices| !indices.is_empty());
         // (A block of a kind or type none is left of: absent, as in a fresh index.)
         self.by_kind.retain(|_, indices| !indices.is_empty());
+        self.by_address.retain(|_, indices| !indices.is_empty());
         self.by_type.retain(|_, by_label| {
             by_label.retain(|_, indices| !indices.is_empty());
             !by_label.is_empty()
@@ -89,6 +94,9 @@ impl BlockIndex {
             put(self.by_kind.entry_ref(&block.kind), i);
             let Some(label) = block.label(0) else { continue };
             put(self.by_type.entry_ref(&block.kind).entry_ref(label), i);
+            if let Some(key) = address_key(&block.kind, label, block.label(1)) {
+                put(self.by_address.entry(key).or_default(), i);
+            }
             if block.kind == "variable" {
                 let ty = block.attr("type").map_or(VarType::Any, |a| VarType::of(&a.expr));
                 let value =
@@ -108,6 +116,23 @@ impl BlockIndex {
     /// The blocks of kind `kind` whose first label is `ty`.
     pub fn of_type(&self, kind: &str, ty: &str) -> &[usize] {
         self.by_type.get(kind).and_then(|by_label| by_label.get(ty)).map_or(&[], Vec::as_slice)
+    }
+
+    /// The blocks of `blocks` (the file this is the index of) at the address `kind`, `ty`, `name`
+    /// (`resource`, `aws_s3_bucket`, `logs`; `module`, `vpc`, none), ascending.
+    pub fn at_address<'a>(
+        &'a self,
+        blocks: &'a [Block],
+        kind: &'a str,
+        ty: &'a str,
+        name: Option<&'a str>,
+    ) -> impl Iterator<Item = usize> + 'a {
+        let found = address_key(kind, ty, name).and_then(|key| self.by_address.get(&key));
+        let at = move |&i: &usize| {
+            let b = &blocks[i];
+            b.kind == kind && b.label(0) == Some(ty) && (kind == "module" || b.label(1) == name)
+        };
+        found.map_or(&[][..], Vec::as_slice).iter().copied().filter(move |i| at(i))
     }
 
     /// The `variable` blocks with their names and the values of their defaults, in order.
@@ -130,6 +155,18 @@ impl BlockIndex {
     }
 }
 
+/// The key of an address in [`BlockIndex::by_address`]: the kind and both labels of a resource or data
+/// source, the kind and name of a module call (its other labels do not count); `None` for other blocks.
+fn address_key(kind: &str, ty: &str, name: Option<&str>) -> Option<u64> {
+    let name = match (kind, name) {
+        ("resource" | "data", Some(name)) => name,
+        ("module", _) => "",
+        _ => return None,
+    };
+    let parts = [kind, ty, name].map(|p| p.bytes().chain([0]));
+    Some(crate::fast_hash::fnv1a(parts.into_iter().flatten()))
+}
+
 /// `entry` by a borrowed key, allocating the owned one only for a key not there yet.
 trait EntryRef<V> {
     fn entry_ref(&mut self, key: &str) -> &mut V;
@@ -141,5 +178,28 @@ impl<V: Default> EntryRef<V> for FastMap<String, V> {
             self.insert(key.to_string(), V::default());
         }
         self.get_mut(key).expect("inserted above")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::kit::testing::module_files;
+
+    #[test]
+    fn blocks_are_found_by_address() {
+        let text = "resource \"aws_s3_bucket\" \"logs\" {}\nresource \"aws_s3_bucket\" \"site\" {}\n\
+                    data \"aws_s3_bucket\" \"logs\" {}\nmodule \"logs\" { source = \"./m\" }\n\
+                    resource \"aws_s3_bucket\" \"logs\" {}\nvariable \"logs\" {}\n";
+        let files = module_files(&[("main.tf", text)]);
+        let f = &files[0];
+        let at = |kind, ty, name| f.index.at_address(&f.blocks, kind, ty, name).collect::<Vec<_>>();
+        // Declared twice (a module being edited): both, in order.
+        assert_eq!(at("resource", "aws_s3_bucket", Some("logs")), [0, 4]);
+        assert_eq!(at("resource", "aws_s3_bucket", Some("site")), [1]);
+        assert_eq!(at("data", "aws_s3_bucket", Some("logs")), [2]);
+        assert_eq!(at("module", "logs", None), [3]);
+        assert!(at("resource", "aws_s3_bucket", Some("nope")).is_empty());
+        assert!(at("resource", "aws_s3_bucket", None).is_empty());
+        assert!(at("variable", "logs", None).is_empty());
     }
 }

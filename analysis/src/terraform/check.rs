@@ -247,7 +247,7 @@ impl<'a, 'm> TfContext<'a, 'm> {
             (ty, _) => ("resource", ty),
         };
         self.module.reads().record(Dep::Type(kind, ty));
-        self.resources_at(self.module.address_index().get(address).map_or(&[][..], Vec::as_slice))
+        self.resources_at(&self.module.at_address(address))
     }
 
     /// The resources at (file, block) indices of a module index.

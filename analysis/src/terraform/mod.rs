@@ -404,27 +404,24 @@ impl<'m> Module<'m> {
         })
     }
 
-    /// Top-level blocks by address (`aws_s3_bucket.logs`, `data.aws_iam_policy_document.x`, `module.db`), in
-    /// module order (an address may be declared twice in a broken module).
+    /// The top-level blocks at `address` (`aws_s3_bucket.logs`, `data.aws_iam_policy_document.x`, `module.db`) as
+    /// (file, block) indices, in module order (an address may be declared twice in a broken module). Each file's
+    /// index is kept up to date by its reading, so a lookup builds nothing.
     ///
     /// Reads nothing by itself: who looks an address up reads the blocks of its type (see
     /// [`check::TfContext::at_address`]).
-    pub fn address_index(&self) -> std::rc::Rc<HashMap<String, Vec<(usize, usize)>>> {
-        self.analysis_memo(["addresses", "", ""], || {
-            let mut index: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
-            for (file, f) in self.files.iter().enumerate() {
-                for (i, block) in f.blocks.iter().enumerate() {
-                    let address = match (block.kind.as_str(), block.label(0), block.label(1)) {
-                        ("module", Some(name), _) => format!("module.{name}"),
-                        ("data", Some(ty), Some(name)) => format!("data.{ty}.{name}"),
-                        ("resource", Some(ty), Some(name)) => format!("{ty}.{name}"),
-                        _ => continue,
-                    };
-                    index.entry(address).or_default().push((file, i));
-                }
-            }
-            index
-        })
+    pub fn at_address(&self, address: &str) -> Vec<(usize, usize)> {
+        let (kind, ty, name) = match address.split_once('.') {
+            Some(("module", name)) => ("module", name, None),
+            Some(("data", rest)) => match rest.split_once('.') {
+                Some((ty, name)) => ("data", ty, Some(name)),
+                None => return Vec::new(),
+            },
+            Some((ty, name)) => ("resource", ty, Some(name)),
+            None => return Vec::new(),
+        };
+        let files = self.files.iter().enumerate();
+        files.flat_map(|(i, f)| f.index.at_address(&f.blocks, kind, ty, name).map(move |j| (i, j))).collect()
     }
 
     /// The block at a (file, block) index of an index.
