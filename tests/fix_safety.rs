@@ -217,7 +217,8 @@ fn run_units(units: &[Vec<(String, String)>]) -> (usize, Vec<String>) {
             let errors_before = syntax_errors(&report.diagnostics);
             for d in &report.diagnostics {
                 let Some(resource) = d.resource else { continue };
-                for fix in d.fixes.iter().chain(&d.suppression) {
+                let suppression = ws.suppression_fix(path, d);
+                for fix in d.fixes.iter().chain(&suppression) {
                     applied += 1;
                     let _ = resource;
                     if let Err(why) = check_fix(&mut ws, path, text, fix, d, errors_before) {

@@ -38,7 +38,8 @@ fn time(runs: usize, mut f: impl FnMut()) -> Duration {
 }
 
 /// `ONUS_BENCH_PROFILE=1`: only keystrokes on the 5k-line file (or `ONUS_BENCH_LINES`), many of them, for a
-/// profiler to sample (`ONUS_BENCH_EDIT_IN=db-80` for keystrokes in a resource).
+/// profiler to sample (`ONUS_BENCH_EDIT_IN=db-80` for keystrokes in a resource, `ONUS_BENCH_EDIT_IN=brace` to
+/// delete and retype a block's `{` in the middle of the file, as the syntax-breaking keystroke does).
 fn profile() {
     let lines = std::env::var("ONUS_BENCH_LINES").ok().and_then(|v| v.parse().ok()).unwrap_or(5_000);
     let text = generate(lines);
@@ -48,22 +49,16 @@ fn profile() {
     let rope = ropey::Rope::from_str(&text);
     // `ONUS_BENCH_EDIT_IN`: the text the keystrokes go into (a variable's default by default).
     let target = std::env::var("ONUS_BENCH_EDIT_IN").unwrap_or_else(|_| "app-80".into());
-    let at = text.find(&target).expect("the edited text is in the generated file") + 4;
-    let pos = onus_analysis::text::position_at(&rope, at, onus_analysis::PositionEncoding::Utf16);
+    let (at, typed) = if target == "brace" {
+        (text[text.len() / 2..].find(" {\n  bucket").map(|i| text.len() / 2 + i + 1).unwrap(), "{")
+    } else {
+        (text.find(&target).expect("the edited text is in the generated file") + 4, "x")
+    };
     for version in 2..600 {
-        let (range, insert) = if version % 2 == 0 {
-            (onus_analysis::Range { start: pos, end: pos }, "x")
-        } else {
-            let end = onus_analysis::Position::new(pos.line, pos.character + 1);
-            (onus_analysis::Range { start: pos, end }, "")
-        };
-        ws.change(
-            "/bench/main.tf",
-            version,
-            &[(Some(range), insert.to_string())],
-            onus_analysis::PositionEncoding::Utf16,
-        )
-        .unwrap();
+        // Delete the character at `at`, then type it again (or type, then delete, for text in a string).
+        let delete = (version % 2 == 0) == (typed == "{");
+        let edit = if delete { change(&rope, at, true, "") } else { change(&rope, at, false, typed) };
+        ws.change("/bench/main.tf", version, &[edit], Utf16).unwrap();
         std::hint::black_box(ws.diagnostics("/bench/main.tf"));
     }
 }

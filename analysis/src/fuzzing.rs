@@ -80,7 +80,7 @@ fn analyse(path: &str, text: &str) {
         for enc in [PositionEncoding::Utf8, PositionEncoding::Utf16] {
             let _ = text::range_at(&rope, d.range, enc);
         }
-        for fix in d.fixes.iter().chain(&d.suppression) {
+        for fix in d.fixes.iter().chain(&ws.suppression_fix(path, d)) {
             for e in &fix.edits {
                 assert!(e.range.start <= e.range.end && e.range.end <= text.len(), "edit range {:?}", e.range);
                 assert!(text.is_char_boundary(e.range.start) && text.is_char_boundary(e.range.end));

@@ -34,8 +34,6 @@ pub struct Diagnostic {
     /// The resource the finding is about, for suppressions and the code lens.
     pub resource: Option<TextRange>,
     pub fixes: Vec<Fix>,
-    /// The edit that writes a suppression comment for this finding (and the ones it carries).
-    pub suppression: Option<Fix>,
     /// Findings of broader rules about the same problem, folded into this one (see [`crate::rule::Overlap`]).
     pub also: Vec<Also>,
 }
@@ -68,7 +66,6 @@ impl Diagnostic {
             rule: Some(f.rule),
             resource: Some(f.resource),
             fixes: f.fixes,
-            suppression: None,
             also: Vec::new(),
         }
     }
@@ -87,7 +84,6 @@ impl Diagnostic {
             rule: None,
             resource: None,
             fixes: Vec::new(),
-            suppression: None,
             also: Vec::new(),
         }
     }
@@ -130,9 +126,6 @@ pub struct Workspace {
     config: Config,
     baseline: Option<(crate::baseline::Baseline, String)>,
     today: Option<crate::date::Date>,
-    /// Findings carry no edit writing their suppression comment (the editor's "Suppress" action): for callers
-    /// that never apply edits, such as the CLI.
-    no_suppression_edits: bool,
     /// Each module's analysis, kept between analyses by folder (see [`crate::terraform::incremental`]).
     analyses: std::collections::HashMap<String, ModuleAnalysis>,
     /// Modules are analysed once each (the CLI): no analysis is kept.
@@ -176,7 +169,6 @@ impl Workspace {
             config: Config::default(),
             baseline: None,
             today: None,
-            no_suppression_edits: false,
             analyses: Default::default(),
             once: false,
             roots: Vec::new(),
@@ -222,11 +214,6 @@ impl Workspace {
             self.today = Some(today);
             self.analyses.clear();
         }
-    }
-
-    /// Findings will not carry suppression edits (see the field).
-    pub fn skip_suppression_edits(&mut self) {
-        self.no_suppression_edits = true;
     }
 
     /// Each module will be analysed once (the CLI): the rules run over the whole module in one pass, and
@@ -435,14 +422,7 @@ impl Workspace {
                     let report = out.entry(p.clone()).or_default();
                     let findings = check_template_at(&t, self.rules, &self.config, self.today);
                     let suppressions = cfn_suppress::suppressions(&t);
-                    let no_edits = self.no_suppression_edits;
-                    split_findings(findings, &suppressions, self.rules, report, |f, ids| {
-                        if no_edits {
-                            return None;
-                        }
-                        let res = t.resources().find(|r| r.entry.range == f.resource)?;
-                        cfn_suppress::suppress_fix(&t, res, ids)
-                    });
+                    split_findings(findings, &suppressions, self.rules, report);
                 }
             }
         }
@@ -478,7 +458,7 @@ impl Workspace {
             }
             for ((path, model), findings) in models.iter().zip(findings) {
                 let report = out.entry(path.clone()).or_default();
-                apply_suppressions(model, findings, self.rules, report, !self.no_suppression_edits);
+                apply_suppressions(model, findings, self.rules, report);
             }
             drop(module);
             self.outside = outside;
@@ -562,6 +542,27 @@ impl Workspace {
         self.reports_of_module(path).remove(path).unwrap_or_default()
     }
 
+    /// The edit that writes a comment (Terraform) or `Metadata` entry (CloudFormation) suppressing `d`, a finding
+    /// of the file at `path`, and the findings it carries. Made when asked (the editor's "Suppress" action), not
+    /// at every analysis: most findings' edits are never shown. `None` for notes, `.tf.json` (JSON has no
+    /// comments), and a resource whose metadata already has an onus entry.
+    pub fn suppression_fix(&mut self, path: &str, d: &Diagnostic) -> Option<Fix> {
+        let (rule, resource) = (d.rule?, d.resource?);
+        let ids: Vec<&str> = std::iter::once(rule.id).chain(d.also.iter().map(|a| a.rule.id)).collect();
+        let kind = self.entries.get(path)?.doc.kind();
+        if kind.is_terraform() {
+            let file = self.model(path)?;
+            (file.kind != crate::file_kind::FileKind::TerraformJson)
+                .then(|| suppress::suppress_fix(&file, &ids, resource))
+        } else if kind.is_cloudformation() {
+            let t = self.template(path)?;
+            let res = t.resources().find(|r| r.entry.range == resource)?;
+            cfn_suppress::suppress_fix(&t, res, &ids)
+        } else {
+            None
+        }
+    }
+
     /// The resources of one file, for the responsibility lens: asked for apart from the report, which a
     /// keystroke recomputes (listing them costs one string per resource of the file).
     pub fn resources(&mut self, path: &str) -> Vec<ResourceInfo> {
@@ -607,30 +608,23 @@ fn problem_diagnostics(problems: &[crate::terraform::chunked::Problem]) -> Vec<D
 }
 
 /// Splits a Terraform file's findings into shown and suppressed (see [`split_findings`]).
-fn apply_suppressions(file: &TfFile, findings: Vec<Finding>, rules: Rules, report: &mut FileReport, edits: bool) {
+fn apply_suppressions(file: &TfFile, findings: Vec<Finding>, rules: Rules, report: &mut FileReport) {
     let suppressions = suppress::suppressions(file);
-    if !edits {
-        return split_findings(findings, &suppressions, rules, report, |_, _| None);
-    }
     if file.kind == crate::file_kind::FileKind::TerraformJson {
         // Fixes write HCL, and JSON has no comments: `.tf.json` (mostly generated) gets neither.
         let findings = findings.into_iter().map(|f| Finding { fixes: Vec::new(), ..f }).collect();
-        return split_findings(findings, &suppressions, rules, report, |_, _| None);
+        return split_findings(findings, &suppressions, rules, report);
     }
-    split_findings(findings, &suppressions, rules, report, |f, ids| {
-        Some(suppress::suppress_fix(file, ids, f.resource))
-    });
+    split_findings(findings, &suppressions, rules, report);
 }
 
 /// Splits findings into shown and suppressed, folds the shown ones that report one problem (see
-/// [`crate::rule::Overlap`]), gives each shown one its suppression edit (for every rule it carries), and notes
-/// the onus suppressions that silence nothing or name no rule.
+/// [`crate::rule::Overlap`]), and notes the onus suppressions that silence nothing or name no rule.
 fn split_findings(
     findings: Vec<Finding>,
     suppressions: &[suppress::Suppression],
     rules: Rules,
     report: &mut FileReport,
-    suppress_fix: impl Fn(&Finding, &[&str]) -> Option<Fix>,
 ) {
     let mut used = vec![false; suppressions.len()];
     let mut shown = Vec::with_capacity(findings.len());
@@ -647,11 +641,8 @@ fn split_findings(
         }
     }
     for (finding, also) in fold_overlaps(shown, rules.overlaps()) {
-        let ids: Vec<&str> = std::iter::once(finding.rule.id).chain(also.iter().map(|a| a.rule.id)).collect();
-        let suppression = suppress_fix(&finding, &ids);
         let mut diagnostic = Diagnostic::from_finding(finding);
         diagnostic.severity = also.iter().map(|a| a.rule.severity).fold(diagnostic.severity, Severity::max);
-        diagnostic.suppression = suppression;
         diagnostic.also = also;
         report.diagnostics.push(diagnostic);
     }
@@ -688,7 +679,6 @@ fn file_diagnostics(doc: &Document) -> Vec<Diagnostic> {
         rule: None,
         resource: None,
         fixes: Vec::new(),
-        suppression: None,
         also: Vec::new(),
     };
     if !doc.kind().is_analysed() {
@@ -791,7 +781,7 @@ mod tests {
         let codes: Vec<_> = report.diagnostics.iter().map(|d| d.code).collect();
         assert_eq!(codes, ["unused-suppression", "unknown-rule", "s3-public-write-acl"]);
         // The finding on `d` offers a suppression that works.
-        let fix = report.diagnostics[2].suppression.clone().unwrap();
+        let fix = ws.suppression_fix("/s/main.tf", &report.diagnostics[2]).unwrap();
         ws.open("/s/main.tf", &fix.apply(text), 2);
         assert!(ws.report("/s/main.tf").diagnostics.iter().all(|d| d.code != "s3-public-write-acl"));
     }
@@ -850,7 +840,7 @@ resource "aws_s3_bucket" "site" {
         assert_eq!(shown, [("s3-pab-block-public-acls", 0), ("s3-pab-ignore-public-acls", 0)]);
         // Suppressing the carrier's group silences all of it; suppressing the carrier alone shows the others.
         let ssh = diags.iter().find(|d| d.code == "sg-ssh-open-to-world").unwrap();
-        let fixed = ssh.suppression.clone().unwrap().apply(text);
+        let fixed = ws.suppression_fix("/f/main.tf", ssh).unwrap().apply(text);
         ws.open("/f/main.tf", &fixed, 2);
         assert!(ws.diagnostics("/f/main.tf").iter().all(|d| !d.code.starts_with("sg-")));
         let only_ssh = text.replace(
@@ -902,7 +892,7 @@ resource "aws_s3_bucket" "site" {
         let codes: Vec<_> = diags.iter().map(|d| d.code).collect();
         assert_eq!(codes, ["s3-public-acl", "rds-storage-unencrypted"]);
         assert_eq!(&json[diags[0].range.start..diags[0].range.end], "\"acl\": \"${var.acl}\"");
-        assert!(diags.iter().all(|d| d.fixes.is_empty() && d.suppression.is_none()));
+        assert!(diags.iter().all(|d| d.fixes.is_empty() && ws.suppression_fix("/j/main.tf.json", d).is_none()));
         // A finding about what a resource leaves out points at the resource's name, not at `"resource"`.
         ws.open("/j/main.tf.json", r#"{"resource": {"aws_db_instance": {"db": {"engine": "mysql"}}}}"#, 2);
         let diags = ws.diagnostics("/j/main.tf.json");
@@ -923,7 +913,7 @@ resource "aws_s3_bucket" "site" {
         assert_eq!(resources.len(), 3);
         assert!(crate::lens::code_lens(ws.rules(), &resources[0], &report).unwrap().contains("open"));
         // The suppression edit writes Metadata in the template's style, and it works.
-        let fix = report.diagnostics[0].suppression.clone().unwrap();
+        let fix = ws.suppression_fix("/c/template.yaml", &report.diagnostics[0]).unwrap();
         ws.open("/c/template.yaml", &fix.apply(yaml), 2);
         let report = ws.report("/c/template.yaml");
         assert!(report.diagnostics.iter().all(|d| d.code != "s3-public-acl" && d.code != "syntax-error"), "{report:?}");

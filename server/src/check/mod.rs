@@ -789,7 +789,6 @@ fn read_folder(ws: &mut Workspace, folder: &str, skip: &std::collections::HashSe
 fn cli_workspace(config: &Config, roots: Vec<String>) -> Workspace {
     let mut ws = Workspace::new(onus_analysis::catalog::rules());
     ws.set_rules(onus_analysis::org_policy::with_policies(onus_analysis::catalog::rules(), &config.policies));
-    ws.skip_suppression_edits();
     ws.analyse_each_module_once();
     ws.set_config(config.clone());
     ws.set_today(crate::today());
@@ -871,7 +870,6 @@ fn analyse_component(
             let lines = text::LineIndex::new(&text);
             let place = |mut d: Diagnostic| {
                 let has_fix = !d.fixes.is_empty();
-                d.suppression = None;
                 if setup.keep_fixes {
                     d.fixes.retain(|f| f.preferred);
                 } else {

@@ -268,10 +268,13 @@ impl LanguageServer for Backend {
                 return Some(vec![CodeActionOrCommand::CodeAction(action)]);
             }
             let wanted = text::text_range_of(doc.rope(), convert::range(params.range), state.encoding);
+            let here: Vec<_> = diags.iter().filter(|d| d.range.intersects(&wanted)).collect();
+            let suppressions: Vec<_> = here.iter().map(|d| state.workspace.suppression_fix(&path, d)).collect();
+            let doc = state.workspace.document(&path)?;
             let mut actions = Vec::new();
-            for d in diags.iter().filter(|d| d.range.intersects(&wanted)) {
+            for (d, suppression) in here.into_iter().zip(&suppressions) {
                 let lsp_diag = convert::diagnostic(doc.rope(), d, state.encoding, state.docs.as_ref());
-                for fix in d.fixes.iter().chain(&d.suppression) {
+                for fix in d.fixes.iter().chain(suppression) {
                     let action = convert::code_action(&uri, doc.rope(), fix, lsp_diag.clone(), state.encoding);
                     actions.push(CodeActionOrCommand::CodeAction(action));
                 }
