@@ -2,13 +2,15 @@
 //! `AWS::RDS::DBSecurityGroup`), and the EC2 security groups an RDS instance or cluster names. Shared by the rules
 //! about who may reach a database.
 
+use std::collections::HashMap;
+
 use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::tree::Node;
 use crate::cloudformation::CfnResource;
 use crate::kit::network::{ingress_rules, Ingress};
 use crate::kit::rds;
 use crate::terraform::check::{is_registry_module, Resource, TfContext};
-use crate::terraform::model::ExprKind;
+use crate::terraform::model::{ExprKind, Step};
 use crate::terraform::view::Field;
 use crate::text::TextRange;
 use crate::value::Value;
@@ -33,23 +35,42 @@ pub struct TfSource<'m> {
 }
 
 /// The databases (instances, clusters, their modules) whose `vpc_security_group_ids` lists `group`: their
-/// addresses.
+/// addresses, in module order.
 fn databases_using<'m>(ctx: &TfContext<'_, 'm>, group: Resource<'m>) -> Vec<String> {
-    let mut dbs: Vec<Resource> = ctx.all_resources(rds::INSTANCE).collect();
-    dbs.extend(ctx.all_resources(rds::CLUSTER));
-    dbs.extend(
-        ctx.all_blocks("module")
-            .filter(|m| is_registry_module(m.block, rds::MODULE) || is_registry_module(m.block, rds::AURORA_MODULE)),
-    );
-    dbs.into_iter()
-        .filter(|db| {
-            db.block.attr("vpc_security_group_ids").is_some_and(|a| match &a.expr.kind {
-                ExprKind::Tuple(items) => items.iter().any(|i| ctx.refers_to(i, group, &[])),
-                _ => false,
-            })
-        })
-        .map(|db| db.address())
-        .collect()
+    databases_by_group(ctx).get(&group.address()).cloned().unwrap_or_default()
+}
+
+/// For each security group a database lists in `vpc_security_group_ids` (`aws_security_group.app.id`), by the
+/// group's address, the addresses of the databases that list it. One index for the module: each group's rule
+/// scanning every database was quadratic in a module of many groups and databases, and after a keystroke in a
+/// database that lists the same groups the index is equal, so the groups' runs are not made again.
+fn databases_by_group(ctx: &TfContext) -> std::sync::Arc<HashMap<String, Vec<String>>> {
+    ctx.module.memo(["databases by security group", "", ""], || {
+        let mut dbs: Vec<Resource> = ctx.all_resources(rds::INSTANCE).collect();
+        dbs.extend(ctx.all_resources(rds::CLUSTER));
+        dbs.extend(
+            ctx.all_blocks("module").filter(|m| {
+                is_registry_module(m.block, rds::MODULE) || is_registry_module(m.block, rds::AURORA_MODULE)
+            }),
+        );
+        let mut index: HashMap<String, Vec<String>> = HashMap::new();
+        for db in dbs {
+            let Some(ExprKind::Tuple(items)) = db.block.attr("vpc_security_group_ids").map(|a| &a.expr.kind) else {
+                continue;
+            };
+            let address = db.address();
+            for item in items {
+                // What `TfContext::refers_to` takes for a reference to a group: a traversal of it.
+                let ExprKind::Traversal(root, steps) = &item.kind else { continue };
+                let Some(Step::Attr(name)) = steps.first() else { continue };
+                let listing = index.entry(format!("{root}.{name}")).or_default();
+                if listing.last() != Some(&address) {
+                    listing.push(address.clone());
+                }
+            }
+        }
+        index
+    })
 }
 
 /// The security group an ingress rule belongs to: the group itself, or the one a rule resource names.
@@ -62,8 +83,10 @@ fn group_of<'m>(ctx: &TfContext<'_, 'm>, ingress: &Ingress<'m>) -> Option<Resour
         "aws_security_group" => Some(res),
         "aws_security_group_rule" | "aws_vpc_security_group_ingress_rule" => {
             let attr = res.block.attr("security_group_id")?;
-            let groups: Vec<Resource> = ctx.all_resources("aws_security_group").collect();
-            groups.into_iter().find(|g| ctx.refers_to(&attr.expr, *g, &[]))
+            // A reference to the group (`aws_security_group.app.id`), found by its address.
+            let ExprKind::Traversal(root, steps) = &attr.expr.kind else { return None };
+            let Some(Step::Attr(name)) = steps.first() else { return None };
+            (root == "aws_security_group").then(|| ctx.at_address(&format!("{root}.{name}")).into_iter().next())?
         }
         _ => None,
     }
