@@ -1,6 +1,6 @@
 //! A finding: a rule's verdict on one place of one file.
 
-use crate::fix::Fix;
+use crate::fix::Fixes;
 use crate::rule::{Overlap, Rule};
 use crate::text::TextRange;
 
@@ -14,7 +14,7 @@ pub struct Finding {
     /// The whole resource (or top-level block) the finding is about.
     pub resource: TextRange,
     pub message: String,
-    pub fixes: Vec<Fix>,
+    pub fixes: Fixes,
     /// The instance of a resource with `count` or `for_each` the finding was found on, until the findings of
     /// every instance are merged (see [`crate::terraform::check::merge_instances`]).
     pub instance: Option<Instanced>,
@@ -35,8 +35,10 @@ impl Finding {
     pub fn shift(&mut self, delta: isize) {
         self.range = self.range.shifted(delta);
         self.resource = self.resource.shifted(delta);
-        for edit in self.fixes.iter_mut().flat_map(|f| &mut f.edits) {
-            edit.range = edit.range.shifted(delta);
+        if delta != 0 && !self.fixes.is_empty() {
+            for edit in self.fixes.make_mut().iter_mut().flat_map(|f| &mut f.edits) {
+                edit.range = edit.range.shifted(delta);
+            }
         }
     }
 }

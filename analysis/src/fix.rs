@@ -36,6 +36,71 @@ impl Fix {
     }
 }
 
+/// The fixes of a finding, shared between the analysis that keeps the finding and the diagnostics made of it:
+/// a keystroke hands every kept finding out again, and copying each one's edits was most of what that cost.
+/// Changed in place (`push`, a move of the finding) when not shared, copied first when it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Fixes(std::sync::Arc<Vec<Fix>>);
+
+impl Fixes {
+    pub fn push(&mut self, fix: Fix) {
+        self.make_mut().push(fix);
+    }
+
+    pub fn clear(&mut self) {
+        if !self.0.is_empty() {
+            *self = Fixes::default();
+        }
+    }
+
+    pub fn retain(&mut self, mut keep: impl FnMut(&Fix) -> bool) {
+        if !self.0.iter().all(&mut keep) {
+            self.make_mut().retain(keep);
+        }
+    }
+
+    /// The fixes, to change (copied first if another finding or diagnostic shares them).
+    pub fn make_mut(&mut self) -> &mut Vec<Fix> {
+        std::sync::Arc::make_mut(&mut self.0)
+    }
+}
+
+impl std::ops::Deref for Fixes {
+    type Target = [Fix];
+    fn deref(&self) -> &[Fix] {
+        &self.0
+    }
+}
+
+impl Extend<Fix> for Fixes {
+    fn extend<I: IntoIterator<Item = Fix>>(&mut self, fixes: I) {
+        let mut fixes = fixes.into_iter().peekable();
+        if fixes.peek().is_some() {
+            self.make_mut().extend(fixes);
+        }
+    }
+}
+
+impl FromIterator<Fix> for Fixes {
+    fn from_iter<I: IntoIterator<Item = Fix>>(fixes: I) -> Fixes {
+        Fixes(std::sync::Arc::new(fixes.into_iter().collect()))
+    }
+}
+
+impl From<Vec<Fix>> for Fixes {
+    fn from(fixes: Vec<Fix>) -> Fixes {
+        Fixes(std::sync::Arc::new(fixes))
+    }
+}
+
+impl<'a> IntoIterator for &'a Fixes {
+    type Item = &'a Fix;
+    type IntoIter = std::slice::Iter<'a, Fix>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
 /// Whether a fix may be applied without a look (a "fix all"): the preferred fix of its finding (the secure value
 /// of a setting), with no placeholder to fill (`<access-log-bucket>`) and no resource of its own inserted (one
 /// that names others, such as a companion public access block, wants a review).
@@ -257,6 +322,21 @@ mod tests {
 
     fn edit(start: usize, end: usize, text: &str) -> Edit {
         Edit { range: TextRange::new(start, end), text: text.into() }
+    }
+
+    #[test]
+    fn shared_fixes_are_copied_before_they_change() {
+        let mut kept: Fixes = vec![Fix::new("Set it", vec![edit(1, 2, "x")])].into();
+        let handed_out = kept.clone();
+        kept.make_mut()[0].edits[0].range = TextRange::new(5, 6);
+        assert_eq!(handed_out[0].edits[0].range, TextRange::new(1, 2), "the other holder's copy is unchanged");
+        assert_eq!(kept[0].edits[0].range, TextRange::new(5, 6));
+        kept.retain(|f| f.title != "Set it");
+        assert!(kept.is_empty() && handed_out.len() == 1);
+        kept.extend([Fix::unsafe_("Other", Vec::new())]);
+        assert_eq!(kept.iter().map(|f| f.title.as_str()).collect::<Vec<_>>(), ["Other"]);
+        kept.clear();
+        assert_eq!(kept, Fixes::default());
     }
 
     #[test]

@@ -750,7 +750,7 @@ mod tests {
                 .diagnostics(path)
                 .into_iter()
                 .find(|d| d.code == code)
-                .and_then(|d: Diagnostic| d.fixes.into_iter().next())
+                .and_then(|d: Diagnostic| d.fixes.first().cloned())
             else {
                 return text;
             };

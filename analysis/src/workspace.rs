@@ -14,7 +14,7 @@ use crate::cloudformation::Template;
 use crate::config::Config;
 use crate::document::{Cancelled, Document, Parsers};
 use crate::finding::{fold_overlaps, Also, Finding};
-use crate::fix::Fix;
+use crate::fix::{Fix, Fixes};
 use crate::rule::{Rule, Rules, Severity};
 use crate::suppress;
 use crate::syntax_errors::syntax_errors;
@@ -33,7 +33,7 @@ pub struct Diagnostic {
     pub rule: Option<&'static Rule>,
     /// The resource the finding is about, for suppressions and the code lens.
     pub resource: Option<TextRange>,
-    pub fixes: Vec<Fix>,
+    pub fixes: Fixes,
     /// Findings of broader rules about the same problem, folded into this one (see [`crate::rule::Overlap`]).
     pub also: Vec<Also>,
 }
@@ -83,7 +83,7 @@ impl Diagnostic {
             message,
             rule: None,
             resource: None,
-            fixes: Vec::new(),
+            fixes: Fixes::default(),
             also: Vec::new(),
         }
     }
@@ -612,7 +612,7 @@ fn apply_suppressions(file: &TfFile, findings: Vec<Finding>, rules: Rules, repor
     let suppressions = suppress::suppressions(file);
     if file.kind == crate::file_kind::FileKind::TerraformJson {
         // Fixes write HCL, and JSON has no comments: `.tf.json` (mostly generated) gets neither.
-        let findings = findings.into_iter().map(|f| Finding { fixes: Vec::new(), ..f }).collect();
+        let findings = findings.into_iter().map(|f| Finding { fixes: Fixes::default(), ..f }).collect();
         return split_findings(findings, &suppressions, rules, report);
     }
     split_findings(findings, &suppressions, rules, report);
@@ -678,7 +678,7 @@ fn file_diagnostics(doc: &Document) -> Vec<Diagnostic> {
         message,
         rule: None,
         resource: None,
-        fixes: Vec::new(),
+        fixes: Fixes::default(),
         also: Vec::new(),
     };
     if !doc.kind().is_analysed() {

@@ -94,7 +94,7 @@ impl<'a, 't> CfnContext<'a, 't> {
             range,
             resource: res.entry.range,
             message: message.into(),
-            fixes: Vec::new(),
+            fixes: Default::default(),
             instance: None,
         });
         self.findings.last_mut().expect("just pushed")

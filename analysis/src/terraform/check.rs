@@ -372,7 +372,7 @@ impl<'a, 'm> TfContext<'a, 'm> {
             range,
             resource: res.block.range,
             message,
-            fixes: Vec::new(),
+            fixes: Default::default(),
             instance: self.module.expander.instance_of(res.block),
         });
         self.findings.last_mut().expect("just pushed")

@@ -873,7 +873,7 @@ fn analyse_component(
                 if setup.keep_fixes {
                     d.fixes.retain(|f| f.preferred);
                 } else {
-                    d.fixes = Vec::new();
+                    d.fixes = Default::default();
                 }
                 Report::at(path.clone(), &text, &lines, d, has_fix)
             };
