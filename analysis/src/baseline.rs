@@ -166,7 +166,7 @@ mod tests {
         ws.diagnostics("/b/main.tf")
             .iter()
             .filter(|d| d.rule.is_some())
-            .map(|d| (Identity::of("./main.tf", text, d), d.message.clone()))
+            .map(|d| (Identity::of("./main.tf", text, d), d.message.to_string()))
             .collect()
     }
 

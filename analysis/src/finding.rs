@@ -13,7 +13,7 @@ pub struct Finding {
     pub range: TextRange,
     /// The whole resource (or top-level block) the finding is about.
     pub resource: TextRange,
-    pub message: String,
+    pub message: std::sync::Arc<str>,
     pub fixes: Fixes,
     /// The instance of a resource with `count` or `for_each` the finding was found on, until the findings of
     /// every instance are merged (see [`crate::terraform::check::merge_instances`]).
@@ -48,7 +48,7 @@ impl Finding {
 pub struct Also {
     pub rule: &'static Rule,
     pub range: TextRange,
-    pub message: String,
+    pub message: std::sync::Arc<str>,
 }
 
 /// Folds the findings that report one problem (see [`Overlap`]): each group keeps its most specific finding,

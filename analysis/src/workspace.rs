@@ -29,7 +29,7 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// The rule id, or `syntax-error` / `file-too-large` / `nesting-too-deep`.
     pub code: &'static str,
-    pub message: String,
+    pub message: std::sync::Arc<str>,
     pub rule: Option<&'static Rule>,
     /// The resource the finding is about, for suppressions and the code lens.
     pub resource: Option<TextRange>,
@@ -80,7 +80,7 @@ impl Diagnostic {
             range,
             severity: Severity::Hint,
             code,
-            message,
+            message: message.into(),
             rule: None,
             resource: None,
             fixes: Fixes::default(),
@@ -519,7 +519,7 @@ impl Workspace {
                 for (d, held) in report.diagnostics.iter_mut().zip(baseline.covered(&ids)) {
                     if held && d.rule.is_some() {
                         d.severity = Severity::Hint;
-                        d.message = format!("(in the baseline) {}", d.message);
+                        d.message = format!("(in the baseline) {}", d.message).into();
                     }
                 }
             }
@@ -671,11 +671,11 @@ fn resources_of(file: &TfFile) -> Vec<ResourceInfo> {
 
 /// Diagnostics that depend on the file alone: syntax errors, size.
 fn file_diagnostics(doc: &Document) -> Vec<Diagnostic> {
-    let plain = |range, code, message| Diagnostic {
+    let plain = |range, code, message: String| Diagnostic {
         range,
         severity: Severity::Error,
         code,
-        message,
+        message: message.into(),
         rule: None,
         resource: None,
         fixes: Fixes::default(),

@@ -93,7 +93,7 @@ impl<'a, 't> CfnContext<'a, 't> {
             file: 0,
             range,
             resource: res.entry.range,
-            message: message.into(),
+            message: message.into().into(),
             fixes: Default::default(),
             instance: None,
         });

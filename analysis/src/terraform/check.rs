@@ -371,7 +371,7 @@ impl<'a, 'm> TfContext<'a, 'm> {
             file: res.file,
             range,
             resource: res.block.range,
-            message,
+            message: message.into(),
             fixes: Default::default(),
             instance: self.module.expander.instance_of(res.block),
         });
@@ -447,7 +447,8 @@ pub fn merge_instances(findings: &mut Vec<Finding>, start: usize) {
     let found = findings.split_off(start);
     // Findings alike but for their instance: (file, resource, range, message, fixes).
     type Alike = (usize, TextRange, TextRange, String, String);
-    let alike = |f: &Finding| -> Alike { (f.file, f.resource, f.range, f.message.clone(), format!("{:?}", f.fixes)) };
+    let alike =
+        |f: &Finding| -> Alike { (f.file, f.resource, f.range, f.message.to_string(), format!("{:?}", f.fixes)) };
     let mut instances_of: HashMap<Alike, Vec<String>> = HashMap::new();
     for f in &found {
         if let Some(i) = &f.instance {
@@ -473,8 +474,8 @@ pub fn merge_instances(findings: &mut Vec<Finding>, start: usize) {
             let plain = format!("`{}`", instance.address);
             let named = format!("`{}{}`", instance.address, instance.suffix);
             f.message = match f.message.find(&plain) {
-                Some(_) => f.message.replacen(&plain, &named, 1),
-                None => format!("{named}: {}", f.message),
+                Some(_) => f.message.replacen(&plain, &named, 1).into(),
+                None => format!("{named}: {}", f.message).into(),
             };
             findings.push(f);
         }

@@ -409,7 +409,7 @@ resource "aws_s3_bucket" "indexed" {
 }
 "#;
         let found = run(rule("s3-public-acl"), tf);
-        let messages: Vec<&str> = found.iter().map(|f| f.message.as_str()).collect();
+        let messages: Vec<&str> = found.iter().map(|f| &*f.message).collect();
         assert_eq!(found.len(), 3, "{messages:#?}");
         assert!(messages[0].starts_with("`aws_s3_bucket.mixed[\"site\"]`"), "{}", messages[0]);
         assert!(messages[1].starts_with("`aws_s3_bucket.all`"), "{}", messages[1]);
@@ -467,8 +467,10 @@ resource "aws_db_instance" "literal" {
 "#;
         // On the attribute that is null, saying where the null came from.
         assert_eq!(lines(rule("rds-storage-unencrypted"), tf), [6, 10]);
-        let messages: Vec<String> =
-            crate::kit::testing::run(rule("rds-storage-unencrypted"), tf).into_iter().map(|f| f.message).collect();
+        let messages: Vec<String> = crate::kit::testing::run(rule("rds-storage-unencrypted"), tf)
+            .into_iter()
+            .map(|f| f.message.to_string())
+            .collect();
         assert!(messages[0].contains("sets `storage_encrypted` to null (`var.enc` is null)"), "{messages:?}");
         assert!(messages[1].contains("sets `storage_encrypted` to null (written as `null`)"), "{messages:?}");
     }

@@ -79,7 +79,7 @@ type Argument = (String, TextRange, TextRange);
 pub(crate) struct Own {
     stamps: Vec<u64>,
     /// Rule, path, range, message.
-    findings: std::collections::HashSet<(&'static str, String, TextRange, String)>,
+    findings: std::collections::HashSet<(&'static str, String, TextRange, Arc<str>)>,
     /// What each rule's run read, by rule id.
     reads: HashMap<&'static str, crate::fast_hash::FastSet<u64>>,
     variables: HashMap<String, Value>,
@@ -492,7 +492,7 @@ impl Workspace {
                     for b in &f.below {
                         full.push_str(&format!(".module.{b}"));
                     }
-                    let message = chained(&f.finding.message, &full);
+                    let message: Arc<str> = chained(&f.finding.message, &full).into();
                     // In the module's file, at the resource.
                     let mut in_module = Diagnostic::from_finding(f.finding.clone());
                     in_module.message = message.clone();
@@ -681,7 +681,7 @@ mod tests {
         let text = ws.document(path).unwrap().text();
         ws.diagnostics(path)
             .into_iter()
-            .map(|d| (d.code.to_string(), text[..d.range.start].matches('\n').count() + 1, d.message))
+            .map(|d| (d.code.to_string(), text[..d.range.start].matches('\n').count() + 1, d.message.to_string()))
             .collect()
     }
 

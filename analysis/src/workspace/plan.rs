@@ -38,7 +38,11 @@ impl Workspace {
                 let Some(instance) = module.instance_at(d.resource.map_or(d.range.start, |r| r.start)) else {
                     continue;
                 };
-                let d = Diagnostic { message: message(module, instance, &d.message), fixes: Default::default(), ..d };
+                let d = Diagnostic {
+                    message: message(module, instance, &d.message).into(),
+                    fixes: Default::default(),
+                    ..d
+                };
                 let (file, d, silenced) = match folder.as_deref().and_then(|f| self.configured(f, instance, &d)) {
                     Some(placed) => placed,
                     None => (path.to_string(), Diagnostic { range: instance.in_plan, resource: None, ..d }, false),

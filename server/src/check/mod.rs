@@ -340,7 +340,7 @@ fn create_baseline(file: &std::path::Path, results: &Results) -> i32 {
         .map(|r| {
             let mut id = r.identity.clone();
             id.path = baseline_path(file, &r.path);
-            (id, r.diagnostic.message.clone())
+            (id, r.diagnostic.message.to_string())
         })
         .collect();
     match std::fs::write(file, onus_analysis::baseline::Baseline::write(&findings)) {

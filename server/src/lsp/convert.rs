@@ -153,7 +153,7 @@ pub(super) fn with_link(
     let message = match d.rule {
         // The severity in force (a configuration may have changed the rule's).
         Some(r) => format!("{}: {} [{}]", d.severity.name(), d.message, r.row.slug()),
-        None => d.message.clone(),
+        None => d.message.to_string(),
     };
     lsp::Diagnostic {
         range: lsp_range(positions.range(d.range)),

@@ -139,7 +139,7 @@ resource "aws_ebs_volume" "a" {
         let findings = crate::kit::testing::run(&RULE, text);
         assert_eq!(lines(&RULE, text), vec![6], "placed on the attribute written null");
         assert_eq!(
-            findings[0].message,
+            &*findings[0].message,
             "`aws_ebs_volume.a` sets `encrypted` to null (`var.enc` is null), which leaves it unset, so the \
              volume is not encrypted"
         );
