@@ -136,8 +136,14 @@ fn replicated(ctx: &TfContext, bucket: Resource) -> bool {
                 .any(|c| enabled_rule(c.config())))
 }
 
-/// The buckets other buckets replicate into (`destination { bucket = aws_s3_bucket.x.arn }`).
-fn destinations(ctx: &TfContext) -> HashSet<String> {
+/// The buckets other buckets replicate into (`destination { bucket = aws_s3_bucket.x.arn }`): an index of the
+/// module, so that each bucket's run does not read every bucket's replication again (quadratic when a change to
+/// the buckets reruns them all; the index is equal after most such changes, and then they do not rerun).
+fn destinations(ctx: &TfContext) -> std::sync::Arc<HashSet<String>> {
+    ctx.module.memo(["s3 replication destinations", "", ""], || all_destinations(ctx))
+}
+
+fn all_destinations(ctx: &TfContext) -> HashSet<String> {
     let mut out = HashSet::new();
     let mut add = |config: crate::terraform::view::Config| {
         for rule in ctx.nested(config, "rule").into_iter().chain(ctx.nested(config, "rules")) {
