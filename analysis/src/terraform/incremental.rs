@@ -307,6 +307,12 @@ impl ModuleAnalysis {
             self.runs[rule] = Some(runs);
         }
 
+        // The memos that may have changed and that the first pass did not compute: one run that read each is made
+        // again (computing the memo on the way), so that the memo's new value says whether its other readers must
+        // run again. (Otherwise all of them did: every security group's run, at a keystroke in a bucket, for an
+        // index of the references of the module that the keystroke left as it was.)
+        self.compute_suspects(module, &suspect, &what);
+
         // The second pass: the memos that did change, and the runs that read them.
         let memos_changed = self.memos_changed(module, &suspect, &changed);
         if !memos_changed.is_empty() {
@@ -485,6 +491,33 @@ impl ModuleAnalysis {
                 return out;
             }
             out.extend(reached);
+        }
+    }
+
+    /// Computes each memo of `suspect` not computed yet by running again one block's run that read it, if some
+    /// rule has one (not yet run in this analysis).
+    fn compute_suspects(&mut self, module: &Module, suspect: &FastSet<u64>, what: &Changes) {
+        for &memo in suspect {
+            for rule in 0..self.rules.len() {
+                if module.reads().memo_values().contains_key(&memo) {
+                    break;
+                }
+                let mut runs = match self.runs[rule].take() {
+                    Some(RuleRuns::BySubject(runs)) => runs,
+                    other => {
+                        self.runs[rule] = other;
+                        continue;
+                    }
+                };
+                let mut reader = runs.readers_of(&FastSet::from_iter([memo]));
+                reader.retain(|id| !runs.ran.contains(id));
+                if let Some(&id) = reader.iter().next() {
+                    for at in runs.take(FastSet::from_iter([id]), module, what) {
+                        runs.run_on(self, module, rule, at);
+                    }
+                }
+                self.runs[rule] = Some(RuleRuns::BySubject(runs));
+            }
         }
     }
 
