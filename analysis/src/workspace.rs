@@ -121,6 +121,9 @@ pub struct Workspace {
     rules: Rules,
     parsers: Parsers,
     entries: BTreeMap<String, Entry>,
+    /// The paths of the entries by folder: a module's files found without a scan of every entry (once per
+    /// module of a workspace, that was quadratic in its folders).
+    by_folder: std::collections::HashMap<String, std::collections::BTreeSet<String>>,
     /// The documents edited or opened last, most recent at the back (see [`HOT_TREES`]).
     hot: std::collections::VecDeque<String>,
     config: Config,
@@ -165,6 +168,7 @@ impl Workspace {
             rules,
             parsers: Parsers::default(),
             entries: BTreeMap::new(),
+            by_folder: Default::default(),
             hot: Default::default(),
             config: Config::default(),
             baseline: None,
@@ -280,7 +284,19 @@ impl Workspace {
         let Some(doc) = Document::new(path, text, version) else { return false };
         let revision = self.entries.get(path).map_or(0, |e| e.revision + 1);
         self.entries.insert(path.to_string(), Entry { doc, open, revision, model: None, template: None, syntax: None });
+        self.by_folder.entry(folder_of(path).to_string()).or_default().insert(path.to_string());
         true
+    }
+
+    /// The entries of the files directly in `folder`, by path.
+    fn entries_in<'a>(&'a self, folder: &str) -> impl Iterator<Item = (&'a String, &'a Entry)> + 'a {
+        let paths = self.by_folder.get(folder).into_iter().flatten();
+        paths.filter_map(|p| self.entries.get_key_value(p))
+    }
+
+    /// The Terraform files directly in `folder` (`.tfvars` included), by path.
+    fn terraform_paths_in(&self, folder: &str) -> Vec<String> {
+        self.entries_in(folder).filter(|(_, e)| e.doc.kind().is_terraform()).map(|(p, _)| p.clone()).collect()
     }
 
     /// Closes an editor document. Its disk text (if the caller read it) takes its place for its siblings.
@@ -293,9 +309,15 @@ impl Workspace {
 
     pub fn remove(&mut self, path: &str) {
         self.entries.remove(path);
-        // A module with no file left keeps no analysis.
         let folder = folder_of(path);
-        if !self.entries.iter().any(|(p, e)| folder_of(p) == folder && e.doc.kind().is_terraform()) {
+        if let Some(paths) = self.by_folder.get_mut(folder) {
+            paths.remove(path);
+            if paths.is_empty() {
+                self.by_folder.remove(folder);
+            }
+        }
+        // A module with no file left keeps no analysis.
+        if !self.entries_in(folder).any(|(_, e)| e.doc.kind().is_terraform()) {
             self.analyses.remove(folder);
         }
     }
@@ -350,12 +372,7 @@ impl Workspace {
         if !entry.doc.kind().is_terraform() {
             return vec![path.to_string()];
         }
-        let folder = folder_of(path);
-        self.entries
-            .iter()
-            .filter(|(p, e)| folder_of(p) == folder && e.doc.kind().is_terraform())
-            .map(|(p, _)| p.clone())
-            .collect()
+        self.terraform_paths_in(folder_of(path))
     }
 
     /// The model of a parsed Terraform file, built once per revision.

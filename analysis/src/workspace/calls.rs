@@ -155,17 +155,12 @@ impl Workspace {
     }
 
     fn has_terraform_files(&self, folder: &str) -> bool {
-        self.entries.iter().any(|(p, e)| folder_of(p) == folder && e.doc.kind().is_terraform())
+        self.entries_in(folder).any(|(_, e)| e.doc.kind().is_terraform())
     }
 
     /// The `module` blocks of a folder's Terraform files: each file's model and the block's index in it.
     fn call_blocks(&mut self, folder: &str) -> Vec<(Arc<TfFile>, usize)> {
-        let paths: Vec<String> = self
-            .entries
-            .iter()
-            .filter(|(p, e)| folder_of(p) == folder && e.doc.kind().is_terraform())
-            .map(|(p, _)| p.clone())
-            .collect();
+        let paths = self.terraform_paths_in(folder);
         let mut out = Vec::new();
         for p in paths {
             if let Some(model) = self.model(&p) {
@@ -406,12 +401,9 @@ impl Workspace {
     /// `tfvars`) that have a model, and the models, in the same order.
     fn folder_models(&mut self, folder: &str, tfvars: bool) -> (Vec<String>, Vec<Arc<TfFile>>) {
         let paths: Vec<String> = self
-            .entries
-            .iter()
-            .filter(|(p, e)| {
-                folder_of(p) == folder && e.doc.kind().is_terraform() && (tfvars || !p.ends_with(".tfvars"))
-            })
-            .map(|(p, _)| p.clone())
+            .terraform_paths_in(folder)
+            .into_iter()
+            .filter(|p| tfvars || !p.ends_with(".tfvars"))
             .filter(|p| !self.config.is_excluded(p))
             .collect();
         let (mut with_models, mut models) = (Vec::new(), Vec::new());

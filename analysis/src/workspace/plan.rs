@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{folder_of, Diagnostic, FileReport, Workspace};
+use super::{Diagnostic, FileReport, Workspace};
 use crate::terraform::plan::{self, PlannedInstance, PlannedModule};
 
 impl Workspace {
@@ -66,7 +66,7 @@ impl Workspace {
         instance: &PlannedInstance,
         d: &Diagnostic,
     ) -> Option<(String, Diagnostic, bool)> {
-        let paths: Vec<String> = self.entries.keys().filter(|p| folder_of(p) == folder).cloned().collect();
+        let paths: Vec<String> = self.entries_in(folder).map(|(p, _)| p.clone()).collect();
         for path in paths {
             let Some(file) = self.model(&path) else { continue };
             let labels = [instance.ty.as_str(), instance.name.as_str()];
