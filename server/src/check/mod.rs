@@ -595,7 +595,13 @@ fn analyse(files: &[String], given: Option<(&str, &str)>, config: &Config, setup
         files.iter().filter(|f| matches!(texts.get(f.as_str()), Some(Ok(t)) if is_plan(f, t))).collect();
     let files: Vec<String> = files.iter().filter(|f| !plans.contains(f)).cloned().collect();
     let files = &files[..];
-    let components = components(files, &texts);
+    let mut components = components(files, &texts);
+    // The largest first (by text): a large component taken last would keep one thread busy while the others
+    // have nothing left to do. (Results are sorted below, whatever order they come in.)
+    let size = |c: &Vec<&String>| -> usize {
+        c.iter().map(|f| texts.get(f.as_str()).and_then(|t| t.as_ref().ok()).map_or(0, String::len)).sum()
+    };
+    components.sort_by_cached_key(|c| std::cmp::Reverse(size(c)));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results = Mutex::new(Results::default());
     let checked: std::collections::HashSet<&str> = files.iter().map(String::as_str).collect();
