@@ -28,7 +28,8 @@ pub const FILE_NAME: &str = ".onus.toml";
 
 #[derive(Clone, Debug, Default)]
 pub struct Config {
-    pub disabled: Vec<String>,
+    /// Rule ids turned off (a set: asked once per rule per module, and a configuration may list hundreds).
+    pub disabled: std::collections::BTreeSet<String>,
     pub severities: BTreeMap<String, Severity>,
     /// The organisation's own rules, in the file's order (see [`crate::org_policy`], which runs them).
     pub policies: Vec<PolicyDef>,
@@ -272,7 +273,7 @@ impl Config {
         };
         for id in &raw.disable {
             if known(id, &mut errors) {
-                config.disabled.push(id.get_ref().clone());
+                config.disabled.insert(id.get_ref().clone());
             }
         }
         for (id, level) in &raw.severity {
@@ -323,7 +324,7 @@ impl Config {
         };
         for id in settings.get("disable").and_then(|d| d.as_array()).into_iter().flatten().filter_map(|v| v.as_str()) {
             if known(id, &mut problems) && self.is_enabled(id) {
-                self.disabled.push(id.to_string());
+                self.disabled.insert(id.to_string());
             }
         }
         for (id, level) in settings.get("severity").and_then(|s| s.as_object()).into_iter().flatten() {
@@ -345,7 +346,7 @@ impl Config {
     }
 
     pub fn is_enabled(&self, rule_id: &str) -> bool {
-        !self.disabled.iter().any(|d| d == rule_id)
+        !self.disabled.contains(rule_id)
     }
 
     pub fn severity_of(&self, rule_id: &str, default: Severity) -> Severity {
