@@ -20,12 +20,15 @@ pub static RULE: Rule = Rule {
           (an organisation, an account, one resource's ARN with its account) close it.",
     aws_side: "AWS enforces the function's resource policy as written. Choosing who may invoke the function is \
                the customer's duty: AWS does not block a wildcard principal.",
-    equivalents: Equivalents {
+    equivalents: Equivalents::NONE,
+    related: Related {
         checkov: &["CKV_AWS_301"],
         kics: &["e08ed7eb-f3ef-494d-9d22-2e3db756a347", "1d6e16f1-5d8a-4379-bfb3-2dadd38ed5a7"],
         trivy: &[],
+        how: "Checkov's CKV_AWS_301 and KICS's Lambda Permission Principal Is Wildcard flag principal `*` whatever \
+              `principal_org_id`, `source_account` or `source_arn` pin (KICS's own examples pin it with a rule's \
+              ARN and with the stack's account), which this rule passes.",
     },
-    related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_lambda_permission` (`AWS::Lambda::Permission`) whose `principal` is `\"*\"`, unless the \
                conditions Lambda writes for it pin the caller to known principals as in every resource policy: \

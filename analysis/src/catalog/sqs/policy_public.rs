@@ -16,21 +16,19 @@ pub static RULE: Rule = Rule {
           one that pins the caller (an organisation, an account, the topic that feeds the queue) closes it.",
     aws_side: "AWS evaluates the queue policy on every request exactly as written. Deciding which principals may \
                use the queue is the customer's duty: AWS does not block a public SQS policy.",
-    equivalents: Equivalents {
-        checkov: &[],
-        kics: &["730675f9-52ed-49b6-8ead-0acb5dd7df7f", "abb06e5f-ef9a-4a99-98c6-376d396bfcdf"],
-        trivy: &[],
-    },
+    equivalents: Equivalents { checkov: &[], kics: &["730675f9-52ed-49b6-8ead-0acb5dd7df7f"], trivy: &[] },
     related: Related {
         checkov: &["CKV_AWS_168"],
-        kics: &[],
+        kics: &["abb06e5f-ef9a-4a99-98c6-376d396bfcdf"],
         trivy: &[],
         how: "Checkov's CKV_AWS_168 reads conditions with policyuniverse, which knows `aws:SourceArn`, \
               `aws:SourceOwner`, `aws:SourceAccount`, `aws:SourceIp`, `aws:SourceVpc`, `aws:SourceVpce` and \
               `aws:userid` but not the `aws:Principal...` keys: it fails a `*` statement pinned by \
               `aws:PrincipalOrgID` or `aws:PrincipalAccount`, which this rule passes, and passes one narrowed by an \
               `aws:SourceIp` range (any but `/0`), by an `...IfExists` or `ForAllValues:` operator or by an S3 \
-              `aws:SourceArn`, which this rule flags.",
+              `aws:SourceArn`, which this rule flags. KICS's SQS Queue Exposed (abb06e5f) flags a `*` principal \
+              whatever its conditions, its own examples' `aws:SourceArn` of the topic that feeds the queue included, \
+              which this rule takes to pin the caller.",
     },
     matcher: &Custom {
         what: "Flags SQS queue policies (`aws_sqs_queue.policy`, `aws_sqs_queue_policy`, the `policy` input of \
