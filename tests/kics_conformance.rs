@@ -43,9 +43,13 @@ fn score(platform: &str, bounds: &[&str]) {
     );
 }
 
+// Two claims fewer than the 281 once reached, and one key query fewer in CloudFormation: sqs_queue_exposed and
+// lambda_permission_principal_is_wildcard flag a `*` principal whatever pins the caller (their own positive
+// examples pin it with a topic's or rule's ARN and the stack's account), which the resource-policy rules pass,
+// so they are related checks, not equivalents.
 #[test]
 fn terraform_kics_fixtures() {
-    score("terraform", &["--min-recall", "0.99", "--min-precision", "0.99", "--min-claimed", "281", "--min-key", "40"]);
+    score("terraform", &["--min-recall", "0.99", "--min-precision", "0.99", "--min-claimed", "279", "--min-key", "40"]);
 }
 
 #[test]
@@ -53,7 +57,7 @@ fn cloudformation_kics_fixtures() {
     // The floor is 60 claimed queries, recall and precision 0.95; onus is held to what it reached.
     score(
         "cloudFormation",
-        &["--min-recall", "0.98", "--min-precision", "0.99", "--min-claimed", "190", "--min-key", "34"],
+        &["--min-recall", "0.98", "--min-precision", "0.99", "--min-claimed", "189", "--min-key", "33"],
     );
 }
 

@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 
 use crate::fix::{indent_unit, indentation_at, line_ending, line_start, Edit};
-use crate::policy::Policy;
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::model::{Attribute, Expr, ExprKind, Step};
 use crate::terraform::view::Config;
@@ -176,17 +175,15 @@ pub fn policy_sites<'m>(ctx: &TfContext<'_, 'm>) -> Vec<PolicySite<'m>> {
 }
 
 /// Whether a bucket's policy (inline, module input, or an `aws_s3_bucket_policy` referring to it) allows any
-/// principal.
+/// principal that no condition pins (see [`super::resource_policy::is_public`]).
 pub fn has_public_policy<'m>(ctx: &TfContext<'_, 'm>, bucket: Resource<'m>) -> bool {
     let public = |r: Resource<'m>| {
-        r.block.attr("policy").and_then(|a| ctx.policy(&a.expr)).is_some_and(|p| public_statements(&p).next().is_some())
+        r.block
+            .attr("policy")
+            .and_then(|a| ctx.policy(&a.expr))
+            .is_some_and(|p| super::resource_policy::public_statements(&p).next().is_some())
     };
     public(bucket) || companions(ctx, bucket, "aws_s3_bucket_policy").into_iter().any(public)
-}
-
-/// The statements that allow anyone (Principal `*` or `{"AWS": "*"}`).
-pub fn public_statements(policy: &Policy) -> impl Iterator<Item = &crate::policy::Statement> {
-    policy.statements.iter().filter(|s| s.allow && s.has_public_principal())
 }
 
 /// The text of a companion resource's name for a bucket: its own name, made unique among resources of `ty`.

@@ -22,11 +22,12 @@ pub fn policies_of<'t>(ctx: &CfnContext<'_, 't>, bucket: CfnResource<'t>) -> Vec
         .collect()
 }
 
-/// Whether a bucket policy allows any principal (`*`).
+/// Whether a bucket policy allows any principal (`*`) that no condition pins (see
+/// [`super::resource_policy::is_public`]).
 pub fn is_public_policy(ctx: &CfnContext, policy: CfnResource) -> bool {
     ctx.prop(policy, "PolicyDocument")
         .and_then(|(node, _)| ctx.policy(node))
-        .is_some_and(|p| super::s3::public_statements(&p).next().is_some())
+        .is_some_and(|p| super::resource_policy::public_statements(&p).next().is_some())
 }
 
 /// Whether a bucket policy of the template that names the bucket allows any principal.

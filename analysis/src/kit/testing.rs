@@ -214,3 +214,119 @@ fn replace_yaml_value(text: &str, name: &str, value: &str) -> String {
     lines[at] = format!("{} {value}", &line[..=colon]);
     lines.join("\n") + "\n"
 }
+
+/// A `Condition` of a statement for `*`, as JSON in a Terraform heredoc and in a template, and whether it pins the
+/// caller to known principals (see [`crate::kit::resource_policy::pins_caller`]). No template: templates cannot
+/// write it (a `Fn::Sub` with an unknown part is unknown whole).
+struct CallerCondition {
+    name: &'static str,
+    terraform: &'static str,
+    template: Option<&'static str>,
+    pins: bool,
+}
+
+const fn same(name: &'static str, condition: &'static str, pins: bool) -> CallerCondition {
+    CallerCondition { name, terraform: condition, template: Some(condition), pins }
+}
+
+const CALLER_CONDITIONS: [CallerCondition; 27] = [
+    same("organisation", r#"{"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}"#, true),
+    same("organisation path", r#"{"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": ["o-a1b2c3d4e5/*"]}}"#, true),
+    same("accounts", r#"{"StringEquals": {"aws:PrincipalAccount": ["111122223333", "444455556666"]}}"#, true),
+    same("principal ARN", r#"{"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/app"}}"#, true),
+    same("a role's sessions", r#"{"StringLike": {"aws:userid": "AROAEXAMPLEID:*"}}"#, true),
+    same("source account", r#"{"StringEquals": {"aws:SourceAccount": "111122223333"}}"#, true),
+    same("source owner, key in capitals", r#"{"StringEquals": {"AWS:SourceOwner": "111122223333"}}"#, true),
+    same(
+        "source ARN, Like without a wildcard",
+        r#"{"ArnLike": {"aws:SourceArn": "arn:aws:sns:eu-west-1:111122223333:orders"}}"#,
+        true,
+    ),
+    same("VPC endpoint", r#"{"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}"#, true),
+    same("VPC", r#"{"StringEquals": {"aws:SourceVpc": "vpc-1a2b3c4d"}}"#, true),
+    same("KMS caller account", r#"{"StringEquals": {"kms:CallerAccount": "111122223333"}}"#, true),
+    same("ignoring case", r#"{"StringEqualsIgnoreCase": {"aws:principalorgid": "O-A1B2C3D4E5"}}"#, true),
+    same(
+        "beside a network condition",
+        r#"{"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}, "StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}"#,
+        true,
+    ),
+    CallerCondition {
+        name: "an unknown value (never a wildcard)",
+        terraform: r#"{"StringEquals": {"aws:PrincipalOrgID": "${var.organization_id}"}}"#,
+        template: Some(r#"{"StringEquals": {"aws:PrincipalOrgID": {"Ref": "OrganizationId"}}}"#),
+        pins: true,
+    },
+    same("Like with a wildcard", r#"{"StringLike": {"aws:PrincipalOrgID": "o-*"}}"#, false),
+    same("a wildcard among the values", r#"{"StringEquals": {"aws:PrincipalAccount": ["111122223333", "*"]}}"#, false),
+    same("a wildcard account", r#"{"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/app"}}"#, false),
+    same("negated", r#"{"StringNotEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}"#, false),
+    same("IfExists", r#"{"StringEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}"#, false),
+    same(
+        "ForAllValues",
+        r#"{"ForAllValues:StringEquals": {"aws:PrincipalOrgPaths": ["o-a1b2c3d4e5/r-ab12/"]}}"#,
+        false,
+    ),
+    same(
+        "an organisation path's wildcard organisation",
+        r#"{"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": ["o-*/r-ab12/*"]}}"#,
+        false,
+    ),
+    same("a source IP", r#"{"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}"#, false),
+    same("an S3 source ARN (no account)", r#"{"ArnLike": {"aws:SourceArn": "arn:aws:s3:::uploads"}}"#, false),
+    same("the calling service alone", r#"{"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}"#, false),
+    same("a referer", r#"{"StringLike": {"aws:Referer": "https://example.com/*"}}"#, false),
+    CallerCondition {
+        name: "a policy variable",
+        terraform: r#"{"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/$${aws:PrincipalTag/team}"}}"#,
+        template: Some(
+            r#"{"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/${aws:PrincipalTag/team}"}}"#,
+        ),
+        pins: false,
+    },
+    CallerCondition {
+        name: "an unknown account beside a known wildcard",
+        terraform: r#"{"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::${var.account_id}:*"}}"#,
+        template: None,
+        pins: false,
+    },
+];
+
+/// Checks a resource-policy rule against conditions that pin the caller of a statement for `*` and conditions that
+/// do not, and against statement lists that mix them. `terraform` and `template` write a file whose policy's
+/// `Statement` is the JSON array they are given (in a heredoc, and in a template's flow mapping); the statements
+/// allow `action`.
+pub fn check_caller_conditions(
+    rule: &'static Rule,
+    action: &str,
+    terraform: impl Fn(&str) -> String,
+    template: Option<&dyn Fn(&str) -> String>,
+) {
+    let statement = |principal: &str, condition: &str| {
+        let allow = format!(r#""Effect": "Allow", "Principal": {principal}, "Action": "{action}", "Resource": "*""#);
+        format!(r#"{{{allow}, "Condition": {condition}}}"#)
+    };
+    for c in &CALLER_CONDITIONS {
+        for principal in [r#""*""#, r#"{"AWS": ["*"]}"#] {
+            let tf = terraform(&format!("[{}]", statement(principal, c.terraform)));
+            assert_eq!(lines(rule, &tf).is_empty(), c.pins, "{}: {} ({principal}), Terraform:\n{tf}", rule.id, c.name);
+            if let (Some(template), Some(condition)) = (template, c.template) {
+                let cfn = template(&format!("[{}]", statement(principal, condition)));
+                let pinned = cfn_lines(rule, &cfn).is_empty();
+                assert_eq!(pinned, c.pins, "{}: {} ({principal}), template:\n{cfn}", rule.id, c.name);
+            }
+        }
+    }
+    // One public statement makes the policy public, whatever the others; a pinned one beside a denial does not.
+    let pinned = statement(r#""*""#, CALLER_CONDITIONS[0].terraform);
+    let open = statement(r#""*""#, r#"{"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}"#);
+    let denied = format!(r#"{{"Effect": "Deny", "Principal": "*", "Action": "{action}", "Resource": "*"}}"#);
+    for (statements, public) in [(format!("[{pinned}, {open}]"), true), (format!("[{denied}, {pinned}]"), false)] {
+        let tf = terraform(&statements);
+        assert_eq!(!lines(rule, &tf).is_empty(), public, "{}: mixed statements, Terraform:\n{tf}", rule.id);
+        if let Some(template) = template {
+            let cfn = template(&statements);
+            assert_eq!(!cfn_lines(rule, &cfn).is_empty(), public, "{}: mixed statements, template:\n{cfn}", rule.id);
+        }
+    }
+}

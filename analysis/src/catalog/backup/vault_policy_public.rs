@@ -17,9 +17,11 @@ pub static RULE: Rule = Rule {
     related: Related::NONE,
     matcher: &Custom {
         what: "Flags `aws_backup_vault_policy` whose policy has an `Allow` statement for any principal (`*`, \
-               `{\"AWS\": \"*\"}`) that no condition pins to an account or organisation; in CloudFormation, \
-               `AWS::Backup::BackupVault` likewise in `AccessPolicy`. `Deny` statements for everyone, the usual \
-               protection of a vault, are not flagged.",
+               `{\"AWS\": \"*\"}`), unless a condition pins the caller to known principals (fixed values of \
+               `aws:PrincipalOrgID`, `aws:PrincipalAccount`, `aws:PrincipalArn`, `aws:SourceAccount`, an \
+               `aws:SourceArn` naming its account, `aws:SourceVpce` and the like, under an operator that fails without \
+               the key; not `aws:SourceIp`); in CloudFormation, `AWS::Backup::BackupVault` likewise in `AccessPolicy`. \
+               `Deny` statements for everyone, the usual protection of a vault, are not flagged.",
         fix: "Name the accounts or roles that may use the vault, or add a condition on `aws:PrincipalOrgID` or \
               `aws:PrincipalAccount`.",
         has_fix: false,
@@ -133,5 +135,35 @@ resource "aws_backup_vault_policy" "protect" {
     fn cloudformation_access_policies() {
         let yaml = "Resources:\n  A:\n    Type: AWS::Backup::BackupVault\n    Properties:\n      AccessPolicy: '{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"backup:*\", \"Resource\": \"*\"}]}'\n  B:\n    Type: AWS::Backup::BackupVault\n    Properties:\n      BackupVaultName: b\n";
         assert_eq!(cfn_lines(&RULE, yaml), [5]);
+    }
+
+    #[test]
+    fn only_conditions_that_pin_the_caller_keep_it_private() {
+        crate::kit::testing::check_caller_conditions(
+            &RULE,
+            "backup:CopyIntoBackupVault",
+            |statements: &str| {
+                format!(
+                    r#"resource "aws_backup_vault_policy" "p" {{
+  backup_vault_name = "v"
+  policy = <<EOF
+{{"Statement": {statements}}}
+EOF
+}}
+"#
+                )
+            },
+            Some(&|statements: &str| {
+                format!(
+                    r#"Resources:
+  P:
+    Type: AWS::Backup::BackupVault
+    Properties:
+      AccessPolicy:
+        Statement: {statements}
+"#
+                )
+            }),
+        );
     }
 }

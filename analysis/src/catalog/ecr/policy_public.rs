@@ -27,14 +27,16 @@ pub static RULE: Rule = Rule {
         trivy: &["AVD-AWS-0032", "aws-ecr-no-public-access"],
         how: "Checkov's CKV_AWS_32 passes a `*` principal narrowed by any source condition (`aws:SourceArn`, \
               `aws:SourceIp`, `aws:SourceVpc`, `aws:SourceVpce`, `aws:userid`; in CloudFormation only \
-              `aws:PrincipalOrgID`), where this rule exempts only keys that pin the principal. Trivy's AVD-AWS-0032 \
-              honours no condition, so it fails an organisation-restricted statement, and needs an `ecr:` action, so \
-              it misses `Action \"*\"`.",
+              `aws:PrincipalOrgID`), where this rule passes only conditions that pin the caller, and not \
+              `aws:SourceIp`. Trivy's AVD-AWS-0032 honours no condition, so it fails an organisation-restricted \
+              statement, and needs an `ecr:` action, so it misses `Action \"*\"`.",
     },
     matcher: &Custom {
         what: "Flags `aws_ecr_repository_policy` policies (and the `repository_policy` input of \
-               `terraform-aws-modules/ecr`) with an `Allow` statement whose principal is `\"*\"` or \
-               `{\"AWS\": \"*\"}`, unless a condition pins the caller's account or organisation.",
+               `terraform-aws-modules/ecr`) with an `Allow` statement whose principal is `\"*\"` or `{\"AWS\": \
+               \"*\"}`, unless a condition pins the caller to known principals (fixed values of `aws:PrincipalOrgID`, \
+               `aws:PrincipalAccount`, `aws:PrincipalArn`, `aws:SourceAccount`, an `aws:SourceArn` naming its account, \
+               `aws:SourceVpce` and the like, under an operator that fails without the key; not `aws:SourceIp`).",
         fix:
             "Name the accounts or roles that need the repository (`{\"AWS\": \"arn:aws:iam::111122223333:root\"}`), or \
              restrict `*` with an `aws:PrincipalOrgID` condition.",
@@ -159,5 +161,35 @@ module "ecr" {
         let json = r#"{"Resources": {"R": {"Type": "AWS::ECR::Repository", "Properties": {
   "RepositoryPolicyText": {"Version": "2008-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "ecr:*"}]}}}}}"#;
         assert_eq!(cfn_lines(&RULE, json), [2]);
+    }
+
+    #[test]
+    fn only_conditions_that_pin_the_caller_keep_it_private() {
+        crate::kit::testing::check_caller_conditions(
+            &RULE,
+            "ecr:BatchGetImage",
+            |statements: &str| {
+                format!(
+                    r#"resource "aws_ecr_repository_policy" "p" {{
+  repository = "r"
+  policy = <<EOF
+{{"Statement": {statements}}}
+EOF
+}}
+"#
+                )
+            },
+            Some(&|statements: &str| {
+                format!(
+                    r#"Resources:
+  P:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryPolicyText:
+        Statement: {statements}
+"#
+                )
+            }),
+        );
     }
 }

@@ -15,9 +15,12 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents { checkov: &[], kics: &["d25edb51-07fb-4a73-97d4-41cecdc53a22"], trivy: &[] },
     related: Related::NONE,
     matcher: &Custom {
-        what: "Flags `aws_glue_resource_policy` whose policy (JSON, `jsonencode` or a policy document data source) \
-               has an `Allow` statement for any principal (`*`, `{\"AWS\": \"*\"}`) that no condition pins to an \
-               account or organisation.",
+        what:
+            "Flags `aws_glue_resource_policy` whose policy (JSON, `jsonencode` or a policy document data source) has \
+               an `Allow` statement for any principal (`*`, `{\"AWS\": \"*\"}`), unless a condition pins the caller to \
+               known principals (fixed values of `aws:PrincipalOrgID`, `aws:PrincipalAccount`, `aws:PrincipalArn`, \
+               `aws:SourceAccount`, an `aws:SourceArn` naming its account, `aws:SourceVpce` and the like, under an \
+               operator that fails without the key; not `aws:SourceIp`).",
         fix: "Name the accounts or roles that may use the catalog, or add a condition on `aws:PrincipalOrgID` or \
               `aws:PrincipalAccount`.",
         has_fix: false,
@@ -104,5 +107,24 @@ resource "aws_glue_resource_policy" "org" {
 }
 "#;
         assert_eq!(lines(&RULE, tf), [22]);
+    }
+
+    #[test]
+    fn only_conditions_that_pin_the_caller_keep_it_private() {
+        crate::kit::testing::check_caller_conditions(
+            &RULE,
+            "glue:GetTable",
+            |statements: &str| {
+                format!(
+                    r#"resource "aws_glue_resource_policy" "p" {{
+  policy = <<EOF
+{{"Statement": {statements}}}
+EOF
+}}
+"#
+                )
+            },
+            None,
+        );
     }
 }

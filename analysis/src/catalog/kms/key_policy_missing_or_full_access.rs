@@ -1,4 +1,5 @@
 use crate::cloudformation::check::CfnContext;
+use crate::kit::resource_policy;
 use crate::policy::{Policy, Statement};
 use crate::responsibility::Row;
 use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
@@ -25,12 +26,14 @@ pub static RULE: Rule = Rule {
         kics: &[],
         trivy: &[],
         how: "CKV2_AWS_64 checks only that a key has a policy; CKV_AWS_33 (like kms-key-policy-public) flags any \
-              statement for `*`, whatever its actions.",
+              statement for `*`, whatever its actions and its conditions.",
     },
     matcher: &Custom {
         what: "Flags KMS keys without a `policy` and without an `aws_kms_key_policy` (CloudFormation: without \
                `KeyPolicy`), and key policies with an `Allow` statement for any principal (`*`) granting `kms:*` \
-               or `*` without a condition.",
+               or `*`, unless a condition pins the caller to known principals (fixed values of `aws:PrincipalOrgID`, \
+               `aws:PrincipalAccount`, `aws:PrincipalArn`, `aws:SourceAccount`, an `aws:SourceArn` naming its account, \
+               `kms:CallerAccount` and the like, under an operator that fails without the key; not `aws:SourceIp`).",
         fix: "Write a key policy naming the key administrators and the key users (roles that encrypt and decrypt), \
               with the actions each needs.",
         has_fix: false,
@@ -83,10 +86,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn full_access_to_all(s: &Statement) -> bool {
-    s.allow
-        && s.has_public_principal()
-        && s.conditions.is_empty()
-        && s.actions.iter().any(|a| a == "*" || a.eq_ignore_ascii_case("kms:*"))
+    resource_policy::is_public(s) && s.actions.iter().any(|a| a == "*" || a.eq_ignore_ascii_case("kms:*"))
 }
 
 fn gives_everyone_full_control(policy: &Policy) -> bool {
@@ -95,7 +95,8 @@ fn gives_everyone_full_control(policy: &Policy) -> bool {
 
 const NO_POLICY: &str = "has no key policy of its own: KMS applies the default policy, so any IAM policy of the \
                          account that allows `kms:*` can use and manage the key";
-const FULL: &str = "has a key policy that gives any principal (`*`) full control (`kms:*`) without a condition";
+const FULL: &str =
+    "has a key policy that gives any principal (`*`) full control (`kms:*`), with no condition pinning the caller";
 
 fn check(ctx: &mut TfContext) {
     for key in ctx.resources("aws_kms_key").collect::<Vec<_>>() {
@@ -205,5 +206,34 @@ resource "aws_kms_key" "unknown" {
           Resource: '*'
 "#;
         assert_eq!(cfn_lines(&RULE, yaml), [5, 12]);
+    }
+
+    #[test]
+    fn only_conditions_that_pin_the_caller_keep_it_private() {
+        crate::kit::testing::check_caller_conditions(
+            &RULE,
+            "kms:*",
+            |statements: &str| {
+                format!(
+                    r#"resource "aws_kms_key" "p" {{
+  policy = <<EOF
+{{"Statement": {statements}}}
+EOF
+}}
+"#
+                )
+            },
+            Some(&|statements: &str| {
+                format!(
+                    r#"Resources:
+  P:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy:
+        Statement: {statements}
+"#
+                )
+            }),
+        );
     }
 }

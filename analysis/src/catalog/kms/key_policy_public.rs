@@ -1,5 +1,6 @@
 use crate::cloudformation::check::CfnContext;
-use crate::policy::{Policy, Statement};
+use crate::kit::resource_policy;
+use crate::policy::Policy;
 use crate::responsibility::Row;
 use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
@@ -10,21 +11,32 @@ pub static RULE: Rule = Rule {
     severity: Severity::Critical,
     row: Row::AccessRestriction,
     service: "KMS",
-    why: "The key policy is the primary control over a KMS key: a principal of `*` without a condition lets any \
-          AWS principal, in any account, use the key as far as the statement's actions go: decrypt the data and \
-          secrets it protects, or with `kms:*` change the policy and schedule the key for deletion, which makes \
-          every ciphertext under it unrecoverable.",
+    why: "The key policy is the primary control over a KMS key: a principal of `*` without a condition that pins the \
+          caller lets any AWS principal, in any account, use the key as far as the statement's actions go: decrypt the \
+          data and secrets it protects, or with `kms:*` change the policy and schedule the key for deletion, which \
+          makes every ciphertext under it unrecoverable.",
     aws_side: "AWS enforces the key policy you write and keeps the key material in HSMs that no one, AWS \
                included, can export. Who may use and manage the key is decided by the customer's key policy alone.",
-    equivalents: Equivalents { checkov: &["CKV_AWS_33"], kics: &["f6049677-ec4a-43af-8779-5190b6d03cba"], trivy: &[] },
-    related: Related::NONE,
+    equivalents: Equivalents { checkov: &[], kics: &["f6049677-ec4a-43af-8779-5190b6d03cba"], trivy: &[] },
+    related: Related {
+        checkov: &["CKV_AWS_33"],
+        kics: &[],
+        trivy: &[],
+        how: "Checkov's CKV_AWS_33 fails a statement for `*` whatever its conditions (`kms:CallerAccount` and \
+              `aws:PrincipalOrgID` included, which this rule passes) and reads `aws_kms_key` only, not \
+              `aws_kms_key_policy`.",
+    },
     matcher: &Custom {
         what: "Flags KMS key policies (`aws_kms_key` and `aws_kms_key_policy` `policy`, CloudFormation `KeyPolicy`) \
-               with an `Allow` statement whose principal is `*` (or `{\"AWS\": \"*\"}`) and that has no `Condition` \
-               narrowing it.",
+               with an `Allow` statement whose principal is `*` (or `{\"AWS\": \"*\"}`), unless a condition pins the \
+               caller to known principals (fixed values of `aws:PrincipalOrgID`, `aws:PrincipalAccount`, \
+               `aws:PrincipalArn`, `aws:SourceAccount`, an `aws:SourceArn` naming its account, `kms:CallerAccount` and \
+               the like, under an operator that fails without the key; not `aws:SourceIp`). `kms:ViaService` alone \
+               does not pin: principals of any account call through the service.",
         fix: "Name the principals: the account (`arn:aws:iam::111122223333:root`, which delegates to IAM policies), \
-              the key administrators' roles and the roles that use the key; or keep `*` only together with a \
-              condition such as `kms:CallerAccount`, `kms:ViaService` or `aws:PrincipalOrgID`.",
+              the key administrators' roles and the roles that use the key; or keep `*` only together with a condition \
+              that pins the caller, such as `kms:CallerAccount` (beside `kms:ViaService`, as AWS managed keys do) or \
+              `aws:PrincipalOrgID`.",
         has_fix: false,
         terraform: Some(TfMatcher {
             resource_types: &["aws_kms_key", "aws_kms_key_policy"],
@@ -78,14 +90,9 @@ pub static RULE: Rule = Rule {
     },
 };
 
-/// An `Allow` statement open to anyone, with no condition to narrow it.
-fn is_public(s: &Statement) -> bool {
-    s.allow && s.has_public_principal() && s.conditions.is_empty()
-}
-
 /// The actions of the first public statement of a policy, for the message.
 fn public_actions(policy: &Policy) -> Option<String> {
-    let s = policy.statements.iter().find(|s| is_public(s))?;
+    let s = resource_policy::public_statements(policy).next()?;
     Some(match s.actions.as_slice() {
         [] => "its actions".to_string(),
         actions => actions.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", "),
@@ -156,5 +163,34 @@ resource "aws_kms_key" "none" {}
   "{\"Statement\": {\"Effect\": \"Allow\", \"Principal\": {\"AWS\": [\"*\"]}, \"Action\": \"kms:Decrypt\"}}"}},
   "B": {"Type": "AWS::KMS::Key", "Properties": {"KeyPolicy": {"Ref": "Policy"}}}}}"#;
         assert_eq!(cfn_lines(&RULE, json), [1]);
+    }
+
+    #[test]
+    fn only_conditions_that_pin_the_caller_keep_it_private() {
+        crate::kit::testing::check_caller_conditions(
+            &RULE,
+            "kms:Decrypt",
+            |statements: &str| {
+                format!(
+                    r#"resource "aws_kms_key" "p" {{
+  policy = <<EOF
+{{"Statement": {statements}}}
+EOF
+}}
+"#
+                )
+            },
+            Some(&|statements: &str| {
+                format!(
+                    r#"Resources:
+  P:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy:
+        Statement: {statements}
+"#
+                )
+            }),
+        );
     }
 }

@@ -31,7 +31,8 @@ pub static RULE: Rule = Rule {
     matcher: &Custom {
         what: "Flags public access blocks (bucket, account, or s3-bucket module inputs) whose \
                `block_public_policy` is `false` or left to the provider default `false`, and buckets with a policy \
-               open to any principal that have no public access block.",
+               open to any principal (that no condition pins to known callers, as S3 itself judges a policy \
+               public) that have no public access block.",
         fix: "Set `block_public_policy = true` (ideally all four settings), or add an \
               `aws_s3_bucket_public_access_block` for the bucket.",
         has_fix: true,
@@ -168,5 +169,41 @@ resource "aws_s3_bucket" "private" {
         let yaml = "Resources:\n  A:\n    Type: AWS::S3::Bucket\n    Properties:\n      PublicAccessBlockConfiguration:\n        BlockPublicPolicy: false\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      PublicAccessBlockConfiguration:\n        BlockPublicAcls: true\n  C:\n    Type: AWS::S3::Bucket\n  D:\n    Type: AWS::S3::Bucket\n    Properties:\n      PublicAccessBlockConfiguration: {BlockPublicPolicy: true}\n  E:\n    Type: AWS::S3::Bucket\n  P:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: !Ref E\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: '*'\n            Action: s3:GetObject\n            Resource: '*'\n";
         assert_eq!(cfn_lines(&RULE, yaml), [6, 10, 18]);
         assert_eq!(check_cfn_fixes(&RULE, yaml), 3);
+    }
+
+    #[test]
+    fn a_policy_whose_conditions_pin_the_caller_is_not_public() {
+        crate::kit::testing::check_caller_conditions(
+            &RULE,
+            "s3:GetObject",
+            |statements: &str| {
+                format!(
+                    r#"resource "aws_s3_bucket" "b" {{
+  bucket = "b"
+}}
+resource "aws_s3_bucket_policy" "b" {{
+  bucket = aws_s3_bucket.b.id
+  policy = <<EOF
+{{"Statement": {statements}}}
+EOF
+}}
+"#
+                )
+            },
+            Some(&|statements: &str| {
+                format!(
+                    r#"Resources:
+  B:
+    Type: AWS::S3::Bucket
+  P:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref B
+      PolicyDocument:
+        Statement: {statements}
+"#
+                )
+            }),
+        );
     }
 }

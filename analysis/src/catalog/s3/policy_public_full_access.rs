@@ -1,5 +1,5 @@
 use crate::cloudformation::check::CfnContext;
-use crate::kit::{s3, s3_cfn};
+use crate::kit::{resource_policy, s3, s3_cfn};
 use crate::policy::Policy;
 use crate::responsibility::Row;
 use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
@@ -25,13 +25,17 @@ pub static RULE: Rule = Rule {
         checkov: &["CKV_AWS_70"],
         kics: &[],
         trivy: &[],
-        how: "CKV_AWS_70 (like s3-bucket-policy-public-principal) flags a statement for `*` whatever its actions.",
+        how: "CKV_AWS_70 (like s3-bucket-policy-public-principal) flags a statement for `*` whatever its actions, and \
+              judges its conditions otherwise (see that rule).",
     },
     matcher: &Custom {
         what: "Flags bucket policies (`aws_s3_bucket_policy`, the legacy `policy` of `aws_s3_bucket`, the s3-bucket \
                module's `policy`, `AWS::S3::BucketPolicy`) with an `Allow` statement for any principal (`*`) whose \
-               actions include `*` or `s3:*`, whatever its conditions. In CloudFormation the finding is on the \
-               bucket when the template declares it.",
+               actions include `*` or `s3:*`, unless a condition pins the caller to known principals (fixed values of \
+               `aws:PrincipalOrgID`, `aws:PrincipalAccount`, `aws:PrincipalArn`, `aws:SourceAccount`, an \
+               `aws:SourceArn` naming its account, `aws:SourceVpce` and the like, under an operator that fails without \
+               the key; not `aws:SourceIp`). In CloudFormation the finding is on the bucket when the template declares \
+               it.",
         fix: "Grant the specific actions the readers need (`s3:GetObject`) to specific principals, or serve public \
               content through CloudFront with an origin access control.",
         has_fix: false,
@@ -83,7 +87,8 @@ pub static RULE: Rule = Rule {
 };
 
 fn gives_everyone_everything(policy: &Policy) -> bool {
-    s3::public_statements(policy).any(|s| s.actions.iter().any(|a| a == "*" || a.eq_ignore_ascii_case("s3:*")))
+    resource_policy::public_statements(policy)
+        .any(|s| s.actions.iter().any(|a| a == "*" || a.eq_ignore_ascii_case("s3:*")))
 }
 
 const WHAT: &str = "has a bucket policy that allows any principal (`*`) every S3 action: anyone can read, \
@@ -182,5 +187,36 @@ resource "aws_s3_bucket_policy" "unknown" {
           - {Action: "s3:GetObject", Effect: Deny, Resource: "*", Principal: "*"}
 "#;
         assert_eq!(cfn_lines(&RULE, yaml), [2, 17]);
+    }
+
+    #[test]
+    fn only_conditions_that_pin_the_caller_keep_it_private() {
+        crate::kit::testing::check_caller_conditions(
+            &RULE,
+            "s3:*",
+            |statements: &str| {
+                format!(
+                    r#"resource "aws_s3_bucket_policy" "p" {{
+  bucket = "b"
+  policy = <<EOF
+{{"Statement": {statements}}}
+EOF
+}}
+"#
+                )
+            },
+            Some(&|statements: &str| {
+                format!(
+                    r#"Resources:
+  P:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: b
+      PolicyDocument:
+        Statement: {statements}
+"#
+                )
+            }),
+        );
     }
 }

@@ -1,5 +1,5 @@
 use crate::cloudformation::check::CfnContext;
-use crate::kit::{s3, s3_cfn};
+use crate::kit::{resource_policy, s3, s3_cfn};
 use crate::responsibility::Row;
 use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
 use crate::terraform::check::TfContext;
@@ -12,7 +12,8 @@ pub static RULE: Rule = Rule {
     service: "S3",
     why: "`Principal: \"*\"` grants the statement's actions to anyone, signed in or not: an anonymous request \
           from the internet can read, overwrite or delete objects as the actions allow. Conditions such as \
-          `aws:SourceIp` narrow where requests may come from, not who may make them.",
+          `aws:SourceIp` narrow where requests may come from, not who may make them; only one that pins the caller \
+          (an organisation, an account, a VPC endpoint) keeps the statement private.",
     aws_side: "AWS evaluates the bucket policy exactly as written and can block public policies with Block \
                Public Access. Writing the policy, and choosing its principals, is the customer's duty.",
     equivalents: Equivalents {
@@ -30,15 +31,21 @@ pub static RULE: Rule = Rule {
         checkov: &["CKV_AWS_70"],
         kics: &[],
         trivy: &[],
-        how: "Checkov's CKV_AWS_70 passes a public statement narrowed by certain conditions (`aws:SourceArn`, \
-              `aws:PrincipalOrgID`, `aws:sourceVpce` and others, the keys matched case-sensitively) and gives no \
-              result for `aws_iam_policy_document` references; this rule flags a public statement whatever its \
-              conditions.",
+        how:
+            "Checkov's CKV_AWS_70 passes a public statement under any negated ARN operator, any `ArnEquals`/`ArnLike` \
+              condition (unless its `aws:PrincipalArn` or `aws:SourceArn` has a wildcard account), or a string \
+              condition on one of its keys (`aws:PrincipalOrgID`, `aws:sourceVpce`, `aws:userid` and others, matched \
+              case-sensitively, whatever the values, wildcards included; not `aws:SourceAccount`), and gives no result \
+              for `aws_iam_policy_document` references; this rule passes only conditions that pin the caller with \
+              fixed values.",
     },
     matcher: &Custom {
         what: "Flags bucket policies (`aws_s3_bucket_policy`, the legacy `aws_s3_bucket.policy`, the s3-bucket \
                module's `policy`, `AWS::S3::BucketPolicy`) with an `Allow` statement whose principal is `*` or \
-               `{\"AWS\": \"*\"}`, however the policy is written (JSON, heredoc, `jsonencode`, \
+               `{\"AWS\": \"*\"}`, unless a condition pins the caller to known principals (fixed values of \
+               `aws:PrincipalOrgID`, `aws:PrincipalAccount`, `aws:PrincipalArn`, `aws:SourceAccount`, an \
+               `aws:SourceArn` naming its account, `aws:SourceVpce` and the like, under an operator that fails without \
+               the key; not `aws:SourceIp`), however the policy is written (JSON, heredoc, `jsonencode`, \
                `aws_iam_policy_document`). In CloudFormation the finding is on the bucket when the template declares \
                it.",
         fix: "Name the principals that need access (account, role or service ARNs), or add a condition on \
@@ -108,7 +115,7 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &mut TfContext) {
     for site in s3::policy_sites(ctx) {
         let Some(policy) = ctx.policy(&site.attr.expr) else { continue };
-        let statements: Vec<_> = s3::public_statements(&policy).collect();
+        let statements: Vec<_> = resource_policy::public_statements(&policy).collect();
         if statements.is_empty() {
             continue;
         }
@@ -139,7 +146,7 @@ fn check_cfn(ctx: &mut CfnContext) {
     for policy in ctx.resources(s3_cfn::POLICY).collect::<Vec<_>>() {
         let Some((node, _)) = ctx.prop(policy, "PolicyDocument") else { continue };
         let Some(document) = ctx.policy(node) else { continue };
-        let statements: Vec<_> = s3::public_statements(&document).collect();
+        let statements: Vec<_> = resource_policy::public_statements(&document).collect();
         if statements.is_empty() {
             continue;
         }
@@ -269,5 +276,78 @@ resource "aws_s3_bucket_policy" "half" {
           - {Effect: Allow, Principal: {AWS: arn:aws:iam::123456789012:user/u}, Action: s3:GetObject, Resource: '*'}
 "#;
         assert_eq!(cfn_lines(&RULE, yaml), [2, 19]);
+    }
+
+    #[test]
+    fn only_conditions_that_pin_the_caller_keep_it_private() {
+        crate::kit::testing::check_caller_conditions(
+            &RULE,
+            "s3:GetObject",
+            |statements: &str| {
+                format!(
+                    r#"resource "aws_s3_bucket_policy" "p" {{
+  bucket = "b"
+  policy = <<EOF
+{{"Statement": {statements}}}
+EOF
+}}
+"#
+                )
+            },
+            Some(&|statements: &str| {
+                format!(
+                    r#"Resources:
+  P:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: b
+      PolicyDocument:
+        Statement: {statements}
+"#
+                )
+            }),
+        );
+    }
+
+    #[test]
+    fn policy_document_conditions_are_judged_alike() {
+        let tf = r#"data "aws_iam_policy_document" "org" {
+  statement {
+    actions = ["s3:GetObject"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:PrincipalOrgID"
+      values   = ["o-a1b2c3d4e5"]
+    }
+  }
+}
+data "aws_iam_policy_document" "if_exists" {
+  statement {
+    actions = ["s3:GetObject"]
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "StringEqualsIfExists"
+      variable = "aws:PrincipalOrgID"
+      values   = ["o-a1b2c3d4e5"]
+    }
+  }
+}
+resource "aws_s3_bucket_policy" "org" {
+  bucket = "org"
+  policy = data.aws_iam_policy_document.org.json
+}
+resource "aws_s3_bucket_policy" "if_exists" {
+  bucket = "if-exists"
+  policy = data.aws_iam_policy_document.if_exists.json
+}
+"#;
+        assert_eq!(lines(&RULE, tf), [35]);
     }
 }

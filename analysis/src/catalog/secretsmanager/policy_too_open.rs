@@ -19,9 +19,11 @@ pub static RULE: Rule = Rule {
     related: Related::NONE,
     matcher: &Custom {
         what: "Flags secret policies (`aws_secretsmanager_secret_policy`, the legacy `policy` of \
-               `aws_secretsmanager_secret`, `AWS::SecretsManager::ResourcePolicy`) with an `Allow` statement for \
-               any principal (unless a condition pins the caller to an account or organisation), or allowing \
-               `secretsmanager:*` or `*`.",
+               `aws_secretsmanager_secret`, `AWS::SecretsManager::ResourcePolicy`) with an `Allow` statement for any \
+               principal, unless a condition pins the caller to known principals (fixed values of \
+               `aws:PrincipalOrgID`, `aws:PrincipalAccount`, `aws:PrincipalArn`, `aws:SourceAccount`, an \
+               `aws:SourceArn` naming its account, `aws:SourceVpce` and the like, under an operator that fails without \
+               the key; not `aws:SourceIp`), or allowing `secretsmanager:*` or `*`.",
         fix: "Name the roles that read the secret and allow them `secretsmanager:GetSecretValue` only.",
         has_fix: false,
         terraform: Some(TfMatcher {
@@ -72,7 +74,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn openness(policy: &Policy) -> Option<&'static str> {
-    if !public_statements(policy).is_empty() {
+    if public_statements(policy).next().is_some() {
         return Some("allows any principal (`*`)");
     }
     policy
@@ -140,5 +142,36 @@ resource "aws_secretsmanager_secret_policy" "unknown" {
         let (example, fixed) = crate::kit::testing::cfn_example(&RULE);
         assert_eq!(cfn_lines(&RULE, &example), [6]);
         assert!(cfn_lines(&RULE, &fixed).is_empty());
+    }
+
+    #[test]
+    fn only_conditions_that_pin_the_caller_keep_it_private() {
+        crate::kit::testing::check_caller_conditions(
+            &RULE,
+            "secretsmanager:GetSecretValue",
+            |statements: &str| {
+                format!(
+                    r#"resource "aws_secretsmanager_secret_policy" "p" {{
+  secret_arn = "s"
+  policy = <<EOF
+{{"Statement": {statements}}}
+EOF
+}}
+"#
+                )
+            },
+            Some(&|statements: &str| {
+                format!(
+                    r#"Resources:
+  P:
+    Type: AWS::SecretsManager::ResourcePolicy
+    Properties:
+      SecretId: s
+      ResourcePolicy:
+        Statement: {statements}
+"#
+                )
+            }),
+        );
     }
 }

@@ -24,15 +24,19 @@ pub static RULE: Rule = Rule {
         checkov: &["CKV_AWS_169"],
         kics: &[],
         trivy: &[],
-        how: "Checkov's CKV_AWS_169 looks at `aws_sns_topic_policy` only and passes a `*` principal narrowed by any \
-              source condition (`aws:SourceArn`, `aws:SourceIp`, `aws:SourceVpc`, `aws:SourceVpce`, `aws:userid`); \
-              this rule exempts only keys that pin the principal (`aws:PrincipalOrgID`, `aws:PrincipalAccount`, \
-              `aws:PrincipalArn`, `aws:SourceAccount`, `aws:SourceOwner`).",
+        how: "Checkov's CKV_AWS_169 looks at `aws_sns_topic_policy` only and reads conditions with policyuniverse, \
+              which knows `aws:SourceArn`, `aws:SourceOwner`, `aws:SourceAccount`, `aws:SourceIp`, `aws:SourceVpc`, \
+              `aws:SourceVpce` and `aws:userid` but not the `aws:Principal...` keys: it fails a `*` statement pinned \
+              by `aws:PrincipalOrgID` or `aws:PrincipalAccount`, which this rule passes, and passes one narrowed by an \
+              `aws:SourceIp` range (any but `/0`), by an `...IfExists` or `ForAllValues:` operator or by an S3 \
+              `aws:SourceArn`, which this rule flags.",
     },
     matcher: &Custom {
         what: "Flags SNS topic policies (`aws_sns_topic.policy`, `aws_sns_topic_policy`) with an `Allow` statement \
-               whose principal is `\"*\"` or `{\"AWS\": \"*\"}`, unless a condition pins the caller's account or \
-               organisation.",
+               whose principal is `\"*\"` or `{\"AWS\": \"*\"}`, unless a condition pins the caller to known \
+               principals (fixed values of `aws:PrincipalOrgID`, `aws:PrincipalAccount`, `aws:PrincipalArn`, \
+               `aws:SourceAccount`, an `aws:SourceArn` naming its account, `aws:SourceVpce` and the like, under an \
+               operator that fails without the key; not `aws:SourceIp`).",
         fix: "Name the principals: an account or role ARN, or a service principal (`events.amazonaws.com`, \
               `s3.amazonaws.com`) restricted with `aws:SourceArn`/`aws:SourceAccount`.",
         has_fix: false,
@@ -169,5 +173,36 @@ resource "aws_sns_topic_policy" "unknown" {
         let json = r#"{"Resources": {"P": {"Type": "AWS::SNS::TopicPolicy", "Properties": {
   "PolicyDocument": {"Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sns:Subscribe"}]}}}}}"#;
         assert_eq!(cfn_lines(&RULE, json), [2]);
+    }
+
+    #[test]
+    fn only_conditions_that_pin_the_caller_keep_it_private() {
+        crate::kit::testing::check_caller_conditions(
+            &RULE,
+            "sns:Publish",
+            |statements: &str| {
+                format!(
+                    r#"resource "aws_sns_topic_policy" "p" {{
+  arn = "t"
+  policy = <<EOF
+{{"Statement": {statements}}}
+EOF
+}}
+"#
+                )
+            },
+            Some(&|statements: &str| {
+                format!(
+                    r#"Resources:
+  P:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      Topics: [t]
+      PolicyDocument:
+        Statement: {statements}
+"#
+                )
+            }),
+        );
     }
 }

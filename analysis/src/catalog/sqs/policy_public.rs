@@ -12,27 +12,30 @@ pub static RULE: Rule = Rule {
     service: "SQS",
     why: "A queue policy open to every principal lets any AWS account (and, for some actions, anonymous callers) \
           send, read or delete messages: attackers can inject forged events into consumers, drain the queue or \
-          read its data. Conditions on source IP or source ARN narrow the exposure but still name no caller, and \
-          are easy to get wrong.",
+          read its data. A condition on the source IP narrows where requests come from, not who makes them; only \
+          one that pins the caller (an organisation, an account, the topic that feeds the queue) closes it.",
     aws_side: "AWS evaluates the queue policy on every request exactly as written. Deciding which principals may \
                use the queue is the customer's duty: AWS does not block a public SQS policy.",
-    equivalents: Equivalents {
-        checkov: &[],
-        kics: &["730675f9-52ed-49b6-8ead-0acb5dd7df7f", "abb06e5f-ef9a-4a99-98c6-376d396bfcdf"],
-        trivy: &[],
-    },
+    equivalents: Equivalents { checkov: &[], kics: &["730675f9-52ed-49b6-8ead-0acb5dd7df7f"], trivy: &[] },
     related: Related {
         checkov: &["CKV_AWS_168"],
-        kics: &[],
+        kics: &["abb06e5f-ef9a-4a99-98c6-376d396bfcdf"],
         trivy: &[],
-        how: "Checkov's CKV_AWS_168 passes a `*` principal narrowed by any source condition (`aws:SourceArn`, \
-              `aws:SourceIp`, `aws:SourceVpc`, `aws:SourceVpce`, `aws:userid`); this rule exempts only keys that pin \
-              the principal, so it flags the provider's own SNS-to-SQS example, which Checkov passes.",
+        how: "Checkov's CKV_AWS_168 reads conditions with policyuniverse, which knows `aws:SourceArn`, \
+              `aws:SourceOwner`, `aws:SourceAccount`, `aws:SourceIp`, `aws:SourceVpc`, `aws:SourceVpce` and \
+              `aws:userid` but not the `aws:Principal...` keys: it fails a `*` statement pinned by \
+              `aws:PrincipalOrgID` or `aws:PrincipalAccount`, which this rule passes, and passes one narrowed by an \
+              `aws:SourceIp` range (any but `/0`), by an `...IfExists` or `ForAllValues:` operator or by an S3 \
+              `aws:SourceArn`, which this rule flags. KICS's SQS Queue Exposed (abb06e5f) flags a `*` principal \
+              whatever its conditions, its own examples' `aws:SourceArn` of the topic that feeds the queue included, \
+              which this rule takes to pin the caller.",
     },
     matcher: &Custom {
         what: "Flags SQS queue policies (`aws_sqs_queue.policy`, `aws_sqs_queue_policy`, the `policy` input of \
-               `terraform-aws-modules/sqs`) with an `Allow` statement whose principal is `\"*\"` or `{\"AWS\": \"*\"}`, \
-               unless a condition pins the caller's account or organisation.",
+               `terraform-aws-modules/sqs`) with an `Allow` statement whose principal is `\"*\"` or `{\"AWS\": \
+               \"*\"}`, unless a condition pins the caller to known principals (fixed values of `aws:PrincipalOrgID`, \
+               `aws:PrincipalAccount`, `aws:PrincipalArn`, `aws:SourceAccount`, an `aws:SourceArn` naming its account, \
+               `aws:SourceVpce` and the like, under an operator that fails without the key; not `aws:SourceIp`).",
         fix:
             "Name the principals that need the queue: an account (`{\"AWS\": \"arn:aws:iam::111122223333:root\"}`), a \
              role, or a service (`{\"Service\": \"sns.amazonaws.com\"}` with an `aws:SourceArn` condition).",
@@ -126,7 +129,7 @@ mod tests {
 resource "aws_sqs_queue" "inline" {
   policy = <<EOF
 {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": "${aws_sqs_queue.q.arn}",
-  "Condition": {"ArnEquals": {"aws:SourceArn": "${aws_sns_topic.t.arn}"}}}]}
+  "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:sns:*:*:orders"}}}]}
 EOF
 }
 resource "aws_sqs_queue_policy" "aws_list" {
@@ -214,5 +217,36 @@ module "queue" {
         let json = r#"{"Resources": {"P": {"Type": "AWS::SQS::QueueInlinePolicy", "Properties": {"Queue": {"Ref": "Q"},
   "PolicyDocument": "{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"sqs:*\"}]}"}}}}"#;
         assert_eq!(cfn_lines(&RULE, json), [2]);
+    }
+
+    #[test]
+    fn only_conditions_that_pin_the_caller_keep_it_private() {
+        crate::kit::testing::check_caller_conditions(
+            &RULE,
+            "sqs:SendMessage",
+            |statements: &str| {
+                format!(
+                    r#"resource "aws_sqs_queue_policy" "p" {{
+  queue_url = "q"
+  policy = <<EOF
+{{"Statement": {statements}}}
+EOF
+}}
+"#
+                )
+            },
+            Some(&|statements: &str| {
+                format!(
+                    r#"Resources:
+  P:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [q]
+      PolicyDocument:
+        Statement: {statements}
+"#
+                )
+            }),
+        );
     }
 }
