@@ -191,7 +191,7 @@ resource "aws_lambda_permission" "unknown" {
 }
 "#;
         assert_eq!(lines(&RULE, text), [5, 10, 14, 18]);
-        let messages: Vec<String> = run(&RULE, text).into_iter().map(|f| f.message).collect();
+        let messages: Vec<String> = run(&RULE, text).into_iter().map(|f| f.message.to_string()).collect();
         assert_eq!(messages[0], "`aws_lambda_permission.wild` lets any principal invoke the function");
         assert!(messages[2].ends_with("(no condition pins the caller)"), "{}", messages[2]);
     }
