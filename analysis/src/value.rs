@@ -15,6 +15,22 @@ pub enum Value {
     Unknown,
 }
 
+/// Consistent with `PartialEq`: `0.0` and `-0.0` hash alike (they are equal); a NaN, equal to nothing, hashes
+/// as any NaN.
+impl std::hash::Hash for Value {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        std::mem::discriminant(self).hash(state);
+        match self {
+            Value::Null | Value::Unknown => {}
+            Value::Bool(b) => b.hash(state),
+            Value::Number(n) => (if *n == 0.0 { 0.0f64 } else { *n }).to_bits().hash(state),
+            Value::String(s) => s.hash(state),
+            Value::List(items) => items.hash(state),
+            Value::Map(entries) => entries.hash(state),
+        }
+    }
+}
+
 impl Value {
     pub fn is_known(&self) -> bool {
         !matches!(self, Value::Unknown)
@@ -134,5 +150,25 @@ pub fn format_number(n: f64) -> String {
         format!("{}", n as i64)
     } else {
         format!("{n}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Value;
+
+    fn hash(v: &Value) -> u64 {
+        crate::terraform::reads::fingerprint(v)
+    }
+
+    #[test]
+    fn equal_values_hash_alike() {
+        assert_eq!(Value::Number(0.0), Value::Number(-0.0));
+        assert_eq!(hash(&Value::Number(0.0)), hash(&Value::Number(-0.0)));
+        let map = |v: f64| Value::Map([("a".to_string(), Value::List(vec![Value::Number(v)]))].into());
+        assert_eq!(hash(&map(1.0)), hash(&map(1.0)));
+        assert_ne!(hash(&map(1.0)), hash(&map(2.0)));
+        assert_ne!(hash(&Value::Null), hash(&Value::Unknown));
+        assert_ne!(hash(&Value::String("1".into())), hash(&Value::Number(1.0)));
     }
 }

@@ -81,7 +81,7 @@ pub(crate) struct Own {
     /// Rule, path, range, message.
     findings: std::collections::HashSet<(&'static str, String, TextRange, Arc<str>)>,
     /// What each rule's run read, by rule id.
-    reads: HashMap<&'static str, crate::fast_hash::FastSet<u64>>,
+    reads: crate::fast_hash::FastMap<&'static str, crate::fast_hash::FastSet<u64>>,
     variables: HashMap<String, Value>,
 }
 
@@ -313,7 +313,7 @@ impl Workspace {
         // Kept by what an instance is (the module, the call chain from the root, the arguments): a run over
         // newer files replaces it, so a keystroke in a module frees one stale run per instance, not thousands
         // at once when the bound is reached.
-        let instance = crate::terraform::reads::fingerprint(&(folder, root, key, format!("{sorted:?}")));
+        let instance = crate::terraform::reads::fingerprint(&(folder, root, key, &sorted));
         let fingerprint = crate::terraform::reads::fingerprint(&(&stamps, format!("{:?}", self.today)));
         if let Some((kept, run)) = self.instance_runs.get(&instance).cloned() {
             // (Its own files are in the fingerprint; the modules it calls may have changed since.)
@@ -435,7 +435,7 @@ impl Workspace {
         let mut module = Module::new(models.iter().map(|m| m.as_ref()).collect(), &expansions);
         module.today = self.today;
         let mut findings = Vec::new();
-        let mut reads = HashMap::new();
+        let mut reads = crate::fast_hash::FastMap::default();
         for rule in self.rules.all().iter().filter(|r| self.config.is_enabled(r.id) && r.matcher.has_terraform()) {
             let ((), deps) = module.reads().frame(|| run_rule(&module, rule, &mut findings, Subjects::All));
             reads.insert(rule.id, deps);
