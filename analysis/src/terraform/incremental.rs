@@ -659,6 +659,26 @@ impl Changes<'_, '_> {
             (None, _) => None,
         }
     }
+
+    /// Where the blocks of kept findings are now (see [`Changes::locate`]), `None` if one is not found again. A
+    /// run's findings mostly lie in one block (a block's run, always): it is looked for once.
+    fn locate_all(&self, kept: &[Kept]) -> Option<Vec<(usize, usize)>> {
+        let mut places = Vec::with_capacity(kept.len());
+        let mut last: Option<(&Kept, (usize, usize))> = None;
+        for k in kept {
+            let place = match last {
+                Some((prev, place))
+                    if prev.anchor == k.anchor && (prev.index, prev.at) == (k.index, k.at) && prev.path == k.path =>
+                {
+                    place
+                }
+                _ => self.locate(k)?,
+            };
+            places.push(place);
+            last = Some((k, place));
+        }
+        Some(places)
+    }
 }
 
 impl Run {
@@ -672,7 +692,7 @@ impl Run {
         if self.read_changed(what.changed) {
             return None;
         }
-        self.kept.iter().map(|k| what.locate(k)).collect()
+        what.locate_all(&self.kept)
     }
 
     fn move_to(&mut self, places: Vec<(usize, usize)>) {
@@ -788,7 +808,7 @@ impl SubjectRuns {
                 continue;
             }
             let kept = &self.runs[id].run.kept;
-            match kept.iter().map(|k| what.locate(k)).collect::<Option<Vec<(usize, usize)>>>() {
+            match what.locate_all(kept) {
                 Some(places) if kept.iter().zip(&places).any(|(k, &p)| (k.index, k.at) != p) => {
                     moves.push((*id, places))
                 }
