@@ -15,7 +15,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use support::{file_uri, status_kib, Client};
+use support::{cpu_ns, file_uri, status_kib, Client};
 
 /// (line, character) of byte `offset` in ASCII text.
 fn position(text: &str, offset: usize) -> (usize, usize) {
@@ -108,6 +108,7 @@ fn main() {
     let mut pending_undo: Option<Edit> = None;
     let pid = c.child.id();
     let mut rss = Vec::new();
+    let cpu_before = cpu_ns(pid);
     for i in 0..edits {
         if i % (edits / 10).max(1) == 0 {
             rss.push((i, status_kib(pid, "VmRSS:")));
@@ -145,6 +146,9 @@ fn main() {
     report("all edits", all);
     report("syntax-breaking edits", breaking);
     report("(fully read, parsed)", read);
+    // The server's own CPU time (all its threads), apart from the machine's other work and the bench's parsing.
+    let cpu = (cpu_ns(pid) - cpu_before) as f64 / 1e6;
+    println!("server CPU time: {cpu:.0} ms over {edits} edits, {:.2} ms per edit", cpu / edits as f64);
     rss.push((edits, status_kib(pid, "VmRSS:")));
     let first = rss.iter().find(|(i, _)| *i > 0).map_or(rss[0].1, |r| r.1);
     let line: Vec<String> = rss.iter().map(|(i, kib)| format!("{i}: {:.1}", *kib as f64 / 1024.0)).collect();

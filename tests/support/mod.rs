@@ -241,6 +241,16 @@ pub fn file_uri(path: &str) -> String {
 }
 
 /// A `/proc/PID/status` field in KiB (`VmRSS:`, `VmHWM:`), 0 when unreadable: the benchmarks' memory figures.
+/// The CPU time all threads of process `pid` have run, in nanoseconds (the first field of each thread's
+/// `/proc/PID/task/TID/schedstat`); 0 where /proc does not say.
+pub fn cpu_ns(pid: u32) -> u64 {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return 0 };
+    tasks
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .sum()
+}
+
 pub fn status_kib(pid: u32, field: &str) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
