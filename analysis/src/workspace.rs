@@ -559,6 +559,12 @@ impl Workspace {
         self.reports_of_module(path).remove(path).unwrap_or_default()
     }
 
+    /// How many rule runs the last analysis of the module of `path` made (`None` before its first, or with
+    /// nothing kept between analyses): what a keystroke cost, in runs.
+    pub fn runs_made(&self, path: &str) -> Option<usize> {
+        self.analyses.get(folder_of(path)).map(ModuleAnalysis::runs_made)
+    }
+
     /// The edit that writes a comment (Terraform) or `Metadata` entry (CloudFormation) suppressing `d`, a finding
     /// of the file at `path`, and the findings it carries. Made when asked (the editor's "Suppress" action), not
     /// at every analysis: most findings' edits are never shown. `None` for notes, `.tf.json` (JSON has no

@@ -390,3 +390,38 @@ fn indexes_carried_between_analyses_follow_blocks_added_and_removed() {
     let edits: Vec<&str> = texts[1..].iter().map(String::as_str).collect();
     assert_kept_equals_afresh(&[("/carried/main.tf", &texts[0])], &edits);
 }
+
+/// A keystroke that leaves a module-wide index as it was (the references of the module, after a bucket's tag
+/// changes) makes one reader of the index run again, to compute it, not all of them (every security group's
+/// run); and the findings stay those of an analysis afresh.
+#[test]
+fn an_index_left_equal_by_a_keystroke_reruns_one_of_its_readers() {
+    let module = |tag: &str| {
+        let mut text = format!("resource \"aws_s3_bucket\" \"a\" {{\n  tags = {{ Name = \"{tag}\" }}\n}}\n");
+        for i in 0..30 {
+            text.push_str(&format!("resource \"aws_security_group\" \"g{i}\" {{\n  name = \"g{i}\"\n}}\n"));
+        }
+        text
+    };
+    let mut config = onus_analysis::config::Config::default();
+    config.disabled =
+        onus_analysis::catalog::all().iter().filter(|r| r.id != "sg-not-attached").map(|r| r.id.to_string()).collect();
+    let mut ws = Workspace::new(onus_analysis::catalog::rules());
+    ws.set_config(config);
+    let path = "/one-reader/main.tf";
+    ws.open(path, &module("one"), 1);
+    assert_eq!(ws.diagnostics(path).len(), 30);
+    // The first keystroke turns the rule's run over the module into runs on each group; the next ones reuse them.
+    let mut tag = "one";
+    for (version, next) in [(2, "two"), (3, "six"), (4, "ten")] {
+        // A keystroke: the tag's text replaced, the rest of the file kept.
+        let at = |c| onus_analysis::Position::new(1, c);
+        let range = onus_analysis::Range { start: at(19), end: at(19 + tag.len() as u32) };
+        ws.change(path, version, &[(Some(range), next.to_string())], PositionEncoding::Utf16).unwrap();
+        tag = next;
+        assert_eq!(ws.document(path).unwrap().text(), module(tag));
+        assert_eq!(ws.diagnostics(path).len(), 30, "every group is still attached to nothing");
+    }
+    let runs = ws.runs_made(path).expect("an analysis kept");
+    assert!(runs <= 2, "a keystroke in the bucket ran the rule {runs} times");
+}

@@ -176,6 +176,8 @@ pub struct ModuleAnalysis {
     paths: Vec<String>,
     /// Every rule runs block by block from the start (what the rules' tests check).
     by_subject: bool,
+    /// How many rule runs (over the module, or on one block) the last analysis made.
+    runs_made: std::cell::Cell<usize>,
 }
 
 /// What a block defines for others to read: its kind and type, and the names of the `locals` it declares.
@@ -218,12 +220,16 @@ fn changed_values<V: std::borrow::Borrow<Value>>(
     *old = new.iter().map(|(n, v)| (n.to_string(), v.borrow().clone())).collect();
 }
 
-/// The index of the block of `blocks` (sorted, disjoint) that holds all of `ranges`.
-fn block_holding(blocks: &[Block], ranges: &[TextRange]) -> Option<usize> {
+/// The index of the block of `file`'s blocks (sorted, disjoint) that holds all of `ranges`. A block holds the
+/// rest of its last line too, through the line break: its chunk does, up to the next header at the start of a
+/// line, so an edit there reads the block again (a fix that deletes the block's lines moves with it).
+fn block_holding(file: &super::TfFile, ranges: &[TextRange]) -> Option<usize> {
     let first = ranges.first()?;
-    let i = blocks.partition_point(|b| b.range.end < first.start);
-    let block = blocks.get(i)?;
-    ranges.iter().all(|r| block.range.start <= r.start && r.end <= block.range.end).then_some(i)
+    let i = file.blocks.partition_point(|b| b.range.end < first.start);
+    let block = file.blocks.get(i)?;
+    let rest = file.source.get(block.range.end..).unwrap_or("");
+    let end = block.range.end + rest.find('\n').map_or(rest.len(), |n| n + 1);
+    ranges.iter().all(|r| block.range.start <= r.start && r.end <= end).then_some(i)
 }
 
 impl ModuleAnalysis {
@@ -245,7 +251,14 @@ impl ModuleAnalysis {
             carried: FastMap::default(),
             paths: Vec::new(),
             by_subject: false,
+            runs_made: Default::default(),
         }
+    }
+
+    /// How many rule runs (over the whole module, or on one block) the last analysis made: what a keystroke
+    /// cost, in runs.
+    pub fn runs_made(&self) -> usize {
+        self.runs_made.get()
     }
 
     /// An analysis whose rules run block by block from the first analysis on (rather than once over the whole
@@ -256,6 +269,7 @@ impl ModuleAnalysis {
 
     /// The findings of every rule on `module`, in rule order.
     pub fn analyse(&mut self, module: &Module) -> Vec<Finding> {
+        self.runs_made.set(0);
         let mut files = self.compare_files(module);
         self.compare_values(module, &mut files);
         let FileChanges { changed, gone, edited, new_blocks, restyled, layout_kept, .. } = files;
@@ -575,6 +589,7 @@ impl ModuleAnalysis {
     /// [`MAX_KEPT_FINDINGS`] is made again at every analysis rather than copied).
     fn run(&self, module: &Module, rule: usize, subjects: Subjects) -> (Run, Vec<Finding>) {
         let rule = self.rules[rule];
+        self.runs_made.set(self.runs_made.get() + 1);
         let mut findings = Vec::new();
         let ((), deps) = module.reads().frame(|| {
             super::check::run_rule(module, rule, &mut findings, subjects);
@@ -588,7 +603,7 @@ impl ModuleAnalysis {
             let file = module.files[finding.file];
             let mut ranges = vec![finding.range, finding.resource];
             ranges.extend(finding.fixes.iter().flat_map(|f| &f.edits).map(|e| e.range));
-            match block_holding(&file.blocks, &ranges) {
+            match block_holding(file, &ranges) {
                 Some(i) => {
                     let (anchor, at) = (Some(file.block_ids[i]), file.blocks[i].range.start);
                     kept.push(Kept { finding, path: file.path.clone(), anchor, at, index: i });
