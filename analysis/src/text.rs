@@ -142,6 +142,19 @@ fn line_starts<'c>(chunks: impl Iterator<Item = &'c str>) -> Vec<usize> {
     let mut offset = 0;
     let mut after_cr = false;
     for chunk in chunks {
+        // Most text has no CR: its line breaks are found by memchr (a publication reads every line start).
+        if !chunk.is_empty() && !chunk.as_bytes().contains(&b'\r') {
+            for (i, _) in chunk.match_indices('\n') {
+                if i == 0 && after_cr {
+                    *starts.last_mut().expect("a line") = offset + 1;
+                } else {
+                    starts.push(offset + i + 1);
+                }
+            }
+            offset += chunk.len();
+            after_cr = false;
+            continue;
+        }
         for &b in chunk.as_bytes() {
             offset += 1;
             match b {
@@ -254,6 +267,24 @@ mod tests {
                     assert_eq!(many.at(offset), position_at(&rope, offset, enc), "{text:?} at {offset}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn positions_in_a_text_of_many_chunks_are_the_rope_s() {
+        // Long enough for the rope to hold it in many chunks, whose ends fall anywhere in a line (CRLF included).
+        let text = "resource \"a\" \"b\" {\n  x = 1\r\n}\r\n\rlast line\n".repeat(2000);
+        let rope = Rope::from_str(&text);
+        assert!(rope.chunks().count() > 10);
+        let many = Positions::new(&rope, PositionEncoding::Utf16);
+        for offset in (0..=text.len()).step_by(7).chain([text.len()]) {
+            assert_eq!(many.at(offset), position_at(&rope, offset, PositionEncoding::Utf16), "at {offset}");
+        }
+        let lf_only = text.replace('\r', "");
+        let rope = Rope::from_str(&lf_only);
+        let many = Positions::new(&rope, PositionEncoding::Utf8);
+        for offset in (0..=lf_only.len()).step_by(5) {
+            assert_eq!(many.at(offset), position_at(&rope, offset, PositionEncoding::Utf8), "at {offset}");
         }
     }
 
