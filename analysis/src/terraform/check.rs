@@ -239,15 +239,11 @@ impl<'a, 'm> TfContext<'a, 'm> {
 
     /// The blocks declared at `address` (`aws_s3_bucket.logs`, `data.x.y`, `module.db`): one in a valid module.
     pub fn at_address(&self, address: &str) -> Vec<Resource<'m>> {
+        // (Text that is no address names no block, whatever the module holds.)
+        let Some((kind, ty, name)) = super::address_parts(address) else { return Vec::new() };
         // Which blocks have this address depends on the blocks of its type.
-        let mut parts = address.split('.');
-        let (kind, ty) = match (parts.next().unwrap_or(""), parts.next().unwrap_or("")) {
-            ("module", name) => ("module", name),
-            ("data", ty) => ("data", ty),
-            (ty, _) => ("resource", ty),
-        };
         self.module.reads().record(Dep::Type(kind, ty));
-        self.resources_at(&self.module.at_address(address))
+        self.resources_at(&self.module.at_address(kind, ty, name))
     }
 
     /// The resources at (file, block) indices of a module index.

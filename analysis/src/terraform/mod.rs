@@ -404,22 +404,13 @@ impl<'m> Module<'m> {
         })
     }
 
-    /// The top-level blocks at `address` (`aws_s3_bucket.logs`, `data.aws_iam_policy_document.x`, `module.db`) as
-    /// (file, block) indices, in module order (an address may be declared twice in a broken module). Each file's
-    /// index is kept up to date by its reading, so a lookup builds nothing.
+    /// The top-level blocks at an address, as [`address_parts`] gives it, as (file, block) indices, in module
+    /// order (an address may be declared twice in a broken module). Each file's index is kept up to date by its
+    /// reading, so a lookup builds nothing.
     ///
     /// Reads nothing by itself: who looks an address up reads the blocks of its type (see
     /// [`check::TfContext::at_address`]).
-    pub fn at_address(&self, address: &str) -> Vec<(usize, usize)> {
-        let (kind, ty, name) = match address.split_once('.') {
-            Some(("module", name)) => ("module", name, None),
-            Some(("data", rest)) => match rest.split_once('.') {
-                Some((ty, name)) => ("data", ty, Some(name)),
-                None => return Vec::new(),
-            },
-            Some((ty, name)) => ("resource", ty, Some(name)),
-            None => return Vec::new(),
-        };
+    pub fn at_address(&self, kind: &str, ty: &str, name: Option<&str>) -> Vec<(usize, usize)> {
         let files = self.files.iter().enumerate();
         files.flat_map(|(i, f)| f.index.at_address(&f.blocks, kind, ty, name).map(move |j| (i, j))).collect()
     }
@@ -450,6 +441,17 @@ impl<'m> Module<'m> {
         self.reads().record(reads::Dep::Kind(kind));
         let files = self.files.iter().copied().enumerate();
         files.flat_map(move |(i, f)| f.index.of_kind(kind).iter().map(move |&j| (i, &f.blocks[j])))
+    }
+}
+
+/// The kind, type and name of an address: `aws_s3_bucket.logs` is (`resource`, `aws_s3_bucket`, `logs`),
+/// `data.aws_iam_policy_document.x` (`data`, `aws_iam_policy_document`, `x`), `module.db` (`module`, `db`, none);
+/// `None` for text that is no address.
+pub fn address_parts(address: &str) -> Option<(&'static str, &str, Option<&str>)> {
+    match address.split_once('.')? {
+        ("module", name) => Some(("module", name, None)),
+        ("data", rest) => rest.split_once('.').map(|(ty, name)| ("data", ty, Some(name))),
+        (ty, name) => Some(("resource", ty, Some(name))),
     }
 }
 
