@@ -632,13 +632,13 @@ fn problem_diagnostics(problems: &[crate::terraform::chunked::Problem]) -> Vec<D
 
 /// Splits a Terraform file's findings into shown and suppressed (see [`split_findings`]).
 fn apply_suppressions(file: &TfFile, findings: Vec<Finding>, rules: Rules, report: &mut FileReport) {
-    let suppressions = suppress::suppressions(file);
-    if file.kind == crate::file_kind::FileKind::TerraformJson {
-        // Fixes write HCL, and JSON has no comments: `.tf.json` (mostly generated) gets neither.
-        let findings = findings.into_iter().map(|f| Finding { fixes: Fixes::default(), ..f }).collect();
-        return split_findings(findings, &suppressions, rules, report);
-    }
-    split_findings(findings, &suppressions, rules, report);
+    // Fixes write HCL: `.tf.json` (mostly generated) gets none (nor suppression edits: JSON has no comments).
+    let findings = if file.kind == crate::file_kind::FileKind::TerraformJson {
+        findings.into_iter().map(|f| Finding { fixes: Fixes::default(), ..f }).collect()
+    } else {
+        findings
+    };
+    split_findings(findings, &suppress::suppressions(file), rules, report);
 }
 
 /// Splits findings into shown and suppressed, folds the shown ones that report one problem (see

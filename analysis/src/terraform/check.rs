@@ -442,9 +442,8 @@ pub fn merge_instances(findings: &mut Vec<Finding>, start: usize) {
     }
     let found = findings.split_off(start);
     // Findings alike but for their instance: (file, resource, range, message, fixes).
-    type Alike = (usize, TextRange, TextRange, String, String);
-    let alike =
-        |f: &Finding| -> Alike { (f.file, f.resource, f.range, f.message.to_string(), format!("{:?}", f.fixes)) };
+    type Alike = (usize, TextRange, TextRange, std::sync::Arc<str>, String);
+    let alike = |f: &Finding| -> Alike { (f.file, f.resource, f.range, f.message.clone(), format!("{:?}", f.fixes)) };
     let mut instances_of: HashMap<Alike, Vec<String>> = HashMap::new();
     for f in &found {
         if let Some(i) = &f.instance {
