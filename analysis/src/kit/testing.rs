@@ -330,3 +330,101 @@ pub fn check_caller_conditions(
         }
     }
 }
+
+/// [`check_caller_conditions`] for a rule about a bucket: the statements in the policy of a bucket the file declares
+/// (`aws_s3_bucket_policy`, `AWS::S3::BucketPolicy`).
+pub fn check_bucket_policy_caller_conditions(rule: &'static Rule, action: &str) {
+    check_caller_conditions(
+        rule,
+        action,
+        |statements: &str| {
+            format!(
+                r#"resource "aws_s3_bucket" "b" {{
+  bucket = "b"
+}}
+resource "aws_s3_bucket_policy" "b" {{
+  bucket = aws_s3_bucket.b.id
+  policy = <<EOF
+{{"Statement": {statements}}}
+EOF
+}}
+"#
+            )
+        },
+        Some(&|statements: &str| {
+            format!(
+                r#"Resources:
+  B:
+    Type: AWS::S3::Bucket
+  P:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref B
+      PolicyDocument:
+        Statement: {statements}
+"#
+            )
+        }),
+    );
+}
+
+/// [`check_caller_conditions`] for a rule about bucket policies: the statements in the policy of a bucket the file
+/// only names (`aws_s3_bucket_policy`, `AWS::S3::BucketPolicy`).
+pub fn check_named_bucket_policy_caller_conditions(rule: &'static Rule, action: &str) {
+    check_caller_conditions(
+        rule,
+        action,
+        |statements: &str| {
+            format!(
+                r#"resource "aws_s3_bucket_policy" "p" {{
+  bucket = "b"
+  policy = <<EOF
+{{"Statement": {statements}}}
+EOF
+}}
+"#
+            )
+        },
+        Some(&|statements: &str| {
+            format!(
+                r#"Resources:
+  P:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: b
+      PolicyDocument:
+        Statement: {statements}
+"#
+            )
+        }),
+    );
+}
+
+/// [`check_caller_conditions`] for a KMS key policy (`aws_kms_key` `policy`, `AWS::KMS::Key` `KeyPolicy`).
+pub fn check_key_policy_caller_conditions(rule: &'static Rule, action: &str) {
+    check_caller_conditions(
+        rule,
+        action,
+        |statements: &str| {
+            format!(
+                r#"resource "aws_kms_key" "p" {{
+  policy = <<EOF
+{{"Statement": {statements}}}
+EOF
+}}
+"#
+            )
+        },
+        Some(&|statements: &str| {
+            format!(
+                r#"Resources:
+  P:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy:
+        Statement: {statements}
+"#
+            )
+        }),
+    );
+}

@@ -210,30 +210,6 @@ resource "aws_kms_key" "unknown" {
 
     #[test]
     fn only_conditions_that_pin_the_caller_keep_it_private() {
-        crate::kit::testing::check_caller_conditions(
-            &RULE,
-            "kms:*",
-            |statements: &str| {
-                format!(
-                    r#"resource "aws_kms_key" "p" {{
-  policy = <<EOF
-{{"Statement": {statements}}}
-EOF
-}}
-"#
-                )
-            },
-            Some(&|statements: &str| {
-                format!(
-                    r#"Resources:
-  P:
-    Type: AWS::KMS::Key
-    Properties:
-      KeyPolicy:
-        Statement: {statements}
-"#
-                )
-            }),
-        );
+        crate::kit::testing::check_key_policy_caller_conditions(&RULE, "kms:*");
     }
 }

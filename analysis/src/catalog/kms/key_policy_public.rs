@@ -167,30 +167,6 @@ resource "aws_kms_key" "none" {}
 
     #[test]
     fn only_conditions_that_pin_the_caller_keep_it_private() {
-        crate::kit::testing::check_caller_conditions(
-            &RULE,
-            "kms:Decrypt",
-            |statements: &str| {
-                format!(
-                    r#"resource "aws_kms_key" "p" {{
-  policy = <<EOF
-{{"Statement": {statements}}}
-EOF
-}}
-"#
-                )
-            },
-            Some(&|statements: &str| {
-                format!(
-                    r#"Resources:
-  P:
-    Type: AWS::KMS::Key
-    Properties:
-      KeyPolicy:
-        Statement: {statements}
-"#
-                )
-            }),
-        );
+        crate::kit::testing::check_key_policy_caller_conditions(&RULE, "kms:Decrypt");
     }
 }

@@ -173,37 +173,6 @@ resource "aws_s3_bucket" "private" {
 
     #[test]
     fn a_policy_whose_conditions_pin_the_caller_is_not_public() {
-        crate::kit::testing::check_caller_conditions(
-            &RULE,
-            "s3:GetObject",
-            |statements: &str| {
-                format!(
-                    r#"resource "aws_s3_bucket" "b" {{
-  bucket = "b"
-}}
-resource "aws_s3_bucket_policy" "b" {{
-  bucket = aws_s3_bucket.b.id
-  policy = <<EOF
-{{"Statement": {statements}}}
-EOF
-}}
-"#
-                )
-            },
-            Some(&|statements: &str| {
-                format!(
-                    r#"Resources:
-  B:
-    Type: AWS::S3::Bucket
-  P:
-    Type: AWS::S3::BucketPolicy
-    Properties:
-      Bucket: !Ref B
-      PolicyDocument:
-        Statement: {statements}
-"#
-                )
-            }),
-        );
+        crate::kit::testing::check_bucket_policy_caller_conditions(&RULE, "s3:GetObject");
     }
 }

@@ -280,33 +280,7 @@ resource "aws_s3_bucket_policy" "half" {
 
     #[test]
     fn only_conditions_that_pin_the_caller_keep_it_private() {
-        crate::kit::testing::check_caller_conditions(
-            &RULE,
-            "s3:GetObject",
-            |statements: &str| {
-                format!(
-                    r#"resource "aws_s3_bucket_policy" "p" {{
-  bucket = "b"
-  policy = <<EOF
-{{"Statement": {statements}}}
-EOF
-}}
-"#
-                )
-            },
-            Some(&|statements: &str| {
-                format!(
-                    r#"Resources:
-  P:
-    Type: AWS::S3::BucketPolicy
-    Properties:
-      Bucket: b
-      PolicyDocument:
-        Statement: {statements}
-"#
-                )
-            }),
-        );
+        crate::kit::testing::check_named_bucket_policy_caller_conditions(&RULE, "s3:GetObject");
     }
 
     #[test]
