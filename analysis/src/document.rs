@@ -109,7 +109,11 @@ impl Document {
         &self.rope
     }
     pub fn text(&self) -> String {
-        self.rope.to_string()
+        // Chunk by chunk into the exact size: the models keep this copy, and formatting the rope grows the
+        // string by doubling (up to twice the text, for every file open).
+        let mut text = String::with_capacity(self.rope.len_bytes());
+        self.rope.chunks().for_each(|chunk| text.push_str(chunk));
+        text
     }
     /// The tree of the current text, if it has been parsed since the last edit.
     pub fn tree(&self) -> Option<&Tree> {
