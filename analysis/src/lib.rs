@@ -5,6 +5,7 @@
 pub mod baseline;
 pub mod catalog;
 pub mod cloudformation;
+pub mod compact;
 pub mod config;
 pub mod date;
 pub mod document;

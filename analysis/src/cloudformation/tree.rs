@@ -3,6 +3,7 @@
 //! CloudFormation's YAML short forms become their long forms: `!Ref X` is `{Ref: X}`, `!GetAtt A.B` is
 //! `{Fn::GetAtt: A.B}`, `!Sub ...` is `{Fn::Sub: ...}`; so the evaluator and the rules know one shape.
 
+use crate::compact::tight;
 use tree_sitter::Node as TsNode;
 
 use crate::text::TextRange;
@@ -164,13 +165,13 @@ impl<'a> Reader<'a> {
                         })
                     })
                     .collect();
-                NodeKind::Map(entries)
+                NodeKind::Map(tight(entries))
             }
             "array" => {
                 let mut c = n.walk();
-                NodeKind::List(
+                NodeKind::List(tight(
                     n.named_children(&mut c).filter(|i| i.kind() != "comment").map(|i| self.json(i)).collect(),
-                )
+                ))
             }
             "string" => NodeKind::String(json_string(self.text(n))),
             "number" => self.text(n).parse().map(NodeKind::Number).unwrap_or(NodeKind::Unknown),
@@ -241,7 +242,7 @@ impl<'a> Reader<'a> {
                         })
                     })
                     .collect();
-                self.node(range, NodeKind::Map(entries), style)
+                self.node(range, NodeKind::Map(tight(entries)), style)
             }
             "block_sequence" => {
                 let mut c = v.walk();
@@ -254,7 +255,7 @@ impl<'a> Reader<'a> {
                         value.map(|value| self.yaml(value))
                     })
                     .collect();
-                self.node(range, NodeKind::List(items), Style::Block)
+                self.node(range, NodeKind::List(tight(items)), Style::Block)
             }
             "flow_sequence" => {
                 let mut c = v.walk();
@@ -280,7 +281,7 @@ impl<'a> Reader<'a> {
                         _ => None,
                     })
                     .collect();
-                self.node(range, NodeKind::List(items), Style::Flow)
+                self.node(range, NodeKind::List(tight(items)), Style::Flow)
             }
             "plain_scalar" => {
                 let text = self.text(v).trim();

@@ -14,6 +14,7 @@
 
 use super::model::{heredoc_text, unescape, unescape_template_markers, Attribute, Block, Comment};
 use super::model::{BinaryOp, Expr, ExprKind, ForExpr, Step, TemplatePart};
+use crate::compact::tight;
 use crate::text::TextRange;
 
 /// What the reader gives for a file: its top-level blocks and attributes, and the comments a tree-sitter reading
@@ -232,13 +233,13 @@ impl<'a> Reader<'a> {
         self.depth -= 1;
         Some(Block {
             kind: kind.to_string(),
-            labels,
+            labels: tight(labels),
             range: TextRange::new(kind_range.start, self.pos),
             header: TextRange::new(kind_range.start, header_end),
             open_brace_end,
             close_brace_start,
-            attributes,
-            blocks,
+            attributes: tight(attributes),
+            blocks: tight(blocks),
         })
     }
 
@@ -340,10 +341,10 @@ impl<'a> Reader<'a> {
                 break;
             } else if self.at(".*") {
                 self.pos += 2;
-                steps.push(Step::Splat(self.splat_rest()?));
+                steps.push(Step::Splat(tight(self.splat_rest()?)));
             } else if self.at("[*]") {
                 self.pos += 3;
-                steps.push(Step::Splat(self.splat_rest()?));
+                steps.push(Step::Splat(tight(self.splat_rest()?)));
             } else if self.at(".") {
                 self.pos += 1;
                 steps.push(self.dot_step()?);
@@ -366,8 +367,8 @@ impl<'a> Reader<'a> {
         }
         let range = TextRange::new(start, end);
         let kind = match root {
-            Some(root) => ExprKind::Traversal(root, steps),
-            None => ExprKind::Steps(Box::new(primary), steps),
+            Some(root) => ExprKind::Traversal(root, tight(steps)),
+            None => ExprKind::Steps(Box::new(primary), tight(steps)),
         };
         Some(Expr { range, kind })
     }
@@ -425,7 +426,7 @@ impl<'a> Reader<'a> {
                 if parts.iter().all(|p| matches!(p, TemplatePart::Literal(_))) {
                     ExprKind::Template(vec![TemplatePart::Literal(literal_only(parts)?)])
                 } else {
-                    ExprKind::Template(parts)
+                    ExprKind::Template(tight(parts))
                 }
             }
             b'<' if self.at("<<") => self.heredoc()?,
@@ -516,6 +517,7 @@ impl<'a> Reader<'a> {
     /// After `name(`: the arguments (`f(list...)` expands its last one).
     fn call(&mut self, name: &str) -> Option<ExprKind> {
         let (args, expanded) = self.list(")", true)?;
+        let args = tight(args);
         Some(if expanded {
             ExprKind::CallExpanded(name.to_string(), args)
         } else {
@@ -560,7 +562,7 @@ impl<'a> Reader<'a> {
         if self.at_for() {
             return self.for_expr(false);
         }
-        Some(ExprKind::Tuple(self.list("]", false)?.0))
+        Some(ExprKind::Tuple(tight(self.list("]", false)?.0)))
     }
 
     /// After `{`: an object or a `for` expression. Elements are separated by commas or nothing.
@@ -573,7 +575,7 @@ impl<'a> Reader<'a> {
         loop {
             self.trivia()?;
             if self.eat("}") {
-                return Some(ExprKind::Object(elems));
+                return Some(ExprKind::Object(tight(elems)));
             }
             let key = self.expression()?;
             if matches!(key.kind, ExprKind::Conditional(..)) {
