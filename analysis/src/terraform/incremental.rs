@@ -287,7 +287,7 @@ impl ModuleAnalysis {
         }
 
         // The first pass: rerun what read what changed (or whose findings lie in a block gone); move the rest.
-        let file_index: HashMap<&str, usize> =
+        let file_index: FastMap<&str, usize> =
             module.files.iter().enumerate().map(|(i, f)| (f.path.as_str(), i)).collect();
         let what = Changes {
             changed: &changed,
@@ -664,24 +664,36 @@ struct Changes<'a, 'm> {
     edited: &'a FastMap<&'m str, Edited<'m>>,
     /// The blocks new since the last analysis: (file, index).
     new_blocks: &'a [(usize, usize)],
-    file_index: HashMap<&'m str, usize>,
+    file_index: FastMap<&'m str, usize>,
 }
 
 impl Changes<'_, '_> {
-    /// Where a kept finding's block is now, (index, start) (`None`: gone, or not to be found again).
-    fn locate(&self, kept: &Kept) -> Option<(usize, usize)> {
-        match (kept.anchor, self.edited.get(kept.path.as_str())) {
+    /// Where a kept finding's block is now, (index, start), given the edit of its file if it was read again
+    /// (`None`: gone, or not to be found again).
+    fn locate(&self, kept: &Kept, edited: Option<&Edited>) -> Option<(usize, usize)> {
+        match (kept.anchor, edited) {
             (Some(anchor), Some(edit)) => edit.locate(anchor, kept.index),
             (Some(anchor), None) => (!self.gone.contains(&anchor)).then_some((kept.index, kept.at)),
             (None, _) => None,
         }
     }
 
+    /// The edit of the file at `path`, if it was read again. (A keystroke edits one file: compared, not hashed,
+    /// for each of the hundreds of runs kept.)
+    fn edit_of(&self, path: &str) -> Option<&Edited<'_>> {
+        match self.edited.len() {
+            0 => None,
+            1 => self.edited.iter().next().filter(|(p, _)| **p == path).map(|(_, e)| e),
+            _ => self.edited.get(path),
+        }
+    }
+
     /// Where the blocks of kept findings are now (see [`Changes::locate`]), `None` if one is not found again. A
-    /// run's findings mostly lie in one block (a block's run, always): it is looked for once.
+    /// run's findings mostly lie in one block (a block's run, always) and one file: each is looked for once.
     fn locate_all(&self, kept: &[Kept]) -> Option<Vec<(usize, usize)>> {
         let mut places = Vec::with_capacity(kept.len());
         let mut last: Option<(&Kept, (usize, usize))> = None;
+        let mut edited: Option<(&str, Option<&Edited>)> = None;
         for k in kept {
             let place = match last {
                 Some((prev, place))
@@ -689,7 +701,13 @@ impl Changes<'_, '_> {
                 {
                     place
                 }
-                _ => self.locate(k)?,
+                _ => {
+                    let edit = match edited {
+                        Some((path, edit)) if path == k.path => edit,
+                        _ => edited.insert((&k.path, self.edit_of(&k.path))).1,
+                    };
+                    self.locate(k, edit)?
+                }
             };
             places.push(place);
             last = Some((k, place));
@@ -722,8 +740,20 @@ impl Run {
         }
     }
 
-    fn findings<'a>(&'a self, file_index: &'a HashMap<&str, usize>) -> impl Iterator<Item = Finding> + 'a {
-        self.kept.iter().map(|k| Finding { file: file_index[k.path.as_str()], ..k.finding.clone() })
+    fn findings<'a>(&'a self, file_index: &'a FastMap<&str, usize>) -> impl Iterator<Item = Finding> + 'a {
+        // A run's findings lie mostly in one file: its index is looked up once.
+        let mut last: Option<(&str, usize)> = None;
+        self.kept.iter().map(move |k| {
+            let file = match last {
+                Some((path, file)) if path == k.path => file,
+                _ => {
+                    let file = file_index[k.path.as_str()];
+                    last = Some((&k.path, file));
+                    file
+                }
+            };
+            Finding { file, ..k.finding.clone() }
+        })
     }
 }
 
@@ -917,7 +947,7 @@ impl SubjectRuns {
     }
 
     /// The findings of every run, by file and position.
-    fn findings(&self, file_index: &HashMap<&str, usize>, out: &mut Vec<Finding>) {
+    fn findings(&self, file_index: &FastMap<&str, usize>, out: &mut Vec<Finding>) {
         let start = out.len();
         for id in &self.with_findings {
             out.extend(self.runs[id].run.findings(file_index));
