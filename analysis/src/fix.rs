@@ -303,15 +303,25 @@ pub fn indentation_at(text: &str, offset: usize) -> &str {
 
 /// One level of indentation as the file writes it: a tab, or the smallest step of spaces seen (2 by default).
 pub fn indent_unit(text: &str) -> String {
+    // Byte by byte, line by line (`str::lines`' lines: a CR before the LF is not the line's): this runs over
+    // the edited file at every keystroke.
+    let bytes = text.as_bytes();
     let mut smallest = usize::MAX;
-    for line in text.lines().take(2000) {
-        if line.starts_with('\t') {
+    let mut start = 0;
+    for _ in 0..2000 {
+        if start >= bytes.len() {
+            break;
+        }
+        let end = text[start..].find('\n').map_or(bytes.len(), |i| start + i);
+        let content_end = if end < bytes.len() && end > start && bytes[end - 1] == b'\r' { end - 1 } else { end };
+        if bytes[start] == b'\t' {
             return "\t".to_string();
         }
-        let n = line.len() - line.trim_start_matches(' ').len();
-        if n > 0 && n < line.len() {
+        let n = bytes[start..content_end].iter().take_while(|&&b| b == b' ').count();
+        if n > 0 && start + n < content_end {
             smallest = smallest.min(n);
         }
+        start = end + 1;
     }
     " ".repeat(if smallest == usize::MAX || smallest > 8 { 2 } else { smallest })
 }
@@ -322,6 +332,41 @@ mod tests {
 
     fn edit(start: usize, end: usize, text: &str) -> Edit {
         Edit { range: TextRange::new(start, end), text: text.into() }
+    }
+
+    /// `indent_unit` as first written, over `str::lines`: what the byte scan must equal.
+    fn indent_unit_by_lines(text: &str) -> String {
+        let mut smallest = usize::MAX;
+        for line in text.lines().take(2000) {
+            if line.starts_with('\t') {
+                return "\t".to_string();
+            }
+            let n = line.len() - line.trim_start_matches(' ').len();
+            if n > 0 && n < line.len() {
+                smallest = smallest.min(n);
+            }
+        }
+        " ".repeat(if smallest == usize::MAX || smallest > 8 { 2 } else { smallest })
+    }
+
+    #[test]
+    fn indent_unit_reads_lines_as_str_lines_does() {
+        let pieces = ["", "\n", "\r\n", "\r", " ", "   ", "\t", "x", "    y", "\t z", "  \r\n", "         deep"];
+        let mut texts: Vec<String> = Vec::new();
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    texts.push(format!("{a}{b}{c}"));
+                    texts.push(format!("{a}\n{b}\n{c}"));
+                    texts.push(format!("{a}\r\n{b}\n{c}\r\n"));
+                }
+            }
+        }
+        // Past the 2000 lines read: the tab of line 2001 does not count.
+        texts.push(format!("{}\tlate\n", "    a\n".repeat(2000)));
+        for text in &texts {
+            assert_eq!(indent_unit(text), indent_unit_by_lines(text), "{text:?}");
+        }
     }
 
     #[test]
