@@ -22,10 +22,11 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents { checkov: &[], kics: &["3b6d777b-76e3-4133-80a3-0d6f667ade7f"], trivy: &[] },
     related: Related {
         checkov: &["CKV_AWS_226"],
-        kics: &[],
+        kics: &["f0104061-8bfc-4b45-8a7d-630eb502f281"],
         trivy: &[],
-        how: "Checkov's CKV_AWS_226 also fails an instance that leaves `auto_minor_version_upgrade` out, whose \
-              default is true; this rule flags only an explicit `false`.",
+        how: "Checkov's CKV_AWS_226 and KICS's CloudFormation Automatic Minor Upgrades Disabled (f0104061) also fail \
+              an instance that leaves `auto_minor_version_upgrade` (`AutoMinorVersionUpgrade`) out, whose default is \
+              true (RDS applies minor upgrades unless told not to); this rule flags only an explicit `false`.",
     },
     matcher: &Custom {
         what: "Flags `aws_db_instance`, `aws_rds_cluster_instance`, `aws_rds_cluster` and rds / rds-aurora module \
@@ -157,7 +158,7 @@ resource "aws_db_instance" "custom" {
         let yaml = "Resources:\n  A:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      AutoMinorVersionUpgrade: false\n  B:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: mysql\n";
         assert_eq!(cfn_lines(&RULE, yaml), [5]);
         assert_eq!(check_cfn_fixes(&RULE, yaml), 1);
-        // Left out, RDS applies minor upgrades; RDS Custom must keep them off; a parameter
+        // Left out, RDS applies minor upgrades (KICS's query fails it); RDS Custom must keep them off; a parameter
         // without a default is not known.
         let json = r#"{
   "Parameters": {"Up": {"Type": "String"}, "Upgrades": {"Type": "String", "Default": "false"}},
