@@ -40,6 +40,12 @@ pub fn is_aurora_member(ctx: &TfContext, res: Resource) -> bool {
     engine(ctx, res).as_str().is_some_and(|e| e.starts_with("aurora"))
 }
 
+/// An RDS Custom instance (`engine = "custom-oracle-ee"`, `"custom-sqlserver-se"`, ...): the customer runs the
+/// host and patches it, and AWS requires automatic minor upgrades off.
+pub fn is_custom(ctx: &TfContext, res: Resource) -> bool {
+    engine(ctx, res).as_str().is_some_and(|e| e.starts_with("custom-"))
+}
+
 /// Whether a cluster is Aurora Serverless v1 (`engine_mode = "serverless"`); `None` when unknown.
 pub fn is_serverless_v1(ctx: &TfContext, res: Resource) -> Option<bool> {
     match ctx.attr(res.block, "engine_mode") {
@@ -57,6 +63,11 @@ pub const CFN_CLUSTER: &str = "AWS::RDS::DBCluster";
 pub fn cfn_is_aurora_member(ctx: &CfnContext, res: CfnResource) -> bool {
     cfn_has_any(res, &["DBClusterIdentifier"])
         || cfn_lower(ctx, res, "Engine").as_str().is_some_and(|e| e.starts_with("aurora"))
+}
+
+/// An RDS Custom instance (`Engine: custom-oracle-ee`, ...), as [`is_custom`].
+pub fn cfn_is_custom(ctx: &CfnContext, res: CfnResource) -> bool {
+    cfn_lower(ctx, res, "Engine").as_str().is_some_and(|e| e.starts_with("custom-"))
 }
 
 /// A DB instance that is a read replica (or restored from a source that decides its settings).

@@ -22,14 +22,16 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents { checkov: &[], kics: &["3b6d777b-76e3-4133-80a3-0d6f667ade7f"], trivy: &[] },
     related: Related {
         checkov: &["CKV_AWS_226"],
-        kics: &[],
+        kics: &["f0104061-8bfc-4b45-8a7d-630eb502f281"],
         trivy: &[],
-        how: "Checkov's CKV_AWS_226 also fails an instance that leaves `auto_minor_version_upgrade` out, whose \
-              default is true; this rule flags only an explicit `false`.",
+        how: "Checkov's CKV_AWS_226 and KICS's CloudFormation Automatic Minor Upgrades Disabled (f0104061) also fail \
+              an instance that leaves `auto_minor_version_upgrade` (`AutoMinorVersionUpgrade`) out, whose default is \
+              true (RDS applies minor upgrades unless told not to); this rule flags only an explicit `false`.",
     },
     matcher: &Custom {
         what: "Flags `aws_db_instance`, `aws_rds_cluster_instance`, `aws_rds_cluster` and rds / rds-aurora module \
-               calls with `auto_minor_version_upgrade = false`.",
+               calls with `auto_minor_version_upgrade = false`, except RDS Custom instances (`custom-...` engines), which AWS \
+               requires to keep it off.",
         fix: "Set `auto_minor_version_upgrade = true` and choose a `maintenance_window` that suits the workload.",
         has_fix: true,
         terraform: Some(TfMatcher {
@@ -81,6 +83,10 @@ fn check(ctx: &mut TfContext) {
     targets.extend(rds::clusters(ctx));
     targets.extend(ctx.resources(CLUSTER_INSTANCE));
     for res in targets {
+        // RDS Custom requires automatic minor upgrades off: its customer patches the host's engine.
+        if rds::is_custom(ctx, res) {
+            continue;
+        }
         setting::check_bool(ctx, res, &CHECK);
     }
 }
@@ -97,6 +103,9 @@ static CFN_CHECK: setting::CfnBoolCheck = setting::CfnBoolCheck {
 fn check_cfn(ctx: &mut CfnContext) {
     for ty in [rds::CFN_INSTANCE, rds::CFN_CLUSTER] {
         for res in ctx.resources(ty).collect::<Vec<_>>() {
+            if rds::cfn_is_custom(ctx, res) {
+                continue;
+            }
             setting::check_cfn_bool(ctx, res, &CFN_CHECK);
         }
     }
@@ -135,6 +144,10 @@ resource "aws_db_instance" "b" {
 resource "aws_db_instance" "c" {
   auto_minor_version_upgrade = var.up
 }
+resource "aws_db_instance" "custom" {
+  engine                     = "custom-oracle-ee"
+  auto_minor_version_upgrade = false
+}
 "#;
         assert!(lines(&RULE, tf).is_empty());
     }
@@ -145,5 +158,20 @@ resource "aws_db_instance" "c" {
         let yaml = "Resources:\n  A:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      AutoMinorVersionUpgrade: false\n  B:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: mysql\n";
         assert_eq!(cfn_lines(&RULE, yaml), [5]);
         assert_eq!(check_cfn_fixes(&RULE, yaml), 1);
+        // Left out, RDS applies minor upgrades (KICS's query fails it); RDS Custom must keep them off; a parameter
+        // without a default is not known.
+        let json = r#"{
+  "Parameters": {"Up": {"Type": "String"}, "Upgrades": {"Type": "String", "Default": "false"}},
+  "Resources": {
+    "Off": {"Type": "AWS::RDS::DBInstance", "Properties": {"Engine": "mysql", "AutoMinorVersionUpgrade": "false"}},
+    "ByDefault": {"Type": "AWS::RDS::DBInstance", "Properties": {"Engine": "mysql", "AutoMinorVersionUpgrade": {"Ref": "Upgrades"}}},
+    "Missing": {"Type": "AWS::RDS::DBInstance", "Properties": {"Engine": "mysql"}},
+    "Custom": {"Type": "AWS::RDS::DBInstance", "Properties": {"Engine": "custom-sqlserver-se", "AutoMinorVersionUpgrade": false}},
+    "Unknown": {"Type": "AWS::RDS::DBInstance", "Properties": {"Engine": "mysql", "AutoMinorVersionUpgrade": {"Ref": "Up"}}}
+  }
+}
+"#;
+        assert_eq!(cfn_lines(&RULE, json), [4, 5]);
+        assert_eq!(check_cfn_fixes(&RULE, json), 2);
     }
 }

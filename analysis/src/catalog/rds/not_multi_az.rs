@@ -19,7 +19,16 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS runs the standby and performs the failover, for instances where the customer asked for \
                Multi-AZ. Choosing the availability the workload needs is the customer's duty.",
     equivalents: Equivalents { checkov: &["CKV_AWS_157"], kics: &[], trivy: &[] },
-    related: Related::NONE,
+    related: Related {
+        checkov: &[],
+        kics: &["2b1d4935-9acf-48a7-8466-10d18bf51a69"],
+        trivy: &[],
+        how: "KICS's CloudFormation RDS Multi-AZ Deployment Disabled (2b1d4935) fails every `AWS::RDS::DBInstance` \
+              without `MultiAZ: true`, whatever its engine: Aurora members too (`MultiAZ` does not apply to them, \
+              their cluster's storage spans three zones and its replicas are the failover targets), SQL Server \
+              Express and Web (which have no Multi-AZ), and instances whose engine is not known; this rule skips \
+              those.",
+    },
     matcher: &Custom {
         what: "Flags `aws_db_instance` and rds module calls whose `multi_az` is `false` or not set (the default is \
                `false`). Read replicas are judged with their source's engine when the source \
@@ -203,5 +212,26 @@ resource "aws_db_instance" "v" {
         assert_eq!(check_cfn_fixes(&RULE, yaml), 3);
         let outside = "Resources:\n  R:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      SourceDBInstanceIdentifier: arn:aws:rds:eu-west-1:1:db:src\n";
         assert!(cfn_lines(&RULE, outside).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_aurora_members_and_unknown_engines_are_not_flagged() {
+        use crate::kit::testing::cfn_lines;
+        // An Aurora cluster's instances take their availability from the cluster (KICS's query fails them).
+        let json = r#"{
+  "Parameters": {"Engine": {"Type": "String"}, "Default": {"Type": "String", "Default": "postgres"}},
+  "Resources": {
+    "Cluster": {"Type": "AWS::RDS::DBCluster", "Properties": {"Engine": "aurora-postgresql"}},
+    "Member": {"Type": "AWS::RDS::DBInstance", "Properties": {"Engine": "aurora-postgresql", "DBClusterIdentifier": {"Ref": "Cluster"}}},
+    "Aurora": {"Type": "AWS::RDS::DBInstance", "Properties": {"Engine": "aurora-mysql"}},
+    "Web": {"Type": "AWS::RDS::DBInstance", "Properties": {"Engine": "sqlserver-web", "MultiAZ": false}},
+    "Given": {"Type": "AWS::RDS::DBInstance", "Properties": {"Engine": {"Ref": "Engine"}}},
+    "Defaulted": {"Type": "AWS::RDS::DBInstance", "Properties": {"Engine": {"Ref": "Default"}, "MultiAZ": "false"}}
+  }
+}
+"#;
+        assert_eq!(cfn_lines(&RULE, json), [9]);
+        let yaml = "Resources:\n  Member:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: aurora-mysql\n      DBClusterIdentifier: !Ref Cluster\n  Cluster:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      Engine: aurora-mysql\n";
+        assert!(cfn_lines(&RULE, yaml).is_empty());
     }
 }

@@ -35,7 +35,15 @@ pub static RULE: Rule = Rule {
             "aws-rds-encrypt-cluster-storage-data",
         ],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &[],
+        kics: &["5beacce3-4020-4a3d-9e1d-a36f953df630"],
+        trivy: &[],
+        how: "KICS's CloudFormation RDS Storage Not Encrypted (5beacce3) fails every `AWS::RDS::DBInstance` without \
+              `StorageEncrypted: true`: read replicas too (its own example is one), whose encryption AWS takes from \
+              the source (the template is to leave `StorageEncrypted` out), instances restored from a snapshot, \
+              which take the snapshot's, and Aurora members, whose storage is their cluster's; this rule skips those.",
+    },
     matcher: &Custom {
         what: "Flags `aws_db_instance`, `aws_rds_cluster` and rds / rds-aurora module calls without \
                `storage_encrypted = true` (the provider's default is unencrypted; the rds module encrypts by default \
@@ -229,5 +237,26 @@ module "aurora" {
         let yaml = "Resources:\n  A:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: mysql\n  B:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      Engine: aurora\n      StorageEncrypted: false\n  C:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      SourceDBInstanceIdentifier: src\n      KmsKeyId: !Ref Key\n  D:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: aurora\n      DBClusterIdentifier: !Ref B\n  E:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      EngineMode: serverless\n  F:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      KmsKeyId: !Ref Key\n      StorageEncrypted: false\n";
         assert_eq!(cfn_lines(&RULE, yaml), [2, 29, 10]);
         assert_eq!(check_cfn_fixes(&RULE, yaml), 3);
+    }
+
+    #[test]
+    fn cloudformation_inherited_encryption_is_not_flagged() {
+        use crate::kit::testing::{cfn_lines, check_cfn_fixes};
+        // A replica, a snapshot restore and an Aurora member take their encryption from elsewhere (KICS's query
+        // fails them); a replica that turns encryption off is flagged.
+        let json = r#"{
+  "Parameters": {"Source": {"Type": "String"}, "Encrypted": {"Type": "String"}},
+  "Resources": {
+    "Replica": {"Type": "AWS::RDS::DBInstance", "Properties": {"SourceDBInstanceIdentifier": {"Ref": "Source"}, "SourceRegion": "eu-west-1"}},
+    "Restored": {"Type": "AWS::RDS::DBInstance", "Properties": {"DBSnapshotIdentifier": "snap"}},
+    "Member": {"Type": "AWS::RDS::DBInstance", "Properties": {"Engine": "aurora-mysql", "DBClusterIdentifier": "c"}},
+    "Given": {"Type": "AWS::RDS::DBInstance", "Properties": {"Engine": "mysql", "StorageEncrypted": {"Ref": "Encrypted"}}},
+    "Off": {"Type": "AWS::RDS::DBInstance", "Properties": {"SourceDBInstanceIdentifier": {"Ref": "Source"}, "StorageEncrypted": "false"}},
+    "Plain": {"Type": "AWS::RDS::DBInstance", "Properties": {"Engine": "postgres"}}
+  }
+}
+"#;
+        assert_eq!(cfn_lines(&RULE, json), [8, 9]);
+        assert_eq!(check_cfn_fixes(&RULE, json), 2);
     }
 }

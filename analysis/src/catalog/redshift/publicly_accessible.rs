@@ -20,7 +20,14 @@ pub static RULE: Rule = Rule {
                since January 2025, but AWS provider versions before 6 send `publicly_accessible = true` when \
                the attribute is left out. Choosing the cluster's exposure is the customer's duty.",
     equivalents: Equivalents { checkov: &["CKV_AWS_87"], kics: &["af173fde-95ea-4584-b904-bb3923ac4bda"], trivy: &[] },
-    related: Related::NONE,
+    related: Related {
+        checkov: &[],
+        kics: &["bdf8dcb4-75df-4370-92c4-606e4ae6c4d3"],
+        trivy: &[],
+        how: "KICS's CloudFormation Redshift Publicly Accessible (bdf8dcb4) also fails an `AWS::Redshift::Cluster` \
+              that leaves `PubliclyAccessible` out, which the API has made private by default since January 2025 \
+              (CloudFormation sends no value); this rule flags only an explicit `true` there.",
+    },
     matcher: &Custom {
         what: "Flags `aws_redshift_cluster` resources with `publicly_accessible = true`, or without \
                `publicly_accessible` unless the configuration requires AWS provider 6 or later (older providers \
@@ -141,5 +148,16 @@ resource "aws_redshift_cluster" "c" {
         let yaml = "Resources:\n  A:\n    Type: AWS::Redshift::Cluster\n    Properties:\n      PubliclyAccessible: true\n  B:\n    Type: AWS::Redshift::Cluster\n    Properties:\n      NodeType: dc2.large\n  C:\n    Type: AWS::Redshift::Cluster\n    Properties:\n      PubliclyAccessible: !Ref Public\nParameters:\n  Public:\n    Type: String\n";
         assert_eq!(cfn_lines(&RULE, yaml), [5]);
         assert_eq!(check_cfn_fixes(&RULE, yaml), 1);
+        // Left out, the cluster is private (KICS's query fails it); a string `'true'` is public.
+        let json = r#"{
+  "Resources": {
+    "Default": {"Type": "AWS::Redshift::Cluster", "Properties": {"NodeType": "ra3.xlplus"}},
+    "Public": {"Type": "AWS::Redshift::Cluster", "Properties": {"PubliclyAccessible": "true"}},
+    "Private": {"Type": "AWS::Redshift::Cluster", "Properties": {"PubliclyAccessible": false}}
+  }
+}
+"#;
+        assert_eq!(cfn_lines(&RULE, json), [4]);
+        assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }
 }

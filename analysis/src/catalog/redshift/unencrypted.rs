@@ -21,10 +21,12 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents { checkov: &["CKV_AWS_64"], kics: &["cfdcabb0-fc06-427c-865b-c59f13e898ce"], trivy: &[] },
     related: Related {
         checkov: &[],
-        kics: &[],
+        kics: &["3b316b05-564c-44a7-9c3f-405bb95e211e"],
         trivy: &["AVD-AWS-0084", "aws-redshift-encryption-customer-key"],
         how: "Trivy's AVD-AWS-0084 also fails an encrypted cluster without `kms_key_id` (no customer managed key); \
-              this rule is about encryption itself.",
+              this rule is about encryption itself. KICS's CloudFormation Redshift Not Encrypted (3b316b05) also \
+              fails an `AWS::Redshift::Cluster` that leaves `Encrypted` out, which the API has encrypted by default \
+              since January 2025 (CloudFormation sends no value); this rule flags only an explicit `false` there.",
     },
     matcher: &Custom {
         what: "Flags `aws_redshift_cluster` resources with `encrypted = false`, or without `encrypted` unless the \
@@ -149,5 +151,17 @@ resource "aws_redshift_cluster" "c" {
         let yaml = "Resources:\n  A:\n    Type: AWS::Redshift::Cluster\n    Properties:\n      Encrypted: 'false'\n  B:\n    Type: AWS::Redshift::Cluster\n    Properties:\n      NodeType: dc2.large\n  C:\n    Type: AWS::Redshift::Cluster\n    Properties:\n      Encrypted: true\n";
         assert_eq!(cfn_lines(&RULE, yaml), [5]);
         assert_eq!(check_cfn_fixes(&RULE, yaml), 1);
+        // Left out, the API encrypts (KICS's query fails it); a parameter's default is read.
+        let json = r#"{
+  "Parameters": {"Enc": {"Type": "String", "Default": "false"}, "Given": {"Type": "String"}},
+  "Resources": {
+    "Default": {"Type": "AWS::Redshift::Cluster", "Properties": {"NodeType": "ra3.xlplus"}},
+    "Off": {"Type": "AWS::Redshift::Cluster", "Properties": {"Encrypted": {"Ref": "Enc"}}},
+    "Unknown": {"Type": "AWS::Redshift::Cluster", "Properties": {"Encrypted": {"Ref": "Given"}}}
+  }
+}
+"#;
+        assert_eq!(cfn_lines(&RULE, json), [5]);
+        assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }
 }

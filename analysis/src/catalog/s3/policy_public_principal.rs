@@ -29,7 +29,7 @@ pub static RULE: Rule = Rule {
     },
     related: Related {
         checkov: &["CKV_AWS_70"],
-        kics: &[],
+        kics: &["7772bb8c-c0f3-42d4-8e4e-f1b8939ad085"],
         trivy: &[],
         how:
             "Checkov's CKV_AWS_70 passes a public statement under any negated ARN operator, any `ArnEquals`/`ArnLike` \
@@ -37,7 +37,10 @@ pub static RULE: Rule = Rule {
               condition on one of its keys (`aws:PrincipalOrgID`, `aws:sourceVpce`, `aws:userid` and others, matched \
               case-sensitively, whatever the values, wildcards included; not `aws:SourceAccount`), and gives no result \
               for `aws_iam_policy_document` references; this rule passes only conditions that pin the caller with \
-              fixed values.",
+              fixed values. KICS's CloudFormation S3 Bucket Access to Any Principal (7772bb8c) fails a bucket of the \
+              template whose policy allows `*` whatever its conditions, a fixed `aws:PrincipalOrgID` or \
+              `aws:SourceVpce` included (which S3 itself does not count as public, nor this rule), and says nothing \
+              of a policy for a bucket the template does not declare.",
     },
     matcher: &Custom {
         what: "Flags bucket policies (`aws_s3_bucket_policy`, the legacy `aws_s3_bucket.policy`, the s3-bucket \
@@ -276,6 +279,26 @@ resource "aws_s3_bucket_policy" "half" {
           - {Effect: Allow, Principal: {AWS: arn:aws:iam::123456789012:user/u}, Action: s3:GetObject, Resource: '*'}
 "#;
         assert_eq!(cfn_lines(&RULE, yaml), [2, 19]);
+    }
+
+    #[test]
+    fn cloudformation_json_pinned_statements_are_private() {
+        use crate::kit::testing::cfn_lines;
+        // KICS's query fails `Open` and `Org` alike: a `*` statement whatever its conditions.
+        let json = r#"{
+  "Resources": {
+    "Open": {"Type": "AWS::S3::Bucket"},
+    "OpenPolicy": {"Type": "AWS::S3::BucketPolicy", "Properties": {"Bucket": {"Ref": "Open"}, "PolicyDocument": {"Statement": [
+      {"Effect": "Allow", "Principal": {"AWS": ["*"]}, "Action": "s3:GetObject", "Resource": "*",
+       "Condition": {"StringLike": {"aws:Referer": ["http://www.example.com/*"]}}}]}}},
+    "Org": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "org-data"}},
+    "OrgPolicy": {"Type": "AWS::S3::BucketPolicy", "Properties": {"Bucket": "org-data", "PolicyDocument": {"Statement": [
+      {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*",
+       "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}]}}}
+  }
+}
+"#;
+        assert_eq!(cfn_lines(&RULE, json), [3]);
     }
 
     #[test]
