@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::fix::{indent_unit, indentation_at, line_ending, line_start, Edit};
+use crate::fix::{indentation_at, line_ending, line_start, Edit};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::model::{Attribute, Expr, ExprKind, Step};
 use crate::terraform::view::Config;
@@ -213,7 +213,7 @@ pub fn insert_in_object(file: &crate::terraform::TfFile, object: &Expr, line: &s
             Some((k, _)) if line_start(src, k.range.start) > object.range.start => {
                 indentation_at(src, k.range.start).to_string()
             }
-            _ => format!("{}{}", indentation_at(src, object.range.start), indent_unit(src)),
+            _ => format!("{}{}", indentation_at(src, object.range.start), file.indent_unit()),
         };
         let eol = line_ending(src);
         return Some(Edit { range: TextRange::empty(close_line), text: format!("{indent}{line}{eol}") });

@@ -3,7 +3,7 @@
 
 use super::model::Block;
 use super::TfFile;
-use crate::fix::{indent_unit, indentation_at, line_ending, line_start, Edit};
+use crate::fix::{indentation_at, line_ending, line_start, Edit};
 use crate::text::TextRange;
 
 /// The indentation of the lines inside `block`: that of its first attribute or nested block, else one level
@@ -16,7 +16,7 @@ fn inner_indent(file: &TfFile, block: &Block) -> String {
             return indentation_at(src, at).to_string();
         }
     }
-    format!("{}{}", indentation_at(src, block.range.start), indent_unit(src))
+    format!("{}{}", indentation_at(src, block.range.start), file.indent_unit())
 }
 
 /// Inserts `lines` (already without indentation; several lines separated by `\n`) as the last lines of

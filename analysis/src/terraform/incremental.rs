@@ -394,7 +394,7 @@ impl ModuleAnalysis {
             }
             out.vars_changed |= file.kind == crate::file_kind::FileKind::TerraformVars;
             // Fixes are written in the file's style: a file whose style changed has every rule run again.
-            let style = (crate::fix::line_ending(&file.source), crate::fix::indent_unit(&file.source));
+            let style = (crate::fix::line_ending(&file.source), file.indent_unit().to_string());
             out.restyled |= state.is_some_and(|s| s.style != style);
             let old = self.files.remove(&file.path).unwrap_or(FileState {
                 stamp: 0,

@@ -47,6 +47,8 @@ pub struct TfFile {
     groups: Vec<chunked::Group>,
     /// The blocks by kind and type, and the variables' defaults.
     pub index: block_index::BlockIndex,
+    /// The file's indentation unit, found once per reading (see [`TfFile::indent_unit`]).
+    indent: std::sync::OnceLock<String>,
 }
 
 impl TfFile {
@@ -118,7 +120,14 @@ impl TfFile {
             problems,
             groups,
             index,
+            indent: std::sync::OnceLock::new(),
         })
+    }
+
+    /// The file's indentation unit ([`crate::fix::indent_unit`]): what fixes indent with, and part of the style
+    /// each analysis compares. Found once per reading (a keystroke's analysis asked for it once per fix made).
+    pub fn indent_unit(&self) -> &str {
+        self.indent.get_or_init(|| crate::fix::indent_unit(&self.source))
     }
 
     /// Whether Terraform loads this file's values for `var.x` (`terraform.tfvars`, `*.auto.tfvars`).

@@ -40,27 +40,23 @@ async fn serve() -> i32 {
         exit: Mutex::new(Some(exit_tx)),
     });
     let encoding = Arc::new(OnceLock::new());
+    // One thread owns stdout: tower-lsp's frames and the published diagnostics go through it, each whole.
+    let (frames_tx, frames_rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("onus-stdout".into())
+        .spawn(move || output::write(frames_rx, output::raw_stdout()))
+        .expect("start the writer of stdout");
     let (out_tx, mut out_rx) = tokio::sync::mpsc::unbounded_channel();
-    let worker = worker::spawn(encoding.clone(), out_tx);
-
-    // One task owns stdout: tower-lsp's frames and the published diagnostics go through it, each whole.
-    let (frames_tx, frames_rx) = tokio::sync::mpsc::unbounded_channel();
+    let worker = worker::spawn(encoding.clone(), out_tx, frames_tx.clone());
     let (server_out, from_server) = tokio::io::duplex(1 << 20);
-    tokio::spawn(output::frames_of(from_server, frames_tx.clone()));
-    tokio::spawn(output::write(frames_rx, tokio::io::stdout()));
+    tokio::spawn(output::frames_of(from_server, frames_tx));
     let (service, socket) = LspService::new(|client| {
-        // One task publishes in order what the worker produces, so an older version never lands last.
+        // What the worker sends through tower-lsp (its publications go straight to the writer).
         let publisher = client.clone();
         let progress = progress_reporter(client.clone());
         tokio::spawn(async move {
             while let Some(out) = out_rx.recv().await {
                 match out {
-                    Outgoing::Diagnostics { uri, version, diagnostics } => {
-                        let _ = frames_tx.send(output::publish_frame(uri, version, diagnostics));
-                    }
-                    Outgoing::Frame(frame) => {
-                        let _ = frames_tx.send(frame);
-                    }
                     Outgoing::Progress(p) => {
                         let _ = progress.send(p);
                     }

@@ -11,8 +11,9 @@ use std::sync::Arc;
 use onus_analysis::fast_hash::{FastHasher, FastMap};
 use onus_analysis::{text, Diagnostic, PositionEncoding};
 use ropey::Rope;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+use std::io::Write;
+use std::sync::mpsc::{Receiver, Sender};
+use tokio::io::{AsyncRead, AsyncReadExt, BufReader};
 use tower_lsp::lsp_types as lsp;
 
 use super::convert;
@@ -58,33 +59,44 @@ pub fn publication(
     let mut links = convert::Links::default();
     let (shown, hidden) = convert::shown(diags);
     let mut fresh = Published(FastMap::with_capacity_and_hasher(shown.len(), Default::default()));
-    let mut body = Vec::with_capacity(256 + kept.0.values().map(|j| j.len() + 1).sum::<usize>());
-    body.extend_from_slice(br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#);
-    serde_json::to_writer(&mut body, uri.as_str()).expect("a string serialises");
-    body.extend_from_slice(br#","diagnostics":["#);
-    for (i, d) in shown.iter().enumerate() {
-        if i > 0 {
-            body.push(b',');
-        }
+    let mut head = br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#.to_vec();
+    serde_json::to_writer(&mut head, uri.as_str()).expect("a string serialises");
+    head.extend_from_slice(br#","diagnostics":["#);
+    let mut parts: Vec<Arc<[u8]>> = Vec::with_capacity(shown.len() + 1);
+    for d in &shown {
         let key = shown_as(&positions, d);
         let json = kept.0.remove(&key).or_else(|| fresh.0.get(&key).cloned()).unwrap_or_else(|| {
             let diagnostic = convert::with_link(&positions, d, links.of(d, docs), Some(uri));
             serde_json::to_vec(&diagnostic).expect("a diagnostic serialises").into()
         });
-        body.extend_from_slice(&json);
+        parts.push(json.clone());
         fresh.0.insert(key, json);
     }
     if let Some(n) = hidden {
-        body.push(b',');
-        serde_json::to_writer(&mut body, &convert::more_findings(rope, enc, n)).expect("a diagnostic serialises");
+        let more = serde_json::to_vec(&convert::more_findings(rope, enc, n)).expect("a diagnostic serialises");
+        parts.push(more.into());
     }
-    body.push(b']');
+    let mut tail = b"]".to_vec();
     if let Some(version) = version {
-        body.extend_from_slice(format!(r#","version":{version}"#).as_bytes());
+        tail.extend_from_slice(format!(r#","version":{version}"#).as_bytes());
     }
-    body.extend_from_slice(b"}}");
+    tail.extend_from_slice(b"}}");
     *kept = fresh;
-    framed(body)
+    // The frame in one buffer of its final size: the body's length is known before it is written (a body
+    // written first was copied whole behind its header).
+    let commas = parts.len().saturating_sub(1);
+    let length = head.len() + parts.iter().map(|p| p.len()).sum::<usize>() + commas + tail.len();
+    let mut frame = format!("Content-Length: {length}\r\n\r\n").into_bytes();
+    frame.reserve_exact(length);
+    frame.extend_from_slice(&head);
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            frame.push(b',');
+        }
+        frame.extend_from_slice(part);
+    }
+    frame.extend_from_slice(&tail);
+    frame
 }
 
 /// What a diagnostic shows, as a key.
@@ -107,7 +119,7 @@ pub(super) fn framed(body: Vec<u8>) -> Vec<u8> {
 }
 
 /// Passes the frames tower-lsp writes to `frames`, each whole, until its output ends.
-pub async fn frames_of(input: impl AsyncRead + Unpin, frames: UnboundedSender<Vec<u8>>) {
+pub async fn frames_of(input: impl AsyncRead + Unpin, frames: Sender<Vec<u8>>) {
     let mut input = BufReader::with_capacity(64 * 1024, input);
     // tower-lsp writes well-formed frames: anything else ends its output.
     while let Some(Ok(length)) = super::frames::read_headers(&mut input).await {
@@ -118,10 +130,23 @@ pub async fn frames_of(input: impl AsyncRead + Unpin, frames: UnboundedSender<Ve
     }
 }
 
-/// Writes the frames to `output` in the order they come, until every sender is gone.
-pub async fn write(mut frames: UnboundedReceiver<Vec<u8>>, mut output: impl AsyncWrite + Unpin) {
-    while let Some(frame) = frames.recv().await {
-        if output.write_all(&frame).await.is_err() || output.flush().await.is_err() {
+/// Stdout without std's line buffering, which searches each frame for its last line break (a publication of a
+/// thousand findings is 380 KB) and splits it in two writes: a duplicate of its descriptor, written to as a
+/// file. Std's stdout if it cannot be duplicated.
+pub fn raw_stdout() -> Box<dyn Write + Send> {
+    use std::os::fd::AsFd;
+    match std::io::stdout().as_fd().try_clone_to_owned() {
+        Ok(fd) => Box::new(std::fs::File::from(fd)),
+        Err(_) => Box::new(std::io::stdout()),
+    }
+}
+
+/// Writes the frames to `output` in the order they come, until every sender is gone: the loop of a thread of
+/// its own, which owns stdout. (Through tokio's stdout, a frame was copied into its buffer and written by a
+/// thread of its blocking pool: two more thread hops, and a copy of a large publication, at every keystroke.)
+pub fn write(frames: Receiver<Vec<u8>>, mut output: impl Write) {
+    while let Ok(frame) = frames.recv() {
+        if output.write_all(&frame).and_then(|_| output.flush()).is_err() {
             break;
         }
     }
@@ -145,12 +170,13 @@ mod tests {
 
     #[tokio::test]
     async fn frames_from_tower_lsp_and_published_diagnostics_never_interleave() {
-        let (frames_tx, frames_rx) = tokio::sync::mpsc::unbounded_channel();
+        use tokio::io::AsyncWriteExt;
+        let (frames_tx, frames_rx) = std::sync::mpsc::channel();
         let (mut from_server, server_out) = tokio::io::duplex(64);
         let passing = tokio::spawn(frames_of(server_out, frames_tx.clone()));
-        let mut written = Vec::new();
-        let writer = tokio::spawn(async move {
-            write(frames_rx, &mut written).await;
+        let writer = std::thread::spawn(move || {
+            let mut written = Vec::new();
+            write(frames_rx, &mut written);
             written
         });
         // tower-lsp's responses arrive in pieces smaller than a frame, while diagnostics are published.
@@ -167,7 +193,7 @@ mod tests {
         drop(from_server);
         passing.await.unwrap();
         drop(frames_tx);
-        let out = messages(&writer.await.unwrap());
+        let out = messages(&writer.join().unwrap());
         assert_eq!(out.len(), 40);
         let responses: Vec<i64> = out.iter().filter_map(|m| m["id"].as_i64()).collect();
         assert_eq!(responses, (0..20).collect::<Vec<_>>(), "tower-lsp's frames, whole and in order");

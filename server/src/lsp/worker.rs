@@ -45,13 +45,6 @@ pub enum Message {
 
 /// What the worker sends out: diagnostics to publish, and lines to log.
 pub enum Outgoing {
-    Diagnostics {
-        uri: lsp::Url,
-        version: Option<i32>,
-        diagnostics: Vec<lsp::Diagnostic>,
-    },
-    /// A `publishDiagnostics` already serialized and framed ([`output::publication`]).
-    Frame(Vec<u8>),
     /// `workspace/diagnostic/refresh`: a client that pulls diagnostics asks again for every open document.
     Refresh,
     /// How indexing the workspace goes, for a client that shows progress.
@@ -93,8 +86,11 @@ pub struct WorkerState {
     loaded_folders: HashSet<String>,
     /// Paths whose diagnostics must be recomputed and published.
     pending: BTreeSet<String>,
-    /// What goes to the client, in order.
+    /// What goes to the client through tower-lsp (logs, requests, progress).
     pub out: tokio::sync::mpsc::UnboundedSender<Outgoing>,
+    /// The writer of stdout ([`output::writer`]): every `publishDiagnostics`, framed here, in the order made
+    /// (no task in between: one hop from this thread to the writer's).
+    frames: std::sync::mpsc::Sender<Vec<u8>>,
     /// The workspace root: where `.onus.toml` is read from.
     pub root: Option<String>,
     /// Every workspace folder: onus reads from disk only inside them (and the files the client names).
@@ -127,6 +123,11 @@ pub struct WorkerState {
 }
 
 impl WorkerState {
+    /// Publishes `diagnostics` (converted already) for `uri`, in order with the worker's other publications.
+    fn publish(&self, uri: lsp::Url, version: Option<i32>, diagnostics: Vec<lsp::Diagnostic>) {
+        let _ = self.frames.send(output::publish_frame(uri, version, diagnostics));
+    }
+
     pub fn log(&self, level: lsp::MessageType, message: String) {
         eprintln!("onus: {message}");
         let _ = self.out.send(Outgoing::Log(level, message));
@@ -205,7 +206,7 @@ impl WorkerState {
                     ..Default::default()
                 })
                 .collect();
-            let _ = self.out.send(Outgoing::Diagnostics { uri, version: None, diagnostics });
+            self.publish(uri, None, diagnostics);
         }
         self.pending.extend(self.uris.keys().cloned());
     }
@@ -333,7 +334,7 @@ impl WorkerState {
                 self.served.remove(&path);
                 self.published.remove(&path);
                 // The closed file's findings leave the editor; its siblings see the disk's copy now.
-                let _ = self.out.send(Outgoing::Diagnostics { uri, version: None, diagnostics: Vec::new() });
+                self.publish(uri, None, Vec::new());
                 self.pending.extend(siblings.into_iter().filter(|p| p != &path && self.uris.contains_key(p)));
                 for folder in self.workspace.related_folders(&path) {
                     let open = self.open_in(&folder);
@@ -450,8 +451,7 @@ impl WorkerState {
                 if !module.contains_key(&p) && self.pending.remove(&p) {
                     if let Some(uri) = self.uris.get(&p) {
                         let version = self.workspace.document(&p).map(|d| d.version());
-                        let _ =
-                            self.out.send(Outgoing::Diagnostics { uri: uri.clone(), version, diagnostics: Vec::new() });
+                        self.publish(uri.clone(), version, Vec::new());
                     }
                 }
             }
@@ -467,7 +467,7 @@ impl WorkerState {
                 let version = Some(doc.version());
                 let frame =
                     output::publication(uri, version, doc.rope(), &diags, self.encoding, self.docs.as_ref(), kept);
-                let _ = self.out.send(Outgoing::Frame(frame));
+                let _ = self.frames.send(frame);
             }
             self.pending.remove(&path);
             if refresh {
@@ -497,6 +497,7 @@ fn stamp_of(path: &str) -> Option<(u64, std::time::SystemTime)> {
 pub fn spawn(
     encoding: Arc<std::sync::OnceLock<PositionEncoding>>,
     out: tokio::sync::mpsc::UnboundedSender<Outgoing>,
+    frames: std::sync::mpsc::Sender<Vec<u8>>,
 ) -> WorkerHandle {
     let (tx, rx) = mpsc::channel::<Message>();
     let sent = Arc::new(AtomicU64::new(0));
@@ -515,6 +516,7 @@ pub fn spawn(
                 loaded_folders: HashSet::new(),
                 pending: BTreeSet::new(),
                 out,
+                frames,
                 root: None,
                 roots: Vec::new(),
                 docs: None,
