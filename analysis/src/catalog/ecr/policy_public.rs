@@ -16,11 +16,7 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS enforces the repository policy as written. Choosing who may pull and push is the customer's \
                duty; images meant for the public belong in ECR Public, not in a private repository opened to \
                `*`.",
-    equivalents: Equivalents {
-        checkov: &[],
-        kics: &["e86e26fc-489e-44f0-9bcd-97305e4ba69a"],
-        trivy: &[],
-    },
+    equivalents: Equivalents { checkov: &[], kics: &["e86e26fc-489e-44f0-9bcd-97305e4ba69a"], trivy: &[] },
     related: Related {
         checkov: &["CKV_AWS_32"],
         kics: &["75be209d-1948-41f6-a8c8-e22dd0121134"],

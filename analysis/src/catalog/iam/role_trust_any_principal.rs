@@ -19,11 +19,7 @@ pub static RULE: Rule = Rule {
           `aws:PrincipalOrgID` or MFA conditions) keeps the role from becoming a way in.",
     aws_side: "AWS evaluates the trust policy on every `AssumeRole` call and hands out temporary credentials to \
                whoever it allows. Whom the role trusts is written by the customer alone.",
-    equivalents: Equivalents {
-        checkov: &[],
-        kics: &["12b7e704-37f0-4d1e-911a-44bf60c48c21"],
-        trivy: &[],
-    },
+    equivalents: Equivalents { checkov: &[], kics: &["12b7e704-37f0-4d1e-911a-44bf60c48c21"], trivy: &[] },
     related: Related {
         checkov: &["CKV_AWS_60", "CKV_AWS_61"],
         kics: &["f80e3aa7-7b34-4185-954e-440a6894dde6"],
