@@ -16,20 +16,18 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS enforces the repository policy as written. Choosing who may pull and push is the customer's \
                duty; images meant for the public belong in ECR Public, not in a private repository opened to \
                `*`.",
-    equivalents: Equivalents {
-        checkov: &[],
-        kics: &["e86e26fc-489e-44f0-9bcd-97305e4ba69a", "75be209d-1948-41f6-a8c8-e22dd0121134"],
-        trivy: &[],
-    },
+    equivalents: Equivalents { checkov: &[], kics: &["e86e26fc-489e-44f0-9bcd-97305e4ba69a"], trivy: &[] },
     related: Related {
         checkov: &["CKV_AWS_32"],
-        kics: &[],
+        kics: &["75be209d-1948-41f6-a8c8-e22dd0121134"],
         trivy: &["AVD-AWS-0032", "aws-ecr-no-public-access"],
         how: "Checkov's CKV_AWS_32 passes a `*` principal narrowed by any source condition (`aws:SourceArn`, \
               `aws:SourceIp`, `aws:SourceVpc`, `aws:SourceVpce`, `aws:userid`; in CloudFormation only \
               `aws:PrincipalOrgID`), where this rule passes only conditions that pin the caller, and not \
               `aws:SourceIp`. Trivy's AVD-AWS-0032 honours no condition, so it fails an organisation-restricted \
-              statement, and needs an `ecr:` action, so it misses `Action \"*\"`.",
+              statement, and needs an `ecr:` action, so it misses `Action \"*\"`. KICS's CloudFormation ECR \
+              Repository Is Publicly Accessible (75be209d) fails a string principal containing `*` whatever its \
+              conditions, and misses `{AWS: '*'}`.",
     },
     matcher: &Custom {
         what: "Flags `aws_ecr_repository_policy` policies (and the `repository_policy` input of \

@@ -19,18 +19,16 @@ pub static RULE: Rule = Rule {
           `aws:PrincipalOrgID` or MFA conditions) keeps the role from becoming a way in.",
     aws_side: "AWS evaluates the trust policy on every `AssumeRole` call and hands out temporary credentials to \
                whoever it allows. Whom the role trusts is written by the customer alone.",
-    equivalents: Equivalents {
-        checkov: &[],
-        kics: &["12b7e704-37f0-4d1e-911a-44bf60c48c21", "f80e3aa7-7b34-4185-954e-440a6894dde6"],
-        trivy: &[],
-    },
+    equivalents: Equivalents { checkov: &[], kics: &["12b7e704-37f0-4d1e-911a-44bf60c48c21"], trivy: &[] },
     related: Related {
         checkov: &["CKV_AWS_60", "CKV_AWS_61"],
-        kics: &[],
+        kics: &["f80e3aa7-7b34-4185-954e-440a6894dde6"],
         trivy: &[],
         how: "Checkov's CKV_AWS_60 (AWS principal `*`) and CKV_AWS_61 (a whole account) fail even when a condition \
               narrows the trust (`aws:PrincipalOrgID`, a third party's `sts:ExternalId`), which this rule accepts, \
-              and CKV_AWS_60 misses `Principal: \"*\"` written as a string.",
+              and CKV_AWS_60 misses `Principal: \"*\"` written as a string. KICS's CloudFormation IAM Role Allows All \
+              Principals To Assume (f80e3aa7) fails an AWS principal naming an account's `:root` whatever the \
+              statement's conditions, and misses `*` and bare account ids, which this rule flags.",
     },
     matcher: &Custom {
         what: "Flags role trust policies (`assume_role_policy`, CloudFormation `AssumeRolePolicyDocument`) with an \

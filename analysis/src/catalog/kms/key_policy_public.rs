@@ -17,14 +17,16 @@ pub static RULE: Rule = Rule {
           makes every ciphertext under it unrecoverable.",
     aws_side: "AWS enforces the key policy you write and keeps the key material in HSMs that no one, AWS \
                included, can export. Who may use and manage the key is decided by the customer's key policy alone.",
-    equivalents: Equivalents { checkov: &[], kics: &["f6049677-ec4a-43af-8779-5190b6d03cba"], trivy: &[] },
+    equivalents: Equivalents { checkov: &[], kics: &[], trivy: &[] },
     related: Related {
         checkov: &["CKV_AWS_33"],
-        kics: &[],
+        kics: &["f6049677-ec4a-43af-8779-5190b6d03cba"],
         trivy: &[],
         how: "Checkov's CKV_AWS_33 fails a statement for `*` whatever its conditions (`kms:CallerAccount` and \
               `aws:PrincipalOrgID` included, which this rule passes) and reads `aws_kms_key` only, not \
-              `aws_kms_key_policy`.",
+              `aws_kms_key_policy`. KICS's CloudFormation KMS Allows Wildcard Principal (f6049677) also ignores \
+              conditions, and matches only a plain `Principal: '*'` (or a list holding it), not `{AWS: '*'}`, nor \
+              `AWS::KMS::ReplicaKey`, which this rule flags.",
     },
     matcher: &Custom {
         what: "Flags KMS key policies (`aws_kms_key` and `aws_kms_key_policy` `policy`, CloudFormation `KeyPolicy`) \

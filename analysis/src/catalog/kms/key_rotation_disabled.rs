@@ -22,14 +22,19 @@ pub static RULE: Rule = Rule {
                keys is the customer's duty; AWS-managed keys rotate on their own.",
     equivalents: Equivalents {
         checkov: &["CKV_AWS_7"],
-        kics: &[
-            "22fbfeac-7b5a-421a-8a27-7a2178bb910b",
-            "235ca980-eb71-48f4-9030-df0c371029eb",
-            "1c07bfaf-663c-4f6f-b22b-8e2d481e4df5",
-        ],
+        kics: &["1c07bfaf-663c-4f6f-b22b-8e2d481e4df5"],
         trivy: &["AVD-AWS-0065", "aws-kms-auto-rotate-keys"],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &[],
+        kics: &["22fbfeac-7b5a-421a-8a27-7a2178bb910b", "235ca980-eb71-48f4-9030-df0c371029eb"],
+        trivy: &[],
+        how: "KICS's Terraform CMK Rotation Disabled (22fbfeac) also fails keys in a custom key store \
+              (`custom_key_store_id`, `xks_key_id`), which cannot rotate automatically, and passes a disabled \
+              asymmetric key that asks for rotation; its CloudFormation KMS Enable Key Rotation Disabled (235ca980) \
+              also fails disabled keys (`Enabled: false`) and CloudHSM or external key store origins, and passes \
+              asymmetric or HMAC keys that ask for rotation, which this rule flags.",
+    },
     matcher: &Custom {
         what: "Flags enabled symmetric `aws_kms_key` resources without `enable_key_rotation = true` (the provider's \
                default is off), and asymmetric or HMAC keys that ask for rotation, which KMS does not support.",

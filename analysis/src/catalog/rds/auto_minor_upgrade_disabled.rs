@@ -19,14 +19,16 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS builds, tests and rolls out the engine's minor versions, and applies them in the maintenance \
                window, but only where the customer allows it. Allowing it (or patching by hand) is the \
                customer's duty.",
-    equivalents: Equivalents { checkov: &[], kics: &["3b6d777b-76e3-4133-80a3-0d6f667ade7f"], trivy: &[] },
+    equivalents: Equivalents { checkov: &[], kics: &[], trivy: &[] },
     related: Related {
         checkov: &["CKV_AWS_226"],
-        kics: &["f0104061-8bfc-4b45-8a7d-630eb502f281"],
+        kics: &["f0104061-8bfc-4b45-8a7d-630eb502f281", "3b6d777b-76e3-4133-80a3-0d6f667ade7f"],
         trivy: &[],
         how: "Checkov's CKV_AWS_226 and KICS's CloudFormation Automatic Minor Upgrades Disabled (f0104061) also fail \
               an instance that leaves `auto_minor_version_upgrade` (`AutoMinorVersionUpgrade`) out, whose default is \
-              true (RDS applies minor upgrades unless told not to); this rule flags only an explicit `false`.",
+              true (RDS applies minor upgrades unless told not to); this rule flags only an explicit `false`. KICS's \
+              Terraform Automatic Minor Upgrades Disabled (3b6d777b) also fails RDS Custom instances set to `false`, \
+              which AWS requires, and reads `aws_db_instance` only.",
     },
     matcher: &Custom {
         what: "Flags `aws_db_instance`, `aws_rds_cluster_instance`, `aws_rds_cluster` and rds / rds-aurora module \

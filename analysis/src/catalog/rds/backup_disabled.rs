@@ -25,19 +25,18 @@ pub static RULE: Rule = Rule {
                customer's duty.",
     equivalents: Equivalents {
         checkov: &[],
-        kics: &[
-            "1dc73fb4-5b51-430c-8c5f-25dcf9090b02",
-            "e542bd46-58c4-4e0f-a52a-1fb4f9548e02",
-            "8c415f6f-7b90-4a27-a44a-51047e1506f9",
-        ],
+        kics: &["e542bd46-58c4-4e0f-a52a-1fb4f9548e02"],
         trivy: &["AVD-AWS-0077", "aws-rds-specify-backup-retention"],
     },
     related: Related {
         checkov: &["CKV_AWS_133"],
-        kics: &[],
+        kics: &["1dc73fb4-5b51-430c-8c5f-25dcf9090b02", "8c415f6f-7b90-4a27-a44a-51047e1506f9"],
         trivy: &[],
         how: "Checkov's CKV_AWS_133 fails only an explicit 0 and passes an instance that leaves \
-              `backup_retention_period` out, which this rule flags.",
+              `backup_retention_period` out, which this rule flags. KICS's Terraform RDS With Backup Disabled \
+              (1dc73fb4) also fails read replicas and Aurora members that leave it out, which this rule skips; its \
+              CloudFormation query (8c415f6f) fails only an explicit 0 on an `AWS::RDS::DBInstance` (replicas and \
+              Aurora members included) and passes one that leaves `BackupRetentionPeriod` out, which this rule flags.",
     },
     matcher: &Custom {
         what: "Flags `aws_db_instance`, `aws_rds_cluster` and rds module calls whose `backup_retention_period` is \

@@ -19,7 +19,7 @@ pub static RULE: Rule = Rule {
                Deciding which databases must not disappear is the customer's duty.",
     equivalents: Equivalents {
         checkov: &["CKV_AWS_293", "CKV_AWS_139"],
-        kics: &["2c161e58-cb52-454f-abea-6470c37b5e6e"],
+        kics: &[],
         trivy: &[
             "AVD-AWS-0177",
             "aws-rds-enable-deletion-protection",
@@ -27,7 +27,14 @@ pub static RULE: Rule = Rule {
             "aws-rds-enable-cluster-deletion-protection",
         ],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &[],
+        kics: &["2c161e58-cb52-454f-abea-6470c37b5e6e"],
+        trivy: &[],
+        how: "KICS's CloudFormation RDS DB Instance With Deletion Protection Disabled (2c161e58) also fails Aurora \
+              cluster members, for which AWS ignores the instance's `DeletionProtection` (the cluster holds it); this \
+              rule skips them.",
+    },
     matcher: &Custom {
         what: "Flags `aws_db_instance`, `aws_rds_cluster` and rds / rds-aurora module calls whose \
                `deletion_protection` is `false` or not set (the default is `false`). Aurora cluster members are \

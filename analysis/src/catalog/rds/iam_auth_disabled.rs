@@ -22,10 +22,17 @@ pub static RULE: Rule = Rule {
                turns it on. Managing who can connect, and how, is the customer's duty.",
     equivalents: Equivalents {
         checkov: &["CKV_AWS_161", "CKV_AWS_162"],
-        kics: &["88fd05e0-ac0e-43d2-ba6d-fc0ba60ae1a6", "9fcd0a0a-9b6f-4670-a215-d94e6bf3f184"],
+        kics: &["88fd05e0-ac0e-43d2-ba6d-fc0ba60ae1a6"],
         trivy: &["AVD-AWS-0176", "aws-rds-enable-iam-auth"],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &[],
+        kics: &["9fcd0a0a-9b6f-4670-a215-d94e6bf3f184"],
+        trivy: &[],
+        how: "KICS's CloudFormation IAM Database Auth Not Enabled (9fcd0a0a) also fails Aurora cluster members \
+              (`aurora-mysql`, `aurora-postgresql` instances), whose IAM authentication the cluster holds; this rule \
+              skips them and judges the cluster.",
+    },
     matcher: &Custom {
         what: "Flags `aws_db_instance`, `aws_rds_cluster` and rds module calls of an engine that supports IAM \
                database authentication (MySQL, PostgreSQL, Aurora, MariaDB 10.6+) whose \

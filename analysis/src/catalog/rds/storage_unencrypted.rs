@@ -22,12 +22,7 @@ pub static RULE: Rule = Rule {
                Serverless v1 is the exception: always encrypted).",
     equivalents: Equivalents {
         checkov: &["CKV_AWS_16", "CKV_AWS_96"],
-        kics: &[
-            "08bd0760-8752-44e1-9779-7bb369b2b4e4",
-            "3199c26c-7871-4cb3-99c2-10a59244ce7f",
-            "1a690d1d-0ae7-49fa-b2db-b75ae0dd1d3e",
-            "65844ba3-03a1-40a8-b3dd-919f122e8c95",
-        ],
+        kics: &["1a690d1d-0ae7-49fa-b2db-b75ae0dd1d3e"],
         trivy: &[
             "AVD-AWS-0080",
             "aws-rds-encrypt-instance-storage-data",
@@ -37,12 +32,23 @@ pub static RULE: Rule = Rule {
     },
     related: Related {
         checkov: &[],
-        kics: &["5beacce3-4020-4a3d-9e1d-a36f953df630"],
+        kics: &[
+            "5beacce3-4020-4a3d-9e1d-a36f953df630",
+            "08bd0760-8752-44e1-9779-7bb369b2b4e4",
+            "3199c26c-7871-4cb3-99c2-10a59244ce7f",
+            "65844ba3-03a1-40a8-b3dd-919f122e8c95",
+        ],
         trivy: &[],
         how: "KICS's CloudFormation RDS Storage Not Encrypted (5beacce3) fails every `AWS::RDS::DBInstance` without \
               `StorageEncrypted: true`: read replicas too (its own example is one), whose encryption AWS takes from \
               the source (the template is to leave `StorageEncrypted` out), instances restored from a snapshot, \
-              which take the snapshot's, and Aurora members, whose storage is their cluster's; this rule skips those.",
+              which take the snapshot's, and Aurora members, whose storage is their cluster's; this rule skips those. \
+              Its Terraform DB Instance Storage Not Encrypted (08bd0760) likewise fails `aws_db_instance` replicas \
+              (`replicate_source_db`), snapshot restores and Aurora members without `storage_encrypted`; its \
+              Terraform RDS Storage Not Encrypted (3199c26c) and CloudFormation RDS Storage Encryption Disabled \
+              (65844ba3) fail clusters restored from a snapshot or replicating another cluster, and Aurora Serverless \
+              v1 clusters, which AWS always encrypts (65844ba3 all of them, 3199c26c those that set \
+              `storage_encrypted = false`).",
     },
     matcher: &Custom {
         what: "Flags `aws_db_instance`, `aws_rds_cluster` and rds / rds-aurora module calls without \

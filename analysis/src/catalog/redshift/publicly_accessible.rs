@@ -19,14 +19,16 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS assigns the public address when asked; new clusters are private by default in the AWS API \
                since January 2025, but AWS provider versions before 6 send `publicly_accessible = true` when \
                the attribute is left out. Choosing the cluster's exposure is the customer's duty.",
-    equivalents: Equivalents { checkov: &["CKV_AWS_87"], kics: &["af173fde-95ea-4584-b904-bb3923ac4bda"], trivy: &[] },
+    equivalents: Equivalents { checkov: &["CKV_AWS_87"], kics: &[], trivy: &[] },
     related: Related {
         checkov: &[],
-        kics: &["bdf8dcb4-75df-4370-92c4-606e4ae6c4d3"],
+        kics: &["bdf8dcb4-75df-4370-92c4-606e4ae6c4d3", "af173fde-95ea-4584-b904-bb3923ac4bda"],
         trivy: &[],
         how: "KICS's CloudFormation Redshift Publicly Accessible (bdf8dcb4) also fails an `AWS::Redshift::Cluster` \
               that leaves `PubliclyAccessible` out, which the API has made private by default since January 2025 \
-              (CloudFormation sends no value); this rule flags only an explicit `true` there.",
+              (CloudFormation sends no value); this rule flags only an explicit `true` there. Its Terraform Redshift \
+              Publicly Accessible (af173fde) fails every `aws_redshift_cluster` that leaves `publicly_accessible` \
+              out, also where the configuration requires AWS provider 6 or later, whose default is private.",
     },
     matcher: &Custom {
         what: "Flags `aws_redshift_cluster` resources with `publicly_accessible = true`, or without \

@@ -20,14 +20,17 @@ pub static RULE: Rule = Rule {
           signed requests then cross the network unencrypted, where they can be read or tampered with.",
     aws_side: "AWS serves every S3 endpoint over both HTTP and HTTPS and encrypts the transport only when the \
                client uses HTTPS. Refusing plain HTTP is the customer's duty, written in the bucket policy.",
-    equivalents: Equivalents { checkov: &[], kics: &["4bc4dd4c-7d8d-405e-a0fb-57fa4c31b4d9"], trivy: &[] },
+    equivalents: Equivalents { checkov: &[], kics: &[], trivy: &[] },
     related: Related {
         checkov: &["CKV_AWS_379"],
-        kics: &[],
+        kics: &["4bc4dd4c-7d8d-405e-a0fb-57fa4c31b4d9"],
         trivy: &[],
         how: "Checkov's CKV_AWS_379 runs only on an `aws_s3_bucket_acl` that grants public access no public access \
               block stops, and then looks for a SecureTransport statement in the bucket's policy; this rule judges \
-              every bucket policy.",
+              every bucket policy. KICS's Terraform S3 Bucket Policy Accepts HTTP Requests (4bc4dd4c) passes a policy \
+              in which any one statement on `*`, `s3:*` or `s3:GetObject` denies `aws:SecureTransport = false` or \
+              allows under `aws:SecureTransport = true`, so it passes a policy whose other `Allow` statements accept \
+              HTTP, which this rule flags.",
     },
     matcher: &Custom {
         what: "Flags bucket policies (`aws_s3_bucket_policy`, the legacy `aws_s3_bucket.policy`, the s3-bucket \

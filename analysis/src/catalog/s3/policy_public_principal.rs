@@ -16,20 +16,17 @@ pub static RULE: Rule = Rule {
           (an organisation, an account, a VPC endpoint) keeps the statement private.",
     aws_side: "AWS evaluates the bucket policy exactly as written and can block public policies with Block \
                Public Access. Writing the policy, and choosing its principals, is the customer's duty.",
-    equivalents: Equivalents {
-        checkov: &[],
+    equivalents: Equivalents { checkov: &[], kics: &[], trivy: &[] },
+    related: Related {
+        checkov: &["CKV_AWS_70"],
         kics: &[
+            "7772bb8c-c0f3-42d4-8e4e-f1b8939ad085",
             "7af43613-6bb9-4a0e-8c4d-1314b799425e",
             "1df37f4b-7197-45ce-83f8-9994d2fcf885",
             "d24c0755-c028-44b1-b503-8e719c898832",
             "ffdf4b37-7703-4dfe-a682-9d2e99bc6c09",
             "66c6f96f-2d9e-417e-a998-9058aeeecd44",
         ],
-        trivy: &[],
-    },
-    related: Related {
-        checkov: &["CKV_AWS_70"],
-        kics: &["7772bb8c-c0f3-42d4-8e4e-f1b8939ad085"],
         trivy: &[],
         how:
             "Checkov's CKV_AWS_70 passes a public statement under any negated ARN operator, any `ArnEquals`/`ArnLike` \
@@ -40,7 +37,12 @@ pub static RULE: Rule = Rule {
               fixed values. KICS's CloudFormation S3 Bucket Access to Any Principal (7772bb8c) fails a bucket of the \
               template whose policy allows `*` whatever its conditions, a fixed `aws:PrincipalOrgID` or \
               `aws:SourceVpce` included (which S3 itself does not count as public, nor this rule), and says nothing \
-              of a policy for a bucket the template does not declare.",
+              of a policy for a bucket the template does not declare. Its Terraform S3 Bucket Access to Any Principal \
+              (7af43613) likewise fails any `Allow` statement whose principal contains `*` whatever its conditions, \
+              and reads no `aws_iam_policy_document`; its four Terraform S3 Bucket Allows Get/Put/Delete/List Action From \
+              All Principals queries (1df37f4b, d24c0755, ffdf4b37, 66c6f96f) ignore conditions too and each fails only \
+              actions whose name contains `get`, `put`, `delete` or `list` (not `s3:*`, nor other actions), where this \
+              rule fails any action.",
     },
     matcher: &Custom {
         what: "Flags bucket policies (`aws_s3_bucket_policy`, the legacy `aws_s3_bucket.policy`, the s3-bucket \
