@@ -74,6 +74,9 @@ pub struct Document {
     dirty: bool,
     /// The last parse found the text nested deeper than onus analyses (see [`MAX_TREE_DEPTH`]); no tree is kept.
     too_deep: bool,
+    /// The byte where each line starts (the rope's lines), kept through edits: a publication places every
+    /// finding with them, and reading them afresh was a pass over the whole text at every keystroke.
+    line_starts: Vec<usize>,
 }
 
 impl Document {
@@ -81,11 +84,13 @@ impl Document {
     pub fn new(path: impl Into<String>, text: &str, version: i32) -> Option<Document> {
         let path = path.into();
         let kind = FileKind::detect(&path, text)?;
+        let rope = Rope::from_str(text);
         Some(Document {
             path,
             kind,
             version,
-            rope: Rope::from_str(text),
+            line_starts: text::line_starts_of(&rope),
+            rope,
             tree: None,
             tree_syntax: None,
             dirty: true,
@@ -107,6 +112,10 @@ impl Document {
     }
     pub fn rope(&self) -> &Rope {
         &self.rope
+    }
+    /// Positions of offsets in the text, from its line starts.
+    pub fn positions(&self, encoding: PositionEncoding) -> text::Positions<'_> {
+        text::Positions::with_line_starts(&self.rope, &self.line_starts, encoding)
     }
     pub fn text(&self) -> String {
         // Chunk by chunk into the exact size: the models keep this copy, and formatting the rope grows the
@@ -137,6 +146,7 @@ impl Document {
     /// Replaces the whole text (an LSP change without a range).
     pub fn replace_all(&mut self, text: &str) {
         self.rope = Rope::from_str(text);
+        self.line_starts = text::line_starts_of(&self.rope);
         self.tree = None;
         self.dirty = true;
     }
@@ -161,6 +171,10 @@ impl Document {
         let old_end_byte = self.rope.char_to_byte(end_char);
         let start_position = text::point_at(&self.rope, start_byte);
         let old_end_position = text::point_at(&self.rope, old_end_byte);
+        // The lines the edit can change: from the one holding the byte before it (a CR there pairs with an LF
+        // typed after it) to the one holding its end; the lines after start where they did, moved.
+        let first = self.rope.byte_to_line(start_byte.saturating_sub(1));
+        let after = self.rope.byte_to_line(old_end_byte) + 1;
         if end_char > start_char {
             self.rope.remove(start_char..end_char);
         }
@@ -168,6 +182,14 @@ impl Document {
             self.rope.insert(start_char, new_text);
         }
         let new_end_byte = start_byte + new_text.len();
+        let new_after = self.rope.byte_to_line(new_end_byte) + 1;
+        let delta = new_end_byte as isize - old_end_byte as isize;
+        let mut tail = self.line_starts.split_off(after.min(self.line_starts.len()));
+        tail.iter_mut().for_each(|s| *s = s.wrapping_add_signed(delta));
+        self.line_starts.truncate(first + 1);
+        self.line_starts.extend((first + 1..new_after).map(|line| self.rope.line_to_byte(line)));
+        self.line_starts.append(&mut tail);
+        debug_assert_eq!(self.line_starts.len(), self.rope.len_lines());
         if let Some(tree) = &mut self.tree {
             tree.edit(&InputEdit {
                 start_byte,
@@ -352,6 +374,31 @@ mod tests {
         let mut parser = Parsers::new();
         doc.parse_fully(&mut parser);
         (doc, parser)
+    }
+
+    #[test]
+    fn line_starts_kept_through_edits_are_those_read_afresh() {
+        // Edits that make and break CRLF pairs, at the text's ends and inside multi-byte characters.
+        let pieces = ["", "\n", "\r", "\r\n", "a", "é", "\n\n", "x\ry", "😀\r"];
+        let mut doc = Document::new("t.yaml", "a\r\nb\rc\n\néd\r\n", 1).unwrap();
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..5000 {
+            let len = doc.rope().len_bytes();
+            let start = next(len + 1);
+            let end = (start + next(4)).min(len);
+            let text = pieces[next(pieces.len())];
+            doc.edit(TextRange::new(start, end), text);
+            assert_eq!(doc.line_starts, text::line_starts_of(doc.rope()), "after {text:?} at {start}..{end}");
+            if doc.rope().len_bytes() > 200 {
+                doc.edit(TextRange::new(0, 100), "");
+            }
+        }
     }
 
     #[test]

@@ -135,6 +135,11 @@ pub fn position_at(rope: &Rope, offset: usize, encoding: PositionEncoding) -> Po
     Position::new(line as u32, character as u32)
 }
 
+/// The byte where each line of `rope` starts.
+pub fn line_starts_of(rope: &Rope) -> Vec<usize> {
+    line_starts(rope.chunks())
+}
+
 /// The byte where each line of a text (given in pieces, as a rope's chunks) starts: lines end as the rope's
 /// do, at LF, CRLF and a lone CR.
 fn line_starts<'c>(chunks: impl Iterator<Item = &'c str>) -> Vec<usize> {
@@ -175,13 +180,27 @@ pub struct Positions<'r> {
     rope: &'r Rope,
     encoding: PositionEncoding,
     /// The byte where each line starts, for an ASCII text (lines end as the rope's do: LF, CRLF, a lone CR).
-    ascii_lines: Option<Vec<usize>>,
+    ascii_lines: Option<std::borrow::Cow<'r, [usize]>>,
 }
 
 impl<'r> Positions<'r> {
     pub fn new(rope: &'r Rope, encoding: PositionEncoding) -> Positions<'r> {
-        let ascii_lines = (rope.len_bytes() == rope.len_chars()).then(|| line_starts(rope.chunks()));
+        let ascii_lines = (rope.len_bytes() == rope.len_chars()).then(|| line_starts_of(rope).into());
         Positions { rope, encoding, ascii_lines }
+    }
+
+    /// With the line starts of `rope` known already ([`crate::Document::positions`] keeps them through edits).
+    pub fn with_line_starts(rope: &'r Rope, starts: &'r [usize], encoding: PositionEncoding) -> Positions<'r> {
+        let ascii_lines = (rope.len_bytes() == rope.len_chars()).then_some(starts.into());
+        Positions { rope, encoding, ascii_lines }
+    }
+
+    pub fn rope(&self) -> &'r Rope {
+        self.rope
+    }
+
+    pub fn encoding(&self) -> PositionEncoding {
+        self.encoding
     }
 
     /// For a few offsets: each asked of the rope, no line starts read.

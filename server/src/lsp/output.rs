@@ -9,8 +9,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use onus_analysis::fast_hash::{FastHasher, FastMap};
-use onus_analysis::{text, Diagnostic, PositionEncoding};
-use ropey::Rope;
+use onus_analysis::{text, Diagnostic};
 use std::io::Write;
 use std::sync::mpsc::{Receiver, Sender};
 use tokio::io::{AsyncRead, AsyncReadExt, BufReader};
@@ -49,13 +48,11 @@ type ShownAs = (u64, [u32; 4]);
 pub fn publication(
     uri: &lsp::Url,
     version: Option<i32>,
-    rope: &Rope,
+    positions: &text::Positions,
     diags: &[Diagnostic],
-    enc: PositionEncoding,
     docs: Option<&lsp::Url>,
     kept: &mut Published,
 ) -> Vec<u8> {
-    let positions = text::Positions::new(rope, enc);
     let mut links = convert::Links::default();
     let (shown, hidden) = convert::shown(diags);
     let mut fresh = Published(FastMap::with_capacity_and_hasher(shown.len(), Default::default()));
@@ -64,16 +61,17 @@ pub fn publication(
     head.extend_from_slice(br#","diagnostics":["#);
     let mut parts: Vec<Arc<[u8]>> = Vec::with_capacity(shown.len() + 1);
     for d in &shown {
-        let key = shown_as(&positions, d);
+        let key = shown_as(positions, d);
         let json = kept.0.remove(&key).or_else(|| fresh.0.get(&key).cloned()).unwrap_or_else(|| {
-            let diagnostic = convert::with_link(&positions, d, links.of(d, docs), Some(uri));
+            let diagnostic = convert::with_link(positions, d, links.of(d, docs), Some(uri));
             serde_json::to_vec(&diagnostic).expect("a diagnostic serialises").into()
         });
         parts.push(json.clone());
         fresh.0.insert(key, json);
     }
     if let Some(n) = hidden {
-        let more = serde_json::to_vec(&convert::more_findings(rope, enc, n)).expect("a diagnostic serialises");
+        let more = convert::more_findings(positions.rope(), positions.encoding(), n);
+        let more = serde_json::to_vec(&more).expect("a diagnostic serialises");
         parts.push(more.into());
     }
     let mut tail = b"]".to_vec();
@@ -155,6 +153,8 @@ pub fn write(frames: Receiver<Vec<u8>>, mut output: impl Write) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use onus_analysis::PositionEncoding;
+    use ropey::Rope;
     use serde_json::Value;
 
     fn messages(mut bytes: &[u8]) -> Vec<Value> {
@@ -238,7 +238,8 @@ mod tests {
             assert!(!diags.is_empty());
             let before: Vec<Arc<[u8]>> = kept.0.values().cloned().collect();
             let enc = PositionEncoding::Utf16;
-            let frame = publication(&uri, Some(version as i32), &rope, &diags, enc, Some(&docs), &mut kept);
+            let positions = text::Positions::new(&rope, enc);
+            let frame = publication(&uri, Some(version as i32), &positions, &diags, Some(&docs), &mut kept);
             let afresh = convert::diagnostics(Some(&uri), &rope, &diags, enc, Some(&docs));
             assert_eq!(messages(&frame), messages(&publish_frame(uri.clone(), Some(version as i32), afresh)));
             reused += kept.0.values().filter(|j| before.iter().any(|b| Arc::ptr_eq(b, j))).count();

@@ -465,8 +465,8 @@ impl WorkerState {
                 }
                 let kept = self.published.entry(p.clone()).or_default();
                 let version = Some(doc.version());
-                let frame =
-                    output::publication(uri, version, doc.rope(), &diags, self.encoding, self.docs.as_ref(), kept);
+                let positions = doc.positions(self.encoding);
+                let frame = output::publication(uri, version, &positions, &diags, self.docs.as_ref(), kept);
                 let _ = self.frames.send(frame);
             }
             self.pending.remove(&path);
