@@ -308,11 +308,12 @@ pub fn indent_unit(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut smallest = usize::MAX;
     let mut start = 0;
+    let mut breaks = memchr::memchr_iter(b'\n', bytes);
     for _ in 0..2000 {
         if start >= bytes.len() {
             break;
         }
-        let end = text[start..].find('\n').map_or(bytes.len(), |i| start + i);
+        let end = breaks.next().unwrap_or(bytes.len());
         let content_end = if end < bytes.len() && end > start && bytes[end - 1] == b'\r' { end - 1 } else { end };
         if bytes[start] == b'\t' {
             return "\t".to_string();

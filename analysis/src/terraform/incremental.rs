@@ -952,7 +952,8 @@ impl SubjectRuns {
         for id in &self.with_findings {
             out.extend(self.runs[id].run.findings(file_index));
         }
-        out[start..].sort_by_key(|f| (f.file, f.range.start, f.range.end));
+        // (By cached keys: a finding is large, and this sorts every kept finding of the rule at each analysis.)
+        out[start..].sort_by_cached_key(|f| (f.file, f.range.start, f.range.end));
     }
 }
 
