@@ -193,7 +193,8 @@ fn the_rule_catalog_contract() {
         }
     }
     let s3 = rules.iter().find(|r| r["id"] == "s3-public-acl").unwrap();
-    assert_eq!(s3["equivalents"]["kics"][0], "38c5ee0d-7f22-4260-ab72-5073048df100");
+    assert_eq!(s3["equivalents"]["kics"][0], "219f4c95-aa50-44e0-97de-cf71f4641170");
+    assert_eq!(s3["related"]["kics"][0], "38c5ee0d-7f22-4260-ab72-5073048df100");
 
     let out = onus(&["explain", "s3-public-acl"], repo());
     assert_eq!(out.status.code(), Some(0));

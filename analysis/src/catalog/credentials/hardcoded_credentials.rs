@@ -27,7 +27,6 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents {
         checkov: &["CKV_AWS_46", "CKV_AWS_45", "CKV_AWS_41"],
         kics: &[
-            "d7b9d850-3e06-4a75-852f-c46c2e92240b",
             "0b93729a-d882-4803-bdc3-ac429a21f158",
             "443488f5-c734-460b-a36d-5b3f330174dc",
             "1402afd8-a95c-4e84-8b0b-6fb43758e6ce",
@@ -44,7 +43,14 @@ pub static RULE: Rule = Rule {
             "aws-ec2-no-sensitive-info",
         ],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &[],
+        kics: &["d7b9d850-3e06-4a75-852f-c46c2e92240b"],
+        trivy: &[],
+        how: "KICS's Terraform Hardcoded AWS Access Key (d7b9d850) reads only `aws_instance` user data (and \
+              ec2-instance module calls), and there fails any 20-character run of capitals and digits or 40-character \
+              base64 run, hashes and ids included; this rule needs the shape of an AWS key id or a named secret.",
+    },
     matcher: &Custom {
         what: "Flags AWS access key ids, secret-key-like tokens, `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY` \
                assignments, writes to `~/.aws/credentials` and PEM private keys in instance user data (plain or \

@@ -16,13 +16,15 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS keeps AMIs private to the owning account until the owner grants launch permissions, and \
                blocks public sharing for new accounts by default. Whom the customer shares images with is the \
                customer's decision.",
-    equivalents: Equivalents { checkov: &[], kics: &["ba4e0031-3e9d-4d7d-b0d6-bd8f003f8698"], trivy: &[] },
+    equivalents: Equivalents { checkov: &[], kics: &[], trivy: &[] },
     related: Related {
         checkov: &["CKV_AWS_205"],
-        kics: &[],
+        kics: &["ba4e0031-3e9d-4d7d-b0d6-bd8f003f8698"],
         trivy: &[],
         how: "Checkov's CKV_AWS_205 fails every `aws_ami_launch_permission`, a share with a single account included; \
-              this rule flags public AMIs and AMIs shared with more than one account.",
+              this rule flags public AMIs and AMIs shared with more than one account. KICS's AMI Shared With Multiple \
+              Accounts (ba4e0031) fails only images given to more than one account; this rule also flags public \
+              images (`group = \"all\"`).",
     },
     matcher: &Custom {
         what: "Flags `aws_ami_launch_permission` resources that make an image public (`group = \"all\"`), and \

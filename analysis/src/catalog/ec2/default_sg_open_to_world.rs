@@ -22,18 +22,18 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS creates each VPC's default security group (members may talk to each other, all outbound is \
                allowed) and cannot delete it. What rules it holds afterwards is the customer's decision; CIS \
                recommends that it allows nothing.",
-    equivalents: Equivalents {
-        checkov: &[],
-        kics: &["46883ce1-dc3e-4b17-9195-c6a601624c73", "ea33fcf7-394b-4d11-a228-985c5d08f205"],
-        trivy: &[],
-    },
+    equivalents: Equivalents { checkov: &[], kics: &[], trivy: &[] },
     related: Related {
         checkov: &["CKV2_AWS_12"],
-        kics: &[],
+        kics: &["46883ce1-dc3e-4b17-9195-c6a601624c73", "ea33fcf7-394b-4d11-a228-985c5d08f205"],
         trivy: &["AVD-AWS-0173", "aws-ec2-restrict-all-in-default-sg"],
         how: "Checkov's CKV2_AWS_12 and Trivy's AVD-AWS-0173 fail a default security group with any rule, open to \
               the world or not, where this rule needs a world range; CKV2_AWS_12 reports on the `aws_vpc` and also \
-              fails a VPC whose default security group is not managed in code.",
+              fails a VPC whose default security group is not managed in code. KICS's Terraform Default Security \
+              Groups With Unrestricted Traffic (46883ce1) reads only a single `ingress` or `egress` block (a group \
+              with two blocks of a direction passes there), where this rule judges every rule. KICS's CloudFormation \
+              query (ea33fcf7) fails an `AWS::EC2::SecurityGroup` named `default` with any rule, open to the world or \
+              not, and does not follow a VPC's `DefaultSecurityGroup`; this rule needs a world range and follows it.",
     },
     matcher: &Custom {
         what: "Flags `aws_default_security_group` resources with an `ingress` or `egress` rule whose range is \

@@ -16,8 +16,14 @@ pub static RULE: Rule = Rule {
           single API call, exposing everything the disk held.",
     aws_side: "A snapshot inherits the encryption of its volume, and AWS encrypts volumes only when asked (per \
                volume, or by turning on encryption by default). Asking is the customer's duty.",
-    equivalents: Equivalents { checkov: &[], kics: &["e6b4b943-6883-47a9-9739-7ada9568f8ca"], trivy: &[] },
-    related: Related::NONE,
+    equivalents: Equivalents { checkov: &[], kics: &[], trivy: &[] },
+    related: Related {
+        checkov: &[],
+        kics: &["e6b4b943-6883-47a9-9739-7ada9568f8ca"],
+        trivy: &[],
+        how: "KICS's EBS Volume Snapshot Not Encrypted (e6b4b943) fails a snapshot of any volume without `encrypted = \
+              true`, where this rule passes them when the configuration turns on EBS encryption by default.",
+    },
     matcher: &Custom {
         what: "Flags `aws_ebs_snapshot` resources whose volume (an `aws_ebs_volume` of the same configuration) is \
                not encrypted, and `aws_ebs_snapshot_copy` resources that copy such a snapshot without \

@@ -22,10 +22,18 @@ pub static RULE: Rule = Rule {
                the region. Both are the customer's settings.",
     equivalents: Equivalents {
         checkov: &["CKV_AWS_3"],
-        kics: &["cc997676-481b-4e93-aa81-d19f8c5e9b12", "80b7ac3f-d2b7-4577-9b10-df7913497162"],
+        kics: &[],
         trivy: &["AVD-AWS-0026", "aws-ec2-enable-volume-encryption"],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &[],
+        kics: &["cc997676-481b-4e93-aa81-d19f8c5e9b12", "80b7ac3f-d2b7-4577-9b10-df7913497162"],
+        trivy: &[],
+        how: "KICS's Terraform EBS Volume Encryption Disabled (cc997676) fails every volume without `encrypted = \
+              true`, where this rule passes volumes of a configuration that turns on EBS encryption by default. \
+              KICS's CloudFormation query (80b7ac3f) also fails a volume restored from a `SnapshotId` that leaves \
+              `Encrypted` out, which takes the snapshot's encryption and which this rule skips.",
+    },
     matcher: &Custom {
         what: "Flags `aws_ebs_volume` resources with `encrypted` absent (the provider's default is unencrypted) or \
                `false`, unless the same configuration turns on EBS encryption by default \

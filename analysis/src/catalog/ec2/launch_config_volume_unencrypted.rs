@@ -23,15 +23,18 @@ pub static RULE: Rule = Rule {
                turns on encryption by default in the region. Both are the customer's settings.",
     equivalents: Equivalents {
         checkov: &[],
-        kics: &["4de9de27-254e-424f-bd70-4c1e95790838"],
+        kics: &[],
         trivy: &["AVD-AWS-0008", "aws-autoscaling-enable-at-rest-encryption"],
     },
     related: Related {
         checkov: &["CKV_AWS_8"],
-        kics: &[],
+        kics: &["4de9de27-254e-424f-bd70-4c1e95790838"],
         trivy: &[],
         how: "Checkov's CKV_AWS_8 also inspects `aws_instance` and fails a launch configuration without any \
-              `root_block_device`, but does not fail a device that leaves `encrypted` out, which this rule flags.",
+              `root_block_device`, but does not fail a device that leaves `encrypted` out, which this rule flags. \
+              KICS's Terraform Launch Configuration Is Not Encrypted (4de9de27) fails devices without `encrypted = \
+              true` even when the configuration turns on EBS encryption by default, which this rule passes, and \
+              judges a device block only when it is the only one of its kind.",
     },
     matcher: &Custom {
         what: "Flags `root_block_device` and `ebs_block_device` entries of `aws_launch_configuration` resources, and \

@@ -16,18 +16,16 @@ pub static RULE: Rule = Rule {
           security group is then enough to expose every host of the subnet.",
     aws_side: "AWS evaluates network ACL entries in rule-number order at the subnet boundary. Which entries \
                exist, and what they admit, is the customer's configuration.",
-    equivalents: Equivalents {
-        checkov: &[],
-        kics: &["3af7f2fd-06e6-4dab-b996-2912bea19ba4", "a20be318-cac7-457b-911d-04cc6e812c25"],
-        trivy: &[],
-    },
+    equivalents: Equivalents { checkov: &[], kics: &["a20be318-cac7-457b-911d-04cc6e812c25"], trivy: &[] },
     related: Related {
         checkov: &["CKV_AWS_232", "CKV_AWS_231"],
-        kics: &[],
+        kics: &["3af7f2fd-06e6-4dab-b996-2912bea19ba4"],
         trivy: &["AVD-AWS-0105", "aws-ec2-no-public-ingress-acl"],
         how: "Checkov's CKV_AWS_232 (22) and CKV_AWS_231 (3389) fail a world allow over any protocol, UDP included, \
               and all-protocol entries, and Trivy's AVD-AWS-0105 also fails all-protocol entries; this rule judges \
-              TCP entries and leaves all-protocol ones to nacl-all-traffic-open-to-world.",
+              TCP entries and leaves all-protocol ones to nacl-all-traffic-open-to-world. KICS's Network ACL With \
+              Unrestricted Access To SSH (3af7f2fd) is about port 22 only and ignores rule order, where this rule \
+              also flags RDP (3389) and lets a lower-numbered deny close the port.",
     },
     matcher: &Custom {
         what: "Flags inbound `allow` entries of network ACLs (`aws_network_acl`, `aws_default_network_acl`, \

@@ -18,14 +18,15 @@ pub static RULE: Rule = Rule {
           and security groups are the only thing standing in front of it.",
     aws_side: "AWS filters traffic exactly as the security group says and protects its own network fabric. \
                Which sources may reach which ports of your resources is the customer's decision.",
-    equivalents: Equivalents { checkov: &[], kics: &["4728cd65-a20c-49da-8b31-9c08b423e4db"], trivy: &[] },
+    equivalents: Equivalents { checkov: &[], kics: &[], trivy: &[] },
     related: Related {
         checkov: &["CKV_AWS_277"],
-        kics: &[],
+        kics: &["4728cd65-a20c-49da-8b31-9c08b423e4db"],
         trivy: &["AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"],
         how: "Checkov's CKV_AWS_277 flags only rules open to all protocols and ports, and Trivy's AVD-AWS-0107 only \
               SSH, RDP or all-protocol rules; this rule flags world ingress to any port but TCP 80 and 443 (TCP 3306 \
-              open to the world passes both).",
+              open to the world passes both). KICS's Terraform Unrestricted Security Group Ingress (4728cd65) fails \
+              world ingress on every port, TCP 80 and 443 included, which this rule passes.",
     },
     matcher: &Custom {
         what: "Flags security group ingress rules whose source is `0.0.0.0/0` or `::/0`, on any port except public \

@@ -18,19 +18,16 @@ pub static RULE: Rule = Rule {
                write decide what reaches your instances. Opening a port is the customer's choice and duty.",
     equivalents: Equivalents {
         checkov: &["CKV_AWS_25"],
-        kics: &[
-            "151187cb-0efc-481c-babd-ad24e3c9bc22",
-            "3ae83918-7ec7-4cb8-80db-b91ef0f94002",
-            "c9846969-d066-431f-9b34-8c4abafe422a",
-        ],
+        kics: &["3ae83918-7ec7-4cb8-80db-b91ef0f94002", "c9846969-d066-431f-9b34-8c4abafe422a"],
         trivy: &[],
     },
     related: Related {
         checkov: &[],
-        kics: &[],
+        kics: &["151187cb-0efc-481c-babd-ad24e3c9bc22"],
         trivy: &["AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"],
         how: "Trivy's AVD-AWS-0107 flags world ingress to SSH (22) and every all-protocol rule as well as RDP; this \
-              rule is about port 3389 only.",
+              rule is about port 3389 only. KICS's Remote Desktop Port Open To Internet (151187cb) fails TCP rules \
+              only, where this rule also flags UDP and all-protocol rules.",
     },
     matcher: &Custom {
         what: "Flags ingress rules that open port 3389 (RDP, over TCP, UDP or all protocols) to `0.0.0.0/0` or \

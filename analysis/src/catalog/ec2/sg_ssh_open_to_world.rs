@@ -15,17 +15,15 @@ pub static RULE: Rule = Rule {
           key or an unpatched sshd then gives an attacker a shell inside your VPC.",
     aws_side: "AWS protects its network fabric against DoS, spoofing and port scanning; the security groups you \
                write decide what reaches your instances. Opening a port is the customer's choice and duty.",
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_24"],
-        kics: &["65905cec-d691-4320-b320-2000436cb696", "6e856af2-62d7-4ba2-adc1-73b62cef9cc1"],
-        trivy: &[],
-    },
+    equivalents: Equivalents { checkov: &["CKV_AWS_24"], kics: &["6e856af2-62d7-4ba2-adc1-73b62cef9cc1"], trivy: &[] },
     related: Related {
         checkov: &[],
-        kics: &[],
+        kics: &["65905cec-d691-4320-b320-2000436cb696"],
         trivy: &["AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"],
         how: "Trivy's AVD-AWS-0107 flags world ingress to RDP (3389) and every all-protocol rule as well as SSH; \
-              this rule is about port 22 only.",
+              this rule is about port 22 only. KICS's Terraform Security Group With Unrestricted Access To SSH \
+              (65905cec) needs protocol `tcp` and `0.0.0.0/0` and reads only inline rules; this rule also flags \
+              `::/0`.",
     },
     matcher: &Custom {
         what: "Flags ingress rules that open TCP port 22 to `0.0.0.0/0` or `::/0`, inline in `aws_security_group` or \

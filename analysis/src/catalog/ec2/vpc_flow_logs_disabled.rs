@@ -22,10 +22,16 @@ pub static RULE: Rule = Rule {
                retaining and reviewing the logs is the customer's duty.",
     equivalents: Equivalents {
         checkov: &["CKV2_AWS_11"],
-        kics: &["f6d299d2-21eb-41cc-b1e1-fe12d857500b", "f83121ea-03da-434f-9277-9cd247ab3047"],
+        kics: &["f6d299d2-21eb-41cc-b1e1-fe12d857500b"],
         trivy: &["AVD-AWS-0178", "aws-ec2-require-vpc-flow-logs-for-all-vpcs"],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &[],
+        kics: &["f83121ea-03da-434f-9277-9cd247ab3047"],
+        trivy: &[],
+        how: "KICS's VPC FlowLogs Disabled (f83121ea) fails every `aws_flow_log` without `vpc_id`, one attached to a \
+              subnet, interface or transit gateway included, which this rule passes.",
+    },
     matcher: &Custom {
         what: "Flags `aws_vpc` and `aws_default_vpc` resources that no `aws_flow_log` of the configuration attaches \
                to, `aws_flow_log` resources attached to nothing (no VPC, subnet, interface or transit gateway), and \

@@ -18,10 +18,16 @@ pub static RULE: Rule = Rule {
                duty: the Terraform resource creates unencrypted file systems unless `encrypted = true`.",
     equivalents: Equivalents {
         checkov: &["CKV_AWS_42"],
-        kics: &["48207659-729f-4b5c-9402-f884257d794f", "2ff8e83c-90e1-4d68-a300-6d652112e622"],
+        kics: &["48207659-729f-4b5c-9402-f884257d794f"],
         trivy: &["AVD-AWS-0037", "aws-efs-enable-at-rest-encryption"],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &[],
+        kics: &["2ff8e83c-90e1-4d68-a300-6d652112e622"],
+        trivy: &[],
+        how: "KICS's CloudFormation EFS Not Encrypted (2ff8e83c) fails only `Encrypted: false`; this rule also flags \
+              a file system that leaves it out, unencrypted by default.",
+    },
     matcher: &Custom {
         what: "Flags `aws_efs_file_system` resources whose `encrypted` is `false` or not set (the provider's default \
                is unencrypted).",

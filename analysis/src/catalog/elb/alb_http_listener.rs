@@ -23,20 +23,22 @@ pub static RULE: Rule = Rule {
                listeners the customer defines. Choosing HTTPS and redirecting HTTP is the customer's duty.",
     equivalents: Equivalents {
         checkov: &["CKV_AWS_2"],
-        kics: &[
-            "de7f5e83-da88-4046-871f-ea18504b1d43",
-            "275a3217-ca37-40c1-a6cf-bb57d245ab32",
-            "80908a75-586b-4c61-ab04-490f4f4525b8",
-        ],
+        kics: &["80908a75-586b-4c61-ab04-490f4f4525b8"],
         trivy: &["AVD-AWS-0054", "aws-elb-http-not-used"],
     },
     related: Related {
         checkov: &["CKV2_AWS_20", "CKV_AWS_378"],
-        kics: &[],
+        kics: &["de7f5e83-da88-4046-871f-ea18504b1d43", "275a3217-ca37-40c1-a6cf-bb57d245ab32"],
         trivy: &[],
         how: "Checkov's CKV2_AWS_20 reports on the `aws_lb` and accepts only port 80 HTTP redirected to port 443 \
               HTTPS (an 8080 listener redirecting to HTTPS fails), and CKV_AWS_378 fails HTTP target groups, the \
-              backend protocol; this rule judges listeners only.",
+              backend protocol; this rule judges listeners only. KICS's Terraform ALB Listening on HTTP (de7f5e83) \
+              judges a listener only when its `aws_lb` is declared and is an application load balancer, and fails any \
+              HTTP listener without an HTTPS redirect, a `fixed-response` one included; this rule also flags an \
+              explicit HTTP listener of a load balancer it cannot see, and passes `fixed-response` actions. KICS's \
+              CloudFormation query (275a3217) fails every HTTP `AWS::ElasticLoadBalancingV2::Listener`, one \
+              redirecting to HTTPS included, and of a classic load balancer only its second listener; this rule \
+              passes HTTPS redirects and judges every classic listener.",
     },
     matcher: &Custom {
         what:

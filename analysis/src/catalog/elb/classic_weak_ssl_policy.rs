@@ -20,20 +20,20 @@ pub static RULE: Rule = Rule {
                the customer's.",
     equivalents: Equivalents {
         checkov: &[],
-        kics: &[
-            "126c1788-23c2-4a10-906c-ef179f4f96ec",
-            "4a800e14-c94a-442d-9067-5a2e9f6c0a4c",
-            "61a94903-3cd3-4780-88ec-fc918819b9c8",
-            "809f77f8-d10e-4842-a84f-3be7b6ff1190",
-        ],
+        kics: &["4a800e14-c94a-442d-9067-5a2e9f6c0a4c", "809f77f8-d10e-4842-a84f-3be7b6ff1190"],
         trivy: &[],
     },
     related: Related {
         checkov: &["CKV_AWS_213"],
-        kics: &[],
+        kics: &["126c1788-23c2-4a10-906c-ef179f4f96ec", "61a94903-3cd3-4780-88ec-fc918819b9c8"],
         trivy: &[],
         how: "Checkov's CKV_AWS_213 looks at protocols and pre-2017 reference policies only, never at ciphers (a \
-              policy enabling RC4-SHA passes), and reads the string \"false\" as enabling a protocol.",
+              policy enabling RC4-SHA passes), and reads the string \"false\" as enabling a protocol. KICS's \
+              Terraform ELB Using Insecure Protocols (126c1788) fails a policy that names SSLv2, SSLv3, TLS 1.0 or \
+              1.1 whatever its value (`false` included) and never looks at ciphers or reference policies, which this \
+              rule also flags. KICS's CloudFormation query (61a94903) does the same on a classic load balancer's \
+              `Policies`: a named insecure protocol fails whatever its value, and weak ciphers and old reference \
+              policies pass.",
     },
     matcher: &Custom {
         what: "Flags `aws_load_balancer_policy` resources of type `SSLNegotiationPolicyType` that enable an insecure \

@@ -17,8 +17,14 @@ pub static RULE: Rule = Rule {
           guess.",
     aws_side: "AWS asks for a new password at first sign-in only when the login profile requires a reset; IAM's \
                API default is not to. Requiring it, and generating a long password, is the customer's duty.",
-    equivalents: Equivalents { checkov: &[], kics: &["b592ffd4-0577-44b6-bd35-8c5ee81b5918"], trivy: &[] },
-    related: Related::NONE,
+    equivalents: Equivalents { checkov: &[], kics: &[], trivy: &[] },
+    related: Related {
+        checkov: &[],
+        kics: &["b592ffd4-0577-44b6-bd35-8c5ee81b5918"],
+        trivy: &[],
+        how: "KICS's No Password Policy Enabled (b592ffd4) fails only an explicit `password_reset_required = false` \
+              or `password_length` under 14; this rule also flags a profile that leaves `password_reset_required` out.",
+    },
     matcher: &Custom {
         what: "Flags `aws_iam_user_login_profile` resources whose generated password is shorter than 14 characters \
                (`password_length`, 20 by default) or that do not set `password_reset_required = true`.",

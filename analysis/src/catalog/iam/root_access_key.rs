@@ -23,10 +23,16 @@ pub static RULE: Rule = Rule {
                customer's duty.",
     equivalents: Equivalents {
         checkov: &["CKV_AWS_348"],
-        kics: &["970d224d-b42a-416b-81f9-8f4dfe70c4bc", "4c137350-7307-4803-8c04-17c09a7a9fcf"],
+        kics: &["4c137350-7307-4803-8c04-17c09a7a9fcf"],
         trivy: &["AVD-AWS-0141", "aws-iam-no-root-access-keys"],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &[],
+        kics: &["970d224d-b42a-416b-81f9-8f4dfe70c4bc"],
+        trivy: &[],
+        how: "KICS's Terraform Root Account Has Active Access Keys (970d224d) fails a key of any user whose name \
+              contains `root` (`rootless`, `chroot-builder`), where this rule needs the name `root`.",
+    },
     matcher: &Custom {
         what: "Flags `aws_iam_access_key` resources for the user `root` whose `status` is `Active` (the default).",
         fix: "Remove the key and give the automation a role (or an IAM user with least privilege); as a stop-gap, \

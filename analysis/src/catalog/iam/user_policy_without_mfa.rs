@@ -17,18 +17,16 @@ pub static RULE: Rule = Rule {
                request context of sessions that used one. Registering devices and making policies depend on \
                them is the customer's duty: IAM grants a policy's permissions with or without MFA unless the \
                policy says otherwise.",
-    equivalents: Equivalents {
-        checkov: &[],
-        kics: &["b5681959-6c09-4f55-b42b-c40fa12d03ec", "3ddfa124-6407-4845-a501-179f90c65097"],
-        trivy: &[],
-    },
+    equivalents: Equivalents { checkov: &[], kics: &["3ddfa124-6407-4845-a501-179f90c65097"], trivy: &[] },
     related: Related {
         checkov: &[],
-        kics: &[],
+        kics: &["b5681959-6c09-4f55-b42b-c40fa12d03ec"],
         trivy: &["AVD-AWS-0123", "aws-iam-enforce-group-mfa"],
         how: "Trivy's AVD-AWS-0123 judges each `aws_iam_group` as a whole: it passes when any statement of the \
               group's policies has an `aws:MultiFactorAuthPresent` condition, fails a group without policies, and \
-              never looks at user policies.",
+              never looks at user policies. KICS's IAM User Policy Without MFA (b5681959) judges only statements \
+              whose `Action` is exactly `sts:AssumeRole` with a root or `*` principal (or a user named like root), \
+              and only user policies; this rule judges every allowed statement of user and group policies.",
     },
     matcher: &Custom {
         what:

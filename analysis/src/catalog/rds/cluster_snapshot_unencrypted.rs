@@ -17,14 +17,16 @@ pub static RULE: Rule = Rule {
           unencrypted copy of all the data.",
     aws_side: "AWS stores snapshots durably and encrypts them exactly when their source is encrypted. \
                Encrypting the source database (or copying the snapshot with a KMS key) is the customer's duty.",
-    equivalents: Equivalents { checkov: &[], kics: &["656880aa-1388-488f-a6d4-8f73c23149b2"], trivy: &[] },
+    equivalents: Equivalents { checkov: &[], kics: &[], trivy: &[] },
     related: Related {
         checkov: &["CKV_AWS_146"],
-        kics: &[],
+        kics: &["656880aa-1388-488f-a6d4-8f73c23149b2"],
         trivy: &[],
         how: "Checkov's CKV_AWS_146 expects `storage_encrypted = true` on `aws_db_cluster_snapshot`, an attribute \
               the user cannot set, so it fails every cluster snapshot; this rule flags snapshots of unencrypted \
-              sources.",
+              sources. KICS's RDS Database Cluster not Encrypted (656880aa) fails a cluster snapshot unless its \
+              cluster is declared with `storage_encrypted = true`, so also snapshots of undeclared clusters, of \
+              clusters encrypted by `kms_key_id`, restores, replicas and Serverless v1, which this rule passes.",
     },
     matcher: &Custom {
         what: "Flags `aws_db_cluster_snapshot` (and `aws_db_snapshot`) resources whose source `aws_rds_cluster` \

@@ -31,10 +31,17 @@ pub static RULE: Rule = Rule {
     aws_side: AWS_SIDE,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_20"],
-        kics: &["38c5ee0d-7f22-4260-ab72-5073048df100", "219f4c95-aa50-44e0-97de-cf71f4641170"],
+        kics: &["219f4c95-aa50-44e0-97de-cf71f4641170"],
         trivy: &["AVD-AWS-0092", "aws-s3-no-public-access-with-acl"],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &[],
+        kics: &["38c5ee0d-7f22-4260-ab72-5073048df100"],
+        trivy: &[],
+        how: "KICS's Terraform S3 Bucket ACL Allows Read Or Write to All Users (38c5ee0d) fails the canned ACLs \
+              `public-read` and `public-read-write` only (an `aws_s3_bucket_acl` only when its bucket is declared); \
+              this rule also flags READ grants to `AllUsers`, and leaves `public-read-write` to s3-public-write-acl.",
+    },
     matcher: &Custom {
         what: "Flags S3 buckets whose ACL lets anyone read them: the canned ACL `public-read` (`PublicRead` in \
                CloudFormation), or a READ grant to the `AllUsers` group, on the bucket, in an `aws_s3_bucket_acl` \
@@ -75,10 +82,17 @@ pub static WRITE_RULE: Rule = Rule {
     aws_side: AWS_SIDE,
     equivalents: Equivalents {
         checkov: &["CKV_AWS_57", "CKV_AWS_20"],
-        kics: &["38c5ee0d-7f22-4260-ab72-5073048df100", "07dda8de-d90d-469e-9b37-1aca53526ced"],
+        kics: &["07dda8de-d90d-469e-9b37-1aca53526ced"],
         trivy: &["AVD-AWS-0092", "aws-s3-no-public-access-with-acl"],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &[],
+        kics: &["38c5ee0d-7f22-4260-ab72-5073048df100"],
+        trivy: &[],
+        how: "KICS's Terraform S3 Bucket ACL Allows Read Or Write to All Users (38c5ee0d) fails the canned ACLs \
+              `public-read` and `public-read-write` only; this rule also flags WRITE and FULL_CONTROL grants to \
+              `AllUsers` or `AuthenticatedUsers`, and leaves `public-read` to s3-public-acl.",
+    },
     matcher: &Custom {
         what: "Flags S3 buckets whose ACL lets anyone write to them: the canned ACL `public-read-write` \
                (`PublicReadWrite` in CloudFormation), or a WRITE or FULL_CONTROL grant to the `AllUsers` or \
