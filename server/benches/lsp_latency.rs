@@ -90,28 +90,95 @@ fn report(name: &str, mut samples: Vec<Duration>) {
     );
 }
 
+/// One server under the edits: its client, and what was measured.
+struct Session {
+    name: String,
+    client: Client,
+    pid: u32,
+    all: Vec<Duration>,
+    breaking: Vec<Duration>,
+    read: Vec<Duration>,
+    rss: Vec<(usize, u64)>,
+    cpu_before: u64,
+    findings: usize,
+}
+
+impl Session {
+    fn open(name: String, binary: &str, uri: &str, text: &str) -> Session {
+        let mut client = Client::initialized_binary(binary, json!({}));
+        client.open(uri, "terraform", text);
+        client.diagnostics(uri, 1);
+        let pid = client.child.id();
+        Session {
+            name,
+            client,
+            pid,
+            all: Vec::new(),
+            breaking: Vec::new(),
+            read: Vec::new(),
+            rss: Vec::new(),
+            cpu_before: cpu_ns(pid),
+            findings: 0,
+        }
+    }
+
+    /// Sends `change` (the document's `version`) and times its publication.
+    fn edit(&mut self, uri: &str, version: i64, change: &serde_json::Value, breaking: bool) {
+        let sent = Instant::now();
+        self.client.change(uri, version, change.clone());
+        self.findings = self.client.diagnostics(uri, version).len();
+        self.read.push(sent.elapsed());
+        let took = self.client.last_arrival.expect("arrived").duration_since(sent);
+        self.all.push(took);
+        if breaking {
+            self.breaking.push(took);
+        }
+    }
+
+    fn report(mut self, lines: usize, edits: usize) {
+        println!(
+            "{}: onus lsp, {lines}-line file ({} findings), {} single-character edits, send -> first bytes of publishDiagnostics:",
+            self.name,
+            self.findings,
+            self.all.len()
+        );
+        report("all edits", self.all);
+        report("syntax-breaking edits", self.breaking);
+        report("(fully read, parsed)", self.read);
+        // The server's own CPU time (all its threads), apart from the machine's other work and the bench's parsing.
+        let cpu = (cpu_ns(self.pid) - self.cpu_before) as f64 / 1e6;
+        println!("server CPU time: {cpu:.0} ms over {edits} edits, {:.2} ms per edit", cpu / edits as f64);
+        self.rss.push((edits, status_kib(self.pid, "VmRSS:")));
+        let rss = &self.rss;
+        let first = rss.iter().find(|(i, _)| *i > 0).map_or(rss[0].1, |r| r.1);
+        let line: Vec<String> = rss.iter().map(|(i, kib)| format!("{i}: {:.1}", *kib as f64 / 1024.0)).collect();
+        let last = rss[rss.len() - 1].1;
+        println!("server RSS, MB, by edits done: {}", line.join(", "));
+        println!("  last / after the first tenth: {:.3}", last as f64 / first as f64);
+        let _ = self.client.shutdown_and_exit();
+    }
+}
+
 fn main() {
     let lines: usize = std::env::var("ONUS_BENCH_LINES").ok().and_then(|v| v.parse().ok()).unwrap_or(5_000);
     // Many edits (`ONUS_BENCH_EDITS=100000`) show whether the server's memory stays level over a long session.
     let edits: usize = std::env::var("ONUS_BENCH_EDITS").ok().and_then(|v| v.parse().ok()).unwrap_or(500);
     let mut text = generate::generate(lines);
-    let mut c = Client::initialized(json!({}));
     let uri = file_uri("/onus-bench/main.tf");
-    c.open(&uri, "terraform", &text);
-    c.diagnostics(&uri, 1);
+    // With `ONUS_BENCH_BASELINE=<another onus>`, both servers get each edit, taking turns at going first: this
+    // shared machine's busy spells weigh on both alike, and their ratio holds where absolute times do not.
+    let mut sessions = vec![Session::open("this build".into(), support::onus(), &uri, &text)];
+    if let Ok(baseline) = std::env::var("ONUS_BENCH_BASELINE") {
+        sessions.push(Session::open(format!("baseline {baseline}"), &baseline, &uri, &text));
+    }
 
-    let mut all = Vec::new();
-    let mut breaking = Vec::new();
-    let mut read = Vec::new();
-    let mut last_findings = 0;
     let mut version = 1;
     let mut pending_undo: Option<Edit> = None;
-    let pid = c.child.id();
-    let mut rss = Vec::new();
-    let cpu_before = cpu_ns(pid);
     for i in 0..edits {
         if i % (edits / 10).max(1) == 0 {
-            rss.push((i, status_kib(pid, "VmRSS:")));
+            for s in &mut sessions {
+                s.rss.push((i, status_kib(s.pid, "VmRSS:")));
+            }
         }
         let edit = match pending_undo.take() {
             Some(undo) => undo,
@@ -126,34 +193,25 @@ fn main() {
         version += 1;
         let change = json!([{ "range": { "start": { "line": sl, "character": sc }, "end": { "line": el, "character": ec } },
                               "text": edit.text }]);
-        let sent = Instant::now();
-        c.change(&uri, version, change);
-        let findings = c.diagnostics(&uri, version).len();
-        let parsed = sent.elapsed();
-        let took = c.last_arrival.expect("arrived").duration_since(sent);
-        text.replace_range(edit.start..edit.end, edit.text);
-        all.push(took);
-        read.push(parsed);
-        last_findings = findings;
-        if edit.breaking {
-            breaking.push(took);
+        let n = sessions.len();
+        for k in 0..n {
+            sessions[(i + k) % n].edit(&uri, version, &change, edit.breaking);
         }
+        text.replace_range(edit.start..edit.end, edit.text);
     }
-    println!(
-        "onus lsp, {lines}-line file ({last_findings} findings), {} single-character edits, send -> first bytes of publishDiagnostics:",
-        all.len()
-    );
-    report("all edits", all);
-    report("syntax-breaking edits", breaking);
-    report("(fully read, parsed)", read);
-    // The server's own CPU time (all its threads), apart from the machine's other work and the bench's parsing.
-    let cpu = (cpu_ns(pid) - cpu_before) as f64 / 1e6;
-    println!("server CPU time: {cpu:.0} ms over {edits} edits, {:.2} ms per edit", cpu / edits as f64);
-    rss.push((edits, status_kib(pid, "VmRSS:")));
-    let first = rss.iter().find(|(i, _)| *i > 0).map_or(rss[0].1, |r| r.1);
-    let line: Vec<String> = rss.iter().map(|(i, kib)| format!("{i}: {:.1}", *kib as f64 / 1024.0)).collect();
-    let last = rss[rss.len() - 1].1;
-    println!("server RSS, MB, by edits done: {}", line.join(", "));
-    println!("  last / after the first tenth: {:.3}", last as f64 / first as f64);
-    let _ = c.shutdown_and_exit();
+    if let [this, baseline] = &sessions[..] {
+        let at = |s: &Session, q: f64| {
+            let mut v = s.all.clone();
+            v.sort();
+            percentile(&v, q).as_secs_f64()
+        };
+        println!(
+            "this build / baseline, the same edits in turn: p50 {:.2}, p99 {:.2}",
+            at(this, 0.5) / at(baseline, 0.5),
+            at(this, 0.99) / at(baseline, 0.99)
+        );
+    }
+    for s in sessions {
+        s.report(lines, edits);
+    }
 }

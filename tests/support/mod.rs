@@ -68,7 +68,12 @@ fn read_message(reader: &mut impl BufRead) -> Option<(Instant, Value)> {
 impl Client {
     /// Starts `onus lsp`, its rule pages cached under the test target's temporary folder (not the user's).
     pub fn start() -> Client {
-        let mut command = Command::new(onus());
+        Client::start_binary(onus())
+    }
+
+    /// Starts the `onus lsp` of the binary at `path` (a benchmark's other build), as [`Client::start`] does.
+    pub fn start_binary(path: &str) -> Client {
+        let mut command = Command::new(path);
         command.env("ONUS_CACHE_DIR", Path::new(env!("CARGO_TARGET_TMPDIR")).join("onus-cache"));
         Client::start_command(command)
     }
@@ -106,7 +111,12 @@ impl Client {
 
     /// Starts the server and initializes it with the given client capabilities.
     pub fn initialized(capabilities: Value) -> Client {
-        let mut c = Client::start();
+        Client::initialized_binary(onus(), capabilities)
+    }
+
+    /// [`Client::initialized`], with the binary at `path`.
+    pub fn initialized_binary(path: &str, capabilities: Value) -> Client {
+        let mut c = Client::start_binary(path);
         let answer =
             c.request("initialize", json!({ "processId": null, "rootUri": null, "capabilities": capabilities }));
         assert!(answer.get("result").is_some(), "initialize failed: {answer}");
