@@ -142,10 +142,13 @@ fn check(ctx: &mut TfContext) {
 }
 
 fn check_cfn(ctx: &mut CfnContext) {
-    let check = |absent_insecure| setting::CfnBoolCheck {
+    // A replica and a restore take their encryption from their source whatever `StorageEncrypted` says (AWS's
+    // calls that make them have no such setting; the template is to leave it out), and a KMS key with it off
+    // does not deploy: none is judged, as in Terraform.
+    let check = setting::CfnBoolCheck {
         prop: "StorageEncrypted",
         secure: true,
-        absent_insecure,
+        absent_insecure: true,
         absent: "does not set `StorageEncrypted`, so its storage is not encrypted",
         insecure: "disables storage encryption",
         fix: FIX,
@@ -158,7 +161,9 @@ fn check_cfn(ctx: &mut CfnContext) {
         // A KMS key, a replica's source or a snapshot decide the encryption when the property is left out.
         let inherits = rds::cfn_is_replica(res)
             || setting::cfn_has_any(res, &["KmsKeyId", "DBSnapshotIdentifier", "SourceDBInstanceAutomatedBackupsArn"]);
-        setting::check_cfn_bool(ctx, res, &check(!inherits));
+        if !inherits {
+            setting::check_cfn_bool(ctx, res, &check);
+        }
     }
     for res in ctx.resources(rds::CFN_CLUSTER).collect::<Vec<_>>() {
         // Aurora Serverless v1 is always encrypted.
@@ -169,7 +174,9 @@ fn check_cfn(ctx: &mut CfnContext) {
             res,
             &["KmsKeyId", "SnapshotIdentifier", "SourceDBClusterIdentifier", "ReplicationSourceIdentifier"],
         );
-        setting::check_cfn_bool(ctx, res, &check(!inherits));
+        if !inherits {
+            setting::check_cfn_bool(ctx, res, &check);
+        }
     }
 }
 
@@ -213,6 +220,14 @@ resource "aws_db_instance" "kms" {
 resource "aws_db_instance" "replica" {
   replicate_source_db = aws_db_instance.kms.identifier
 }
+resource "aws_db_instance" "replica_off" {
+  replicate_source_db = aws_db_instance.kms.identifier
+  storage_encrypted   = false
+}
+resource "aws_db_instance" "restored_off" {
+  snapshot_identifier = "snap"
+  storage_encrypted   = false
+}
 resource "aws_db_instance" "member" {
   engine = "aurora-postgresql"
 }
@@ -241,15 +256,15 @@ module "aurora" {
     fn cloudformation_unencrypted_storage() {
         use crate::kit::testing::{cfn_lines, check_cfn_fixes};
         let yaml = "Resources:\n  A:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: mysql\n  B:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      Engine: aurora\n      StorageEncrypted: false\n  C:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      SourceDBInstanceIdentifier: src\n      KmsKeyId: !Ref Key\n  D:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: aurora\n      DBClusterIdentifier: !Ref B\n  E:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      EngineMode: serverless\n  F:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      KmsKeyId: !Ref Key\n      StorageEncrypted: false\n";
-        assert_eq!(cfn_lines(&RULE, yaml), [2, 29, 10]);
-        assert_eq!(check_cfn_fixes(&RULE, yaml), 3);
+        assert_eq!(cfn_lines(&RULE, yaml), [2, 10]);
+        assert_eq!(check_cfn_fixes(&RULE, yaml), 2);
     }
 
     #[test]
     fn cloudformation_inherited_encryption_is_not_flagged() {
         use crate::kit::testing::{cfn_lines, check_cfn_fixes};
         // A replica, a snapshot restore and an Aurora member take their encryption from elsewhere (KICS's query
-        // fails them); a replica that turns encryption off is flagged.
+        // fails them), even one that says `StorageEncrypted: false`: the calls that make them have no such setting.
         let json = r#"{
   "Parameters": {"Source": {"Type": "String"}, "Encrypted": {"Type": "String"}},
   "Resources": {
@@ -262,7 +277,7 @@ module "aurora" {
   }
 }
 "#;
-        assert_eq!(cfn_lines(&RULE, json), [8, 9]);
-        assert_eq!(check_cfn_fixes(&RULE, json), 2);
+        assert_eq!(cfn_lines(&RULE, json), [9]);
+        assert_eq!(check_cfn_fixes(&RULE, json), 1);
     }
 }
