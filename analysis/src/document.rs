@@ -74,9 +74,10 @@ pub struct Document {
     dirty: bool,
     /// The last parse found the text nested deeper than onus analyses (see [`MAX_TREE_DEPTH`]); no tree is kept.
     too_deep: bool,
-    /// The byte where each line starts (the rope's lines), kept through edits: a publication places every
-    /// finding with them, and reading them afresh was a pass over the whole text at every keystroke.
-    line_starts: Vec<usize>,
+    /// The byte where each line starts (the rope's lines), kept through edits once asked for: a publication
+    /// places every finding with them, and reading them afresh was a pass over the whole text at every keystroke.
+    /// (Not read for the documents nobody opened: a workspace indexes thousands.)
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl Document {
@@ -89,7 +90,7 @@ impl Document {
             path,
             kind,
             version,
-            line_starts: text::line_starts_of(&rope),
+            line_starts: std::sync::OnceLock::new(),
             rope,
             tree: None,
             tree_syntax: None,
@@ -115,7 +116,8 @@ impl Document {
     }
     /// Positions of offsets in the text, from its line starts.
     pub fn positions(&self, encoding: PositionEncoding) -> text::Positions<'_> {
-        text::Positions::with_line_starts(&self.rope, &self.line_starts, encoding)
+        let starts = self.line_starts.get_or_init(|| text::line_starts_of(&self.rope));
+        text::Positions::with_line_starts(&self.rope, starts, encoding)
     }
     pub fn text(&self) -> String {
         // Chunk by chunk into the exact size: the models keep this copy, and formatting the rope grows the
@@ -146,7 +148,7 @@ impl Document {
     /// Replaces the whole text (an LSP change without a range).
     pub fn replace_all(&mut self, text: &str) {
         self.rope = Rope::from_str(text);
-        self.line_starts = text::line_starts_of(&self.rope);
+        self.line_starts = std::sync::OnceLock::new();
         self.tree = None;
         self.dirty = true;
     }
@@ -183,13 +185,15 @@ impl Document {
         }
         let new_end_byte = start_byte + new_text.len();
         let new_after = self.rope.byte_to_line(new_end_byte) + 1;
-        let delta = new_end_byte as isize - old_end_byte as isize;
-        let mut tail = self.line_starts.split_off(after.min(self.line_starts.len()));
-        tail.iter_mut().for_each(|s| *s = s.wrapping_add_signed(delta));
-        self.line_starts.truncate(first + 1);
-        self.line_starts.extend((first + 1..new_after).map(|line| self.rope.line_to_byte(line)));
-        self.line_starts.append(&mut tail);
-        debug_assert_eq!(self.line_starts.len(), self.rope.len_lines());
+        if let Some(starts) = self.line_starts.get_mut() {
+            let delta = new_end_byte as isize - old_end_byte as isize;
+            let mut tail = starts.split_off(after.min(starts.len()));
+            tail.iter_mut().for_each(|s| *s = s.wrapping_add_signed(delta));
+            starts.truncate(first + 1);
+            starts.extend((first + 1..new_after).map(|line| self.rope.line_to_byte(line)));
+            starts.append(&mut tail);
+            debug_assert_eq!(starts.len(), self.rope.len_lines());
+        }
         if let Some(tree) = &mut self.tree {
             tree.edit(&InputEdit {
                 start_byte,
@@ -381,6 +385,7 @@ mod tests {
         // Edits that make and break CRLF pairs, at the text's ends and inside multi-byte characters.
         let pieces = ["", "\n", "\r", "\r\n", "a", "é", "\n\n", "x\ry", "😀\r"];
         let mut doc = Document::new("t.yaml", "a\r\nb\rc\n\néd\r\n", 1).unwrap();
+        doc.positions(PositionEncoding::Utf16);
         let mut seed = 0x2545_f491_4f6c_dd1d_u64;
         let mut next = |n: usize| {
             seed ^= seed << 13;
@@ -394,7 +399,8 @@ mod tests {
             let end = (start + next(4)).min(len);
             let text = pieces[next(pieces.len())];
             doc.edit(TextRange::new(start, end), text);
-            assert_eq!(doc.line_starts, text::line_starts_of(doc.rope()), "after {text:?} at {start}..{end}");
+            let kept = doc.line_starts.get().expect("asked for");
+            assert_eq!(*kept, text::line_starts_of(doc.rope()), "after {text:?} at {start}..{end}");
             if doc.rope().len_bytes() > 200 {
                 doc.edit(TextRange::new(0, 100), "");
             }
