@@ -21,16 +21,19 @@ pub static RULE: Rule = Rule {
                certificate and a modern policy is the customer's duty.",
     equivalents: Equivalents {
         checkov: &["CKV_AWS_174"],
-        kics: &["00e5e55e-c2ff-46b3-a757-a7a1cd802456", "dc17ee4b-ddf2-4e23-96e8-7a36abad1303"],
+        kics: &["00e5e55e-c2ff-46b3-a757-a7a1cd802456"],
         trivy: &[],
     },
     related: Related {
         checkov: &[],
-        kics: &[],
+        kics: &["dc17ee4b-ddf2-4e23-96e8-7a36abad1303"],
         trivy: &["AVD-AWS-0013", "aws-cloudfront-use-secure-tls-policy"],
         how: "Trivy's AVD-AWS-0013 skips distributions on the default CloudFront certificate, which this rule flags, \
               and accepts only TLSv1.2_2021, where this rule also accepts TLSv1.2_2018, TLSv1.2_2019 and the 2025 \
-              policies.",
+              policies. KICS's CloudFormation CloudFront Without Minimum Protocol TLS 1.2 (dc17ee4b) skips \
+              distributions with `Enabled: false` and passes a certificate, the default CloudFront one included, that \
+              leaves `MinimumProtocolVersion` out, which this rule flags, and fails the 2025 policies, which this \
+              rule accepts.",
     },
     matcher: &Custom {
         what: "Flags `aws_cloudfront_distribution` resources whose viewer certificate allows TLS below 1.2: no \

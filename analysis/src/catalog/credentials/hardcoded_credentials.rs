@@ -30,8 +30,6 @@ pub static RULE: Rule = Rule {
             "0b93729a-d882-4803-bdc3-ac429a21f158",
             "443488f5-c734-460b-a36d-5b3f330174dc",
             "1402afd8-a95c-4e84-8b0b-6fb43758e6ce",
-            "2564172f-c92b-4261-9acd-464aed511696",
-            "06adef8c-c284-4de7-aad2-af43b07a8ca1",
             "568cc372-ca64-420d-9015-ee347d00d288",
         ],
         trivy: &[
@@ -45,11 +43,19 @@ pub static RULE: Rule = Rule {
     },
     related: Related {
         checkov: &[],
-        kics: &["d7b9d850-3e06-4a75-852f-c46c2e92240b"],
+        kics: &[
+            "d7b9d850-3e06-4a75-852f-c46c2e92240b",
+            "2564172f-c92b-4261-9acd-464aed511696",
+            "06adef8c-c284-4de7-aad2-af43b07a8ca1",
+        ],
         trivy: &[],
         how: "KICS's Terraform Hardcoded AWS Access Key (d7b9d850) reads only `aws_instance` user data (and \
               ec2-instance module calls), and there fails any 20-character run of capitals and digits or 40-character \
-              base64 run, hashes and ids included; this rule needs the shape of an AWS key id or a named secret.",
+              base64 run, hashes and ids included; this rule needs the shape of an AWS key id or a named secret. Its \
+              CloudFormation Hardcoded AWS Access Key In Lambda (2564172f) fails any `AKIA`, `ASIA` or `A3T` run of \
+              20 characters, inside a longer one too, and misses secret keys and variables named for them, which this \
+              rule flags; its IAM User LoginProfile Password Is In Plaintext (06adef8c) fails any string, \
+              `{{resolve:secretsmanager:...}}` references included, which this rule passes.",
     },
     matcher: &Custom {
         what: "Flags AWS access key ids, secret-key-like tokens, `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY` \

@@ -22,10 +22,17 @@ pub static RULE: Rule = Rule {
                customer's duty.",
     equivalents: Equivalents {
         checkov: &["CKV_AWS_28"],
-        kics: &["741f1291-47ac-4a85-a07b-3d32a9d6bd3e", "0f04217d-488f-4e7a-bec8-f16159686cd6"],
+        kics: &["741f1291-47ac-4a85-a07b-3d32a9d6bd3e"],
         trivy: &["AVD-AWS-0024", "aws-dynamodb-enable-recovery"],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &[],
+        kics: &["0f04217d-488f-4e7a-bec8-f16159686cd6"],
+        trivy: &[],
+        how: "KICS's CloudFormation DynamoDB Table Point In Time Recovery Disabled (0f04217d) passes a \
+              `PointInTimeRecoverySpecification` that leaves `PointInTimeRecoveryEnabled` out (recovery stays off), \
+              which this rule flags.",
+    },
     matcher: &Custom {
         what: "Flags `aws_dynamodb_table` resources without a `point_in_time_recovery` block, or whose block does not \
                set `enabled = true` (the default is off).",

@@ -18,15 +18,17 @@ pub static RULE: Rule = Rule {
           databases and Docker daemons are found and abused within hours.",
     aws_side: "AWS protects the network fabric and filters traffic exactly as your security groups say. Which \
                ports of your resources are reachable from the internet is the customer's decision.",
-    equivalents: Equivalents { checkov: &[], kics: &["494b03d3-bf40-4464-8524-7c56ad0700ed"], trivy: &[] },
+    equivalents: Equivalents::NONE,
     related: Related {
         checkov: &["CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_277"],
-        kics: &["381c3f2a-ef6f-4eff-99f7-b169cda3422c"],
+        kics: &["381c3f2a-ef6f-4eff-99f7-b169cda3422c", "494b03d3-bf40-4464-8524-7c56ad0700ed"],
         trivy: &["AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"],
         how: "Checkov's CKV_AWS_24 and CKV_AWS_25 each cover one port (22, 3389), CKV_AWS_277 only rules open to all \
               protocols and ports, and Trivy's AVD-AWS-0107 only SSH, RDP or all-protocol rules; this rule flags \
               world ingress to any of 61 sensitive ports (MySQL's 3306 passes all four). KICS's Terraform Sensitive \
-              Port Is Exposed To Entire Network (381c3f2a) checks its own list of ports, which is not this rule's 61.",
+              Port Is Exposed To Entire Network (381c3f2a) checks its own list of ports, which is not this rule's 61; \
+              its CloudFormation EC2 Sensitive Port Is Publicly Exposed (494b03d3) checks that list too, only on \
+              `CidrIp` (not `::/0`), and misses all-protocol rules that leave the ports out.",
     },
     matcher: &Custom {
         what: "Flags security group ingress rules open to `0.0.0.0/0` or `::/0` (TCP, UDP or all protocols) whose \

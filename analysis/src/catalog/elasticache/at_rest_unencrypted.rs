@@ -19,10 +19,17 @@ pub static RULE: Rule = Rule {
                customer-managed key when needed, is the customer's duty.",
     equivalents: Equivalents {
         checkov: &["CKV_AWS_29"],
-        kics: &["76976de7-c7b1-4f64-a94f-90c1345914c2", "e4ee3903-9225-4b6a-bdfb-e62dbadef821"],
+        kics: &["76976de7-c7b1-4f64-a94f-90c1345914c2"],
         trivy: &["AVD-AWS-0045", "aws-elasticache-enable-at-rest-encryption"],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &[],
+        kics: &["e4ee3903-9225-4b6a-bdfb-e62dbadef821"],
+        trivy: &[],
+        how: "KICS's CloudFormation ElastiCache With Disabled at Rest Encryption (e4ee3903) judges only groups that \
+              write `Engine: redis`, so it passes a group that leaves `Engine` out (Redis OSS) and a Valkey group \
+              with `AtRestEncryptionEnabled: false`, which this rule flags.",
+    },
     matcher: &Custom {
         what: "Flags `aws_elasticache_replication_group` resources with `at_rest_encryption_enabled = false`, or \
                without the attribute on Redis OSS (the API default is unencrypted for Redis OSS, encrypted for \

@@ -19,13 +19,19 @@ pub static RULE: Rule = Rule {
         checkov: &["CKV_AWS_40"],
         kics: &[
             "b4378389-a9aa-44ee-91e7-ef183f11079e",
-            "edc95c10-7366-4f30-9b4b-f995c84eceb5",
             "e4239438-e639-44aa-adb8-866e400e3ade",
             "0e5872b4-19a0-4165-8b2f-56d9e14b909f",
         ],
         trivy: &["AVD-AWS-0143", "aws-iam-no-user-attached-policies"],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &[],
+        kics: &["edc95c10-7366-4f30-9b4b-f995c84eceb5"],
+        trivy: &[],
+        how: "KICS's CloudFormation IAM Policies Attached To User (edc95c10) reads `Policies` and a misspelt \
+              `ManagedPoliciesArns`, so it passes a user whose `ManagedPolicyArns` lists managed policies, which this \
+              rule flags.",
+    },
     matcher: &Custom {
         what: "Flags inline user policies (`aws_iam_user_policy`), managed policy attachments to users \
                (`aws_iam_user_policy_attachment`, `aws_iam_policy_attachment` with `users`) and the exclusive \

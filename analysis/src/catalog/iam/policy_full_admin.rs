@@ -22,11 +22,7 @@ pub static RULE: Rule = Rule {
                everything.",
     equivalents: Equivalents {
         checkov: &["CKV_AWS_62", "CKV_AWS_1", "CKV_AWS_274"],
-        kics: &[
-            "953b3cdb-ce13-428a-aa12-318726506661",
-            "f62aa827-4ade-4dc4-89e4-1433d384a368",
-            "132a8c31-9837-4203-9fd1-15ca210c7b73",
-        ],
+        kics: &["132a8c31-9837-4203-9fd1-15ca210c7b73"],
         trivy: &[],
     },
     related: Related {
@@ -35,6 +31,8 @@ pub static RULE: Rule = Rule {
             "2f37c4a3-58b9-4afe-8a87-d7f1d2286f84",
             "575a2155-6af1-4026-b1af-d5bc8fe2a904",
             "b1ffa705-19a3-4b73-b9d0-0c97d0663842",
+            "953b3cdb-ce13-428a-aa12-318726506661",
+            "f62aa827-4ade-4dc4-89e4-1433d384a368",
         ],
         trivy: &["AVD-AWS-0057", "aws-iam-no-policy-wildcards"],
         how: "Checkov's CKV_AWS_63 and CKV_AWS_49 fail `Action \"*\"` on any resource, and CKV2_AWS_40 an `*` or \
@@ -45,7 +43,10 @@ pub static RULE: Rule = Rule {
               resources out. KICS's IAM Policy Grants Full Permissions (575a2155) fails any allowed action on \
               `Resource \"*\"`, where this rule needs every action too. KICS's IAM Role With Full Privileges \
               (b1ffa705) fails a trust policy only when it allows `*` with `Resource \"*\"`, which a trust policy has \
-              no use for; this rule fails a trust policy allowing `*` without it.",
+              no use for; this rule fails a trust policy allowing `*` without it. KICS's CloudFormation IAM Policies \
+              With Full Privileges (953b3cdb) and IAM Policy Grants Full Permissions (f62aa827) read only \
+              `AWS::IAM::Policy` and need an `Action` of exactly `*` with `Resource \"*\"`; this rule also counts \
+              `*:*` and statements that leave `Resource` out.",
     },
     matcher: &Custom {
         what: "Flags IAM policies with an `Allow` statement whose `Action` is `*` and whose `Resource` is `*` (inline \

@@ -23,15 +23,17 @@ pub static RULE: Rule = Rule {
                customer's duty.",
     equivalents: Equivalents {
         checkov: &["CKV_AWS_348"],
-        kics: &["4c137350-7307-4803-8c04-17c09a7a9fcf"],
+        kics: &[],
         trivy: &["AVD-AWS-0141", "aws-iam-no-root-access-keys"],
     },
     related: Related {
         checkov: &[],
-        kics: &["970d224d-b42a-416b-81f9-8f4dfe70c4bc"],
+        kics: &["970d224d-b42a-416b-81f9-8f4dfe70c4bc", "4c137350-7307-4803-8c04-17c09a7a9fcf"],
         trivy: &[],
         how: "KICS's Terraform Root Account Has Active Access Keys (970d224d) fails a key of any user whose name \
-              contains `root` (`rootless`, `chroot-builder`), where this rule needs the name `root`.",
+              contains `root` (`rootless`, `chroot-builder`), where this rule needs the name `root`; its \
+              CloudFormation query (4c137350) does the same with an `AWS::IAM::AccessKey`'s `UserName`, and fails \
+              keys with `Status: Inactive` too.",
     },
     matcher: &Custom {
         what: "Flags `aws_iam_access_key` resources for the user `root` whose `status` is `Active` (the default).",

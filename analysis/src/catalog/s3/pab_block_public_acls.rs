@@ -20,15 +20,17 @@ pub static RULE: Rule = Rule {
                the customer's duty.",
     equivalents: Equivalents {
         checkov: &["CKV_AWS_53"],
-        kics: &["d0cc8694-fcad-43ff-ac86-32331d7e867f", "48f100d9-f499-4c6d-b2b8-deafe47ffb26"],
+        kics: &["d0cc8694-fcad-43ff-ac86-32331d7e867f"],
         trivy: &[],
     },
     related: Related {
         checkov: &[],
-        kics: &[],
+        kics: &["48f100d9-f499-4c6d-b2b8-deafe47ffb26"],
         trivy: &["AVD-AWS-0086", "aws-s3-block-public-acls"],
         how: "Trivy's AVD-AWS-0086 fails every bucket without a public access block; this rule flags such a bucket \
-              only when it is public, since S3 has blocked public access by default since April 2023.",
+              only when it is public, since S3 has blocked public access by default since April 2023. KICS's \
+              CloudFormation S3 Bucket Allows Public ACL (48f100d9) does the same with every `AWS::S3::Bucket` that \
+              has no `PublicAccessBlockConfiguration`.",
     },
     matcher: &Custom {
         what: "Flags public access blocks (bucket, account, or s3-bucket module inputs) whose `block_public_acls` \

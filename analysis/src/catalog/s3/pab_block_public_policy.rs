@@ -18,15 +18,17 @@ pub static RULE: Rule = Rule {
                may be public is the customer's decision and duty.",
     equivalents: Equivalents {
         checkov: &["CKV_AWS_54"],
-        kics: &["1a4bc881-9f69-4d44-8c9a-d37d08f54c50", "860ba89b-b8de-4e72-af54-d6aee4138a69"],
+        kics: &["1a4bc881-9f69-4d44-8c9a-d37d08f54c50"],
         trivy: &[],
     },
     related: Related {
         checkov: &[],
-        kics: &[],
+        kics: &["860ba89b-b8de-4e72-af54-d6aee4138a69"],
         trivy: &["AVD-AWS-0087", "aws-s3-block-public-policy"],
         how: "Trivy's AVD-AWS-0087 fails every bucket without a public access block; this rule flags such a bucket \
-              only when it is public, since S3 has blocked public access by default since April 2023.",
+              only when it is public, since S3 has blocked public access by default since April 2023. KICS's \
+              CloudFormation S3 Bucket With Public Policy (860ba89b) does the same with every `AWS::S3::Bucket` that \
+              has no `PublicAccessBlockConfiguration`.",
     },
     matcher: &Custom {
         what: "Flags public access blocks (bucket, account, or s3-bucket module inputs) whose \
