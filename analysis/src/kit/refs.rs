@@ -6,13 +6,13 @@
 //! Used by the EC2, VPC and ECS rules that follow an instance to its subnet, a subnet to its VPC, a group to
 //! whatever uses it.
 
-use std::collections::{BTreeSet, HashMap};
-
 use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::tree::{Node, NodeKind};
 use crate::cloudformation::CfnResource;
+use crate::fast_hash::FastSet;
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::model::{Expr, ExprKind, Step, TemplatePart};
+use crate::terraform::reads::MemoValue;
 
 /// A reference to a block: its kind, type (for modules, the module's name) and name, and the steps after them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,8 +53,23 @@ impl Ref {
     }
 }
 
+/// A [`Ref`] borrowing its names from the expression it was read in: what a scan of every reference of a module
+/// reads without allocating.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct RefIn<'e> {
+    kind: RefKind,
+    ty: &'e str,
+    name: &'e str,
+}
+
+impl RefIn<'_> {
+    fn to_owned(self) -> Ref {
+        Ref { kind: self.kind, ty: self.ty.to_string(), name: self.name.to_string() }
+    }
+}
+
 /// Parses `aws_x.name`, `data.aws_x.name`, `module.m.output` at the start of dotted text.
-fn parse_dotted(text: &str) -> Option<Ref> {
+fn parse_dotted(text: &str) -> Option<RefIn<'_>> {
     let text = text.trim();
     let mut parts = text.split(['.', '[']);
     let first = parts.next()?;
@@ -68,10 +83,10 @@ fn parse_dotted(text: &str) -> Option<Ref> {
     if !valid(ty) || (kind != RefKind::Module && !valid(name)) || text.contains(' ') {
         return None;
     }
-    Some(Ref { kind, ty: ty.to_string(), name: name.to_string() })
+    Some(RefIn { kind, ty, name })
 }
 
-fn from_traversal(root: &str, steps: &[Step]) -> Option<Ref> {
+fn from_traversal<'e>(root: &'e str, steps: &'e [Step]) -> Option<RefIn<'e>> {
     let attr = |i: usize| match steps.get(i) {
         Some(Step::Attr(a)) => Some(a.as_str()),
         _ => None,
@@ -82,15 +97,19 @@ fn from_traversal(root: &str, steps: &[Step]) -> Option<Ref> {
         "var" | "local" | "each" | "count" | "path" | "self" | "terraform" => return None,
         ty => (RefKind::Resource, ty, attr(0)?),
     };
-    Some(Ref { kind, ty: ty.to_string(), name: name.to_string() })
+    Some(RefIn { kind, ty, name })
 }
 
 /// The reference an expression is, if it is one: a traversal, `"${...}"` around one, or quoted dotted text.
 pub fn reference(expr: &Expr) -> Option<Ref> {
+    reference_in(expr).map(RefIn::to_owned)
+}
+
+fn reference_in(expr: &Expr) -> Option<RefIn<'_>> {
     match &expr.kind {
         ExprKind::Traversal(root, steps) => from_traversal(root, steps),
         ExprKind::Template(parts) => match parts.as_slice() {
-            [TemplatePart::Interpolation(e)] => reference(e),
+            [TemplatePart::Interpolation(e)] => reference_in(e),
             [TemplatePart::Literal(s)] => parse_dotted(s),
             _ => None,
         },
@@ -101,33 +120,33 @@ pub fn reference(expr: &Expr) -> Option<Ref> {
 /// Every reference written anywhere in an expression (lists, objects, calls, interpolations, quoted text).
 pub fn references_in(expr: &Expr) -> Vec<Ref> {
     let mut out = Vec::new();
-    collect(expr, &mut out);
+    visit(expr, &mut |r| out.push(r.to_owned()));
     out
 }
 
-fn collect(expr: &Expr, out: &mut Vec<Ref>) {
-    if let Some(r) = reference(expr) {
-        out.push(r);
+fn visit<'e>(expr: &'e Expr, found: &mut impl FnMut(RefIn<'e>)) {
+    if let Some(r) = reference_in(expr) {
+        found(r);
     }
     match &expr.kind {
         ExprKind::Template(parts) if parts.len() > 1 => {
             for p in parts {
                 if let TemplatePart::Interpolation(e) = p {
-                    collect(e, out);
+                    visit(e, found);
                 }
             }
         }
-        ExprKind::Tuple(items) | ExprKind::Call(_, items) => items.iter().for_each(|e| collect(e, out)),
-        ExprKind::Object(elems) => elems.iter().for_each(|(_, v)| collect(v, out)),
+        ExprKind::Tuple(items) | ExprKind::Call(_, items) => items.iter().for_each(|e| visit(e, found)),
+        ExprKind::Object(elems) => elems.iter().for_each(|(_, v)| visit(v, found)),
         ExprKind::Conditional(c, t, f) => {
-            collect(c, out);
-            collect(t, out);
-            collect(f, out);
+            visit(c, found);
+            visit(t, found);
+            visit(f, found);
         }
         ExprKind::Traversal(_, steps) => {
             for s in steps {
                 if let Step::Index(e) = s {
-                    collect(e, out);
+                    visit(e, found);
                 }
             }
         }
@@ -143,53 +162,62 @@ pub fn list_items(expr: &Expr) -> Vec<&Expr> {
     }
 }
 
-fn collect_block(block: &crate::terraform::model::Block, out: &mut Vec<Ref>) {
+fn visit_block<'e>(block: &'e crate::terraform::model::Block, found: &mut impl FnMut(RefIn<'e>)) {
     for a in &block.attributes {
-        collect(&a.expr, out);
+        visit(&a.expr, found);
     }
     for b in &block.blocks {
-        collect_block(b, out);
+        visit_block(b, found);
     }
 }
 
 /// Whether anything in the configuration outside `target` refers to it.
 pub fn is_referenced(ctx: &TfContext, target: Resource) -> bool {
-    let address = match target.block.kind.as_str() {
-        "resource" => format!("{}.{}", target.ty(), target.name()),
-        "data" => format!("data.{}.{}", target.ty(), target.name()),
+    let kind = match target.block.kind.as_str() {
+        "resource" => RefKind::Resource,
+        "data" => RefKind::Data,
         _ => return false,
     };
-    referrers(ctx).get(&address).is_some_and(|from| from.iter().any(|f| *f != address))
+    referenced(ctx).0.contains(&target_key(kind, target.ty(), target.name()))
 }
 
-/// For each resource and data source the configuration refers to (`aws_x.name`, `data.aws_x.name`), the blocks
-/// that refer to it (by address; `locals` for a local). Built once per analysis: a scan of the configuration
-/// per target is quadratic in a module of many security groups or volumes.
-fn referrers(ctx: &TfContext) -> std::sync::Arc<HashMap<String, BTreeSet<String>>> {
-    ctx.module.memo(["references by target", "", ""], || {
-        let mut index: HashMap<String, BTreeSet<String>> = HashMap::new();
-        let mut refs = Vec::new();
+/// The resources and data sources of a configuration that something other than themselves refers to, each by
+/// the fingerprint of its address: all [`is_referenced`] asks.
+struct Referenced(FastSet<u64>);
+
+impl MemoValue for Referenced {
+    fn fingerprint(&self) -> u64 {
+        crate::terraform::reads::unordered(self.0.iter())
+    }
+}
+
+fn target_key(kind: RefKind, ty: &str, name: &str) -> u64 {
+    crate::terraform::reads::fingerprint(&(kind as u8, ty, name))
+}
+
+/// Built once per analysis (a scan of the configuration per target is quadratic in a module of many security
+/// groups or volumes), and again only when a block changes; then it is the whole configuration's references
+/// again, so it reads them where they are written, allocating nothing per reference. Its value changes only when
+/// what is referenced does, so editing a body leaves the rules that read it alone.
+fn referenced(ctx: &TfContext) -> std::sync::Arc<Referenced> {
+    ctx.module.memo(["referenced blocks", "", ""], || {
+        let mut out = FastSet::default();
         for kind in ["resource", "data", "module", "output", "locals"] {
             for res in ctx.all_blocks(kind) {
-                let from = match kind {
-                    "resource" => format!("{}.{}", res.ty(), res.name()),
-                    "data" => format!("data.{}.{}", res.ty(), res.name()),
-                    "locals" => "locals".to_string(),
-                    _ => format!("{kind}.{}", res.block.labels.first().map_or("", String::as_str)),
+                // What a block's references to itself are not counted as.
+                let itself = match kind {
+                    "resource" => Some((RefKind::Resource, res.ty(), res.name())),
+                    "data" => Some((RefKind::Data, res.ty(), res.name())),
+                    _ => None,
                 };
-                refs.clear();
-                collect_block(res.block, &mut refs);
-                for r in refs.drain(..) {
-                    let to = match r.kind {
-                        RefKind::Resource => format!("{}.{}", r.ty, r.name),
-                        RefKind::Data => format!("data.{}.{}", r.ty, r.name),
-                        RefKind::Module => continue,
-                    };
-                    index.entry(to).or_default().insert(from.clone());
-                }
+                visit_block(res.block, &mut |r| {
+                    if r.kind != RefKind::Module && itself != Some((r.kind, r.ty, r.name)) {
+                        out.insert(target_key(r.kind, r.ty, r.name));
+                    }
+                });
             }
         }
-        index
+        Referenced(out)
     })
 }
 

@@ -19,11 +19,7 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS offers security policies from SSLv3 to TLS 1.3 and applies the one the distribution names; \
                with the default CloudFront certificate it keeps TLS 1.0 for compatibility. Choosing a custom \
                certificate and a modern policy is the customer's duty.",
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_174"],
-        kics: &["00e5e55e-c2ff-46b3-a757-a7a1cd802456"],
-        trivy: &[],
-    },
+    equivalents: Equivalents { checkov: &["CKV_AWS_174"], kics: &["00e5e55e-c2ff-46b3-a757-a7a1cd802456"], trivy: &[] },
     related: Related {
         checkov: &[],
         kics: &["dc17ee4b-ddf2-4e23-96e8-7a36abad1303"],

@@ -202,6 +202,41 @@ resource "aws_instance" "b" {
     }
 
     #[test]
+    fn a_group_naming_itself_is_not_used_but_an_output_or_local_naming_it_is() {
+        let tf = r#"resource "aws_security_group" "itself" {
+  name = "itself"
+  tags = { Self = aws_security_group.itself.id }
+}
+resource "aws_security_group" "output" {
+  name = "output"
+}
+output "group" {
+  value = "${aws_security_group.output.id}"
+}
+resource "aws_security_group" "local" {
+  name = "local"
+}
+locals {
+  groups = concat([aws_security_group.local.id], [])
+}
+resource "aws_security_group" "by_data" {
+  name = "by_data"
+}
+data "aws_security_group" "by_data" {
+  id = aws_security_group.by_data.id
+}
+resource "aws_security_group" "same_name_as_data" {
+  name = "same_name_as_data"
+}
+resource "aws_instance" "a" {
+  vpc_security_group_ids = [data.aws_security_group.same_name_as_data.id]
+}
+"#;
+        // The last: a data source of that name is referred to, not the group.
+        assert_eq!(lines(&RULE, tf), [1, 23]);
+    }
+
+    #[test]
     fn cloudformation_groups_nothing_uses() {
         let yaml = "Resources:\n  Unused:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: x\n  Used:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: x\n  I:\n    Type: AWS::EC2::Instance\n    Properties:\n      SecurityGroupIds: [!GetAtt Used.GroupId]\n";
         assert_eq!(cfn_lines(&RULE, yaml), [2]);

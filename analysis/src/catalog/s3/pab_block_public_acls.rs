@@ -18,11 +18,7 @@ pub static RULE: Rule = Rule {
                2023, but the Terraform resource `aws_s3_bucket_public_access_block` defaults each setting to \
                `false`, and older buckets, modules and accounts keep what they had. Keeping the block on is \
                the customer's duty.",
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_53"],
-        kics: &["d0cc8694-fcad-43ff-ac86-32331d7e867f"],
-        trivy: &[],
-    },
+    equivalents: Equivalents { checkov: &["CKV_AWS_53"], kics: &["d0cc8694-fcad-43ff-ac86-32331d7e867f"], trivy: &[] },
     related: Related {
         checkov: &[],
         kics: &["48f100d9-f499-4c6d-b2b8-deafe47ffb26"],

@@ -16,11 +16,7 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS turns Block Public Access on for new buckets since April 2023, but the Terraform resource \
                `aws_s3_bucket_public_access_block` defaults each setting to `false`. Whether bucket policies \
                may be public is the customer's decision and duty.",
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_54"],
-        kics: &["1a4bc881-9f69-4d44-8c9a-d37d08f54c50"],
-        trivy: &[],
-    },
+    equivalents: Equivalents { checkov: &["CKV_AWS_54"], kics: &["1a4bc881-9f69-4d44-8c9a-d37d08f54c50"], trivy: &[] },
     related: Related {
         checkov: &[],
         kics: &["860ba89b-b8de-4e72-af54-d6aee4138a69"],
