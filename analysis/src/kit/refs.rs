@@ -31,14 +31,21 @@ pub enum RefKind {
     Module,
 }
 
+impl RefKind {
+    /// The kind of reference that names a block of this kind (`resource`, `data`); others are not named so.
+    fn naming(block_kind: &str) -> Option<RefKind> {
+        match block_kind {
+            "resource" => Some(RefKind::Resource),
+            "data" => Some(RefKind::Data),
+            _ => None,
+        }
+    }
+}
+
 impl Ref {
     /// Whether it names `res` (a resource or data source of the configuration).
     pub fn is(&self, res: Resource) -> bool {
-        let kind = match res.block.kind.as_str() {
-            "resource" => RefKind::Resource,
-            "data" => RefKind::Data,
-            _ => return false,
-        };
+        let Some(kind) = RefKind::naming(&res.block.kind) else { return false };
         self.kind == kind && self.ty == res.ty() && self.name == res.name()
     }
 
@@ -173,11 +180,7 @@ fn visit_block<'e>(block: &'e crate::terraform::model::Block, found: &mut impl F
 
 /// Whether anything in the configuration outside `target` refers to it.
 pub fn is_referenced(ctx: &TfContext, target: Resource) -> bool {
-    let kind = match target.block.kind.as_str() {
-        "resource" => RefKind::Resource,
-        "data" => RefKind::Data,
-        _ => return false,
-    };
+    let Some(kind) = RefKind::naming(&target.block.kind) else { return false };
     referenced(ctx).0.contains(&target_key(kind, target.ty(), target.name()))
 }
 
@@ -205,11 +208,7 @@ fn referenced(ctx: &TfContext) -> std::sync::Arc<Referenced> {
         for kind in ["resource", "data", "module", "output", "locals"] {
             for res in ctx.all_blocks(kind) {
                 // What a block's references to itself are not counted as.
-                let itself = match kind {
-                    "resource" => Some((RefKind::Resource, res.ty(), res.name())),
-                    "data" => Some((RefKind::Data, res.ty(), res.name())),
-                    _ => None,
-                };
+                let itself = RefKind::naming(kind).map(|k| (k, res.ty(), res.name()));
                 visit_block(res.block, &mut |r| {
                     if r.kind != RefKind::Module && itself != Some((r.kind, r.ty, r.name)) {
                         out.insert(target_key(r.kind, r.ty, r.name));
