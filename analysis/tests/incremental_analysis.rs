@@ -425,3 +425,51 @@ fn an_index_left_equal_by_a_keystroke_reruns_one_of_its_readers() {
     let runs = ws.runs_made(path).expect("an analysis kept");
     assert!(runs <= 2, "a keystroke in the bucket ran the rule {runs} times");
 }
+
+/// A rule that looks a block up by its address (each versioning resource's bucket) reads that block, not every
+/// block of its type: a keystroke in one bucket reruns the runs about that bucket, not the thirty others'.
+#[test]
+fn a_lookup_by_address_reads_the_block_at_it_only() {
+    let module = |tag: &str| {
+        let mut text = String::new();
+        for i in 0..30 {
+            let tags = if i == 0 { format!("  tags = {{ Name = \"{tag}\" }}\n") } else { String::new() };
+            text.push_str(&format!(
+                "resource \"aws_s3_bucket\" \"b{i}\" {{\n{tags}}}\nresource \"aws_s3_bucket_versioning\" \"b{i}\" {{\n  \
+                 bucket = aws_s3_bucket.b{i}.id\n  versioning_configuration {{\n    status = \"Enabled\"\n  }}\n}}\n"
+            ));
+        }
+        text
+    };
+    let mut config = onus_analysis::config::Config::default();
+    config.disabled = onus_analysis::catalog::all()
+        .iter()
+        .filter(|r| r.id != "s3-mfa-delete-disabled")
+        .map(|r| r.id.to_string())
+        .collect();
+    let mut ws = Workspace::new(onus_analysis::catalog::rules());
+    ws.set_config(config);
+    let path = "/by-address/main.tf";
+    ws.open(path, &module("one"), 1);
+    assert_eq!(ws.diagnostics(path).len(), 30);
+    let mut tag = "one";
+    for (version, next) in [(2, "two"), (3, "six"), (4, "ten")] {
+        let at = |c| onus_analysis::Position::new(1, c);
+        let range = onus_analysis::Range { start: at(19), end: at(19 + tag.len() as u32) };
+        ws.change(path, version, &[(Some(range), next.to_string())], PositionEncoding::Utf16).unwrap();
+        tag = next;
+        assert_eq!(ws.document(path).unwrap().text(), module(tag));
+        assert_eq!(ws.diagnostics(path).len(), 30, "every versioning resource still lacks MFA delete");
+    }
+    let runs = ws.runs_made(path).expect("an analysis kept");
+    assert!(runs <= 2, "a keystroke in one bucket ran the rule {runs} times");
+    // And what is kept is what an analysis afresh finds, through the bucket gone and back.
+    let texts = [
+        module("one"),
+        module("two"),
+        module("two").replacen("resource \"aws_s3_bucket\" \"b0\" {\n  tags = { Name = \"two\" }\n}\n", "", 1),
+        module("two"),
+    ];
+    let edits: Vec<&str> = texts[1..].iter().map(String::as_str).collect();
+    assert_kept_equals_afresh(&[("/by-address-afresh/main.tf", &texts[0])], &edits);
+}

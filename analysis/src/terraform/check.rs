@@ -241,8 +241,11 @@ impl<'a, 'm> TfContext<'a, 'm> {
     pub fn at_address(&self, address: &str) -> Vec<Resource<'m>> {
         // (Text that is no address names no block, whatever the module holds.)
         let Some((kind, ty, name)) = super::address_parts(address) else { return Vec::new() };
-        // Which blocks have this address depends on the blocks of its type.
-        self.module.reads().record(Dep::Type(kind, ty));
+        // Which blocks have this address depends on the blocks at it (a module call's address is its type).
+        match name {
+            Some(name) => self.module.reads().record(Dep::Address(kind, ty, name)),
+            None => self.module.reads().record(Dep::Type(kind, ty)),
+        }
         self.resources_at(&self.module.at_address(kind, ty, name))
     }
 

@@ -189,6 +189,9 @@ fn defines(block: &Block) -> Box<[u64]> {
     if let Some(ty) = block.label(0) {
         out.push(Dep::Type(&block.kind, ty).fingerprint());
     }
+    if let ("resource" | "data", Some(ty), Some(name)) = (block.kind.as_str(), block.label(0), block.label(1)) {
+        out.push(Dep::Address(&block.kind, ty, name).fingerprint());
+    }
     if block.kind == "locals" {
         out.extend(block.attributes.iter().map(|a| Dep::Local(&a.name).fingerprint()));
     }

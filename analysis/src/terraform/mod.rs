@@ -417,7 +417,7 @@ impl<'m> Module<'m> {
     /// order (an address may be declared twice in a broken module). Each file's index is kept up to date by its
     /// reading, so a lookup builds nothing.
     ///
-    /// Reads nothing by itself: who looks an address up reads the blocks of its type (see
+    /// Reads nothing by itself: who looks an address up reads the blocks at it (see
     /// [`check::TfContext::at_address`]).
     pub fn at_address(&self, kind: &str, ty: &str, name: Option<&str>) -> Vec<(usize, usize)> {
         let files = self.files.iter().enumerate();

@@ -11,6 +11,9 @@ pub enum Dep<'a> {
     Kind(&'a str),
     /// Every top-level block of a kind with a first label (`resource` `aws_s3_bucket_versioning`, `module` `db`).
     Type(&'a str, &'a str),
+    /// The resources or data sources at one address (`resource` `aws_s3_bucket` `logs`): which there are, and
+    /// their contents. What a lookup by address reads: a keystroke in one bucket is no change to the others'.
+    Address(&'a str, &'a str, &'a str),
     /// `var.<name>`: its value (default, or tfvars).
     Variable(&'a str),
     /// `local.<name>`: its expression (what that expression reads is recorded too).
