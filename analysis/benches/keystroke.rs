@@ -39,7 +39,8 @@ fn time(runs: usize, mut f: impl FnMut()) -> Duration {
 
 /// `ONUS_BENCH_PROFILE=1`: only keystrokes on the 5k-line file (or `ONUS_BENCH_LINES`), many of them, for a
 /// profiler to sample (`ONUS_BENCH_EDIT_IN=db-80` for keystrokes in a resource, `ONUS_BENCH_EDIT_IN=brace` to
-/// delete and retype a block's `{` in the middle of the file, as the syntax-breaking keystroke does).
+/// delete and retype a block's `{` in the middle of the file, as the syntax-breaking keystroke does; `body-brace`
+/// to type and delete a `{` in a database's body; `quote` to open a string and close the gap again).
 fn profile() {
     let lines = std::env::var("ONUS_BENCH_LINES").ok().and_then(|v| v.parse().ok()).unwrap_or(5_000);
     let text = generate(lines);
@@ -49,14 +50,17 @@ fn profile() {
     let rope = ropey::Rope::from_str(&text);
     // `ONUS_BENCH_EDIT_IN`: the text the keystrokes go into (a variable's default by default).
     let target = std::env::var("ONUS_BENCH_EDIT_IN").unwrap_or_else(|_| "app-80".into());
-    let (at, typed) = if target == "brace" {
-        (text[text.len() / 2..].find(" {\n  bucket").map(|i| text.len() / 2 + i + 1).unwrap(), "{")
-    } else {
-        (text.find(&target).expect("the edited text is in the generated file") + 4, "x")
+    let middle = |needle: &str| text[text.len() / 2..].find(needle).map(|i| text.len() / 2 + i).unwrap();
+    let (at, typed, deleted_first) = match target.as_str() {
+        "brace" => (middle(" {\n  bucket") + 1, "{", true),
+        // (`lsp_latency`'s two other syntax-breaking edits: a `{` typed in a database's body, a string opened.)
+        "body-brace" => (middle("  engine "), "{", false),
+        "quote" => (middle("  target_prefix = ") + 18, "\"", false),
+        _ => (text.find(&target).expect("the edited text is in the generated file") + 4, "x", false),
     };
     for version in 2..600 {
         // Delete the character at `at`, then type it again (or type, then delete, for text in a string).
-        let delete = (version % 2 == 0) == (typed == "{");
+        let delete = (version % 2 == 0) == deleted_first;
         let edit = if delete { change(&rope, at, true, "") } else { change(&rope, at, false, typed) };
         ws.change("/bench/main.tf", version, &[edit], Utf16).unwrap();
         std::hint::black_box(ws.diagnostics("/bench/main.tf"));

@@ -267,7 +267,7 @@ fn readings_after_chains_of_random_edits_equal_fresh_ones() {
 }
 
 /// The index of blocks by kind and type a file's reading keeps up to date (see `terraform::block_index`) equals
-/// the index of a fresh reading, after every edit of chains of random ones.
+/// the index of a fresh reading, and its indentation unit the text's, after every edit of chains of random ones.
 #[test]
 fn the_block_index_kept_by_a_reading_equals_a_fresh_one() {
     use onus_analysis::document::Document;
@@ -294,6 +294,9 @@ fn the_block_index_kept_by_a_reading_equals_a_fresh_one() {
             file = TfFile::read(&doc, file, &mut parsers);
             let Some(read) = &file else { continue };
             assert_eq!(read.index, BlockIndex::new(&read.blocks), "{name}, edit {step}: {new:?}");
+            // The indentation unit, carried through edits that keep it, is the text's.
+            let unit = onus_analysis::fix::indent_unit(&read.source);
+            assert_eq!(read.indent_unit(), unit, "{name}, edit {step}: {new:?}");
             checked += 1;
         }
     }

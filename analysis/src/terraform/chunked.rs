@@ -429,6 +429,8 @@ pub struct Change {
     prefix: usize,
     suffix: usize,
     old_len: usize,
+    /// The text removed or the text inserted holds a line break.
+    breaks: bool,
 }
 
 impl Change {
@@ -437,8 +439,21 @@ impl Change {
         let (old_bytes, new_bytes) = (old.as_bytes(), new.as_bytes());
         let prefix = common_prefix(old_bytes, new_bytes);
         let suffix = common_suffix(&old_bytes[prefix..], &new_bytes[prefix..]);
-        Change { prefix, suffix, old_len: old.len() }
-            .placed(old, new.len(), |at, bytes| new.as_bytes()[at..].starts_with(bytes))
+        let mut change =
+            Change { prefix, suffix, old_len: old.len(), breaks: false }
+                .placed(old, new.len(), |at, bytes| new.as_bytes()[at..].starts_with(bytes));
+        let removed = &old_bytes[change.prefix..change.old_len - change.suffix];
+        let inserted = &new_bytes[change.prefix..new.len() - change.suffix];
+        change.breaks = removed.contains(&b'\n') || inserted.contains(&b'\n');
+        change
+    }
+
+    /// Whether the text the change leaves has the same lines, each indented as before: the change holds no line
+    /// break and starts after its line's first character that is not a blank. (What keeps a file's indentation
+    /// unit, [`crate::fix::indent_unit`], found again only when an edit may change it.)
+    pub fn keeps_indentation(&self, new: &str) -> bool {
+        let line_start = new[..self.prefix].rfind('\n').map_or(0, |i| i + 1);
+        !self.breaks && new.as_bytes()[line_start..self.prefix].iter().any(|b| !matches!(b, b' ' | b'\t'))
     }
 
     /// Edits `old` in place into the text of `new`, and returns the change: only the run that differs is
@@ -469,23 +484,26 @@ impl Change {
                 break;
             }
         }
-        let change = Change { prefix, suffix, old_len: old.len() }.placed(old, new_len, |at, bytes| {
-            let (mut chunks, chunk_start, ..) = new.chunks_at_byte(at);
-            let mut skip = at - chunk_start;
-            let mut rest = bytes;
-            while let (false, Some(chunk)) = (rest.is_empty(), chunks.next()) {
-                let part = &chunk.as_bytes()[skip..];
-                let n = part.len().min(rest.len());
-                if part[..n] != rest[..n] {
-                    return false;
+        let mut change =
+            Change { prefix, suffix, old_len: old.len(), breaks: false }.placed(old, new_len, |at, bytes| {
+                let (mut chunks, chunk_start, ..) = new.chunks_at_byte(at);
+                let mut skip = at - chunk_start;
+                let mut rest = bytes;
+                while let (false, Some(chunk)) = (rest.is_empty(), chunks.next()) {
+                    let part = &chunk.as_bytes()[skip..];
+                    let n = part.len().min(rest.len());
+                    if part[..n] != rest[..n] {
+                        return false;
+                    }
+                    (skip, rest) = (0, &rest[n..]);
                 }
-                (skip, rest) = (0, &rest[n..]);
-            }
-            rest.is_empty()
-        });
+                rest.is_empty()
+            });
         let changed = new.byte_slice(change.prefix..new_len - change.suffix);
         let mut changed_text = String::with_capacity(changed.len_bytes());
         changed.chunks().for_each(|c| changed_text.push_str(c));
+        let removed = &old.as_bytes()[change.prefix..change.old_len - change.suffix];
+        change.breaks = removed.contains(&b'\n') || changed_text.contains('\n');
         old.replace_range(change.prefix..change.old_len - change.suffix, &changed_text);
         change
     }
@@ -953,5 +971,22 @@ mod tests {
         let mut text = "aéb".to_string();
         assert_eq!(Change::apply(&mut text, &ropey::Rope::from_str("aèb")), change);
         assert_eq!(text, "aèb");
+    }
+
+    #[test]
+    fn a_change_keeps_indentation_within_a_line_after_its_first_character() {
+        let keeps = |old: &str, new: &str| Change::between(old, new).keeps_indentation(new);
+        assert!(keeps("a {\n  b = 1\n}\n", "a {\n  b = 12\n}\n"));
+        assert!(keeps("a {\n  b = 1\n}\n", "a {\n  bc = 1\n}\n"));
+        // In or before the leading blanks, across lines, or on a line of blanks only: it may not.
+        assert!(!keeps("a {\n  b = 1\n}\n", "a {\n   b = 1\n}\n"));
+        assert!(!keeps("a {\n  b = 1\n}\n", "a {\n\t  b = 1\n}\n"));
+        assert!(!keeps("a {\n  b = 1\n}\n", "a {\n  b = 1\n\n}\n"));
+        assert!(!keeps("a {\n  b = 1\n  c = 2\n}\n", "a {\n  b = 2\n}\n"));
+        assert!(!keeps("a {\n  \n}\n", "a {\n  b\n}\n"));
+        let mut text = "a {\n  b = 1\n}\n".to_string();
+        let change = Change::apply(&mut text, &ropey::Rope::from_str("a {\n  b = 1\n\n}\n"));
+        assert_eq!(change, Change::between("a {\n  b = 1\n}\n", &text));
+        assert!(!change.keeps_indentation(&text));
     }
 }

@@ -61,6 +61,7 @@ impl TfFile {
             return None;
         }
         let mut previous_index = None;
+        let mut kept_indent = std::sync::OnceLock::new();
         let (source, reading) = match doc.kind() {
             FileKind::Terraform | FileKind::TerraformVars => match previous.filter(|p| p.kind == doc.kind()) {
                 Some(p) => {
@@ -73,12 +74,17 @@ impl TfFile {
                         problems,
                         groups,
                         index,
+                        indent,
                         ..
                     } = p;
                     previous_index = Some((index, ids.clone()));
                     // The previous text edited into the document's: a keystroke copies what it changed, not the
                     // whole text.
                     let change = chunked::Change::apply(&mut source, doc.rope());
+                    // (Found again at the next use only if the edit may have changed it: a scan of 2,000 lines.)
+                    if change.keeps_indentation(&source) {
+                        kept_indent = indent;
+                    }
                     let reading = chunked::Reading { blocks, ids, attributes, comments, problems, groups };
                     let reading = chunked::read_changed(&source, change, reading, parsers);
                     (source, reading)
@@ -120,7 +126,7 @@ impl TfFile {
             problems,
             groups,
             index,
-            indent: std::sync::OnceLock::new(),
+            indent: kept_indent,
         })
     }
 
