@@ -18,7 +18,7 @@ use onus_analysis::{Position, Range, Workspace};
 
 #[path = "../../bench/generate.rs"]
 mod generate;
-use generate::generate;
+use generate::{compliant, generate};
 
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
@@ -43,7 +43,12 @@ fn time(runs: usize, mut f: impl FnMut()) -> Duration {
 /// to type and delete a `{` in a database's body; `quote` to open a string and close the gap again).
 fn profile() {
     let lines = std::env::var("ONUS_BENCH_LINES").ok().and_then(|v| v.parse().ok()).unwrap_or(5_000);
-    let text = generate(lines);
+    // `ONUS_BENCH_FILE=compliant`: the compliant file rather than the dense one.
+    let text = if std::env::var("ONUS_BENCH_FILE").is_ok_and(|f| f == "compliant") {
+        compliant(lines)
+    } else {
+        generate(lines)
+    };
     let mut ws = Workspace::new(onus_analysis::catalog::rules());
     ws.open("/bench/main.tf", &text, 1);
     ws.diagnostics("/bench/main.tf");
@@ -67,6 +72,12 @@ fn profile() {
     }
 }
 
+/// Where the middle one of the occurrences of `needle` in `text` starts.
+fn middle(text: &str, needle: &str) -> usize {
+    let hits: Vec<usize> = text.match_indices(needle).map(|(i, _)| i).collect();
+    hits[hits.len() / 2]
+}
+
 /// One character typed at `at` (or, when `delete`, the one there deleted), as an LSP change.
 fn change(rope: &ropey::Rope, at: usize, delete: bool, insert: &str) -> (Option<Range>, String) {
     let start = position_at(rope, at, Utf16);
@@ -86,7 +97,12 @@ fn main() {
         "{:>7} {:>9} {:>9} {:>11} {:>10} {:>11} {:>9} {:>12} {:>12}",
         "lines", "ts parse", "ts 1 ch", "open", "keystroke", "  read", "analyse", "broken ks", "resource ks"
     );
-    for lines in [1_000, 5_000, 20_000] {
+    // The dense file at three sizes, then the compliant one (see `bench/generate.rs`).
+    let files = [(1_000, generate as fn(usize) -> String), (5_000, generate), (20_000, generate), (5_000, compliant)];
+    for (i, (lines, generate)) in files.into_iter().enumerate() {
+        if i == 3 {
+            println!("the compliant file:");
+        }
         let text = generate(lines);
         let rope = ropey::Rope::from_str(&text);
         let runs = if lines >= 20_000 { 10 } else { 30 };
@@ -96,7 +112,7 @@ fn main() {
             std::hint::black_box(parsers.get(Syntax::Hcl).parse(&text, None));
         });
         // In the middle of the file (a group is about 60 lines): half the blocks move.
-        let at = text.find(&format!("app-{}", lines / 120)).unwrap() + 4;
+        let at = middle(&text, "default = \"app-") + 15;
         let tree = parsers.get(Syntax::Hcl).parse(&text, None).unwrap();
         let typed = format!("{}x{}", &text[..at], &text[at..]);
         let reparse = time(runs * 3, || {
@@ -151,7 +167,7 @@ fn main() {
             }
         }
         // A keystroke in a resource (a database's identifier) rather than in a variable the buckets' names read.
-        let in_db = text.find(&format!("\"db-{}\"", lines / 120)).unwrap() + 3;
+        let in_db = middle(&text, "\"db-") + 3;
         let resource_keystroke = time(runs * 3, || {
             version += 1;
             let edit = if version % 2 == 0 { change(&rope, in_db, false, "x") } else { change(&rope, in_db, true, "") };
@@ -190,8 +206,8 @@ impl Subject {
         let mut ws = Workspace::new(onus_analysis::catalog::rules());
         ws.open("/bench/main.tf", &text, 1);
         ws.diagnostics("/bench/main.tf");
-        let in_variable = text.find(&format!("app-{}", lines / 120)).unwrap() + 4;
-        let in_db = text.find(&format!("\"db-{}\"", lines / 120)).unwrap() + 3;
+        let in_variable = middle(&text, "default = \"app-") + 15;
+        let in_db = middle(&text, "\"db-") + 3;
         let typed = |at: usize| format!("{}x{}", &text[..at], &text[at..]);
         let mut docs = [
             Document::new("/bench/main.tf", &typed(in_variable), 2).unwrap(),

@@ -1,9 +1,10 @@
-//! End to end over stdio: the real `onus lsp`, a client that opens a generated 5k-line Terraform file and sends
-//! 500 single-character edits, timing each from the send to the first bytes of the `publishDiagnostics` of that
+//! End to end over stdio: the real `onus lsp`, a client that opens a generated 5k-line Terraform file (the
+//! dense one, ~900 findings, then the compliant one, ~15: see `bench/generate.rs`) and sends 500
+//! single-character edits, timing each from the send to the first bytes of the `publishDiagnostics` of that
 //! version (as an independent client measures it: what the client's own JSON parsing takes is not onus's),
 //! and, for comparison with earlier figures, to the message fully read and parsed by this client.
 //!
-//! Run: `cargo bench -p onus --bench lsp_latency` (optionally `ONUS_BENCH_LINES=20000`). One edit in ten breaks
+//! Run: `cargo bench -p onus --bench lsp_latency` (optionally `ONUS_BENCH_LINES=20000`, `ONUS_BENCH_FILE=dense`). One edit in ten breaks
 //! the syntax and the next restores it (delete a block's `{`, type a `{`, open a string), since people type
 //! unbalanced text all day. Prints p50/p90/p99/max for all edits and for the breaking ones alone.
 
@@ -163,7 +164,18 @@ fn main() {
     let lines: usize = std::env::var("ONUS_BENCH_LINES").ok().and_then(|v| v.parse().ok()).unwrap_or(5_000);
     // Many edits (`ONUS_BENCH_EDITS=100000`) show whether the server's memory stays level over a long session.
     let edits: usize = std::env::var("ONUS_BENCH_EDITS").ok().and_then(|v| v.parse().ok()).unwrap_or(500);
-    let mut text = generate::generate(lines);
+    // `ONUS_BENCH_FILE=dense` or `compliant`: one of the two files (both by default).
+    let which = std::env::var("ONUS_BENCH_FILE").unwrap_or_default();
+    for (name, generate) in [("dense", generate::generate as fn(usize) -> String), ("compliant", generate::compliant)] {
+        if which.is_empty() || which == name {
+            println!("== the {name} file");
+            session(generate(lines), lines, edits);
+        }
+    }
+}
+
+/// The edits on one file, in this build's server (and the baseline's, if given).
+fn session(mut text: String, lines: usize, edits: usize) {
     let uri = file_uri("/onus-bench/main.tf");
     // With `ONUS_BENCH_BASELINE=<another onus>`, both servers get each edit, taking turns at going first: this
     // shared machine's busy spells weigh on both alike, and their ratio holds where absolute times do not.
