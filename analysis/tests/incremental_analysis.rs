@@ -473,3 +473,48 @@ fn a_lookup_by_address_reads_the_block_at_it_only() {
     let edits: Vec<&str> = texts[1..].iter().map(String::as_str).collect();
     assert_kept_equals_afresh(&[("/by-address-afresh/main.tf", &texts[0])], &edits);
 }
+
+/// A memo read entry by entry (which blocks are referenced, which databases use a group): an edit that
+/// changes one entry (a database no longer lists its group) reruns the runs that read that entry, not every
+/// reader of the memo; and what is kept equals an analysis afresh.
+#[test]
+fn a_memo_read_by_entry_reruns_the_readers_of_the_entries_that_changed() {
+    let module = |listed: bool| {
+        let mut text = String::new();
+        for i in 0..30 {
+            let groups = if i == 0 && !listed { "[]".to_string() } else { format!("[aws_security_group.g{i}.id]") };
+            text.push_str(&format!(
+                "resource \"aws_security_group\" \"g{i}\" {{\n  name   = \"g{i}\"\n  vpc_id = \"vpc-1\"\n  ingress {{\n    \
+                 from_port   = 5432\n    to_port     = 5432\n    protocol    = \"tcp\"\n    cidr_blocks = [\"10.0.0.0/16\"]\n  \
+                 }}\n}}\nresource \"aws_db_instance\" \"d{i}\" {{\n  vpc_security_group_ids = {groups}\n}}\n"
+            ));
+        }
+        text
+    };
+    for rule in ["sg-not-attached", "rds-security-group-broad-cidr"] {
+        let mut config = onus_analysis::config::Config::default();
+        config.disabled =
+            onus_analysis::catalog::all().iter().filter(|r| r.id != rule).map(|r| r.id.to_string()).collect();
+        let mut ws = Workspace::new(onus_analysis::catalog::rules());
+        ws.set_config(config);
+        let path = format!("/by-entry-{rule}/main.tf");
+        ws.open(&path, &module(true), 1);
+        let before = ws.diagnostics(&path).len();
+        // Unlisted and listed again, twice (the first edit turns the run over the module into runs by block).
+        for (version, listed) in [(2, false), (3, true), (4, false), (5, true)] {
+            ws.change(&path, version, &[(None, module(listed))], PositionEncoding::Utf16).unwrap();
+            let now = ws.diagnostics(&path).len();
+            match rule {
+                "sg-not-attached" => assert_eq!(now, if listed { 0 } else { 1 }, "{rule}, edit {version}"),
+                _ => assert_eq!(now, if listed { before } else { before - 1 }, "{rule}, edit {version}"),
+            }
+            if version > 2 {
+                let runs = ws.runs_made(&path).expect("an analysis kept");
+                assert!(runs <= 3, "{rule}: an edit of one database's groups ran the rule {runs} times");
+            }
+        }
+    }
+    let texts = [module(true), module(false), module(true), module(false)];
+    let edits: Vec<&str> = texts[1..].iter().map(String::as_str).collect();
+    assert_kept_equals_afresh(&[("/by-entry-afresh/main.tf", &texts[0])], &edits);
+}

@@ -37,15 +37,16 @@ pub struct TfSource<'m> {
 /// The databases (instances, clusters, their modules) whose `vpc_security_group_ids` lists `group`: their
 /// addresses, in module order.
 fn databases_using<'m>(ctx: &TfContext<'_, 'm>, group: Resource<'m>) -> Vec<String> {
-    databases_by_group(ctx).get(&group.address()).cloned().unwrap_or_default()
+    let address = group.address();
+    databases_by_group(ctx).entry(ctx.module, &address).get(&address).cloned().unwrap_or_default()
 }
 
 /// For each security group a database lists in `vpc_security_group_ids` (`aws_security_group.app.id`), by the
 /// group's address, the addresses of the databases that list it. One index for the module: each group's rule
 /// scanning every database was quadratic in a module of many groups and databases, and after a keystroke in a
 /// database that lists the same groups the index is equal, so the groups' runs are not made again.
-fn databases_by_group(ctx: &TfContext) -> std::sync::Arc<HashMap<String, Vec<String>>> {
-    ctx.module.memo(["databases by security group", "", ""], || {
+fn databases_by_group(ctx: &TfContext) -> crate::terraform::Keyed<HashMap<String, Vec<String>>> {
+    ctx.module.keyed_memo(["databases by security group", "", ""], || {
         let mut dbs: Vec<Resource> = ctx.all_resources(rds::INSTANCE).collect();
         dbs.extend(ctx.all_resources(rds::CLUSTER));
         dbs.extend(

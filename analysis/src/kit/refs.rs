@@ -181,7 +181,8 @@ fn visit_block<'e>(block: &'e crate::terraform::model::Block, found: &mut impl F
 /// Whether anything in the configuration outside `target` refers to it.
 pub fn is_referenced(ctx: &TfContext, target: Resource) -> bool {
     let Some(kind) = RefKind::naming(&target.block.kind) else { return false };
-    referenced(ctx).0.contains(&target_key(kind, target.ty(), target.name()))
+    let key = target_key(kind, target.ty(), target.name());
+    referenced(ctx).entry(ctx.module, &key).0.contains(&key)
 }
 
 /// The resources and data sources of a configuration that something other than themselves refers to, each by
@@ -190,7 +191,14 @@ struct Referenced(FastSet<u64>);
 
 impl MemoValue for Referenced {
     fn fingerprint(&self) -> u64 {
-        crate::terraform::reads::unordered(self.0.iter())
+        self.0.fingerprint()
+    }
+}
+
+/// Read by entry: a group's run depends on whether the group is referenced, not on what else is.
+impl crate::terraform::reads::KeyedMemoValue for Referenced {
+    fn entries(&self) -> crate::fast_hash::FastMap<u64, u64> {
+        self.0.entries()
     }
 }
 
@@ -202,8 +210,8 @@ fn target_key(kind: RefKind, ty: &str, name: &str) -> u64 {
 /// groups or volumes), and again only when a block changes; then it is the whole configuration's references
 /// again, so it reads them where they are written, allocating nothing per reference. Its value changes only when
 /// what is referenced does, so editing a body leaves the rules that read it alone.
-fn referenced(ctx: &TfContext) -> std::sync::Arc<Referenced> {
-    ctx.module.memo(["referenced blocks", "", ""], || {
+fn referenced(ctx: &TfContext) -> crate::terraform::Keyed<Referenced> {
+    ctx.module.keyed_memo(["referenced blocks", "", ""], || {
         let mut out = FastSet::default();
         for kind in ["resource", "data", "module", "output", "locals"] {
             for res in ctx.all_blocks(kind) {

@@ -26,7 +26,7 @@ use std::collections::{HashMap, HashSet};
 use super::check::{Resource, Selector, Subjects, TfContext};
 use super::chunked::BlockId;
 use super::model::Block;
-use super::reads::Dep;
+use super::reads::{entry_reader, memo_entry, Dep};
 use super::Module;
 use crate::fast_hash::{FastMap, FastSet};
 use crate::finding::Finding;
@@ -172,6 +172,8 @@ pub struct ModuleAnalysis {
     memo_deps_len: usize,
     /// The fingerprint of each memo's value when last computed (see [`super::reads::Reads::memo_values`]).
     memo_values: FastMap<u64, u64>,
+    /// The entries of each memo read entry by entry when last computed (see [`super::Module::keyed_memo`]).
+    memo_entries: FastMap<u64, FastMap<u64, u64>>,
     /// The memos of the last analysis that may serve the next (see [`Module::take_memos`]), and the files it
     /// was of, in order.
     carried: FastMap<u64, super::LastingMemo>,
@@ -253,6 +255,7 @@ impl ModuleAnalysis {
             memo_readers_len: 0,
             memo_deps_len: 0,
             memo_values: FastMap::default(),
+            memo_entries: FastMap::default(),
             carried: FastMap::default(),
             paths: Vec::new(),
             by_subject: false,
@@ -283,6 +286,7 @@ impl ModuleAnalysis {
         // (by the runs made again, or a probe) and found equal (by their values' fingerprints) did not, and
         // their readers need not run again; the readers of the others run in a second pass.
         let suspect = self.memos_reading(&changed);
+        let suspect_readers: FastSet<u64> = suspect.iter().map(|&m| entry_reader(m)).collect();
         // The memos carried from the last analysis that read nothing that changed serve this one as they are.
         let carried = std::mem::take(&mut self.carried);
         if layout_kept {
@@ -295,6 +299,7 @@ impl ModuleAnalysis {
         let what = Changes {
             changed: &changed,
             suspect: &suspect,
+            suspect_readers: &suspect_readers,
             gone: &gone,
             edited: &edited,
             new_blocks: &new_blocks,
@@ -490,7 +495,27 @@ impl ModuleAnalysis {
 
     /// Of the memos `suspect` (they read something in `changed`), those that changed: computed again in this
     /// analysis to a value of another fingerprint, or not computed again and reading something that changed.
+    /// For a memo read by entry, the entries that changed too (all its readers by entry, when the entries
+    /// cannot be compared).
     fn memos_changed(&self, module: &Module, suspect: &FastSet<u64>, changed: &FastSet<u64>) -> FastSet<u64> {
+        let mut out = self.memos_changed_whole(module, suspect, changed);
+        let now = module.reads().memo_entries();
+        let mut entries = Vec::new();
+        for &memo in &out {
+            match (now.get(&memo), self.memo_entries.get(&memo)) {
+                (Some(now), Some(before)) => {
+                    let differ = now.iter().filter(|(k, v)| before.get(k) != Some(v)).map(|(k, _)| k);
+                    let gone = before.keys().filter(|k| !now.contains_key(k));
+                    entries.extend(differ.chain(gone).map(|&k| memo_entry(memo, k)));
+                }
+                _ => entries.push(entry_reader(memo)),
+            }
+        }
+        out.extend(entries);
+        out
+    }
+
+    fn memos_changed_whole(&self, module: &Module, suspect: &FastSet<u64>, changed: &FastSet<u64>) -> FastSet<u64> {
         let computed = module.reads().memo_values();
         let differs = |memo: u64| match (computed.get(&memo), self.memo_values.get(&memo)) {
             (Some(now), Some(before)) => now != before,
@@ -528,7 +553,7 @@ impl ModuleAnalysis {
                         continue;
                     }
                 };
-                let mut reader = runs.readers_of(&FastSet::from_iter([memo]));
+                let mut reader = runs.readers_of(&FastSet::from_iter([memo, entry_reader(memo)]));
                 reader.retain(|id| !runs.ran.contains(id));
                 if let Some(&id) = reader.iter().next() {
                     for at in runs.take(FastSet::from_iter([id]), module, what) {
@@ -558,6 +583,7 @@ impl ModuleAnalysis {
     /// Keeps what the memos computed in this analysis read (the others read what they read before).
     fn keep_memos(&mut self, module: &Module) {
         self.memo_values.extend(module.reads().memo_values().iter());
+        self.memo_entries.extend(module.reads().take_memo_entries());
         for (&memo, deps) in module.reads().memo_deps().iter() {
             let mut deps = deps.clone();
             deps.sort_unstable();
@@ -661,8 +687,10 @@ struct FileChanges<'m> {
 /// What changed since the last analysis, as the rules' runs see it.
 struct Changes<'a, 'm> {
     changed: &'a FastSet<u64>,
-    /// The memos that read something that changed (see [`ModuleAnalysis::analyse`]).
+    /// The memos that read something that changed (see [`ModuleAnalysis::analyse`]), and the marks of their
+    /// readers by entry.
     suspect: &'a FastSet<u64>,
+    suspect_readers: &'a FastSet<u64>,
     gone: &'a FastSet<BlockId>,
     edited: &'a FastMap<&'m str, Edited<'m>>,
     /// The blocks new since the last analysis: (file, index).
@@ -829,7 +857,8 @@ impl SubjectRuns {
     /// is made again: it computes the memo, whose new value then tells whether it changed).
     fn update(&mut self, analysis: &ModuleAnalysis, module: &Module, rule: usize, what: &Changes) {
         self.ran.clear();
-        let probe_stale = |d: &u64| what.changed.contains(d) || what.suspect.contains(d);
+        let probe_stale =
+            |d: &u64| what.changed.contains(d) || what.suspect.contains(d) || what.suspect_readers.contains(d);
         if self.probe_deps.iter().any(probe_stale) {
             let (selectors, probe_deps) = analysis.probe(module, rule);
             self.probe_deps = probe_deps;

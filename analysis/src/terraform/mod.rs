@@ -194,6 +194,27 @@ struct MemoEntry {
     value: MemoRef,
 }
 
+/// How a memo is read: whole, or entry by entry ([`Module::keyed_memo`]).
+#[derive(Clone, Copy)]
+enum MemoRead {
+    Whole,
+    ByEntry,
+}
+
+/// A memo read entry by entry (see [`Module::keyed_memo`]).
+pub struct Keyed<T> {
+    value: std::sync::Arc<T>,
+    name: u64,
+}
+
+impl<T> Keyed<T> {
+    /// The memo, to look up the entry `key` in (and nothing else): what the reader records is that entry.
+    pub fn entry<Q: std::hash::Hash + ?Sized>(&self, module: &Module, key: &Q) -> &T {
+        module.reads().record_memo(reads::memo_entry(self.name, reads::fingerprint(key)));
+        &self.value
+    }
+}
+
 /// A memo that may serve a later analysis (see [`Module::take_memos`]).
 pub struct LastingMemo {
     key: [String; 3],
@@ -318,12 +339,30 @@ impl<'m> Module<'m> {
         key: [&str; 3],
         build: impl FnOnce() -> T,
     ) -> std::sync::Arc<T> {
-        let found = self.memo_ref(key, || {
+        let (_, found) = self.memo_ref(key, MemoRead::Whole, || {
             let value = build();
-            (value.fingerprint(), MemoRef::Lasting(std::sync::Arc::new(value)))
+            (value.fingerprint(), MemoRef::Lasting(std::sync::Arc::new(value)), None)
         });
         let MemoRef::Lasting(value) = found else { panic!("one kind of memo per key") };
         value.downcast().expect("one type per memo key")
+    }
+
+    /// A [`Module::memo`] read entry by entry: who asks for an entry ([`Keyed::entry`]) depends on that entry,
+    /// not on the whole value. An index of which resource refers to which changes at a keystroke that breaks
+    /// one block; each security group's run reads its own entry, and only the runs whose entries changed run
+    /// again.
+    pub fn keyed_memo<T: reads::KeyedMemoValue + Send + Sync + 'static>(
+        &self,
+        key: [&str; 3],
+        build: impl FnOnce() -> T,
+    ) -> Keyed<T> {
+        let (name, found) = self.memo_ref(key, MemoRead::ByEntry, || {
+            let value = build();
+            let entries = value.entries();
+            (value.fingerprint(), MemoRef::Lasting(std::sync::Arc::new(value)), Some(entries))
+        });
+        let MemoRef::Lasting(value) = found else { panic!("one kind of memo per key") };
+        Keyed { value: value.downcast().expect("one type per memo key"), name }
     }
 
     /// A memo that serves this analysis only: its value depends on more than it records (every block's address,
@@ -333,32 +372,46 @@ impl<'m> Module<'m> {
         key: [&str; 3],
         build: impl FnOnce() -> T,
     ) -> std::rc::Rc<T> {
-        let found = self.memo_ref(key, || {
+        let (_, found) = self.memo_ref(key, MemoRead::Whole, || {
             let value = build();
-            (value.fingerprint(), MemoRef::ThisAnalysis(std::rc::Rc::new(value)))
+            (value.fingerprint(), MemoRef::ThisAnalysis(std::rc::Rc::new(value)), None)
         });
         let MemoRef::ThisAnalysis(value) = found else { panic!("one kind of memo per key") };
         value.downcast().expect("one type per memo key")
     }
 
-    /// The memo `key`, built by `build` (which gives its value's fingerprint too) unless this analysis has it.
-    fn memo_ref(&self, key: [&str; 3], build: impl FnOnce() -> (u64, MemoRef)) -> MemoRef {
+    /// The memo `key`, built by `build` (which gives its value's fingerprint too, and its entries if it is read
+    /// by entry) unless this analysis has it; and its name.
+    fn memo_ref(
+        &self,
+        key: [&str; 3],
+        read: MemoRead,
+        build: impl FnOnce() -> (u64, MemoRef, Option<FastMap<u64, u64>>),
+    ) -> (u64, MemoRef) {
         // Looked up by the key's fingerprint, then compared: no string is built per lookup (a rule asks for an
         // index once per block it checks).
         let name = reads::fingerprint(&("index", key));
+        let record = || match read {
+            MemoRead::Whole => self.reads().record_memo(name),
+            MemoRead::ByEntry => self.reads().record_memo(reads::entry_reader(name)),
+        };
         if let Some(entry) = self.memos.borrow().get(&name) {
             if entry.key.iter().zip(key).all(|(k, part)| k == part) {
-                self.reads().record_memo(name);
-                return entry.value.clone();
+                record();
+                return (name, entry.value.clone());
             }
         }
         // Built with no borrow held: an index may be built from others.
-        let (fingerprint, value) = self.reads().memo(name, build);
+        let (fingerprint, value, entries) = self.reads().compute_memo(name, build);
+        record();
         self.reads().set_memo_value(name, fingerprint);
+        if let Some(entries) = entries {
+            self.reads().set_memo_entries(name, entries);
+        }
         // (Two keys of one fingerprint: the first keeps its place, the second is built at each use.)
         let entry = || MemoEntry { key: key.map(str::to_string), value: value.clone() };
         self.memos.borrow_mut().entry(name).or_insert_with(entry);
-        value
+        (name, value)
     }
 
     /// The memos of this analysis that may serve a later one, by name: one whose dependencies have not changed

@@ -60,8 +60,38 @@ impl MemoValue for String {
     }
 }
 
+/// A memo read entry by entry (see [`super::Module::keyed_memo`]): its entries' keys and values, as
+/// fingerprints (a key's is [`fingerprint`] of the key, as readers look it up).
+pub trait KeyedMemoValue: MemoValue {
+    fn entries(&self) -> FastMap<u64, u64>;
+}
+
+impl<K: std::hash::Hash, V: std::hash::Hash, S> KeyedMemoValue for std::collections::HashMap<K, V, S> {
+    fn entries(&self) -> FastMap<u64, u64> {
+        self.iter().map(|(k, v)| (fingerprint(k), fingerprint(v))).collect()
+    }
+}
+
+impl<K: std::hash::Hash, S> KeyedMemoValue for std::collections::HashSet<K, S> {
+    fn entries(&self) -> FastMap<u64, u64> {
+        self.iter().map(|k| (fingerprint(k), 0)).collect()
+    }
+}
+
+/// What a read of the entry `key` (its fingerprint) of the memo `name` records: the reader depends on that
+/// entry alone.
+pub fn memo_entry(name: u64, key: u64) -> u64 {
+    fingerprint(&("memo entry", name, key))
+}
+
+/// What every reader of the memo `name` by entries records besides: the mark that finds them all when the
+/// memo's entries cannot be compared (it was not computed before, or not again).
+pub fn entry_reader(name: u64) -> u64 {
+    fingerprint(&("memo entry reader", name))
+}
+
 /// The fingerprint of anything hashable (dependencies, memo names).
-pub fn fingerprint(value: &impl std::hash::Hash) -> u64 {
+pub fn fingerprint<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
     use std::hash::BuildHasher;
     crate::fast_hash::BuildFastHasher::default().hash_one(value)
 }
@@ -79,6 +109,8 @@ pub struct Reads {
     memos: RefCell<FastMap<u64, Vec<u64>>>,
     /// The fingerprints of the memos' values, for those that have one (see [`Reads::memo_values`]).
     values: RefCell<FastMap<u64, u64>>,
+    /// The entries of the memos read entry by entry (see [`KeyedMemoValue`]).
+    entries: RefCell<FastMap<u64, FastMap<u64, u64>>>,
 }
 
 impl Reads {
@@ -108,10 +140,32 @@ impl Reads {
     /// names' fingerprints collide share their dependencies: a run may be made again when it need not, never
     /// the other way.
     pub fn memo<T>(&self, name: u64, compute: impl FnOnce() -> T) -> T {
-        let (value, deps) = self.frame(compute);
-        self.memos.borrow_mut().entry(name).or_default().extend(deps);
+        let value = self.compute_memo(name, compute);
         self.record_memo(name);
         value
+    }
+
+    /// [`Reads::memo`] without recording a read of it (its reader records what it reads of it).
+    pub fn compute_memo<T>(&self, name: u64, compute: impl FnOnce() -> T) -> T {
+        let (value, deps) = self.frame(compute);
+        self.memos.borrow_mut().entry(name).or_default().extend(deps);
+        value
+    }
+
+    /// Keeps the entries of the memo `name`, read entry by entry: a reader of an entry need not run again when
+    /// other entries change.
+    pub fn set_memo_entries(&self, name: u64, entries: FastMap<u64, u64>) {
+        self.entries.borrow_mut().insert(name, entries);
+    }
+
+    /// The entries of the memos read entry by entry computed so far.
+    pub fn memo_entries(&self) -> std::cell::Ref<'_, FastMap<u64, FastMap<u64, u64>>> {
+        self.entries.borrow()
+    }
+
+    /// Takes the entries of the memos computed so far (see [`Reads::memo_entries`]).
+    pub fn take_memo_entries(&self) -> FastMap<u64, FastMap<u64, u64>> {
+        self.entries.take()
     }
 
     /// Keeps the fingerprint of the value of the memo `name`: a memo computed again to an equal value has not
