@@ -31,10 +31,13 @@ pub static RULE: Rule = Rule {
     },
     related: Related {
         checkov: &["CKV_AWS_76", "CKV_AWS_95", "CKV2_AWS_4"],
-        kics: &[],
+        kics: &["982aa526-6970-4c59-8b9b-2ce7e019fe36"],
         trivy: &["AVD-AWS-0001", "aws-api-gateway-enable-access-logging"],
         how: "CKV_AWS_76, CKV_AWS_95 and AVD-AWS-0001 check the access logs only; CKV2_AWS_4 checks the execution \
-              logging level and also demands metrics.",
+              logging level and also demands metrics. KICS's Terraform API Gateway With CloudWatch Logging Disabled \
+              (982aa526) fails a stage for which the configuration declares no `aws_cloudwatch_log_group` named \
+              `API-Gateway-Execution-Logs_${aws_api_gateway_rest_api.<name>.id}/<stage>`, whatever the stage's \
+              logging settings, which are what this rule reads.",
     },
     matcher: &Custom {
         what: "Flags `aws_api_gateway_stage` without `access_log_settings` or without method settings turning \

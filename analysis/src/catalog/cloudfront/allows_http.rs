@@ -22,7 +22,14 @@ pub static RULE: Rule = Rule {
         kics: &["55af1353-2f62-4fa0-a8e1-a210ca2708f5", "31733ee2-fef0-4e87-9778-65da22a8ecf1"],
         trivy: &["AVD-AWS-0012", "aws-cloudfront-enforce-https"],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &[],
+        kics: &["a5366a50-932f-4085-896b-41402714a388"],
+        trivy: &[],
+        how: "KICS's CloudFormation Connection Between CloudFront Origin Not Encrypted (a5366a50) reads \
+              `CacheBehaviors` as one mapping, so it misses `allow-all` in the behaviours of the list, which this \
+              rule flags.",
+    },
     matcher: &Custom {
         what: "Flags `aws_cloudfront_distribution` cache behaviours (`default_cache_behavior` and every \
                `ordered_cache_behavior`) whose `viewer_protocol_policy` is `allow-all`.",

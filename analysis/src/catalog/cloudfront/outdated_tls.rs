@@ -22,14 +22,27 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents { checkov: &["CKV_AWS_174"], kics: &["00e5e55e-c2ff-46b3-a757-a7a1cd802456"], trivy: &[] },
     related: Related {
         checkov: &[],
-        kics: &["dc17ee4b-ddf2-4e23-96e8-7a36abad1303"],
+        kics: &[
+            "dc17ee4b-ddf2-4e23-96e8-7a36abad1303",
+            "5c0003fb-9aa0-42c1-9da3-eb0e332bef21",
+            "be96849c-3df6-49c2-bc16-778a7be2519c",
+            "3a1e94df-6847-4c0e-a3b6-6c6af4e128ef",
+            "b4d9c12b-bfba-4aeb-9cb8-2358546d8041",
+        ],
         trivy: &["AVD-AWS-0013", "aws-cloudfront-use-secure-tls-policy"],
         how: "Trivy's AVD-AWS-0013 skips distributions on the default CloudFront certificate, which this rule flags, \
               and accepts only TLSv1.2_2021, where this rule also accepts TLSv1.2_2018, TLSv1.2_2019 and the 2025 \
               policies. KICS's CloudFormation CloudFront Without Minimum Protocol TLS 1.2 (dc17ee4b) skips \
-              distributions with `Enabled: false` and passes a certificate, the default CloudFront one included, that \
-              leaves `MinimumProtocolVersion` out, which this rule flags, and fails the 2025 policies, which this \
-              rule accepts.",
+              distributions with `Enabled: false` and passes a certificate, the default CloudFront one included, \
+              that leaves `MinimumProtocolVersion` out, which this rule flags, and fails the 2025 policies, which \
+              this rule accepts. KICS's Terraform Secure Ciphers Disabled (5c0003fb) judges only distributions that \
+              write `cloudfront_default_certificate = false`, and passes `TLSv1.1_2016`, which this rule flags; its \
+              CloudFormation query (be96849c) reads `ViewerCertificate` directly under `Properties`, where a \
+              distribution has none, so it flags no template that deploys. KICS's Vulnerable Default SSL Certificate \
+              fails the default certificate and an own certificate without a minimum protocol version or without an \
+              SSL support method (which both formats require with one), but passes an old policy written out, \
+              such as `TLSv1` (3a1e94df, b4d9c12b), which this rule flags; in CloudFormation (b4d9c12b) \
+              it reads the default certificate under a misspelt `CloudfrontDefaultCertificate`.",
     },
     matcher: &Custom {
         what: "Flags `aws_cloudfront_distribution` resources whose viewer certificate allows TLS below 1.2: no \

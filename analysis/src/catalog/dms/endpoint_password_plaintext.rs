@@ -16,11 +16,20 @@ pub static RULE: Rule = Rule {
     aws_side: "DMS can read endpoint credentials from Secrets Manager (`secrets_manager_arn`, \
                `SecretsManagerSecretId`), and CloudFormation resolves dynamic references at deployment; keeping the \
                secret out of code is the customer's duty.",
-    // KICS 5f700072 and f988a17f flag the same, but report a password taken from a parameter at the parameter's
-    // `Default` (outside the resource), where a finding could not be suppressed: claimed once suppressions follow
-    // findings' resources.
+    // KICS 5f700072 and f988a17f are related, not equivalent: their regos judge the password's characters (see
+    // `how`). They also report a password taken from a parameter at the parameter's `Default` (outside the
+    // resource), where a finding could not be suppressed.
     equivalents: Equivalents::NONE,
-    related: Related::NONE,
+    related: Related {
+        checkov: &[],
+        kics: &["5f700072-b7ce-4e84-b3f3-497bf1c24a4d", "f988a17f-1139-46a3-8928-f27eafd8b024"],
+        trivy: &[],
+        how: "KICS's CloudFormation DMS Endpoint Password Exposed (5f700072) and DMS Endpoint MongoDB Settings \
+              Password Exposed (f988a17f) fail a password (or a parameter's `Default`) only when it holds a run of \
+              eight or more letters, digits or `@$!%*\"#?&`, so they pass `correct-horse-battery`, which this rule \
+              flags, and fail a written `{{resolve:secretsmanager:...}}` reference that names no secret of the \
+              template as `${Secret}`, which this rule passes.",
+    },
     matcher: &Custom {
         what: "Flags `aws_dms_endpoint` whose `password` is a literal, or comes from a variable or local whose value \
                is written in the code; in CloudFormation, `AWS::DMS::Endpoint` whose `Password` or \

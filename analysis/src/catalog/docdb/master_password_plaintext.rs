@@ -17,11 +17,21 @@ pub static RULE: Rule = Rule {
     aws_side: "AWS can generate, store and rotate the master password in Secrets Manager \
                (`manage_master_user_password`, `ManageMasterUserPassword`), and CloudFormation resolves dynamic \
                references at deployment; keeping secrets out of code is the customer's duty.",
-    // KICS 39423ce4 (docdb_cluster_master_password_in_plaintext) flags the same, but reports a password taken from a
-    // parameter at the parameter's `Default` (outside the resource, where a finding could not be suppressed), and
-    // two of its fixtures write `Type:  AWS::` with two spaces, which onus does not take for a template.
+    // KICS 39423ce4 (docdb_cluster_master_password_in_plaintext) is related, not equivalent: its rego judges the
+    // password's characters (see `how`). It also reports a password taken from a parameter at the parameter's
+    // `Default` (outside the resource, where a finding could not be suppressed), and two of its fixtures write
+    // `Type:  AWS::` with two spaces, which onus does not take for a template.
     equivalents: Equivalents::NONE,
-    related: Related::NONE,
+    related: Related {
+        checkov: &[],
+        kics: &["39423ce4-9011-46cd-b6b1-009edcd9385d"],
+        trivy: &[],
+        how: "KICS's CloudFormation DocDB Cluster Master Password In Plaintext (39423ce4) fails a password (or a \
+              parameter's `Default`) only when it holds a run of eight or more letters, digits or `@$!%*\"#?&`, so \
+              it passes `correct-horse-battery`, which this rule flags, and fails a written \
+              `{{resolve:secretsmanager:...}}` reference that names no secret of the template as `${Secret}`, which \
+              this rule passes.",
+    },
     matcher: &Custom {
         what: "Flags `aws_docdb_cluster` whose `master_password` is a literal, or comes from a variable or local \
                whose value is written in the code; in CloudFormation, `AWS::DocDB::DBCluster` whose \

@@ -21,12 +21,19 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents { checkov: &[], kics: &[], trivy: &[] },
     related: Related {
         checkov: &["CKV_AWS_277"],
-        kics: &["4728cd65-a20c-49da-8b31-9c08b423e4db"],
+        kics: &[
+            "4728cd65-a20c-49da-8b31-9c08b423e4db",
+            "590d878b-abdc-428f-895a-e2b68a0e1998",
+            "829ce3b8-065c-41a3-ad57-e0accfea82d2",
+        ],
         trivy: &["AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"],
         how: "Checkov's CKV_AWS_277 flags only rules open to all protocols and ports, and Trivy's AVD-AWS-0107 only \
               SSH, RDP or all-protocol rules; this rule flags world ingress to any port but TCP 80 and 443 (TCP 3306 \
               open to the world passes both). KICS's Terraform Unrestricted Security Group Ingress (4728cd65) fails \
-              world ingress on every port, TCP 80 and 443 included, which this rule passes.",
+              world ingress on every port, TCP 80 and 443 included, which this rule passes. KICS's Unknown Port \
+              Exposed To Internet (590d878b, 829ce3b8) fails world ingress only on ports missing from its own list \
+              of known ports (TCP 3306 or 22 open to the world passes it), only in a group's inline rules, and in \
+              Terraform only IPv4 sources and the rule's `from_port`.",
     },
     matcher: &Custom {
         what: "Flags security group ingress rules whose source is `0.0.0.0/0` or `::/0`, on any port except public \

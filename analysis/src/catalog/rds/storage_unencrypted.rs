@@ -37,18 +37,22 @@ pub static RULE: Rule = Rule {
             "08bd0760-8752-44e1-9779-7bb369b2b4e4",
             "3199c26c-7871-4cb3-99c2-10a59244ce7f",
             "65844ba3-03a1-40a8-b3dd-919f122e8c95",
+            "ffee2785-c347-451e-89f3-11aeb08e5c84",
         ],
         trivy: &[],
         how: "KICS's CloudFormation RDS Storage Not Encrypted (5beacce3) fails every `AWS::RDS::DBInstance` without \
               `StorageEncrypted: true`: read replicas too (its own example is one), whose encryption AWS takes from \
               the source (the template is to leave `StorageEncrypted` out), instances restored from a snapshot, \
-              which take the snapshot's, and Aurora members, whose storage is their cluster's; this rule skips those. \
-              Its Terraform DB Instance Storage Not Encrypted (08bd0760) likewise fails `aws_db_instance` replicas \
-              (`replicate_source_db`), snapshot restores and Aurora members without `storage_encrypted`; its \
-              Terraform RDS Storage Not Encrypted (3199c26c) and CloudFormation RDS Storage Encryption Disabled \
-              (65844ba3) fail clusters restored from a snapshot or replicating another cluster, and Aurora Serverless \
-              v1 clusters, which AWS always encrypts (65844ba3 all of them, 3199c26c those that set \
-              `storage_encrypted = false`).",
+              which take the snapshot's, and Aurora members, whose storage is their cluster's; this rule skips \
+              those. Its Terraform DB Instance Storage Not Encrypted (08bd0760) likewise fails `aws_db_instance` \
+              replicas (`replicate_source_db`), snapshot restores and Aurora members without `storage_encrypted`; \
+              its Terraform RDS Storage Not Encrypted (3199c26c) and CloudFormation RDS Storage Encryption Disabled \
+              (65844ba3) fail clusters restored from a snapshot or replicating another cluster, and Aurora \
+              Serverless v1 clusters, which AWS always encrypts (65844ba3 all of them, 3199c26c those that set \
+              `storage_encrypted = false`). KICS's CloudFormation CMK Unencrypted Storage (ffee2785) fails RDS \
+              instances and clusters without `StorageEncrypted: true` as 5beacce3 and 65844ba3 do (replicas, \
+              restores, Aurora members and Serverless v1 included), and also `AWS::RDS::GlobalCluster`, which this \
+              rule does not read, and DocumentDB, Neptune and Redshift clusters, which their services' rules judge.",
     },
     matcher: &Custom {
         what: "Flags `aws_db_instance`, `aws_rds_cluster` and rds / rds-aurora module calls without \

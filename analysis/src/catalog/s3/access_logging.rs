@@ -30,7 +30,14 @@ pub static RULE: Rule = Rule {
         kics: &["f861041c-8c9f-4156-acfc-5e6e524f5884", "4552b71f-0a2a-4bc4-92dd-ed7ec1b4674c"],
         trivy: &["AVD-AWS-0089", "aws-s3-enable-bucket-logging", "aws-s3-enable-logging"],
     },
-    related: Related::NONE,
+    related: Related {
+        checkov: &[],
+        kics: &["ee9e50e8-b2ed-4176-ad42-8fc0cf7593f4"],
+        trivy: &[],
+        how: "KICS's Terraform CloudTrail Log Files S3 Bucket with Logging Disabled (ee9e50e8) judges only a bucket \
+              that a trail's `s3_bucket_name` names, in the trail's file, and only by its inline `logging` block: it \
+              fails such a bucket logged through an `aws_s3_bucket_logging`, which this rule passes.",
+    },
     matcher: &Custom {
         what: "Flags S3 buckets (resources and s3-bucket module calls) without server access logging: no legacy \
                `logging` block, no `aws_s3_bucket_logging` for the bucket, no module `logging` input. Buckets that \

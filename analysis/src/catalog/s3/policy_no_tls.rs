@@ -23,14 +23,17 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents { checkov: &[], kics: &[], trivy: &[] },
     related: Related {
         checkov: &["CKV_AWS_379"],
-        kics: &["4bc4dd4c-7d8d-405e-a0fb-57fa4c31b4d9"],
+        kics: &["4bc4dd4c-7d8d-405e-a0fb-57fa4c31b4d9", "38c64e76-c71e-4d92-a337-60174d1de1c9"],
         trivy: &[],
         how: "Checkov's CKV_AWS_379 runs only on an `aws_s3_bucket_acl` that grants public access no public access \
               block stops, and then looks for a SecureTransport statement in the bucket's policy; this rule judges \
-              every bucket policy. KICS's Terraform S3 Bucket Policy Accepts HTTP Requests (4bc4dd4c) passes a policy \
-              in which any one statement on `*`, `s3:*` or `s3:GetObject` denies `aws:SecureTransport = false` or \
-              allows under `aws:SecureTransport = true`, so it passes a policy whose other `Allow` statements accept \
-              HTTP, which this rule flags.",
+              every bucket policy. KICS's Terraform S3 Bucket Policy Accepts HTTP Requests (4bc4dd4c) passes a \
+              policy in which any one statement on `*`, `s3:*` or `s3:GetObject` denies `aws:SecureTransport = \
+              false` or allows under `aws:SecureTransport = true`, so it passes a policy whose other `Allow` \
+              statements accept HTTP, which this rule flags. KICS's CloudFormation S3 Bucket Without SSL In Write \
+              Actions (38c64e76) passes a policy with any `Allow` statement on `s3:*` or `s3:PutObject` whose \
+              condition does not say `aws:SecureTransport: false`, which this rule flags, and counts a `Deny` only \
+              on exactly `s3:*` or `s3:PutObject`, where this rule also counts `*` and `s3:Put*`.",
     },
     matcher: &Custom {
         what: "Flags bucket policies (`aws_s3_bucket_policy`, the legacy `aws_s3_bucket.policy`, the s3-bucket \
