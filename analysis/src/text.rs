@@ -181,18 +181,20 @@ pub struct Positions<'r> {
     encoding: PositionEncoding,
     /// The byte where each line starts, for an ASCII text (lines end as the rope's do: LF, CRLF, a lone CR).
     ascii_lines: Option<std::borrow::Cow<'r, [usize]>>,
+    /// The text's length (a rope sums its root's children to say it).
+    len: usize,
 }
 
 impl<'r> Positions<'r> {
     pub fn new(rope: &'r Rope, encoding: PositionEncoding) -> Positions<'r> {
         let ascii_lines = (rope.len_bytes() == rope.len_chars()).then(|| line_starts_of(rope).into());
-        Positions { rope, encoding, ascii_lines }
+        Positions { rope, encoding, ascii_lines, len: rope.len_bytes() }
     }
 
     /// With the line starts of `rope` known already ([`crate::Document::positions`] keeps them through edits).
     pub fn with_line_starts(rope: &'r Rope, starts: &'r [usize], encoding: PositionEncoding) -> Positions<'r> {
         let ascii_lines = (rope.len_bytes() == rope.len_chars()).then_some(starts.into());
-        Positions { rope, encoding, ascii_lines }
+        Positions { rope, encoding, ascii_lines, len: rope.len_bytes() }
     }
 
     pub fn rope(&self) -> &'r Rope {
@@ -205,12 +207,12 @@ impl<'r> Positions<'r> {
 
     /// For a few offsets: each asked of the rope, no line starts read.
     pub fn asking(rope: &'r Rope, encoding: PositionEncoding) -> Positions<'r> {
-        Positions { rope, encoding, ascii_lines: None }
+        Positions { rope, encoding, ascii_lines: None, len: rope.len_bytes() }
     }
 
     pub fn at(&self, offset: usize) -> Position {
         let Some(starts) = &self.ascii_lines else { return position_at(self.rope, offset, self.encoding) };
-        let offset = offset.min(self.rope.len_bytes());
+        let offset = offset.min(self.len);
         let line = starts.partition_point(|&s| s <= offset) - 1;
         Position::new(line as u32, (offset - starts[line]) as u32)
     }
