@@ -214,14 +214,23 @@ fn referenced(ctx: &TfContext) -> crate::terraform::Keyed<Referenced> {
     ctx.module.keyed_memo(["referenced blocks", "", ""], || {
         let mut out = FastSet::default();
         for kind in ["resource", "data", "module", "output", "locals"] {
-            for res in ctx.all_blocks(kind) {
-                // What a block's references to itself are not counted as.
-                let itself = RefKind::naming(kind).map(|k| (k, res.ty(), res.name()));
-                visit_block(res.block, &mut |r| {
-                    if r.kind != RefKind::Module && itself != Some((r.kind, r.ty, r.name)) {
-                        out.insert(target_key(r.kind, r.ty, r.name));
-                    }
+            for (at, res) in ctx.all_blocks_indexed(kind) {
+                // Each block's references read once, and again only when it is edited: at a keystroke that
+                // changes a block, the others' are looked up.
+                let keys = ctx.module.block_memo("references out of the block", at, |block| {
+                    // What a block's references to itself are not counted as.
+                    let itself = RefKind::naming(kind).map(|k| (k, res.ty(), res.name()));
+                    let mut keys = Vec::new();
+                    visit_block(block, &mut |r| {
+                        if r.kind != RefKind::Module && itself != Some((r.kind, r.ty, r.name)) {
+                            keys.push(target_key(r.kind, r.ty, r.name));
+                        }
+                    });
+                    keys.sort_unstable();
+                    keys.dedup();
+                    keys.into_boxed_slice()
                 });
+                out.extend(keys.iter().copied());
             }
         }
         Referenced(out)

@@ -198,6 +198,15 @@ impl<'a, 'm> TfContext<'a, 'm> {
         self.all_resources(ty).chain(modules.filter(move |r| exists(module, r)))
     }
 
+    /// [`TfContext::all_blocks`], each with its (file, block) index (for [`super::Module::block_memo`]).
+    pub fn all_blocks_indexed(&self, kind: &'a str) -> impl Iterator<Item = ((usize, usize), Resource<'m>)> + 'a {
+        let module = self.module;
+        module
+            .blocks_indexed(kind)
+            .map(|(file, i, block)| ((file, i), Resource { file, block }))
+            .filter(move |(_, r)| exists(module, r))
+    }
+
     /// Every top-level block of kind `kind`: a lookup.
     pub fn all_blocks(&self, kind: &'a str) -> impl Iterator<Item = Resource<'m>> + 'a {
         let module = self.module;

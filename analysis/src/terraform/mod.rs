@@ -49,7 +49,12 @@ pub struct TfFile {
     pub index: block_index::BlockIndex,
     /// The file's indentation unit, found once per reading (see [`TfFile::indent_unit`]).
     indent: std::sync::OnceLock<String>,
+    /// What was derived from the text of a top-level block, by what and the block's identity (see
+    /// [`Module::block_memo`]): carried to the next reading for the blocks it keeps.
+    block_memos: std::sync::Mutex<FastMap<(u64, chunked::BlockId), BlockMemo>>,
 }
+
+type BlockMemo = std::sync::Arc<dyn std::any::Any + Send + Sync>;
 
 impl TfFile {
     /// The model of a parsed Terraform document; `None` if the document is not Terraform or not parsed.
@@ -62,6 +67,7 @@ impl TfFile {
         }
         let mut previous_index = None;
         let mut kept_indent = std::sync::OnceLock::new();
+        let mut kept_block_memos = FastMap::default();
         let (source, reading) = match doc.kind() {
             FileKind::Terraform | FileKind::TerraformVars => match previous.filter(|p| p.kind == doc.kind()) {
                 Some(p) => {
@@ -75,8 +81,10 @@ impl TfFile {
                         groups,
                         index,
                         indent,
+                        block_memos,
                         ..
                     } = p;
+                    kept_block_memos = block_memos.into_inner().unwrap_or_else(|e| e.into_inner());
                     previous_index = Some((index, ids.clone()));
                     // The previous text edited into the document's: a keystroke copies what it changed, not the
                     // whole text.
@@ -106,6 +114,12 @@ impl TfFile {
             _ => return None,
         };
         let chunked::Reading { blocks, ids: block_ids, attributes, comments, problems, groups } = reading;
+        // What was derived from blocks gone is dropped now and then (it is looked up by identity: a block gone is
+        // never asked for again), when it may hold more than the blocks kept.
+        if kept_block_memos.len() > 2 * block_ids.len() + 64 {
+            let ids: crate::fast_hash::FastSet<chunked::BlockId> = block_ids.iter().copied().collect();
+            kept_block_memos.retain(|(_, id), _| ids.contains(id));
+        }
         let index = match previous_index {
             // The blocks the reading kept (the same identities at the start and at the end) keep their entries.
             Some((index, old_ids)) => {
@@ -127,6 +141,7 @@ impl TfFile {
             groups,
             index,
             indent: kept_indent,
+            block_memos: std::sync::Mutex::new(kept_block_memos),
         })
     }
 
@@ -414,6 +429,34 @@ impl<'m> Module<'m> {
         (name, value)
     }
 
+    /// What `compute` derives from the text of the top-level block `(file, i)`, kept under `what` with the
+    /// block's identity for as long as the block is kept by the file's readings: a module-wide index rebuilt at
+    /// a keystroke that changed one block reads what it needs of the others from here. `compute` must depend on
+    /// the block's text alone, not on where it is or on the rest of the module; it records no dependency.
+    pub fn block_memo<T: Send + Sync + 'static>(
+        &self,
+        what: &'static str,
+        (file, i): (usize, usize),
+        compute: impl FnOnce(&'m Block) -> T,
+    ) -> std::sync::Arc<T> {
+        let f = self.files[file];
+        let key = (reads::fingerprint(what), f.block_ids[i]);
+        let found = f.block_memos.lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned();
+        if let Some(value) = found.and_then(|v| v.downcast::<T>().ok()) {
+            return value;
+        }
+        let value = std::sync::Arc::new(compute(&f.blocks[i]));
+        f.block_memos.lock().unwrap_or_else(|e| e.into_inner()).insert(key, value.clone());
+        value
+    }
+
+    /// The top-level blocks of kind `kind`, with their (file, block) indices.
+    pub fn blocks_indexed<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = Indexed<'m>> + 'a {
+        self.reads().record(reads::Dep::Kind(kind));
+        let files = self.files.iter().copied().enumerate();
+        files.flat_map(move |(i, f)| f.index.of_kind(kind).iter().map(move |&j| (i, j, &f.blocks[j])))
+    }
+
     /// The memos of this analysis that may serve a later one, by name: one whose dependencies have not changed
     /// has the same value then, as long as the blocks it indexes are where they were (see
     /// [`Module::give_memos`]).
@@ -629,5 +672,48 @@ mod values_tests {
         assert_eq!(var_value("[\"a\"]"), Value::List(vec![Value::String("a".into())]));
         assert_eq!(var_value("true"), Value::Bool(true));
         assert_eq!(var_value("var.x"), Value::String("var.x".into()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    /// What a block memo derived from a block serves the readings that keep the block, and an edited block's is
+    /// derived again.
+    #[test]
+    fn a_block_memo_serves_the_readings_that_keep_its_block() {
+        let mut parsers = Parsers::new();
+        let read = |text: &str, previous: Option<TfFile>, parsers: &mut Parsers| {
+            let mut doc = Document::new("/m/main.tf", text, 1).unwrap();
+            doc.parse_fully(parsers);
+            TfFile::read(&doc, previous, parsers).unwrap()
+        };
+        let computed = Cell::new(0);
+        let values = |file: &TfFile| -> Vec<String> {
+            let expansions = expand::Expansions::new();
+            let module = Module::new(vec![file], &expansions);
+            (0..file.blocks.len())
+                .map(|i| {
+                    let value = module.block_memo("test: the block's first attribute", (0, i), |b| {
+                        computed.set(computed.get() + 1);
+                        b.attributes[0].name.clone()
+                    });
+                    value.to_string()
+                })
+                .collect()
+        };
+        let text = "resource \"a\" \"x\" {\n  one = 1\n}\nresource \"a\" \"y\" {\n  two = 2\n}\n";
+        let file = read(text, None, &mut parsers);
+        assert_eq!(values(&file), ["one", "two"]);
+        assert_eq!(computed.get(), 2);
+        // The first block edited: its memo is derived again; the second, moved, keeps its own.
+        let file = read(&text.replace("one = 1", "first = 10"), Some(file), &mut parsers);
+        assert_eq!(values(&file), ["first", "two"]);
+        assert_eq!(computed.get(), 3);
+        let file = read(&text.replace("one = 1", "first = 10"), Some(file), &mut parsers);
+        assert_eq!(values(&file), ["first", "two"]);
+        assert_eq!(computed.get(), 3);
     }
 }
