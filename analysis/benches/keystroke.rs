@@ -200,7 +200,7 @@ struct Subject {
 }
 
 impl Subject {
-    fn new(lines: usize, parsers: &mut Parsers) -> Subject {
+    fn new(lines: usize, generate: fn(usize) -> String, parsers: &mut Parsers) -> Subject {
         let text = generate(lines);
         let rope = ropey::Rope::from_str(&text);
         let mut ws = Workspace::new(onus_analysis::catalog::rules());
@@ -246,8 +246,14 @@ impl Subject {
 /// every size is timed over the same stretch of time, so a busy spell of this shared machine weighs on all of
 /// them alike, and the ratios between sizes hold.
 fn interleaved() {
+    interleaved_on("dense", generate);
+    interleaved_on("compliant", compliant);
+}
+
+fn interleaved_on(name: &str, generate: fn(usize) -> String) {
     let mut parsers = Parsers::new();
-    let mut subjects: Vec<Subject> = [5_000, 20_000].into_iter().map(|n| Subject::new(n, &mut parsers)).collect();
+    let mut subjects: Vec<Subject> =
+        [5_000, 20_000].into_iter().map(|n| Subject::new(n, generate, &mut parsers)).collect();
     let (rounds, burst) = (40, 8);
     let mut samples = vec![[Vec::new(), Vec::new(), Vec::new(), Vec::new()]; subjects.len()];
     for _ in 0..rounds {
@@ -267,7 +273,7 @@ fn interleaved() {
             }
         }
     }
-    println!("\ninterleaved ({rounds} rounds of {burst} keystrokes per size, medians):");
+    println!("\ninterleaved, the {name} file ({rounds} rounds of {burst} keystrokes per size, medians):");
     println!("{:>7} {:>10} {:>9} {:>9} {:>12} {:>9} {:>9}", "", "variable", "", "", "resource", "", "");
     println!(
         "{:>7} {:>10} {:>9} {:>9} {:>12} {:>9} {:>9}",
