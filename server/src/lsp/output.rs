@@ -42,8 +42,23 @@ pub fn publish_frame(uri: lsp::Url, version: Option<i32>, diagnostics: Vec<lsp::
 /// to the next is the same allocation, and while an entry holds it no other message can be at that address (a
 /// message of the same text at another address is a miss: converted again, never shown wrong). So a key costs
 /// no pass over the message's text.
+///
+/// One table, kept: an entry used by a publication is marked with its number, and those not used are dropped
+/// at its end (moving every entry to a new table at each keystroke was a tenth of the worker's time).
 #[derive(Default)]
-pub struct Published(FastMap<ShownAs, (Arc<str>, Arc<[u8]>)>);
+pub struct Published {
+    entries: FastMap<ShownAs, Kept>,
+    /// The number of the last publication.
+    publication: u32,
+}
+
+struct Kept {
+    /// Held, not read: while it is, no other message is at its address (see above).
+    _message: Arc<str>,
+    json: Arc<[u8]>,
+    /// The last publication that used it.
+    used: u32,
+}
 
 /// What a diagnostic shows ([`shown_as`]): a hash of its rule, message (by address), severity and related
 /// places, and its range.
@@ -61,19 +76,21 @@ pub fn publication(
 ) -> Vec<u8> {
     let mut links = convert::Links::default();
     let (shown, hidden) = convert::shown(diags);
-    let mut fresh = Published(FastMap::with_capacity_and_hasher(shown.len(), Default::default()));
+    kept.publication = kept.publication.wrapping_add(1);
+    let now = kept.publication;
     let mut head = br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#.to_vec();
     serde_json::to_writer(&mut head, uri.as_str()).expect("a string serialises");
     head.extend_from_slice(br#","diagnostics":["#);
     let mut parts: Vec<Arc<[u8]>> = Vec::with_capacity(shown.len() + 1);
     for d in &shown {
         let key = shown_as(positions, d);
-        let (message, json) = kept.0.remove(&key).or_else(|| fresh.0.get(&key).cloned()).unwrap_or_else(|| {
+        let entry = kept.entries.entry(key).or_insert_with(|| {
             let diagnostic = convert::with_link(positions, d, links.of(d, docs), Some(uri));
-            (d.message.clone(), serde_json::to_vec(&diagnostic).expect("a diagnostic serialises").into())
+            let json = serde_json::to_vec(&diagnostic).expect("a diagnostic serialises").into();
+            Kept { _message: d.message.clone(), json, used: now }
         });
-        parts.push(json.clone());
-        fresh.0.insert(key, (message, json));
+        entry.used = now;
+        parts.push(entry.json.clone());
     }
     if let Some(n) = hidden {
         let more = convert::more_findings(positions.rope(), positions.encoding(), n);
@@ -85,7 +102,7 @@ pub fn publication(
         tail.extend_from_slice(format!(r#","version":{version}"#).as_bytes());
     }
     tail.extend_from_slice(b"}}");
-    *kept = fresh;
+    kept.entries.retain(|_, e| e.used == now);
     // The frame in one buffer of its final size: the body's length is known before it is written (a body
     // written first was copied whole behind its header).
     let commas = parts.len().saturating_sub(1);
@@ -249,13 +266,13 @@ mod tests {
         for (version, text) in texts.iter().enumerate() {
             let (rope, diags) = findings(&mut ws, version as i32 + 1, text);
             assert!(!diags.is_empty());
-            let before: Vec<Arc<[u8]>> = kept.0.values().map(|(_, json)| json.clone()).collect();
+            let before: Vec<Arc<[u8]>> = kept.entries.values().map(|e| e.json.clone()).collect();
             let enc = PositionEncoding::Utf16;
             let positions = text::Positions::new(&rope, enc);
             let frame = publication(&uri, Some(version as i32), &positions, &diags, Some(&docs), &mut kept);
             let afresh = convert::diagnostics(Some(&uri), &rope, &diags, enc, Some(&docs));
             assert_eq!(messages(&frame), messages(&publish_frame(uri.clone(), Some(version as i32), afresh)));
-            reused.push(kept.0.values().filter(|(_, j)| before.iter().any(|b| Arc::ptr_eq(b, j))).count());
+            reused.push(kept.entries.values().filter(|e| before.iter().any(|b| Arc::ptr_eq(b, &e.json))).count());
         }
         // The first edit makes the rules' runs over the module runs block by block (new findings, the same);
         // b's findings, unmoved, are reused when a's message changes; none survive the line added before them.
