@@ -24,7 +24,8 @@ pub static RULE: Rule = Rule {
         how: "KICS's Terraform Lambda Function With Privileged Role (1b3af2f9) fails a function whose role (declared \
               in the same configuration) has an inline `aws_iam_role_policy`, or an attached `aws_iam_policy` of the \
               configuration, allowing `*` or any one of its list of privilege-escalation actions, whatever the \
-              resources; this rule flags only `*`, and reads `inline_policy` blocks and roles trusting \
+              resources (and a role attached to a policy ARN written `arn:aws:iam::policy/<name>`, for names of its \
+              list: not the form AWS managed policies have); this rule flags only `*`, and reads `inline_policy` blocks and roles trusting \
               `lambda.amazonaws.com` too.",
     },
     matcher: &Custom {
