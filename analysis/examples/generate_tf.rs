@@ -2,6 +2,7 @@
 //! CLI on big files:   cargo run --release -p onus-analysis --example generate_tf -- 330000 > big/main.tf
 
 #[path = "../../bench/generate.rs"]
+#[allow(dead_code)] // this example writes the dense kind only
 mod generate;
 
 fn main() {

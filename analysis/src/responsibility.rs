@@ -348,6 +348,7 @@ const CLOUDFORMATION: &[(&str, &str, ServiceModel)] = &[
     ("Timestream", "Timestream", Abstracted),
     ("SDB", "SimpleDB", Abstracted),
     ("CodeBuild", "CodeBuild", Abstracted),
+    ("CodeStar", "CodeStar", Abstracted),
     ("ECR", "ECR", Abstracted),
     ("EFS", "EFS", Abstracted),
     ("Amplify", "Amplify", Abstracted),

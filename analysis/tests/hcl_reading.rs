@@ -150,6 +150,7 @@ fn reading_after_an_edit_equals_reading_afresh() {
 }
 
 #[path = "../../bench/generate.rs"]
+#[allow(dead_code)] // these tests read the dense kind only
 mod generate;
 
 /// A tiny deterministic PRNG (SplitMix64): the same edits on every run.

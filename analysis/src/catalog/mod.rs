@@ -19,6 +19,7 @@ mod cloudfront;
 mod cloudtrail;
 mod cloudwatch;
 mod codebuild;
+mod codestar;
 mod cognito;
 mod config;
 mod credentials;
@@ -91,6 +92,7 @@ pub fn all() -> &'static [&'static Rule] {
             cloudtrail::RULES,
             cloudwatch::RULES,
             codebuild::RULES,
+            codestar::RULES,
             cognito::RULES,
             config::RULES,
             credentials::RULES,

@@ -25,6 +25,8 @@ pub static RULE: Rule = Rule {
             "4728cd65-a20c-49da-8b31-9c08b423e4db",
             "590d878b-abdc-428f-895a-e2b68a0e1998",
             "829ce3b8-065c-41a3-ad57-e0accfea82d2",
+            "adcd0082-e90b-4b63-862b-21899f6e6a48",
+            "e415f8d3-fc2b-4f52-88ab-1129e8c8d3f5",
         ],
         trivy: &["AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"],
         how: "Checkov's CKV_AWS_277 flags only rules open to all protocols and ports, and Trivy's AVD-AWS-0107 only \
@@ -33,7 +35,12 @@ pub static RULE: Rule = Rule {
               world ingress on every port, TCP 80 and 443 included, which this rule passes. KICS's Unknown Port \
               Exposed To Internet (590d878b, 829ce3b8) fails world ingress only on ports missing from its own list \
               of known ports (TCP 3306 or 22 open to the world passes it), only in a group's inline rules, and in \
-              Terraform only IPv4 sources and the rule's `from_port`.",
+              Terraform only IPv4 sources and the rule's `from_port`. Its CloudFormation Security Groups With Meta IP \
+              (adcd0082) fails a resource whose `SecurityGroupIngress` has an entry from `0.0.0.0/0`, one with \
+              `FromPort: 0` and one with `ToPort: 65535`, not necessarily the same entry, whatever the protocol; \
+              not `::/0` nor ingress resources. Its Fully Open Ingress (e415f8d3) fails only ingress resources from \
+              `0.0.0.0/0` with `ToPort: 0` (whatever their `FromPort`) on a group of a template that also declares an \
+              ECS cluster and service.",
     },
     matcher: &Custom {
         what: "Flags security group ingress rules whose source is `0.0.0.0/0` or `::/0`, on any port except public \

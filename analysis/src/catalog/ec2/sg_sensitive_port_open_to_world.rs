@@ -21,14 +21,29 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents::NONE,
     related: Related {
         checkov: &["CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_277"],
-        kics: &["381c3f2a-ef6f-4eff-99f7-b169cda3422c", "494b03d3-bf40-4464-8524-7c56ad0700ed"],
+        kics: &[
+            "381c3f2a-ef6f-4eff-99f7-b169cda3422c",
+            "494b03d3-bf40-4464-8524-7c56ad0700ed",
+            "cdbb0467-2957-4a77-9992-7b55b29df7b7",
+            "78055456-f670-4d2e-94d5-392d1cf4f5e4",
+            "54c417bf-c762-48b9-9d31-b3d87047e3f0",
+        ],
         trivy: &["AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"],
         how: "Checkov's CKV_AWS_24 and CKV_AWS_25 each cover one port (22, 3389), CKV_AWS_277 only rules open to all \
               protocols and ports, and Trivy's AVD-AWS-0107 only SSH, RDP or all-protocol rules; this rule flags \
               world ingress to any of 61 sensitive ports (MySQL's 3306 passes all four). KICS's Terraform Sensitive \
               Port Is Exposed To Entire Network (381c3f2a) checks its own list of ports, which is not this rule's 61; \
               its CloudFormation EC2 Sensitive Port Is Publicly Exposed (494b03d3) checks that list too, only on \
-              `CidrIp` (not `::/0`), and misses all-protocol rules that leave the ports out.",
+              `CidrIp` (not `::/0`), and misses all-protocol rules that leave the ports out. KICS's CloudFormation \
+              Security Groups With Exhibited Admin Ports (cdbb0467) fails world ingress whose `FromPort`-`ToPort` \
+              range covers one of ten ports (20, 21, 22, 23, 115, 137, 138, 139, 2049, 3389) whatever the protocol, \
+              in a group's inline rules and the ingress resources whose `GroupId` is a `Ref` to it; it misses \
+              all-protocol rules that leave the ports out, and 115 and 2049 are not among this rule's ports. Its \
+              ELB Sensitive Port Is Exposed To Entire Network (78055456) judges only the groups of the template's \
+              load balancers, against its own TCP and UDP port lists. Its Terraform SQL Analysis Services Port 2383 \
+              Is Publicly Accessible (54c417bf) fails an `aws_security_group`'s inline `tcp` ingress from \
+              `0.0.0.0/0` covering 2383 or written `0`-`0` (port 0 alone for TCP); not UDP, all-protocol, IPv6 or \
+              rule resources, which this rule flags (2383 is among its ports).",
     },
     matcher: &Custom {
         what: "Flags security group ingress rules open to `0.0.0.0/0` or `::/0` (TCP, UDP or all protocols) whose \

@@ -22,13 +22,16 @@ pub static RULE: Rule = Rule {
     equivalents: Equivalents { checkov: &[], kics: &["12b7e704-37f0-4d1e-911a-44bf60c48c21"], trivy: &[] },
     related: Related {
         checkov: &["CKV_AWS_60", "CKV_AWS_61"],
-        kics: &["f80e3aa7-7b34-4185-954e-440a6894dde6"],
+        kics: &["f80e3aa7-7b34-4185-954e-440a6894dde6", "bcdcbdc6-a350-4855-ae7c-d1e6436f7c97"],
         trivy: &[],
         how: "Checkov's CKV_AWS_60 (AWS principal `*`) and CKV_AWS_61 (a whole account) fail even when a condition \
               narrows the trust (`aws:PrincipalOrgID`, a third party's `sts:ExternalId`), which this rule accepts, \
               and CKV_AWS_60 misses `Principal: \"*\"` written as a string. KICS's CloudFormation IAM Role Allows All \
               Principals To Assume (f80e3aa7) fails an AWS principal naming an account's `:root` whatever the \
-              statement's conditions, and misses `*` and bare account ids, which this rule flags.",
+              statement's conditions, and misses `*` and bare account ids, which this rule flags. Its Terraform IAM \
+              Policy Grants 'AssumeRole' Permission Across All Services (bcdcbdc6) fails a role whose trust policy's \
+              text contains `Service` and has an `Allow` statement whose principal, or AWS principal, contains `*` \
+              (an ARN with a wildcard included), whatever its conditions; it misses whole accounts (`:root`).",
     },
     matcher: &Custom {
         what: "Flags role trust policies (`assume_role_policy`, CloudFormation `AssumeRolePolicyDocument`) with an \

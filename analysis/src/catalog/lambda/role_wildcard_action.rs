@@ -17,7 +17,17 @@ pub static RULE: Rule = Rule {
     aws_side: "Lambda hands the role's credentials to the function; what the role allows is the customer's \
                decision.",
     equivalents: Equivalents { checkov: &[], kics: &["a0ae0a4e-712b-4115-8112-51b9eeed9d69"], trivy: &[] },
-    related: Related::NONE,
+    related: Related {
+        checkov: &[],
+        kics: &["1b3af2f9-af8c-4dfc-a0f1-a03adb70deb2"],
+        trivy: &[],
+        how: "KICS's Terraform Lambda Function With Privileged Role (1b3af2f9) fails a function whose role (declared \
+              in the same configuration) has an inline `aws_iam_role_policy`, or an attached `aws_iam_policy` of the \
+              configuration, allowing `*` or any one of its list of privilege-escalation actions, whatever the \
+              resources (and a role attached to a policy ARN written `arn:aws:iam::policy/<name>`, for names of its \
+              list: not the form AWS managed policies have); this rule flags only `*`, and reads `inline_policy` blocks and roles trusting \
+              `lambda.amazonaws.com` too.",
+    },
     matcher: &Custom {
         what: "Flags inline policies of Lambda execution roles (an `aws_iam_role` trusting `lambda.amazonaws.com` or \
                named by an `aws_lambda_function`: its `inline_policy` blocks and the `aws_iam_role_policy` attached \

@@ -32,11 +32,14 @@ pub static RULE: Rule = Rule {
     },
     related: Related {
         checkov: &[],
-        kics: &["ee9e50e8-b2ed-4176-ad42-8fc0cf7593f4"],
+        kics: &["ee9e50e8-b2ed-4176-ad42-8fc0cf7593f4", "c3ce69fd-e3df-49c6-be78-1db3f802261c"],
         trivy: &[],
         how: "KICS's Terraform CloudTrail Log Files S3 Bucket with Logging Disabled (ee9e50e8) judges only a bucket \
               that a trail's `s3_bucket_name` names, in the trail's file, and only by its inline `logging` block: it \
-              fails such a bucket logged through an `aws_s3_bucket_logging`, which this rule passes.",
+              fails such a bucket logged through an `aws_s3_bucket_logging`, which this rule passes. Its \
+              CloudFormation S3 Bucket CloudTrail Logging Disabled (c3ce69fd) judges only a bucket whose policy \
+              (`Bucket: !Ref` to it) names `cloudtrail.amazonaws.com` as its first statement's service principal, \
+              and fails it without `LoggingConfiguration`; this rule judges every bucket.",
     },
     matcher: &Custom {
         what: "Flags S3 buckets (resources and s3-bucket module calls) without server access logging: no legacy \

@@ -26,6 +26,11 @@ pub static RULE: Rule = Rule {
             "d24c0755-c028-44b1-b503-8e719c898832",
             "ffdf4b37-7703-4dfe-a682-9d2e99bc6c09",
             "66c6f96f-2d9e-417e-a998-9058aeeecd44",
+            "f97b7d23-568f-4bcc-9ac9-02df0d57fbba",
+            "f6397a20-4cf1-4540-a997-1d363c25ef58",
+            "acc78859-765e-4011-a229-a65ea57db252",
+            "faa8fddf-c0aa-4b2d-84ff-e993e233ebe9",
+            "456b00a3-1072-4149-9740-6b8bb60251b0",
         ],
         trivy: &[],
         how:
@@ -42,7 +47,12 @@ pub static RULE: Rule = Rule {
               and reads no `aws_iam_policy_document`; its four Terraform S3 Bucket Allows Get/Put/Delete/List Action From \
               All Principals queries (1df37f4b, d24c0755, ffdf4b37, 66c6f96f) ignore conditions too and each fails only \
               actions whose name contains `get`, `put`, `delete` or `list` (not `s3:*`, nor other actions), where this \
-              rule fails any action.",
+              rule fails any action. Its five CloudFormation S3 Bucket Allows Get/Put/Delete/List/Restore Actions \
+              From All Principals queries (f97b7d23, f6397a20, acc78859, faa8fddf, 456b00a3) fail an `Allow` \
+              statement of an `AWS::S3::BucketPolicy` whose `Principal` is `*` written as a string or in a list (not \
+              `{AWS: '*'}`, which this rule flags) and one of whose actions contains `get`, `put`, `delete`, `list` \
+              or `restore`, whatever its conditions (some versions of the last four test `Resource: '*'` instead \
+              of the principal), and report the policy, not the bucket.",
     },
     matcher: &Custom {
         what: "Flags bucket policies (`aws_s3_bucket_policy`, the legacy `aws_s3_bucket.policy`, the s3-bucket \

@@ -36,11 +36,14 @@ pub static RULE: Rule = Rule {
     },
     related: Related {
         checkov: &[],
-        kics: &["38c5ee0d-7f22-4260-ab72-5073048df100"],
+        kics: &["38c5ee0d-7f22-4260-ab72-5073048df100", "bd0088a5-c133-4b20-b129-ec9968b16ef3"],
         trivy: &[],
         how: "KICS's Terraform S3 Bucket ACL Allows Read Or Write to All Users (38c5ee0d) fails the canned ACLs \
               `public-read` and `public-read-write` only (an `aws_s3_bucket_acl` only when its bucket is declared); \
-              this rule also flags READ grants to `AllUsers`, and leaves `public-read-write` to s3-public-write-acl.",
+              this rule also flags READ grants to `AllUsers`, and leaves `public-read-write` to s3-public-write-acl. \
+              Its CloudTrail Log Files S3 Bucket Is Publicly Accessible (bd0088a5) fails those two canned ACLs on a \
+              bucket that a trail's `s3_bucket_name` references, on an `aws_s3_bucket_acl` only when it bears the \
+              trail's own name, and on every s3-bucket module call, trail or not; this rule judges every bucket.",
     },
     matcher: &Custom {
         what: "Flags S3 buckets whose ACL lets anyone read them: the canned ACL `public-read` (`PublicRead` in \
