@@ -16,18 +16,17 @@ pub static RULE: Rule = Rule {
           is a common entry point for ransomware.",
     aws_side: "AWS protects its network fabric against DoS, spoofing and port scanning; the security groups you \
                write decide what reaches your instances. Opening a port is the customer's choice and duty.",
-    equivalents: Equivalents {
-        checkov: &["CKV_AWS_25"],
-        kics: &["3ae83918-7ec7-4cb8-80db-b91ef0f94002", "c9846969-d066-431f-9b34-8c4abafe422a"],
-        trivy: &[],
-    },
+    equivalents: Equivalents { checkov: &["CKV_AWS_25"], kics: &["c9846969-d066-431f-9b34-8c4abafe422a"], trivy: &[] },
     related: Related {
         checkov: &[],
-        kics: &["151187cb-0efc-481c-babd-ad24e3c9bc22"],
+        kics: &["151187cb-0efc-481c-babd-ad24e3c9bc22", "3ae83918-7ec7-4cb8-80db-b91ef0f94002"],
         trivy: &["AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"],
         how: "Trivy's AVD-AWS-0107 flags world ingress to SSH (22) and every all-protocol rule as well as RDP; this \
               rule is about port 3389 only. KICS's Remote Desktop Port Open To Internet (151187cb) fails TCP rules \
-              only, where this rule also flags UDP and all-protocol rules.",
+              only, where this rule also flags UDP and all-protocol rules. KICS's CloudFormation Security Groups \
+              Unrestricted Access To RDP (3ae83918) reads a group's inline ingress only, fails a rule whose \
+              `FromPort` or `ToPort` is 3389 from `0.0.0.0/0` whatever its protocol, and misses ranges around \
+              3389, `::/0` and `AWS::EC2::SecurityGroupIngress` resources.",
     },
     matcher: &Custom {
         what: "Flags ingress rules that open port 3389 (RDP, over TCP, UDP or all protocols) to `0.0.0.0/0` or \

@@ -16,17 +16,17 @@ pub static RULE: Rule = Rule {
           `Referer` condition does not help: any client can send the header.",
     aws_side: "S3 applies the policy as written unless Block Public Access (`BlockPublicPolicy`, \
                `RestrictPublicBuckets`) is on; both the policy and the block are the customer's.",
-    equivalents: Equivalents {
-        checkov: &[],
-        kics: &["a4966c4f-9141-48b8-a564-ffe9959945bc", "4ae8af91-5108-42cb-9471-3bdbe596eac9"],
-        trivy: &[],
-    },
+    equivalents: Equivalents { checkov: &[], kics: &[], trivy: &[] },
     related: Related {
         checkov: &["CKV_AWS_70"],
-        kics: &[],
+        kics: &["a4966c4f-9141-48b8-a564-ffe9959945bc", "4ae8af91-5108-42cb-9471-3bdbe596eac9"],
         trivy: &[],
         how: "CKV_AWS_70 (like s3-bucket-policy-public-principal) flags a statement for `*` whatever its actions, and \
-              judges its conditions otherwise (see that rule).",
+              judges its conditions otherwise (see that rule). KICS's CloudFormation S3 Bucket With All \
+              Permissions (4ae8af91) fails `Action: \"*\"` only (not `s3:*`), for `Principal: \"*\"` only \
+              (not `{AWS: \"*\"}`), whatever the statement's conditions. Its Terraform S3 Bucket With All Permissions \
+              (a4966c4f) reads the legacy `policy` of `aws_s3_bucket` only, and fails any `Allow` whose actions \
+              contain a `*` (`s3:Get*` too) whoever the principal is.",
     },
     matcher: &Custom {
         what: "Flags bucket policies (`aws_s3_bucket_policy`, the legacy `policy` of `aws_s3_bucket`, the s3-bucket \
