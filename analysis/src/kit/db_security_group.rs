@@ -37,15 +37,21 @@ pub struct TfSource<'m> {
 /// The databases (instances, clusters, their modules) whose `vpc_security_group_ids` lists `group`: their
 /// addresses, in module order.
 fn databases_using<'m>(ctx: &TfContext<'_, 'm>, group: Resource<'m>) -> Vec<String> {
-    let address = group.address();
-    databases_by_group(ctx).entry(ctx.module, &address).get(&address).cloned().unwrap_or_default()
+    let key = group_key(group.ty(), group.name());
+    databases_by_group(ctx).entry(ctx.module, &key).get(&key).cloned().unwrap_or_default()
+}
+
+/// A group's key in [`databases_by_group`]: its address's parts, fingerprinted (no address string is written
+/// per database and group at each rebuild).
+fn group_key(ty: &str, name: &str) -> u64 {
+    crate::terraform::reads::fingerprint(&(ty, name))
 }
 
 /// For each security group a database lists in `vpc_security_group_ids` (`aws_security_group.app.id`), by the
-/// group's address, the addresses of the databases that list it. One index for the module: each group's rule
+/// group's address ([`group_key`]), the addresses of the databases that list it. One index for the module: each group's rule
 /// scanning every database was quadratic in a module of many groups and databases, and after a keystroke in a
 /// database that lists the same groups the index is equal, so the groups' runs are not made again.
-fn databases_by_group(ctx: &TfContext) -> crate::terraform::Keyed<HashMap<String, Vec<String>>> {
+fn databases_by_group(ctx: &TfContext) -> crate::terraform::Keyed<HashMap<u64, Vec<String>>> {
     ctx.module.keyed_memo(["databases by security group", "", ""], || {
         let mut dbs: Vec<Resource> = ctx.all_resources(rds::INSTANCE).collect();
         dbs.extend(ctx.all_resources(rds::CLUSTER));
@@ -54,7 +60,7 @@ fn databases_by_group(ctx: &TfContext) -> crate::terraform::Keyed<HashMap<String
                 is_registry_module(m.block, rds::MODULE) || is_registry_module(m.block, rds::AURORA_MODULE)
             }),
         );
-        let mut index: HashMap<String, Vec<String>> = HashMap::new();
+        let mut index: HashMap<u64, Vec<String>> = HashMap::new();
         for db in dbs {
             let Some(ExprKind::Tuple(items)) = db.block.attr("vpc_security_group_ids").map(|a| &a.expr.kind) else {
                 continue;
@@ -64,7 +70,7 @@ fn databases_by_group(ctx: &TfContext) -> crate::terraform::Keyed<HashMap<String
                 // What `TfContext::refers_to` takes for a reference to a group: a traversal of it.
                 let ExprKind::Traversal(root, steps) = &item.kind else { continue };
                 let Some(Step::Attr(name)) = steps.first() else { continue };
-                let listing = index.entry(format!("{root}.{name}")).or_default();
+                let listing = index.entry(group_key(root, name)).or_default();
                 if listing.last() != Some(&address) {
                     listing.push(address.clone());
                 }

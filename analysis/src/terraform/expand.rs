@@ -119,6 +119,11 @@ impl<'m> Expander<'m> {
 
     /// The objects a top-level block stands for, its `count` or `for_each` evaluated in `scope`.
     pub fn block(&self, scope: &Scope, block: &'m Block) -> Expanded<'m> {
+        // A block without `count` and `for_each` is one object whatever the module holds, and reads nothing:
+        // nothing to keep (every block's existence is asked when an index of the module is rebuilt).
+        if block.attr("count").is_none() && block.attr("for_each").is_none() {
+            return Expanded::One(block);
+        }
         let key = block as *const Block as usize;
         if let Some((expanded, deps)) = self.blocks.borrow().get(&key) {
             scope.reads.record_all(deps);
