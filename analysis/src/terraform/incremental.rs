@@ -15,7 +15,9 @@
 //! first pass reruns what read the changes themselves (computing such memos again on the way), and a second
 //! pass reruns the readers of the memos whose values' fingerprints differ, or that were not computed again and
 //! read something that changed. Memos that read nothing that changed are carried to the next analysis, as long
-//! as every block kept is where it was (they hold blocks by position).
+//! as every block kept is where it was (they hold blocks by position). A memo may be read entry by entry
+//! ([`super::Module::keyed_memo`]): its entries are kept, and when it changes only the readers of the entries
+//! that differ run again.
 //!
 //! The result equals an analysis afresh: `analysis/tests/incremental_analysis.rs` holds the two equal over
 //! the corpus after random edits, and the workspace's property tests after random edit sequences; every rule's
@@ -515,6 +517,7 @@ impl ModuleAnalysis {
         out
     }
 
+    /// The memos of [`ModuleAnalysis::memos_changed`], by name.
     fn memos_changed_whole(&self, module: &Module, suspect: &FastSet<u64>, changed: &FastSet<u64>) -> FastSet<u64> {
         let computed = module.reads().memo_values();
         let differs = |memo: u64| match (computed.get(&memo), self.memo_values.get(&memo)) {
