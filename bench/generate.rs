@@ -7,85 +7,15 @@
 //! [`compliant`] is the same module maintained: every setting written, and one group in ten misses one, so
 //! the diagnostics stay few (about 10 in 5,000 lines).
 
-/// About `lines` lines of Terraform.
+/// About `lines` lines of Terraform: the dense kind.
 pub fn generate(lines: usize) -> String {
-    let mut out = String::new();
-    let mut count = 0;
-    let mut i = 0;
-    while count < lines {
-        let versioning = if i % 10 == 3 { "Suspended" } else { "Enabled" };
-        let retention = if i % 10 == 7 { 1 } else { 14 };
-        let group = format!(
-            r#"variable "name_{i}" {{
-  type    = string
-  default = "app-{i}"
-}}
-
-resource "aws_s3_bucket" "b{i}" {{
-  bucket = "${{var.name_{i}}}-data"
-  tags = {{
-    Name = "bucket {i}"
-  }}
-}}
-
-resource "aws_s3_bucket_versioning" "b{i}" {{
-  bucket = aws_s3_bucket.b{i}.id
-  versioning_configuration {{
-    status = "{versioning}"
-  }}
-}}
-
-resource "aws_s3_bucket_logging" "b{i}" {{
-  bucket        = aws_s3_bucket.b{i}.id
-  target_bucket = "central-logs"
-  target_prefix = "b{i}/"
-}}
-
-resource "aws_security_group" "sg{i}" {{
-  name        = "sg-{i}"
-  description = "HTTPS from the VPC"
-  ingress {{
-    description = "HTTPS"
-    from_port   = 443
-    to_port     = 443
-    protocol    = "tcp"
-    cidr_blocks = ["10.0.0.0/8"]
-  }}
-}}
-
-resource "aws_db_instance" "db{i}" {{
-  identifier                          = "db-{i}"
-  engine                              = "postgres"
-  instance_class                      = "db.t3.micro"
-  storage_encrypted                   = true
-  backup_retention_period             = {retention}
-  deletion_protection                 = true
-  multi_az                            = true
-  iam_database_authentication_enabled = true
-  enabled_cloudwatch_logs_exports     = ["postgresql"]
-}}
-
-resource "aws_iam_policy" "p{i}" {{
-  policy = jsonencode({{
-    Version   = "2012-10-17"
-    Statement = [{{ Effect = "Allow", Action = ["s3:GetObject"], Resource = ["arn:aws:s3:::app-{i}-data/*"] }}]
-  }})
-}}
-
-"#
-        );
-        count += group.matches('\n').count();
-        out.push_str(&group);
-        i += 1;
-    }
-    out
+    repeat(String::new(), lines, |i| group(i, false))
 }
 
 /// About `lines` lines of the [`generate`] module with every setting the catalog checks written, but one group
 /// in ten missing one (versioning suspended, or a week's backups cut to a day).
 pub fn compliant(lines: usize) -> String {
-    let mut out = String::from(
-        r#"variable "vpc_id" {
+    let key = r#"variable "vpc_id" {
   type    = string
   default = "vpc-0123456789abcdef0"
 }
@@ -105,42 +35,37 @@ resource "aws_kms_key" "data" {
   })
 }
 
-"#,
-    );
+"#;
+    repeat(key.to_string(), lines, |i| group(i, true))
+}
+
+/// `out`, then groups until it has about `lines` lines.
+fn repeat(mut out: String, lines: usize, group: impl Fn(usize) -> String) -> String {
     let mut count = out.matches('\n').count();
     let mut i = 0;
     while count < lines {
-        let versioning = if i % 10 == 3 { "Suspended" } else { "Enabled" };
-        let retention = if i % 10 == 7 { 1 } else { 14 };
-        let group = format!(
-            r#"variable "name_{i}" {{
-  type    = string
-  default = "app-{i}"
-}}
+        let group = group(i);
+        count += group.matches('\n').count();
+        out.push_str(&group);
+        i += 1;
+    }
+    out
+}
 
-resource "aws_s3_bucket" "b{i}" {{
-  bucket = "${{var.name_{i}}}-data"
-  tags = {{
-    Name = "bucket {i}"
-  }}
-}}
-
-resource "aws_s3_bucket_versioning" "b{i}" {{
-  bucket = aws_s3_bucket.b{i}.id
-  mfa    = "${{var.root_mfa_serial}} ${{var.root_mfa_code}}"
-  versioning_configuration {{
-    status     = "{versioning}"
-    mfa_delete = "Enabled"
-  }}
-}}
-
-resource "aws_s3_bucket_logging" "b{i}" {{
-  bucket        = aws_s3_bucket.b{i}.id
-  target_bucket = "central-logs"
-  target_prefix = "b{i}/"
-}}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "b{i}" {{
+/// The `i`th group: a bucket with its companions, a security group, a database and a policy. One group in ten
+/// suspends versioning, another keeps a day of backups; the compliant kind writes every other setting.
+fn group(i: usize, compliant: bool) -> String {
+    let versioning = if i % 10 == 3 { "Suspended" } else { "Enabled" };
+    let retention = if i % 10 == 7 { 1 } else { 14 };
+    let only = |text: String| if compliant { text } else { String::new() };
+    let mfa = only("  mfa    = \"${var.root_mfa_serial} ${var.root_mfa_code}\"\n".into());
+    let status = if compliant {
+        format!("    status     = \"{versioning}\"\n    mfa_delete = \"Enabled\"\n")
+    } else {
+        format!("    status = \"{versioning}\"\n")
+    };
+    let companions = only(format!(
+        r#"resource "aws_s3_bucket_server_side_encryption_configuration" "b{i}" {{
   bucket = aws_s3_bucket.b{i}.id
   rule {{
     apply_server_side_encryption_by_default {{
@@ -177,16 +102,52 @@ resource "aws_s3_bucket_replication_configuration" "b{i}" {{
   depends_on = [aws_s3_bucket_versioning.b{i}]
 }}
 
-resource "aws_security_group" "sg{i}" {{
+"#
+    ));
+    let vpc = only("  vpc_id      = var.vpc_id\n".into());
+    let cidr = if compliant { "10.0.1.0/26" } else { "10.0.0.0/8" };
+    let port = only("  port                                = 5433\n".into());
+    let key = only("  kms_key_id                          = aws_kms_key.data.arn\n".into());
+    let maintained = only(
+        "  copy_tags_to_snapshot               = true\n  monitoring_interval                 = 60\n  \
+         monitoring_role_arn                 = \"arn:aws:iam::123456789012:role/rds-monitoring\"\n"
+            .into(),
+    );
+    let groups = only(format!("  vpc_security_group_ids              = [aws_security_group.sg{i}.id]\n"));
+    format!(
+        r#"variable "name_{i}" {{
+  type    = string
+  default = "app-{i}"
+}}
+
+resource "aws_s3_bucket" "b{i}" {{
+  bucket = "${{var.name_{i}}}-data"
+  tags = {{
+    Name = "bucket {i}"
+  }}
+}}
+
+resource "aws_s3_bucket_versioning" "b{i}" {{
+  bucket = aws_s3_bucket.b{i}.id
+{mfa}  versioning_configuration {{
+{status}  }}
+}}
+
+resource "aws_s3_bucket_logging" "b{i}" {{
+  bucket        = aws_s3_bucket.b{i}.id
+  target_bucket = "central-logs"
+  target_prefix = "b{i}/"
+}}
+
+{companions}resource "aws_security_group" "sg{i}" {{
   name        = "sg-{i}"
   description = "HTTPS from the VPC"
-  vpc_id      = var.vpc_id
-  ingress {{
+{vpc}  ingress {{
     description = "HTTPS"
     from_port   = 443
     to_port     = 443
     protocol    = "tcp"
-    cidr_blocks = ["10.0.1.0/26"]
+    cidr_blocks = ["{cidr}"]
   }}
 }}
 
@@ -194,19 +155,13 @@ resource "aws_db_instance" "db{i}" {{
   identifier                          = "db-{i}"
   engine                              = "postgres"
   instance_class                      = "db.t3.micro"
-  port                                = 5433
-  storage_encrypted                   = true
-  kms_key_id                          = aws_kms_key.data.arn
-  backup_retention_period             = {retention}
+{port}  storage_encrypted                   = true
+{key}  backup_retention_period             = {retention}
   deletion_protection                 = true
   multi_az                            = true
-  copy_tags_to_snapshot               = true
-  monitoring_interval                 = 60
-  monitoring_role_arn                 = "arn:aws:iam::123456789012:role/rds-monitoring"
-  iam_database_authentication_enabled = true
+{maintained}  iam_database_authentication_enabled = true
   enabled_cloudwatch_logs_exports     = ["postgresql"]
-  vpc_security_group_ids              = [aws_security_group.sg{i}.id]
-}}
+{groups}}}
 
 resource "aws_iam_policy" "p{i}" {{
   policy = jsonencode({{
@@ -216,10 +171,5 @@ resource "aws_iam_policy" "p{i}" {{
 }}
 
 "#
-        );
-        count += group.matches('\n').count();
-        out.push_str(&group);
-        i += 1;
-    }
-    out
+    )
 }

@@ -403,26 +403,13 @@ fn an_index_left_equal_by_a_keystroke_reruns_one_of_its_readers() {
         }
         text
     };
-    let mut config = onus_analysis::config::Config::default();
-    config.disabled =
-        onus_analysis::catalog::all().iter().filter(|r| r.id != "sg-not-attached").map(|r| r.id.to_string()).collect();
-    let mut ws = Workspace::new(onus_analysis::catalog::rules());
-    ws.set_config(config);
+    let mut ws = only_rule("sg-not-attached");
     let path = "/one-reader/main.tf";
     ws.open(path, &module("one"), 1);
     assert_eq!(ws.diagnostics(path).len(), 30);
     // The first keystroke turns the rule's run over the module into runs on each group; the next ones reuse them.
-    let mut tag = "one";
-    for (version, next) in [(2, "two"), (3, "six"), (4, "ten")] {
-        // A keystroke: the tag's text replaced, the rest of the file kept.
-        let at = |c| onus_analysis::Position::new(1, c);
-        let range = onus_analysis::Range { start: at(19), end: at(19 + tag.len() as u32) };
-        ws.change(path, version, &[(Some(range), next.to_string())], PositionEncoding::Utf16).unwrap();
-        tag = next;
-        assert_eq!(ws.document(path).unwrap().text(), module(tag));
-        assert_eq!(ws.diagnostics(path).len(), 30, "every group is still attached to nothing");
-    }
-    let runs = ws.runs_made(path).expect("an analysis kept");
+    // Every group is still attached to nothing.
+    let runs = retype_tag(&mut ws, path, module, 30);
     assert!(runs <= 2, "a keystroke in the bucket ran the rule {runs} times");
 }
 
@@ -441,27 +428,12 @@ fn a_lookup_by_address_reads_the_block_at_it_only() {
         }
         text
     };
-    let mut config = onus_analysis::config::Config::default();
-    config.disabled = onus_analysis::catalog::all()
-        .iter()
-        .filter(|r| r.id != "s3-mfa-delete-disabled")
-        .map(|r| r.id.to_string())
-        .collect();
-    let mut ws = Workspace::new(onus_analysis::catalog::rules());
-    ws.set_config(config);
+    let mut ws = only_rule("s3-mfa-delete-disabled");
     let path = "/by-address/main.tf";
     ws.open(path, &module("one"), 1);
     assert_eq!(ws.diagnostics(path).len(), 30);
-    let mut tag = "one";
-    for (version, next) in [(2, "two"), (3, "six"), (4, "ten")] {
-        let at = |c| onus_analysis::Position::new(1, c);
-        let range = onus_analysis::Range { start: at(19), end: at(19 + tag.len() as u32) };
-        ws.change(path, version, &[(Some(range), next.to_string())], PositionEncoding::Utf16).unwrap();
-        tag = next;
-        assert_eq!(ws.document(path).unwrap().text(), module(tag));
-        assert_eq!(ws.diagnostics(path).len(), 30, "every versioning resource still lacks MFA delete");
-    }
-    let runs = ws.runs_made(path).expect("an analysis kept");
+    // Every versioning resource still lacks MFA delete.
+    let runs = retype_tag(&mut ws, path, module, 30);
     assert!(runs <= 2, "a keystroke in one bucket ran the rule {runs} times");
     // And what is kept is what an analysis afresh finds, through the bucket gone and back.
     let texts = [
@@ -492,11 +464,7 @@ fn a_memo_read_by_entry_reruns_the_readers_of_the_entries_that_changed() {
         text
     };
     for rule in ["sg-not-attached", "rds-security-group-broad-cidr"] {
-        let mut config = onus_analysis::config::Config::default();
-        config.disabled =
-            onus_analysis::catalog::all().iter().filter(|r| r.id != rule).map(|r| r.id.to_string()).collect();
-        let mut ws = Workspace::new(onus_analysis::catalog::rules());
-        ws.set_config(config);
+        let mut ws = only_rule(rule);
         let path = format!("/by-entry-{rule}/main.tf");
         ws.open(&path, &module(true), 1);
         let before = ws.diagnostics(&path).len();
@@ -517,4 +485,28 @@ fn a_memo_read_by_entry_reruns_the_readers_of_the_entries_that_changed() {
     let texts = [module(true), module(false), module(true), module(false)];
     let edits: Vec<&str> = texts[1..].iter().map(String::as_str).collect();
     assert_kept_equals_afresh(&[("/by-entry-afresh/main.tf", &texts[0])], &edits);
+}
+
+/// A workspace where only `rule` runs.
+fn only_rule(rule: &str) -> Workspace {
+    let mut config = onus_analysis::config::Config::default();
+    config.disabled = onus_analysis::catalog::all().iter().filter(|r| r.id != rule).map(|r| r.id.to_string()).collect();
+    let mut ws = Workspace::new(onus_analysis::catalog::rules());
+    ws.set_config(config);
+    ws
+}
+
+/// Three keystrokes in the tag on line 2 of `module(tag)` (its text, from column 19, replaced); after each the
+/// file has `findings` findings. The runs the last keystroke made.
+fn retype_tag(ws: &mut Workspace, path: &str, module: impl Fn(&str) -> String, findings: usize) -> usize {
+    let mut tag = "one";
+    for (version, next) in [(2, "two"), (3, "six"), (4, "ten")] {
+        let at = |c| onus_analysis::Position::new(1, c);
+        let range = onus_analysis::Range { start: at(19), end: at(19 + tag.len() as u32) };
+        ws.change(path, version, &[(Some(range), next.to_string())], PositionEncoding::Utf16).unwrap();
+        tag = next;
+        assert_eq!(ws.document(path).unwrap().text(), module(tag));
+        assert_eq!(ws.diagnostics(path).len(), findings, "after the keystroke to {tag}");
+    }
+    ws.runs_made(path).expect("an analysis kept")
 }
