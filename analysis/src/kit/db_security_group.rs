@@ -38,7 +38,7 @@ pub struct TfSource<'m> {
 /// addresses, in module order.
 fn databases_using<'m>(ctx: &TfContext<'_, 'm>, group: Resource<'m>) -> Vec<String> {
     let key = group_key(group.ty(), group.name());
-    databases_by_group(ctx).entry(ctx.module, &key).get(&key).cloned().unwrap_or_default()
+    databases_by_group(ctx).entry(ctx.module, key).get(&key).cloned().unwrap_or_default()
 }
 
 /// A group's key in [`databases_by_group`]: its address's parts, fingerprinted (no address string is written

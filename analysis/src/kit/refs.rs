@@ -182,7 +182,7 @@ fn visit_block<'e>(block: &'e crate::terraform::model::Block, found: &mut impl F
 pub fn is_referenced(ctx: &TfContext, target: Resource) -> bool {
     let Some(kind) = RefKind::naming(&target.block.kind) else { return false };
     let key = target_key(kind, target.ty(), target.name());
-    referenced(ctx).entry(ctx.module, &key).0.contains(&key)
+    referenced(ctx).entry(ctx.module, key).0.contains(&key)
 }
 
 /// The resources and data sources of a configuration that something other than themselves refers to, each by
@@ -197,8 +197,12 @@ impl MemoValue for Referenced {
 
 /// Read by entry: a group's run depends on whether the group is referenced, not on what else is.
 impl crate::terraform::reads::KeyedMemoValue for Referenced {
-    fn entries(&self) -> crate::fast_hash::FastMap<u64, u64> {
-        self.0.entries()
+    fn entry_at(&self, key: u64) -> Option<u64> {
+        self.0.entry_at(key)
+    }
+
+    fn entry_keys(&self) -> Box<dyn Iterator<Item = u64> + '_> {
+        self.0.entry_keys()
     }
 }
 

@@ -174,8 +174,8 @@ pub struct ModuleAnalysis {
     memo_deps_len: usize,
     /// The fingerprint of each memo's value when last computed (see [`super::reads::Reads::memo_values`]).
     memo_values: FastMap<u64, u64>,
-    /// The entries of each memo read entry by entry when last computed (see [`super::Module::keyed_memo`]).
-    memo_entries: FastMap<u64, FastMap<u64, u64>>,
+    /// The value of each memo read entry by entry when last computed (see [`super::Module::keyed_memo`]).
+    memo_entries: FastMap<u64, super::reads::Entries>,
     /// The memos of the last analysis that may serve the next (see [`Module::take_memos`]), and the files it
     /// was of, in order.
     carried: FastMap<u64, super::LastingMemo>,
@@ -506,9 +506,9 @@ impl ModuleAnalysis {
         for &memo in &out {
             match (now.get(&memo), self.memo_entries.get(&memo)) {
                 (Some(now), Some(before)) => {
-                    let differ = now.iter().filter(|(k, v)| before.get(k) != Some(v)).map(|(k, _)| k);
-                    let gone = before.keys().filter(|k| !now.contains_key(k));
-                    entries.extend(differ.chain(gone).map(|&k| memo_entry(memo, k)));
+                    let differ = now.entry_keys().filter(|&k| now.entry_at(k) != before.entry_at(k));
+                    let gone = before.entry_keys().filter(|&k| now.entry_at(k).is_none());
+                    entries.extend(differ.chain(gone).map(|k| memo_entry(memo, k)));
                 }
                 _ => entries.push(entry_reader(memo)),
             }

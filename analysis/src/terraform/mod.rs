@@ -223,9 +223,10 @@ pub struct Keyed<T> {
 }
 
 impl<T> Keyed<T> {
-    /// The memo, to look up the entry `key` in (and nothing else): what the reader records is that entry.
-    pub fn entry<Q: std::hash::Hash + ?Sized>(&self, module: &Module, key: &Q) -> &T {
-        module.reads().record_memo(reads::memo_entry(self.name, reads::fingerprint(key)));
+    /// The memo, to look up the entry `key` (a fingerprint) in, and nothing else: what the reader records is
+    /// that entry.
+    pub fn entry(&self, module: &Module, key: u64) -> &T {
+        module.reads().record_memo(reads::memo_entry(self.name, key));
         &self.value
     }
 }
@@ -372,9 +373,9 @@ impl<'m> Module<'m> {
         build: impl FnOnce() -> T,
     ) -> Keyed<T> {
         let (name, found) = self.memo_ref(key, MemoRead::ByEntry, || {
-            let value = build();
-            let entries = value.entries();
-            (value.fingerprint(), MemoRef::Lasting(std::sync::Arc::new(value)), Some(entries))
+            let value = std::sync::Arc::new(build());
+            let entries: reads::Entries = value.clone();
+            (value.fingerprint(), MemoRef::Lasting(value), Some(entries))
         });
         let MemoRef::Lasting(value) = found else { panic!("one kind of memo per key") };
         Keyed { value: value.downcast().expect("one type per memo key"), name }
@@ -401,7 +402,7 @@ impl<'m> Module<'m> {
         &self,
         key: [&str; 3],
         read: MemoRead,
-        build: impl FnOnce() -> (u64, MemoRef, Option<FastMap<u64, u64>>),
+        build: impl FnOnce() -> (u64, MemoRef, Option<reads::Entries>),
     ) -> (u64, MemoRef) {
         // Looked up by the key's fingerprint, then compared: no string is built per lookup (a rule asks for an
         // index once per block it checks).

@@ -60,23 +60,36 @@ impl MemoValue for String {
     }
 }
 
-/// A memo read entry by entry (see [`super::Module::keyed_memo`]): its entries' keys and values, as
-/// fingerprints (a key's is [`fingerprint`] of the key, as readers look it up).
+/// A memo read entry by entry (see [`super::Module::keyed_memo`]), keyed by fingerprints (a key's is what
+/// readers look up): the fingerprint of the entry at a key, and the keys. The analysis compares the value it
+/// kept with the new one through these, building nothing.
 pub trait KeyedMemoValue: MemoValue {
-    fn entries(&self) -> FastMap<u64, u64>;
+    fn entry_at(&self, key: u64) -> Option<u64>;
+    fn entry_keys(&self) -> Box<dyn Iterator<Item = u64> + '_>;
 }
 
-impl<K: std::hash::Hash, V: std::hash::Hash, S> KeyedMemoValue for std::collections::HashMap<K, V, S> {
-    fn entries(&self) -> FastMap<u64, u64> {
-        self.iter().map(|(k, v)| (fingerprint(k), fingerprint(v))).collect()
+impl<V: std::hash::Hash, S: std::hash::BuildHasher> KeyedMemoValue for std::collections::HashMap<u64, V, S> {
+    fn entry_at(&self, key: u64) -> Option<u64> {
+        self.get(&key).map(fingerprint)
+    }
+
+    fn entry_keys(&self) -> Box<dyn Iterator<Item = u64> + '_> {
+        Box::new(self.keys().copied())
     }
 }
 
-impl<K: std::hash::Hash, S> KeyedMemoValue for std::collections::HashSet<K, S> {
-    fn entries(&self) -> FastMap<u64, u64> {
-        self.iter().map(|k| (fingerprint(k), 0)).collect()
+impl<S: std::hash::BuildHasher> KeyedMemoValue for std::collections::HashSet<u64, S> {
+    fn entry_at(&self, key: u64) -> Option<u64> {
+        self.contains(&key).then_some(0)
+    }
+
+    fn entry_keys(&self) -> Box<dyn Iterator<Item = u64> + '_> {
+        Box::new(self.iter().copied())
     }
 }
+
+/// A memo's value as [`KeyedMemoValue`], shared.
+pub type Entries = std::sync::Arc<dyn KeyedMemoValue + Send + Sync>;
 
 /// What a read of the entry `key` (its fingerprint) of the memo `name` records: the reader depends on that
 /// entry alone.
@@ -109,8 +122,8 @@ pub struct Reads {
     memos: RefCell<FastMap<u64, Vec<u64>>>,
     /// The fingerprints of the memos' values, for those that have one (see [`Reads::memo_values`]).
     values: RefCell<FastMap<u64, u64>>,
-    /// The entries of the memos read entry by entry (see [`KeyedMemoValue`]).
-    entries: RefCell<FastMap<u64, FastMap<u64, u64>>>,
+    /// The values of the memos read entry by entry (see [`KeyedMemoValue`]).
+    entries: RefCell<FastMap<u64, Entries>>,
 }
 
 impl Reads {
@@ -152,19 +165,19 @@ impl Reads {
         value
     }
 
-    /// Keeps the entries of the memo `name`, read entry by entry: a reader of an entry need not run again when
+    /// Keeps the value of the memo `name`, read entry by entry: a reader of an entry need not run again when
     /// other entries change.
-    pub fn set_memo_entries(&self, name: u64, entries: FastMap<u64, u64>) {
-        self.entries.borrow_mut().insert(name, entries);
+    pub fn set_memo_entries(&self, name: u64, value: Entries) {
+        self.entries.borrow_mut().insert(name, value);
     }
 
-    /// The entries of the memos read entry by entry computed so far.
-    pub fn memo_entries(&self) -> std::cell::Ref<'_, FastMap<u64, FastMap<u64, u64>>> {
+    /// The values of the memos read entry by entry computed so far.
+    pub fn memo_entries(&self) -> std::cell::Ref<'_, FastMap<u64, Entries>> {
         self.entries.borrow()
     }
 
-    /// Takes the entries of the memos computed so far (see [`Reads::memo_entries`]).
-    pub fn take_memo_entries(&self) -> FastMap<u64, FastMap<u64, u64>> {
+    /// Takes the values of the memos read entry by entry computed so far (see [`Reads::memo_entries`]).
+    pub fn take_memo_entries(&self) -> FastMap<u64, Entries> {
         self.entries.take()
     }
 
