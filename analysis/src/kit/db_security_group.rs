@@ -48,9 +48,10 @@ fn group_key(ty: &str, name: &str) -> u64 {
 }
 
 /// For each security group a database lists in `vpc_security_group_ids` (`aws_security_group.app.id`), by the
-/// group's address ([`group_key`]), the addresses of the databases that list it. One index for the module: each group's rule
-/// scanning every database was quadratic in a module of many groups and databases, and after a keystroke in a
-/// database that lists the same groups the index is equal, so the groups' runs are not made again.
+/// group's address ([`group_key`]), the addresses of the databases that list it. One index for the module:
+/// each group's rule scanning every database was quadratic in a module of many groups and databases, and after
+/// a keystroke in a database that lists the same groups the index is equal, so the groups' runs are not made
+/// again.
 fn databases_by_group(ctx: &TfContext) -> crate::terraform::Keyed<HashMap<u64, Vec<String>>> {
     ctx.module.keyed_memo(["databases by security group", "", ""], || {
         let mut dbs: Vec<Resource> = ctx.all_resources(rds::INSTANCE).collect();

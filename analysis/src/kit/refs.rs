@@ -12,7 +12,6 @@ use crate::cloudformation::CfnResource;
 use crate::fast_hash::FastSet;
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::model::{Expr, ExprKind, Step, TemplatePart};
-use crate::terraform::reads::MemoValue;
 
 /// A reference to a block: its kind, type (for modules, the module's name) and name, and the steps after them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -182,38 +181,22 @@ fn visit_block<'e>(block: &'e crate::terraform::model::Block, found: &mut impl F
 pub fn is_referenced(ctx: &TfContext, target: Resource) -> bool {
     let Some(kind) = RefKind::naming(&target.block.kind) else { return false };
     let key = target_key(kind, target.ty(), target.name());
-    referenced(ctx).entry(ctx.module, key).0.contains(&key)
+    referenced(ctx).entry(ctx.module, key).contains(&key)
 }
 
 /// The resources and data sources of a configuration that something other than themselves refers to, each by
-/// the fingerprint of its address: all [`is_referenced`] asks.
-struct Referenced(FastSet<u64>);
-
-impl MemoValue for Referenced {
-    fn fingerprint(&self) -> u64 {
-        self.0.fingerprint()
-    }
-}
-
-/// Read by entry: a group's run depends on whether the group is referenced, not on what else is.
-impl crate::terraform::reads::KeyedMemoValue for Referenced {
-    fn entry_at(&self, key: u64) -> Option<u64> {
-        self.0.entry_at(key)
-    }
-
-    fn entry_keys(&self) -> Box<dyn Iterator<Item = u64> + '_> {
-        self.0.entry_keys()
-    }
-}
+/// the fingerprint of its address: all [`is_referenced`] asks. Read by entry: a group's run depends on whether
+/// the group is referenced, not on what else is.
+type Referenced = FastSet<u64>;
 
 fn target_key(kind: RefKind, ty: &str, name: &str) -> u64 {
     crate::terraform::reads::fingerprint(&(kind as u8, ty, name))
 }
 
 /// Built once per analysis (a scan of the configuration per target is quadratic in a module of many security
-/// groups or volumes), and again only when a block changes; then it is the whole configuration's references
-/// again, so it reads them where they are written, allocating nothing per reference. Its value changes only when
-/// what is referenced does, so editing a body leaves the rules that read it alone.
+/// groups or volumes), and again only when a block changes; then each block's references are those read when
+/// the block was last edited (a block memo), so a rebuild visits the edited block only. Its value changes only
+/// when what is referenced does, so editing a body leaves the rules that read it alone.
 fn referenced(ctx: &TfContext) -> crate::terraform::Keyed<Referenced> {
     ctx.module.keyed_memo(["referenced blocks", "", ""], || {
         // (Sized for about a reference per block: growing the set was a sixth of a rebuild.)
@@ -239,7 +222,7 @@ fn referenced(ctx: &TfContext) -> crate::terraform::Keyed<Referenced> {
                 out.extend(keys.iter().copied());
             }
         }
-        Referenced(out)
+        out
     })
 }
 

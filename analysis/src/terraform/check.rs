@@ -209,8 +209,7 @@ impl<'a, 'm> TfContext<'a, 'm> {
 
     /// Every top-level block of kind `kind`: a lookup.
     pub fn all_blocks(&self, kind: &'a str) -> impl Iterator<Item = Resource<'m>> + 'a {
-        let module = self.module;
-        module.blocks(kind).map(|(file, block)| Resource { file, block }).filter(move |r| exists(module, r))
+        self.all_blocks_indexed(kind).map(|(_, r)| r)
     }
 
     /// Whether `expr` refers to `target`: a reference (`aws_s3_bucket.b.id`), or a literal equal to the value of

@@ -550,9 +550,7 @@ impl<'m> Module<'m> {
 
     /// Every top-level block of kind `kind` (`resource`, `data`, `module`, ...), in file order.
     pub fn blocks<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = (usize, &'m Block)> + 'a {
-        self.reads().record(reads::Dep::Kind(kind));
-        let files = self.files.iter().copied().enumerate();
-        files.flat_map(move |(i, f)| f.index.of_kind(kind).iter().map(move |&j| (i, &f.blocks[j])))
+        self.blocks_indexed(kind).map(|(file, _, block)| (file, block))
     }
 }
 

@@ -139,15 +139,17 @@ fn replicated(ctx: &TfContext, bucket: Resource) -> bool {
 /// The buckets other buckets replicate into (`destination { bucket = aws_s3_bucket.x.arn }`): an index of the
 /// module, so that each bucket's run does not read every bucket's replication again (quadratic when a change to
 /// the buckets reruns them all; the index is equal after most such changes, and then they do not rerun).
+///
 /// Two indexes: the buckets' own replication configurations, and the replication resources'. A keystroke in a
 /// bucket rebuilds the first alone (evaluating every replication resource's destination again, at each
 /// keystroke in any bucket, was a third of the cost of a syntax-breaking one in a module of forty buckets).
 fn destinations(ctx: &TfContext) -> Destinations {
     let inline = ctx.module.memo(["s3 replication destinations", "inline", ""], || {
-        all_destinations(ctx, s3::all_buckets(ctx).into_iter().map(|b| b.config()), "replication_configuration")
+        let buckets = s3::all_buckets(ctx);
+        all_destinations(ctx, buckets.iter().flat_map(|b| ctx.nested(b.config(), "replication_configuration")))
     });
     let resources = ctx.module.memo(["s3 replication destinations", "resources", ""], || {
-        all_destinations(ctx, ctx.all_resources("aws_s3_bucket_replication_configuration").map(|r| r.config()), "")
+        all_destinations(ctx, ctx.all_resources("aws_s3_bucket_replication_configuration").map(|r| r.config()))
     });
     Destinations([inline, resources])
 }
@@ -160,14 +162,13 @@ impl Destinations {
     }
 }
 
-/// The destinations of the replication configurations `configs` (or of their nested blocks `nested`).
+/// The destinations of the replication configurations `configs`.
 fn all_destinations<'m>(
     ctx: &TfContext<'_, 'm>,
     configs: impl Iterator<Item = crate::terraform::view::Config<'m>>,
-    nested: &str,
 ) -> HashSet<String> {
     let mut out = HashSet::new();
-    let mut add = |config: crate::terraform::view::Config| {
+    for config in configs {
         for rule in ctx.nested(config, "rule").into_iter().chain(ctx.nested(config, "rules")) {
             for dest in ctx.nested(rule, "destination") {
                 if let Some(f) = dest.attr("bucket") {
@@ -181,13 +182,6 @@ fn all_destinations<'m>(
                     }
                 }
             }
-        }
-    };
-    for config in configs {
-        if nested.is_empty() {
-            add(config);
-        } else {
-            ctx.nested(config, nested).into_iter().for_each(&mut add);
         }
     }
     out
