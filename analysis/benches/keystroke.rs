@@ -63,7 +63,10 @@ fn profile() {
         "quote" => (middle("  target_prefix = ") + 18, "\"", false),
         _ => (text.find(&target).expect("the edited text is in the generated file") + 4, "x", false),
     };
-    for version in 2..600 {
+    // `ONUS_BENCH_EDITS`: how many (598 by default); two runs with different counts give a profiler the cost
+    // of an edit without the opening's.
+    let edits: i32 = std::env::var("ONUS_BENCH_EDITS").ok().and_then(|v| v.parse().ok()).unwrap_or(598);
+    for version in 2..2 + edits {
         // Delete the character at `at`, then type it again (or type, then delete, for text in a string).
         let delete = (version % 2 == 0) == deleted_first;
         let edit = if delete { change(&rope, at, true, "") } else { change(&rope, at, false, typed) };

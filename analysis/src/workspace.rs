@@ -119,6 +119,8 @@ pub enum ChangeError {
 pub struct Workspace {
     /// The rules it runs.
     rules: Rules,
+    /// The order of a file's diagnostics, with the ranks of the rules' ids.
+    order: order::DiagnosticOrder,
     parsers: Parsers,
     entries: BTreeMap<String, Entry>,
     /// The paths of the entries by folder: a module's files found without a scan of every entry (once per
@@ -151,6 +153,7 @@ pub struct Workspace {
 }
 
 mod calls;
+mod order;
 mod plan;
 
 /// The folder of a path: the module a Terraform file belongs to.
@@ -166,6 +169,7 @@ impl Workspace {
     pub fn new(rules: Rules) -> Workspace {
         Workspace {
             rules,
+            order: order::DiagnosticOrder::new(rules),
             parsers: Parsers::default(),
             entries: BTreeMap::new(),
             by_folder: Default::default(),
@@ -230,6 +234,7 @@ impl Workspace {
     /// The rules to run (the catalog's, with the organisation's policies: [`crate::org_policy::with_policies`]).
     pub fn set_rules(&mut self, rules: Rules) {
         self.rules = rules;
+        self.order = order::DiagnosticOrder::new(rules);
         self.analyses.clear();
     }
 
@@ -470,8 +475,15 @@ impl Workspace {
                 self.analyses.insert(folder, analysis);
                 findings
             };
-            for finding in all {
-                findings[finding.file].push(finding);
+            if models.len() == 1 {
+                findings[0] = all;
+            } else {
+                let mut counts = vec![0; models.len()];
+                all.iter().for_each(|f| counts[f.file] += 1);
+                findings.iter_mut().zip(counts).for_each(|(f, n)| f.reserve_exact(n));
+                for finding in all {
+                    findings[finding.file].push(finding);
+                }
             }
             for ((path, model), findings) in models.iter().zip(findings) {
                 let report = out.entry(path.clone()).or_default();
@@ -519,11 +531,8 @@ impl Workspace {
                 d.severity = self.config.severity_of(d.code, d.severity);
             }
             // In one order whichever way they were found (a rule run over the whole module, or block by block).
-            // By cached keys: a diagnostic is large, and a sort moving the thousand of a dense file about at every
-            // keystroke showed in profiles; this moves each once.
-            let order = |d: &Diagnostic| (d.range.start, d.code, d.range.end, d.message.clone());
-            report.diagnostics.sort_by_cached_key(order);
-            report.suppressed.sort_by_cached_key(order);
+            self.order.sort(&mut report.diagnostics);
+            self.order.sort(&mut report.suppressed);
         }
         if let Some((baseline, root)) = &self.baseline {
             for (path, report) in out.iter_mut() {
@@ -651,6 +660,7 @@ fn split_findings(
 ) {
     let mut used = vec![false; suppressions.len()];
     let mut shown = Vec::with_capacity(findings.len());
+    report.diagnostics.reserve(findings.len() + suppressions.len());
     for finding in findings {
         let by = suppressions
             .iter()
