@@ -510,3 +510,69 @@ fn retype_tag(ws: &mut Workspace, path: &str, module: impl Fn(&str) -> String, f
     }
     ws.runs_made(path).expect("an analysis kept")
 }
+
+/// The index of referenced blocks is built from the last analysis's, counting again only the blocks that came
+/// and went. Through references added and removed, a block that stops existing (`count = 0` through a variable)
+/// and one deleted, each edit sent as the range that changed (so that the blocks around it keep their
+/// identities), what the kept analysis reports equals an analysis afresh, and the unattached groups are those
+/// expected.
+#[test]
+fn the_referenced_blocks_index_built_from_the_last_one_equals_one_afresh() {
+    let module = |refs: &str, on: bool, output: bool| {
+        let mut text = format!("variable \"on\" {{\n  default = {on}\n}}\n");
+        for g in ["a", "b", "c"] {
+            text.push_str(&format!("resource \"aws_security_group\" \"{g}\" {{\n  name = \"{g}\"\n}}\n"));
+        }
+        text.push_str(&format!(
+            "resource \"aws_instance\" \"i\" {{\n  count                  = var.on ? 1 : 0\n  vpc_security_group_ids = [{refs}]\n}}\n"
+        ));
+        if output {
+            text.push_str("output \"b\" {\n  value = aws_security_group.b.id\n}\n");
+        }
+        text
+    };
+    let a = "aws_security_group.a.id";
+    let ab = "aws_security_group.a.id, aws_security_group.c.id";
+    // Each text, and the groups attached to nothing in it.
+    let steps: [(String, &[&str]); 7] = [
+        (module(a, true, true), &["c"]),
+        (module("", true, true), &["a", "c"]),
+        (module(ab, true, true), &[]),
+        (module(ab, false, true), &["a", "c"]),
+        (module(ab, true, true), &[]),
+        (module(a, true, false), &["b", "c"]),
+        (module(a, true, true), &["c"]),
+    ];
+    let path = "/referenced-updated/main.tf";
+    let mut ws = only_rule("sg-not-attached");
+    ws.open(path, &steps[0].0, 1);
+    let mut text = steps[0].0.clone();
+    for (version, (next, unattached)) in steps.iter().enumerate() {
+        if version > 0 {
+            // The edit as the range that changed.
+            let prefix = text.bytes().zip(next.bytes()).take_while(|(x, y)| x == y).count();
+            let most = text.len().min(next.len()) - prefix;
+            let suffix = text.bytes().rev().zip(next.bytes().rev()).take(most).take_while(|(x, y)| x == y).count();
+            let rope = ropey::Rope::from_str(&text);
+            let at = |offset| onus_analysis::text::position_at(&rope, offset, PositionEncoding::Utf8);
+            let range = onus_analysis::Range { start: at(prefix), end: at(text.len() - suffix) };
+            let inserted = next[prefix..next.len() - suffix].to_string();
+            ws.change(path, version as i32 + 1, &[(Some(range), inserted)], PositionEncoding::Utf8).unwrap();
+            text = next.clone();
+            assert_eq!(ws.document(path).unwrap().text(), text);
+        }
+        let mut flagged: Vec<String> = ws
+            .diagnostics(path)
+            .iter()
+            .filter(|d| d.code == "sg-not-attached")
+            .map(|d| {
+                d.message.split('`').nth(1).unwrap_or_default().trim_start_matches("aws_security_group.").to_string()
+            })
+            .collect();
+        flagged.sort();
+        assert_eq!(flagged, *unattached, "at step {version}");
+        let mut afresh = only_rule("sg-not-attached");
+        afresh.open(path, &text, 1);
+        assert_eq!(ws.diagnostics(path), afresh.diagnostics(path), "at step {version}");
+    }
+}

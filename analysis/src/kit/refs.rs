@@ -9,9 +9,13 @@
 use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::tree::{Node, NodeKind};
 use crate::cloudformation::CfnResource;
-use crate::fast_hash::FastSet;
+use std::sync::Arc;
+
+use crate::fast_hash::FastMap;
 use crate::terraform::check::{Resource, TfContext};
+use crate::terraform::chunked::BlockId;
 use crate::terraform::model::{Expr, ExprKind, Step, TemplatePart};
+use crate::terraform::reads::{unordered, KeyedMemoValue, MemoValue};
 
 /// A reference to a block: its kind, type (for modules, the module's name) and name, and the steps after them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -181,49 +185,139 @@ fn visit_block<'e>(block: &'e crate::terraform::model::Block, found: &mut impl F
 pub fn is_referenced(ctx: &TfContext, target: Resource) -> bool {
     let Some(kind) = RefKind::naming(&target.block.kind) else { return false };
     let key = target_key(kind, target.ty(), target.name());
-    referenced(ctx).entry(ctx.module, key).contains(&key)
+    referenced(ctx).entry(ctx.module, key).counts.contains_key(&key)
 }
 
 /// The resources and data sources of a configuration that something other than themselves refers to, each by
-/// the fingerprint of its address: all [`is_referenced`] asks. Read by entry: a group's run depends on whether
-/// the group is referenced, not on what else is.
-type Referenced = FastSet<u64>;
+/// the fingerprint of its address, with how many blocks do: all [`is_referenced`] asks. Read by entry (whether
+/// a target is referenced, not how often): a group's run depends on whether the group is referenced, not on
+/// what else is.
+#[derive(Clone, Default)]
+struct Referenced {
+    counts: FastMap<u64, u32>,
+    /// What each block counted refers to, by the block's identity, with the build that last counted it and
+    /// whether it has `count` or `for_each`: the next build counts again only the blocks that came (new,
+    /// edited, now existing), and forgets those that went.
+    blocks: FastMap<BlockId, (Arc<[u64]>, u32, bool)>,
+    build: u32,
+}
+
+impl MemoValue for Referenced {
+    fn fingerprint(&self) -> u64 {
+        unordered(self.counts.keys())
+    }
+}
+
+impl KeyedMemoValue for Referenced {
+    fn entry_at(&self, key: u64) -> Option<u64> {
+        self.counts.contains_key(&key).then_some(0)
+    }
+
+    fn entry_keys(&self) -> Box<dyn Iterator<Item = u64> + '_> {
+        Box::new(self.counts.keys().copied())
+    }
+}
 
 fn target_key(kind: RefKind, ty: &str, name: &str) -> u64 {
     crate::terraform::reads::fingerprint(&(kind as u8, ty, name))
 }
 
 /// Built once per analysis (a scan of the configuration per target is quadratic in a module of many security
-/// groups or volumes), and again only when a block changes; then each block's references are those read when
-/// the block was last edited (a block memo), so a rebuild visits the edited block only. Its value changes only
-/// when what is referenced does, so editing a body leaves the rules that read it alone.
+/// groups or volumes), and again only when a block changes: then from the last analysis's index, counting
+/// again only the blocks that came and went (a keystroke in a body visited every block of the module for its
+/// references, a fifth of a keystroke at 20k lines). Its value changes only when what is referenced does, so
+/// editing a body leaves the rules that read it alone.
 fn referenced(ctx: &TfContext) -> crate::terraform::Keyed<Referenced> {
-    ctx.module.keyed_memo(["referenced blocks", "", ""], || {
-        // (Sized for about a reference per block: growing the set was a sixth of a rebuild.)
-        let blocks = ctx.module.files.iter().map(|f| f.blocks.len()).sum();
-        let mut out = FastSet::with_capacity_and_hasher(blocks, Default::default());
+    ctx.module.keyed_memo_updated(["referenced blocks", "", ""], |previous: Option<&Referenced>| {
+        let mut now = previous.cloned().unwrap_or_else(|| Referenced::sized_for(ctx));
+        now.build = now.build.wrapping_add(1);
+        let mut counted = 0;
         for kind in ["resource", "data", "module", "output", "locals"] {
-            for (at, res) in ctx.all_blocks_indexed(kind) {
-                // Each block's references read once, and again only when it is edited: at a keystroke that
-                // changes a block, the others' are looked up.
-                let keys = ctx.module.block_memo("references out of the block", at, |block| {
-                    // What a block's references to itself are not counted as.
-                    let itself = RefKind::naming(kind).map(|k| (k, res.ty(), res.name()));
-                    let mut keys = Vec::new();
-                    visit_block(block, &mut |r| {
-                        if r.kind != RefKind::Module && itself != Some((r.kind, r.ty, r.name)) {
-                            keys.push(target_key(r.kind, r.ty, r.name));
-                        }
-                    });
-                    keys.sort_unstable();
-                    keys.dedup();
-                    keys.into_boxed_slice()
-                });
-                out.extend(keys.iter().copied());
+            for (file, i, block) in ctx.module.blocks_indexed(kind) {
+                let res = Resource { file, block };
+                counted += now.count(ctx, ctx.module.files[file].block_ids[i], kind, res) as usize;
             }
         }
-        out
+        // The blocks of the last build not counted now went (edited, removed, or no longer existing), and their
+        // references with them.
+        if counted < now.blocks.len() {
+            now.forget_gone();
+        }
+        now
     })
+}
+
+impl Referenced {
+    fn sized_for(ctx: &TfContext) -> Referenced {
+        // (Sized for about a reference per block: growing the set was a sixth of a build.)
+        let blocks = ctx.module.files.iter().map(|f| f.blocks.len()).sum();
+        Referenced {
+            counts: FastMap::with_capacity_and_hasher(blocks, Default::default()),
+            blocks: FastMap::with_capacity_and_hasher(blocks, Default::default()),
+            build: 0,
+        }
+    }
+
+    /// Counts the block `id` in this build if it exists: its references if the last build did not count it.
+    /// Whether a block exists is asked again only of blocks with `count` or `for_each` (the others always do,
+    /// and a scan of each block's attributes for those two was most of a build).
+    fn count(&mut self, ctx: &TfContext, id: BlockId, kind: &str, res: Resource) -> bool {
+        let build = self.build;
+        match self.blocks.entry(id) {
+            std::collections::hash_map::Entry::Occupied(mut counted) => {
+                let (_, last, conditional) = counted.get_mut();
+                if *conditional && !ctx.exists(res) {
+                    return false;
+                }
+                *last = build;
+            }
+            std::collections::hash_map::Entry::Vacant(new) => {
+                if !ctx.exists(res) {
+                    return false;
+                }
+                let keys = references_out_of(kind, res);
+                for &k in keys.iter() {
+                    *self.counts.entry(k).or_default() += 1;
+                }
+                let conditional = res.block.attributes.iter().any(|a| matches!(a.name.as_str(), "count" | "for_each"));
+                new.insert((keys, build, conditional));
+            }
+        }
+        true
+    }
+
+    /// Forgets the blocks this build did not count, and what they referred to.
+    fn forget_gone(&mut self) {
+        let (counts, build) = (&mut self.counts, self.build);
+        self.blocks.retain(|_, (keys, counted, _)| {
+            let gone = *counted != build;
+            if gone {
+                for k in keys.iter() {
+                    if let Some(n) = counts.get_mut(k) {
+                        *n -= 1;
+                        if *n == 0 {
+                            counts.remove(k);
+                        }
+                    }
+                }
+            }
+            !gone
+        });
+    }
+}
+
+/// What `res`, a block of kind `kind`, refers to (its references to itself aside), each target once.
+fn references_out_of(kind: &str, res: Resource) -> Arc<[u64]> {
+    let itself = RefKind::naming(kind).map(|k| (k, res.ty(), res.name()));
+    let mut keys = Vec::new();
+    visit_block(res.block, &mut |r| {
+        if r.kind != RefKind::Module && itself != Some((r.kind, r.ty, r.name)) {
+            keys.push(target_key(r.kind, r.ty, r.name));
+        }
+    });
+    keys.sort_unstable();
+    keys.dedup();
+    keys.into()
 }
 
 /// Whether anything in the template outside `target`'s own entry refers to it (`Ref`, `Fn::GetAtt`,

@@ -207,6 +207,12 @@ impl<'a, 'm> TfContext<'a, 'm> {
             .filter(move |(_, r)| exists(module, r))
     }
 
+    /// Whether `res` stands for anything: not a resource, data source or module call whose `count` or
+    /// `for_each` creates no instance (what [`TfContext::all_blocks`] keeps).
+    pub fn exists(&self, res: Resource<'m>) -> bool {
+        exists(self.module, &res)
+    }
+
     /// Every top-level block of kind `kind`: a lookup.
     pub fn all_blocks(&self, kind: &'a str) -> impl Iterator<Item = Resource<'m>> + 'a {
         self.all_blocks_indexed(kind).map(|(_, r)| r)

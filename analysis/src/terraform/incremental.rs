@@ -296,7 +296,9 @@ impl ModuleAnalysis {
         // The memos carried from the last analysis that read nothing that changed serve this one as they are.
         let carried = std::mem::take(&mut self.carried);
         if layout_kept {
-            module.give_memos(carried.into_iter().filter(|(name, _)| !suspect.contains(name)));
+            let (rebuilt, kept): (Vec<_>, Vec<_>) = carried.into_iter().partition(|(name, _)| suspect.contains(name));
+            module.give_memos(kept);
+            module.give_previous(rebuilt);
         }
 
         // The first pass: rerun what read what changed (or whose findings lie in a block gone); move the rest.

@@ -199,6 +199,9 @@ pub struct Module<'m> {
     /// Indexes built on first use and shared by every matcher of this analysis, by the fingerprint of their key
     /// (see [`Module::memo`]).
     memos: std::cell::RefCell<FastMap<u64, MemoEntry>>,
+    /// The values of the last analysis's memos that this one builds again (they read something that changed),
+    /// for a build that updates the last value rather than starting afresh (see [`Module::keyed_memo_updated`]).
+    previous: std::cell::RefCell<FastMap<u64, std::sync::Arc<dyn std::any::Any + Send + Sync>>>,
     /// Blocks as the objects they stand for: instances of `count`/`for_each`, `dynamic` blocks' contents.
     pub expander: expand::Expander<'m>,
 }
@@ -328,7 +331,14 @@ impl<'m> Module<'m> {
         }
         // Locals read while rendering were evaluated before every document was known.
         scope.forget_local_values();
-        Module { files, scope, today: None, memos: Default::default(), expander: expand::Expander::new(expansions) }
+        Module {
+            files,
+            scope,
+            today: None,
+            memos: Default::default(),
+            previous: Default::default(),
+            expander: expand::Expander::new(expansions),
+        }
     }
 
     /// Every resource block of type `ty`, with the index of its file.
@@ -379,6 +389,21 @@ impl<'m> Module<'m> {
         });
         let MemoRef::Lasting(value) = found else { panic!("one kind of memo per key") };
         Keyed { value: value.downcast().expect("one type per memo key"), name }
+    }
+
+    /// A [`Module::keyed_memo`] whose build is given the value the last analysis had, if it had one and this
+    /// one builds it again: an index of the whole module that a keystroke changes in one block counts that
+    /// block again, not all of them. The build must give what a build afresh gives, and read what it reads.
+    pub fn keyed_memo_updated<T: reads::KeyedMemoValue + Send + Sync + 'static>(
+        &self,
+        key: [&str; 3],
+        build: impl FnOnce(Option<&T>) -> T,
+    ) -> Keyed<T> {
+        let name = reads::fingerprint(&("index", key));
+        self.keyed_memo(key, || {
+            let previous = self.previous.borrow_mut().remove(&name).and_then(|v| v.downcast::<T>().ok());
+            build(previous.as_deref())
+        })
     }
 
     /// A memo that serves this analysis only: its value depends on more than it records (every block's address,
@@ -475,6 +500,12 @@ impl<'m> Module<'m> {
         let entries =
             memos.into_iter().map(|(name, m)| (name, MemoEntry { key: m.key, value: MemoRef::Lasting(m.value) }));
         self.memos.borrow_mut().extend(entries);
+    }
+
+    /// Memos of an earlier analysis that this one builds again, for the builds that update them (see
+    /// [`Module::keyed_memo_updated`]).
+    pub fn give_previous(&self, memos: impl IntoIterator<Item = (u64, LastingMemo)>) {
+        self.previous.borrow_mut().extend(memos.into_iter().map(|(name, m)| (name, m.value)));
     }
 
     /// The resources of type `ty` by what their `link` attribute designates: another resource by reference
