@@ -543,13 +543,47 @@ fn the_referenced_blocks_index_built_from_the_last_one_equals_one_afresh() {
         (module(a, true, false), &["b", "c"]),
         (module(a, true, true), &["c"]),
     ];
-    let path = "/referenced-updated/main.tf";
+    unattached_through("/referenced-updated/main.tf", &steps);
+}
+
+/// The names of the groups in `security_groups` lists, collected from the last analysis's (the blocks that have
+/// no list are not looked into again): through a list's variable edited, a list added and removed, and its
+/// block made not to exist and deleted, the kept analysis equals an analysis afresh.
+#[test]
+fn the_listed_group_names_built_from_the_last_ones_equal_those_afresh() {
+    let module = |listed: &str, list: bool, on: bool, instance: bool| {
+        let mut text =
+            format!("variable \"g\" {{\n  default = \"{listed}\"\n}}\nvariable \"on\" {{\n  default = {on}\n}}\n");
+        for g in ["a", "b"] {
+            text.push_str(&format!("resource \"aws_security_group\" \"{g}\" {{\n  name = \"{g}\"\n}}\n"));
+        }
+        text.push_str("resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"logs\"\n}\n");
+        if instance {
+            let groups = if list { "  security_groups = [var.g]\n" } else { "" };
+            text.push_str(&format!("resource \"aws_instance\" \"i\" {{\n  count = var.on ? 1 : 0\n{groups}}}\n"));
+        }
+        text
+    };
+    let steps: [(String, &[&str]); 7] = [
+        (module("a", true, true, true), &["b"]),
+        (module("b", true, true, true), &["a"]),
+        (module("b", false, true, true), &["a", "b"]),
+        (module("a", true, true, true), &["b"]),
+        (module("a", true, false, true), &["a", "b"]),
+        (module("a", true, true, false), &["a", "b"]),
+        (module("a", true, true, true), &["b"]),
+    ];
+    unattached_through("/listed-updated/main.tf", &steps);
+}
+
+/// Types each text of `steps` in turn into `path` (as the range that changed, so that the blocks around it keep
+/// their identities), checking that sg-not-attached flags the groups given, as an analysis afresh does.
+fn unattached_through(path: &str, steps: &[(String, &[&str])]) {
     let mut ws = only_rule("sg-not-attached");
     ws.open(path, &steps[0].0, 1);
     let mut text = steps[0].0.clone();
     for (version, (next, unattached)) in steps.iter().enumerate() {
         if version > 0 {
-            // The edit as the range that changed.
             let prefix = text.bytes().zip(next.bytes()).take_while(|(x, y)| x == y).count();
             let most = text.len().min(next.len()) - prefix;
             let suffix = text.bytes().rev().zip(next.bytes().rev()).take(most).take_while(|(x, y)| x == y).count();

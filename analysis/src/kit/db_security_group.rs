@@ -10,7 +10,12 @@ use crate::cloudformation::CfnResource;
 use crate::kit::network::{ingress_rules, Ingress};
 use crate::kit::rds;
 use crate::terraform::check::{is_registry_module, Resource, TfContext};
-use crate::terraform::model::{ExprKind, Step};
+use std::sync::Arc;
+
+use crate::fast_hash::FastMap;
+use crate::terraform::chunked::BlockId;
+use crate::terraform::model::{Block, ExprKind, Step};
+use crate::terraform::reads::{KeyedMemoValue, MemoValue};
 use crate::terraform::view::Field;
 use crate::text::TextRange;
 use crate::value::Value;
@@ -38,7 +43,7 @@ pub struct TfSource<'m> {
 /// addresses, in module order.
 fn databases_using<'m>(ctx: &TfContext<'_, 'm>, group: Resource<'m>) -> Vec<String> {
     let key = group_key(group.ty(), group.name());
-    databases_by_group(ctx).entry(ctx.module, key).get(&key).cloned().unwrap_or_default()
+    databases_by_group(ctx).entry(ctx.module, key).index.get(&key).cloned().unwrap_or_default()
 }
 
 /// A group's key in [`databases_by_group`]: its address's parts, fingerprinted (no address string is written
@@ -52,33 +57,78 @@ fn group_key(ty: &str, name: &str) -> u64 {
 /// each group's rule scanning every database was quadratic in a module of many groups and databases, and after
 /// a keystroke in a database that lists the same groups the index is equal, so the groups' runs are not made
 /// again.
-fn databases_by_group(ctx: &TfContext) -> crate::terraform::Keyed<HashMap<u64, Vec<String>>> {
-    ctx.module.keyed_memo(["databases by security group", "", ""], || {
-        let mut dbs: Vec<Resource> = ctx.all_resources(rds::INSTANCE).collect();
-        dbs.extend(ctx.all_resources(rds::CLUSTER));
+#[derive(Default)]
+struct DatabasesByGroup {
+    index: HashMap<u64, Vec<String>>,
+    /// Each database block's address and the groups it lists, by the block's identity: what a rebuild after a
+    /// keystroke reads again of the blocks that came only (reading them all was a tenth of a keystroke in a
+    /// database at 20k lines).
+    listings: FastMap<BlockId, Arc<(String, Vec<u64>)>>,
+}
+
+impl MemoValue for DatabasesByGroup {
+    fn fingerprint(&self) -> u64 {
+        self.index.fingerprint()
+    }
+}
+
+impl KeyedMemoValue for DatabasesByGroup {
+    fn entry_at(&self, key: u64) -> Option<u64> {
+        self.index.entry_at(key)
+    }
+
+    fn entry_keys(&self) -> Box<dyn Iterator<Item = u64> + '_> {
+        self.index.entry_keys()
+    }
+}
+
+fn databases_by_group(ctx: &TfContext) -> crate::terraform::Keyed<DatabasesByGroup> {
+    ctx.module.keyed_memo_updated(["databases by security group", "", ""], |last: Option<&DatabasesByGroup>| {
+        let module = ctx.module;
+        let mut dbs: Vec<(usize, usize, &Block)> = module.typed_indexed("resource", rds::INSTANCE).collect();
+        dbs.extend(module.typed_indexed("resource", rds::CLUSTER));
         dbs.extend(
-            ctx.all_blocks("module").filter(|m| {
-                is_registry_module(m.block, rds::MODULE) || is_registry_module(m.block, rds::AURORA_MODULE)
-            }),
+            module
+                .blocks_indexed("module")
+                .filter(|(_, _, b)| is_registry_module(b, rds::MODULE) || is_registry_module(b, rds::AURORA_MODULE)),
         );
-        let mut index: HashMap<u64, Vec<String>> = HashMap::new();
-        for db in dbs {
-            let Some(ExprKind::Tuple(items)) = db.block.attr("vpc_security_group_ids").map(|a| &a.expr.kind) else {
+        let mut now = DatabasesByGroup::default();
+        for (file, i, block) in dbs {
+            let db = Resource { file, block };
+            if !ctx.exists(db) {
                 continue;
+            }
+            let id = module.files[file].block_ids[i];
+            let listing = match last.and_then(|l| l.listings.get(&id)) {
+                Some(listing) => listing.clone(),
+                None => Arc::new((db.address(), listed_groups(block))),
             };
-            let address = db.address();
-            for item in items {
-                // What `TfContext::refers_to` takes for a reference to a group: a traversal of it.
-                let ExprKind::Traversal(root, steps) = &item.kind else { continue };
-                let Some(Step::Attr(name)) = steps.first() else { continue };
-                let listing = index.entry(group_key(root, name)).or_default();
-                if listing.last() != Some(&address) {
-                    listing.push(address.clone());
+            for &group in &listing.1 {
+                let databases = now.index.entry(group).or_default();
+                if databases.last() != Some(&listing.0) {
+                    databases.push(listing.0.clone());
                 }
             }
+            now.listings.insert(id, listing);
         }
-        index
+        now
     })
+}
+
+/// The groups a database block lists in `vpc_security_group_ids`, by [`group_key`], as written (what
+/// `TfContext::refers_to` takes for a reference to a group: a traversal of it).
+fn listed_groups(block: &Block) -> Vec<u64> {
+    let Some(ExprKind::Tuple(items)) = block.attr("vpc_security_group_ids").map(|a| &a.expr.kind) else {
+        return Vec::new();
+    };
+    let traversals = items.iter().filter_map(|item| match &item.kind {
+        ExprKind::Traversal(root, steps) => match steps.first() {
+            Some(Step::Attr(name)) => Some(group_key(root, name)),
+            _ => None,
+        },
+        _ => None,
+    });
+    traversals.collect()
 }
 
 /// The security group an ingress rule belongs to: the group itself, or the one a rule resource names.

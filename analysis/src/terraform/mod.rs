@@ -393,17 +393,30 @@ impl<'m> Module<'m> {
 
     /// A [`Module::keyed_memo`] whose build is given the value the last analysis had, if it had one and this
     /// one builds it again: an index of the whole module that a keystroke changes in one block counts that
-    /// block again, not all of them. The build must give what a build afresh gives, and read what it reads.
+    /// block again, not all of them. The build must give what a build afresh gives, and read what it reads
+    /// (or less, where what it leaves unread cannot change its value).
     pub fn keyed_memo_updated<T: reads::KeyedMemoValue + Send + Sync + 'static>(
         &self,
         key: [&str; 3],
         build: impl FnOnce(Option<&T>) -> T,
     ) -> Keyed<T> {
+        self.keyed_memo(key, || build(self.previous_of::<T>(key).as_deref()))
+    }
+
+    /// A [`Module::memo`] whose build is given the value the last analysis had, as
+    /// [`Module::keyed_memo_updated`]'s is.
+    pub fn memo_updated<T: reads::MemoValue + Send + Sync + 'static>(
+        &self,
+        key: [&str; 3],
+        build: impl FnOnce(Option<&T>) -> T,
+    ) -> std::sync::Arc<T> {
+        self.memo(key, || build(self.previous_of::<T>(key).as_deref()))
+    }
+
+    /// The value the last analysis had of the memo `key`, given for this one to update (taken: asked once).
+    fn previous_of<T: Send + Sync + 'static>(&self, key: [&str; 3]) -> Option<std::sync::Arc<T>> {
         let name = reads::fingerprint(&("index", key));
-        self.keyed_memo(key, || {
-            let previous = self.previous.borrow_mut().remove(&name).and_then(|v| v.downcast::<T>().ok());
-            build(previous.as_deref())
-        })
+        self.previous.borrow_mut().remove(&name).and_then(|v| v.downcast::<T>().ok())
     }
 
     /// A memo that serves this analysis only: its value depends on more than it records (every block's address,
@@ -573,7 +586,8 @@ impl<'m> Module<'m> {
         self.typed_indexed(kind, ty).map(|(file, _, block)| (file, block))
     }
 
-    fn typed_indexed<'a>(&'a self, kind: &'a str, ty: &'a str) -> impl Iterator<Item = Indexed<'m>> + 'a {
+    /// The top-level blocks of kind `kind` and type `ty`, with their (file, block) indices.
+    pub fn typed_indexed<'a>(&'a self, kind: &'a str, ty: &'a str) -> impl Iterator<Item = Indexed<'m>> + 'a {
         self.reads().record(reads::Dep::Type(kind, ty));
         let files = self.files.iter().copied().enumerate();
         files.flat_map(move |(i, f)| f.index.of_type(kind, ty).iter().map(move |&j| (i, j, &f.blocks[j])))

@@ -1,9 +1,11 @@
 use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::tree::Node;
+use crate::fast_hash::{FastMap, FastSet};
 use crate::kit::refs::{cfn_is_referenced, is_referenced};
 use crate::responsibility::Row;
 use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
-use crate::terraform::check::TfContext;
+use crate::terraform::check::{Resource, TfContext};
+use crate::terraform::chunked::BlockId;
 use crate::terraform::model::{Block, ExprKind};
 use crate::terraform::reads::{unordered, MemoValue};
 use crate::value::Value;
@@ -76,20 +78,24 @@ Outputs:
 
 /// The group names of [`listed_names`], computed once per analysis: reading every block of the module, its run
 /// would otherwise be redone (and the module read again) on every keystroke anywhere.
-struct Listed(Option<HashSet<String>>);
+/// The names the configuration's `security_groups` lists give (`None` when one of them is not known), and which
+/// blocks have such a list. The lists are evaluated again at each build (their values may come from variables),
+/// but a build after a keystroke looks only into the blocks that have one or that came: a walk of every block of
+/// the module was a tenth of a keystroke in a database at 20k lines.
+struct Listed {
+    names: Option<HashSet<String>>,
+    has_list: FastMap<BlockId, bool>,
+}
 
 impl MemoValue for Listed {
     fn fingerprint(&self) -> u64 {
-        self.0.as_ref().map_or(0, |names| unordered(names).wrapping_add(1))
+        self.names.as_ref().map_or(0, |names| unordered(names).wrapping_add(1))
     }
 }
 
-/// The group names the configuration's `security_groups` lists give; `None` when one of them is not known.
-fn listed_names(ctx: &TfContext) -> Option<HashSet<String>> {
+fn listed(ctx: &TfContext, previous: Option<&Listed>) -> Listed {
     fn walk(ctx: &TfContext, block: &Block, out: &mut Vec<String>) -> bool {
         if let Some(attr) = block.attr("security_groups") {
-            // A literal list may hold references (`aws_security_group.x.id`), read as such; any other unknown
-            // value may hide names.
             let literal = matches!(attr.expr.kind, ExprKind::Tuple(_));
             match ctx.eval(&attr.expr) {
                 Value::List(items) => {
@@ -107,15 +113,26 @@ fn listed_names(ctx: &TfContext) -> Option<HashSet<String>> {
         }
         block.blocks.iter().all(|b| walk(ctx, b, out))
     }
-    let mut out = Vec::new();
+    fn has_list(block: &Block) -> bool {
+        block.attr("security_groups").is_some() || block.blocks.iter().any(has_list)
+    }
+    let mut has = previous.map(|p| p.has_list.clone()).unwrap_or_default();
+    let (mut out, mut known, mut blocks) = (Vec::new(), true, 0);
     for kind in ["resource", "module"] {
-        for res in ctx.all_blocks(kind) {
-            if !walk(ctx, res.block, &mut out) {
-                return None;
+        for (file, i, block) in ctx.module.blocks_indexed(kind) {
+            blocks += 1;
+            let listing = *has.entry(ctx.module.files[file].block_ids[i]).or_insert_with(|| has_list(block));
+            if listing && known && ctx.exists(Resource { file, block }) {
+                known = walk(ctx, block, &mut out);
             }
         }
     }
-    Some(out.into_iter().collect())
+    // (The blocks that went are forgotten once they are as many as those kept.)
+    if has.len() > 2 * blocks + 64 {
+        let now: FastSet<BlockId> = ctx.module.files.iter().flat_map(|f| f.block_ids.iter().copied()).collect();
+        has.retain(|id, _| now.contains(id));
+    }
+    Listed { names: known.then(|| out.into_iter().collect()), has_list: has }
 }
 
 fn check(ctx: &mut TfContext) {
@@ -123,8 +140,8 @@ fn check(ctx: &mut TfContext) {
     if groups.is_empty() {
         return;
     }
-    let listed = ctx.module.memo(["sg-not-attached listed names", "", ""], || Listed(listed_names(ctx)));
-    let Some(names) = &listed.0 else { return };
+    let listed = ctx.module.memo_updated(["sg-not-attached listed names", "", ""], |last| listed(ctx, last));
+    let Some(names) = &listed.names else { return };
     for res in groups {
         let name = ctx.attr(res.block, "name").and_then(|(_, v)| v.as_str().map(str::to_string));
         if name.is_some_and(|n| names.contains(&n)) || is_referenced(ctx, res) {
