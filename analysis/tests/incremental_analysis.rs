@@ -512,10 +512,10 @@ fn retype_tag(ws: &mut Workspace, path: &str, module: impl Fn(&str) -> String, f
 }
 
 /// The index of referenced blocks is built from the last analysis's, counting again only the blocks that came
-/// and went. Through references added and removed, a block that stops existing (`count = 0` through a variable)
-/// and one deleted, each edit sent as the range that changed (so that the blocks around it keep their
-/// identities), what the kept analysis reports equals an analysis afresh, and the unattached groups are those
-/// expected.
+/// and went. Through a block broken and mended, references added and removed, a block that stops existing
+/// (`count = 0` through a variable) and one deleted, each edit sent as the range that changed (so that the
+/// blocks around it keep their identities), what the kept analysis reports equals an analysis afresh, and the
+/// unattached groups are those expected.
 #[test]
 fn the_referenced_blocks_index_built_from_the_last_one_equals_one_afresh() {
     let module = |refs: &str, on: bool, output: bool| {
@@ -534,7 +534,11 @@ fn the_referenced_blocks_index_built_from_the_last_one_equals_one_afresh() {
     let a = "aws_security_group.a.id";
     let ab = "aws_security_group.a.id, aws_security_group.c.id";
     // Each text, and the groups attached to nothing in it.
-    let steps: [(String, &[&str]); 7] = [
+    let broken = module(a, true, true).replacen("\"i\" {", "\"i\" ", 1);
+    let steps: [(String, &[&str]); 9] = [
+        (module(a, true, true), &["c"]),
+        // The instance's `{` deleted: it is read as broken, and what it referred to with it.
+        (broken, &["a", "c"]),
         (module(a, true, true), &["c"]),
         (module("", true, true), &["a", "c"]),
         (module(ab, true, true), &[]),

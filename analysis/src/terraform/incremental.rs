@@ -295,11 +295,13 @@ impl ModuleAnalysis {
         let suspect_readers: FastSet<u64> = suspect.iter().map(|&m| entry_reader(m)).collect();
         // The memos carried from the last analysis that read nothing that changed serve this one as they are.
         let carried = std::mem::take(&mut self.carried);
+        // (Those that read something that changed are given to the builds that update their last value, which go
+        // by the blocks' identities: the blocks may have moved.)
+        let (rebuilt, kept): (Vec<_>, Vec<_>) = carried.into_iter().partition(|(name, _)| suspect.contains(name));
         if layout_kept {
-            let (rebuilt, kept): (Vec<_>, Vec<_>) = carried.into_iter().partition(|(name, _)| suspect.contains(name));
             module.give_memos(kept);
-            module.give_previous(rebuilt);
         }
+        module.give_previous(rebuilt);
 
         // The first pass: rerun what read what changed (or whose findings lie in a block gone); move the rest.
         let file_index: FastMap<&str, usize> =

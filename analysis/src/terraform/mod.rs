@@ -394,7 +394,8 @@ impl<'m> Module<'m> {
     /// A [`Module::keyed_memo`] whose build is given the value the last analysis had, if it had one and this
     /// one builds it again: an index of the whole module that a keystroke changes in one block counts that
     /// block again, not all of them. The build must give what a build afresh gives, and read what it reads
-    /// (or less, where what it leaves unread cannot change its value).
+    /// (or less, where what it leaves unread cannot change its value). It must find what it kept of a block by
+    /// the block's identity, never by its place: the blocks may have moved since.
     pub fn keyed_memo_updated<T: reads::KeyedMemoValue + Send + Sync + 'static>(
         &self,
         key: [&str; 3],
