@@ -518,10 +518,14 @@ fn retype_tag(ws: &mut Workspace, path: &str, module: impl Fn(&str) -> String, f
 /// unattached groups are those expected.
 #[test]
 fn the_referenced_blocks_index_built_from_the_last_one_equals_one_afresh() {
-    let module = |refs: &str, on: bool, output: bool| {
+    let module = |refs: &str, on: bool, output: bool, extra: bool| {
         let mut text = format!("variable \"on\" {{\n  default = {on}\n}}\n");
         for g in ["a", "b", "c"] {
             text.push_str(&format!("resource \"aws_security_group\" \"{g}\" {{\n  name = \"{g}\"\n}}\n"));
+        }
+        if extra {
+            // A block more before the instance: the instance, kept, is at another place.
+            text.push_str("resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"logs\"\n}\n");
         }
         text.push_str(&format!(
             "resource \"aws_instance\" \"i\" {{\n  count                  = var.on ? 1 : 0\n  vpc_security_group_ids = [{refs}]\n}}\n"
@@ -532,27 +536,31 @@ fn the_referenced_blocks_index_built_from_the_last_one_equals_one_afresh() {
         text
     };
     let a = "aws_security_group.a.id";
-    let ab = "aws_security_group.a.id, aws_security_group.c.id";
+    let ac = "aws_security_group.a.id, aws_security_group.c.id";
+    let broken = module(a, true, true, false).replacen("\"i\" {", "\"i\" ", 1);
     // Each text, and the groups attached to nothing in it.
-    let broken = module(a, true, true).replacen("\"i\" {", "\"i\" ", 1);
-    let steps: [(String, &[&str]); 9] = [
-        (module(a, true, true), &["c"]),
+    let steps: [(String, &[&str]); 11] = [
+        (module(a, true, true, false), &["c"]),
         // The instance's `{` deleted: it is read as broken, and what it referred to with it.
         (broken, &["a", "c"]),
-        (module(a, true, true), &["c"]),
-        (module("", true, true), &["a", "c"]),
-        (module(ab, true, true), &[]),
-        (module(ab, false, true), &["a", "c"]),
-        (module(ab, true, true), &[]),
-        (module(a, true, false), &["b", "c"]),
-        (module(a, true, true), &["c"]),
+        (module(a, true, true, false), &["c"]),
+        (module("", true, true, false), &["a", "c"]),
+        (module(ac, true, true, false), &[]),
+        (module(ac, false, true, false), &["a", "c"]),
+        (module(ac, true, true, false), &[]),
+        // A block added before the instance, then the instance made not to exist where it is now.
+        (module(ac, true, true, true), &[]),
+        (module(ac, false, true, true), &["a", "c"]),
+        (module(a, true, false, true), &["b", "c"]),
+        (module(a, true, true, false), &["c"]),
     ];
     unattached_through("/referenced-updated/main.tf", &steps);
 }
 
 /// The names of the groups in `security_groups` lists, collected from the last analysis's (the blocks that have
 /// no list are not looked into again): through a list's variable edited, a list added and removed, and its
-/// block made not to exist and deleted, the kept analysis equals an analysis afresh.
+/// block made not to exist, deleted, and moved by a block removed before it, the kept analysis equals an
+/// analysis afresh.
 #[test]
 fn the_listed_group_names_built_from_the_last_ones_equal_those_afresh() {
     let module = |listed: &str, list: bool, on: bool, instance: bool| {
@@ -568,7 +576,7 @@ fn the_listed_group_names_built_from_the_last_ones_equal_those_afresh() {
         }
         text
     };
-    let steps: [(String, &[&str]); 7] = [
+    let steps: [(String, &[&str]); 9] = [
         (module("a", true, true, true), &["b"]),
         (module("b", true, true, true), &["a"]),
         (module("b", false, true, true), &["a", "b"]),
@@ -576,6 +584,24 @@ fn the_listed_group_names_built_from_the_last_ones_equal_those_afresh() {
         (module("a", true, false, true), &["a", "b"]),
         (module("a", true, true, false), &["a", "b"]),
         (module("a", true, true, true), &["b"]),
+        // The bucket before the list removed (the list's block, kept, is at another place), then the list's
+        // variable edited.
+        (
+            module("a", true, true, true).replacen(
+                "resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"logs\"\n}\n",
+                "",
+                1,
+            ),
+            &["b"],
+        ),
+        (
+            module("b", true, true, true).replacen(
+                "resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"logs\"\n}\n",
+                "",
+                1,
+            ),
+            &["a"],
+        ),
     ];
     unattached_through("/listed-updated/main.tf", &steps);
 }

@@ -12,6 +12,7 @@ use crate::cloudformation::CfnResource;
 use std::sync::Arc;
 
 use crate::fast_hash::FastMap;
+use crate::terraform::blocks_seen::{kept_now, BlocksSeen};
 use crate::terraform::check::{Resource, TfContext};
 use crate::terraform::chunked::BlockId;
 use crate::terraform::model::{Expr, ExprKind, Step, TemplatePart};
@@ -195,11 +196,13 @@ pub fn is_referenced(ctx: &TfContext, target: Resource) -> bool {
 #[derive(Clone, Default)]
 struct Referenced {
     counts: FastMap<u64, u32>,
-    /// What each block counted refers to, by the block's identity, with the build that last counted it and
-    /// whether it has `count` or `for_each`: the next build counts again only the blocks that came (new,
-    /// edited, now existing), and forgets those that went.
-    blocks: FastMap<BlockId, (Arc<[u64]>, u32, bool)>,
-    build: u32,
+    /// What each block counted refers to, by the block's identity.
+    blocks: FastMap<BlockId, Arc<[u64]>>,
+    /// The files' blocks when this was built, and where the blocks with `count` or `for_each` were (counted or
+    /// not, as they exist or not): the next build counts the blocks that came and forgets those that went,
+    /// without visiting the others.
+    seen: BlocksSeen,
+    conditional: Vec<(usize, usize)>,
 }
 
 impl MemoValue for Referenced {
@@ -222,26 +225,63 @@ fn target_key(kind: RefKind, ty: &str, name: &str) -> u64 {
     crate::terraform::reads::fingerprint(&(kind as u8, ty, name))
 }
 
+/// The kinds of blocks whose references count.
+const REFERRING: [&str; 5] = ["resource", "data", "module", "output", "locals"];
+
 /// Built once per analysis (a scan of the configuration per target is quadratic in a module of many security
-/// groups or volumes), and again only when a block changes: then from the last analysis's index, counting
-/// again only the blocks that came and went (a keystroke in a body visited every block of the module for its
-/// references, a fifth of a keystroke at 20k lines). Its value changes only when what is referenced does, so
-/// editing a body leaves the rules that read it alone.
+/// groups or volumes), and again only when a block changes: then from the last analysis's index, counting the
+/// blocks that came and forgetting those that went, found by comparing each file's blocks with those it had (a
+/// keystroke in a body had every block of the module visited for its references, a fifth of a keystroke at 20k
+/// lines). Its value changes only when what is referenced does, so editing a body leaves the rules that read it
+/// alone.
 fn referenced(ctx: &TfContext) -> crate::terraform::Keyed<Referenced> {
     ctx.module.keyed_memo_updated(["referenced blocks", "", ""], |previous: Option<&Referenced>| {
-        let mut now = previous.cloned().unwrap_or_else(|| Referenced::sized_for(ctx));
-        now.build = now.build.wrapping_add(1);
-        let mut counted = 0;
-        for kind in ["resource", "data", "module", "output", "locals"] {
-            for (file, i, block) in ctx.module.blocks_indexed(kind) {
-                let res = Resource { file, block };
-                counted += now.count(ctx, ctx.module.files[file].block_ids[i], kind, res) as usize;
+        let module = ctx.module;
+        // What a build afresh reads: the blocks of each kind, and (below) whether each block with `count` or
+        // `for_each` exists.
+        for kind in REFERRING {
+            drop(module.blocks_indexed(kind));
+        }
+        let afresh;
+        let last = match previous.filter(|p| p.seen.fits(module)) {
+            Some(last) => last,
+            None => {
+                afresh = Referenced::sized_for(ctx);
+                &afresh
+            }
+        };
+        let changes = last.seen.changes(module);
+        let mut now = Referenced {
+            counts: last.counts.clone(),
+            blocks: last.blocks.clone(),
+            seen: BlocksSeen::of(module),
+            conditional: kept_now(&changes, &last.conditional),
+        };
+        for change in &changes {
+            for id in change.went {
+                now.forget(*id);
+            }
+            let f = module.files[change.file];
+            for i in change.came.clone() {
+                let block = &f.blocks[i];
+                let Some(kind) = REFERRING.into_iter().find(|k| *k == block.kind) else { continue };
+                if block.attributes.iter().any(|a| matches!(a.name.as_str(), "count" | "for_each")) {
+                    now.conditional.push((change.file, i));
+                } else {
+                    now.count(f.block_ids[i], references_out_of(kind, Resource { file: change.file, block }));
+                }
             }
         }
-        // The blocks of the last build not counted now went (edited, removed, or no longer existing), and their
-        // references with them.
-        if counted < now.blocks.len() {
-            now.forget_gone();
+        // Whether each conditional block exists is asked again (it may depend on anything): counted if it does.
+        now.conditional.sort_unstable();
+        for &(file, i) in &now.conditional.clone() {
+            let (id, block) = (module.files[file].block_ids[i], &module.files[file].blocks[i]);
+            let res = Resource { file, block };
+            match (ctx.exists(res), now.blocks.contains_key(&id)) {
+                (true, false) => now.count(id, references_out_of(&block.kind, res)),
+                (false, true) => now.forget(id),
+                _ => {}
+            }
         }
         now
     })
@@ -254,55 +294,29 @@ impl Referenced {
         Referenced {
             counts: FastMap::with_capacity_and_hasher(blocks, Default::default()),
             blocks: FastMap::with_capacity_and_hasher(blocks, Default::default()),
-            build: 0,
+            ..Referenced::default()
         }
     }
 
-    /// Counts the block `id` in this build if it exists: its references if the last build did not count it.
-    /// Whether a block exists is asked again only of blocks with `count` or `for_each` (the others always do,
-    /// and a scan of each block's attributes for those two was most of a build).
-    fn count(&mut self, ctx: &TfContext, id: BlockId, kind: &str, res: Resource) -> bool {
-        let build = self.build;
-        match self.blocks.entry(id) {
-            std::collections::hash_map::Entry::Occupied(mut counted) => {
-                let (_, last, conditional) = counted.get_mut();
-                if *conditional && !ctx.exists(res) {
-                    return false;
-                }
-                *last = build;
-            }
-            std::collections::hash_map::Entry::Vacant(new) => {
-                if !ctx.exists(res) {
-                    return false;
-                }
-                let keys = references_out_of(kind, res);
-                for &k in keys.iter() {
-                    *self.counts.entry(k).or_default() += 1;
-                }
-                let conditional = res.block.attributes.iter().any(|a| matches!(a.name.as_str(), "count" | "for_each"));
-                new.insert((keys, build, conditional));
-            }
+    /// Counts the block `id`, which refers to `keys`.
+    fn count(&mut self, id: BlockId, keys: Arc<[u64]>) {
+        for &k in keys.iter() {
+            *self.counts.entry(k).or_default() += 1;
         }
-        true
+        self.blocks.insert(id, keys);
     }
 
-    /// Forgets the blocks this build did not count, and what they referred to.
-    fn forget_gone(&mut self) {
-        let (counts, build) = (&mut self.counts, self.build);
-        self.blocks.retain(|_, (keys, counted, _)| {
-            let gone = *counted != build;
-            if gone {
-                for k in keys.iter() {
-                    if let Some(n) = counts.get_mut(k) {
-                        *n -= 1;
-                        if *n == 0 {
-                            counts.remove(k);
-                        }
-                    }
+    /// Forgets the block `id` (if it was counted), and what it referred to.
+    fn forget(&mut self, id: BlockId) {
+        let Some(keys) = self.blocks.remove(&id) else { return };
+        for k in keys.iter() {
+            if let Some(n) = self.counts.get_mut(k) {
+                *n -= 1;
+                if *n == 0 {
+                    self.counts.remove(k);
                 }
             }
-            !gone
-        });
+        }
     }
 }
 

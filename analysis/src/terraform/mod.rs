@@ -2,6 +2,7 @@
 //! the evaluator rules read values through.
 
 pub mod block_index;
+pub mod blocks_seen;
 pub mod calls;
 pub mod check;
 pub mod chunked;

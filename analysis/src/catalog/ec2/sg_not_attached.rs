@@ -1,11 +1,10 @@
 use crate::cloudformation::check::CfnContext;
 use crate::cloudformation::tree::Node;
-use crate::fast_hash::{FastMap, FastSet};
 use crate::kit::refs::{cfn_is_referenced, is_referenced};
 use crate::responsibility::Row;
 use crate::rule::{CfnMatcher, Custom, Equivalents, Related, Rule, Severity, TfMatcher};
+use crate::terraform::blocks_seen::{kept_now, BlocksSeen};
 use crate::terraform::check::{Resource, TfContext};
-use crate::terraform::chunked::BlockId;
 use crate::terraform::model::{Block, ExprKind};
 use crate::terraform::reads::{unordered, MemoValue};
 use crate::value::Value;
@@ -76,15 +75,15 @@ Outputs:
     },
 };
 
-/// The group names of [`listed_names`], computed once per analysis: reading every block of the module, its run
-/// would otherwise be redone (and the module read again) on every keystroke anywhere.
-/// The names the configuration's `security_groups` lists give (`None` when one of them is not known), and which
-/// blocks have such a list. The lists are evaluated again at each build (their values may come from variables),
-/// but a build after a keystroke looks only into the blocks that have one or that came: a walk of every block of
-/// the module was a tenth of a keystroke in a database at 20k lines.
+/// The names the configuration's `security_groups` lists give (`None` when one of them is not known), and where
+/// the blocks that have such a list were, computed once per analysis (reading every block of the module, a run
+/// per rule would read the module again on every keystroke anywhere). The lists are evaluated again at each build (their values may come from
+/// variables), but a build after a keystroke looks into the blocks that came only: a walk of every block of the
+/// module was a tenth of a keystroke in a database at 20k lines.
 struct Listed {
     names: Option<HashSet<String>>,
-    has_list: FastMap<BlockId, bool>,
+    seen: BlocksSeen,
+    listing: Vec<(usize, usize)>,
 }
 
 impl MemoValue for Listed {
@@ -116,23 +115,34 @@ fn listed(ctx: &TfContext, previous: Option<&Listed>) -> Listed {
     fn has_list(block: &Block) -> bool {
         block.attr("security_groups").is_some() || block.blocks.iter().any(has_list)
     }
-    let mut has = previous.map(|p| p.has_list.clone()).unwrap_or_default();
-    let (mut out, mut known, mut blocks) = (Vec::new(), true, 0);
+    let module = ctx.module;
+    // What a build afresh reads: the blocks of each kind, and (below) what the lists read.
     for kind in ["resource", "module"] {
-        for (file, i, block) in ctx.module.blocks_indexed(kind) {
-            blocks += 1;
-            let listing = *has.entry(ctx.module.files[file].block_ids[i]).or_insert_with(|| has_list(block));
-            if listing && known && ctx.exists(Resource { file, block }) {
-                known = walk(ctx, block, &mut out);
-            }
+        drop(module.blocks_indexed(kind));
+    }
+    let (seen, kept) = match previous.filter(|p| p.seen.fits(module)) {
+        Some(last) => (&last.seen, last.listing.as_slice()),
+        None => (&BlocksSeen::default(), &[][..]),
+    };
+    let changes = seen.changes(module);
+    let mut listing = kept_now(&changes, kept);
+    for change in &changes {
+        let blocks = &module.files[change.file].blocks;
+        let listing_came = change.came.clone().filter(|&i| {
+            let block = &blocks[i];
+            matches!(block.kind.as_str(), "resource" | "module") && has_list(block)
+        });
+        listing.extend(listing_came.map(|i| (change.file, i)));
+    }
+    listing.sort_unstable();
+    let (mut out, mut known) = (Vec::new(), true);
+    for &(file, i) in &listing {
+        let block = &module.files[file].blocks[i];
+        if known && ctx.exists(Resource { file, block }) {
+            known = walk(ctx, block, &mut out);
         }
     }
-    // (The blocks that went are forgotten once they are as many as those kept.)
-    if has.len() > 2 * blocks + 64 {
-        let now: FastSet<BlockId> = ctx.module.files.iter().flat_map(|f| f.block_ids.iter().copied()).collect();
-        has.retain(|id, _| now.contains(id));
-    }
-    Listed { names: known.then(|| out.into_iter().collect()), has_list: has }
+    Listed { names: known.then(|| out.into_iter().collect()), seen: BlocksSeen::of(module), listing }
 }
 
 fn check(ctx: &mut TfContext) {
